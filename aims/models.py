@@ -1,0 +1,110 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReferencedModel(models.Model):
+    """A register entry with a human reference such as ``AIS-0007`` derived from its id."""
+
+    REFERENCE_PREFIX = ""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.REFERENCE_PREFIX, self.pk)
+
+    def __str__(self) -> str:
+        label = getattr(self, "name", None) or getattr(self, "title", None) or ""
+        return f"{self.reference} {label}".strip()
+
+
+def format_reference(prefix: str, pk: int | None) -> str:
+    return f"{prefix}-{pk:04d}" if pk else f"{prefix}-new"
+
+
+def parse_reference(prefix: str, text: str) -> int | None:
+    """``AIS-0012`` or ``ais-12`` -> 12; anything else -> None."""
+    text = text.strip().upper()
+    if text.startswith(prefix + "-") and text[len(prefix) + 1 :].isdigit():
+        return int(text[len(prefix) + 1 :])
+    return None
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Evidence(ReferencedModel, TimeStampedModel):
+    """A file or a link that proves something, attached to any record."""
+
+    REFERENCE_PREFIX = "EVD"
+
+    class Kind(models.TextChoices):
+        FILE = "file", "Uploaded file"
+        LINK = "link", "Link"
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, editable=False)
+    file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    original_filename = models.CharField(max_length=255, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_owned"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    @staticmethod
+    def hash_file(uploaded) -> str:
+        digest = hashlib.sha256()
+        for chunk in uploaded.chunks():
+            digest.update(chunk)
+        uploaded.seek(0)
+        return digest.hexdigest()
+
+
+class Notification(models.Model):
+    """An in-app message to one user; emailed after commit. Not a domain record: no history."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

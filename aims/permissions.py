@@ -1,0 +1,45 @@
+"""One permission rule for the browser and the API.
+
+An action is allowed when the user holds the model permission through a role that acts on the
+whole AIMS (officer, approver, auditor), or holds it on the object itself through
+django-guardian (a system owner on their own system). Records under a system (components,
+datasets, validation records, evidence...) are governed by the system: they name it through
+``permission_parent``.
+"""
+
+from django.db.models import Model
+
+
+def root_object(obj: Model) -> Model:
+    """Follow ``permission_parent`` up to the record that carries object permissions."""
+    seen = 0
+    while hasattr(obj, "permission_parent") and seen < 10:
+        parent = obj.permission_parent
+        if parent is None:
+            break
+        obj, seen = parent, seen + 1
+    return obj
+
+
+def has_perm(user, perm: str, obj: Model | None = None) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_perm(perm):
+        return True
+    return obj is not None and user.has_perm(perm, obj)
+
+
+def has_global_perm(user, perm: str) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(perm)
+
+
+def can_view_record(user, obj: Model) -> bool:
+    root = root_object(obj)
+    meta = root._meta
+    return has_perm(user, f"{meta.app_label}.view_{meta.model_name}", root)
+
+
+def can_change_record(user, obj: Model) -> bool:
+    root = root_object(obj)
+    meta = root._meta
+    return has_perm(user, f"{meta.app_label}.change_{meta.model_name}", root)

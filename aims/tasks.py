@@ -1,0 +1,37 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from .models import Notification
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def email_notifications(self, notification_ids: list[int]) -> int:
+    """Email notifications not yet emailed. Safe to retry: each is sent at most once."""
+    sent = 0
+    pending = Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    ).select_related("recipient")
+    for note in pending:
+        if not note.recipient.email:
+            continue
+        link = f"{settings.AIMS_BASE_URL}{note.link}" if note.link else ""
+        try:
+            send_mail(
+                subject=f"[AIMS] {note.title}",
+                message=f"{note.body}\n\n{link}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[note.recipient.email],
+            )
+        except OSError as exc:
+            raise self.retry(exc=exc) from exc
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@shared_task
+def ping() -> str:
+    """A task with no side effects: proves a worker is consuming the broker."""
+    return "pong"

@@ -1,0 +1,358 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from aims.models import ReferencedModel, TimeStampedModel
+
+
+class LifecycleStage(models.TextChoices):
+    INTAKE_SUBMITTED = "intake_submitted", "Intake submitted"
+    IN_TRIAGE = "in_triage", "In triage"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    APPROVED_FOR_DEVELOPMENT = "approved_for_development", "Approved for development"
+    IN_VALIDATION = "in_validation", "In validation"
+    DEPLOYED = "deployed", "Approved for release (deployed)"
+    RETIRED = "retired", "Retired"
+
+
+class Gate(models.TextChoices):
+    INTAKE = "intake", "Intake gate"
+    RELEASE = "release", "Release gate"
+
+
+class BusinessUnit(models.TextChoices):
+    HR = "hr", "Human resources"
+    CUSTOMER_SERVICE = "customer_service", "Customer service"
+    FINANCE = "finance", "Finance"
+    MARKETING = "marketing", "Marketing"
+    SOFTWARE = "software", "Software development"
+    OPERATIONS = "operations", "Operations"
+    LEGAL = "legal", "Legal and compliance"
+    OTHER = "other", "Other"
+
+
+class DeploymentType(models.TextChoices):
+    IN_HOUSE = "in_house", "Built in-house"
+    FINE_TUNED = "fine_tuned", "Fine-tuned model"
+    THIRD_PARTY_API = "third_party_api", "Third-party API"
+    SAAS_EMBEDDED = "saas_embedded", "AI inside a SaaS product"
+    SELF_HOSTED_OPEN = "self_hosted_open", "Self-hosted open model"
+
+
+class AITechnique(models.TextChoices):
+    GENERATIVE = "generative", "Generative AI / LLM"
+    PREDICTIVE = "predictive", "Predictive machine learning"
+    VISION = "vision", "Computer vision"
+    SPEECH = "speech", "Speech"
+    RULES = "rules", "Rules-based"
+    OTHER = "other", "Other"
+
+
+class DecisionImpact(models.TextChoices):
+    ASSISTS = "assists", "Assists a human"
+    DECIDES_WITH_REVIEW = "decides_with_review", "Decides, with human review"
+    DECIDES_ALONE = "decides_alone", "Decides alone, with legal or similarly significant effect"
+
+
+class HumanOversight(models.TextChoices):
+    IN_THE_LOOP = "in_the_loop", "Human in the loop (approves each output)"
+    ON_THE_LOOP = "on_the_loop", "Human on the loop (monitors, can intervene)"
+    IN_COMMAND = "in_command", "Human in command (decides when and how to use it)"
+    NONE = "none", "No human oversight"
+
+
+class PersonalData(models.TextChoices):
+    NONE = "none", "No personal data"
+    PERSONAL = "personal", "Personal data"
+    SPECIAL = "special", "Special category data"
+
+
+class RiskTier(models.TextChoices):
+    UNCLASSIFIED = "unclassified", "Unclassified"
+    MINIMAL = "minimal", "Minimal"
+    LIMITED = "limited", "Limited"
+    HIGH = "high", "High"
+    PROHIBITED = "prohibited", "Prohibited"
+
+
+class AISystem(ReferencedModel, TimeStampedModel):
+    REFERENCE_PREFIX = "AIS"
+
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(help_text="What the system does and the decision or task it serves.")
+    expected_benefit = models.TextField(blank=True)
+    business_unit = models.CharField(max_length=30, choices=BusinessUnit.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ai_systems_owned"
+    )
+    lifecycle_stage = models.CharField(
+        max_length=30,
+        choices=LifecycleStage.choices,
+        default=LifecycleStage.INTAKE_SUBMITTED,
+        editable=False,
+        db_index=True,
+    )
+    deployment_type = models.CharField(max_length=30, choices=DeploymentType.choices)
+    ai_technique = models.CharField("AI technique", max_length=30, choices=AITechnique.choices)
+    decision_impact = models.CharField(max_length=30, choices=DecisionImpact.choices)
+    human_oversight = models.CharField(
+        "human oversight mode", max_length=30, choices=HumanOversight.choices
+    )
+    intended_users = models.TextField("who uses it", blank=True)
+    affected_groups = models.TextField(
+        blank=True, help_text="People or groups the outputs affect, inside and outside."
+    )
+    data_description = models.TextField("data used", blank=True)
+    personal_data = models.CharField(
+        max_length=20, choices=PersonalData.choices, default=PersonalData.NONE
+    )
+    user_facing = models.BooleanField(
+        default=False, help_text="People interact with it directly or see its outputs as such."
+    )
+    used_in_eu = models.BooleanField("used in the EU", default=False)
+    known_risks = models.TextField(blank=True)
+    risk_tier = models.CharField(
+        max_length=20,
+        choices=RiskTier.choices,
+        default=RiskTier.UNCLASSIFIED,
+        editable=False,
+        db_index=True,
+        help_text="Set by the risk classification, not by hand.",
+    )
+    review_cadence_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    next_review_date = models.DateField(null=True, blank=True, db_index=True)
+    intake_round = models.PositiveSmallIntegerField(default=1, editable=False)
+    release_round = models.PositiveSmallIntegerField(default=1, editable=False)
+    returned_from_gate = models.CharField(
+        max_length=10, choices=Gate.choices, blank=True, editable=False
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "AI system"
+        permissions = [
+            ("triage_aisystem", "Can triage intake and run lifecycle actions on any AI system"),
+            ("decide_gate", "Can decide intake and release gates"),
+        ]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["business_unit"])]
+
+    def gate_round(self, gate: str) -> int:
+        return self.intake_round if gate == Gate.INTAKE else self.release_round
+
+    @property
+    def open_gate(self) -> str | None:
+        return {
+            LifecycleStage.IN_TRIAGE: Gate.INTAKE,
+            LifecycleStage.IN_VALIDATION: Gate.RELEASE,
+        }.get(self.lifecycle_stage)
+
+
+class AISystemUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(AISystem, on_delete=models.CASCADE)
+
+
+class AISystemGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(AISystem, on_delete=models.CASCADE)
+
+
+class SystemChild(TimeStampedModel):
+    """A record that belongs to one AI system and is governed by the system's permissions."""
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def permission_parent(self) -> AISystem:
+        return self.system
+
+
+class Component(ReferencedModel, SystemChild):
+    REFERENCE_PREFIX = "CMP"
+
+    class Kind(models.TextChoices):
+        MODEL = "model", "Model"
+        API = "api", "Hosted model API"
+        LIBRARY = "library", "Library or framework"
+        PROMPT = "prompt", "Prompt or system instructions"
+        OTHER = "other", "Other"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="components")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MODEL)
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=100, blank=True)
+    provider = models.CharField(max_length=200, blank=True, help_text="Vendor or team.")
+    model_identifier = models.CharField(
+        max_length=200, blank=True, help_text="The exact identifier the provider reports."
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["system_id", "name", "id"]
+
+
+class Dataset(ReferencedModel, SystemChild):
+    REFERENCE_PREFIX = "DS"
+
+    class Use(models.TextChoices):
+        TRAINING = "training", "Training"
+        FINE_TUNING = "fine_tuning", "Fine-tuning"
+        EVALUATION = "evaluation", "Evaluation / testing"
+        RETRIEVAL = "retrieval", "Retrieval (RAG) or reference"
+        INPUT = "input", "Operational input"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="datasets")
+    name = models.CharField(max_length=200)
+    use = models.CharField(max_length=20, choices=Use.choices, default=Use.INPUT)
+    source = models.TextField("source and provenance")
+    personal_data = models.CharField(
+        max_length=20, choices=PersonalData.choices, default=PersonalData.NONE
+    )
+    licence = models.CharField(max_length=200, blank=True)
+    quality_checks = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["system_id", "name", "id"]
+
+
+class GateSetting(TimeStampedModel):
+    """How many approvals a gate needs before it opens."""
+
+    gate = models.CharField(max_length=10, choices=Gate.choices, unique=True)
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["gate"]
+
+    def __str__(self) -> str:
+        return f"{self.get_gate_display()}: {self.required_approvals} approval(s)"
+
+
+class Approval(ReferencedModel, SystemChild):
+    """One approver's decision at one gate, in one round of that gate."""
+
+    REFERENCE_PREFIX = "APR"
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+        REJECT = "reject", "Reject"
+
+    APPROVING = (Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS)
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="approvals")
+    gate = models.CharField(max_length=10, choices=Gate.choices)
+    round = models.PositiveSmallIntegerField(default=1)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approvals_given"
+    )
+    decision = models.CharField(max_length=30, choices=Decision.choices)
+    conditions = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "gate", "round", "approver"], name="one_decision_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_gate_display()}: {self.get_decision_display()}"
+
+
+class ValidationRecord(ReferencedModel, SystemChild):
+    REFERENCE_PREFIX = "VAL"
+
+    class TestType(models.TextChoices):
+        ACCURACY = "accuracy", "Accuracy / performance"
+        BIAS = "bias", "Bias and fairness"
+        SAFETY = "safety", "Safety / red-team"
+        SECURITY = "security", "Security"
+        OTHER = "other", "Other"
+
+    class Result(models.TextChoices):
+        PASS = "pass", "Pass"
+        FAIL = "fail", "Fail"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="validations")
+    test_type = models.CharField(max_length=20, choices=TestType.choices)
+    title = models.CharField(max_length=200)
+    method = models.TextField(help_text="How it was tested: data, metrics, thresholds, tools.")
+    result = models.CharField(max_length=10, choices=Result.choices)
+    summary = models.TextField(blank=True)
+    performed_on = models.DateField()
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-performed_on", "-id"]
+
+
+class ChangeRequest(ReferencedModel, SystemChild):
+    REFERENCE_PREFIX = "CHG"
+
+    class Kind(models.TextChoices):
+        MODEL_UPDATE = "model_update", "Model update"
+        PROMPT_CHANGE = "prompt_change", "Prompt change"
+        NEW_DATA_SOURCE = "new_data_source", "New data source"
+        NEW_POPULATION = "new_population", "New population or purpose"
+        VENDOR_CHANGE = "vendor_change", "Vendor change"
+
+    # Kinds that change what the system is or who it affects: always material.
+    ALWAYS_MATERIAL = (Kind.NEW_POPULATION,)
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", "Recorded (not material)"
+        IN_RELEASE_REVIEW = "in_release_review", "In release review"
+        RELEASED = "released", "Released"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    is_material = models.BooleanField(
+        "material change",
+        default=True,
+        help_text="A material change sends the system back through the release gate.",
+    )
+    status = models.CharField(max_length=30, choices=Status.choices, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

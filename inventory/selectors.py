@@ -1,0 +1,126 @@
+"""Permission-restricted reads of the inventory. Each list is filtered in SQL (EXISTS on the
+object-permission tables), so its cost does not grow with the number of visible rows."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from aims.models import parse_reference
+from aims.permissions import has_global_perm
+
+from .models import (
+    AISystem,
+    AISystemGroupObjectPermission,
+    AISystemUserObjectPermission,
+    Approval,
+    ChangeRequest,
+    Component,
+    Dataset,
+    ValidationRecord,
+)
+
+SORTABLE = {
+    "reference": "id",
+    "name": "name",
+    "stage": "lifecycle_stage",
+    "tier": "risk_tier",
+    "owner": "owner__username",
+    "business_unit": "business_unit",
+    "next_review": "next_review_date",
+    "updated": "updated_at",
+}
+
+
+def restrict_systems(
+    queryset: QuerySet[AISystem], user: AbstractBaseUser, codename: str = "view_aisystem"
+) -> QuerySet[AISystem]:
+    if has_global_perm(user, f"inventory.{codename}"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    direct = AISystemUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=codename
+    )
+    via_group = AISystemGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        group__user=user,
+        permission__codename=codename,
+    )
+    return queryset.filter(Q(Exists(direct)) | Q(Exists(via_group)))
+
+
+def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet:
+    filters = filters or {}
+    qs = restrict_systems(AISystem.objects.select_related("owner"), user)
+    search = (filters.get("q") or "").strip()
+    if search:
+        pk = parse_reference(AISystem.REFERENCE_PREFIX, search)
+        qs = qs.filter(
+            Q(pk=pk) if pk else Q(name__icontains=search) | Q(purpose__icontains=search)
+        )
+    for key in ("lifecycle_stage", "risk_tier", "business_unit", "deployment_type"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("owner"):
+        qs = qs.filter(owner_id=filters["owner"])
+    if filters.get("review_overdue"):
+        from django.utils import timezone
+
+        qs = qs.filter(next_review_date__lt=timezone.localdate()).exclude(
+            lifecycle_stage__in=["retired", "rejected"]
+        )
+    sort = filters.get("sort") or "reference"
+    descending = sort.startswith("-")
+    field = SORTABLE.get(sort.lstrip("-"), "id")
+    return qs.order_by(f"-{field}" if descending else field, "id")
+
+
+def system_get(*, user: AbstractBaseUser, pk: int) -> AISystem:
+    """One system the user may see, or AISystem.DoesNotExist (a 404: nothing leaks)."""
+    return restrict_systems(
+        AISystem.objects.select_related("owner", "submitted_by"), user
+    ).get(pk=pk)
+
+
+def _children(model, user: AbstractBaseUser, related: tuple[str, ...] = ()) -> QuerySet:
+    visible = restrict_systems(AISystem.objects.all(), user).values("pk")
+    return model.objects.filter(system__in=visible).select_related("system", *related)
+
+
+def component_list(*, user: AbstractBaseUser) -> QuerySet[Component]:
+    return _children(Component, user)
+
+
+def dataset_list(*, user: AbstractBaseUser) -> QuerySet[Dataset]:
+    return _children(Dataset, user)
+
+
+def approval_list(*, user: AbstractBaseUser) -> QuerySet[Approval]:
+    return _children(Approval, user, ("approver",))
+
+
+def validation_list(*, user: AbstractBaseUser) -> QuerySet[ValidationRecord]:
+    return _children(ValidationRecord, user, ("performed_by",))
+
+
+def change_request_list(*, user: AbstractBaseUser) -> QuerySet[ChangeRequest]:
+    return _children(ChangeRequest, user, ("requested_by",))
+
+
+def approvals_waiting_for(*, user: AbstractBaseUser) -> QuerySet[AISystem]:
+    """Systems at an open gate that this approver has not decided in the current round and
+    does not own."""
+    if not has_global_perm(user, "inventory.decide_gate"):
+        return AISystem.objects.none()
+    decided = Approval.objects.filter(system=OuterRef("pk"), approver=user).filter(
+        Q(gate="intake", round=OuterRef("intake_round"))
+        | Q(gate="release", round=OuterRef("release_round"))
+    )
+    return (
+        AISystem.objects.filter(lifecycle_stage__in=["in_triage", "in_validation"])
+        .exclude(owner=user)
+        .exclude(Exists(decided))
+        .select_related("owner")
+        .order_by("updated_at")
+    )

@@ -1,0 +1,514 @@
+"""Every write to the inventory, with its business rules. Views, API, tasks and commands call
+these functions and nothing else writes inventory records."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from guardian.shortcuts import assign_perm, remove_perm
+
+from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from aims.history import stamp
+from aims.permissions import has_perm
+from aims.roles import APPROVER, OFFICER
+from aims.services import evidence_create, notify, users_in_role
+
+from .models import (
+    AISystem,
+    Approval,
+    ChangeRequest,
+    Component,
+    Dataset,
+    Gate,
+    GateSetting,
+    LifecycleStage,
+    ValidationRecord,
+)
+
+Stage = LifecycleStage
+OWNER_OBJECT_PERMS = ("inventory.view_aisystem", "inventory.change_aisystem")
+
+INTAKE_FIELDS = (
+    "name",
+    "purpose",
+    "expected_benefit",
+    "business_unit",
+    "deployment_type",
+    "ai_technique",
+    "decision_impact",
+    "human_oversight",
+    "intended_users",
+    "affected_groups",
+    "data_description",
+    "personal_data",
+    "user_facing",
+    "used_in_eu",
+    "known_risks",
+)
+EDITABLE_FIELDS = (*INTAKE_FIELDS, "review_cadence_months", "next_review_date")
+
+
+def _deny(message: str, code: str = "permission_denied") -> None:
+    raise RuleForbidden(message, code=code)
+
+
+def _require_perm(actor, perm: str, obj=None, message: str = "") -> None:
+    if not has_perm(actor, perm, obj):
+        _deny(message or "You do not have permission to do this.")
+
+
+def _grant_owner(system: AISystem, user) -> None:
+    for perm in OWNER_OBJECT_PERMS:
+        assign_perm(perm, user, system)
+
+
+def _revoke_owner(system: AISystem, user) -> None:
+    for perm in OWNER_OBJECT_PERMS:
+        remove_perm(perm, user, system)
+
+
+def _save(obj, *, actor, reason: str) -> None:
+    obj.full_clean()
+    stamp(obj, actor=actor, reason=reason)
+    obj.save()
+
+
+def system_url(system: AISystem) -> str:
+    return reverse("inventory:system_detail", args=[system.pk])
+
+
+# --- AI systems -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def system_submit_intake(
+    *,
+    actor,
+    data: dict[str, Any],
+    owner=None,
+    vendor: str = "",
+    model_name: str = "",
+) -> AISystem:
+    """Register a use case: the system starts at "intake submitted" and officers are told.
+
+    The actor owns it unless an officer names another owner.
+    """
+    _require_perm(actor, "inventory.add_aisystem", message="You may not submit intake forms.")
+    if owner is not None and owner != actor:
+        _require_perm(
+            actor,
+            "inventory.triage_aisystem",
+            message="Only a governance officer can submit on behalf of another owner.",
+        )
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+    system = AISystem(**data, owner=owner or actor, submitted_by=actor)
+    _save(system, actor=actor, reason="Use-case intake submitted")
+    _grant_owner(system, system.owner)
+    if vendor or model_name:
+        component = Component(
+            system=system,
+            kind=Component.Kind.MODEL,
+            name=model_name or f"{vendor} model",
+            provider=vendor,
+        )
+        _save(component, actor=actor, reason="Vendor and model named at intake")
+    notify(
+        recipients=users_in_role(OFFICER),
+        title=f"New intake: {system.reference} {system.name}",
+        body=f"{actor.get_full_name() or actor.username} submitted a use case for triage.",
+        link=system_url(system),
+    )
+    return system
+
+
+@transaction.atomic
+def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str = "") -> AISystem:
+    _require_perm(actor, "inventory.change_aisystem", system, "You may not edit this AI system.")
+    if system.lifecycle_stage == Stage.RETIRED:
+        raise TransitionNotAllowed(
+            "A retired system is kept as it was; it cannot be edited.", code="retired"
+        )
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+    for field, value in data.items():
+        setattr(system, field, value)
+    _save(system, actor=actor, reason=reason or "Details edited")
+    return system
+
+
+@transaction.atomic
+def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AISystem:
+    """Hand a system to another owner; object permissions follow the owner."""
+    _require_perm(
+        actor, "inventory.triage_aisystem", message="Only a governance officer can change owners."
+    )
+    if owner == system.owner:
+        return system
+    previous = system.owner
+    system.owner = owner
+    _save(system, actor=actor, reason=reason or f"Owner changed from {previous} to {owner}")
+    _revoke_owner(system, previous)
+    _grant_owner(system, owner)
+    notify(
+        recipients=[owner],
+        title=f"You now own {system.reference} {system.name}",
+        link=system_url(system),
+    )
+    return system
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str  # checked on the system: global for officers, object-level for owners
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "start_triage": Transition(
+        "Start triage", (Stage.INTAKE_SUBMITTED,), Stage.IN_TRIAGE, "inventory.triage_aisystem"
+    ),
+    "resubmit": Transition(
+        "Resubmit after changes",
+        (Stage.CHANGES_REQUESTED,),
+        "",  # back to the gate that asked for the changes
+        "inventory.change_aisystem",
+    ),
+    "start_validation": Transition(
+        "Start validation",
+        (Stage.APPROVED_FOR_DEVELOPMENT,),
+        Stage.IN_VALIDATION,
+        "inventory.change_aisystem",
+    ),
+    "retire": Transition(
+        "Retire",
+        (Stage.APPROVED_FOR_DEVELOPMENT, Stage.IN_VALIDATION, Stage.DEPLOYED),
+        Stage.RETIRED,
+        "inventory.change_aisystem",
+    ),
+}
+
+
+def available_transitions(*, actor, system: AISystem) -> list[tuple[str, Transition]]:
+    return [
+        (name, t)
+        for name, t in TRANSITIONS.items()
+        if system.lifecycle_stage in t.sources and has_perm(actor, t.permission, system)
+    ]
+
+
+@transaction.atomic
+def system_transition(*, actor, system: AISystem, action: str, reason: str = "") -> AISystem:
+    """Run one lifecycle action named in TRANSITIONS, or refuse with the reason."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise BusinessRuleError(f"Unknown action '{action}'.", code="unknown_action")
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    _require_perm(
+        actor, transition.permission, system, f"You may not '{transition.label}' on this system."
+    )
+    if system.lifecycle_stage not in transition.sources:
+        allowed = ", ".join(Stage(s).label for s in transition.sources)
+        raise TransitionNotAllowed(
+            f"'{transition.label}' is not possible at stage "
+            f"'{system.get_lifecycle_stage_display()}'; it needs: {allowed}.",
+            code="transition_not_allowed",
+        )
+    target = transition.target
+    if action == "resubmit":
+        if system.returned_from_gate == Gate.RELEASE:
+            target = Stage.IN_VALIDATION
+            system.release_round += 1
+        else:
+            target = Stage.INTAKE_SUBMITTED
+            system.intake_round += 1
+        system.returned_from_gate = ""
+    previous = system.get_lifecycle_stage_display()
+    system.lifecycle_stage = target
+    _save(
+        system,
+        actor=actor,
+        reason=reason or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
+    )
+    if action == "resubmit" and target == Stage.INTAKE_SUBMITTED:
+        notify(
+            recipients=users_in_role(OFFICER),
+            title=f"Intake resubmitted: {system.reference} {system.name}",
+            link=system_url(system),
+        )
+    return system
+
+
+# --- Gates and approvals --------------------------------------------------------------------
+
+
+def required_approvals(gate: str) -> int:
+    setting = GateSetting.objects.filter(gate=gate).first()
+    return setting.required_approvals if setting else 1
+
+
+def release_blockers(system: AISystem) -> list[str]:
+    """What the release gate still lacks, in words a system owner can act on."""
+    records = list(ValidationRecord.objects.filter(system=system).order_by("performed_on", "id"))
+    if not records:
+        return [
+            "At least one validation record is needed: what was tested (accuracy, bias, "
+            "safety/red-team, security or other), how, and the result."
+        ]
+    latest_by_type: dict[str, ValidationRecord] = {}
+    for record in records:
+        latest_by_type[record.test_type] = record
+    missing = [
+        f"The latest {r.get_test_type_display().lower()} test ({r.reference} '{r.title}') "
+        "failed: record a passing re-test."
+        for r in latest_by_type.values()
+        if r.result == ValidationRecord.Result.FAIL
+    ]
+    return missing
+
+
+@transaction.atomic
+def approval_decide(
+    *,
+    actor,
+    system: AISystem,
+    decision: str,
+    conditions: str = "",
+    comment: str = "",
+) -> Approval:
+    """Record one approver's decision at the gate that is open, and move the system on when
+    the gate has what it needs."""
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    _require_perm(actor, "inventory.decide_gate", message="Only approvers can decide gates.")
+    if system.owner_id == actor.pk:
+        raise RuleForbidden(
+            "You own this system: segregation of duties forbids deciding its gates.",
+            code="segregation_of_duties",
+        )
+    gate = system.open_gate
+    if gate is None:
+        raise TransitionNotAllowed(
+            f"No gate is open at stage '{system.get_lifecycle_stage_display()}': the intake "
+            "gate is decided 'In triage', the release gate 'In validation'.",
+            code="no_open_gate",
+        )
+    if decision not in Approval.Decision.values:
+        raise ValidationError({"decision": [f"'{decision}' is not a valid decision."]})
+    if decision == Approval.Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError({"conditions": ["State the conditions of the approval."]})
+    if decision in (Approval.Decision.REJECT, Approval.Decision.REQUEST_CHANGES) and not (
+        comment.strip()
+    ):
+        raise ValidationError({"comment": ["Say why, so the owner knows what to change."]})
+    round_ = system.gate_round(gate)
+    if Approval.objects.filter(system=system, gate=gate, round=round_, approver=actor).exists():
+        raise TransitionNotAllowed(
+            "You have already decided this round of the gate.", code="already_decided"
+        )
+    if gate == Gate.RELEASE and decision in Approval.APPROVING:
+        blockers = release_blockers(system)
+        if blockers:
+            raise TransitionNotAllowed(
+                "The release gate cannot be approved yet: " + " ".join(blockers),
+                code="release_prerequisites_missing",
+                extra={"missing": blockers},
+            )
+    approval = Approval(
+        system=system,
+        gate=gate,
+        round=round_,
+        approver=actor,
+        decision=decision,
+        conditions=conditions,
+        comment=comment,
+    )
+    _save(approval, actor=actor, reason=f"{Gate(gate).label}: {approval.get_decision_display()}")
+    _apply_gate_outcome(actor=actor, system=system, gate=gate, approval=approval)
+    return approval
+
+
+def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approval) -> None:
+    label = Gate(gate).label
+    if approval.decision == Approval.Decision.REJECT:
+        system.lifecycle_stage = Stage.REJECTED
+        reason = f"{label} rejected by {actor}"
+    elif approval.decision == Approval.Decision.REQUEST_CHANGES:
+        system.lifecycle_stage = Stage.CHANGES_REQUESTED
+        system.returned_from_gate = gate
+        reason = f"{label}: changes requested by {actor}"
+    else:
+        approvals = Approval.objects.filter(
+            system=system,
+            gate=gate,
+            round=approval.round,
+            decision__in=Approval.APPROVING,
+        ).count()
+        if approvals < required_approvals(gate):
+            return
+        if gate == Gate.INTAKE:
+            system.lifecycle_stage = Stage.APPROVED_FOR_DEVELOPMENT
+        else:
+            system.lifecycle_stage = Stage.DEPLOYED
+            _release_pending_changes(actor=actor, system=system)
+        reason = f"{label} passed ({approvals} approval(s))"
+    _save(system, actor=actor, reason=reason)
+    notify(
+        recipients=[system.owner],
+        title=f"{system.reference}: {reason}",
+        body=approval.comment or approval.conditions,
+        link=system_url(system),
+    )
+
+
+def _release_pending_changes(*, actor, system: AISystem) -> None:
+    for change in ChangeRequest.objects.filter(
+        system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
+    ):
+        change.status = ChangeRequest.Status.RELEASED
+        _save(change, actor=actor, reason="Released through the release gate")
+
+
+@transaction.atomic
+def gate_setting_update(*, actor, gate: str, required_approvals: int) -> GateSetting:
+    _require_perm(actor, "inventory.change_gatesetting", message="Only officers configure gates.")
+    setting, _ = GateSetting.objects.get_or_create(gate=gate)
+    setting.required_approvals = required_approvals
+    _save(setting, actor=actor, reason=f"Approvals required set to {required_approvals}")
+    return setting
+
+
+# --- Records under a system -----------------------------------------------------------------
+
+
+def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
+    _require_perm(actor, model_perm, message="You do not have permission to do this.")
+    _require_perm(
+        actor, "inventory.change_aisystem", system, "You may not change records of this system."
+    )
+    if system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
+        raise TransitionNotAllowed(
+            f"The system is {system.get_lifecycle_stage_display().lower()}: its records are "
+            "closed.",
+            code="system_closed",
+        )
+
+
+@transaction.atomic
+def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
+    """Create or edit a component or dataset of a system."""
+    meta = record._meta
+    action = "change" if record.pk else "add"
+    _require_system_change(actor, record.system, f"inventory.{action}_{meta.model_name}")
+    for field, value in data.items():
+        setattr(record, field, value)
+    verb = "edited" if record.pk else "added"
+    _save(record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} {verb}")
+    return record
+
+
+@transaction.atomic
+def child_delete(*, actor, record, reason: str = "") -> None:
+    meta = record._meta
+    _require_system_change(actor, record.system, f"inventory.delete_{meta.model_name}")
+    stamp(record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} removed")
+    record.delete()
+
+
+def component_save(*, actor, component: Component, data: dict[str, Any]) -> Component:
+    return child_save(actor=actor, record=component, data=data)
+
+
+def dataset_save(*, actor, dataset: Dataset, data: dict[str, Any]) -> Dataset:
+    return child_save(actor=actor, record=dataset, data=data)
+
+
+@transaction.atomic
+def validation_record_create(
+    *,
+    actor,
+    system: AISystem,
+    test_type: str,
+    title: str,
+    method: str,
+    result: str,
+    performed_on: date,
+    summary: str = "",
+    evidence_file=None,
+    evidence_url: str = "",
+) -> ValidationRecord:
+    _require_system_change(actor, system, "inventory.add_validationrecord")
+    record = ValidationRecord(
+        system=system,
+        test_type=test_type,
+        title=title,
+        method=method,
+        result=result,
+        performed_on=performed_on,
+        summary=summary,
+        performed_by=actor,
+    )
+    _save(record, actor=actor, reason="Validation recorded")
+    if evidence_file or evidence_url:
+        evidence_create(
+            actor=actor,
+            target=record,
+            title=f"Evidence for {record.reference} {title}"[:200],
+            file=evidence_file,
+            url=evidence_url,
+        )
+    return record
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    actor,
+    system: AISystem,
+    kind: str,
+    title: str,
+    description: str,
+    is_material: bool | None = None,
+) -> ChangeRequest:
+    """Record a change to a deployed system; a material one reopens the release gate."""
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    _require_system_change(actor, system, "inventory.add_changerequest")
+    if system.lifecycle_stage != Stage.DEPLOYED:
+        raise TransitionNotAllowed(
+            "Change requests are for deployed systems; this one is at stage "
+            f"'{system.get_lifecycle_stage_display()}', so edit its records directly.",
+            code="not_deployed",
+        )
+    if is_material is None or kind in ChangeRequest.ALWAYS_MATERIAL:
+        is_material = True  # when in doubt, a change goes back through the release gate
+    change = ChangeRequest(
+        system=system,
+        kind=kind,
+        title=title,
+        description=description,
+        is_material=is_material,
+        requested_by=actor,
+        status=(
+            ChangeRequest.Status.IN_RELEASE_REVIEW
+            if is_material
+            else ChangeRequest.Status.RECORDED
+        ),
+    )
+    _save(change, actor=actor, reason="Change requested")
+    if is_material:
+        system.lifecycle_stage = Stage.IN_VALIDATION
+        system.release_round += 1
+        _save(system, actor=actor, reason=f"Material change {change.reference}: back to release")
+        notify(
+            recipients=users_in_role(APPROVER).exclude(pk=system.owner_id),
+            title=f"Release gate reopened: {system.reference} {system.name}",
+            body=f"Material change {change.reference}: {title}",
+            link=system_url(system),
+        )
+    return change

@@ -23,13 +23,13 @@ class ReferencedModel(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def reference(self) -> str:
-        return format_reference(self.REFERENCE_PREFIX, self.pk)
-
     def __str__(self) -> str:
         label = getattr(self, "name", None) or getattr(self, "title", None) or ""
         return f"{self.reference} {label}".strip()
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.REFERENCE_PREFIX, self.pk)
 
 
 def format_reference(prefix: str, pk: int | None) -> str:

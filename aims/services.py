@@ -79,9 +79,7 @@ def evidence_create(
 ) -> Evidence:
     """Attach a file (hashed with SHA-256) or a link to any record the actor may change."""
     if not has_perm(actor, "aims.add_evidence") or not can_change_record(actor, target):
-        raise RuleForbidden(
-            "You may not attach evidence to this record.", code="permission_denied"
-        )
+        raise RuleForbidden("You may not attach evidence to this record.", code="permission_denied")
     if bool(file) == bool(url):
         raise ValidationError({"file": ["Give either a file or a link, not both or neither."]})
     evidence = Evidence(

@@ -56,9 +56,7 @@ def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
     search = (filters.get("q") or "").strip()
     if search:
         pk = parse_reference(AISystem.REFERENCE_PREFIX, search)
-        qs = qs.filter(
-            Q(pk=pk) if pk else Q(name__icontains=search) | Q(purpose__icontains=search)
-        )
+        qs = qs.filter(Q(pk=pk) if pk else Q(name__icontains=search) | Q(purpose__icontains=search))
     for key in ("lifecycle_stage", "risk_tier", "business_unit", "deployment_type"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
@@ -78,9 +76,9 @@ def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 
 def system_get(*, user: AbstractBaseUser, pk: int) -> AISystem:
     """One system the user may see, or AISystem.DoesNotExist (a 404: nothing leaks)."""
-    return restrict_systems(
-        AISystem.objects.select_related("owner", "submitted_by"), user
-    ).get(pk=pk)
+    return restrict_systems(AISystem.objects.select_related("owner", "submitted_by"), user).get(
+        pk=pk
+    )
 
 
 def _children(model, user: AbstractBaseUser, related: tuple[str, ...] = ()) -> QuerySet:

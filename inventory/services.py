@@ -235,7 +235,8 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
     _save(
         system,
         actor=actor,
-        reason=reason or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
+        reason=reason
+        or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
     )
     if action == "resubmit" and target == Stage.INTAKE_SUBMITTED:
         notify(
@@ -495,9 +496,7 @@ def change_request_create(
         is_material=is_material,
         requested_by=actor,
         status=(
-            ChangeRequest.Status.IN_RELEASE_REVIEW
-            if is_material
-            else ChangeRequest.Status.RECORDED
+            ChangeRequest.Status.IN_RELEASE_REVIEW if is_material else ChangeRequest.Status.RECORDED
         ),
     )
     _save(change, actor=actor, reason="Change requested")

@@ -1,2 +1,44 @@
+from django.urls import path
+
+from . import views
+
 app_name = "inventory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SystemListView.as_view(), name="system_list"),
+    path("export.csv", views.SystemExportView.as_view(), name="system_export"),
+    path("intake/", views.SystemIntakeView.as_view(), name="system_intake"),
+    path("gates/", views.GateSettingsView.as_view(), name="gate_settings"),
+    path("<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
+    path("<int:pk>/edit/", views.SystemEditView.as_view(), name="system_edit"),
+    path(
+        "<int:pk>/action/<str:action>/",
+        views.SystemTransitionView.as_view(),
+        name="system_transition",
+    ),
+    path("<int:pk>/decide/", views.ApprovalDecideView.as_view(), name="approval_decide"),
+    path("<int:pk>/components/add/", views.ComponentFormView.as_view(), name="component_add"),
+    path(
+        "<int:pk>/components/<int:child>/edit/",
+        views.ComponentFormView.as_view(),
+        name="component_edit",
+    ),
+    path(
+        "<int:pk>/components/<int:child>/delete/",
+        views.ComponentDeleteView.as_view(),
+        name="component_delete",
+    ),
+    path("<int:pk>/datasets/add/", views.DatasetFormView.as_view(), name="dataset_add"),
+    path(
+        "<int:pk>/datasets/<int:child>/edit/", views.DatasetFormView.as_view(), name="dataset_edit"
+    ),
+    path(
+        "<int:pk>/datasets/<int:child>/delete/",
+        views.DatasetDeleteView.as_view(),
+        name="dataset_delete",
+    ),
+    path("<int:pk>/validation/add/", views.ValidationCreateView.as_view(), name="validation_add"),
+    path(
+        "<int:pk>/changes/add/", views.ChangeRequestCreateView.as_view(), name="change_request_add"
+    ),
+    path("<int:pk>/<str:tab>/", views.SystemDetailView.as_view(), name="system_tab"),
+]

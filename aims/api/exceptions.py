@@ -14,8 +14,10 @@ def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
         return {key: _field_errors(value) for key, value in detail.items()}
     if isinstance(detail, list):
-        return [str(item) if not isinstance(item, dict | list) else _field_errors(item)
-                for item in detail]
+        return [
+            str(item) if not isinstance(item, dict | list) else _field_errors(item)
+            for item in detail
+        ]
     return str(detail)
 
 
@@ -26,7 +28,9 @@ def exception_handler(exc, context):
             status=exc.status_code,
         )
     if isinstance(exc, DjangoValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(fields)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -1,0 +1,164 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from aims.forms import BootstrapFormMixin, DateInput
+
+from .models import (
+    AISystem,
+    Approval,
+    BusinessUnit,
+    ChangeRequest,
+    Component,
+    Dataset,
+    DeploymentType,
+    GateSetting,
+    LifecycleStage,
+    RiskTier,
+    ValidationRecord,
+)
+from .services import INTAKE_FIELDS
+
+User = get_user_model()
+
+# The guided intake, in the order a system owner thinks about a use case.
+INTAKE_SECTIONS = [
+    ("The use case", ["name", "purpose", "expected_benefit", "business_unit"]),
+    ("People", ["intended_users", "affected_groups", "user_facing"]),
+    ("Data", ["data_description", "personal_data", "used_in_eu"]),
+    ("Technology", ["deployment_type", "ai_technique", "vendor", "model_name"]),
+    ("Autonomy and oversight", ["decision_impact", "human_oversight"]),
+    ("Risks you already know of", ["known_risks"]),
+]
+
+
+class IntakeForm(BootstrapFormMixin, forms.ModelForm):
+    vendor = forms.CharField(
+        max_length=200, required=False, help_text="Who provides the model or service, if anyone."
+    )
+    model_name = forms.CharField(
+        label="Model",
+        max_length=200,
+        required=False,
+        help_text="For example 'GPT-4o' or 'in-house XGBoost v3'.",
+    )
+
+    class Meta:
+        model = AISystem
+        fields = list(INTAKE_FIELDS)
+        labels = {"name": "Name of the system or use case"}
+        help_texts = {
+            "expected_benefit": "What gets better, for whom, and how you will know.",
+            "intended_users": "Roles or teams who operate it or read its outputs.",
+            "data_description": "Inputs, training or reference data, and where they come from.",
+            "decision_impact": "How much the system decides on its own.",
+            "known_risks": "Anything that could go wrong: bias, errors, misuse, privacy, vendor.",
+        }
+        widgets = {
+            f: forms.Textarea
+            for f in (
+                "purpose",
+                "expected_benefit",
+                "intended_users",
+                "affected_groups",
+                "data_description",
+                "known_risks",
+            )
+        }
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in INTAKE_SECTIONS]
+
+
+class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("username")
+    )
+
+    class Meta:
+        model = AISystem
+        fields = [*INTAKE_FIELDS, "review_cadence_months", "next_review_date", "owner"]
+        widgets = {
+            **IntakeForm.Meta.widgets,
+            "next_review_date": DateInput,
+        }
+
+    def __init__(self, *args, can_change_owner: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_change_owner:
+            del self.fields["owner"]
+
+
+class SystemFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Name, purpose or AIS-0001"}),
+    )
+    lifecycle_stage = forms.ChoiceField(
+        label="Stage", required=False, choices=[("", "Any stage"), *LifecycleStage.choices]
+    )
+    risk_tier = forms.ChoiceField(
+        label="Risk tier", required=False, choices=[("", "Any tier"), *RiskTier.choices]
+    )
+    business_unit = forms.ChoiceField(
+        label="Business unit", required=False, choices=[("", "Any unit"), *BusinessUnit.choices]
+    )
+    deployment_type = forms.ChoiceField(
+        label="Deployment",
+        required=False,
+        choices=[("", "Any deployment"), *DeploymentType.choices],
+    )
+    review_overdue = forms.BooleanField(label="Review overdue", required=False)
+
+
+class ApprovalForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(choices=Approval.Decision.choices, widget=forms.RadioSelect)
+    conditions = forms.CharField(
+        widget=forms.Textarea, required=False, help_text="Required when approving with conditions."
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        help_text="Required when rejecting or requesting changes.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
+
+class ComponentForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Component
+        fields = ["kind", "name", "version", "provider", "model_identifier", "notes"]
+        widgets = {"notes": forms.Textarea}
+
+
+class DatasetForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Dataset
+        fields = ["name", "use", "source", "personal_data", "licence", "quality_checks"]
+        widgets = {"source": forms.Textarea, "quality_checks": forms.Textarea}
+
+
+class ValidationRecordForm(BootstrapFormMixin, forms.ModelForm):
+    evidence_file = forms.FileField(required=False, help_text="Report, notebook export or results.")
+    evidence_url = forms.URLField(label="Or evidence link", required=False, assume_scheme="https")
+
+    class Meta:
+        model = ValidationRecord
+        fields = ["test_type", "title", "method", "result", "performed_on", "summary"]
+        widgets = {"method": forms.Textarea, "summary": forms.Textarea, "performed_on": DateInput}
+
+
+class ChangeRequestForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ChangeRequest
+        fields = ["kind", "title", "description", "is_material"]
+        widgets = {"description": forms.Textarea}
+
+
+class GateSettingForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = GateSetting
+        fields = ["required_approvals"]

@@ -1,0 +1,550 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views import View
+
+from aims.errors import BusinessRuleError
+from aims.models import Evidence
+from aims.permissions import can_change_record, has_global_perm, has_perm
+from aims.views import apply_errors
+
+from . import selectors, services
+from .forms import (
+    ApprovalForm,
+    ChangeRequestForm,
+    ComponentForm,
+    DatasetForm,
+    GateSettingForm,
+    IntakeForm,
+    SystemEditForm,
+    SystemFilterForm,
+    ValidationRecordForm,
+)
+from .models import AISystem, Component, Dataset, GateSetting
+
+TABS = [
+    ("overview", "Overview"),
+    ("components", "Components"),
+    ("datasets", "Datasets"),
+    ("gates", "Gates and approvals"),
+    ("validation", "Validation"),
+    ("changes", "Changes"),
+    ("evidence", "Evidence"),
+    ("history", "History"),
+]
+PAGE_SIZES = (25, 50, 100)
+
+
+class SystemListView(LoginRequiredMixin, View):
+    template_name = "inventory/system_list.html"
+
+    def get(self, request):
+        form = SystemFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        filters = {**filters, "sort": request.GET.get("sort", "reference")}
+        systems = selectors.system_list(user=request.user, filters=filters)
+        try:
+            per_page = int(request.GET.get("page_size", 25))
+        except ValueError:
+            per_page = 25
+        per_page = per_page if per_page in PAGE_SIZES else 25
+        page = Paginator(systems, per_page).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "page_obj": page,
+                "systems": page.object_list,
+                "sort": filters["sort"],
+                "querystring_without_page": query.urlencode() + "&" if query else "",
+                "querystring_without_sort": sort_query.urlencode(),
+                "export_query": query.urlencode(),
+                "columns": [
+                    ("reference", "Ref."),
+                    ("name", "Name"),
+                    ("business_unit", "Business unit"),
+                    ("owner", "Owner"),
+                    ("stage", "Stage"),
+                    ("tier", "Risk tier"),
+                    ("next_review", "Next review"),
+                ],
+                "can_register": has_global_perm(request.user, "inventory.add_aisystem"),
+            },
+        )
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = [
+    ("Reference", lambda s: s.reference),
+    ("Name", lambda s: s.name),
+    ("Business unit", lambda s: s.get_business_unit_display()),
+    ("Owner", lambda s: s.owner.username),
+    ("Lifecycle stage", lambda s: s.get_lifecycle_stage_display()),
+    ("Risk tier", lambda s: s.get_risk_tier_display()),
+    ("Deployment type", lambda s: s.get_deployment_type_display()),
+    ("AI technique", lambda s: s.get_ai_technique_display()),
+    ("Decision impact", lambda s: s.get_decision_impact_display()),
+    ("Human oversight", lambda s: s.get_human_oversight_display()),
+    ("Personal data", lambda s: s.get_personal_data_display()),
+    ("User facing", lambda s: "yes" if s.user_facing else "no"),
+    ("Used in the EU", lambda s: "yes" if s.used_in_eu else "no"),
+    ("Next review", lambda s: s.next_review_date.isoformat() if s.next_review_date else ""),
+    ("Purpose", lambda s: s.purpose),
+]
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in user text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class SystemExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        form = SystemFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        filters["sort"] = request.GET.get("sort", "reference")
+        systems = selectors.system_list(user=request.user, filters=filters)
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow([name for name, _ in CSV_COLUMNS])
+            for system in systems.iterator(chunk_size=1000):
+                yield writer.writerow([csv_safe(str(get(system))) for _, get in CSV_COLUMNS])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="ai-systems.csv"'
+        return response
+
+
+class SystemMixin(LoginRequiredMixin):
+    """Loads the system from the URL; a system the user may not see is a 404."""
+
+    need_change = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.system = selectors.system_get(user=request.user, pk=kwargs["pk"])
+        except AISystem.DoesNotExist:
+            raise Http404 from None
+        if self.need_change and not can_change_record(request.user, self.system):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def detail_url(self, tab: str = "overview") -> str:
+        if tab == "overview":
+            return reverse("inventory:system_detail", args=[self.system.pk])
+        return reverse("inventory:system_tab", args=[self.system.pk, tab])
+
+
+class SystemDetailView(SystemMixin, View):
+    template_name = "inventory/system_detail.html"
+
+    def get(self, request, pk: int, tab: str = "overview"):
+        if tab not in dict(TABS):
+            raise Http404
+        user = request.user
+        context = {
+            "system": self.system,
+            "tabs": TABS,
+            "tab": tab,
+            "can_change": can_change_record(user, self.system),
+            "can_decide": has_perm(user, "inventory.decide_gate")
+            and self.system.owner_id != user.pk
+            and self.system.open_gate is not None,
+            "transitions": services.available_transitions(actor=user, system=self.system),
+        }
+        context.update(getattr(self, f"tab_{tab}")())
+        return render(request, self.template_name, context)
+
+    def tab_overview(self) -> dict:
+        return {}
+
+    def tab_components(self) -> dict:
+        return {"components": Component.objects.filter(system=self.system)}
+
+    def tab_datasets(self) -> dict:
+        return {"datasets": Dataset.objects.filter(system=self.system)}
+
+    def tab_gates(self) -> dict:
+        approvals = self.system.approvals.select_related("approver")
+        gate = self.system.open_gate
+        return {
+            "approvals": approvals,
+            "required": {s.gate: s.required_approvals for s in GateSetting.objects.all()},
+            "blockers": services.release_blockers(self.system) if gate == "release" else [],
+            "approval_form": ApprovalForm(),
+        }
+
+    def tab_validation(self) -> dict:
+        return {"validations": self.system.validations.select_related("performed_by")}
+
+    def tab_changes(self) -> dict:
+        return {"changes": self.system.change_requests.select_related("requested_by")}
+
+    def tab_evidence(self) -> dict:
+        return {
+            "evidence_list": Evidence.objects.filter(
+                target_type__app_label="inventory",
+                target_type__model="aisystem",
+                target_id=self.system.pk,
+            ).select_related("owner")
+        }
+
+    def tab_history(self) -> dict:
+        from .history import system_history
+
+        return {"history": system_history(self.system)}
+
+
+def _render_form(request, template: str, context: dict, status: int = 200):
+    return render(request, template, context, status=status)
+
+
+class SystemIntakeView(LoginRequiredMixin, View):
+    template_name = "inventory/system_intake.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_perm(request.user, "inventory.add_aisystem"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return _render_form(request, self.template_name, {"form": IntakeForm()})
+
+    def post(self, request):
+        form = IntakeForm(request.POST)
+        if not form.is_valid():
+            return _render_form(request, self.template_name, {"form": form}, 400)
+        data = dict(form.cleaned_data)
+        vendor, model_name = data.pop("vendor", ""), data.pop("model_name", "")
+        try:
+            system = services.system_submit_intake(
+                actor=request.user, data=data, vendor=vendor, model_name=model_name
+            )
+        except (ValidationError, BusinessRuleError) as exc:
+            status = apply_errors(form, exc)
+            return _render_form(request, self.template_name, {"form": form}, status)
+        messages.success(
+            request,
+            f"{system.reference} submitted. The governance officers have been told and will "
+            "triage it.",
+        )
+        return HttpResponseRedirect(reverse("inventory:system_detail", args=[system.pk]))
+
+
+class SystemEditView(SystemMixin, View):
+    template_name = "inventory/system_form.html"
+    need_change = True
+
+    def _form(self, data=None):
+        return SystemEditForm(
+            data,
+            instance=self.system,
+            can_change_owner=has_global_perm(self.request.user, "inventory.triage_aisystem"),
+        )
+
+    def get(self, request, pk: int):
+        return _render_form(
+            request, self.template_name, {"form": self._form(), "system": self.system}
+        )
+
+    def post(self, request, pk: int):
+        original = selectors.system_get(user=request.user, pk=pk)
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return _render_form(
+                request, self.template_name, {"form": form, "system": original}, 400
+            )
+        data = dict(form.cleaned_data)
+        new_owner = data.pop("owner", None)
+        try:
+            system = services.system_update(
+                actor=request.user,
+                system=original,
+                data=data,
+                reason=request.POST.get("reason", "").strip(),
+            )
+            if new_owner is not None and new_owner != system.owner:
+                services.system_set_owner(actor=request.user, system=system, owner=new_owner)
+        except (ValidationError, BusinessRuleError) as exc:
+            status = apply_errors(form, exc)
+            return _render_form(
+                request, self.template_name, {"form": form, "system": original}, status
+            )
+        messages.success(request, f"{system.reference} saved.")
+        return HttpResponseRedirect(reverse("inventory:system_detail", args=[system.pk]))
+
+
+class SystemTransitionView(SystemMixin, View):
+    def post(self, request, pk: int, action: str):
+        try:
+            services.system_transition(
+                actor=request.user,
+                system=self.system,
+                action=action,
+                reason=request.POST.get("reason", "").strip(),
+            )
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            return HttpResponseRedirect(self.detail_url())
+        label = services.TRANSITIONS[action].label
+        messages.success(request, f"{label}: done. {self.system.reference} moved on.")
+        return HttpResponseRedirect(self.detail_url())
+
+
+class ApprovalDecideView(SystemMixin, View):
+    template_name = "inventory/approval_form.html"
+
+    def get(self, request, pk: int):
+        return _render_form(
+            request, self.template_name, {"form": ApprovalForm(), "system": self.system}
+        )
+
+    def post(self, request, pk: int):
+        form = ApprovalForm(request.POST)
+        if form.is_valid():
+            try:
+                approval = services.approval_decide(
+                    actor=request.user, system=self.system, **form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"Your decision was recorded as {approval.reference}.")
+                return HttpResponseRedirect(self.detail_url("gates"))
+        else:
+            status = 400
+        return _render_form(
+            request, self.template_name, {"form": form, "system": self.system}, status
+        )
+
+
+class ChildFormView(SystemMixin, View):
+    """Create or edit a record under a system (component, dataset) through services."""
+
+    need_change = True
+    model = None
+    form_class = None
+    tab = ""
+    template_name = "inventory/child_form.html"
+
+    def get_record(self):
+        if "child" in self.kwargs:
+            return get_object_or_404(self.model, pk=self.kwargs["child"], system=self.system)
+        return self.model(system=self.system)
+
+    def context(self, form, record):
+        return {
+            "form": form,
+            "system": self.system,
+            "record": record,
+            "model_name": self.model._meta.verbose_name,
+            "cancel_url": self.detail_url(self.tab),
+        }
+
+    def get(self, request, pk: int, child: int | None = None):
+        record = self.get_record()
+        return _render_form(
+            request, self.template_name, self.context(self.form_class(instance=record), record)
+        )
+
+    def post(self, request, pk: int, child: int | None = None):
+        record = self.get_record()
+        form = self.form_class(request.POST, instance=record)
+        if form.is_valid():
+            try:
+                services.child_save(actor=request.user, record=record, data=form.cleaned_data)
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{record.reference} saved.")
+                return HttpResponseRedirect(self.detail_url(self.tab))
+        else:
+            status = 400
+        return _render_form(request, self.template_name, self.context(form, record), status)
+
+
+class ChildDeleteView(SystemMixin, View):
+    need_change = True
+    model = None
+    tab = ""
+    template_name = "inventory/child_confirm_delete.html"
+
+    def get(self, request, pk: int, child: int):
+        record = get_object_or_404(self.model, pk=child, system=self.system)
+        return render(
+            request,
+            self.template_name,
+            {"record": record, "system": self.system, "cancel_url": self.detail_url(self.tab)},
+        )
+
+    def post(self, request, pk: int, child: int):
+        record = get_object_or_404(self.model, pk=child, system=self.system)
+        label = str(record)
+        try:
+            services.child_delete(actor=request.user, record=record)
+        except BusinessRuleError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{label} removed. Its history is kept.")
+        return HttpResponseRedirect(self.detail_url(self.tab))
+
+
+class ComponentFormView(ChildFormView):
+    model, form_class, tab = Component, ComponentForm, "components"
+
+
+class ComponentDeleteView(ChildDeleteView):
+    model, tab = Component, "components"
+
+
+class DatasetFormView(ChildFormView):
+    model, form_class, tab = Dataset, DatasetForm, "datasets"
+
+
+class DatasetDeleteView(ChildDeleteView):
+    model, tab = Dataset, "datasets"
+
+
+class ValidationCreateView(SystemMixin, View):
+    need_change = True
+    template_name = "inventory/child_form.html"
+
+    def context(self, form):
+        return {
+            "form": form,
+            "system": self.system,
+            "model_name": "validation record",
+            "multipart": True,
+            "cancel_url": self.detail_url("validation"),
+        }
+
+    def get(self, request, pk: int):
+        return _render_form(request, self.template_name, self.context(ValidationRecordForm()))
+
+    def post(self, request, pk: int):
+        form = ValidationRecordForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record = services.validation_record_create(
+                    actor=request.user,
+                    system=self.system,
+                    evidence_file=data.pop("evidence_file"),
+                    evidence_url=data.pop("evidence_url") or "",
+                    **data,
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                    exc = ValidationError(
+                        {
+                            ("evidence_file" if k == "file" else k): v
+                            for k, v in exc.error_dict.items()
+                        }
+                    )
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{record.reference} recorded.")
+                return HttpResponseRedirect(self.detail_url("validation"))
+        else:
+            status = 400
+        return _render_form(request, self.template_name, self.context(form), status)
+
+
+class ChangeRequestCreateView(SystemMixin, View):
+    need_change = True
+    template_name = "inventory/child_form.html"
+
+    def context(self, form):
+        return {
+            "form": form,
+            "system": self.system,
+            "model_name": "change request",
+            "cancel_url": self.detail_url("changes"),
+            "intro": "A material change sends the system back through the release gate.",
+        }
+
+    def get(self, request, pk: int):
+        return _render_form(request, self.template_name, self.context(ChangeRequestForm()))
+
+    def post(self, request, pk: int):
+        form = ChangeRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                change = services.change_request_create(
+                    actor=request.user, system=self.system, **form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{change.reference} recorded.")
+                return HttpResponseRedirect(self.detail_url("changes"))
+        else:
+            status = 400
+        return _render_form(request, self.template_name, self.context(form), status)
+
+
+class GateSettingsView(LoginRequiredMixin, View):
+    template_name = "inventory/gate_settings.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_perm(
+            request.user, "inventory.view_gatesetting"
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None):
+        return [
+            (setting, GateSettingForm(data, instance=setting, prefix=setting.gate))
+            for setting in GateSetting.objects.all()
+        ]
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {
+                "forms": self.forms(),
+                "can_edit": has_perm(request.user, "inventory.change_gatesetting"),
+            },
+        )
+
+    def post(self, request):
+        forms = self.forms(request.POST)
+        status = 200
+        if all(form.is_valid() for _, form in forms):
+            try:
+                for setting, form in forms:
+                    services.gate_setting_update(
+                        actor=request.user,
+                        gate=setting.gate,
+                        required_approvals=form.cleaned_data["required_approvals"],
+                    )
+            except BusinessRuleError as exc:
+                raise PermissionDenied(exc.message) from exc
+            messages.success(request, "Gate settings saved.")
+            return HttpResponseRedirect(request.path)
+        status = 400
+        return render(
+            request, self.template_name, {"forms": forms, "can_edit": True}, status=status
+        )

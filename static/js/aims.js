@@ -1,0 +1,8 @@
+// Confirm destructive or irreversible actions. Forms opt in with data-confirm="message".
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var message = form.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+  }
+});

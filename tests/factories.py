@@ -1,0 +1,55 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from inventory import services
+from inventory.models import AISystem
+
+User = get_user_model()
+PASSWORD = "test-pass-123!"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        for role in extracted or []:
+            self.groups.add(Group.objects.get(name=role))
+
+
+def user_with_role(role: str | None, **kwargs):
+    return UserFactory(roles=[role] if role else [], **kwargs)
+
+
+INTAKE_DATA = {
+    "name": "CV screening assistant",
+    "purpose": "Ranks incoming CVs against the job profile for recruiters.",
+    "expected_benefit": "Faster shortlisting.",
+    "business_unit": "hr",
+    "deployment_type": "saas_embedded",
+    "ai_technique": "predictive",
+    "decision_impact": "decides_with_review",
+    "human_oversight": "in_the_loop",
+    "intended_users": "Recruiters",
+    "affected_groups": "Job applicants",
+    "data_description": "CVs and job profiles",
+    "personal_data": "personal",
+    "user_facing": False,
+    "used_in_eu": True,
+    "known_risks": "Bias against protected groups.",
+}
+
+
+def make_system(owner, **overrides) -> AISystem:
+    """A system submitted through the real intake service by its owner."""
+    data = {**INTAKE_DATA, **overrides}
+    return services.system_submit_intake(actor=owner, data=data)

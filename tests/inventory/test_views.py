@@ -1,0 +1,188 @@
+"""The browser UI of the inventory: every page renders for the roles that may use it, and the
+intake -> triage -> gates workflow works through forms, with errors shown, not raised."""
+
+import pytest
+from django.urls import reverse
+
+from inventory.models import AISystem, Approval, LifecycleStage
+
+from ..factories import INTAKE_DATA, make_system
+
+pytestmark = pytest.mark.django_db
+
+TABS = ["components", "datasets", "gates", "validation", "changes", "evidence", "history"]
+
+
+def test_anonymous_is_sent_to_login(client, system):
+    for url in [
+        reverse("aims:dashboard"),
+        reverse("inventory:system_list"),
+        reverse("inventory:system_detail", args=[system.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_tab_renders_for_officer(client_as, officer, system):
+    client = client_as(officer)
+    assert client.get(reverse("inventory:system_detail", args=[system.pk])).status_code == 200
+    for tab in TABS:
+        response = client.get(reverse("inventory:system_tab", args=[system.pk, tab]))
+        assert response.status_code == 200, tab
+    assert client.get(reverse("inventory:system_tab", args=[system.pk, "nope"])).status_code == 404
+
+
+def test_dashboard_lists_intake_waiting_for_triage(client_as, officer, system):
+    response = client_as(officer).get(reverse("aims:dashboard"))
+    assert response.status_code == 200
+    assert system.reference in response.content.decode()
+
+
+def test_owner_submits_intake_through_the_form(client_as, owner, officer):
+    client = client_as(owner)
+    data = {
+        **INTAKE_DATA,
+        "user_facing": "",
+        "used_in_eu": "on",
+        "vendor": "Acme",
+        "model_name": "Ranker 2",
+    }
+    response = client.post(reverse("inventory:system_intake"), data)
+    system = AISystem.objects.get(name=INTAKE_DATA["name"])
+    assert response.status_code == 302
+    assert system.owner == owner
+    assert system.lifecycle_stage == LifecycleStage.INTAKE_SUBMITTED
+    assert system.components.get().provider == "Acme"
+    assert officer.notifications.filter(title__contains=system.reference).exists()
+    assert system.history.first().history_user == owner
+
+
+def test_intake_with_missing_fields_shows_errors_and_saves_nothing(client_as, owner):
+    response = client_as(owner).post(reverse("inventory:system_intake"), {"name": "x"})
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not AISystem.objects.exists()
+
+
+def test_owner_cannot_see_someone_elses_system(client_as, other_owner, system):
+    client = client_as(other_owner)
+    assert client.get(reverse("inventory:system_detail", args=[system.pk])).status_code == 404
+    listing = client.get(reverse("inventory:system_list")).content.decode()
+    assert system.name not in listing
+
+
+def test_auditor_reads_but_cannot_edit(client_as, auditor, system):
+    client = client_as(auditor)
+    assert client.get(reverse("inventory:system_detail", args=[system.pk])).status_code == 200
+    assert client.get(reverse("inventory:system_edit", args=[system.pk])).status_code == 403
+    response = client.post(reverse("inventory:system_transition", args=[system.pk, "start_triage"]))
+    assert response.status_code == 403
+    system.refresh_from_db()
+    assert system.lifecycle_stage == LifecycleStage.INTAKE_SUBMITTED
+
+
+def test_workflow_through_the_browser(client_as, owner, officer, approver, system):
+    officer_client = client_as(officer)
+    response = officer_client.post(
+        reverse("inventory:system_transition", args=[system.pk, "start_triage"])
+    )
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.lifecycle_stage == LifecycleStage.IN_TRIAGE
+
+    approver_client = client_as(approver)
+    response = approver_client.post(
+        reverse("inventory:approval_decide", args=[system.pk]),
+        {"decision": "approve", "comment": "Fine"},
+    )
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.lifecycle_stage == LifecycleStage.APPROVED_FOR_DEVELOPMENT
+
+    history = approver_client.get(reverse("inventory:system_tab", args=[system.pk, "history"]))
+    text = history.content.decode()
+    for user in (owner, officer, approver):
+        assert user.username in text
+
+
+def test_refused_transition_is_explained(client_as, officer, system):
+    client = client_as(officer)
+    response = client.post(
+        reverse("inventory:system_transition", args=[system.pk, "start_validation"]), follow=True
+    )
+    assert "is not possible at stage" in response.content.decode()
+
+
+def test_approval_form_requires_reason_for_reject(client_as, officer, approver, system):
+    client_as(officer).post(
+        reverse("inventory:system_transition", args=[system.pk, "start_triage"])
+    )
+    response = client_as(approver).post(
+        reverse("inventory:approval_decide", args=[system.pk]), {"decision": "reject"}
+    )
+    assert response.status_code == 400
+    assert "Say why" in response.content.decode()
+    assert not Approval.objects.exists()
+
+
+def test_list_search_filter_sort_and_csv(client_as, officer, owner):
+    make_system(owner, name="Invoice anomaly detection", business_unit="finance")
+    make_system(owner, name="Support chatbot", business_unit="customer_service")
+    client = client_as(officer)
+    page = client.get(reverse("inventory:system_list"), {"business_unit": "finance"})
+    assert "Invoice anomaly" in page.content.decode()
+    assert "Support chatbot" not in page.content.decode()
+    page = client.get(reverse("inventory:system_list"), {"q": "chatbot", "sort": "-name"})
+    assert "Support chatbot" in page.content.decode()
+    export = client.get(reverse("inventory:system_export"), {"business_unit": "finance"})
+    body = b"".join(export.streaming_content).decode()
+    assert body.splitlines()[0].startswith("Reference,Name")
+    assert "Invoice anomaly detection" in body and "Support chatbot" not in body
+
+
+def test_csv_export_neutralises_formulas(client_as, officer, owner):
+    make_system(owner, name='=HYPERLINK("http://x")')
+    body = b"".join(client_as(officer).get(reverse("inventory:system_export")).streaming_content)
+    assert b"'=HYPERLINK" in body
+
+
+def test_list_queries_do_not_grow_with_rows(
+    client_as, officer, owner, django_assert_max_num_queries
+):
+    client = client_as(officer)
+    for i in range(3):
+        make_system(owner, name=f"S{i}")
+    client.get(reverse("inventory:system_list"))  # warm caches (content types, session)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("inventory:system_list"))
+    for i in range(30):
+        make_system(owner, name=f"T{i}")
+    with django_assert_max_num_queries(10) as many:
+        client.get(reverse("inventory:system_list"), {"page_size": 100})
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_component_add_edit_delete(client_as, owner, system):
+    client = client_as(owner)
+    response = client.post(
+        reverse("inventory:component_add", args=[system.pk]),
+        {"kind": "model", "name": "Ranker", "version": "1"},
+    )
+    assert response.status_code == 302
+    component = system.components.get()
+    response = client.post(
+        reverse("inventory:component_edit", args=[system.pk, component.pk]),
+        {"kind": "model", "name": "Ranker", "version": "2"},
+    )
+    component.refresh_from_db()
+    assert component.version == "2"
+    assert (
+        client.get(
+            reverse("inventory:component_delete", args=[system.pk, component.pk])
+        ).status_code
+        == 200
+    )
+    client.post(reverse("inventory:component_delete", args=[system.pk, component.pk]))
+    assert not system.components.exists()
+    assert component.history.filter(history_type="-").get().history_user == owner

@@ -173,9 +173,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aims@localhost")
 AIMS_BASE_URL = os.environ.get("AIMS_BASE_URL", "http://127.0.0.1:8000")
 
 # Celery: without a broker, tasks run eagerly in the calling process.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+BROKER_CONFIGURED = bool(os.environ.get("CELERY_BROKER_URL"))
+# "memory://" only keeps kombu from looking for a broker on localhost; nothing is queued.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_RESULT_BACKEND = os.environ.get(
+    "CELERY_RESULT_BACKEND", CELERY_BROKER_URL if BROKER_CONFIGURED else None
+)
+CELERY_TASK_ALWAYS_EAGER = not BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"

@@ -312,6 +312,11 @@ class ValidationRecord(ReferencedModel, SystemChild):
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    release_round = models.PositiveSmallIntegerField(
+        default=1,
+        editable=False,
+        help_text="The release-gate round this test was recorded for; a new round needs new tests.",
+    )
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
@@ -338,6 +343,8 @@ class ChangeRequest(ReferencedModel, SystemChild):
         RECORDED = "recorded", "Recorded (not material)"
         IN_RELEASE_REVIEW = "in_release_review", "In release review"
         RELEASED = "released", "Released"
+        REJECTED = "rejected", "Rejected at the release gate"
+        WITHDRAWN = "withdrawn", "Withdrawn (system retired)"
 
     system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="change_requests")
     kind = models.CharField(max_length=30, choices=Kind.choices)

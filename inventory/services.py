@@ -103,7 +103,7 @@ def system_submit_intake(
             "inventory.triage_aisystem",
             message="Only a governance officer can submit on behalf of another owner.",
         )
-    unknown = set(data) - set(EDITABLE_FIELDS)
+    unknown = set(data) - set(INTAKE_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
     system = AISystem(**data, owner=owner or actor, submitted_by=actor)
@@ -129,9 +129,13 @@ def system_submit_intake(
 @transaction.atomic
 def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str = "") -> AISystem:
     _require_perm(actor, "inventory.change_aisystem", system, "You may not edit this AI system.")
-    if system.lifecycle_stage == Stage.RETIRED:
+    # Re-read under lock: a stale copy must never write back an old stage or round.
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    if system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
         raise TransitionNotAllowed(
-            "A retired system is kept as it was; it cannot be edited.", code="retired"
+            f"A {system.get_lifecycle_stage_display().lower()} system is kept as it was; it "
+            "cannot be edited.",
+            code="system_closed",
         )
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -148,6 +152,7 @@ def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AIS
     _require_perm(
         actor, "inventory.triage_aisystem", message="Only a governance officer can change owners."
     )
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
     if owner == system.owner:
         return system
     previous = system.owner
@@ -238,6 +243,10 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
         reason=reason
         or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
     )
+    if action == "retire":
+        _close_pending_changes(
+            actor, system, ChangeRequest.Status.WITHDRAWN, "Withdrawn: system retired"
+        )
     if action == "resubmit" and target == Stage.INTAKE_SUBMITTED:
         notify(
             recipients=users_in_role(OFFICER),
@@ -257,11 +266,16 @@ def required_approvals(gate: str) -> int:
 
 def release_blockers(system: AISystem) -> list[str]:
     """What the release gate still lacks, in words a system owner can act on."""
-    records = list(ValidationRecord.objects.filter(system=system).order_by("performed_on", "id"))
+    records = list(
+        ValidationRecord.objects.filter(system=system, release_round=system.release_round).order_by(
+            "performed_on", "id"
+        )
+    )
     if not records:
+        scope = " for this release round" if system.release_round > 1 else ""
         return [
-            "At least one validation record is needed: what was tested (accuracy, bias, "
-            "safety/red-team, security or other), how, and the result."
+            f"At least one validation record is needed{scope}: what was tested (accuracy, "
+            "bias, safety/red-team, security or other), how, and the result."
         ]
     latest_by_type: dict[str, ValidationRecord] = {}
     for record in records:
@@ -337,7 +351,19 @@ def approval_decide(
 
 def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approval) -> None:
     label = Gate(gate).label
-    if approval.decision == Approval.Decision.REJECT:
+    pending_changes = ChangeRequest.objects.filter(
+        system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
+    )
+    if (
+        approval.decision == Approval.Decision.REJECT
+        and gate == Gate.RELEASE
+        and (pending_changes.exists())
+    ):
+        # The change is refused, not the system: the version in production stays deployed.
+        _close_pending_changes(actor, system, ChangeRequest.Status.REJECTED, "Rejected at release")
+        system.lifecycle_stage = Stage.DEPLOYED
+        reason = f"{label}: change rejected by {actor}; the deployed version stays"
+    elif approval.decision == Approval.Decision.REJECT:
         system.lifecycle_stage = Stage.REJECTED
         reason = f"{label} rejected by {actor}"
     elif approval.decision == Approval.Decision.REQUEST_CHANGES:
@@ -357,7 +383,9 @@ def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approva
             system.lifecycle_stage = Stage.APPROVED_FOR_DEVELOPMENT
         else:
             system.lifecycle_stage = Stage.DEPLOYED
-            _release_pending_changes(actor=actor, system=system)
+            _close_pending_changes(
+                actor, system, ChangeRequest.Status.RELEASED, "Released through the release gate"
+            )
         reason = f"{label} passed ({approvals} approval(s))"
     _save(system, actor=actor, reason=reason)
     notify(
@@ -368,12 +396,12 @@ def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approva
     )
 
 
-def _release_pending_changes(*, actor, system: AISystem) -> None:
+def _close_pending_changes(actor, system: AISystem, status: str, reason: str) -> None:
     for change in ChangeRequest.objects.filter(
         system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
     ):
-        change.status = ChangeRequest.Status.RELEASED
-        _save(change, actor=actor, reason="Released through the release gate")
+        change.status = status
+        _save(change, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -389,6 +417,7 @@ def gate_setting_update(*, actor, gate: str, required_approvals: int) -> GateSet
 
 
 def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
+    system.refresh_from_db(fields=["lifecycle_stage", "release_round"])
     _require_perm(actor, model_perm, message="You do not have permission to do this.")
     _require_perm(
         actor, "inventory.change_aisystem", system, "You may not change records of this system."
@@ -454,6 +483,7 @@ def validation_record_create(
         performed_on=performed_on,
         summary=summary,
         performed_by=actor,
+        release_round=system.release_round,
     )
     _save(record, actor=actor, reason="Validation recorded")
     if evidence_file or evidence_url:

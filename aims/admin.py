@@ -1,0 +1,35 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Evidence, Notification
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Admin for history-tracked models. History can be read here, never reverted or edited
+    (SIMPLE_HISTORY_REVERT_DISABLED), and historical models are not registered at all."""
+
+    def has_delete_permission(self, request, obj=None):
+        # Records are retired or removed through services, which keep the audit trail
+        # meaningful; the admin's bulk delete would bypass them.
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("reference", "title", "kind", "owner", "created_at")
+    search_fields = ("title", "sha256")
+    readonly_fields = (
+        "kind",
+        "sha256",
+        "size_bytes",
+        "original_filename",
+        "file",
+        "target_type",
+        "target_id",
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "recipient", "created_at", "read_at")
+    list_filter = ("read_at",)

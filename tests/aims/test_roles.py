@@ -1,0 +1,40 @@
+"""The role groups hold exactly the permissions each app declares in <app>/roles.py."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+
+from aims.roles import ROLES
+
+pytestmark = pytest.mark.django_db
+
+
+def declared() -> dict[str, set[str]]:
+    grants: dict[str, set[str]] = {role: set() for role in ROLES}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.roles")
+        except ModuleNotFoundError:
+            continue
+        for role, perms in getattr(module, "PERMISSIONS", {}).items():
+            grants[role].update(perms)
+    return grants
+
+
+def test_migrations_grant_what_the_apps_declare():
+    for role, perms in declared().items():
+        group = Group.objects.get(name=role)
+        actual = {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert actual == perms, role
+
+
+def test_auditor_holds_no_write_permission():
+    codenames = Group.objects.get(name="Auditor").permissions.values_list("codename", flat=True)
+    assert codenames and all(c.startswith("view_") for c in codenames)

@@ -148,9 +148,20 @@ STORAGES = {
         )
     },
 }
-if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # Object storage in production; django-storages reads the AWS_* variables itself.
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    # Object storage, so web and worker replicas on several hosts see the same files.
+    # Access keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
 
 # Evidence uploads: what an auditor can open, nothing executable, and a sane size.
 EVIDENCE_MAX_UPLOAD_BYTES = int(os.environ.get("EVIDENCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
@@ -216,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EvidenceKindEnum": "aims.models.Evidence.Kind",
+        "ComponentKindEnum": "inventory.models.Component.Kind",
+        "ChangeRequestKindEnum": "inventory.models.ChangeRequest.Kind",
+    },
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is evidence: never rewritten from the admin

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
@@ -83,3 +84,14 @@ def eager_celery(request, settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Uploaded files go to a temporary folder; throttle counters start empty."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Users are created per test: a fast hasher keeps the suite quick (not a security path).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()

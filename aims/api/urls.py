@@ -1,1 +1,19 @@
-urlpatterns: list = []
+"""The REST API, /api/v1/. This module is the API's root URLconf (project level, like
+aims/urls.py): it serves the shared primitives and includes each app's API routes."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("notifications", views.NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    *router.urls,
+    path("", include("inventory.api.urls")),
+]

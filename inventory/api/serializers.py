@@ -1,0 +1,404 @@
+"""Shapes of inventory records in the API. Input shape only: every rule is in
+inventory.services. State fields (lifecycle_stage, risk_tier, rounds, status) are read-only:
+they change through explicit actions."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from inventory import selectors, services
+from inventory.models import (
+    AISystem,
+    Approval,
+    ChangeRequest,
+    Component,
+    Dataset,
+    GateSetting,
+    ValidationRecord,
+)
+
+User = get_user_model()
+
+
+def display(field: str) -> serializers.CharField:
+    """The human label of a choice field, e.g. lifecycle_stage_display."""
+    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+
+
+class VisibleSystemField(serializers.PrimaryKeyRelatedField):
+    """An AI system id among those the acting user may see; any other id is a field error."""
+
+    def get_queryset(self):
+        return selectors.system_list(user=self.context["request"].user)
+
+
+# --- AI systems -----------------------------------------------------------------------------
+
+
+class AISystemReadSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+    business_unit_display = display("business_unit")
+    lifecycle_stage_display = display("lifecycle_stage")
+    deployment_type_display = display("deployment_type")
+    ai_technique_display = display("ai_technique")
+    decision_impact_display = display("decision_impact")
+    human_oversight_display = display("human_oversight")
+    personal_data_display = display("personal_data")
+    risk_tier_display = display("risk_tier")
+    returned_from_gate = serializers.CharField(
+        read_only=True, help_text="The gate that asked for changes, while changes are requested."
+    )
+
+    class Meta:
+        model = AISystem
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "purpose",
+            "expected_benefit",
+            "business_unit",
+            "business_unit_display",
+            "owner",
+            "owner_username",
+            "lifecycle_stage",
+            "lifecycle_stage_display",
+            "deployment_type",
+            "deployment_type_display",
+            "ai_technique",
+            "ai_technique_display",
+            "decision_impact",
+            "decision_impact_display",
+            "human_oversight",
+            "human_oversight_display",
+            "intended_users",
+            "affected_groups",
+            "data_description",
+            "personal_data",
+            "personal_data_display",
+            "user_facing",
+            "used_in_eu",
+            "known_risks",
+            "risk_tier",
+            "risk_tier_display",
+            "review_cadence_months",
+            "next_review_date",
+            "intake_round",
+            "release_round",
+            "returned_from_gate",
+            "submitted_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AvailableActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+
+
+class AISystemDetailSerializer(AISystemReadSerializer):
+    """One system, with what the acting user can do to it now."""
+
+    submitted_by_username = serializers.CharField(
+        source="submitted_by.username", read_only=True, default=None
+    )
+    open_gate = serializers.CharField(read_only=True, allow_null=True)
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(AISystemReadSerializer.Meta):
+        fields = [
+            *AISystemReadSerializer.Meta.fields,
+            "submitted_by_username",
+            "open_gate",
+            "available_actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AvailableActionSerializer(many=True))
+    def get_available_actions(self, obj: AISystem) -> list[dict[str, str]]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [
+            {"action": name, "label": transition.label}
+            for name, transition in services.available_transitions(actor=request.user, system=obj)
+        ]
+
+
+class AISystemWriteSerializer(serializers.ModelSerializer):
+    """Edits of a system's details. ``owner`` is for governance officers (a handover)."""
+
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False
+    )
+
+    class Meta:
+        model = AISystem
+        fields = [*services.EDITABLE_FIELDS, "owner"]
+
+
+class AISystemIntakeSerializer(AISystemWriteSerializer):
+    """A use-case intake. ``vendor`` and ``model_name`` become the system's first component;
+    an officer may name another ``owner``."""
+
+    vendor = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, write_only=True
+    )
+    model_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, write_only=True
+    )
+
+    class Meta(AISystemWriteSerializer.Meta):
+        fields = [*services.INTAKE_FIELDS, "owner", "vendor", "model_name"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[(k, t.label) for k, t in services.TRANSITIONS.items()]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Approval.Decision.choices)
+    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReleaseBlockersSerializer(serializers.Serializer):
+    ready = serializers.BooleanField()
+    blockers = serializers.ListField(child=serializers.CharField())
+
+
+class SystemFilterSerializer(serializers.Serializer):
+    """Query parameters of the systems list (passed to selectors.system_list)."""
+
+    q = serializers.CharField(required=False, help_text="Reference (AIS-0001), name or purpose")
+    lifecycle_stage = serializers.ChoiceField(
+        choices=AISystem._meta.get_field("lifecycle_stage").choices, required=False
+    )
+    risk_tier = serializers.ChoiceField(
+        choices=AISystem._meta.get_field("risk_tier").choices, required=False
+    )
+    business_unit = serializers.ChoiceField(
+        choices=AISystem._meta.get_field("business_unit").choices, required=False
+    )
+    deployment_type = serializers.ChoiceField(
+        choices=AISystem._meta.get_field("deployment_type").choices, required=False
+    )
+    owner = serializers.IntegerField(required=False, min_value=1, help_text="Owner user id")
+    review_overdue = serializers.BooleanField(required=False, default=False)
+    sort = serializers.ChoiceField(
+        choices=[*selectors.SORTABLE, *(f"-{key}" for key in selectors.SORTABLE)],
+        required=False,
+        help_text="Sort key; prefix with '-' for descending.",
+    )
+
+
+# --- Records under a system -----------------------------------------------------------------
+
+
+class SystemChildReadSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    system_reference = serializers.CharField(source="system.reference", read_only=True)
+    system_name = serializers.CharField(source="system.name", read_only=True)
+
+    CHILD_FIELDS = ["id", "reference", "system", "system_reference", "system_name"]
+
+
+class SystemChildWriteSerializer(serializers.ModelSerializer):
+    """The system is named at creation and fixed afterwards."""
+
+    system = VisibleSystemField(help_text="The AI system's id; fixed once the record exists.")
+
+    def __init__(self, instance=None, *args, **kwargs):
+        super().__init__(instance, *args, **kwargs)
+        if instance is not None:
+            self.fields["system"].read_only = True
+
+
+class ComponentReadSerializer(SystemChildReadSerializer):
+    kind_display = display("kind")
+
+    class Meta:
+        model = Component
+        fields = [
+            *SystemChildReadSerializer.CHILD_FIELDS,
+            "kind",
+            "kind_display",
+            "name",
+            "version",
+            "provider",
+            "model_identifier",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ComponentWriteSerializer(SystemChildWriteSerializer):
+    class Meta:
+        model = Component
+        fields = ["system", "kind", "name", "version", "provider", "model_identifier", "notes"]
+
+
+class DatasetReadSerializer(SystemChildReadSerializer):
+    use_display = display("use")
+    personal_data_display = display("personal_data")
+
+    class Meta:
+        model = Dataset
+        fields = [
+            *SystemChildReadSerializer.CHILD_FIELDS,
+            "name",
+            "use",
+            "use_display",
+            "source",
+            "personal_data",
+            "personal_data_display",
+            "licence",
+            "quality_checks",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DatasetWriteSerializer(SystemChildWriteSerializer):
+    class Meta:
+        model = Dataset
+        fields = ["system", "name", "use", "source", "personal_data", "licence", "quality_checks"]
+
+
+class ApprovalReadSerializer(SystemChildReadSerializer):
+    gate_display = display("gate")
+    decision_display = display("decision")
+    approver_username = serializers.CharField(source="approver.username", read_only=True)
+
+    class Meta:
+        model = Approval
+        fields = [
+            *SystemChildReadSerializer.CHILD_FIELDS,
+            "gate",
+            "gate_display",
+            "round",
+            "approver",
+            "approver_username",
+            "decision",
+            "decision_display",
+            "conditions",
+            "comment",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ValidationRecordReadSerializer(SystemChildReadSerializer):
+    test_type_display = display("test_type")
+    result_display = display("result")
+    performed_by_username = serializers.CharField(source="performed_by.username", read_only=True)
+
+    class Meta:
+        model = ValidationRecord
+        fields = [
+            *SystemChildReadSerializer.CHILD_FIELDS,
+            "test_type",
+            "test_type_display",
+            "title",
+            "method",
+            "result",
+            "result_display",
+            "summary",
+            "performed_on",
+            "performed_by",
+            "performed_by_username",
+            "release_round",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ValidationRecordWriteSerializer(serializers.ModelSerializer):
+    """A test and its result; optionally its evidence as a file (multipart) or a link."""
+
+    system = VisibleSystemField()
+    evidence_file = serializers.FileField(required=False, allow_empty_file=False, write_only=True)
+    evidence_url = serializers.URLField(
+        required=False, allow_blank=True, max_length=500, write_only=True
+    )
+
+    class Meta:
+        model = ValidationRecord
+        fields = [
+            "system",
+            "test_type",
+            "title",
+            "method",
+            "result",
+            "summary",
+            "performed_on",
+            "evidence_file",
+            "evidence_url",
+        ]
+
+
+class ChangeRequestReadSerializer(SystemChildReadSerializer):
+    kind_display = display("kind")
+    status_display = display("status")
+    requested_by_username = serializers.CharField(source="requested_by.username", read_only=True)
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            *SystemChildReadSerializer.CHILD_FIELDS,
+            "kind",
+            "kind_display",
+            "title",
+            "description",
+            "is_material",
+            "status",
+            "status_display",
+            "requested_by",
+            "requested_by_username",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ChangeRequestWriteSerializer(serializers.ModelSerializer):
+    system = VisibleSystemField()
+    is_material = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leave out when unsure: the change is then treated as material.",
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["system", "kind", "title", "description", "is_material"]
+
+
+# --- Gate settings --------------------------------------------------------------------------
+
+
+class GateSettingReadSerializer(serializers.ModelSerializer):
+    gate_display = display("gate")
+
+    class Meta:
+        model = GateSetting
+        fields = ["gate", "gate_display", "required_approvals", "updated_at"]
+        read_only_fields = fields
+
+
+class GateSettingWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GateSetting
+        fields = ["required_approvals"]
+        extra_kwargs = {"required_approvals": {"required": True}}

@@ -1,0 +1,17 @@
+"""Inventory routes under /api/v1/ (included by aims.api.urls, namespace "api")."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("systems", views.SystemViewSet, basename="system")
+router.register("components", views.ComponentViewSet, basename="component")
+router.register("datasets", views.DatasetViewSet, basename="dataset")
+router.register("approvals", views.ApprovalViewSet, basename="approval")
+router.register("validation-records", views.ValidationRecordViewSet, basename="validationrecord")
+router.register("change-requests", views.ChangeRequestViewSet, basename="changerequest")
+router.register("gate-settings", views.GateSettingViewSet, basename="gatesetting")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+
+urlpatterns = router.urls

@@ -1,0 +1,386 @@
+"""REST API of the inventory. Thin: reads go through inventory.selectors (an object outside
+the user's reach is a 404), writes through inventory.services (which refuse with 400/403/409)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
+from aims.api.views import AIMSViewSetMixin, EvidenceViewSetBase, TargetScopes, write_schema
+from aims.permissions import has_global_perm
+from inventory import selectors, services
+from inventory.history import system_history
+from inventory.models import (
+    AISystem,
+    Approval,
+    ChangeRequest,
+    Component,
+    Dataset,
+    GateSetting,
+    ValidationRecord,
+)
+
+from .serializers import (
+    AISystemDetailSerializer,
+    AISystemIntakeSerializer,
+    AISystemReadSerializer,
+    AISystemWriteSerializer,
+    ApprovalReadSerializer,
+    ChangeRequestReadSerializer,
+    ChangeRequestWriteSerializer,
+    ComponentReadSerializer,
+    ComponentWriteSerializer,
+    DatasetReadSerializer,
+    DatasetWriteSerializer,
+    DecisionSerializer,
+    GateSettingReadSerializer,
+    GateSettingWriteSerializer,
+    ReleaseBlockersSerializer,
+    SystemFilterSerializer,
+    TransitionSerializer,
+    ValidationRecordReadSerializer,
+    ValidationRecordWriteSerializer,
+)
+
+# --- AI systems -----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SystemFilterSerializer]),
+    retrieve=extend_schema(responses=AISystemDetailSerializer),
+    create=extend_schema(
+        request=AISystemIntakeSerializer, responses={201: AISystemDetailSerializer}
+    ),
+    **write_schema(AISystemWriteSerializer, AISystemDetailSerializer, ("update", "partial_update")),
+)
+class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """AI systems. Created by use-case intake; moved along their lifecycle by POST actions;
+    never deleted (retire them)."""
+
+    read_serializer_class = AISystemReadSerializer
+    write_serializer_class = AISystemWriteSerializer
+    write_permissions = (
+        "inventory.add_aisystem",
+        "inventory.change_aisystem",
+        "inventory.decide_gate",
+    )
+    filter_backends = []  # query parameters are validated and passed to the selector
+
+    def get_queryset(self) -> QuerySet[AISystem]:
+        return selectors.system_list(user=self.request.user)
+
+    def get_object(self) -> AISystem:
+        try:
+            return selectors.system_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        except AISystem.DoesNotExist:
+            raise NotFound() from None
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return AISystemIntakeSerializer
+        return super().get_serializer_class()
+
+    def detail_response(self, system: AISystem, status_code: int = status.HTTP_200_OK):
+        return self.read_response(system, status_code, serializer_class=AISystemDetailSerializer)
+
+    def list(self, request):
+        params = SystemFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        systems = selectors.system_list(user=request.user, filters=params.validated_data)
+        page = self.paginate_queryset(systems)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self.detail_response(self.get_object())
+
+    def create(self, request):
+        data = self.validated_input()
+        system = services.system_submit_intake(
+            actor=request.user,
+            owner=data.pop("owner", None),
+            vendor=data.pop("vendor", ""),
+            model_name=data.pop("model_name", ""),
+            data=data,
+        )
+        return self.detail_response(system, status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        system = self.get_object()
+        data = self.validated_input(instance=system, partial=partial)
+        owner = data.pop("owner", None)
+        with transaction.atomic():  # details and handover succeed or fail together
+            if data:
+                system = services.system_update(actor=request.user, system=system, data=data)
+            if owner is not None and owner != system.owner:
+                system = services.system_set_owner(actor=request.user, system=system, owner=owner)
+        return self.detail_response(system)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(request=TransitionSerializer, responses=AISystemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Run a lifecycle action (start_triage, resubmit, start_validation, retire)."""
+        system = self.get_object()
+        data = self.validated_input(TransitionSerializer)
+        system = services.system_transition(actor=request.user, system=system, **data)
+        return self.detail_response(system)
+
+    @extend_schema(request=DecisionSerializer, responses={201: ApprovalReadSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record the acting approver's decision at the gate that is open."""
+        system = self.get_object()
+        data = self.validated_input(DecisionSerializer)
+        approval = services.approval_decide(actor=request.user, system=system, **data)
+        return self.read_response(
+            approval, status.HTTP_201_CREATED, serializer_class=ApprovalReadSerializer
+        )
+
+    @extend_schema(responses=ReleaseBlockersSerializer)
+    @action(detail=True, methods=["get"], url_path="release-blockers")
+    def release_blockers(self, request, pk=None):
+        """What the release gate still lacks."""
+        blockers = services.release_blockers(self.get_object())
+        return Response({"ready": not blockers, "blockers": blockers})
+
+    @extend_schema(responses=HistoryPageSerializer)
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Field-level history of the system and its records, newest first."""
+        entries = system_history(self.get_object())
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+# --- Records under a system -----------------------------------------------------------------
+
+
+class SystemChildViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """List and retrieve the records under the systems a user may see."""
+
+    selector = None  # staticmethod(selectors.<model>_list)
+    filter_backends = [filters.DjangoFilterBackend]
+
+    def get_queryset(self) -> QuerySet:
+        return type(self).selector(user=self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self.read_response(self.get_object())
+
+
+class EditableChildViewSet(SystemChildViewSet):
+    """Components and datasets: created, edited and removed through services.child_save and
+    services.child_delete."""
+
+    def create(self, request):
+        data = self.validated_input()
+        record = self.read_serializer_class.Meta.model(system=data.pop("system"))
+        record = services.child_save(actor=request.user, record=record, data=data)
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        record = self.get_object()
+        data = self.validated_input(instance=record, partial=partial)
+        record = services.child_save(actor=request.user, record=record, data=data)
+        return self.read_response(record)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk=None):
+        services.child_delete(actor=request.user, record=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ComponentFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+    class Meta:
+        model = Component
+        fields = ["system", "kind"]
+
+
+@extend_schema_view(**write_schema(ComponentWriteSerializer, ComponentReadSerializer))
+class ComponentViewSet(EditableChildViewSet):
+    selector = staticmethod(selectors.component_list)
+    read_serializer_class = ComponentReadSerializer
+    write_serializer_class = ComponentWriteSerializer
+    write_permissions = (
+        "inventory.add_component",
+        "inventory.change_component",
+        "inventory.delete_component",
+    )
+    filterset_class = ComponentFilter
+
+
+class DatasetFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+    class Meta:
+        model = Dataset
+        fields = ["system", "use", "personal_data"]
+
+
+@extend_schema_view(**write_schema(DatasetWriteSerializer, DatasetReadSerializer))
+class DatasetViewSet(EditableChildViewSet):
+    selector = staticmethod(selectors.dataset_list)
+    read_serializer_class = DatasetReadSerializer
+    write_serializer_class = DatasetWriteSerializer
+    write_permissions = (
+        "inventory.add_dataset",
+        "inventory.change_dataset",
+        "inventory.delete_dataset",
+    )
+    filterset_class = DatasetFilter
+
+
+class ApprovalFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+    approver = filters.NumberFilter()
+
+    class Meta:
+        model = Approval
+        fields = ["system", "gate", "decision", "round", "approver"]
+
+
+class ApprovalViewSet(SystemChildViewSet):
+    """Gate decisions (read-only: decide through POST /systems/{id}/decide/)."""
+
+    selector = staticmethod(selectors.approval_list)
+    read_serializer_class = ApprovalReadSerializer
+    filterset_class = ApprovalFilter
+
+
+class ValidationRecordFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+    class Meta:
+        model = ValidationRecord
+        fields = ["system", "test_type", "result"]
+
+
+@extend_schema_view(
+    **write_schema(ValidationRecordWriteSerializer, ValidationRecordReadSerializer, ("create",))
+)
+class ValidationRecordViewSet(SystemChildViewSet):
+    """Tests and their results, with optional evidence (multipart file or link)."""
+
+    selector = staticmethod(selectors.validation_list)
+    read_serializer_class = ValidationRecordReadSerializer
+    write_serializer_class = ValidationRecordWriteSerializer
+    write_permissions = ("inventory.add_validationrecord",)
+    filterset_class = ValidationRecordFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def create(self, request):
+        data = self.validated_input()
+        try:
+            record = services.validation_record_create(
+                actor=request.user,
+                system=data.pop("system"),
+                evidence_file=data.pop("evidence_file", None),
+                evidence_url=data.pop("evidence_url", ""),
+                **data,
+            )
+        except ValidationError as exc:
+            # The evidence service names its input "file" and "url"; this API calls them
+            # evidence_file and evidence_url.
+            if not hasattr(exc, "error_dict"):
+                raise
+            renamed = {"file": "evidence_file", "url": "evidence_url"}
+            raise ValidationError(
+                {renamed.get(field, field): errors for field, errors in exc.message_dict.items()}
+            ) from exc
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+
+class ChangeRequestFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["system", "kind", "status", "is_material"]
+
+
+@extend_schema_view(
+    **write_schema(ChangeRequestWriteSerializer, ChangeRequestReadSerializer, ("create",))
+)
+class ChangeRequestViewSet(SystemChildViewSet):
+    """Changes to deployed systems; a material one sends the system back to validation."""
+
+    selector = staticmethod(selectors.change_request_list)
+    read_serializer_class = ChangeRequestReadSerializer
+    write_serializer_class = ChangeRequestWriteSerializer
+    write_permissions = ("inventory.add_changerequest",)
+    filterset_class = ChangeRequestFilter
+
+    def create(self, request):
+        data = self.validated_input()
+        change = services.change_request_create(actor=request.user, **data)
+        return self.read_response(change, status.HTTP_201_CREATED)
+
+
+# --- Gate settings --------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    **write_schema(GateSettingWriteSerializer, GateSettingReadSerializer, ("partial_update",))
+)
+class GateSettingViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """How many approvals each gate needs. Read by every role that reads the inventory;
+    changed by governance officers."""
+
+    read_serializer_class = GateSettingReadSerializer
+    write_serializer_class = GateSettingWriteSerializer
+    write_permissions = ("inventory.change_gatesetting",)
+    lookup_field = "gate"
+    lookup_value_regex = "[a-z_]+"
+    filter_backends = []
+    pagination_class = None  # one row per gate
+
+    def get_queryset(self) -> QuerySet[GateSetting]:
+        # No selector exists for gate settings yet: the same rule as restrict_systems, by role.
+        if has_global_perm(self.request.user, "inventory.view_gatesetting"):
+            return GateSetting.objects.all()
+        return GateSetting.objects.none()
+
+    def list(self, request):
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+
+    def retrieve(self, request, gate=None):
+        return self.read_response(self.get_object())
+
+    def partial_update(self, request, gate=None):
+        setting = self.get_object()
+        data = self.validated_input(instance=setting)  # PATCH of its one required field
+        setting = services.gate_setting_update(
+            actor=request.user, gate=setting.gate, required_approvals=data["required_approvals"]
+        )
+        return self.read_response(setting)
+
+
+# --- Evidence -------------------------------------------------------------------------------
+
+
+class EvidenceViewSet(EvidenceViewSetBase):
+    """Evidence on AI systems and validation records the user may view. The generic part
+    (listing, upload, download) lives in aims; this app names its target records."""
+
+    def target_scopes(self) -> TargetScopes:
+        return {
+            AISystem: lambda user: selectors.restrict_systems(AISystem.objects.all(), user),
+            ValidationRecord: lambda user: selectors.validation_list(user=user),
+        }

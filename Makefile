@@ -8,11 +8,12 @@ PORT ?= 8000
 
 .PHONY: setup run test test-fast lint format bench worker beat browser clean
 
+# Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(PY) -m pip install --quiet --upgrade pip >&2
+	@$(PY) -m pip install --quiet -e '.[dev]' >&2
+	@touch $(STAMP)
 
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -44,7 +45,7 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	@$(PY) benchmarks/run.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

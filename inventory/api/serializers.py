@@ -20,9 +20,22 @@ from inventory.models import (
 User = get_user_model()
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The human label of a choice field. Reads ``get_<field>_display()`` directly: DRF's
+    dotted-source lookup inspects the method's signature on every value, which costs half
+    the time of a 100-row page."""
+
+    def __init__(self, field: str, **kwargs):
+        self.choice_field = field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance) -> str:
+        return getattr(instance, f"get_{self.choice_field}_display")()
+
+
 def display(field: str) -> serializers.CharField:
     """The human label of a choice field, e.g. lifecycle_stage_display."""
-    return serializers.CharField(source=f"get_{field}_display", read_only=True)
+    return ChoiceLabelField(field)
 
 
 class VisibleSystemField(serializers.PrimaryKeyRelatedField):

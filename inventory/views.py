@@ -311,76 +311,100 @@ class SystemTransitionView(SystemMixin, View):
         return HttpResponseRedirect(self.detail_url())
 
 
-class ApprovalDecideView(SystemMixin, View):
-    template_name = "inventory/approval_form.html"
+class SystemFormView(SystemMixin, View):
+    """A form on one system whose valid input goes to one service call.
 
-    def get(self, request, pk: int):
-        return _render_form(
-            request, self.template_name, {"form": ApprovalForm(), "system": self.system}
-        )
+    Subclasses name the form, the service call (``perform``) and where to go next; a refusal
+    by the service is shown on the form with its status, and nothing is saved.
+    """
 
-    def post(self, request, pk: int):
-        form = ApprovalForm(request.POST)
-        if form.is_valid():
-            try:
-                approval = services.approval_decide(
-                    actor=request.user, system=self.system, **form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"Your decision was recorded as {approval.reference}.")
-                return HttpResponseRedirect(self.detail_url("gates"))
-        else:
-            status = 400
-        return _render_form(
-            request, self.template_name, {"form": form, "system": self.system}, status
-        )
-
-
-class ChildFormView(SystemMixin, View):
-    """Create or edit a record under a system (component, dataset) through services."""
-
-    need_change = True
-    model = None
-    form_class = None
-    tab = ""
     template_name = "inventory/child_form.html"
+    form_class = None
+    success_tab = "overview"
+    title = ""
+    intro = ""
+    multipart = False
 
-    def get_record(self):
-        if "child" in self.kwargs:
-            return get_object_or_404(self.model, pk=self.kwargs["child"], system=self.system)
-        return self.model(system=self.system)
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, files)
 
-    def context(self, form, record):
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        return f"{obj.reference} saved."
+
+    def context(self, form) -> dict:
         return {
             "form": form,
             "system": self.system,
-            "record": record,
-            "model_name": self.model._meta.verbose_name,
-            "cancel_url": self.detail_url(self.tab),
+            "model_name": self.title,
+            "intro": self.intro,
+            "multipart": self.multipart,
+            "cancel_url": self.detail_url(self.success_tab),
         }
 
-    def get(self, request, pk: int, child: int | None = None):
-        record = self.get_record()
-        return _render_form(
-            request, self.template_name, self.context(self.form_class(instance=record), record)
-        )
+    def get(self, request, *args, **kwargs):
+        return _render_form(request, self.template_name, self.context(self.get_form()))
 
-    def post(self, request, pk: int, child: int | None = None):
-        record = self.get_record()
-        form = self.form_class(request.POST, instance=record)
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST, request.FILES if self.multipart else None)
+        status = 400
         if form.is_valid():
             try:
-                services.child_save(actor=request.user, record=record, data=form.cleaned_data)
+                obj = self.perform(form)
             except (ValidationError, BusinessRuleError) as exc:
                 status = apply_errors(form, exc)
             else:
-                messages.success(request, f"{record.reference} saved.")
-                return HttpResponseRedirect(self.detail_url(self.tab))
-        else:
-            status = 400
-        return _render_form(request, self.template_name, self.context(form, record), status)
+                messages.success(request, self.success_message(obj))
+                return HttpResponseRedirect(self.detail_url(self.success_tab))
+        return _render_form(request, self.template_name, self.context(form), status)
+
+
+class ApprovalDecideView(SystemFormView):
+    template_name = "inventory/approval_form.html"
+    form_class = ApprovalForm
+    success_tab = "gates"
+
+    def perform(self, form):
+        return services.approval_decide(
+            actor=self.request.user, system=self.system, **form.cleaned_data
+        )
+
+    def success_message(self, obj) -> str:
+        return f"Your decision was recorded as {obj.reference}."
+
+
+class ChildFormView(SystemFormView):
+    """Create or edit a record under a system (component, dataset)."""
+
+    need_change = True
+    model = None
+
+    @property
+    def title(self) -> str:
+        return self.model._meta.verbose_name
+
+    def get_record(self):
+        if not hasattr(self, "record"):
+            if "child" in self.kwargs:
+                self.record = get_object_or_404(
+                    self.model, pk=self.kwargs["child"], system=self.system
+                )
+            else:
+                self.record = self.model(system=self.system)
+        return self.record
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, instance=self.get_record())
+
+    def context(self, form) -> dict:
+        return {**super().context(form), "record": self.get_record()}
+
+    def perform(self, form):
+        return services.child_save(
+            actor=self.request.user, record=self.get_record(), data=form.cleaned_data
+        )
 
 
 class ChildDeleteView(SystemMixin, View):
@@ -410,7 +434,7 @@ class ChildDeleteView(SystemMixin, View):
 
 
 class ComponentFormView(ChildFormView):
-    model, form_class, tab = Component, ComponentForm, "components"
+    model, form_class, success_tab = Component, ComponentForm, "components"
 
 
 class ComponentDeleteView(ChildDeleteView):
@@ -418,89 +442,54 @@ class ComponentDeleteView(ChildDeleteView):
 
 
 class DatasetFormView(ChildFormView):
-    model, form_class, tab = Dataset, DatasetForm, "datasets"
+    model, form_class, success_tab = Dataset, DatasetForm, "datasets"
 
 
 class DatasetDeleteView(ChildDeleteView):
     model, tab = Dataset, "datasets"
 
 
-class ValidationCreateView(SystemMixin, View):
+class ValidationCreateView(SystemFormView):
     need_change = True
-    template_name = "inventory/child_form.html"
+    form_class = ValidationRecordForm
+    success_tab = "validation"
+    title = "validation record"
+    multipart = True
 
-    def context(self, form):
-        return {
-            "form": form,
-            "system": self.system,
-            "model_name": "validation record",
-            "multipart": True,
-            "cancel_url": self.detail_url("validation"),
-        }
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            return services.validation_record_create(
+                actor=self.request.user,
+                system=self.system,
+                evidence_file=data.pop("evidence_file"),
+                evidence_url=data.pop("evidence_url") or "",
+                **data,
+            )
+        except ValidationError as exc:
+            # The evidence service names its field "file"; on this form it is evidence_file.
+            if hasattr(exc, "error_dict") and "file" in exc.error_dict:
+                exc.error_dict["evidence_file"] = exc.error_dict.pop("file")
+            raise
 
-    def get(self, request, pk: int):
-        return _render_form(request, self.template_name, self.context(ValidationRecordForm()))
-
-    def post(self, request, pk: int):
-        form = ValidationRecordForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                record = services.validation_record_create(
-                    actor=request.user,
-                    system=self.system,
-                    evidence_file=data.pop("evidence_file"),
-                    evidence_url=data.pop("evidence_url") or "",
-                    **data,
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-                    exc = ValidationError(
-                        {
-                            ("evidence_file" if k == "file" else k): v
-                            for k, v in exc.error_dict.items()
-                        }
-                    )
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{record.reference} recorded.")
-                return HttpResponseRedirect(self.detail_url("validation"))
-        else:
-            status = 400
-        return _render_form(request, self.template_name, self.context(form), status)
+    def success_message(self, obj) -> str:
+        return f"{obj.reference} recorded."
 
 
-class ChangeRequestCreateView(SystemMixin, View):
+class ChangeRequestCreateView(SystemFormView):
     need_change = True
-    template_name = "inventory/child_form.html"
+    form_class = ChangeRequestForm
+    success_tab = "changes"
+    title = "change request"
+    intro = "A material change sends the system back through the release gate."
 
-    def context(self, form):
-        return {
-            "form": form,
-            "system": self.system,
-            "model_name": "change request",
-            "cancel_url": self.detail_url("changes"),
-            "intro": "A material change sends the system back through the release gate.",
-        }
+    def perform(self, form):
+        return services.change_request_create(
+            actor=self.request.user, system=self.system, **form.cleaned_data
+        )
 
-    def get(self, request, pk: int):
-        return _render_form(request, self.template_name, self.context(ChangeRequestForm()))
-
-    def post(self, request, pk: int):
-        form = ChangeRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                change = services.change_request_create(
-                    actor=request.user, system=self.system, **form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{change.reference} recorded.")
-                return HttpResponseRedirect(self.detail_url("changes"))
-        else:
-            status = 400
-        return _render_form(request, self.template_name, self.context(form), status)
+    def success_message(self, obj) -> str:
+        return f"{obj.reference} recorded."
 
 
 class GateSettingsView(LoginRequiredMixin, View):

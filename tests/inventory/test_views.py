@@ -186,3 +186,76 @@ def test_component_add_edit_delete(client_as, owner, system):
     client.post(reverse("inventory:component_delete", args=[system.pk, component.pk]))
     assert not system.components.exists()
     assert component.history.filter(history_type="-").get().history_user == owner
+
+
+def _to_validation(system, owner, officer, approver):
+    from inventory import services
+
+    services.system_transition(actor=officer, system=system, action="start_triage")
+    services.approval_decide(actor=approver, system=system, decision="approve")
+    services.system_transition(actor=owner, system=system, action="start_validation")
+
+
+def test_validation_with_evidence_file_is_hashed_and_downloadable(
+    client_as, owner, other_owner, officer, approver, system
+):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aims.models import Evidence
+
+    _to_validation(system, owner, officer, approver)
+    content = b"%PDF-1.4 bias report"
+    client = client_as(owner)
+    response = client.post(
+        reverse("inventory:validation_add", args=[system.pk]),
+        {
+            "test_type": "bias",
+            "title": "Bias audit",
+            "method": "Four-fifths rule",
+            "result": "pass",
+            "performed_on": "2026-11-01",
+            "evidence_file": SimpleUploadedFile("report.pdf", content, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    download = client.get(reverse("aims:evidence_download", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == content
+    other = client_as(other_owner).get(reverse("aims:evidence_download", args=[evidence.pk]))
+    assert other.status_code == 404
+
+
+def test_validation_rejects_executable_upload_and_saves_nothing(
+    client_as, owner, officer, approver, system
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inventory.models import ValidationRecord
+
+    _to_validation(system, owner, officer, approver)
+    response = client_as(owner).post(
+        reverse("inventory:validation_add", args=[system.pk]),
+        {
+            "test_type": "bias",
+            "title": "Bias audit",
+            "method": "m",
+            "result": "pass",
+            "performed_on": "2026-11-01",
+            "evidence_file": SimpleUploadedFile("tool.exe", b"MZ", "application/octet-stream"),
+        },
+    )
+    assert response.status_code == 400
+    assert "are not accepted" in response.content.decode()
+    assert not ValidationRecord.objects.exists()
+
+
+def test_change_request_on_undeployed_system_is_explained(client_as, owner, system):
+    response = client_as(owner).post(
+        reverse("inventory:change_request_add", args=[system.pk]),
+        {"kind": "prompt_change", "title": "t", "description": "d"},
+    )
+    assert response.status_code == 409
+    assert "Change requests are for deployed systems" in response.content.decode()

@@ -15,13 +15,17 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
+            if isinstance(widget, forms.Textarea) and widget.attrs.get("rows") in (None, "10"):
+                widget.attrs["rows"] = 3  # Django's default of 10 makes long forms endless
+            described_by = []
+            if field.help_text:
+                described_by.append(f"id_{self.add_prefix(name)}_help")
             if self.is_bound and name in self.errors:
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
-            if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_help"
+                described_by.append(f"id_{self.add_prefix(name)}_errors")
+            if described_by:
+                widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
 class DateInput(forms.DateInput):

@@ -157,6 +157,9 @@ class AISystem(ReferencedModel, TimeStampedModel):
     def gate_round(self, gate: str) -> int:
         return self.intake_round if gate == Gate.INTAKE else self.release_round
 
+    def get_open_gate_display(self) -> str:
+        return Gate(self.open_gate).label if self.open_gate else ""
+
     @property
     def open_gate(self) -> str | None:
         return {

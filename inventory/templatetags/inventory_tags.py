@@ -26,11 +26,19 @@ TIER_STYLE = {
 def stage_badge(system):
     style = STAGE_STYLE.get(system.lifecycle_stage, "bg-secondary")
     return format_html(
-        '<span class="badge badge-stage {}">{}</span>', style, system.get_lifecycle_stage_display()
+        '<span class="badge badge-stage {}" data-testid="stage">'
+        '<span class="visually-hidden">Stage: </span>{}</span>',
+        style,
+        system.get_lifecycle_stage_display(),
     )
 
 
 @register.simple_tag
 def tier_badge(system):
     style = TIER_STYLE.get(system.risk_tier, "bg-secondary")
-    return format_html('<span class="badge {}">{}</span>', style, system.get_risk_tier_display())
+    return format_html(
+        '<span class="badge {}" data-testid="tier"><span class="visually-hidden">Risk tier: </span>'
+        "{}</span>",
+        style,
+        system.get_risk_tier_display(),
+    )

@@ -7,7 +7,7 @@ Without it the tests are skipped, unless AIMS_REQUIRE_BROWSER is set (CI), where
 The live server needs a transactional database. Transactional tests flush the tables when
 they finish, which also removes what the data migrations created (role groups and their
 permissions, gate settings); the e2e tests therefore ask for a serialized rollback, which
-reloads that state before each test.
+reloads that state before each test (see the browser fixture for the one catch).
 """
 
 import os
@@ -39,21 +39,38 @@ SCREENSHOT_DIR = Path(os.environ.get("AIMS_E2E_SCREENSHOTS", "/tmp"))
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     """One headless Chromium for the whole session."""
     if not CHROMIUM.exists():
         reason = f"Chromium not found at {CHROMIUM}: the end-to-end tests need a real browser"
         if os.environ.get("AIMS_REQUIRE_BROWSER"):
             pytest.fail(f"AIMS_REQUIRE_BROWSER is set but {reason}", pytrace=False)
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright runs, this thread has a "running" event loop, and Django's connection
+    # handler (asgiref Local) hands out new, context-local connection objects. Those lack the
+    # migration snapshot that the test database setup stored on the original connection, so
+    # serialized rollback would silently do nothing (and the role groups would vanish after
+    # the first test) whenever other tests set up the database before the browser started.
+    snapshots = {
+        conn.alias: conn._test_serialized_contents
+        for conn in connections.all()
+        if hasattr(conn, "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
+        # Close the context-local connections too, before their context goes away, so that
+        # nothing holds the test database open when it is dropped.
+        for conn in connections.all(initialized_only=True):
+            conn.close()
 
 
 @pytest.fixture(autouse=True)
@@ -85,9 +102,13 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
     for n, context in enumerate(contexts):
         if failed:
+            name = re.sub(r"[^\w-]+", "_", request.node.name)
             for page in context.pages:
-                name = re.sub(r"[^\w-]+", "_", request.node.name)
-                page.screenshot(path=SCREENSHOT_DIR / f"aims-e2e-failed-{name}-{n}.png")
+                # A screenshot that cannot be taken must not hide the test's own failure.
+                try:
+                    page.screenshot(path=SCREENSHOT_DIR / f"aims-e2e-failed-{name}-{n}.png")
+                except Exception as exc:
+                    print(f"no failure screenshot: {exc}")
         context.close()
 
 
@@ -95,6 +116,16 @@ def new_page(browser, live_server, request) -> Iterator[Callable]:
 def page(new_page):
     """A page in a fresh browser context, not logged in."""
     return new_page()
+
+
+@pytest.fixture
+def screenshot() -> Callable:
+    """Save a full-page screenshot as /tmp/aims-e2e-<name>.png, for a human to look at."""
+
+    def shoot(page, name: str) -> None:
+        page.screenshot(path=SCREENSHOT_DIR / f"aims-e2e-{name}.png", full_page=True)
+
+    return shoot
 
 
 @pytest.fixture
@@ -120,16 +151,3 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-
-@pytest.fixture(autouse=True)
-def _zz_debug(request):
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-    from inventory.models import GateSetting
-
-    print("\nSETUP", request.node.name, Group.objects.count(), Permission.objects.count(), ContentType.objects.count(), GateSetting.objects.count())
-    yield
-    print("TEARDOWN", request.node.name, Group.objects.count(), Permission.objects.count(), ContentType.objects.count())

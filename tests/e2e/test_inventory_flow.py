@@ -11,8 +11,6 @@ from inventory import services
 from inventory.models import AISystem, LifecycleStage
 from tests.factories import INTAKE_DATA, user_with_role
 
-from .conftest import SCREENSHOT_DIR
-
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -23,8 +21,8 @@ DECIDE = re.compile(r"^Decide\b")
 
 
 def stage_badge(page: Page):
-    """The lifecycle stage shown under the system's heading."""
-    return page.get_by_role("main").locator(".badge-stage").first
+    """The lifecycle stage under the heading, as a screen reader announces it."""
+    return page.get_by_role("main").get_by_test_id("stage").first
 
 
 def dashboard_panel(page: Page, title: str):
@@ -53,7 +51,7 @@ def fill_intake(page: Page) -> None:
     page.get_by_label("Known risks").fill("False positives delay honest suppliers.")
 
 
-def test_intake_triage_and_approval_through_the_browser(login):
+def test_intake_triage_and_approval_through_the_browser(login, screenshot):
     owner = user_with_role(OWNER, username="olga_owner")
     officer = user_with_role(OFFICER, username="otto_officer")
     approver = user_with_role(APPROVER, username="anna_approver")
@@ -63,27 +61,31 @@ def test_intake_triage_and_approval_through_the_browser(login):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Submit intake").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Submit a use-case intake")
     fill_intake(page)
-    page.screenshot(path=SCREENSHOT_DIR / "aims-e2e-intake-form.png", full_page=True)
+    screenshot(page, "intake-form")
     page.get_by_role("button", name="Submit intake").click()
 
     expect(page.get_by_role("status")).to_contain_text("submitted")
     expect(page.get_by_role("heading", level=1)).to_contain_text(NAME)
-    expect(stage_badge(page)).to_have_text("Intake submitted")
+    expect(stage_badge(page)).to_have_text("Stage: Intake submitted")
     system = AISystem.objects.get(name=NAME)
     expect(page.get_by_role("status")).to_contain_text(system.reference)
     assert system.owner == owner
     assert system.components.get().provider == "Acme Analytics"
-    page.screenshot(path=SCREENSHOT_DIR / "aims-e2e-system-detail.png", full_page=True)
+    screenshot(page, "system-detail")
+    # Logging out is a POST form in the user menu.
+    page.get_by_role("button", name=owner.get_full_name()).click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to AIMS")
 
     # The officer finds it on the dashboard and starts triage.
     page = login(officer)
-    page.screenshot(path=SCREENSHOT_DIR / "aims-e2e-dashboard-officer.png", full_page=True)
+    screenshot(page, "dashboard-officer")
     panel = dashboard_panel(page, "Intake waiting for triage")
     panel.get_by_role("link", name=NAME).click()
-    expect(stage_badge(page)).to_have_text("Intake submitted")
+    expect(stage_badge(page)).to_have_text("Stage: Intake submitted")
     page.get_by_role("button", name="Start triage").click()
     expect(page.get_by_role("status")).to_contain_text("Start triage: done")
-    expect(stage_badge(page)).to_have_text("In triage")
+    expect(stage_badge(page)).to_have_text("Stage: In triage")
 
     # The approver finds it waiting for them and approves the intake gate.
     page = login(approver)
@@ -96,9 +98,9 @@ def test_intake_triage_and_approval_through_the_browser(login):
     page.get_by_label("Comment").fill("Proportionate; go ahead.")
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_role("status")).to_contain_text("Your decision was recorded")
-    expect(stage_badge(page)).to_have_text("Approved for development")
+    expect(stage_badge(page)).to_have_text("Stage: Approved for development")
     expect(page.locator("#approvals")).to_contain_text("Proportionate; go ahead.")
-    page.screenshot(path=SCREENSHOT_DIR / "aims-e2e-gates.png", full_page=True)
+    screenshot(page, "gates")
 
     # The history names all three people who acted.
     page.get_by_role("list", name=f"Sections of {system.reference}").get_by_role(
@@ -109,12 +111,12 @@ def test_intake_triage_and_approval_through_the_browser(login):
     expect(users.first).to_be_visible()
     who = {text.strip() for text in users.all_inner_texts()}
     assert {owner.username, officer.username, approver.username} <= who, who
-    page.screenshot(path=SCREENSHOT_DIR / "aims-e2e-history.png", full_page=True)
+    screenshot(page, "history")
     system.refresh_from_db()
     assert system.lifecycle_stage == LifecycleStage.APPROVED_FOR_DEVELOPMENT
 
 
-def test_intake_with_missing_fields_keeps_the_input_and_saves_nothing(login):
+def test_intake_with_missing_fields_keeps_the_input_and_saves_nothing(login, screenshot):
     owner = user_with_role(OWNER, username="olga_owner")
     page = login(owner)
     page.goto("/systems/intake/")
@@ -131,7 +133,7 @@ def test_intake_with_missing_fields_keeps_the_input_and_saves_nothing(login):
     purpose = page.get_by_label("Purpose")
     expect(purpose).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_purpose_errors")).to_have_text("This field is required.")
-    page.screenshot(path=SCREENSHOT_DIR / "aims-e2e-intake-errors.png", full_page=True)
+    screenshot(page, "intake-errors")
     assert not AISystem.objects.exists()
 
 
@@ -157,7 +159,7 @@ def test_buttons_follow_roles_and_segregation_of_duties(login):
     page = login(approver_owner)
     expect(dashboard_panel(page, "Approvals waiting for me")).not_to_contain_text(own.name)
     page.goto(f"/systems/{own.pk}/")
-    expect(stage_badge(page)).to_have_text("In triage")
+    expect(stage_badge(page)).to_have_text("Stage: In triage")
     expect(page.get_by_role("link", name=DECIDE)).to_have_count(0)
     page.goto(f"/systems/{own.pk}/gates/")
     expect(page.get_by_role("heading", name="Gates and approvals")).to_be_visible()
@@ -179,7 +181,7 @@ def test_buttons_follow_roles_and_segregation_of_duties(login):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="AI systems").click()
     page.get_by_role("link", name=waiting.name).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(waiting.name)
-    expect(stage_badge(page)).to_have_text("Intake submitted")
+    expect(stage_badge(page)).to_have_text("Stage: Intake submitted")
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name="Edit")).to_have_count(0)
     expect(main.get_by_role("button")).to_have_count(0)
@@ -187,15 +189,11 @@ def test_buttons_follow_roles_and_segregation_of_duties(login):
     expect(main.get_by_role("link", name=DECIDE)).to_have_count(0)
 
 
-# --- Known UI gaps: these document the expected behaviour until the fix lands ---------------
+# --- Gates are named; field errors are part of the field's accessible description ----------
 # The pages are loaded when these run, so a short wait is enough.
 FAST = 1000
 
 
-@pytest.mark.xfail(
-    reason="AISystem has no get_open_gate_display(): the templates print 'Decide gate', "
-    "'The  is open' and 'Gate: AIS-0001' instead of naming the intake gate",
-)
 def test_the_open_gate_is_named(login):
     officer = user_with_role(OFFICER, username="otto_officer")
     approver = user_with_role(APPROVER, username="anna_approver")
@@ -212,10 +210,6 @@ def test_the_open_gate_is_named(login):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Intake gate:", timeout=FAST)
 
 
-@pytest.mark.xfail(
-    reason="BootstrapFormMixin points aria-describedby at the help text only, so a field's "
-    "error message is not part of its accessible description",
-)
 def test_field_errors_are_announced_with_the_field(login):
     page = login(user_with_role(OWNER, username="olga_owner"))
     page.goto("/systems/intake/")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Evidence, Notification
@@ -7,6 +8,12 @@ from .models import Evidence, Notification
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """Admin for history-tracked models. History can be read here, never reverted or edited
     (SIMPLE_HISTORY_REVERT_DISABLED), and historical models are not registered at all."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the button; the form still saves a POST.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("History is evidence: it is read, never reverted.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         # Records are retired or removed through services, which keep the audit trail

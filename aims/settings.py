@@ -223,6 +223,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API of the AIMS ISO/IEC 42001 AI management system.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and docs are for logged-in users and integrations only. Token first, so an
+    # anonymous request gets 401 with WWW-Authenticate rather than 403.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

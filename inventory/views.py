@@ -366,6 +366,14 @@ class ApprovalDecideView(SystemFormView):
     form_class = ApprovalForm
     success_tab = "gates"
 
+    def get(self, request, *args, **kwargs):
+        # Same rule as the detail page's Decide button: approvers, never on their own system.
+        if not has_perm(request.user, "inventory.decide_gate") or (
+            self.system.owner_id == request.user.pk
+        ):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
     def perform(self, form):
         return services.approval_decide(
             actor=self.request.user, system=self.system, **form.cleaned_data

@@ -1,0 +1,558 @@
+"""The role x action matrix: every URL of the project, as every role, with the outcome
+DESIGN.md promises.
+
+Roles (columns): anonymous; nobody (logged in, no role); owner (on their own system);
+other_owner (a system owner acting on someone else's system); officer; approver; auditor.
+
+Outcome classes: "ok" (2xx, or a redirect that is not to the login page), "login" (302 to
+/accounts/login/?next=...), "401" (API, anonymous, with "WWW-Authenticate: Token"), "403",
+"404" (the record is outside the user's reach: nothing leaks), "400"/"409" (the business
+rule, not the permission, refuses), "405".
+
+Every write is checked in the database: an "ok" cell must change what the action changes,
+any other cell must change nothing (no history row written either). Reads write nothing.
+
+Meta-tests make the table complete: a URL name without an entry, an entry for a URL that no
+longer exists, or an HTTP method a view answers without an entry, fails the build.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from aims.models import Evidence
+from inventory.models import AISystem, Approval, ChangeRequest, Component, Dataset, GateSetting
+from inventory.models import ValidationRecord as Validation
+from inventory.views import TABS
+
+from ..factories import INTAKE_DATA
+from .world import (
+    PASSWORD,
+    ROLES,
+    TARGET_NAME,
+    World,
+    application_routes,
+    history_row_count,
+    route_methods,
+)
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+OUTCOMES = {"ok", "login", "401", "400", "403", "404", "405", "409"}
+LOGIN_URL = "/accounts/login/"
+NEW_PASSWORD = "Matrix-new-pass-2026!"
+
+
+def expect(spec: str) -> dict[str, str]:
+    """One row of the table: seven outcomes in the order of ROLES."""
+    outcomes = spec.split()
+    assert len(outcomes) == len(ROLES), spec
+    assert set(outcomes) <= OUTCOMES, spec
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+# fmt: off
+#                                anonymous nobody owner other_owner officer approver auditor
+PUBLIC                  = expect("ok       ok     ok    ok          ok      ok       ok")
+LOGGED_IN               = expect("login    ok     ok    ok          ok      ok       ok")
+SYSTEM_READ             = expect("login    404    ok    404         ok      ok       ok")
+SYSTEM_CHANGE           = expect("login    404    ok    404         ok      403      403")
+INTAKE                  = expect("login    403    ok    ok          ok      403      403")
+GATES_READ              = expect("login    403    403   403         ok      ok       ok")
+GATES_WRITE             = expect("login    403    403   403         ok      403      403")
+DECIDE                  = expect("login    404    403   404         403     ok       403")
+TRIAGE                  = expect("login    404    403   404         ok      403      403")
+
+API_PUBLIC              = expect("ok       ok     ok    ok          ok      ok       ok")
+API_LOGGED_IN           = expect("401      ok     ok    ok          ok      ok       ok")
+API_SYSTEM_READ         = expect("401      404    ok    404         ok      ok       ok")
+# Writes: the coarse gate refuses read-only roles (403) before any lookup; the services refuse
+# the approver (403); another owner's record is not found (404).
+API_SYSTEM_CHANGE       = expect("401      403    ok    404         ok      403      403")
+# Creates name their system in the body: a system the user cannot see is a field error.
+API_CREATE_UNDER_SYSTEM = expect("401      403    ok    400         ok      403      403")
+API_INTAKE              = expect("401      403    ok    ok          ok      403      403")
+API_DECIDE              = expect("401      403    403   404         403     ok       403")
+API_TRIAGE              = expect("401      403    403   404         ok      403      403")
+API_RETIRE_TOO_EARLY    = expect("401      403    409   404         409     403      403")
+API_NEVER_DELETED       = expect("401      403    405   405         405     405      403")
+API_GATE_READ           = expect("401      404    404   404         ok      ok       ok")
+API_GATE_WRITE          = expect("401      403    403   403         ok      403      403")
+API_OWN_NOTIFICATION    = expect("401      404    ok    404         404     404      404")
+# fmt: on
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    expected: dict[str, str]
+    variant: str = ""
+    stage: str = "approved_for_development"
+    kwargs: Callable[[World], dict] = lambda w: {}
+    data: Callable[[World], dict] | None = None
+    setup: Callable[[World], Any] | None = None
+    effect: Callable[[World], Any] | None = None  # changes on "ok", stays otherwise
+    check: Callable[[World, Any, bytes], None] | None = None  # extra assertion on "ok"
+    marker: Callable[[World], str] | None = None  # a list shows it to readers, hides it else
+    bugs: dict[str, str] = field(default_factory=dict)  # role -> reported bug (strict xfail)
+
+    @property
+    def key(self) -> str:
+        return " ".join(p for p in (self.name, self.method, self.variant) if p)
+
+    @property
+    def api(self) -> bool:
+        return self.name.startswith("api:") or self.name in ("schema", "api-docs")
+
+
+# --- kwargs, payloads, effects --------------------------------------------------------------
+
+
+def system_pk(w: World) -> dict:
+    return {"pk": w.system.pk}
+
+
+def system_child(attr: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": w.system.pk, "child": getattr(w, attr).pk}
+
+
+def pk_of(attr: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def count(model, **filters) -> Callable[[World], int]:
+    return lambda w: model.objects.filter(system=w.system, **filters).count()
+
+
+def exists(attr: str) -> Callable[[World], bool]:
+    def run(w: World) -> bool:
+        record = getattr(w, attr)
+        return type(record).objects.filter(pk=record.pk).exists()
+
+    return run
+
+
+def value(attr: str, field_name: str) -> Callable[[World], Any]:
+    def run(w: World) -> Any:
+        record = getattr(w, attr)
+        return type(record).objects.values_list(field_name, flat=True).get(pk=record.pk)
+
+    return run
+
+
+def system_field(field_name: str) -> Callable[[World], Any]:
+    return lambda w: AISystem.objects.values_list(field_name, flat=True).get(pk=w.system.pk)
+
+
+def gate_values(w: World) -> tuple:
+    return tuple(GateSetting.objects.order_by("gate").values_list("required_approvals", flat=True))
+
+
+def evidence_on_system(w: World) -> int:
+    return Evidence.objects.filter(target_type__model="aisystem", target_id=w.system.pk).count()
+
+
+def password_hash(w: World) -> str:
+    return User.objects.get(pk=w.person.pk).password
+
+
+def streamed(response) -> bytes:
+    if response.streaming:
+        # Consuming the stream closes the response through the test client, which keeps the
+        # database connection open; calling response.close() again here would close it.
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def is_evidence_file(w: World, response, content: bytes) -> None:
+    assert content == b"%PDF-1.4 matrix evidence"
+
+
+def lands_on(path: str) -> Callable[[World, Any], None]:
+    def run(w: World, response, content: bytes) -> None:
+        assert response["Location"] == path
+
+    return run
+
+
+def returns_own_token(w: World, response, content: bytes) -> None:
+    assert response.json()["token"] == Token.objects.get(user=w.person).key
+
+
+def is_me(w: World, response, content: bytes) -> None:
+    assert response.json()["username"] == w.actor.username
+
+
+def shows_system(w: World) -> str:
+    return w.system.name
+
+
+def child_marker(attr: str) -> Callable[[World], str]:
+    def run(w: World) -> str:
+        getattr(w, attr)  # the record must exist before the list is read
+        return w.system.name
+
+    return run
+
+
+def html_form(**overrides) -> dict:
+    data = {**INTAKE_DATA, "user_facing": "", "used_in_eu": "on", **overrides}
+    return data
+
+
+HTML_INTAKE = html_form(name="Matrix intake")
+HTML_COMPONENT = {"kind": "model", "name": "Matrix component"}
+HTML_DATASET = {"name": "Matrix data", "use": "input", "source": "Export", "personal_data": "none"}
+VALIDATION = {
+    "test_type": "bias",
+    "title": "Matrix bias test",
+    "method": "Parity on 500 cases",
+    "result": "pass",
+    "performed_on": "2026-02-01",
+    "summary": "",
+}
+CHANGE = {"kind": "prompt_change", "title": "Matrix change", "description": "Reword the prompt"}
+
+
+def tab_cases() -> list[Case]:
+    return [
+        Case("inventory:system_tab", "GET", SYSTEM_READ, variant=tab, kwargs=lambda w, t=tab: {
+            "pk": w.system.pk, "tab": t
+        })
+        for tab, _ in TABS
+    ]  # fmt: skip
+
+
+CASES: list[Case] = [
+    # --- accounts --------------------------------------------------------------------------
+    Case("login", "GET", PUBLIC),
+    Case(
+        "login",
+        "POST",
+        PUBLIC,
+        data=lambda w: {"username": w.person.username, "password": PASSWORD},
+        check=lands_on(reverse("aims:dashboard")),
+    ),
+    Case("logout", "POST", PUBLIC, check=lands_on(LOGIN_URL)),
+    Case("password_change", "GET", LOGGED_IN),
+    Case(
+        "password_change",
+        "POST",
+        LOGGED_IN,
+        data=lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        effect=password_hash,
+    ),
+    Case("password_change_done", "GET", LOGGED_IN),
+    # --- aims --------------------------------------------------------------------------------
+    Case("aims:dashboard", "GET", LOGGED_IN),
+    Case("aims:notification_list", "GET", LOGGED_IN),
+    Case(
+        "aims:notification_list",
+        "POST",
+        LOGGED_IN,
+        data=lambda w: {},
+        setup=World.give_person_a_notification,
+        effect=World.unread,
+    ),
+    Case("aims:evidence_download", "GET", SYSTEM_READ, kwargs=pk_of("evidence"),
+         check=is_evidence_file),
+    Case("aims:evidence_attach", "GET", SYSTEM_CHANGE,
+         kwargs=lambda w: {"label": "inventory.aisystem", "pk": w.system.pk}),
+    Case(
+        "aims:evidence_attach",
+        "POST",
+        SYSTEM_CHANGE,
+        kwargs=lambda w: {"label": "inventory.aisystem", "pk": w.system.pk},
+        data=lambda w: {"title": "Matrix link", "url": "https://example.org/matrix"},
+        effect=evidence_on_system,
+    ),
+    # --- inventory pages ---------------------------------------------------------------------
+    Case("inventory:system_list", "GET", LOGGED_IN, marker=shows_system),
+    Case("inventory:system_export", "GET", LOGGED_IN, marker=shows_system),
+    Case("inventory:system_intake", "GET", INTAKE),
+    Case("inventory:system_intake", "POST", INTAKE, data=lambda w: HTML_INTAKE,
+         effect=lambda w: AISystem.objects.filter(name="Matrix intake").count()),
+    Case("inventory:gate_settings", "GET", GATES_READ),
+    Case("inventory:gate_settings", "POST", GATES_WRITE, effect=gate_values,
+         data=lambda w: {"intake-required_approvals": 2, "release-required_approvals": 2}),
+    Case("inventory:system_detail", "GET", SYSTEM_READ, kwargs=system_pk),
+    *tab_cases(),
+    Case("inventory:system_edit", "GET", SYSTEM_CHANGE, kwargs=system_pk),
+    Case(
+        "inventory:system_edit",
+        "POST",
+        SYSTEM_CHANGE,
+        kwargs=system_pk,
+        data=lambda w: html_form(
+            name="Renamed by the matrix", review_cadence_months=12, owner=w.owner.pk
+        ),
+        effect=system_field("name"),
+    ),
+    Case(
+        "inventory:system_transition",
+        "POST",
+        SYSTEM_CHANGE,
+        variant="start_validation",
+        kwargs=lambda w: {"pk": w.system.pk, "action": "start_validation"},
+        data=lambda w: {},
+        effect=system_field("lifecycle_stage"),
+    ),
+    Case(
+        "inventory:system_transition",
+        "POST",
+        TRIAGE,
+        variant="start_triage",
+        stage="intake_submitted",
+        kwargs=lambda w: {"pk": w.system.pk, "action": "start_triage"},
+        data=lambda w: {},
+        effect=system_field("lifecycle_stage"),
+    ),
+    Case(
+        "inventory:approval_decide",
+        "GET",
+        DECIDE,
+        stage="in_triage",
+        kwargs=system_pk,
+    ),
+    Case("inventory:approval_decide", "POST", DECIDE, stage="in_triage", kwargs=system_pk,
+         data=lambda w: {"decision": "approve"}, effect=count(Approval)),
+    Case("inventory:component_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
+    Case("inventory:component_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
+         data=lambda w: HTML_COMPONENT, effect=count(Component)),
+    Case("inventory:component_edit", "GET", SYSTEM_CHANGE, kwargs=system_child("component")),
+    Case("inventory:component_edit", "POST", SYSTEM_CHANGE, kwargs=system_child("component"),
+         data=lambda w: {**HTML_COMPONENT, "name": "Renamed"}, effect=value("component", "name")),
+    Case("inventory:component_delete", "GET", SYSTEM_CHANGE, kwargs=system_child("component")),
+    Case("inventory:component_delete", "POST", SYSTEM_CHANGE, kwargs=system_child("component"),
+         data=lambda w: {}, effect=exists("component")),
+    Case("inventory:dataset_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
+    Case("inventory:dataset_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
+         data=lambda w: HTML_DATASET, effect=count(Dataset)),
+    Case("inventory:dataset_edit", "GET", SYSTEM_CHANGE, kwargs=system_child("dataset")),
+    Case("inventory:dataset_edit", "POST", SYSTEM_CHANGE, kwargs=system_child("dataset"),
+         data=lambda w: {**HTML_DATASET, "licence": "CC-BY"}, effect=value("dataset", "licence")),
+    Case("inventory:dataset_delete", "GET", SYSTEM_CHANGE, kwargs=system_child("dataset")),
+    Case("inventory:dataset_delete", "POST", SYSTEM_CHANGE, kwargs=system_child("dataset"),
+         data=lambda w: {}, effect=exists("dataset")),
+    Case("inventory:validation_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
+    Case("inventory:validation_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
+         data=lambda w: VALIDATION, effect=count(Validation)),
+    Case("inventory:change_request_add", "GET", SYSTEM_CHANGE, stage="deployed",
+         kwargs=system_pk),
+    Case("inventory:change_request_add", "POST", SYSTEM_CHANGE, stage="deployed",
+         kwargs=system_pk, data=lambda w: CHANGE, effect=count(ChangeRequest)),
+    # --- API: authentication and the acting user ---------------------------------------------
+    Case("api:token", "POST", API_PUBLIC, check=returns_own_token,
+         data=lambda w: {"username": w.person.username, "password": PASSWORD}),
+    Case("api:me", "GET", API_LOGGED_IN, check=is_me),
+    Case("schema", "GET", API_LOGGED_IN),
+    Case("api-docs", "GET", API_LOGGED_IN),
+    # --- API: notifications ------------------------------------------------------------------
+    Case("api:notification-list", "GET", API_LOGGED_IN),
+    Case("api:notification-detail", "GET", API_OWN_NOTIFICATION, kwargs=pk_of("notification")),
+    Case("api:notification-mark-read", "POST", API_LOGGED_IN, data=lambda w: {},
+         setup=World.give_person_a_notification, effect=World.unread),
+    # --- API: systems ------------------------------------------------------------------------
+    Case("api:system-list", "GET", API_LOGGED_IN, marker=shows_system),
+    Case("api:system-list", "POST", API_INTAKE,
+         data=lambda w: {**INTAKE_DATA, "name": "Matrix intake"},
+         effect=lambda w: AISystem.objects.filter(name="Matrix intake").count()),
+    Case("api:system-detail", "GET", API_SYSTEM_READ, kwargs=system_pk),
+    Case("api:system-detail", "PATCH", API_SYSTEM_CHANGE, kwargs=system_pk,
+         data=lambda w: {"known_risks": "Matrix drift"}, effect=system_field("known_risks")),
+    Case("api:system-detail", "DELETE", API_NEVER_DELETED, kwargs=system_pk,
+         effect=lambda w: AISystem.objects.filter(pk=w.system.pk).exists()),
+    Case("api:system-history", "GET", API_SYSTEM_READ, kwargs=system_pk),
+    Case("api:system-release-blockers", "GET", API_SYSTEM_READ, kwargs=system_pk),
+    Case("api:system-decide", "POST", API_DECIDE, stage="in_triage", kwargs=system_pk,
+         data=lambda w: {"decision": "approve"}, effect=count(Approval)),
+    Case("api:system-transition", "POST", API_SYSTEM_CHANGE, variant="start_validation",
+         kwargs=system_pk, data=lambda w: {"action": "start_validation"},
+         effect=system_field("lifecycle_stage")),
+    Case("api:system-transition", "POST", API_TRIAGE, variant="start_triage",
+         stage="intake_submitted", kwargs=system_pk, data=lambda w: {"action": "start_triage"},
+         effect=system_field("lifecycle_stage")),
+    Case("api:system-transition", "POST", API_RETIRE_TOO_EARLY, variant="retire",
+         stage="intake_submitted", kwargs=system_pk, data=lambda w: {"action": "retire"},
+         effect=system_field("lifecycle_stage")),
+    # --- API: records under a system ---------------------------------------------------------
+    Case("api:component-list", "GET", API_LOGGED_IN, marker=child_marker("component")),
+    Case("api:component-list", "POST", API_CREATE_UNDER_SYSTEM, effect=count(Component),
+         data=lambda w: {"system": w.system.pk, "name": "Matrix component"}),
+    Case("api:component-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("component")),
+    Case("api:component-detail", "PATCH", API_SYSTEM_CHANGE, kwargs=pk_of("component"),
+         data=lambda w: {"version": "9"}, effect=value("component", "version")),
+    Case("api:component-detail", "DELETE", API_SYSTEM_CHANGE, kwargs=pk_of("component"),
+         effect=exists("component")),
+    Case("api:dataset-list", "GET", API_LOGGED_IN, marker=child_marker("dataset")),
+    Case("api:dataset-list", "POST", API_CREATE_UNDER_SYSTEM, effect=count(Dataset),
+         data=lambda w: {"system": w.system.pk, "name": "Matrix data", "source": "Export"}),
+    Case("api:dataset-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("dataset")),
+    Case("api:dataset-detail", "PATCH", API_SYSTEM_CHANGE, kwargs=pk_of("dataset"),
+         data=lambda w: {"licence": "CC-BY"}, effect=value("dataset", "licence")),
+    Case("api:dataset-detail", "DELETE", API_SYSTEM_CHANGE, kwargs=pk_of("dataset"),
+         effect=exists("dataset")),
+    Case("api:approval-list", "GET", API_LOGGED_IN, marker=child_marker("approval")),
+    Case("api:approval-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("approval")),
+    Case("api:validationrecord-list", "GET", API_LOGGED_IN, marker=child_marker("validation")),
+    Case("api:validationrecord-list", "POST", API_CREATE_UNDER_SYSTEM, effect=count(Validation),
+         data=lambda w: {"system": w.system.pk, **VALIDATION}),
+    Case("api:validationrecord-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("validation")),
+    Case("api:changerequest-list", "GET", API_LOGGED_IN, stage="deployed",
+         marker=child_marker("change_request")),
+    Case("api:changerequest-list", "POST", API_CREATE_UNDER_SYSTEM, stage="deployed",
+         data=lambda w: {"system": w.system.pk, **CHANGE, "is_material": False},
+         effect=count(ChangeRequest)),
+    Case("api:changerequest-detail", "GET", API_SYSTEM_READ, stage="deployed",
+         kwargs=pk_of("change_request")),
+    # --- API: gate settings and evidence -----------------------------------------------------
+    Case("api:gatesetting-list", "GET", API_LOGGED_IN),
+    Case("api:gatesetting-detail", "GET", API_GATE_READ, kwargs=lambda w: {"gate": "release"}),
+    Case("api:gatesetting-detail", "PATCH", API_GATE_WRITE, kwargs=lambda w: {"gate": "release"},
+         data=lambda w: {"required_approvals": 2}, effect=gate_values),
+    Case("api:evidence-list", "GET", API_LOGGED_IN,
+         marker=lambda w: w.evidence.title),
+    Case("api:evidence-list", "POST", API_CREATE_UNDER_SYSTEM, effect=evidence_on_system,
+         data=lambda w: {
+             "target_type": "inventory.aisystem",
+             "target_id": w.system.pk,
+             "title": "Matrix link",
+             "url": "https://example.org/matrix",
+         }),
+    Case("api:evidence-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("evidence")),
+    Case("api:evidence-download", "GET", API_SYSTEM_READ, kwargs=pk_of("evidence"),
+         check=is_evidence_file),
+]  # fmt: skip
+
+EXPECTATIONS: dict[str, Case] = {case.key: case for case in CASES}
+READERS = {"owner", "officer", "approver", "auditor"}  # may see the target system
+
+
+def classify(response, *, api: bool) -> str:
+    code = response.status_code
+    if api:
+        return "ok" if 200 <= code < 300 else str(code)
+    if code in (301, 302, 303):
+        return "login" if response["Location"].startswith(LOGIN_URL + "?next=") else "ok"
+    return "ok" if 200 <= code < 300 else str(code)
+
+
+def cells():
+    for case in CASES:
+        for role in ROLES:
+            marks = []
+            if role in case.bugs:
+                marks.append(pytest.mark.xfail(strict=True, raises=AssertionError,
+                                               reason=case.bugs[role]))  # fmt: skip
+            yield pytest.param(case.key, role, id=f"{case.key}|{role}".replace(" ", "."),
+                               marks=marks)  # fmt: skip
+
+
+@pytest.mark.parametrize("key,role", list(cells()))
+def test_cell(key, role):
+    case = EXPECTATIONS[key]
+    world = World(role, case.stage).prepare()
+    url = reverse(case.name, kwargs=case.kwargs(world))
+    data = case.data(world) if case.data else None
+    if case.setup:
+        case.setup(world)
+    marker = case.marker(world) if case.marker else None
+    before = case.effect(world) if case.effect else None
+    history_before = history_row_count()
+
+    if case.api:
+        client = world.api_client()
+        response = getattr(client, case.method.lower())(url, data, format="json")
+    else:
+        client = world.html_client()
+        response = getattr(client, case.method.lower())(url, data or {})
+    expected = case.expected[role]
+    got = classify(response, api=case.api)
+    content = streamed(response)
+
+    assert got == expected, (case.key, role, response.status_code, content[:300])
+    if got == "login":
+        assert response["Location"] == f"{LOGIN_URL}?next={url}"
+    if got == "401":
+        assert response["WWW-Authenticate"] == "Token"
+    if case.api and got != "ok" and response.get("Content-Type", "").startswith("application/json"):
+        assert set(response.json()) == {"message", "code", "extra"}  # the one error shape
+    if got in ("400", "404"):  # nothing leaks about a record out of reach
+        assert TARGET_NAME.encode() not in content
+    if got == "ok":
+        if case.check:
+            case.check(world, response, content)
+        if marker is not None:
+            assert (marker.encode() in content) == (role in READERS), (role, marker)
+
+    if case.effect:
+        after = case.effect(world)
+        if got == "ok":
+            assert after != before, f"{case.key} as {role}: answered ok but changed nothing"
+        else:
+            assert after == before, f"{case.key} as {role}: refused but changed {before!r}"
+    if got != "ok" or case.method == "GET":
+        assert history_row_count() == history_before, "a refusal or a read wrote history"
+
+
+# --- Meta-tests: the table covers the URLconf exactly ---------------------------------------
+
+
+def test_every_application_url_has_a_name():
+    assert [r.route for r in application_routes() if r.name is None] == []
+
+
+def test_every_url_name_has_expectations():
+    named = {r.name for r in application_routes()}
+    missing = named - {case.name for case in CASES}
+    assert not missing, f"URL names without a row in EXPECTATIONS: {sorted(missing)}"
+
+
+def test_expectations_name_only_existing_urls():
+    named = {r.name for r in application_routes()}
+    stale = {case.name for case in CASES} - named
+    assert not stale, f"EXPECTATIONS rows for URLs that no longer exist: {sorted(stale)}"
+
+
+def test_every_method_a_view_answers_has_expectations():
+    covered = {(case.name, case.method) for case in CASES}
+    missing = [
+        (route.name, method)
+        for route in application_routes()
+        for method in sorted(route_methods(route))
+        if (route.name, method) not in covered
+    ]
+    assert missing == [], f"(URL name, method) pairs without a row: {missing}"
+
+
+def test_every_row_names_all_roles_and_known_bugs_only():
+    for case in CASES:
+        assert set(case.expected) == set(ROLES), case.key
+        assert set(case.bugs) <= set(ROLES), case.key
+        assert case.method in ("GET", "POST", "PATCH", "DELETE"), case.key
+    assert len(EXPECTATIONS) == len(CASES), "duplicate rows"
+
+
+# --- Django admin: staff only ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ["/admin/", "/admin/inventory/aisystem/"])
+def test_admin_sends_non_staff_to_the_admin_login(role, path):
+    world = World(role)
+    if world.actor is not None:
+        assert not world.actor.is_staff
+    response = world.html_client().get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={path}"

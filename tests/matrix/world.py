@@ -1,0 +1,278 @@
+"""Shared ground of the matrix and the battery: the URL walk, the history-tracked models, and
+a lazily built "world" (users in each role, a target system at a chosen lifecycle stage and
+the records under it), all made through the real services."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from simple_history.manager import HistoryManager
+
+from aims.models import Evidence, Notification
+from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
+from aims.services import evidence_create, notify
+from inventory import services
+from inventory.models import (
+    AISystem,
+    Approval,
+    ChangeRequest,
+    Component,
+    Dataset,
+    ValidationRecord,
+)
+
+from ..factories import PASSWORD, make_system, user_with_role
+
+# --- The URL walk ---------------------------------------------------------------------------
+
+# Django's admin is staff-only and tested on its own (non-staff role users are sent to the
+# admin login); static and media files are not application URLs.
+EXCLUDED_PREFIXES = ("admin/",)
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # the full pattern, e.g. "systems/<int:pk>/edit/" or "api/v1/^systems/$"
+    name: str | None  # "namespace:name"
+    callback: object
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    """Every URL pattern of the project, with its full route and namespaced name."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback)
+
+
+def application_routes() -> list[Route]:
+    skip = list(EXCLUDED_PREFIXES)
+    for url in (settings.STATIC_URL, getattr(settings, "MEDIA_URL", "")):
+        if url and url.strip("/"):
+            skip.append(url.lstrip("/"))
+    return [r for r in walk() if not r.route.lstrip("^").startswith(tuple(skip))]
+
+
+def route_methods(route: Route) -> set[str]:
+    """The HTTP methods a route's view answers (HEAD and OPTIONS aside); PUT counts as the
+    method it aliases (PATCH in the API, POST in Django's form views)."""
+    actions = getattr(route.callback, "actions", None)
+    view_class = getattr(route.callback, "view_class", None) or getattr(route.callback, "cls", None)
+    if actions:  # a DRF router route: {method: action}
+        methods = set(actions) - {"head", "options"}
+        api = True
+    else:
+        allowed = set(getattr(view_class, "http_method_names", ()))
+        methods = {m for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)}
+        methods &= allowed
+        api = hasattr(view_class, "authentication_classes")
+    if "put" in methods:
+        methods.discard("put")
+        methods.add("patch" if api else "post")
+    return {m.upper() for m in methods}
+
+
+# --- History-tracked models -----------------------------------------------------------------
+
+DOMAIN_APPS = ("aims", "inventory", "risk", "suppliers", "incidents", "audits")
+
+
+def history_tracked_models() -> list[type[Model]]:
+    """Every model of the domain apps with a django-simple-history ``history`` manager."""
+    found = []
+    for label in DOMAIN_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if isinstance(getattr(model, "history", None), HistoryManager):
+                found.append(model)
+    return found
+
+
+def history_row_count() -> int:
+    return sum(model.history.count() for model in history_tracked_models())
+
+
+# --- The world ------------------------------------------------------------------------------
+
+ROLES = ("anonymous", "nobody", "owner", "other_owner", "officer", "approver", "auditor")
+STAGES = ("intake_submitted", "in_triage", "approved_for_development", "in_validation", "deployed")
+TARGET_NAME = "Matrix target system"
+OTHER_NAME = "Someone else's system"
+
+
+class World:
+    """Users and records for one test, created on first use only.
+
+    ``system`` belongs to ``owner`` and is brought to ``stage`` through the services;
+    ``other_owner`` is a system owner with a system of their own, acting on ``system``.
+    """
+
+    def __init__(self, role: str, stage: str = "approved_for_development"):
+        assert role in ROLES, role
+        self.role = role
+        self.stage = stage
+
+    # Users
+    @cached_property
+    def owner(self):
+        return user_with_role(OWNER, username="m_owner")
+
+    @cached_property
+    def officer(self):
+        return user_with_role(OFFICER, username="m_officer")
+
+    @cached_property
+    def approver(self):
+        return user_with_role(APPROVER, username="m_approver")
+
+    @cached_property
+    def auditor(self):
+        return user_with_role(AUDITOR, username="m_auditor")
+
+    @cached_property
+    def nobody(self):
+        return user_with_role(None, username="m_nobody")
+
+    @cached_property
+    def other_owner(self):
+        user = user_with_role(OWNER, username="m_owner2")
+        make_system(user, name=OTHER_NAME)
+        return user
+
+    @cached_property
+    def actor(self):
+        return None if self.role == "anonymous" else getattr(self, self.role)
+
+    def prepare(self, *, system: bool = False) -> "World":
+        """Create the acting user (and the target system) before anything is counted."""
+        _ = self.actor
+        if system:
+            _ = self.system
+        return self
+
+    @property
+    def person(self):
+        """The acting user, or for an anonymous request the owner (whose data must not move)."""
+        return self.actor or self.owner
+
+    # The target system and its records
+    @cached_property
+    def system(self) -> AISystem:
+        system = make_system(self.owner, name=TARGET_NAME)
+        steps = STAGES[1 : STAGES.index(self.stage) + 1]
+        for step in steps:
+            if step == "in_triage":
+                services.system_transition(actor=self.officer, system=system, action="start_triage")
+            elif step == "approved_for_development":
+                services.approval_decide(actor=self.approver, system=system, decision="approve")
+            elif step == "in_validation":
+                services.system_transition(
+                    actor=self.owner, system=system, action="start_validation"
+                )
+            elif step == "deployed":
+                self.record_validation(system)
+                services.approval_decide(actor=self.approver, system=system, decision="approve")
+        system.refresh_from_db()
+        assert system.lifecycle_stage == self.stage
+        return system
+
+    def record_validation(self, system: AISystem) -> ValidationRecord:
+        return services.validation_record_create(
+            actor=self.owner,
+            system=system,
+            test_type="accuracy",
+            title="Holdout accuracy",
+            method="500 labelled examples; precision@10 >= 0.8",
+            result="pass",
+            performed_on=date(2026, 1, 15),
+        )
+
+    def refreshed_system(self) -> AISystem:
+        return AISystem.objects.get(pk=self.system.pk)
+
+    @cached_property
+    def component(self) -> Component:
+        return services.child_save(
+            actor=self.owner, record=Component(system=self.system), data={"name": "Ranker"}
+        )
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        return services.child_save(
+            actor=self.owner,
+            record=Dataset(system=self.system),
+            data={"name": "CV corpus", "source": "ATS export"},
+        )
+
+    @cached_property
+    def validation(self) -> ValidationRecord:
+        existing = ValidationRecord.objects.filter(system=self.system).first()
+        return existing or self.record_validation(self.system)
+
+    @cached_property
+    def approval(self) -> Approval:
+        approval = Approval.objects.filter(system=self.system).first()
+        assert approval is not None, f"no approval yet at stage {self.stage}"
+        return approval
+
+    @cached_property
+    def change_request(self) -> ChangeRequest:
+        return services.change_request_create(
+            actor=self.owner,
+            system=self.system,
+            kind="prompt_change",
+            title="Typo in the prompt",
+            description="Fix a typo",
+            is_material=False,
+        )
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        return evidence_create(
+            actor=self.owner,
+            target=self.system,
+            title="Matrix evidence file",
+            file=SimpleUploadedFile("dpia.pdf", b"%PDF-1.4 matrix evidence", "application/pdf"),
+        )
+
+    @cached_property
+    def notification(self) -> Notification:
+        """A notification of the system owner (notifications are personal)."""
+        (pk,) = notify(recipients=[self.owner], title="Matrix notice for the owner")
+        return Notification.objects.get(pk=pk)
+
+    def give_person_a_notification(self) -> None:
+        notify(recipients=[self.person], title="Matrix notice")
+
+    def unread(self) -> int:
+        return Notification.objects.filter(recipient=self.person, read_at__isnull=True).count()
+
+    # Clients
+    def html_client(self) -> Client:
+        client = Client()
+        if self.actor is not None:
+            client.force_login(self.actor)
+        return client
+
+    def api_client(self) -> APIClient:
+        client = APIClient()
+        if self.actor is not None:
+            token, _ = Token.objects.get_or_create(user=self.actor)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+
+__all__ = ["PASSWORD", "ROLES", "TARGET_NAME", "World", "application_routes", "walk"]

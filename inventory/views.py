@@ -368,10 +368,12 @@ class ApprovalDecideView(SystemFormView):
 
     def get(self, request, *args, **kwargs):
         # Same rule as the detail page's Decide button: approvers, never on their own system.
-        if not has_perm(request.user, "inventory.decide_gate") or (
-            self.system.owner_id == request.user.pk
-        ):
-            raise PermissionDenied
+        if not has_perm(request.user, "inventory.decide_gate"):
+            raise PermissionDenied("Only approvers decide gates.")
+        if self.system.owner_id == request.user.pk:
+            raise PermissionDenied(
+                "You own this system: segregation of duties forbids deciding its gates."
+            )
         return super().get(request, *args, **kwargs)
 
     def perform(self, form):

@@ -5,3 +5,8 @@ class AimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "aims"
     verbose_name = "AI management system"
+
+    def ready(self) -> None:
+        from .navigation import NavItem, register_nav
+
+        register_nav(NavItem(order=0, label="Dashboard", url_name="aims:dashboard", exclusive=True))

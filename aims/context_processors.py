@@ -1,4 +1,4 @@
-from .permissions import has_global_perm
+from .navigation import nav_for
 
 
 def navigation(request) -> dict:
@@ -7,9 +7,6 @@ def navigation(request) -> dict:
         return {}
     return {
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
-        "nav": {
-            "can_register_system": has_global_perm(user, "inventory.add_aisystem"),
-            "can_manage_gates": has_global_perm(user, "inventory.change_gatesetting"),
-            "is_staff": user.is_staff,
-        },
+        "nav_items": nav_for(user, getattr(request, "resolver_match", None)),
+        "nav": {"is_staff": user.is_staff},
     }

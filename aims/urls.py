@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("", include("aims.web_urls")),
     path("systems/", include("inventory.urls")),
+    path("risk/", include("risk.urls")),
+    path("suppliers/", include("suppliers.urls")),
+    path("incidents/", include("incidents.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -9,12 +9,32 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         from aims.dashboard import Panel, register_panel
         from aims.evidence import register_attachable
+        from aims.navigation import NavItem, register_nav
 
         from .dashboard import inventory_panel
         from .models import AISystem, ValidationRecord
 
         register_panel(
             Panel(order=10, template="inventory/_dashboard_panel.html", context=inventory_panel)
+        )
+        register_nav(NavItem(10, "AI systems", "inventory:system_list", app_name="inventory"))
+        register_nav(
+            NavItem(
+                11,
+                "Submit intake",
+                "inventory:system_intake",
+                "inventory.add_aisystem",
+                exclusive=True,
+            )
+        )
+        register_nav(
+            NavItem(
+                90,
+                "Gate settings",
+                "inventory:gate_settings",
+                "inventory.change_gatesetting",
+                exclusive=True,
+            )
         )
         register_attachable(AISystem)
         register_attachable(ValidationRecord)

@@ -1,6 +1,7 @@
 """Every write to the inventory, with its business rules. Views, API, tasks and commands call
 these functions and nothing else writes inventory records."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -168,6 +169,19 @@ def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AIS
     return system
 
 
+@transaction.atomic
+def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> AISystem:
+    """Record the risk tier a classification decided. Only the risk app calls this: the tier
+    is never edited by hand, so it always has a recorded, reasoned decision behind it."""
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    if system.risk_tier == tier:
+        return system
+    previous = system.get_risk_tier_display()
+    system.risk_tier = tier
+    _save(system, actor=actor, reason=reason or f"Risk tier {previous} -> {tier}")
+    return system
+
+
 @dataclass(frozen=True)
 class Transition:
     label: str
@@ -259,6 +273,27 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
 # --- Gates and approvals --------------------------------------------------------------------
 
 
+# Checks that apps above the inventory add to the gates (the risk app: a prohibited system
+# passes no gate; a tier's required controls must be in place). Each takes the system and the
+# gate and returns what is missing, in words; registered in the app's AppConfig.ready().
+GateCheck = Callable[[AISystem, str], list[str]]
+_gate_checks: list[GateCheck] = []
+
+
+def register_gate_check(check: GateCheck) -> None:
+    if check not in _gate_checks:
+        _gate_checks.append(check)
+
+
+def gate_blockers(system: AISystem, gate: str) -> list[str]:
+    """Everything that stops an approval at ``gate``: the inventory's own release rules and
+    the checks registered by higher apps."""
+    blockers = release_blockers(system) if gate == Gate.RELEASE else []
+    for check in _gate_checks:
+        blockers += check(system, gate)
+    return blockers
+
+
 def required_approvals(gate: str) -> int:
     setting = GateSetting.objects.filter(gate=gate).first()
     return setting.required_approvals if setting else 1
@@ -327,11 +362,11 @@ def approval_decide(
         raise TransitionNotAllowed(
             "You have already decided this round of the gate.", code="already_decided"
         )
-    if gate == Gate.RELEASE and decision in Approval.APPROVING:
-        blockers = release_blockers(system)
+    if decision in Approval.APPROVING:
+        blockers = gate_blockers(system, gate)
         if blockers:
             raise TransitionNotAllowed(
-                "The release gate cannot be approved yet: " + " ".join(blockers),
+                f"The {Gate(gate).label.lower()} cannot be approved yet: " + " ".join(blockers),
                 code="release_prerequisites_missing",
                 extra={"missing": blockers},
             )

@@ -188,7 +188,7 @@ class SystemDetailView(SystemMixin, View):
         return {
             "approvals": approvals,
             "required": {s.gate: s.required_approvals for s in GateSetting.objects.all()},
-            "blockers": services.release_blockers(self.system) if gate == "release" else [],
+            "blockers": services.gate_blockers(self.system, gate) if gate else [],
             "approval_form": ApprovalForm(),
         }
 

@@ -16,4 +16,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     *router.urls,
     path("", include("inventory.api.urls")),
+    path("", include("risk.api.urls")),
+    path("", include("suppliers.api.urls")),
+    path("", include("incidents.api.urls")),
 ]

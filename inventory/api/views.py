@@ -149,7 +149,7 @@ class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path="release-blockers")
     def release_blockers(self, request, pk=None):
         """What the release gate still lacks."""
-        blockers = services.release_blockers(self.get_object())
+        blockers = services.gate_blockers(self.get_object(), "release")
         return Response({"ready": not blockers, "blockers": blockers})
 
     @extend_schema(responses=HistoryPageSerializer)

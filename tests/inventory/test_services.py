@@ -356,3 +356,24 @@ def test_rejected_system_cannot_be_edited(system, officer, approver):
     services.approval_decide(actor=approver, system=system, decision="reject", comment="No")
     with pytest.raises(TransitionNotAllowed):
         services.system_update(actor=officer, system=system, data={"name": "x"})
+
+
+def test_registered_gate_checks_block_approval(system, officer, approver, monkeypatch):
+    monkeypatch.setattr(services, "_gate_checks", [lambda s, gate: [f"No {gate} controls"]])
+    to_triage(system, officer)
+    with pytest.raises(TransitionNotAllowed) as error:
+        services.approval_decide(actor=approver, system=system, decision="approve")
+    assert error.value.extra["missing"] == ["No intake controls"]
+    # Refusing is always possible: a blocker never forces an approval.
+    services.approval_decide(actor=approver, system=system, decision="reject", comment="No")
+
+
+def test_risk_tier_is_set_with_a_reason(system, officer):
+    services.system_set_risk_tier(
+        actor=officer, system=system, tier="high", reason="EU AI Act: Annex III employment"
+    )
+    system.refresh_from_db()
+    assert system.risk_tier == "high"
+    record = system.history.first()
+    assert record.history_user == officer
+    assert record.history_change_reason == "EU AI Act: Annex III employment"

@@ -1,0 +1,3 @@
+"""risk routes under /api/v1/ (included by aims.api.urls, namespace "api")."""
+
+urlpatterns: list = []

@@ -12,14 +12,11 @@ For each model in BATTERY (a model -> how to create it through its service and i
 (d) a meta-test fails when a history-tracked model has no entry in BATTERY.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max, Model
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -41,21 +38,11 @@ from inventory.models import (
 )
 
 from ..factories import INTAKE_DATA, make_system, user_with_role
+from .battery_framework import Entry, Request, api, by_id, pdf
 from .world import World, application_routes, history_tracked_models
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-Request = tuple[str, str, dict, str]  # method, url, payload, format
-
-
-def api(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
-
-
-def pdf(name: str = "report.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4 battery", "application/pdf")
-
 
 VALIDATION = {
     "test_type": "bias",
@@ -64,23 +51,6 @@ VALIDATION = {
     "result": "pass",
     "performed_on": "2026-02-01",
 }
-
-
-@dataclass(frozen=True)
-class Entry:
-    """How the battery creates one model, and as whom."""
-
-    actor: str  # a role of World
-    stage: str  # lifecycle stage of the world's system
-    create: Callable[[World], Model]  # through the service, as the actor
-    api_create: Callable[[World], Request]  # the API request that creates (or, for a
-    # seeded model without a create endpoint, writes) a record
-    api_bad: Callable[[World], Request]  # the same endpoint, with bad input
-    api_result: Callable[[dict], Model]  # the record the API answered with
-
-
-def by_id(model: type[Model]) -> Callable[[dict], Model]:
-    return lambda body: model.objects.get(pk=body["id"])
 
 
 BATTERY: dict[type[Model], Entry] = {
@@ -249,6 +219,20 @@ def label(model: type[Model]) -> str:
     return model._meta.label
 
 
+def _app_entries() -> dict:
+    """The entries other apps declare in tests/matrix/battery_<app>.py."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    found = {}
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if module.name.startswith("battery_") and module.name != "battery_framework":
+            found.update(importlib.import_module(f"{__package__}.{module.name}").BATTERY)
+    return found
+
+
+BATTERY.update(_app_entries())
 MODELS = list(BATTERY)
 
 

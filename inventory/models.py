@@ -72,9 +72,13 @@ class PersonalData(models.TextChoices):
 
 
 class RiskTier(models.TextChoices):
+    """The organisation's internal tier, which decides what a system needs at each gate.
+    Derived by the risk capability from the EU AI Act class, decision impact, personal data
+    and residual risk; "prohibited" means no gate can pass."""
+
     UNCLASSIFIED = "unclassified", "Unclassified"
-    MINIMAL = "minimal", "Minimal"
-    LIMITED = "limited", "Limited"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
     HIGH = "high", "High"
     PROHIBITED = "prohibited", "Prohibited"
 

@@ -15,8 +15,8 @@ STAGE_STYLE = {
 }
 TIER_STYLE = {
     "unclassified": "bg-light text-dark border",
-    "minimal": "bg-success",
-    "limited": "bg-info text-dark",
+    "low": "bg-success",
+    "medium": "bg-info text-dark",
     "high": "bg-warning text-dark",
     "prohibited": "bg-danger",
 }

@@ -15,6 +15,7 @@ from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.views import apply_errors
 
 from . import selectors, services
+from .extensions import system_links
 from .forms import (
     ApprovalForm,
     ChangeRequestForm,
@@ -169,6 +170,7 @@ class SystemDetailView(SystemMixin, View):
             and self.system.owner_id != user.pk
             and self.system.open_gate is not None,
             "transitions": services.available_transitions(actor=user, system=self.system),
+            "related_pages": system_links(user, self.system),
         }
         context.update(getattr(self, f"tab_{tab}")())
         return render(request, self.template_name, context)

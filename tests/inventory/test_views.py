@@ -259,3 +259,18 @@ def test_change_request_on_undeployed_system_is_explained(client_as, owner, syst
     )
     assert response.status_code == 409
     assert "Change requests are for deployed systems" in response.content.decode()
+
+
+def test_pages_of_other_apps_are_linked_from_the_system_page(
+    client_as, officer, system, monkeypatch
+):
+    from inventory import extensions
+
+    link = extensions.SystemLink(50, "Risk profile", "inventory:system_edit")
+    restricted = extensions.SystemLink(51, "Secret page", "inventory:system_edit", "auth.add_user")
+    monkeypatch.setattr(extensions, "_links", [link, restricted])
+    page = client_as(officer).get(reverse("inventory:system_detail", args=[system.pk]))
+    html = page.content.decode()
+    assert "Risk profile" in html
+    assert reverse("inventory:system_edit", args=[system.pk]) in html
+    assert "Secret page" not in html

@@ -1564,7 +1564,24 @@ class Command(BaseCommand):
             created = [
                 loader.create(spec) for spec in SYSTEMS if spec["data"]["name"] not in existing
             ]
+            self._load_other_apps()
         self._report(users, users_saved, created, len(existing), password)
+
+    def _load_other_apps(self) -> None:
+        """Each app above the inventory may ship demo records in ``<app>/demo.py`` with an
+        idempotent ``load(*, stdout)``; they are found by name, so the inventory imports none
+        of them."""
+        import importlib
+        import importlib.util
+
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            if config.name in ("inventory", "aims"):
+                continue
+            if importlib.util.find_spec(f"{config.name}.demo") is None:
+                continue
+            importlib.import_module(f"{config.name}.demo").load(stdout=self.stdout)
 
     def _report(self, users, users_saved, created, skipped, password):
         out = self.stdout

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class AuditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audits"
+    verbose_name = "Audits and the audit trail"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+        from simple_history.signals import post_create_historical_record
+
+        from .audit_trail import install_history_guard, seal_on_create
+
+        post_create_historical_record.connect(seal_on_create, dispatch_uid="audits_seal")
+        post_migrate.connect(install_history_guard, dispatch_uid="audits_history_guard")

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("risk.api.urls")),
     path("", include("suppliers.api.urls")),
     path("", include("incidents.api.urls")),
+    path("", include("audits.api.urls")),
 ]

@@ -14,3 +14,15 @@ class AuditsConfig(AppConfig):
 
         post_create_historical_record.connect(seal_on_create, dispatch_uid="audits_seal")
         post_migrate.connect(install_history_guard, dispatch_uid="audits_history_guard")
+
+        from aims.navigation import NavItem, register_nav
+
+        register_nav(
+            NavItem(
+                80,
+                "Evidence packs",
+                "audits:pack_list",
+                "audits.view_evidencepack",
+                app_name="audits",
+            )
+        )

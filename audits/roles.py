@@ -2,7 +2,11 @@
 
 from aims.roles import AUDITOR, OFFICER
 
+# Requesting an evidence pack is how an auditor reads: it is the one request an auditor
+# makes, and it changes no record of the management system.
+PACKS = ["audits.view_evidencepack", "audits.request_evidencepack"]
+
 PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: ["audits.view_chainlink"],
-    AUDITOR: ["audits.view_chainlink"],
+    OFFICER: ["audits.view_chainlink", *PACKS],
+    AUDITOR: ["audits.view_chainlink", *PACKS],
 }

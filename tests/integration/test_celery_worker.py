@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from aims.models import Notification
 
@@ -39,6 +40,7 @@ def worker(tmp_path):
         ),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # files the worker writes, the test reads
     }
     env["DJANGO_SETTINGS_MODULE"] = "aims.settings"
     proc = subprocess.Popen(
@@ -93,3 +95,30 @@ def test_worker_emails_notifications_once(worker, django_user_model):
     mails = list(worker.glob("*.log"))
     assert len(mails) == 1
     assert "Intake waiting" in mails[0].read_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requested_evidence_pack_goes_from_queued_to_ready(worker, django_user_model):
+    from aims.roles import AUDITOR
+    from audits.models import EvidencePack
+    from audits.services import evidence_pack_request
+
+    from ..factories import make_system, user_with_role
+
+    # A transactional test before this one flushed the tables, role groups included.
+    call_command("sync_roles", verbosity=0)
+    auditor = user_with_role(AUDITOR, username="pack_auditor")
+    make_system(user_with_role("System owner", username="pack_owner"), name="Chatbot")
+    pack = evidence_pack_request(actor=auditor, scope="whole")
+    seen = {pack.status}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pack.refresh_from_db()
+        seen.add(pack.status)
+        if pack.status in (EvidencePack.Status.READY, EvidencePack.Status.FAILED):
+            break
+        time.sleep(0.2)
+    assert pack.status == EvidencePack.Status.READY, pack.error
+    assert EvidencePack.Status.QUEUED in seen
+    with pack.pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"

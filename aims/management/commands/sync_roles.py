@@ -18,4 +18,5 @@ class Command(BaseCommand):
             grants = getattr(module, "PERMISSIONS", None)
             if grants:
                 grant_role_permissions(apps, config.label, grants)
-                self.stdout.write(f"{config.label}: role permissions applied")
+                if options["verbosity"]:
+                    self.stdout.write(f"{config.label}: role permissions applied")

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint format bench worker beat browser clean
+.PHONY: setup run test test-fast lint format bench bench-pack worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -46,6 +46,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) benchmarks/run.py
+
+# Evidence-pack build time, WeasyPrint share and peak memory at 50/100/200 systems (minutes).
+bench-pack: $(STAMP)
+	@$(PY) benchmarks/pack.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

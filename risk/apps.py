@@ -4,3 +4,35 @@ from django.apps import AppConfig
 class RiskConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "risk"
+    verbose_name = "Risk and impact"
+
+    def ready(self) -> None:
+        from aims.dashboard import Panel, register_panel
+        from aims.evidence import register_attachable
+        from aims.navigation import NavItem, register_nav
+        from inventory import services as inventory_services
+
+        from .dashboard import heatmap_panel
+        from .models import ImpactAssessment, Risk, RiskAssessment
+        from .services import gate_check, required_approvals_for
+
+        inventory_services.register_gate_check(gate_check)
+        # Forward-compatible: used once the inventory asks apps for a gate's approval count.
+        register_required = getattr(inventory_services, "register_required_approvals", None)
+        if register_required is not None:
+            register_required(required_approvals_for)
+        register_panel(
+            Panel(order=20, template="risk/_dashboard_panel.html", context=heatmap_panel)
+        )
+        register_nav(NavItem(20, "Risk register", "risk:register", app_name="risk"))
+        register_nav(
+            NavItem(
+                91,
+                "Risk settings",
+                "risk:methodology",
+                "risk.change_methodology",
+                exclusive=True,
+            )
+        )
+        for model in (Risk, RiskAssessment, ImpactAssessment):
+            register_attachable(model)

@@ -1,0 +1,401 @@
+"""REST API of the risk app. Thin: reads through risk.selectors (an object outside the
+user's reach is a 404), writes through risk.services (400/403/409 with the reason)."""
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
+from aims.api.views import AIMSViewSetMixin, write_schema
+from inventory import selectors as inventory_selectors
+from inventory.models import AISystem, Gate
+
+from .. import classification as questionnaire
+from .. import selectors, services
+from ..history import system_risk_history
+from ..models import (
+    Classification,
+    ImpactAssessment,
+    Methodology,
+    Risk,
+    RiskAssessment,
+    TierDecision,
+    TierRequirement,
+    TreatmentAction,
+)
+from .serializers import (
+    AcceptSerializer,
+    ClassificationReadSerializer,
+    ClassificationWriteSerializer,
+    ImpactAssessmentReadSerializer,
+    ImpactAssessmentWriteSerializer,
+    MethodologySerializer,
+    QuestionSerializer,
+    RiskAssessmentReadSerializer,
+    RiskAssessmentWriteSerializer,
+    RiskProfileSerializer,
+    RiskReadSerializer,
+    RiskWriteSerializer,
+    SignOffSerializer,
+    TierDecisionSerializer,
+    TierRequirementSerializer,
+    TreatmentActionReadSerializer,
+    TreatmentActionWriteSerializer,
+)
+
+WRITES = ("create", "partial_update")
+
+
+class ReadViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    selector = None
+    filter_backends = [filters.DjangoFilterBackend]
+
+    def get_queryset(self) -> QuerySet:
+        return type(self).selector(user=self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self.read_response(self.get_object())
+
+
+class SystemFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+
+# --- Methodology and tier requirements ------------------------------------------------------
+
+
+@extend_schema_view(
+    **write_schema(MethodologySerializer, MethodologySerializer, ("partial_update",))
+)
+class MethodologyViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """The risk methodology (one current version; history keeps the earlier ones)."""
+
+    read_serializer_class = MethodologySerializer
+    write_serializer_class = MethodologySerializer
+    write_permissions = ("risk.change_methodology",)
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return Methodology.objects.order_by("-id")
+
+    def list(self, request):
+        return Response([MethodologySerializer(services.methodology_current()).data])
+
+    def retrieve(self, request, pk=None):
+        current = services.methodology_current()
+        if str(current.pk) != str(pk):
+            raise NotFound()
+        return self.read_response(current)
+
+    def partial_update(self, request, pk=None):
+        current = services.methodology_current()
+        if str(current.pk) != str(pk):
+            raise NotFound()
+        data = self.validated_input(instance=current, partial=True)
+        return self.read_response(services.methodology_update(actor=request.user, data=data))
+
+
+@extend_schema_view(
+    **write_schema(TierRequirementSerializer, TierRequirementSerializer, ("partial_update",))
+)
+class TierRequirementViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """The requirements matrix: what each tier needs before each gate."""
+
+    read_serializer_class = TierRequirementSerializer
+    write_serializer_class = TierRequirementSerializer
+    write_permissions = ("risk.change_tierrequirement",)
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return TierRequirement.objects.all()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self.read_response(self.get_object())
+
+    def partial_update(self, request, pk=None):
+        requirement = self.get_object()
+        data = self.validated_input(instance=requirement, partial=True)
+        requirement = services.tier_requirement_update(
+            actor=request.user, requirement=requirement, data=data
+        )
+        return self.read_response(requirement)
+
+
+# --- Classification, tier, profile ----------------------------------------------------------
+
+
+@extend_schema_view(
+    **write_schema(ClassificationWriteSerializer, ClassificationReadSerializer, ("create",))
+)
+class ClassificationViewSet(ReadViewSet):
+    """EU AI Act classifications. POST records (or replaces) a system's classification and
+    recomputes its risk tier."""
+
+    selector = staticmethod(selectors.classification_list)
+    read_serializer_class = ClassificationReadSerializer
+    write_serializer_class = ClassificationWriteSerializer
+    write_permissions = ("risk.change_classification",)
+    filterset_class = SystemFilter
+
+    def create(self, request):
+        data = self.validated_input()
+        record = services.classification_save(actor=request.user, **data)
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=QuestionSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def questions(self, request):
+        """The questionnaire, in the order of the Act."""
+        return Response(
+            [
+                {
+                    "key": q.key,
+                    "section": q.section,
+                    "text": q.text,
+                    "help": q.help,
+                    "choices": [list(c) for c in q.choices] if q.choices else None,
+                }
+                for q in questionnaire.QUESTIONS
+            ]
+        )
+
+
+class TierDecisionViewSet(ReadViewSet):
+    """Each system's internal risk tier with the reasons it was derived from."""
+
+    selector = staticmethod(selectors.tier_decision_list)
+    read_serializer_class = TierDecisionSerializer
+    filterset_class = SystemFilter
+
+
+class RiskProfileViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """One system's risk page: classification, tier and reasons, the checklist of tier
+    requirements per gate, and the heat maps."""
+
+    read_serializer_class = RiskProfileSerializer
+
+    def get_queryset(self):
+        return inventory_selectors.system_list(user=self.request.user)
+
+    def retrieve(self, request, pk=None):
+        try:
+            system = inventory_selectors.system_get(user=request.user, pk=int(pk))
+        except AISystem.DoesNotExist:
+            raise NotFound() from None
+        risks = selectors.risk_list(user=request.user, filters={"system": system.pk})
+        data = {
+            "system": system.pk,
+            "risk_tier": system.risk_tier,
+            "classification": Classification.objects.filter(system=system).first(),
+            "tier_decision": TierDecision.objects.filter(system=system).first(),
+            "checklist": {
+                gate: [c.__dict__ for c in services.checklist(system, gate)] for gate in Gate.values
+            },
+            "heatmap": {
+                "inherent": selectors.heatmap(risks, "inherent", system),
+                "residual": selectors.heatmap(risks, "residual", system),
+            },
+        }
+        return Response(RiskProfileSerializer(data).data)
+
+    @extend_schema(responses=HistoryPageSerializer)
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Field-level history of the system's risk records, newest first."""
+        try:
+            system = inventory_selectors.system_get(user=request.user, pk=int(pk))
+        except AISystem.DoesNotExist:
+            raise NotFound() from None
+        page = self.paginate_queryset(system_risk_history(system))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+# --- Assessments, risks, actions, impact assessments ---------------------------------------
+
+
+@extend_schema_view(
+    **write_schema(
+        RiskAssessmentWriteSerializer, RiskAssessmentReadSerializer, ("create", "partial_update")
+    )
+)
+class RiskAssessmentViewSet(ReadViewSet):
+    selector = staticmethod(selectors.assessment_list)
+    read_serializer_class = RiskAssessmentReadSerializer
+    write_serializer_class = RiskAssessmentWriteSerializer
+    write_permissions = ("risk.add_riskassessment", "risk.change_riskassessment")
+    filterset_class = SystemFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request):
+        data = self.validated_input()
+        record = RiskAssessment(system=data.pop("system"))
+        record = services.assessment_save(actor=request.user, assessment=record, data=data)
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        data = self.validated_input(instance=record, partial=True)
+        data.pop("system", None)
+        return self.read_response(
+            services.assessment_save(actor=request.user, assessment=record, data=data)
+        )
+
+
+class RiskFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+    class Meta:
+        model = Risk
+        fields = [
+            "system",
+            "category",
+            "risk_source",
+            "treatment",
+            "inherent_level",
+            "residual_level",
+            "acceptance",
+            "owner",
+            "inherent_likelihood",
+            "inherent_impact",
+            "residual_likelihood",
+            "residual_impact",
+        ]
+
+
+@extend_schema_view(
+    **write_schema(RiskWriteSerializer, RiskReadSerializer, ("create", "partial_update"))
+)
+class RiskViewSet(ReadViewSet):
+    """The risk register. Scores and levels are computed from the methodology and stored."""
+
+    selector = staticmethod(selectors.risk_list)
+    read_serializer_class = RiskReadSerializer
+    write_serializer_class = RiskWriteSerializer
+    write_permissions = ("risk.add_risk", "risk.change_risk", "risk.accept_risk")
+    filterset_class = RiskFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request):
+        data = self.validated_input()
+        risk = Risk(system=data.pop("system"))
+        risk = services.risk_save(actor=request.user, risk=risk, data=data)
+        return self.read_response(risk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        risk = self.get_object()
+        data = self.validated_input(instance=risk, partial=True)
+        data.pop("system", None)
+        return self.read_response(services.risk_save(actor=request.user, risk=risk, data=data))
+
+    @extend_schema(request=AcceptSerializer, responses=RiskReadSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """An approver (not the risk's or system's owner) accepts a residual risk above
+        appetite, with a justification."""
+        risk = self.get_object()
+        data = self.validated_input(AcceptSerializer)
+        return self.read_response(services.risk_accept(actor=request.user, risk=risk, **data))
+
+
+class ActionFilter(filters.FilterSet):
+    risk = filters.NumberFilter()
+
+    class Meta:
+        model = TreatmentAction
+        fields = ["risk", "status", "owner"]
+
+
+@extend_schema_view(
+    **write_schema(
+        TreatmentActionWriteSerializer, TreatmentActionReadSerializer, ("create", "partial_update")
+    )
+)
+class TreatmentActionViewSet(ReadViewSet):
+    selector = staticmethod(selectors.action_list)
+    read_serializer_class = TreatmentActionReadSerializer
+    write_serializer_class = TreatmentActionWriteSerializer
+    write_permissions = ("risk.add_treatmentaction", "risk.change_treatmentaction")
+    filterset_class = ActionFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def create(self, request):
+        data = self.validated_input()
+        record = TreatmentAction(risk=data.pop("risk"))
+        record = services.action_save(actor=request.user, action=record, data=data)
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        data = self.validated_input(instance=record, partial=True)
+        data.pop("risk", None)
+        return self.read_response(
+            services.action_save(actor=request.user, action=record, data=data)
+        )
+
+
+class ImpactFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+
+    class Meta:
+        model = ImpactAssessment
+        fields = ["system", "status"]
+
+
+@extend_schema_view(
+    **write_schema(
+        ImpactAssessmentWriteSerializer,
+        ImpactAssessmentReadSerializer,
+        ("create", "partial_update"),
+    )
+)
+class ImpactAssessmentViewSet(ReadViewSet):
+    selector = staticmethod(selectors.impact_list)
+    read_serializer_class = ImpactAssessmentReadSerializer
+    write_serializer_class = ImpactAssessmentWriteSerializer
+    write_permissions = (
+        "risk.add_impactassessment",
+        "risk.change_impactassessment",
+        "risk.signoff_impactassessment",
+    )
+    filterset_class = ImpactFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _data(self, data: dict) -> dict:
+        if "harms" in data:
+            data["harms"] = [dict(h) for h in data["harms"]]
+        data.pop("system", None)
+        return data
+
+    def create(self, request):
+        data = self.validated_input()
+        record = ImpactAssessment(system=data["system"])
+        record = services.impact_save(actor=request.user, impact=record, data=self._data(data))
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        data = self.validated_input(instance=record, partial=True)
+        return self.read_response(
+            services.impact_save(actor=request.user, impact=record, data=self._data(data))
+        )
+
+    @extend_schema(request=SignOffSerializer, responses=ImpactAssessmentReadSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        record = self.get_object()
+        data = self.validated_input(SignOffSerializer)
+        return self.read_response(
+            services.impact_sign_off(actor=request.user, impact=record, **data)
+        )

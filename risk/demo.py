@@ -1,0 +1,178 @@
+"""Demo classifications, risk assessments, risks and an impact assessment for the demo
+inventory; loaded by ``manage.py load_demo`` through the services, idempotently (a system
+that already has a classification is left alone)."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aims.errors import BusinessRuleError
+from inventory.models import AISystem
+
+from . import services
+from .models import Classification, ImpactAssessment, Risk, RiskAssessment
+
+User = get_user_model()
+
+# system name -> (role, answers)
+CLASSIFICATIONS = {
+    "CV screening assistant": ("deployer", {"annex_iii_area": "4a", "profiling": True}),
+    "Customer support chatbot": ("deployer", {"interacts_with_people": True}),
+    "Invoice anomaly detection": ("deployer", {}),
+    "Developer code assistant": ("deployer", {}),
+    "Marketing copy generator": ("deployer", {"synthetic_content": True}),
+    "Customer churn prediction": ("provider", {}),
+    "Credit-limit scoring for trade customers": (
+        "provider",
+        {"annex_iii_area": "5b", "art6_3_exception": "preparatory"},
+    ),
+    "Employee attrition prediction": ("provider", {"annex_iii_area": "4b", "profiling": True}),
+    "Payment fraud detection": ("provider", {}),
+    "Inclusive job advert checker": (
+        "deployer",
+        {"annex_iii_area": "4a", "art6_3_exception": "improves_human"},
+    ),
+}
+
+CV_RISKS = [
+    {
+        "title": "Ranking disadvantages applicants with career gaps",
+        "description": "Career gaps correlate with parental leave and disability.",
+        "category": "fairness",
+        "risk_source": "machine_learning",
+        "inherent_likelihood": 4,
+        "inherent_impact": 5,
+        "treatment": "mitigate",
+        "residual_likelihood": 3,
+        "residual_impact": 4,
+    },
+    {
+        "title": "Recruiters rubber-stamp the ranking",
+        "description": "Automation bias: the shortlist is accepted without reading CVs.",
+        "category": "human_oversight",
+        "risk_source": "automation",
+        "inherent_likelihood": 4,
+        "inherent_impact": 4,
+        "treatment": "mitigate",
+        "residual_likelihood": 2,
+        "residual_impact": 4,
+    },
+    {
+        "title": "Vendor changes the ranking model without notice",
+        "category": "third_party",
+        "risk_source": "life_cycle",
+        "inherent_likelihood": 3,
+        "inherent_impact": 3,
+        "treatment": "transfer",
+        "residual_likelihood": 2,
+        "residual_impact": 3,
+    },
+]
+CHATBOT_RISKS = [
+    {
+        "title": "Assistant invents refund rules",
+        "category": "accuracy",
+        "risk_source": "machine_learning",
+        "inherent_likelihood": 4,
+        "inherent_impact": 3,
+        "treatment": "mitigate",
+        "residual_likelihood": 2,
+        "residual_impact": 3,
+    },
+    {
+        "title": "Prompt injection exposes other customers' data",
+        "category": "security",
+        "risk_source": "transparency",
+        "inherent_likelihood": 2,
+        "inherent_impact": 5,
+        "treatment": "mitigate",
+        "residual_likelihood": 1,
+        "residual_impact": 5,
+    },
+]
+
+
+def _user(username: str):
+    return User.objects.filter(username=username).first()
+
+
+def load(*, stdout) -> None:
+    officer, approver = _user("officer"), _user("approver")
+    if officer is None or approver is None:
+        stdout.write("risk demo: skipped (demo users missing)")
+        return
+    classified = 0
+    for name, (role, answers) in CLASSIFICATIONS.items():
+        system = AISystem.objects.filter(name=name).first()
+        if system is None or Classification.objects.filter(system=system).exists():
+            continue
+        try:
+            services.classification_save(actor=officer, system=system, answers=answers, role=role)
+        except BusinessRuleError:
+            continue  # a closed (retired or rejected) demo system keeps its records as they are
+        classified += 1
+        _records(system, approver)
+    stdout.write(f"risk demo: {classified} system(s) classified")
+
+
+def _records(system: AISystem, approver) -> None:
+    risks = {"CV screening assistant": CV_RISKS, "Customer support chatbot": CHATBOT_RISKS}.get(
+        system.name
+    )
+    if not risks:
+        return
+    owner = system.owner
+    today = timezone.localdate()
+    assessment = services.assessment_save(
+        actor=owner,
+        assessment=RiskAssessment(system=system),
+        data={
+            "title": f"{system.name}: pre-release risk assessment",
+            "assessed_on": today - timedelta(days=30),
+            "scope": "Intended use, data, model, human oversight and the vendor dependency.",
+            "method": "Workshop with the 5x5 methodology; ISO/IEC 42001 Annex C risk sources.",
+            "participants": "System owner, governance officer, data protection officer",
+            "conclusion": "Acceptable once the listed treatments are in place.",
+        },
+    )
+    for spec in risks:
+        risk = services.risk_save(
+            actor=owner,
+            risk=Risk(system=system),
+            data={**spec, "assessment": assessment, "review_date": today + timedelta(days=180)},
+        )
+        if risk.acceptance == Risk.Acceptance.PENDING and approver.pk != owner.pk:
+            services.risk_accept(
+                actor=approver,
+                risk=risk,
+                justification="Quarterly bias audits and recruiter training reduce it further.",
+            )
+    if system.name == "CV screening assistant":
+        impact = services.impact_save(
+            actor=owner,
+            impact=ImpactAssessment(system=system),
+            data={
+                "title": "CV screening: AI system impact assessment",
+                "affected_individuals": "Job applicants, including people with disabilities "
+                "and career gaps.",
+                "affected_groups": "Older applicants, parents returning to work.",
+                "societal_impacts": "Access to employment.",
+                "intended_use": "Rank applications for recruiters, who decide the shortlist.",
+                "foreseeable_misuse": "Automatic rejection of low-ranked applicants.",
+                "harms": [
+                    {
+                        "description": "Qualified applicants are never read",
+                        "severity": 4,
+                        "likelihood": 3,
+                        "reversibility": "partly_reversible",
+                    }
+                ],
+                "benefits": "Faster responses to applicants; consistent criteria.",
+                "mitigations": "Bias tests each release; ranking hidden below the top 50.",
+                "human_oversight_measures": "A recruiter reads every shortlisted CV and a "
+                "sample of the rest; the ranking can be overridden.",
+                "conclusion": "Acceptable with the oversight measures above.",
+            },
+        )
+        services.impact_sign_off(actor=approver, impact=impact, comment="Reviewed by the board")

@@ -1,0 +1,399 @@
+"""Risk records: the methodology, EU AI Act classifications, internal tier decisions and the
+tier requirements matrix, risk assessments, the risk register with treatment actions, and
+AI system impact assessments. Every model keeps its history."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from aims.models import ReferencedModel, TimeStampedModel
+from inventory.models import AISystem, Gate, RiskTier
+
+
+class Level(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
+
+
+LEVEL_RANK = {Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3, Level.CRITICAL: 4}
+
+
+def default_likelihood_scale() -> list[dict]:
+    return [
+        {"value": 1, "label": "Rare", "description": "Not expected in the system's lifetime."},
+        {"value": 2, "label": "Unlikely", "description": "Could happen, not expected yearly."},
+        {"value": 3, "label": "Possible", "description": "Might happen about once a year."},
+        {"value": 4, "label": "Likely", "description": "Expected several times a year."},
+        {"value": 5, "label": "Almost certain", "description": "Expected monthly or more."},
+    ]
+
+
+def default_impact_scale() -> list[dict]:
+    return [
+        {"value": 1, "label": "Negligible", "description": "No lasting effect on anyone."},
+        {"value": 2, "label": "Minor", "description": "Small, easily reversed inconvenience."},
+        {
+            "value": 3,
+            "label": "Moderate",
+            "description": "Noticeable harm, reversible with effort.",
+        },
+        {"value": 4, "label": "Major", "description": "Serious harm to people or rights."},
+        {"value": 5, "label": "Severe", "description": "Irreversible harm, legal breach, safety."},
+    ]
+
+
+def default_thresholds() -> dict:
+    # Highest score of each level; anything above "high" is critical.
+    return {"low": 4, "medium": 9, "high": 16}
+
+
+class Methodology(TimeStampedModel):
+    """How risks are scored. One current methodology; each change raises ``version`` and is
+    in the history. Risks store their own scores, levels and the version used, so a change
+    never rewrites a past assessment."""
+
+    name = models.CharField(max_length=200, default="AIMS risk methodology")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    likelihood_scale = models.JSONField(default=default_likelihood_scale)
+    impact_scale = models.JSONField(default=default_impact_scale)
+    thresholds = models.JSONField(
+        default=default_thresholds,
+        help_text="Highest score that is still low, medium and high; above that: critical.",
+    )
+    appetite = models.CharField(
+        max_length=10,
+        choices=Level.choices,
+        default=Level.MEDIUM,
+        help_text="The highest residual level accepted without an approver's sign-off.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "methodologies"
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def likelihood_max(self) -> int:
+        return len(self.likelihood_scale)
+
+    @property
+    def impact_max(self) -> int:
+        return len(self.impact_scale)
+
+    def level_for(self, score: int) -> str:
+        for level in (Level.LOW, Level.MEDIUM, Level.HIGH):
+            if score <= int(self.thresholds.get(level, 0)):
+                return level
+        return Level.CRITICAL
+
+    def above_appetite(self, level: str) -> bool:
+        return LEVEL_RANK[level] > LEVEL_RANK[self.appetite]
+
+
+class EUClass(models.TextChoices):
+    PROHIBITED = "prohibited", "Prohibited (Art. 5)"
+    HIGH_RISK = "high_risk", "High-risk"
+    LIMITED = "limited", "Limited risk (transparency, Art. 50)"
+    MINIMAL = "minimal", "Minimal risk"
+
+
+class OperatorRole(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    DEPLOYER = "deployer", "Deployer"
+
+
+class SystemRecord(TimeStampedModel):
+    """A risk record that belongs to one AI system and follows its permissions."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def permission_parent(self) -> AISystem:
+        return self.system
+
+
+class Classification(SystemRecord):
+    """The EU AI Act classification of one system: the questionnaire's answers, the result,
+    the reasoning that led to it and the obligations for the organisation's role."""
+
+    system = models.OneToOneField(
+        AISystem, on_delete=models.CASCADE, related_name="eu_classification"
+    )
+    answers = models.JSONField(default=dict)
+    role = models.CharField(max_length=10, choices=OperatorRole.choices)
+    result = models.CharField(max_length=20, choices=EUClass.choices, editable=False)
+    route = models.CharField(max_length=200, blank=True, editable=False)
+    reasoning = models.JSONField(default=list, editable=False)
+    obligations = models.JSONField(default=list, editable=False)
+    fria_required = models.BooleanField(default=False, editable=False)
+    notes = models.TextField(blank=True)
+    classified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["system_id"]
+
+    def __str__(self) -> str:
+        return f"{self.system.reference}: {self.get_result_display()}"
+
+
+class TierDecision(SystemRecord):
+    """Why a system has its internal risk tier (the tier itself lives on the system)."""
+
+    system = models.OneToOneField(AISystem, on_delete=models.CASCADE, related_name="tier_decision")
+    tier = models.CharField(max_length=20, choices=RiskTier.choices, editable=False)
+    reasons = models.JSONField(default=list, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["system_id"]
+
+    def __str__(self) -> str:
+        return f"{self.system.reference}: {self.get_tier_display()}"
+
+
+class TierRequirement(TimeStampedModel):
+    """What a tier needs before a gate (one row per tier and gate), edited by officers."""
+
+    tier = models.CharField(max_length=20, choices=RiskTier.choices)
+    gate = models.CharField(max_length=10, choices=Gate.choices)
+    classification = models.BooleanField("EU AI Act classification recorded", default=True)
+    risk_assessment = models.BooleanField("current risk assessment", default=False)
+    residual_within_appetite = models.BooleanField(
+        "residual risks within appetite or accepted", default=False
+    )
+    impact_assessment = models.BooleanField("impact assessment signed off", default=False)
+    human_oversight_plan = models.BooleanField("human oversight plan", default=False)
+    bias_validation = models.BooleanField("bias validation passed", default=False)
+    accuracy_validation = models.BooleanField("accuracy validation passed", default=False)
+    min_approvals = models.PositiveSmallIntegerField(
+        "approvals", default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    review_months = models.PositiveSmallIntegerField(
+        "review every (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Also how old the latest risk assessment may be to count as current.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["tier", "gate"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "gate"], name="one_requirement_per_tier_gate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} / {self.get_gate_display()}"
+
+
+class RiskAssessment(ReferencedModel, SystemRecord):
+    REFERENCE_PREFIX = "RA"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="risk_assessments")
+    title = models.CharField(max_length=200)
+    assessed_on = models.DateField()
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.TextField()
+    method = models.TextField(blank=True)
+    participants = models.TextField(blank=True)
+    conclusion = models.TextField(blank=True)
+    methodology_version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+
+
+class Risk(ReferencedModel, SystemRecord):
+    REFERENCE_PREFIX = "RSK"
+
+    class Category(models.TextChoices):
+        FAIRNESS = "fairness", "Fairness / bias"
+        PRIVACY = "privacy", "Privacy"
+        SAFETY = "safety", "Safety"
+        SECURITY = "security", "Security"
+        TRANSPARENCY = "transparency", "Transparency / explainability"
+        ACCURACY = "accuracy", "Accuracy / hallucination"
+        ROBUSTNESS = "robustness", "Robustness"
+        MISUSE = "misuse", "Misuse"
+        HUMAN_OVERSIGHT = "human_oversight", "Human oversight"
+        THIRD_PARTY = "third_party", "Third-party dependency"
+        LEGAL = "legal", "Legal / regulatory"
+        ENVIRONMENTAL = "environmental", "Environmental"
+        OTHER = "other", "Other"
+
+    class Source(models.TextChoices):
+        # ISO/IEC 42001 Annex C.3 risk sources
+        ENVIRONMENT = "environment", "C.3.1 Complexity of environment"
+        TRANSPARENCY = "transparency", "C.3.2 Lack of transparency and explainability"
+        AUTOMATION = "automation", "C.3.3 Level of automation"
+        MACHINE_LEARNING = "machine_learning", "C.3.4 Machine learning (data, training approach)"
+        HARDWARE = "hardware", "C.3.5 System hardware issues"
+        LIFE_CYCLE = "life_cycle", "C.3.6 System life cycle issues"
+        READINESS = "readiness", "C.3.7 Technology readiness"
+        OTHER = "other", "Other"
+
+    class Treatment(models.TextChoices):
+        MITIGATE = "mitigate", "Mitigate"
+        ACCEPT = "accept", "Accept"
+        TRANSFER = "transfer", "Transfer"
+        AVOID = "avoid", "Avoid"
+
+    class Acceptance(models.TextChoices):
+        NOT_NEEDED = "not_needed", "Within appetite"
+        PENDING = "pending", "Above appetite: acceptance needed"
+        ACCEPTED = "accepted", "Accepted above appetite"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="risks")
+    assessment = models.ForeignKey(
+        RiskAssessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    risk_source = models.CharField(max_length=20, choices=Source.choices)
+    inherent_likelihood = models.PositiveSmallIntegerField()
+    inherent_impact = models.PositiveSmallIntegerField()
+    inherent_score = models.PositiveSmallIntegerField(editable=False)
+    inherent_level = models.CharField(max_length=10, choices=Level.choices, editable=False)
+    treatment = models.CharField(max_length=10, choices=Treatment.choices)
+    residual_likelihood = models.PositiveSmallIntegerField()
+    residual_impact = models.PositiveSmallIntegerField()
+    residual_score = models.PositiveSmallIntegerField(editable=False)
+    residual_level = models.CharField(
+        max_length=10, choices=Level.choices, editable=False, db_index=True
+    )
+    methodology_version = models.PositiveIntegerField(editable=False)
+    appetite = models.CharField(
+        "appetite when scored", max_length=10, choices=Level.choices, editable=False
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="risks_owned"
+    )
+    review_date = models.DateField(null=True, blank=True)
+    acceptance = models.CharField(
+        max_length=20, choices=Acceptance.choices, default=Acceptance.NOT_NEEDED, editable=False
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    acceptance_justification = models.TextField(blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-residual_score", "id"]
+        permissions = [("accept_risk", "Can accept a residual risk above appetite")]
+        indexes = [models.Index(fields=["system", "residual_level"])]
+
+
+class TreatmentAction(TimeStampedModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def permission_parent(self) -> Risk:
+        return self.risk
+
+
+class ImpactAssessment(ReferencedModel, SystemRecord):
+    """An AI system impact assessment (ISO/IEC 42001 6.1.4 / 8.4), with the fields of an EU
+    fundamental rights impact assessment (AI Act Art. 27) where one is required."""
+
+    REFERENCE_PREFIX = "IA"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    system = models.ForeignKey(
+        AISystem, on_delete=models.CASCADE, related_name="impact_assessments"
+    )
+    title = models.CharField(max_length=200)
+    affected_individuals = models.TextField()
+    affected_groups = models.TextField(blank=True)
+    societal_impacts = models.TextField("society", blank=True)
+    intended_use = models.TextField()
+    foreseeable_misuse = models.TextField("reasonably foreseeable misuse", blank=True)
+    harms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Each harm: description, severity (1-5), likelihood (1-5), reversibility.",
+    )
+    benefits = models.TextField(blank=True)
+    mitigations = models.TextField(blank=True)
+    human_oversight_measures = models.TextField(blank=True)
+    conclusion = models.TextField(blank=True)
+    # Article 27 FRIA
+    fria_processes = models.TextField("deployer's processes using the system", blank=True)
+    fria_period_frequency = models.TextField("period and frequency of use", blank=True)
+    fria_affected_categories = models.TextField("categories of persons affected", blank=True)
+    fria_specific_risks = models.TextField("specific risks of harm to those persons", blank=True)
+    fria_oversight = models.TextField("human oversight measures (FRIA)", blank=True)
+    fria_measures_if_materialised = models.TextField(
+        "measures if the risks materialise (governance, complaints)", blank=True
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sign_off_comment = models.TextField(blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("signoff_impactassessment", "Can sign off impact assessments")]
+
+    FRIA_FIELDS = (
+        "fria_processes",
+        "fria_period_frequency",
+        "fria_affected_categories",
+        "fria_specific_risks",
+        "fria_oversight",
+        "fria_measures_if_materialised",
+    )

@@ -1,0 +1,608 @@
+"""Browser UI of the risk app: thin views over risk.selectors and risk.services."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from aims.errors import BusinessRuleError
+from aims.permissions import can_change_record, has_global_perm, has_perm
+from aims.views import apply_errors
+from inventory import selectors as inventory_selectors
+from inventory.models import AISystem, Gate
+from inventory.views import Echo, csv_safe
+
+from . import selectors, services
+from .forms import (
+    TIERS_IN_MATRIX,
+    AcceptForm,
+    ActionForm,
+    AssessmentForm,
+    ClassificationForm,
+    ImpactForm,
+    MethodologyForm,
+    RequirementForm,
+    RiskFilterForm,
+    RiskForm,
+    SignOffForm,
+)
+from .history import system_risk_history
+from .models import (
+    Classification,
+    ImpactAssessment,
+    Risk,
+    RiskAssessment,
+    TierDecision,
+    TierRequirement,
+    TreatmentAction,
+)
+
+FORM_TEMPLATE = "risk/form.html"
+
+
+def system_risk_url(system) -> str:
+    return reverse("risk:system_risk", args=[system.pk])
+
+
+class RecordMixin(LoginRequiredMixin):
+    """Loads the record named in the URL among those the user may see (else 404)."""
+
+    loader = None  # callable(user, pk) -> record; DoesNotExist -> 404
+    need_change = False
+    permission = ""  # a model permission the actor needs through a role
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.record = type(self).loader(request.user, kwargs["pk"])
+        except (AISystem.DoesNotExist, Risk.DoesNotExist, RiskAssessment.DoesNotExist,
+                ImpactAssessment.DoesNotExist):  # fmt: skip
+            raise Http404 from None
+        self.system = self.record if isinstance(self.record, AISystem) else self.record.system
+        if self.permission and not has_perm(request.user, self.permission):
+            raise PermissionDenied
+        if self.need_change and not can_change_record(request.user, self.system):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def load_system(user, pk):
+    return inventory_selectors.system_get(user=user, pk=pk)
+
+
+def load_risk(user, pk):
+    return selectors.risk_get(user=user, pk=pk)
+
+
+def load_assessment(user, pk):
+    return selectors.assessment_list(user=user).get(pk=pk)
+
+
+def load_impact(user, pk):
+    return selectors.impact_list(user=user).get(pk=pk)
+
+
+class ServiceFormView(RecordMixin, View):
+    """GET shows the form; POST hands valid input to ``perform``; a refusal by the service
+    is shown on the form with its status and nothing is saved."""
+
+    template_name = FORM_TEMPLATE
+    title = ""
+    intro = ""
+
+    def get_form(self, data=None):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        return system_risk_url(self.system)
+
+    def success_message(self, obj) -> str:
+        return f"{getattr(obj, 'reference', obj)} saved."
+
+    def context(self, form) -> dict:
+        return {
+            "form": form,
+            "system": self.system,
+            "record": self.record,
+            "title": self.title,
+            "intro": self.intro,
+            "cancel_url": system_risk_url(self.system),
+        }
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, self.context(self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                obj = self.perform(form)
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+                if status == 403:
+                    raise PermissionDenied(getattr(exc, "message", "")) from exc
+            else:
+                messages.success(request, self.success_message(obj))
+                return HttpResponseRedirect(self.success_url(obj))
+        return render(request, self.template_name, self.context(form), status=status)
+
+
+# --- The risk page of one system ------------------------------------------------------------
+
+
+class SystemRiskView(RecordMixin, View):
+    loader = staticmethod(load_system)
+
+    def get(self, request, pk: int):
+        system = self.system
+        user = request.user
+        risks = selectors.risk_list(user=user, filters={"system": system.pk})
+        gates = [(Gate(g).label, services.checklist(system, g)) for g in Gate.values]
+        return render(
+            request,
+            "risk/system_risk.html",
+            {
+                "system": system,
+                "classification": Classification.objects.filter(system=system)
+                .select_related("classified_by")
+                .first(),
+                "decision": TierDecision.objects.filter(system=system).first(),
+                "gates": gates,
+                "risks": risks,
+                "assessments": RiskAssessment.objects.filter(system=system).select_related(
+                    "assessor"
+                ),
+                "impacts": ImpactAssessment.objects.filter(system=system).select_related(
+                    "signed_off_by"
+                ),
+                "inherent": selectors.heatmap(risks, "inherent", system),
+                "residual": selectors.heatmap(risks, "residual", system),
+                "can_change": can_change_record(user, system),
+                "can_classify": has_perm(user, "risk.change_classification")
+                and can_change_record(user, system),
+                "history": system_risk_history(system)[:50],
+            },
+        )
+
+
+class ClassifyView(ServiceFormView):
+    loader = staticmethod(load_system)
+    permission = "risk.change_classification"
+    need_change = True
+    template_name = "risk/classification_form.html"
+    title = "EU AI Act classification"
+
+    def get_form(self, data=None):
+        existing = Classification.objects.filter(system=self.system).first()
+        initial = (
+            {**existing.answers, "role": existing.role, "notes": existing.notes}
+            if (existing)
+            else {}
+        )
+        return ClassificationForm(data, initial=initial)
+
+    def success_message(self, obj) -> str:
+        return f"{self.system.reference} classified: {obj.get_result_display()}."
+
+    def perform(self, form):
+        return services.classification_save(
+            actor=self.request.user,
+            system=self.system,
+            answers=form.answers(),
+            role=form.cleaned_data["role"],
+            notes=form.cleaned_data["notes"],
+        )
+
+
+class AssessmentCreateView(ServiceFormView):
+    loader = staticmethod(load_system)
+    permission = "risk.add_riskassessment"
+    need_change = True
+    title = "Risk assessment"
+
+    def get_form(self, data=None):
+        return AssessmentForm(data, initial={"assessed_on": services.today()})
+
+    def perform(self, form):
+        return services.assessment_save(
+            actor=self.request.user,
+            assessment=RiskAssessment(system=self.system),
+            data=form.cleaned_data,
+        )
+
+    def success_url(self, obj):
+        return reverse("risk:assessment_detail", args=[obj.pk])
+
+
+class AssessmentDetailView(RecordMixin, View):
+    loader = staticmethod(load_assessment)
+
+    def get(self, request, pk: int):
+        return render(
+            request,
+            "risk/assessment_detail.html",
+            {
+                "assessment": self.record,
+                "system": self.system,
+                "risks": self.record.risks.select_related("owner"),
+            },
+        )
+
+
+class RiskCreateView(ServiceFormView):
+    loader = staticmethod(load_system)
+    permission = "risk.add_risk"
+    need_change = True
+    title = "Risk"
+
+    def get_form(self, data=None):
+        return RiskForm(data, system=self.system, methodology=services.methodology_current())
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if data.get("owner") is None:
+            data.pop("owner", None)
+        return services.risk_save(actor=self.request.user, risk=Risk(system=self.system), data=data)
+
+    def success_url(self, obj):
+        return reverse("risk:risk_detail", args=[obj.pk])
+
+
+class RiskEditView(RiskCreateView):
+    loader = staticmethod(load_risk)
+    permission = "risk.change_risk"
+
+    def get_form(self, data=None):
+        return RiskForm(
+            data,
+            instance=Risk.objects.get(pk=self.record.pk),
+            system=self.system,
+            methodology=services.methodology_current(),
+        )
+
+    def perform(self, form):
+        data = {k: form.cleaned_data[k] for k in services.RISK_FIELDS}
+        if data.get("owner") is None:
+            data.pop("owner")
+        return services.risk_save(actor=self.request.user, risk=self.record, data=data)
+
+
+class RiskDetailView(RecordMixin, View):
+    loader = staticmethod(load_risk)
+
+    def get(self, request, pk: int, form=None, status=200):
+        user = request.user
+        risk = self.record
+        return render(
+            request,
+            "risk/risk_detail.html",
+            {
+                "risk": risk,
+                "system": self.system,
+                "actions": risk.actions.select_related("owner"),
+                "can_change": can_change_record(user, self.system),
+                "can_accept": has_perm(user, "risk.accept_risk")
+                and risk.acceptance == Risk.Acceptance.PENDING
+                and user.pk not in (risk.owner_id, self.system.owner_id),
+                "accept_form": form or AcceptForm(),
+            },
+            status=status,
+        )
+
+
+class RiskAcceptView(RecordMixin, View):
+    loader = staticmethod(load_risk)
+
+    def post(self, request, pk: int):
+        form = AcceptForm(request.POST)
+        if not form.is_valid():
+            return RiskDetailView.get(self, request, pk, form=form, status=400)
+        try:
+            services.risk_accept(
+                actor=request.user,
+                risk=self.record,
+                justification=form.cleaned_data["justification"],
+            )
+        except (ValidationError, BusinessRuleError) as exc:
+            status = apply_errors(form, exc)
+            if status == 403:
+                raise PermissionDenied(getattr(exc, "message", "")) from exc
+            return RiskDetailView.get(self, request, pk, form=form, status=status)
+        messages.success(request, f"{self.record.reference}: residual risk accepted.")
+        return HttpResponseRedirect(reverse("risk:risk_detail", args=[pk]))
+
+
+class ActionCreateView(ServiceFormView):
+    loader = staticmethod(load_risk)
+    permission = "risk.add_treatmentaction"
+    need_change = True
+    title = "Treatment action"
+
+    def get_form(self, data=None):
+        return ActionForm(data)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if data.get("owner") is None:
+            data.pop("owner")
+        return services.action_save(
+            actor=self.request.user, action=TreatmentAction(risk=self.record), data=data
+        )
+
+    def success_url(self, obj):
+        return reverse("risk:risk_detail", args=[self.record.pk])
+
+
+class ImpactCreateView(ServiceFormView):
+    loader = staticmethod(load_system)
+    permission = "risk.add_impactassessment"
+    need_change = True
+    title = "Impact assessment"
+    template_name = "risk/impact_form.html"
+
+    def get_form(self, data=None):
+        return ImpactForm(data)
+
+    def context(self, form):
+        classification = Classification.objects.filter(system=self.system).first()
+        return {
+            **super().context(form),
+            "fria_required": bool(classification and classification.fria_required),
+        }
+
+    def perform(self, form):
+        return services.impact_save(
+            actor=self.request.user,
+            impact=ImpactAssessment(system=self.system),
+            data=form.cleaned_data,
+        )
+
+    def success_url(self, obj):
+        return reverse("risk:impact_detail", args=[obj.pk])
+
+
+class ImpactEditView(ImpactCreateView):
+    loader = staticmethod(load_impact)
+    permission = "risk.change_impactassessment"
+
+    def get_form(self, data=None):
+        return ImpactForm(data, instance=ImpactAssessment.objects.get(pk=self.record.pk))
+
+    def perform(self, form):
+        return services.impact_save(
+            actor=self.request.user, impact=self.record, data=form.cleaned_data
+        )
+
+
+class ImpactDetailView(RecordMixin, View):
+    loader = staticmethod(load_impact)
+
+    def get(self, request, pk: int):
+        user = request.user
+        impact = self.record
+        return render(
+            request,
+            "risk/impact_detail.html",
+            {
+                "impact": impact,
+                "system": self.system,
+                "can_change": can_change_record(user, self.system),
+                "can_sign": has_perm(user, "risk.signoff_impactassessment")
+                and impact.status == ImpactAssessment.Status.DRAFT
+                and self.system.owner_id != user.pk,
+                "sign_form": SignOffForm(),
+            },
+        )
+
+
+class ImpactSignOffView(RecordMixin, View):
+    loader = staticmethod(load_impact)
+
+    def post(self, request, pk: int):
+        form = SignOffForm(request.POST)
+        form.is_valid()
+        try:
+            services.impact_sign_off(
+                actor=request.user,
+                impact=self.record,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except BusinessRuleError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{self.record.reference} signed off.")
+        return HttpResponseRedirect(reverse("risk:impact_detail", args=[pk]))
+
+
+# --- Register, export, settings -------------------------------------------------------------
+
+
+def _register_filters(request) -> tuple[RiskFilterForm, dict]:
+    form = RiskFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+class RegisterView(LoginRequiredMixin, View):
+    def get(self, request):
+        form, filters = _register_filters(request)
+        risks = selectors.risk_list(user=request.user, filters=filters)
+        page = Paginator(risks, 25).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        system = None
+        if filters.get("system"):
+            system = selectors.visible_systems(request.user).filter(pk=filters["system"]).first()
+        return render(
+            request,
+            "risk/register.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "risks": page.object_list,
+                "querystring_without_page": query.urlencode() + "&" if query else "",
+                "export_query": query.urlencode(),
+                "scope_system": system,
+                "cell": {
+                    k: filters.get(k)
+                    for k in (
+                        "inherent_likelihood",
+                        "inherent_impact",
+                        "residual_likelihood",
+                        "residual_impact",
+                    )
+                    if filters.get(k)
+                },
+            },
+        )
+
+
+RISK_CSV = [
+    ("Reference", lambda r: r.reference),
+    ("AI system", lambda r: r.system.reference),
+    ("System name", lambda r: r.system.name),
+    ("Title", lambda r: r.title),
+    ("Category", lambda r: r.get_category_display()),
+    ("Risk source", lambda r: r.get_risk_source_display()),
+    ("Inherent likelihood", lambda r: r.inherent_likelihood),
+    ("Inherent impact", lambda r: r.inherent_impact),
+    ("Inherent score", lambda r: r.inherent_score),
+    ("Inherent level", lambda r: r.get_inherent_level_display()),
+    ("Treatment", lambda r: r.get_treatment_display()),
+    ("Residual likelihood", lambda r: r.residual_likelihood),
+    ("Residual impact", lambda r: r.residual_impact),
+    ("Residual score", lambda r: r.residual_score),
+    ("Residual level", lambda r: r.get_residual_level_display()),
+    ("Acceptance", lambda r: r.get_acceptance_display()),
+    ("Accepted by", lambda r: r.accepted_by.username if r.accepted_by else ""),
+    ("Owner", lambda r: r.owner.username),
+    ("Review date", lambda r: r.review_date.isoformat() if r.review_date else ""),
+    ("Methodology version", lambda r: r.methodology_version),
+]
+
+
+class RegisterExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        _, filters = _register_filters(request)
+        risks = selectors.risk_list(user=request.user, filters=filters)
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow([name for name, _ in RISK_CSV])
+            for risk in risks.iterator(chunk_size=1000):
+                yield writer.writerow([csv_safe(str(get(risk))) for _, get in RISK_CSV])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="risk-register.csv"'
+        return response
+
+
+class SettingsMixin(LoginRequiredMixin):
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_global_perm(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MethodologyView(SettingsMixin, View):
+    permission = "risk.view_methodology"
+
+    def render_page(self, request, form, status=200):
+        methodology = services.methodology_current()
+        matrix = [
+            {
+                "label": step["label"],
+                "value": step["value"],
+                "cells": [
+                    methodology.level_for(step["value"] * i["value"])
+                    for i in methodology.impact_scale
+                ],
+            }
+            for step in reversed(methodology.likelihood_scale)
+        ]
+        return render(
+            request,
+            "risk/methodology.html",
+            {
+                "methodology": methodology,
+                "matrix": matrix,
+                "form": form,
+                "can_change": has_global_perm(request.user, "risk.change_methodology"),
+                "history": methodology.history.select_related("history_user")[:10],
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        form = MethodologyForm(initial=MethodologyForm.initial_for(services.methodology_current()))
+        return self.render_page(request, form)
+
+    def post(self, request):
+        if not has_global_perm(request.user, "risk.change_methodology"):
+            raise PermissionDenied
+        form = MethodologyForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, form, 400)
+        try:
+            services.methodology_update(
+                actor=request.user,
+                data=form.data_for_service(),
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, BusinessRuleError) as exc:
+            return self.render_page(request, form, apply_errors(form, exc))
+        messages.success(request, "Methodology saved as a new version; past risks keep theirs.")
+        return HttpResponseRedirect(reverse("risk:methodology"))
+
+
+class RequirementsView(SettingsMixin, View):
+    permission = "risk.view_tierrequirement"
+
+    def rows(self, data=None):
+        rows = []
+        for req in TierRequirement.objects.filter(tier__in=TIERS_IN_MATRIX):
+            rows.append((req, RequirementForm(data, instance=req, prefix=f"r{req.pk}")))
+        return rows
+
+    def render_page(self, request, rows, status=200):
+        return render(
+            request,
+            "risk/requirements.html",
+            {
+                "rows": rows,
+                "can_change": has_global_perm(request.user, "risk.change_tierrequirement"),
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render_page(request, self.rows())
+
+    def post(self, request):
+        if not has_global_perm(request.user, "risk.change_tierrequirement"):
+            raise PermissionDenied
+        rows = self.rows(request.POST)
+        if not all(form.is_valid() for _, form in rows):
+            return self.render_page(request, rows, 400)
+        changed = 0
+        for req, form in rows:
+            if form.has_changed():
+                data = {k: form.cleaned_data[k] for k in form.changed_data}
+                services.tier_requirement_update(actor=request.user, requirement=req, data=data)
+                changed += 1
+        messages.success(request, f"Requirements matrix saved ({changed} row(s) changed).")
+        return HttpResponseRedirect(reverse("risk:requirements"))

@@ -1,0 +1,105 @@
+"""The issue's end-to-end story in a real browser: an officer classifies a CV screening tool
+as high-risk, the release approval is refused listing the missing impact assessment, the
+owner completes it, an approver signs it off, and the approval goes through."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from aims.roles import APPROVER, OFFICER, OWNER
+from inventory import services as inventory_services
+from inventory.models import AISystem
+from risk import services
+from risk.models import RiskAssessment
+from tests.factories import make_system, user_with_role
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _system_in_validation(owner, officer, approver) -> AISystem:
+    system = make_system(owner, name="CV screening assistant")
+    inventory_services.system_transition(actor=officer, system=system, action="start_triage")
+    inventory_services.approval_decide(actor=approver, system=system, decision="approve")
+    inventory_services.system_transition(actor=owner, system=system, action="start_validation")
+    services.assessment_save(
+        actor=owner,
+        assessment=RiskAssessment(system=system),
+        data={"title": "Launch assessment", "assessed_on": date.today(), "scope": "Ranking"},
+    )
+    for test_type in ("bias", "accuracy"):
+        inventory_services.validation_record_create(
+            actor=owner,
+            system=system,
+            test_type=test_type,
+            title=f"{test_type} on holdout",
+            method="2,000 labelled CVs",
+            result="pass",
+            performed_on=date.today(),
+        )
+    return system
+
+
+def test_high_risk_release_needs_the_impact_assessment(login, screenshot):
+    owner = user_with_role(OWNER, username="olga_owner")
+    officer = user_with_role(OFFICER, username="otto_officer")
+    approver = user_with_role(APPROVER, username="anna_approver")
+    system = _system_in_validation(owner, officer, approver)
+
+    # The officer classifies it through the questionnaire.
+    page = login(officer)
+    page.goto(f"/risk/systems/{system.pk}/")
+    page.get_by_role("link", name="Classify").click()
+    page.get_by_label("Is it intended for a use listed in Annex III?").select_option("4a")
+    page.get_by_label("Does it profile natural persons?").check()
+    page.get_by_label("The organisation's role for this system").select_option("deployer")
+    page.get_by_role("button", name="Classify").click()
+    expect(page.get_by_test_id("eu-class")).to_have_text("High-risk")
+    expect(page.get_by_test_id("tier")).to_contain_text("High")
+    expect(page.locator("#obligations")).to_contain_text("Art. 26(1)")
+    expect(page.get_by_role("main")).to_contain_text("A signed-off impact assessment is missing.")
+    screenshot(page, "risk-system-page")
+
+    # The approver's release approval is refused with what is missing.
+    approver_page = login(approver)
+    approver_page.goto(f"/systems/{system.pk}/decide/")
+    approver_page.get_by_label("Approve", exact=True).check()
+    approver_page.get_by_role("button", name="Record decision").click()
+    errors = approver_page.get_by_role("alert")
+    expect(errors.first).to_be_visible()
+    expect(approver_page.get_by_role("main")).to_contain_text(
+        "A signed-off impact assessment is missing."
+    )
+    screenshot(approver_page, "risk-release-refused")
+
+    # The owner completes the impact assessment.
+    owner_page = login(owner)
+    owner_page.goto(f"/risk/systems/{system.pk}/")
+    owner_page.get_by_role("link", name="Add impact assessment").click()
+    owner_page.get_by_label("Title").fill("CV screening impact assessment")
+    owner_page.get_by_label("Affected individuals").fill("Job applicants")
+    owner_page.get_by_label("Intended use").fill("Rank CVs for recruiters to review")
+    owner_page.get_by_label("Harms").fill(
+        "Qualified older applicants ranked low | 4 | 3 | partly_reversible"
+    )
+    owner_page.get_by_label("Human oversight measures", exact=True).fill(
+        "A recruiter reviews every shortlist and can override the ranking"
+    )
+    owner_page.get_by_label("Conclusion").fill("Acceptable with the oversight above")
+    owner_page.get_by_role("button", name="Save").click()
+    expect(owner_page.get_by_test_id("ia-status")).to_have_text("Draft")
+
+    # The approver signs it off, and the release approval goes through.
+    approver_page.goto(f"/risk/systems/{system.pk}/")
+    approver_page.get_by_role("link", name="CV screening impact assessment").click()
+    approver_page.get_by_role("button", name="Sign off").click()
+    expect(approver_page.get_by_test_id("ia-status")).to_have_text("Signed off")
+    approver_page.goto(f"/systems/{system.pk}/decide/")
+    approver_page.get_by_label("Approve", exact=True).check()
+    approver_page.get_by_role("button", name="Record decision").click()
+    expect(approver_page.get_by_role("status")).to_contain_text("decision was recorded")
+    system.refresh_from_db()
+    assert system.lifecycle_stage == "deployed"

@@ -1,0 +1,65 @@
+from datetime import date
+
+import pytest
+
+from inventory import services as inventory_services
+from risk import services
+from risk.models import ImpactAssessment, Risk, RiskAssessment
+
+HIGH = {"annex_iii_area": "4a", "profiling": True}
+RISK = {
+    "title": "Ranking disadvantages older applicants",
+    "category": "fairness",
+    "risk_source": "machine_learning",
+    "inherent_likelihood": 4,
+    "inherent_impact": 4,
+    "treatment": "mitigate",
+    "residual_likelihood": 2,
+    "residual_impact": 3,
+}
+
+
+@pytest.fixture
+def make_risk(owner, system):
+    def make(**overrides):
+        return services.risk_save(actor=owner, risk=Risk(system=system), data={**RISK, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def complete_high_risk(officer, approver, owner, system):
+    """Everything a high-tier system needs before release, except what a test removes."""
+
+    def run(*, impact=True, validations=("bias", "accuracy")):
+        services.classification_save(actor=officer, system=system, answers=HIGH, role="deployer")
+        services.assessment_save(
+            actor=owner,
+            assessment=RiskAssessment(system=system),
+            data={"title": "RA", "assessed_on": date.today(), "scope": "Ranking"},
+        )
+        if impact:
+            ia = services.impact_save(
+                actor=owner,
+                impact=ImpactAssessment(system=system),
+                data={
+                    "title": "IA",
+                    "affected_individuals": "Applicants",
+                    "intended_use": "Shortlisting",
+                    "human_oversight_measures": "Recruiter reviews every ranking",
+                    "conclusion": "Acceptable",
+                },
+            )
+            services.impact_sign_off(actor=approver, impact=ia)
+        for test_type in validations:
+            inventory_services.validation_record_create(
+                actor=owner,
+                system=system,
+                test_type=test_type,
+                title=f"{test_type} test",
+                method="Holdout set",
+                result="pass",
+                performed_on=date.today(),
+            )
+
+    return run

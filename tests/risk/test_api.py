@@ -1,0 +1,154 @@
+"""The risk API: same rules as the services, errors in the one shape."""
+
+import pytest
+
+from inventory import services as inventory_services
+from risk.models import Risk
+
+from .conftest import HIGH, RISK
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(response) -> dict:
+    body = response.json()
+    assert set(body) == {"message", "code", "extra"}, body
+    return body["extra"].get("fields", {})
+
+
+def test_classify_through_the_api_sets_the_tier(api_as, officer, system):
+    response = api_as(officer).post(
+        "/api/v1/classifications/",
+        {"system": system.pk, "answers": HIGH, "role": "deployer"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["result"] == "high_risk" and body["risk_tier"] == "high"
+    assert any("Art. 26" in o for o in body["obligations"])
+    profile = api_as(officer).get(f"/api/v1/risk-profiles/{system.pk}/").json()
+    assert profile["risk_tier"] == "high"
+    assert any(not c["met"] for c in profile["checklist"]["release"])
+    assert len(profile["heatmap"]["inherent"]["rows"]) == 5
+
+
+def test_questionnaire_is_served(api_as, auditor):
+    questions = api_as(auditor).get("/api/v1/classifications/questions/").json()
+    assert questions[0]["key"] == "prohibited_practice"
+
+
+def test_bad_scores_and_unknown_category_are_field_errors(api_as, owner, system):
+    response = api_as(owner).post(
+        "/api/v1/risks/",
+        {**RISK, "system": system.pk, "inherent_likelihood": 6, "category": "astrology"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "category" in fields(response)
+    response = api_as(owner).post(
+        "/api/v1/risks/", {**RISK, "system": system.pk, "residual_impact": 9}, format="json"
+    )
+    assert response.status_code == 400
+    assert "residual_impact" in fields(response)
+    assert not Risk.objects.exists()
+
+
+def test_risk_accept_through_the_api(api_as, owner, approver, system):
+    created = (
+        api_as(owner)
+        .post(
+            "/api/v1/risks/",
+            {**RISK, "system": system.pk, "residual_likelihood": 4, "residual_impact": 4},
+            format="json",
+        )
+        .json()
+    )
+    assert created["acceptance"] == "pending" and created["reference"] == f"RSK-{created['id']:04d}"
+    url = f"/api/v1/risks/{created['id']}/accept/"
+    api = api_as(approver)
+    assert api.post(url, {}, format="json").status_code == 400
+    response = api.post(url, {"justification": "Oversight in place"}, format="json")
+    assert response.status_code == 200 and response.json()["acceptance"] == "accepted"
+    assert api.post(url, {"justification": "again"}, format="json").status_code == 409
+
+
+def test_register_filters_in_the_api(api_as, owner, system):
+    api = api_as(owner)
+    api.post("/api/v1/risks/", {**RISK, "system": system.pk}, format="json")
+    api.post("/api/v1/risks/", {**RISK, "system": system.pk, "category": "privacy"}, format="json")
+    listed = api.get("/api/v1/risks/?category=privacy").json()
+    assert listed["count"] == 1
+    cell = api.get("/api/v1/risks/?residual_likelihood=2&residual_impact=3").json()
+    assert cell["count"] == 2
+
+
+def test_release_refused_in_the_api_lists_what_is_missing(api_as, officer, approver, owner, system):
+    api_as(officer).post(
+        "/api/v1/classifications/",
+        {"system": system.pk, "answers": HIGH, "role": "deployer"},
+        format="json",
+    )
+    response = api_as(approver).post(
+        f"/api/v1/systems/{system.pk}/decide/", {"decision": "approve"}, format="json"
+    )
+    # intake gate is not open yet: start triage first
+    assert response.status_code == 409
+    inventory_services.system_transition(actor=officer, system=system, action="start_triage")
+    response = api_as(approver).post(
+        f"/api/v1/systems/{system.pk}/decide/", {"decision": "approve"}, format="json"
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "release_prerequisites_missing"
+    assert body["extra"]["missing"] == [
+        "A current risk assessment is missing (none dated within 6 months)."
+    ]
+
+
+def test_impact_assessment_sign_off_in_the_api(api_as, owner, approver, system):
+    created = api_as(owner).post(
+        "/api/v1/impact-assessments/",
+        {
+            "system": system.pk,
+            "title": "IA",
+            "affected_individuals": "Applicants",
+            "intended_use": "Shortlisting",
+            "conclusion": "Acceptable",
+            "harms": [
+                {"description": "Unfair rejection", "severity": 4, "likelihood": 3,
+                 "reversibility": "partly_reversible"}
+            ],
+        },
+        format="json",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    ia = created.json()
+    assert ia["reference"].startswith("IA-") and ia["harms"][0]["severity"] == 4
+    url = f"/api/v1/impact-assessments/{ia['id']}/sign-off/"
+    assert api_as(owner).post(url, {}, format="json").status_code == 403
+    response = api_as(approver).post(url, {"comment": "ok"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "signed_off"
+
+
+def test_methodology_patch_validates(api_as, officer):
+    api = api_as(officer)
+    pk = api.get("/api/v1/risk-methodology/").json()[0]["id"]
+    response = api.patch(
+        f"/api/v1/risk-methodology/{pk}/",
+        {"thresholds": {"low": 30, "medium": 40, "high": 50}},
+        format="json",
+    )
+    assert response.status_code == 400 and "thresholds" in fields(response)
+
+
+def test_risk_history_of_a_system(api_as, owner, officer, system):
+    api_as(owner).post("/api/v1/risks/", {**RISK, "system": system.pk}, format="json")
+    api_as(officer).post(
+        "/api/v1/classifications/",
+        {"system": system.pk, "answers": HIGH, "role": "deployer"},
+        format="json",
+    )
+    body = api_as(officer).get(f"/api/v1/risk-profiles/{system.pk}/history/").json()
+    models = {entry["model"] for entry in body["results"]}
+    assert {"risk.risk", "risk.classification", "risk.tierdecision"} <= models
+    assert all(entry["history_change_reason"] for entry in body["results"])

@@ -1,0 +1,89 @@
+"""The risk pages in the browser (server-rendered)."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from risk import services
+
+from .conftest import HIGH
+
+pytestmark = pytest.mark.django_db
+
+
+def test_system_risk_page_shows_classification_tier_checklist_and_heat_map(
+    client_as, officer, system, make_risk
+):
+    services.classification_save(actor=officer, system=system, answers=HIGH, role="deployer")
+    risk = make_risk()
+    page = client_as(officer).get(reverse("risk:system_risk", args=[system.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "High-risk" in html and "Art. 26(1)" in html
+    assert "A signed-off impact assessment is missing." in html
+    assert 'data-testid="heatmap-inherent"' in html and 'data-testid="heatmap-residual"' in html
+    cell = f"?system={system.pk}&amp;inherent_likelihood=4&amp;inherent_impact=4"
+    assert cell in html
+    assert risk.reference in html
+
+
+def test_classify_form_records_result(client_as, officer, system):
+    response = client_as(officer).post(
+        reverse("risk:classify", args=[system.pk]),
+        {"role": "deployer", "prohibited_practice": "5f", "annex_iii_area": "none",
+         "art6_3_exception": "none"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.risk_tier == "prohibited"
+
+
+def test_risk_form_shows_field_errors_for_scores_out_of_range(client_as, owner, system):
+    response = client_as(owner).post(
+        reverse("risk:risk_create", args=[system.pk]),
+        {"title": "x", "category": "privacy", "risk_source": "automation",
+         "inherent_likelihood": "7", "inherent_impact": "3", "treatment": "mitigate",
+         "residual_likelihood": "1", "residual_impact": "1"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert 'id="id_inherent_likelihood_errors"' in response.content.decode()
+
+
+def test_register_filters_and_csv(client_as, officer, make_risk, system):
+    make_risk(title="Fairness risk")
+    make_risk(title="Privacy risk", category="privacy")
+    client = client_as(officer)
+    page = client.get(reverse("risk:register") + "?category=privacy").content.decode()
+    assert "Privacy risk" in page and "Fairness risk" not in page
+    response = client.get(reverse("risk:register_export") + "?category=fairness")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "Reference" and len(rows) == 2 and rows[1][3] == "Fairness risk"
+
+
+def test_dashboard_has_the_heat_map(client_as, auditor, make_risk):
+    make_risk()
+    html = client_as(auditor).get(reverse("aims:dashboard")).content.decode()
+    assert "Risk heat map" in html and 'data-testid="heatmap-residual"' in html
+
+
+def test_methodology_and_requirements_pages(client_as, officer, auditor):
+    assert client_as(auditor).get(reverse("risk:methodology")).status_code == 200
+    page = client_as(officer).get(reverse("risk:requirements")).content.decode()
+    assert "High / Release gate" in page
+
+
+def test_impact_form_parses_harms_and_reports_bad_lines(client_as, owner, system):
+    url = reverse("risk:impact_create", args=[system.pk])
+    base = {"title": "IA", "affected_individuals": "A", "intended_use": "B"}
+    bad = client_as(owner).post(url, {**base, "harms": "Only a description"})
+    assert bad.status_code == 400 and 'id="id_harms_errors"' in bad.content.decode()
+    good = client_as(owner).post(url, {**base, "harms": "Unfair rejection | 4 | 3 | irreversible"})
+    assert good.status_code == 302
+
+
+def test_system_risk_page_shows_the_history(client_as, owner, system, make_risk):
+    risk = make_risk()
+    html = client_as(owner).get(reverse("risk:system_risk", args=[system.pk])).content.decode()
+    assert 'id="risk-history"' in html and risk.reference in html and "Risk registered" in html

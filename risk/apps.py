@@ -7,15 +7,20 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk and impact"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from aims.dashboard import Panel, register_panel
         from aims.evidence import register_attachable
         from aims.navigation import NavItem, register_nav
         from inventory import services as inventory_services
+        from inventory.models import AISystem
 
         from .dashboard import heatmap_panel
         from .models import ImpactAssessment, Risk, RiskAssessment
         from .services import gate_check, required_approvals_for
+        from .signals import system_saved
 
+        post_save.connect(system_saved, sender=AISystem, dispatch_uid="risk.system_saved")
         inventory_services.register_gate_check(gate_check)
         # Forward-compatible: used once the inventory asks apps for a gate's approval count.
         register_required = getattr(inventory_services, "register_required_approvals", None)

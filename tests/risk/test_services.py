@@ -369,3 +369,21 @@ def test_other_owner_cannot_write_records_of_a_system(other_owner, system):
             assessment=services.RiskAssessment(system=system),
             data={"title": "x", "assessed_on": date.today(), "scope": "y"},
         )
+
+
+def test_tier_follows_a_change_of_the_systems_details(officer, owner, system):
+    inventory_services.system_update(
+        actor=owner, system=system, data={"decision_impact": "assists", "personal_data": "none"}
+    )
+    services.classification_save(actor=officer, system=system, answers={}, role="deployer")
+    system.refresh_from_db()
+    assert system.risk_tier == "low"
+    inventory_services.system_update(
+        actor=owner, system=system, data={"decision_impact": "decides_alone"}
+    )
+    system.refresh_from_db()
+    assert system.risk_tier == "high"
+    decision = TierDecision.objects.get(system=system)
+    assert decision.decided_by == owner
+    assert any("Decides alone" in r for r in decision.reasons)
+    assert "system details changed" in decision.history.first().history_change_reason

@@ -332,6 +332,10 @@ class TreatmentAction(TimeStampedModel):
     def permission_parent(self) -> Risk:
         return self.risk
 
+    @property
+    def system(self) -> AISystem:
+        return self.risk.system
+
 
 class ImpactAssessment(ReferencedModel, SystemRecord):
     """An AI system impact assessment (ISO/IEC 42001 6.1.4 / 8.4), with the fields of an EU

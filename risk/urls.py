@@ -21,6 +21,7 @@ urlpatterns = [
     path("risks/<int:pk>/edit/", views.RiskEditView.as_view(), name="risk_edit"),
     path("risks/<int:pk>/accept/", views.RiskAcceptView.as_view(), name="risk_accept"),
     path("risks/<int:pk>/actions/add/", views.ActionCreateView.as_view(), name="action_create"),
+    path("actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action_edit"),
     path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
     path("impact/<int:pk>/", views.ImpactDetailView.as_view(), name="impact_detail"),
     path("impact/<int:pk>/edit/", views.ImpactEditView.as_view(), name="impact_edit"),

@@ -63,7 +63,7 @@ class RecordMixin(LoginRequiredMixin):
         try:
             self.record = type(self).loader(request.user, kwargs["pk"])
         except (AISystem.DoesNotExist, Risk.DoesNotExist, RiskAssessment.DoesNotExist,
-                ImpactAssessment.DoesNotExist):  # fmt: skip
+                ImpactAssessment.DoesNotExist, TreatmentAction.DoesNotExist):  # fmt: skip
             raise Http404 from None
         self.system = self.record if isinstance(self.record, AISystem) else self.record.system
         if self.permission and not has_perm(request.user, self.permission):
@@ -83,6 +83,10 @@ def load_risk(user, pk):
 
 def load_assessment(user, pk):
     return selectors.assessment_list(user=user).get(pk=pk)
+
+
+def load_action(user, pk):
+    return selectors.action_list(user=user).get(pk=pk)
 
 
 def load_impact(user, pk):
@@ -342,6 +346,25 @@ class ActionCreateView(ServiceFormView):
 
     def success_url(self, obj):
         return reverse("risk:risk_detail", args=[self.record.pk])
+
+
+class ActionEditView(ServiceFormView):
+    loader = staticmethod(load_action)
+    permission = "risk.change_treatmentaction"
+    need_change = True
+    title = "Treatment action"
+
+    def get_form(self, data=None):
+        return ActionForm(data, instance=TreatmentAction.objects.get(pk=self.record.pk))
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if data.get("owner") is None:
+            data.pop("owner")
+        return services.action_save(actor=self.request.user, action=self.record, data=data)
+
+    def success_url(self, obj):
+        return reverse("risk:risk_detail", args=[self.record.risk_id])
 
 
 class ImpactCreateView(ServiceFormView):

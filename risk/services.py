@@ -303,6 +303,7 @@ class Check:
     met: bool
     missing: str  # what to do, when not met
     enforced: bool = True
+    kind: str = "requirement"  # "approvals": counted by the gate itself, never a blocker here
 
 
 def _validation_passed(system: AISystem, test_type: str) -> bool:
@@ -410,10 +411,11 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
     enforced = req.min_approvals <= setting or _inventory_asks_for_required_approvals()
     checks.append(
         Check(
-            f"{req.min_approvals} approval(s) for a {tier}-tier system",
+            f"{req.min_approvals} approval(s) for the {tier} tier",
             approvals >= req.min_approvals,
             f"{req.min_approvals} approvals are needed; {approvals} so far.",
             enforced=enforced,
+            kind="approvals",
         )
     )
     return checks
@@ -427,11 +429,7 @@ def gate_check(system: AISystem, gate: str) -> list[str]:
     """Registered with the inventory: what the tier still lacks before an approval at
     ``gate``. The approval count is not a blocker here (a check cannot refuse the first of
     two approvals); see required_approvals_for."""
-    return [
-        c.missing
-        for c in checklist(system, gate)
-        if not c.met and not c.label.endswith("-tier system")
-    ]
+    return [c.missing for c in checklist(system, gate) if not c.met and c.kind != "approvals"]
 
 
 def required_approvals_for(system: AISystem, gate: str) -> int:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Evidence, Notification
+from .models import CorrectiveAction, Evidence, Notification
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -40,3 +40,10 @@ class EvidenceAdmin(ReadOnlyHistoryAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("title", "recipient", "created_at", "read_at")
     list_filter = ("read_at",)
+
+
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("reference", "title", "status", "owner", "due_date")
+    list_filter = ("status",)
+    readonly_fields = ("owner",)

@@ -1,7 +1,7 @@
 import hashlib
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -108,3 +108,63 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CorrectiveAction(ReferencedModel, TimeStampedModel):
+    """A corrective action (CAPA) on a nonconformity, linked to its source record (an incident
+    today; audit findings, reviews and risks later) through one generic link.
+
+    Rights follow the source (``permission_parent``): whoever may change the source may work on
+    its corrective actions. Effectiveness is verified by someone other than the owner, with
+    evidence, before the action can close.
+    """
+
+    REFERENCE_PREFIX = "CAPA"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        IMPLEMENTED = "implemented", "Implemented, awaiting verification"
+        VERIFIED = "verified", "Verified effective"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=200)
+    nonconformity = models.TextField("nonconformity", help_text="What went wrong, and where.")
+    root_cause = models.TextField(blank=True)
+    action_plan = models.TextField(help_text="What will be done to remove the cause.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="corrective_actions"
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, editable=False, db_index=True
+    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, editable=False)
+    source_id = models.PositiveBigIntegerField(editable=False)
+    source = GenericForeignKey("source_type", "source_id")
+    implemented_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verification_notes = models.TextField(blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "corrective action"
+        permissions = [("verify_correctiveaction", "Can verify the effectiveness of CAPAs")]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    @property
+    def permission_parent(self):
+        return self.source

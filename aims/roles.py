@@ -12,6 +12,9 @@ OWNER = "System owner"
 AUDITOR = "Auditor"
 ROLES = (OFFICER, APPROVER, OWNER, AUDITOR)
 
+# Corrective actions: owners work on those of records they may change (checked on the source).
+CAPA_VIEW = ["aims.view_correctiveaction"]
+
 # Model permissions of this app, by role: "<app_label>.<codename>".
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
@@ -19,10 +22,14 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.add_evidence",
         "aims.change_evidence",
         "aims.delete_evidence",
+        *CAPA_VIEW,
+        "aims.add_correctiveaction",
+        "aims.change_correctiveaction",
+        "aims.verify_correctiveaction",
     ],
-    APPROVER: ["aims.view_evidence", "aims.add_evidence"],
-    OWNER: ["aims.add_evidence"],
-    AUDITOR: ["aims.view_evidence"],
+    APPROVER: ["aims.view_evidence", "aims.add_evidence", *CAPA_VIEW],
+    OWNER: ["aims.add_evidence", "aims.add_correctiveaction", "aims.change_correctiveaction"],
+    AUDITOR: ["aims.view_evidence", *CAPA_VIEW],
 }
 
 

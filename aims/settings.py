@@ -196,6 +196,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "incidents-metric-staleness": {
+        "task": "incidents.tasks.check_metric_staleness",
+        "schedule": 300.0,
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -238,6 +244,30 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "aims.models.Evidence.Kind",
         "ComponentKindEnum": "inventory.models.Component.Kind",
         "ChangeRequestKindEnum": "inventory.models.ChangeRequest.Kind",
+        "IncidentSeverityEnum": "incidents.models.Severity",
+        "RiskLevelEnum": "risk.models.Level",
+        "RiskTierEnum": "inventory.models.RiskTier",
+        "RiskCategoryEnum": "risk.models.Risk.Category",
+        "RiskTreatmentEnum": "risk.models.Risk.Treatment",
+        "RiskSourceEnum": "risk.models.Risk.Source",
+        "RiskAcceptanceEnum": "risk.models.Risk.Acceptance",
+        "TreatmentActionStatusEnum": "risk.models.TreatmentAction.Status",
+        "ImpactAssessmentStatusEnum": "risk.models.ImpactAssessment.Status",
+        "EUClassEnum": "risk.models.EUClass",
+        "OperatorRoleEnum": "risk.models.OperatorRole",
+        "ValidationResultEnum": "inventory.models.ValidationRecord.Result",
+        "CorrectiveActionStatusEnum": "aims.models.CorrectiveAction.Status",
+        "SupplierReviewStatusEnum": "suppliers.models.SupplierReview.Status",
+        "SupplierReviewDecisionEnum": "suppliers.models.SupplierReview.Decision",
+        "VendorChangeStatusEnum": "suppliers.models.VendorChangeNotice.Status",
+        "ApprovalDecisionEnum": "inventory.models.Approval.Decision",
+        "ChangeRequestStatusEnum": "inventory.models.ChangeRequest.Status",
+        "IncidentStatusEnum": "incidents.models.Status",
+        "IncidentCategoryEnum": "incidents.models.Category",
+        "SeriousCaseEnum": "incidents.models.SeriousCase",
+        "AlertKindEnum": "incidents.models.Alert.Kind",
+        "EvidencePackStatusEnum": "audits.models.EvidencePack.Status",
+        "VendorChangeKindEnum": "suppliers.models.ChangeKind",
     },
 }
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("incidents/", include("incidents.urls")),
     path("audits/", include("audits.urls")),
+    path("capa/", include("aims.capa_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

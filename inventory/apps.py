@@ -36,5 +36,8 @@ class InventoryConfig(AppConfig):
                 exclusive=True,
             )
         )
+        from .vendor_changes import register_supplier_dependencies
+
+        register_supplier_dependencies()
         register_attachable(AISystem)
         register_attachable(ValidationRecord)

@@ -130,8 +130,14 @@ class ApprovalForm(BootstrapFormMixin, forms.Form):
 class ComponentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Component
-        fields = ["kind", "name", "version", "provider", "model_identifier", "notes"]
+        fields = ["kind", "name", "version", "provider", "supplier", "model_identifier", "notes"]
         widgets = {"notes": forms.Textarea}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from suppliers.models import Supplier
+
+        self.fields["supplier"].queryset = Supplier.objects.exclude(status="offboarded")
 
 
 class DatasetForm(BootstrapFormMixin, forms.ModelForm):

@@ -211,6 +211,14 @@ class Component(ReferencedModel, SystemChild):
     model_identifier = models.CharField(
         max_length=200, blank=True, help_text="The exact identifier the provider reports."
     )
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
+        help_text="The registered supplier this component comes from; its changes flag the system.",
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 

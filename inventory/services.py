@@ -294,9 +294,22 @@ def gate_blockers(system: AISystem, gate: str) -> list[str]:
     return blockers
 
 
-def required_approvals(gate: str) -> int:
+# Higher apps may ask for more approvals than the gate setting (a high tier needs two).
+ApprovalCount = Callable[[AISystem, str], int]
+_approval_counts: list[ApprovalCount] = []
+
+
+def register_required_approvals(count: ApprovalCount) -> None:
+    if count not in _approval_counts:
+        _approval_counts.append(count)
+
+
+def required_approvals(gate: str, system: AISystem | None = None) -> int:
     setting = GateSetting.objects.filter(gate=gate).first()
-    return setting.required_approvals if setting else 1
+    configured = setting.required_approvals if setting else 1
+    if system is None:
+        return configured
+    return max([configured, *(count(system, gate) for count in _approval_counts)])
 
 
 def release_blockers(system: AISystem) -> list[str]:
@@ -412,7 +425,7 @@ def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approva
             round=approval.round,
             decision__in=Approval.APPROVING,
         ).count()
-        if approvals < required_approvals(gate):
+        if approvals < required_approvals(gate, system):
             return
         if gate == Gate.INTAKE:
             system.lifecycle_stage = Stage.APPROVED_FOR_DEVELOPMENT

@@ -179,7 +179,9 @@ class SystemDetailView(SystemMixin, View):
         return {}
 
     def tab_components(self) -> dict:
-        return {"components": Component.objects.filter(system=self.system)}
+        return {
+            "components": Component.objects.filter(system=self.system).select_related("supplier")
+        }
 
     def tab_datasets(self) -> dict:
         return {"datasets": Dataset.objects.filter(system=self.system)}

@@ -22,10 +22,10 @@ class RiskConfig(AppConfig):
 
         post_save.connect(system_saved, sender=AISystem, dispatch_uid="risk.system_saved")
         inventory_services.register_gate_check(gate_check)
-        # Forward-compatible: used once the inventory asks apps for a gate's approval count.
-        register_required = getattr(inventory_services, "register_required_approvals", None)
-        if register_required is not None:
-            register_required(required_approvals_for)
+        inventory_services.register_required_approvals(required_approvals_for)
+        from inventory.extensions import SystemLink, register_system_link
+
+        register_system_link(SystemLink(10, "Risk and classification", "risk:system_risk"))
         register_panel(
             Panel(order=20, template="risk/_dashboard_panel.html", context=heatmap_panel)
         )

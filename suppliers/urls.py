@@ -1,2 +1,27 @@
+from django.urls import path
+
+from . import views
+
 app_name = "suppliers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SupplierListView.as_view(), name="supplier_list"),
+    path("export.csv", views.SupplierExportView.as_view(), name="supplier_export"),
+    path("add/", views.SupplierCreateView.as_view(), name="supplier_add"),
+    path("<int:pk>/", views.SupplierDetailView.as_view(), name="supplier_detail"),
+    path("<int:pk>/edit/", views.SupplierEditView.as_view(), name="supplier_edit"),
+    path(
+        "<int:pk>/action/<str:action>/",
+        views.SupplierTransitionView.as_view(),
+        name="supplier_transition",
+    ),
+    path("<int:pk>/reviews/start/", views.ReviewStartView.as_view(), name="review_start"),
+    path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
+    path("reviews/<int:pk>/complete/", views.ReviewCompleteView.as_view(), name="review_complete"),
+    path("questions/", views.QuestionListView.as_view(), name="question_list"),
+    path("questions/add/", views.QuestionFormView.as_view(), name="question_add"),
+    path("questions/<int:pk>/edit/", views.QuestionFormView.as_view(), name="question_edit"),
+    path("changes/", views.NoticeListView.as_view(), name="notice_list"),
+    path("changes/add/", views.NoticeCreateView.as_view(), name="notice_add"),
+    path("changes/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
+    path("impacts/<int:pk>/assess/", views.ImpactAssessView.as_view(), name="impact_assess"),
+]

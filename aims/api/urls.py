@@ -4,12 +4,15 @@ aims/urls.py): it serves the shared primitives and includes each app's API route
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import capa_views, views
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register(
+    "corrective-actions", capa_views.CorrectiveActionViewSet, basename="correctiveaction"
+)
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

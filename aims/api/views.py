@@ -126,8 +126,10 @@ class MeView(APIView):
     def get(self, request):
         user = request.user
         capabilities = {name: has_global_perm(user, perm) for name, perm in CAPABILITIES.items()}
+        # Requesting an evidence pack reads the AIMS; it changes none of its records.
         capabilities["read_only"] = not any(
-            not perm.split(".", 1)[1].startswith("view_") for perm in user.get_all_permissions()
+            not perm.split(".", 1)[1].startswith(("view_", "request_evidencepack"))
+            for perm in user.get_all_permissions()
         )
         data = {
             "id": user.pk,

@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inventory.models import AISystem
@@ -11,7 +13,9 @@ class EvidencePackReadSerializer(serializers.ModelSerializer):
     scope_label = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    system_reference = serializers.SerializerMethodField()
+    system_reference = serializers.CharField(
+        source="system.reference", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = EvidencePack
@@ -23,10 +27,8 @@ class EvidencePackReadSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_system_reference(self, pack: EvidencePack) -> str | None:
-        return pack.system.reference if pack.system_id else None
 
-
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleSystemField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return restrict_systems(AISystem.objects.all(), self.context["request"].user)

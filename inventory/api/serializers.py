@@ -245,6 +245,7 @@ class ComponentReadSerializer(SystemChildReadSerializer):
             "name",
             "version",
             "provider",
+            "supplier",
             "model_identifier",
             "notes",
             "created_at",
@@ -256,7 +257,10 @@ class ComponentReadSerializer(SystemChildReadSerializer):
 class ComponentWriteSerializer(SystemChildWriteSerializer):
     class Meta:
         model = Component
-        fields = ["system", "kind", "name", "version", "provider", "model_identifier", "notes"]
+        fields = [
+            "system", "kind", "name", "version", "provider", "supplier", "model_identifier",
+            "notes",
+        ]  # fmt: skip
 
 
 class DatasetReadSerializer(SystemChildReadSerializer):

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import vendor_views, views
 
 router = SimpleRouter()
 router.register("systems", views.SystemViewSet, basename="system")
@@ -13,5 +13,10 @@ router.register("validation-records", views.ValidationRecordViewSet, basename="v
 router.register("change-requests", views.ChangeRequestViewSet, basename="changerequest")
 router.register("gate-settings", views.GateSettingViewSet, basename="gatesetting")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register(
+    "component-observations",
+    vendor_views.ComponentObservationViewSet,
+    basename="componentobservation",
+)
 
 urlpatterns = router.urls

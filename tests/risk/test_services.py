@@ -229,7 +229,7 @@ def test_high_tier_release_refused_with_the_exact_list(officer, approver, owner,
 
 
 def test_high_tier_release_enforced_then_passes(
-    officer, approver, owner, system, complete_high_risk
+    officer, approver, approver2, owner, system, complete_high_risk
 ):
     complete_high_risk(impact=False)
     _to_validation(officer, approver, owner, system)
@@ -252,6 +252,9 @@ def test_high_tier_release_enforced_then_passes(
     services.impact_sign_off(actor=approver, impact=ia)
     assert services.gate_check(system, "release") == []
     inventory_services.approval_decide(actor=approver, system=system, decision="approve")
+    system.refresh_from_db()
+    assert system.lifecycle_stage == "in_validation"  # a high tier needs two approvals
+    inventory_services.approval_decide(actor=approver2, system=system, decision="approve")
     system.refresh_from_db()
     assert system.lifecycle_stage == "deployed"
 

@@ -249,6 +249,9 @@ class Command(BaseCommand):
                 loader.create(spec) for spec in SYSTEMS if spec["data"]["name"] not in existing
             ]
             self._load_other_apps()
+            from inventory.vendor_changes import load_demo as load_vendor_demo
+
+            load_vendor_demo(stdout=self.stdout)
         self._report(users, users_saved, created, len(existing), password)
 
     def _load_other_apps(self) -> None:

@@ -1,0 +1,140 @@
+"""Browser pages of corrective actions (CAPA): the register, one action, its status actions
+and the independent verification. Thin: aims.capa_selectors and aims.capa_services."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from . import capa_selectors, capa_services
+from .errors import BusinessRuleError
+from .forms import BootstrapFormMixin
+from .models import CorrectiveAction
+from .permissions import has_perm
+from .views import apply_errors
+
+
+class CapaVerifyForm(BootstrapFormMixin, forms.Form):
+    effective = forms.TypedChoiceField(
+        label="Outcome",
+        choices=[("yes", "Effective: the cause is removed"), ("no", "Not effective: more work")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="How effectiveness was checked", widget=forms.Textarea, max_length=5000
+    )
+    evidence_file = forms.FileField(label="Evidence file", required=False)
+    evidence_url = forms.URLField(
+        label="Or a link to the evidence", required=False, assume_scheme="https"
+    )
+
+
+class CapaListView(LoginRequiredMixin, View):
+    def get(self, request):
+        status = request.GET.get("status", "")
+        filters = {"status": status} if status in CorrectiveAction.Status.values else {}
+        capas = capa_selectors.capa_list(user=request.user, filters=filters)
+        page = Paginator(capas, 25).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "aims/capa_list.html",
+            {
+                "page_obj": page,
+                "capas": page.object_list,
+                "status": status,
+                "statuses": CorrectiveAction.Status.choices,
+                "querystring_without_page": query.urlencode() + "&" if query else "",
+            },
+        )
+
+
+class CapaMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.capa = capa_selectors.capa_get(user=request.user, pk=kwargs["pk"])
+        except CorrectiveAction.DoesNotExist:
+            raise Http404 from None
+        return super().dispatch(request, *args, **kwargs)
+
+    def detail_url(self) -> str:
+        return reverse("capa:capa_detail", args=[self.capa.pk])
+
+
+class CapaDetailView(CapaMixin, View):
+    def get(self, request, pk: int):
+        capa, user = self.capa, request.user
+        source = capa.source
+        return render(
+            request,
+            "aims/capa_detail.html",
+            {
+                "capa": capa,
+                "source": source,
+                "source_url": getattr(source, "get_absolute_url", lambda: "")(),
+                "actions": capa_services.available_actions(actor=user, capa=capa),
+                "can_verify": capa.status == CorrectiveAction.Status.IMPLEMENTED
+                and has_perm(user, "aims.verify_correctiveaction")
+                and capa.owner_id != user.pk,
+                "evidence_list": capa.evidence.select_related("owner"),
+                "history": capa.history.select_related("history_user").order_by("-history_id"),
+            },
+        )
+
+
+class CapaTransitionView(CapaMixin, View):
+    def post(self, request, pk: int, action: str):
+        try:
+            capa_services.capa_transition(actor=request.user, capa=self.capa, action=action)
+        except BusinessRuleError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+        else:
+            label = capa_services.TRANSITIONS[action].label
+            messages.success(request, f"{self.capa.reference}: {label.lower()} — done.")
+        return HttpResponseRedirect(self.detail_url())
+
+
+class CapaVerifyView(CapaMixin, View):
+    template_name = "aims/capa_verify.html"
+
+    def check(self, request) -> None:
+        if not has_perm(request.user, "aims.verify_correctiveaction"):
+            raise PermissionDenied("Only governance officers verify corrective actions.")
+        if self.capa.owner_id == request.user.pk:
+            raise PermissionDenied("The owner cannot verify their own corrective action.")
+
+    def get(self, request, pk: int):
+        self.check(request)
+        return render(request, self.template_name, {"capa": self.capa, "form": CapaVerifyForm()})
+
+    def post(self, request, pk: int):
+        self.check(request)
+        form = CapaVerifyForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            try:
+                capa = capa_services.capa_verify(
+                    actor=request.user, capa=self.capa, **form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                    renamed = {"file": "evidence_file", "url": "evidence_url"}
+                    exc = ValidationError(
+                        {renamed.get(k, k): v for k, v in exc.message_dict.items()}
+                    )
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{capa.reference}: {capa.get_status_display()}.")
+                return HttpResponseRedirect(self.detail_url())
+        return render(request, self.template_name, {"capa": self.capa, "form": form}, status=status)

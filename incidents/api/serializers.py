@@ -1,0 +1,277 @@
+"""Shapes of incidents, metrics, observations and alerts in the API. Input shape only: every
+rule is in incidents.services; status fields change through explicit actions."""
+
+import math
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from aims.api.capa_views import (  # noqa: F401 (re-exported for the incident API)
+    CorrectiveActionCreateSerializer,
+    CorrectiveActionReadSerializer,
+)
+from incidents.models import (
+    Alert,
+    Incident,
+    IncidentEvent,
+    Metric,
+    Observation,
+    SeriousCase,
+    Severity,
+)
+from incidents.services import FUTURE_TOLERANCE, TRANSITIONS
+from inventory.api.serializers import VisibleSystemField, display
+
+
+class IncidentReadSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    severity_display = display("severity")
+    status_display = display("status")
+    category_display = display("category")
+    detection_channel_display = display("detection_channel")
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+    reporter_username = serializers.CharField(source="reporter.username", read_only=True)
+    systems = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    reporting_days_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "system",
+            "systems",
+            "owner",
+            "owner_username",
+            "reporter",
+            "reporter_username",
+            "detection_channel",
+            "detection_channel_display",
+            "category",
+            "category_display",
+            "severity",
+            "severity_display",
+            "status",
+            "status_display",
+            "aware_at",
+            "people_affected",
+            "impact",
+            "containment",
+            "root_cause",
+            "lessons_learned",
+            "flagged_high_risk",
+            "serious_case",
+            "reporting_deadline",
+            "reporting_days_left",
+            "report_submitted_at",
+            "report_reference",
+            "acknowledged_at",
+            "contained_at",
+            "resolved_at",
+            "closed_at",
+            "overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_systems(self, obj) -> list[int]:
+        # Prefetched on detail; on lists the primary system is listed first.
+        return sorted(s.pk for s in obj.systems.all())
+
+    def get_overdue(self, obj) -> list[str]:
+        return obj.overdue_stages()
+
+    def get_reporting_days_left(self, obj) -> int | None:
+        return obj.reporting_days_left()
+
+
+class IncidentCreateSerializer(serializers.ModelSerializer):
+    system = VisibleSystemField()
+    other_systems = VisibleSystemField(many=True, required=False, source="systems")
+    aware_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "system",
+            "other_systems",
+            "title",
+            "description",
+            "detection_channel",
+            "category",
+            "severity",
+            "aware_at",
+            "people_affected",
+            "impact",
+            "flagged_high_risk",
+        ]
+
+    def validate_aware_at(self, value):
+        if value > timezone.now() + FUTURE_TOLERANCE:
+            raise serializers.ValidationError("Awareness cannot be in the future.")
+        return value
+
+
+class IncidentUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "description",
+            "detection_channel",
+            "category",
+            "aware_at",
+            "people_affected",
+            "impact",
+            "containment",
+            "root_cause",
+            "lessons_learned",
+            "flagged_high_risk",
+        ]
+
+
+class IncidentTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(TRANSITIONS))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SeveritySerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    reason = serializers.CharField()
+
+
+class SeriousSerializer(serializers.Serializer):
+    case = serializers.ChoiceField(choices=SeriousCase.choices)
+
+
+class ReportSubmittedSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=200)
+    submitted_at = serializers.DateTimeField(required=False)
+
+
+class NoteSerializer(serializers.Serializer):
+    message = serializers.CharField()
+
+
+class IncidentEventSerializer(serializers.ModelSerializer):
+    actor_username = serializers.CharField(source="actor.username", default="", read_only=True)
+
+    class Meta:
+        model = IncidentEvent
+        fields = ["id", "kind", "message", "actor", "actor_username", "created_at"]
+
+
+# --- Monitoring -----------------------------------------------------------------------------
+
+
+class MetricReadSerializer(serializers.ModelSerializer):
+    direction_display = display("direction")
+
+    class Meta:
+        model = Metric
+        fields = [
+            "id",
+            "system",
+            "name",
+            "unit",
+            "direction",
+            "direction_display",
+            "warning_threshold",
+            "breach_threshold",
+            "expected_interval_minutes",
+            "auto_incident_severity",
+            "last_observed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MetricWriteSerializer(serializers.ModelSerializer):
+    system = VisibleSystemField()
+
+    class Meta:
+        model = Metric
+        fields = [
+            "system",
+            "name",
+            "unit",
+            "direction",
+            "warning_threshold",
+            "breach_threshold",
+            "expected_interval_minutes",
+            "auto_incident_severity",
+        ]
+        # Uniqueness per system is checked by the service's full_clean (a field error).
+        validators = []
+
+
+class MetricUpdateSerializer(MetricWriteSerializer):
+    class Meta(MetricWriteSerializer.Meta):
+        fields = [f for f in MetricWriteSerializer.Meta.fields if f != "system"]
+
+
+class ObservationInSerializer(serializers.Serializer):
+    """One measurement. ``metric`` is checked against the user's metrics by the view, for the
+    whole batch in one query."""
+
+    metric = serializers.IntegerField(min_value=1)
+    observed_at = serializers.DateTimeField()
+    value = serializers.FloatField()
+
+    def validate_value(self, value):
+        if not math.isfinite(value):
+            raise serializers.ValidationError("A finite number is required.")
+        return value
+
+    def validate_observed_at(self, value):
+        if value > timezone.now() + FUTURE_TOLERANCE:
+            raise serializers.ValidationError("Timestamps in the future are refused.")
+        return value
+
+
+MAX_BULK = 10_000
+
+
+class ObservationBulkSerializer(serializers.Serializer):
+    observations = ObservationInSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
+
+
+class ObservationReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Observation
+        fields = ["id", "metric", "observed_at", "value", "created_at"]
+
+
+class IngestResultSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    alerts_opened = serializers.ListField(child=serializers.IntegerField())
+    incidents_opened = serializers.ListField(child=serializers.IntegerField())
+
+
+class AlertReadSerializer(serializers.ModelSerializer):
+    kind_display = display("kind")
+    system = serializers.IntegerField(source="metric.system_id", read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "metric",
+            "system",
+            "kind",
+            "kind_display",
+            "message",
+            "value",
+            "opened_at",
+            "resolved_at",
+            "is_open",
+            "incident",
+        ]

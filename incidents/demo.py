@@ -1,0 +1,125 @@
+"""Demo incidents, monitoring and corrective actions, played through the services.
+
+Idempotent: keyed by incident title and metric name; a second run creates nothing. Called by
+inventory's load_demo (which finds ``<app>/demo.py``)."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from aims import capa_services
+from inventory.models import AISystem
+
+from . import services
+from .models import Incident, Metric
+
+User = get_user_model()
+
+CHATBOT = "Customer support chatbot"
+CV = "CV screening assistant"
+
+
+def _user(name: str):
+    return User.objects.filter(username=name).first()
+
+
+def _system(name: str) -> AISystem | None:
+    return AISystem.objects.filter(name=name).order_by("id").first()
+
+
+def load(*, stdout) -> None:
+    officer, owner = _user("officer"), _user("owner")
+    chatbot, cv = _system(CHATBOT), _system(CV)
+    if not (officer and owner and chatbot and cv):
+        stdout.write("incidents demo: skipped (demo users or systems missing)")
+        return
+    created = 0
+    chatbot_owner = chatbot.owner
+    if not Metric.objects.filter(system=chatbot, name="Hallucination rate").exists():
+        metric = services.metric_save(
+            actor=chatbot_owner,
+            metric=Metric(system=chatbot),
+            data={
+                "name": "Hallucination rate",
+                "unit": "%",
+                "direction": "higher_is_worse",
+                "warning_threshold": 3.0,
+                "breach_threshold": 5.0,
+                "expected_interval_minutes": 60,
+                "auto_incident_severity": "sev2",
+            },
+        )
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        values = [1.2 + (h % 5) * 0.3 for h in range(46)] + [3.4, 6.8]
+        points = [(metric, now - timedelta(hours=47 - i), v) for i, v in enumerate(values)]
+        services.observations_ingest(actor=chatbot_owner, observations=points)
+        services.metric_save(
+            actor=chatbot_owner,
+            metric=Metric(system=chatbot),
+            data={
+                "name": "Escalations to a human",
+                "unit": "per day",
+                "direction": "higher_is_worse",
+                "breach_threshold": 200,
+                "expected_interval_minutes": 24 * 60,
+            },
+        )
+        created += 2
+    title = "Older applicants ranked systematically lower"
+    if not Incident.objects.filter(title=title).exists():
+        incident = services.incident_report(
+            actor=cv.owner,
+            system=cv,
+            title=title,
+            description="A recruiter noticed that applicants over 50 rarely reach the shortlist.",
+            detection_channel="employee",
+            category="bias",
+            severity="sev2",
+            people_affected=140,
+            impact="Qualified applicants may have been rejected because of age.",
+            flagged_high_risk=True,
+            aware_at=timezone.now() - timedelta(days=3),
+        )
+        services.incident_transition(actor=officer, incident=incident, action="triage")
+        services.incident_transition(actor=officer, incident=incident, action="investigate")
+        services.incident_transition(
+            actor=cv.owner,
+            incident=incident,
+            action="contain",
+            note="Automatic ranking switched off; recruiters review every CV by hand.",
+        )
+        services.incident_mark_serious(actor=officer, incident=incident, case="general")
+        capa_services.capa_create(
+            actor=officer,
+            source=incident,
+            owner=cv.owner,
+            title="Remove age proxies from the ranking features",
+            nonconformity="The model uses graduation year, a proxy for age.",
+            root_cause="Feature review before release did not look for proxies.",
+            action_plan="Drop proxy features, retrain, re-run the bias test on a holdout.",
+            due_date=timezone.localdate() + timedelta(days=21),
+        )
+        created += 1
+    title = "Assistant suggested an outdated refund policy"
+    if not Incident.objects.filter(title=title).exists():
+        incident = services.incident_report(
+            actor=chatbot_owner,
+            system=chatbot,
+            title=title,
+            description="Two customers were told refunds are possible after 60 days.",
+            detection_channel="user_complaint",
+            category="inaccurate",
+            severity="sev4",
+        )
+        for action, note in (
+            ("triage", ""),
+            ("contain", "Old policy article unpublished."),
+            ("resolve", "The retrieval index still held the 2023 policy."),
+            ("close", "Re-index after every policy change."),
+        ):
+            services.incident_transition(
+                actor=chatbot_owner, incident=incident, action=action, note=note
+            )
+        created += 1
+    stdout.write(f"incidents demo: {created} item(s) created")

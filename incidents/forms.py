@@ -1,0 +1,155 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from aims.forms import BootstrapFormMixin, DateInput
+from aims.models import CorrectiveAction
+from inventory.models import AISystem
+
+from .models import (
+    SEVERITY_DEFINITIONS,
+    Category,
+    Incident,
+    Metric,
+    SeriousCase,
+    Severity,
+    Status,
+)
+
+User = get_user_model()
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def severity_help() -> str:
+    return " ".join(
+        f"{Severity(k).label.split(' ')[0]}: {v}" for k, v in SEVERITY_DEFINITIONS.items()
+    )
+
+
+class IncidentForm(BootstrapFormMixin, forms.ModelForm):
+    other_systems = forms.ModelMultipleChoiceField(
+        queryset=AISystem.objects.none(),
+        required=False,
+        label="Other affected AI systems",
+        help_text="Hold Ctrl (or Cmd) to pick several.",
+    )
+    aware_at = forms.DateTimeField(
+        label="Became aware at",
+        required=False,
+        widget=DateTimeInput(),
+        help_text="When the organisation became aware (now if empty); regulatory clocks start "
+        "here.",
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "system",
+            "other_systems",
+            "title",
+            "description",
+            "severity",
+            "detection_channel",
+            "category",
+            "people_affected",
+            "impact",
+            "flagged_high_risk",
+        ]
+
+    def __init__(self, *args, systems=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        systems = systems if systems is not None else AISystem.objects.none()
+        self.fields["system"].queryset = systems
+        self.fields["other_systems"].queryset = systems
+        self.fields["severity"].widget = forms.RadioSelect(choices=Severity.choices)
+        self.fields["severity"].help_text = ""  # definitions are shown beside each choice
+        self.severity_definitions = [
+            (value, label, SEVERITY_DEFINITIONS[value]) for value, label in Severity.choices
+        ]
+
+
+class IncidentEditForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "description",
+            "detection_channel",
+            "category",
+            "aware_at",
+            "people_affected",
+            "impact",
+            "containment",
+            "root_cause",
+            "lessons_learned",
+            "flagged_high_risk",
+        ]
+        widgets = {"aware_at": DateTimeInput()}
+
+
+class IncidentFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)
+    category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
+    open = forms.BooleanField(label="Open only", required=False)
+    overdue = forms.BooleanField(label="Overdue", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+class SeverityForm(BootstrapFormMixin, forms.Form):
+    severity = forms.ChoiceField(choices=Severity.choices)
+    reason = forms.CharField(max_length=500)
+
+
+class SeriousForm(BootstrapFormMixin, forms.Form):
+    case = forms.ChoiceField(label="Article 73 case", choices=SeriousCase.choices)
+
+
+class ReportForm(BootstrapFormMixin, forms.Form):
+    reference = forms.CharField(
+        label="Authority reference", max_length=200, help_text="Or how and to whom it was sent."
+    )
+
+
+class NoteForm(BootstrapFormMixin, forms.Form):
+    message = forms.CharField(label="Timeline note", widget=forms.Textarea)
+
+
+class CorrectiveActionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["title", "nonconformity", "root_cause", "action_plan", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("username")
+
+
+class MetricForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Metric
+        fields = [
+            "name",
+            "unit",
+            "direction",
+            "warning_threshold",
+            "breach_threshold",
+            "expected_interval_minutes",
+            "auto_incident_severity",
+        ]

@@ -1,0 +1,20 @@
+"""Model permissions of incidents and monitoring, by role. Owners act on the incidents and
+metrics of their own systems: the services check the system's object permission too."""
+
+from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
+
+VIEW_ALL = ["incidents.view_incident", "incidents.view_metric"]
+OWNER_WRITE = [
+    "incidents.add_incident",
+    "incidents.change_incident",
+    "incidents.add_metric",
+    "incidents.change_metric",
+    "incidents.add_observation",
+]
+
+PERMISSIONS: dict[str, list[str]] = {
+    OFFICER: [*VIEW_ALL, *OWNER_WRITE, "incidents.report_serious_incident"],
+    APPROVER: list(VIEW_ALL),
+    OWNER: list(OWNER_WRITE),
+    AUDITOR: list(VIEW_ALL),
+}

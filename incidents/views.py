@@ -1,0 +1,399 @@
+"""Browser UI of incidents and monitoring: thin views over incidents.selectors and
+incidents.services (corrective actions through aims.capa_services)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from aims import capa_selectors, capa_services
+from aims.errors import BusinessRuleError
+from aims.permissions import can_change_record, has_perm
+from aims.views import apply_errors
+from inventory import selectors as inventory_selectors
+from inventory.models import AISystem, LifecycleStage
+
+from . import selectors, services
+from .forms import (
+    CorrectiveActionForm,
+    IncidentEditForm,
+    IncidentFilterForm,
+    IncidentForm,
+    MetricForm,
+    NoteForm,
+    ReportForm,
+    SeriousForm,
+    SeverityForm,
+)
+from .models import REPORTING_DAYS, Incident, Metric, SeriousCase
+
+PAGE_SIZE = 25
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, BusinessRuleError):
+        return exc.message
+    return " ".join(exc.messages)
+
+
+class IncidentListView(LoginRequiredMixin, View):
+    def get(self, request):
+        form = IncidentFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        incidents = selectors.incident_list(user=request.user, filters=filters)
+        page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        now = timezone.now()
+        return render(
+            request,
+            "incidents/incident_list.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "rows": [(i, i.overdue_stages(now)) for i in page.object_list],
+                "querystring_without_page": query.urlencode() + "&" if query else "",
+                "can_report": has_perm(request.user, "incidents.add_incident"),
+            },
+        )
+
+
+class IncidentReportView(LoginRequiredMixin, View):
+    template_name = "incidents/incident_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_perm(request.user, "incidents.add_incident"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None):
+        systems = inventory_selectors.restrict_systems(
+            AISystem.objects.exclude(lifecycle_stage=LifecycleStage.REJECTED), self.request.user
+        ).order_by("name")
+        initial = {"aware_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+        if self.request.GET.get("system", "").isdigit():
+            initial["system"] = int(self.request.GET["system"])
+        return IncidentForm(data, systems=systems, initial=initial)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form()})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                incident = services.incident_report(
+                    actor=request.user, other_systems=list(data.pop("other_systems")), **data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{incident.reference} reported. The system owner and the governance "
+                    "officers have been told.",
+                )
+                return HttpResponseRedirect(services.incident_url(incident))
+        return render(request, self.template_name, {"form": form}, status=status)
+
+
+class IncidentMixin(LoginRequiredMixin):
+    """Loads the incident from the URL; one the user may not see is a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.incident = selectors.incident_get(user=request.user, pk=kwargs["pk"])
+        except Incident.DoesNotExist:
+            raise Http404 from None
+        return super().dispatch(request, *args, **kwargs)
+
+    def back(self):
+        return HttpResponseRedirect(services.incident_url(self.incident))
+
+
+class IncidentDetailView(IncidentMixin, View):
+    def get(self, request, pk: int):
+        incident, user = self.incident, request.user
+        can_change = services.can_change_incident(user, incident)
+        can_report = has_perm(user, "incidents.report_serious_incident")
+        now = timezone.now()
+        targets = [
+            (stage, incident.due_at(stage), reached)
+            for stage, reached in (
+                ("acknowledge", incident.acknowledged_at),
+                ("contain", incident.contained_at),
+                ("resolve", incident.resolved_at),
+            )
+        ]
+        return render(
+            request,
+            "incidents/incident_detail.html",
+            {
+                "incident": incident,
+                "systems": incident.systems.all(),
+                "events": selectors.incident_events(incident=incident),
+                "capas": [
+                    (capa, capa_services.capa_url(capa))
+                    for capa in capa_selectors.capas_of(source=incident)
+                ],
+                "overdue": incident.overdue_stages(now),
+                "targets": targets,
+                "now": now,
+                "can_change": can_change,
+                "can_report": can_report,
+                "transitions": services.available_transitions(actor=user, incident=incident),
+                "close_blockers": services.close_blockers(incident),
+                "high_risk": services.is_high_risk(incident),
+                "days_left": incident.reporting_days_left(),
+                "serious_cases": [
+                    (c, SeriousCase(c).label, REPORTING_DAYS[c]) for c in SeriousCase
+                ],
+                "severity_form": SeverityForm(initial={"severity": incident.severity}),
+                "serious_form": SeriousForm(),
+                "report_form": ReportForm(),
+                "note_form": NoteForm(),
+                "can_add_capa": can_change and has_perm(user, "aims.add_correctiveaction"),
+                "evidence_list": incident.evidence.select_related("owner"),
+            },
+        )
+
+
+class IncidentEditView(IncidentMixin, View):
+    """Edit the description of an incident (severity and status change by their actions)."""
+
+    template_name = "incidents/incident_edit.html"
+
+    def check(self, request) -> None:
+        if not services.can_change_incident(request.user, self.incident):
+            raise PermissionDenied
+
+    def get(self, request, pk: int):
+        self.check(request)
+        form = IncidentEditForm(instance=self.incident)
+        return render(request, self.template_name, {"form": form, "incident": self.incident})
+
+    def post(self, request, pk: int):
+        self.check(request)
+        original = selectors.incident_get(user=request.user, pk=pk)
+        form = IncidentEditForm(request.POST, instance=self.incident)
+        status = 400
+        if form.is_valid():
+            try:
+                services.incident_update(
+                    actor=request.user, incident=original, data=form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{original.reference} saved.")
+                return self.back()
+        return render(
+            request, self.template_name, {"form": form, "incident": original}, status=status
+        )
+
+
+class IncidentActionView(IncidentMixin, View):
+    """A POST that calls one service and comes back to the incident with a message."""
+
+    def perform(self, request, **kwargs) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk: int, **kwargs):
+        try:
+            done = self.perform(request, **kwargs)
+        except (ValidationError, BusinessRuleError) as exc:
+            if isinstance(exc, BusinessRuleError) and exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, _error_text(exc))
+            status = exc.status_code if isinstance(exc, BusinessRuleError) else 400
+            response = self.back()
+            response["X-Refused"] = str(status)
+            return response
+        messages.success(request, done)
+        return self.back()
+
+
+class IncidentTransitionView(IncidentActionView):
+    def perform(self, request, action: str) -> str:
+        services.incident_transition(
+            actor=request.user,
+            incident=self.incident,
+            action=action,
+            note=request.POST.get("note", ""),
+        )
+        return f"{self.incident.reference}: {services.TRANSITIONS[action].label.lower()} — done."
+
+
+class IncidentSeverityView(IncidentActionView):
+    def perform(self, request) -> str:
+        form = SeverityForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("Choose a severity and say why it changes.")
+        incident = services.incident_set_severity(
+            actor=request.user, incident=self.incident, **form.cleaned_data
+        )
+        return f"Severity set to {incident.get_severity_display()}."
+
+
+class IncidentSeriousView(IncidentActionView):
+    def perform(self, request) -> str:
+        form = SeriousForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("Choose the Article 73 case.")
+        incident = services.incident_mark_serious(
+            actor=request.user, incident=self.incident, **form.cleaned_data
+        )
+        return f"Marked serious: report due by {incident.reporting_deadline:%d %b %Y}."
+
+
+class IncidentReportSubmittedView(IncidentActionView):
+    def perform(self, request) -> str:
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("Give the authority's reference.")
+        services.incident_record_report(
+            actor=request.user, incident=self.incident, **form.cleaned_data
+        )
+        return "The report submission is recorded."
+
+
+class IncidentNoteView(IncidentActionView):
+    def perform(self, request) -> str:
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("Write something.")
+        services.incident_add_note(actor=request.user, incident=self.incident, **form.cleaned_data)
+        return "Note added to the timeline."
+
+
+class IncidentCapaAddView(IncidentMixin, View):
+    template_name = "incidents/capa_form.html"
+
+    def check(self, request):
+        if not (
+            services.can_change_incident(request.user, self.incident)
+            and has_perm(request.user, "aims.add_correctiveaction")
+        ):
+            raise PermissionDenied
+
+    def form(self, data=None):
+        incident = self.incident
+        initial = {
+            "title": f"Prevent recurrence of {incident.reference}",
+            "nonconformity": incident.title,
+            "root_cause": incident.root_cause,
+            "owner": incident.owner_id,
+        }
+        return CorrectiveActionForm(data, initial=initial)
+
+    def get(self, request, pk: int):
+        self.check(request)
+        return render(request, self.template_name, {"form": self.form(), "incident": self.incident})
+
+    def post(self, request, pk: int):
+        self.check(request)
+        form = self.form(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                capa = capa_services.capa_create(
+                    actor=request.user, source=self.incident, **form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{capa.reference} opened on {self.incident.reference}.")
+                return self.back()
+        return render(
+            request, self.template_name, {"form": form, "incident": self.incident}, status=status
+        )
+
+
+# --- Monitoring -----------------------------------------------------------------------------
+
+
+class SystemMonitoringMixin(LoginRequiredMixin):
+    need_change = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.system = inventory_selectors.system_get(user=request.user, pk=kwargs["pk"])
+        except AISystem.DoesNotExist:
+            raise Http404 from None
+        if self.need_change and not (
+            has_perm(request.user, "incidents.add_metric")
+            and can_change_record(request.user, self.system)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MonitoringView(SystemMonitoringMixin, View):
+    def get(self, request, pk: int):
+        metrics = list(selectors.metric_list(user=request.user, system=self.system))
+        data = selectors.series(metrics=metrics)
+        charts = [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "unit": m.unit,
+                "breach": m.breach_threshold,
+                "warning": m.warning_threshold,
+                "points": [[at.isoformat(), value] for at, value in data[m.pk]],
+            }
+            for m in metrics
+        ]
+        return render(
+            request,
+            "incidents/monitoring.html",
+            {
+                "system": self.system,
+                "metrics": metrics,
+                "charts": charts,
+                "alerts": selectors.alert_list(user=request.user).filter(
+                    metric__system=self.system
+                )[:20],
+                "incidents": selectors.incident_list(
+                    user=request.user, filters={"system": self.system.pk}
+                )[:20],
+                "can_add_metric": has_perm(request.user, "incidents.add_metric")
+                and can_change_record(request.user, self.system),
+                "can_report": has_perm(request.user, "incidents.add_incident"),
+            },
+        )
+
+
+class MetricAddView(SystemMonitoringMixin, View):
+    need_change = True
+    template_name = "incidents/metric_form.html"
+
+    def get(self, request, pk: int):
+        return render(request, self.template_name, {"form": MetricForm(), "system": self.system})
+
+    def post(self, request, pk: int):
+        form = MetricForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                metric = services.metric_save(
+                    actor=request.user, metric=Metric(system=self.system), data=form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"Metric {metric.name} defined.")
+                return HttpResponseRedirect(reverse("incidents:monitoring", args=[self.system.pk]))
+        return render(
+            request, self.template_name, {"form": form, "system": self.system}, status=status
+        )

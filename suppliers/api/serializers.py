@@ -1,0 +1,277 @@
+"""Shapes of supplier records in the API. Input shape only: every rule is in
+suppliers.services. Status, scores and assessments are read-only: they change through
+explicit actions."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from suppliers import selectors
+from suppliers.models import (
+    ReviewAnswer,
+    ReviewQuestion,
+    Supplier,
+    SupplierReview,
+    VendorChangeImpact,
+    VendorChangeNotice,
+)
+from suppliers.services import NOTICE_FIELDS, QUESTION_FIELDS, SUPPLIER_FIELDS, TRANSITIONS
+
+User = get_user_model()
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The human label of a choice field."""
+
+    def __init__(self, field: str, **kwargs):
+        self.choice_field = field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance) -> str:
+        return getattr(instance, f"get_{self.choice_field}_display")()
+
+
+def display(field: str) -> ChoiceLabelField:
+    return ChoiceLabelField(field)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleSupplierField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return selectors.supplier_list(user=self.context["request"].user)
+
+
+# --- Suppliers ------------------------------------------------------------------------------
+
+
+class SupplierReadSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+    supplier_type_display = display("supplier_type")
+    criticality_display = display("criticality")
+    status_display = display("status")
+    trains_on_our_data_display = display("trains_on_our_data")
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "id",
+            "reference",
+            *SUPPLIER_FIELDS,
+            "supplier_type_display",
+            "criticality_display",
+            "trains_on_our_data_display",
+            "owner",
+            "owner_username",
+            "status",
+            "status_display",
+            "status_conditions",
+            "approved_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SupplierWriteSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False
+    )
+
+    class Meta:
+        model = Supplier
+        fields = [*SUPPLIER_FIELDS, "owner"]
+
+
+class SupplierTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
+    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DependentComponentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    name = serializers.CharField()
+    model_identifier = serializers.CharField()
+
+
+class DependentSerializer(serializers.Serializer):
+    system_id = serializers.IntegerField()
+    reference = serializers.CharField()
+    name = serializers.CharField()
+    stage = serializers.CharField()
+    tier = serializers.CharField()
+    components = DependentComponentSerializer(many=True)
+
+
+# --- Questionnaire and reviews --------------------------------------------------------------
+
+
+class ReviewQuestionSerializer(serializers.ModelSerializer):
+    topic_display = display("topic")
+
+    class Meta:
+        model = ReviewQuestion
+        fields = ["id", *QUESTION_FIELDS, "topic_display", "created_at", "updated_at"]
+        read_only_fields = ["id", "topic_display", "created_at", "updated_at"]
+
+
+class ReviewAnswerReadSerializer(serializers.ModelSerializer):
+    topic_display = display("topic")
+    value_display = display("value")
+
+    class Meta:
+        model = ReviewAnswer
+        fields = [
+            "id",
+            "review",
+            "question",
+            "topic",
+            "topic_display",
+            "question_text",
+            "weight",
+            "value",
+            "value_display",
+            "comment",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SupplierReviewReadSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    supplier_reference = serializers.CharField(source="supplier.reference", read_only=True)
+    reviewer_username = serializers.CharField(source="reviewer.username", read_only=True)
+    status_display = display("status")
+    rating_display = display("rating")
+    decision_display = display("decision")
+
+    class Meta:
+        model = SupplierReview
+        fields = [
+            "id",
+            "reference",
+            "supplier",
+            "supplier_reference",
+            "reviewer",
+            "reviewer_username",
+            "status",
+            "status_display",
+            "score",
+            "rating",
+            "rating_display",
+            "decision",
+            "decision_display",
+            "conditions",
+            "summary",
+            "completed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class SupplierReviewDetailSerializer(SupplierReviewReadSerializer):
+    answers = ReviewAnswerReadSerializer(many=True, read_only=True)
+
+    class Meta(SupplierReviewReadSerializer.Meta):
+        fields = [*SupplierReviewReadSerializer.Meta.fields, "answers"]
+        read_only_fields = fields
+
+
+class ReviewStartSerializer(serializers.Serializer):
+    supplier = VisibleSupplierField()
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    value = serializers.ChoiceField(
+        choices=[c for c in ReviewAnswer.Value.values], required=False, allow_blank=True
+    )
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReviewAnswersSerializer(serializers.Serializer):
+    answers = AnswerInputSerializer(many=True, allow_empty=False)
+
+
+class ReviewCompleteSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=SupplierReview.Decision.choices)
+    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Vendor changes -------------------------------------------------------------------------
+
+
+class VendorChangeImpactSerializer(serializers.ModelSerializer):
+    notice_reference = serializers.CharField(source="notice.reference", read_only=True)
+    assessment_display = display("assessment")
+    assessed_by_username = serializers.CharField(
+        source="assessed_by.username", read_only=True, default=None
+    )
+
+    class Meta:
+        model = VendorChangeImpact
+        fields = [
+            "id",
+            "notice",
+            "notice_reference",
+            "system_id",
+            "system_label",
+            "components",
+            "change_reference",
+            "under_review",
+            "assessment",
+            "assessment_display",
+            "rationale",
+            "assessed_by",
+            "assessed_by_username",
+            "assessed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VendorChangeNoticeReadSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    supplier_reference = serializers.CharField(source="supplier.reference", read_only=True)
+    kind_display = display("kind")
+    source_display = display("source")
+    status_display = display("status")
+
+    class Meta:
+        model = VendorChangeNotice
+        fields = [
+            "id",
+            "reference",
+            "supplier",
+            "supplier_reference",
+            *NOTICE_FIELDS,
+            "kind_display",
+            "source_display",
+            "previous_identifier",
+            "observed_identifier",
+            "status",
+            "status_display",
+            "recorded_by",
+            "reviewed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VendorChangeNoticeWriteSerializer(serializers.ModelSerializer):
+    supplier = VisibleSupplierField()
+
+    class Meta:
+        model = VendorChangeNotice
+        fields = ["supplier", *NOTICE_FIELDS]
+
+
+class AssessmentSerializer(serializers.Serializer):
+    assessment = serializers.ChoiceField(
+        choices=[c for c in VendorChangeImpact.Assessment.choices if c[0] != "pending"]
+    )
+    rationale = serializers.CharField()

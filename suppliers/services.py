@@ -1,0 +1,575 @@
+"""Every write to the supplier register, due-diligence reviews and vendor change notices.
+
+Views, API, tasks and the inventory (which fans notices out to AI systems) call these
+functions; nothing else writes supplier records.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from aims.history import stamp
+from aims.permissions import can_change_record, has_perm
+from aims.roles import OFFICER
+from aims.services import notify, users_in_role
+
+from . import dependencies
+from .models import (
+    ChangeSource,
+    ReviewAnswer,
+    ReviewQuestion,
+    Supplier,
+    SupplierReview,
+    SupplierStatus,
+    VendorChangeImpact,
+    VendorChangeNotice,
+)
+
+Status = SupplierStatus
+
+SUPPLIER_FIELDS = (
+    "name",
+    "supplier_type",
+    "services_used",
+    "criticality",
+    "contract_start",
+    "contract_end",
+    "trains_on_our_data",
+    "data_retention",
+    "data_location",
+    "output_logging",
+    "iso27001_expires",
+    "soc2_expires",
+    "iso42001_expires",
+    "other_certifications",
+    "change_notice_commitment",
+    "sub_processors",
+    "exit_plan",
+    "reassessment_cadence_months",
+    "next_reassessment_date",
+)
+QUESTION_FIELDS = ("topic", "text", "guidance", "weight", "position", "active")
+NOTICE_FIELDS = (
+    "affected_service",
+    "kind",
+    "source",
+    "title",
+    "description",
+    "announced_on",
+    "effective_on",
+)
+
+
+def _require_perm(actor, perm: str, obj=None, message: str = "") -> None:
+    if not has_perm(actor, perm, obj):
+        raise RuleForbidden(message or "You do not have permission to do this.")
+
+
+def _save(obj, *, actor, reason: str) -> None:
+    obj.full_clean()
+    stamp(obj, actor=actor, reason=reason)
+    obj.save()
+
+
+def _unknown(data: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+
+
+def supplier_url(supplier: Supplier) -> str:
+    return reverse("suppliers:supplier_detail", args=[supplier.pk])
+
+
+def notice_url(notice: VendorChangeNotice) -> str:
+    return reverse("suppliers:notice_detail", args=[notice.pk])
+
+
+# --- Suppliers ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def supplier_create(*, actor, data: dict[str, Any], owner=None) -> Supplier:
+    """Register a supplier; it starts as "proposed" and is not approved for use yet."""
+    _require_perm(actor, "suppliers.add_supplier", message="You may not register suppliers.")
+    _unknown(data, SUPPLIER_FIELDS)
+    supplier = Supplier(**data, owner=owner or actor)
+    _save(supplier, actor=actor, reason="Supplier registered")
+    return supplier
+
+
+@transaction.atomic
+def supplier_update(
+    *, actor, supplier: Supplier, data: dict[str, Any], owner=None, reason: str = ""
+) -> Supplier:
+    _require_perm(actor, "suppliers.change_supplier", message="You may not edit suppliers.")
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    if supplier.status == Status.OFFBOARDED:
+        raise TransitionNotAllowed(
+            "An offboarded supplier is kept as it was; it cannot be edited.",
+            code="supplier_closed",
+        )
+    _unknown(data, SUPPLIER_FIELDS)
+    for name, value in data.items():
+        setattr(supplier, name, value)
+    if owner is not None:
+        supplier.owner = owner
+    _save(supplier, actor=actor, reason=reason or "Details edited")
+    return supplier
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "approve": Transition(
+        "Approve for use",
+        (Status.PROPOSED, Status.APPROVED_WITH_CONDITIONS, Status.SUSPENDED),
+        Status.APPROVED,
+        "suppliers.approve_supplier",
+    ),
+    "approve_with_conditions": Transition(
+        "Approve with conditions",
+        (Status.PROPOSED, Status.APPROVED, Status.SUSPENDED),
+        Status.APPROVED_WITH_CONDITIONS,
+        "suppliers.approve_supplier",
+    ),
+    "suspend": Transition(
+        "Suspend",
+        (Status.APPROVED, Status.APPROVED_WITH_CONDITIONS),
+        Status.SUSPENDED,
+        "suppliers.manage_supplier_status",
+    ),
+    "offboard": Transition(
+        "Offboard",
+        (Status.PROPOSED, Status.APPROVED, Status.APPROVED_WITH_CONDITIONS, Status.SUSPENDED),
+        Status.OFFBOARDED,
+        "suppliers.manage_supplier_status",
+    ),
+}
+APPROVING = ("approve", "approve_with_conditions")
+
+
+def available_transitions(*, actor, supplier: Supplier) -> list[tuple[str, Transition]]:
+    return [
+        (name, t)
+        for name, t in TRANSITIONS.items()
+        if supplier.status in t.sources
+        and has_perm(actor, t.permission)
+        and not (name in APPROVING and supplier.owner_id == actor.pk)
+    ]
+
+
+def approval_blockers(supplier: Supplier) -> list[str]:
+    """What stops the supplier being approved, in words an officer can act on."""
+    review = (
+        SupplierReview.objects.filter(supplier=supplier, status=SupplierReview.Status.COMPLETED)
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+    if review is None:
+        return ["A completed due-diligence review is needed before approval."]
+    if review.decision == SupplierReview.Decision.REJECT:
+        return [f"The latest completed review ({review.reference}) recommends rejection."]
+    return []
+
+
+@transaction.atomic
+def supplier_transition(
+    *, actor, supplier: Supplier, action: str, conditions: str = "", reason: str = ""
+) -> Supplier:
+    """Run one status action of TRANSITIONS, or refuse with the reason."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise BusinessRuleError(f"Unknown action '{action}'.", code="unknown_action")
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    _require_perm(actor, transition.permission, message=f"You may not '{transition.label}'.")
+    if action in APPROVING and supplier.owner_id == actor.pk:
+        raise RuleForbidden(
+            "You own this supplier: someone else must approve it (segregation of duties).",
+            code="segregation_of_duties",
+        )
+    if supplier.status not in transition.sources:
+        allowed = ", ".join(Status(s).label for s in transition.sources)
+        raise TransitionNotAllowed(
+            f"'{transition.label}' is not possible while the supplier is "
+            f"'{supplier.get_status_display()}'; it needs: {allowed}.",
+            code="transition_not_allowed",
+        )
+    if action == "approve_with_conditions" and not conditions.strip():
+        raise ValidationError({"conditions": ["State the conditions of the approval."]})
+    if action in ("suspend", "offboard") and not reason.strip():
+        raise ValidationError({"reason": ["Say why, for the record."]})
+    if action in APPROVING:
+        blockers = approval_blockers(supplier)
+        if blockers:
+            raise TransitionNotAllowed(
+                "The supplier cannot be approved yet: " + " ".join(blockers),
+                code="approval_prerequisites_missing",
+                extra={"missing": blockers},
+            )
+        supplier.approved_by = actor
+        supplier.status_conditions = conditions.strip()
+        if supplier.next_reassessment_date is None:
+            supplier.next_reassessment_date = add_months(
+                timezone.localdate(), supplier.reassessment_cadence_months
+            )
+    previous = supplier.get_status_display()
+    supplier.status = transition.target
+    _save(
+        supplier,
+        actor=actor,
+        reason=reason.strip()
+        or f"{transition.label}: {previous} -> {supplier.get_status_display()}",
+    )
+    notify(
+        recipients=[supplier.owner],
+        title=f"{supplier.reference} {supplier.name}: {supplier.get_status_display()}",
+        body=conditions or reason,
+        link=supplier_url(supplier),
+    )
+    return supplier
+
+
+# --- The questionnaire ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_save(*, actor, question: ReviewQuestion, data: dict[str, Any]) -> ReviewQuestion:
+    """Add or edit a question. Reviews already started keep their own copy of it."""
+    action = "change" if question.pk else "add"
+    _require_perm(
+        actor,
+        f"suppliers.{action}_reviewquestion",
+        message="Only governance officers edit the questionnaire.",
+    )
+    _unknown(data, QUESTION_FIELDS)
+    for name, value in data.items():
+        setattr(question, name, value)
+    _save(
+        question, actor=actor, reason="Question edited" if action == "change" else "Question added"
+    )
+    return question
+
+
+# --- Due-diligence reviews ------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_start(*, actor, supplier: Supplier) -> SupplierReview:
+    """Start a review: the active questions are copied into it, as they read today."""
+    _require_perm(actor, "suppliers.add_supplierreview", message="You may not review suppliers.")
+    supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    if supplier.status == Status.OFFBOARDED:
+        raise TransitionNotAllowed(
+            "An offboarded supplier is not reviewed.", code="supplier_closed"
+        )
+    if SupplierReview.objects.filter(
+        supplier=supplier, status=SupplierReview.Status.IN_PROGRESS
+    ).exists():
+        raise TransitionNotAllowed(
+            "A review of this supplier is already in progress: finish it first.",
+            code="review_in_progress",
+        )
+    questions = list(ReviewQuestion.objects.filter(active=True))
+    if not questions:
+        raise TransitionNotAllowed(
+            "The questionnaire has no active questions yet.", code="no_questions"
+        )
+    review = SupplierReview(supplier=supplier, reviewer=actor)
+    _save(review, actor=actor, reason="Review started")
+    for q in questions:
+        answer = ReviewAnswer(
+            review=review,
+            question=q,
+            topic=q.topic,
+            question_text=q.text,
+            weight=q.weight,
+            position=q.position,
+        )
+        _save(answer, actor=actor, reason=f"Question copied into {review.reference}")
+    return review
+
+
+def _require_open_review(actor, review: SupplierReview) -> None:
+    _require_perm(
+        actor, "suppliers.change_supplierreview", message="You may not answer this review."
+    )
+    if review.status != SupplierReview.Status.IN_PROGRESS:
+        raise TransitionNotAllowed(
+            f"{review.reference} is completed: its answers are kept as they were.",
+            code="review_completed",
+        )
+
+
+@transaction.atomic
+def review_answer(
+    *, actor, review: SupplierReview, answers: dict[int, dict[str, str]]
+) -> SupplierReview:
+    """Record answers: {answer id: {"value": ..., "comment": ...}}."""
+    review = SupplierReview.objects.select_for_update().get(pk=review.pk)
+    _require_open_review(actor, review)
+    rows = {a.pk: a for a in review.answers.all()}
+    unknown = set(answers) - set(rows)
+    if unknown:
+        raise ValidationError(
+            {"answers": [f"Not questions of {review.reference}: {sorted(unknown)}"]}
+        )
+    for pk, given in answers.items():
+        answer = rows[pk]
+        value = given.get("value", answer.value) or ""
+        comment = given.get("comment", answer.comment) or ""
+        if value == answer.value and comment == answer.comment:
+            continue
+        answer.value, answer.comment = value, comment
+        try:
+            _save(answer, actor=actor, reason="Answered")
+        except ValidationError as exc:
+            raise ValidationError({"answers": [f"{pk}: {m}" for m in exc.messages]}) from exc
+    return review
+
+
+def review_score(answers) -> Decimal | None:
+    """Weighted share of the best answers, 0-100; "not applicable" counts neither way."""
+    earned = possible = 0.0
+    for a in answers:
+        if a.value in ReviewAnswer.POINTS:
+            earned += a.weight * ReviewAnswer.POINTS[a.value]
+            possible += a.weight
+    if not possible:
+        return None
+    return Decimal(str(100 * earned / possible)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def review_rating(score: Decimal | None) -> str:
+    if score is None or score < 60:
+        return SupplierReview.Rating.WEAK
+    if score < 80:
+        return SupplierReview.Rating.ADEQUATE
+    return SupplierReview.Rating.STRONG
+
+
+@transaction.atomic
+def review_complete(
+    *, actor, review: SupplierReview, decision: str, conditions: str = "", summary: str = ""
+) -> SupplierReview:
+    """Close a review with its computed score and rating and the reviewer's decision."""
+    review = SupplierReview.objects.select_for_update().get(pk=review.pk)
+    _require_open_review(actor, review)
+    answers = list(review.answers.all())
+    missing = [a for a in answers if not a.value]
+    if missing:
+        raise TransitionNotAllowed(
+            f"{len(missing)} question(s) still unanswered.",
+            code="review_incomplete",
+            extra={"missing": [a.question_text for a in missing]},
+        )
+    if decision not in SupplierReview.Decision.values:
+        raise ValidationError({"decision": [f"'{decision}' is not a valid decision."]})
+    if decision == SupplierReview.Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError({"conditions": ["State the conditions."]})
+    score = review_score(answers)
+    review.score = score
+    review.rating = review_rating(score)
+    review.decision = decision
+    review.conditions = conditions.strip()
+    review.summary = summary.strip()
+    review.status = SupplierReview.Status.COMPLETED
+    review.completed_at = timezone.now()
+    _save(review, actor=actor, reason=f"Review completed: score {score}, {review.rating}")
+    supplier = Supplier.objects.select_for_update().get(pk=review.supplier_id)
+    supplier.next_reassessment_date = add_months(
+        timezone.localdate(), supplier.reassessment_cadence_months
+    )
+    _save(supplier, actor=actor, reason=f"Reassessment scheduled after {review.reference}")
+    return review
+
+
+# --- Vendor change notices ------------------------------------------------------------------
+
+
+@transaction.atomic
+def vendor_change_record(
+    *,
+    actor,
+    supplier: Supplier,
+    data: dict[str, Any],
+    previous_identifier: str = "",
+    observed_identifier: str = "",
+    detection_key: str = "",
+) -> VendorChangeNotice:
+    """Record a vendor change and flag every AI system that depends on the supplier.
+
+    The fan-out belongs to the inventory (the registered dependency provider): each
+    dependent system gets an impact to assess, in the same transaction as the notice.
+    """
+    _require_perm(
+        actor, "suppliers.add_vendorchangenotice", message="You may not record vendor changes."
+    )
+    _unknown(data, NOTICE_FIELDS)
+    notice = VendorChangeNotice(
+        **data,
+        supplier=supplier,
+        recorded_by=actor,
+        previous_identifier=previous_identifier,
+        observed_identifier=observed_identifier,
+        detection_key=detection_key,
+    )
+    _save(notice, actor=actor, reason="Vendor change recorded")
+    provider = dependencies.provider()
+    if provider is not None:
+        provider.fan_out(actor=actor, notice=notice)
+    notice = _refresh_notice_status(actor, notice)
+    notify(
+        recipients=users_in_role(OFFICER).exclude(pk=actor.pk),
+        title=f"Vendor change {notice.reference}: {supplier.name}",
+        body=notice.title,
+        link=notice_url(notice),
+    )
+    return notice
+
+
+def vendor_change_detect(
+    *,
+    actor,
+    supplier: Supplier,
+    detection_key: str,
+    data: dict[str, Any],
+    previous: str,
+    observed: str,
+) -> tuple[VendorChangeNotice, bool]:
+    """Record a detected change once per ``detection_key``, however often it is reported
+    (also when two reports race: the database's unique constraint decides)."""
+    existing = VendorChangeNotice.objects.filter(detection_key=detection_key).first()
+    if existing is not None:
+        return existing, False
+    data = {**data, "source": ChangeSource.DETECTED}
+    try:
+        with transaction.atomic():
+            notice = vendor_change_record(
+                actor=actor,
+                supplier=supplier,
+                data=data,
+                previous_identifier=previous,
+                observed_identifier=observed,
+                detection_key=detection_key,
+            )
+    except ValidationError as exc:
+        # full_clean() sees the unique constraint when the other report committed first.
+        if VendorChangeNotice.objects.filter(detection_key=detection_key).exists():
+            return VendorChangeNotice.objects.get(detection_key=detection_key), False
+        raise exc
+    except IntegrityError:
+        return VendorChangeNotice.objects.get(detection_key=detection_key), False
+    return notice, True
+
+
+def impact_create(
+    *,
+    actor,
+    notice: VendorChangeNotice,
+    system,
+    label: str,
+    components: str,
+    under_review: bool,
+    change_reference: str = "",
+) -> VendorChangeImpact:
+    """Flag one dependent system. Called by the inventory's fan-out inside the notice's
+    transaction; the permission to record the notice covers it."""
+    impact = VendorChangeImpact(
+        notice=notice,
+        system_type=ContentType.objects.get_for_model(system),
+        system_id=system.pk,
+        system_label=label[:300],
+        components=components[:500],
+        under_review=under_review,
+        change_reference=change_reference,
+    )
+    _save(impact, actor=actor, reason=f"Flagged by vendor change {notice.reference}")
+    return impact
+
+
+@transaction.atomic
+def impact_assess(
+    *, actor, impact: VendorChangeImpact, assessment: str, rationale: str
+) -> VendorChangeImpact:
+    """The system owner's assessment of a vendor change; the inventory then applies it (a
+    re-validation or re-approval sends a deployed system back through the release gate)."""
+    impact = VendorChangeImpact.objects.select_for_update().get(pk=impact.pk)
+    if not has_perm(actor, "suppliers.change_vendorchangeimpact") and not can_change_record(
+        actor, impact
+    ):
+        raise RuleForbidden(
+            "Only the system's owner or a governance officer assesses this change.",
+            code="permission_denied",
+        )
+    if impact.assessment != VendorChangeImpact.Assessment.PENDING:
+        raise TransitionNotAllowed(
+            f"This change was already assessed as '{impact.get_assessment_display()}'.",
+            code="already_assessed",
+        )
+    choices = [c for c in VendorChangeImpact.Assessment.values if c != "pending"]
+    if assessment not in choices:
+        raise ValidationError({"assessment": [f"Choose one of: {', '.join(choices)}."]})
+    if not rationale.strip():
+        raise ValidationError({"rationale": ["Say how you reached this assessment."]})
+    impact.assessment = assessment
+    impact.rationale = rationale.strip()
+    impact.assessed_by = actor
+    impact.assessed_at = timezone.now()
+    _save(impact, actor=actor, reason=f"Assessed: {impact.get_assessment_display()}")
+    provider = dependencies.provider()
+    if provider is not None:
+        provider.after_assessment(actor=actor, impact=impact)
+    _refresh_notice_status(actor, impact.notice)
+    return impact
+
+
+def impact_set_change_reference(
+    *, actor, impact: VendorChangeImpact, reference: str
+) -> VendorChangeImpact:
+    """Point the impact at the change request that carries it through the release gate."""
+    impact.change_reference = reference
+    _save(impact, actor=actor, reason=f"Release change {reference} opened")
+    return impact
+
+
+def _refresh_notice_status(actor, notice: VendorChangeNotice) -> VendorChangeNotice:
+    notice = VendorChangeNotice.objects.select_for_update().get(pk=notice.pk)
+    pending = notice.impacts.filter(assessment=VendorChangeImpact.Assessment.PENDING).exists()
+    target = VendorChangeNotice.Status.OPEN if pending else VendorChangeNotice.Status.REVIEWED
+    if notice.status == target:
+        return notice
+    notice.status = target
+    notice.reviewed_at = timezone.now() if target == VendorChangeNotice.Status.REVIEWED else None
+    reason = (
+        "Every dependent system has assessed the change"
+        if notice.impacts.exists()
+        else "No AI system depends on this supplier: nothing to assess"
+    )
+    _save(notice, actor=actor, reason=reason)
+    return notice
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it is shorter."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )

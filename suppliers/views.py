@@ -1,0 +1,614 @@
+"""Browser UI of the supplier register. Thin: reads through suppliers.selectors, writes
+through suppliers.services; a record the user may not see is a 404."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from aims.errors import BusinessRuleError
+from aims.permissions import can_change_record, has_perm
+from aims.views import apply_errors
+
+from . import selectors, services
+from .forms import (
+    AnswerFormSet,
+    AssessmentForm,
+    NoticeForm,
+    QuestionForm,
+    ReviewCompleteForm,
+    SupplierFilterForm,
+    SupplierForm,
+    TransitionForm,
+)
+from .models import (
+    ReviewQuestion,
+    Supplier,
+    SupplierReview,
+    VendorChangeImpact,
+    VendorChangeNotice,
+)
+
+PAGE_SIZE = 25
+
+
+def _messages_from(request, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, exc.message)
+        for item in exc.extra.get("missing", []):
+            messages.error(request, item)
+
+
+class PermissionMixin(LoginRequiredMixin):
+    """Refuse (403) a logged-in user without ``permission`` (a role permission)."""
+
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.permission and not has_perm(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FormPage(PermissionMixin, View):
+    """A form whose valid input goes to one service call (``perform``)."""
+
+    template_name = "suppliers/form.html"
+    form_class = None
+    title = ""
+
+    def get_form(self, data=None):
+        return self.form_class(data)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        return f"{getattr(obj, 'reference', obj)} saved."
+
+    def context(self, form) -> dict:
+        return {"form": form, "title": self.title, "cancel_url": self.cancel_url()}
+
+    def cancel_url(self) -> str:
+        return reverse("suppliers:supplier_list")
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, self.context(self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                obj = self.perform(form)
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message(obj))
+                return HttpResponseRedirect(self.success_url(obj))
+        return render(request, self.template_name, self.context(form), status=status)
+
+
+# --- Suppliers ------------------------------------------------------------------------------
+
+
+def _filters(request) -> dict:
+    form = SupplierFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, {**filters, "sort": request.GET.get("sort", "name")}
+
+
+class SupplierListView(PermissionMixin, View):
+    permission = "suppliers.view_supplier"
+
+    def get(self, request):
+        form, filters = _filters(request)
+        suppliers = selectors.supplier_list(user=request.user, filters=filters)
+        page = Paginator(suppliers, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "suppliers/supplier_list.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "suppliers": page.object_list,
+                "querystring_without_page": query.urlencode() + "&" if query else "",
+                "export_query": query.urlencode(),
+                "can_add": has_perm(request.user, "suppliers.add_supplier"),
+            },
+        )
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+CSV_COLUMNS = [
+    ("Reference", lambda s: s.reference),
+    ("Name", lambda s: s.name),
+    ("Type", lambda s: s.get_supplier_type_display()),
+    ("Services used", lambda s: s.services_used),
+    ("Criticality", lambda s: s.get_criticality_display()),
+    ("Status", lambda s: s.get_status_display()),
+    ("Conditions", lambda s: s.status_conditions),
+    ("Owner", lambda s: s.owner.username),
+    ("Contract start", lambda s: _date(s.contract_start)),
+    ("Contract end", lambda s: _date(s.contract_end)),
+    ("Trains on our data", lambda s: s.get_trains_on_our_data_display()),
+    ("Data retention", lambda s: s.data_retention),
+    ("Data location", lambda s: s.data_location),
+    ("Output logging", lambda s: s.output_logging),
+    ("ISO 27001 until", lambda s: _date(s.iso27001_expires)),
+    ("SOC 2 until", lambda s: _date(s.soc2_expires)),
+    ("ISO 42001 until", lambda s: _date(s.iso42001_expires)),
+    ("Other certifications", lambda s: s.other_certifications),
+    ("Change notice commitment", lambda s: s.change_notice_commitment),
+    ("Sub-processors", lambda s: s.sub_processors),
+    ("Exit plan", lambda s: s.exit_plan),
+    ("Reassessment every (months)", lambda s: s.reassessment_cadence_months),
+    ("Next reassessment", lambda s: _date(s.next_reassessment_date)),
+]
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas in user text (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class SupplierExportView(PermissionMixin, View):
+    permission = "suppliers.view_supplier"
+
+    def get(self, request):
+        _, filters = _filters(request)
+        suppliers = selectors.supplier_list(user=request.user, filters=filters)
+        writer = csv.writer(Echo())
+
+        def rows():
+            yield writer.writerow([name for name, _ in CSV_COLUMNS])
+            for supplier in suppliers.iterator(chunk_size=1000):
+                yield writer.writerow([csv_safe(str(get(supplier))) for _, get in CSV_COLUMNS])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="suppliers.csv"'
+        return response
+
+
+class SupplierMixin(PermissionMixin):
+    permission = "suppliers.view_supplier"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                self.supplier = selectors.supplier_get(user=request.user, pk=kwargs["pk"])
+            except Supplier.DoesNotExist:
+                raise Http404 from None
+        return super().dispatch(request, *args, **kwargs)
+
+    def detail_url(self) -> str:
+        return reverse("suppliers:supplier_detail", args=[self.supplier.pk])
+
+
+class SupplierDetailView(SupplierMixin, View):
+    def get(self, request, pk: int):
+        user = request.user
+        supplier = self.supplier
+        return render(
+            request,
+            "suppliers/supplier_detail.html",
+            {
+                "supplier": supplier,
+                "dependents": selectors.dependents(user=user, supplier=supplier),
+                "reviews": selectors.review_list(user=user, supplier=supplier),
+                "notices": selectors.notice_list(user=user, filters={"supplier": supplier.pk})[:20],
+                "transitions": services.available_transitions(actor=user, supplier=supplier),
+                "blockers": services.approval_blockers(supplier),
+                "can_change": has_perm(user, "suppliers.change_supplier")
+                and supplier.status != "offboarded",
+                "can_review": has_perm(user, "suppliers.add_supplierreview")
+                and supplier.status != "offboarded",
+                "can_record_change": has_perm(user, "suppliers.add_vendorchangenotice"),
+                "can_attach": can_change_record(user, supplier),
+                "transition_form": TransitionForm(),
+            },
+        )
+
+
+class SupplierCreateView(FormPage):
+    permission = "suppliers.add_supplier"
+    form_class = SupplierForm
+    template_name = "suppliers/supplier_form.html"
+    title = "Register a supplier"
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        owner = data.pop("owner", None)
+        return services.supplier_create(actor=self.request.user, data=data, owner=owner)
+
+    def success_url(self, obj) -> str:
+        return reverse("suppliers:supplier_detail", args=[obj.pk])
+
+
+class SupplierEditView(SupplierMixin, FormPage):
+    form_class = SupplierForm
+    template_name = "suppliers/supplier_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self._require_change(request)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self._require_change(request)
+        return super().post(request, *args, **kwargs)
+
+    def _require_change(self, request):
+        if not has_perm(request.user, "suppliers.change_supplier"):
+            raise PermissionDenied
+
+    @property
+    def title(self) -> str:
+        return f"Edit {self.supplier.reference} {self.supplier.name}"
+
+    def get_form(self, data=None):
+        return SupplierForm(
+            data, instance=selectors.supplier_get(user=self.request.user, pk=self.supplier.pk)
+        )
+
+    def cancel_url(self) -> str:
+        return self.detail_url()
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        owner = data.pop("owner", None)
+        return services.supplier_update(
+            actor=self.request.user, supplier=self.supplier, data=data, owner=owner
+        )
+
+    def success_url(self, obj) -> str:
+        return self.detail_url()
+
+
+class SupplierTransitionView(SupplierMixin, View):
+    def post(self, request, pk: int, action: str):
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        try:
+            services.supplier_transition(
+                actor=request.user,
+                supplier=self.supplier,
+                action=action,
+                conditions=form.cleaned_data.get("conditions", ""),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except (ValidationError, BusinessRuleError) as exc:
+            if isinstance(exc, BusinessRuleError) and exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            _messages_from(request, exc)
+            return HttpResponseRedirect(self.detail_url())
+        label = services.TRANSITIONS[action].label
+        messages.success(request, f"{label}: done. {self.supplier.reference} updated.")
+        return HttpResponseRedirect(self.detail_url())
+
+
+# --- Reviews --------------------------------------------------------------------------------
+
+
+class ReviewStartView(SupplierMixin, View):
+    def post(self, request, pk: int):
+        try:
+            review = services.review_start(actor=request.user, supplier=self.supplier)
+        except BusinessRuleError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            _messages_from(request, exc)
+            return HttpResponseRedirect(self.detail_url())
+        messages.success(request, f"{review.reference} started: answer each question.")
+        return HttpResponseRedirect(reverse("suppliers:review_detail", args=[review.pk]))
+
+
+class ReviewMixin(PermissionMixin):
+    permission = "suppliers.view_supplierreview"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                self.review = selectors.review_get(user=request.user, pk=kwargs["pk"])
+            except SupplierReview.DoesNotExist:
+                raise Http404 from None
+        return super().dispatch(request, *args, **kwargs)
+
+    def review_url(self) -> str:
+        return reverse("suppliers:review_detail", args=[self.review.pk])
+
+
+class ReviewDetailView(ReviewMixin, View):
+    template_name = "suppliers/review_detail.html"
+
+    def render_page(self, request, formset, status=200):
+        review = self.review
+        can_answer = (
+            has_perm(request.user, "suppliers.change_supplierreview")
+            and review.status == SupplierReview.Status.IN_PROGRESS
+        )
+        return render(
+            request,
+            self.template_name,
+            {
+                "review": review,
+                "supplier": review.supplier,
+                "rows": list(formset.rows()),
+                "values": AnswerFormSet.VALUES,
+                "can_answer": can_answer,
+                "can_attach": can_answer,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk: int):
+        answers = selectors.answer_list(user=request.user, review=self.review)
+        return self.render_page(request, AnswerFormSet(answers))
+
+    def post(self, request, pk: int):
+        if not has_perm(request.user, "suppliers.change_supplierreview"):
+            raise PermissionDenied
+        formset = AnswerFormSet(
+            selectors.answer_list(user=request.user, review=self.review), request.POST
+        )
+        answers = formset.cleaned()
+        if formset.errors:
+            return self.render_page(request, formset, 400)
+        try:
+            services.review_answer(actor=request.user, review=self.review, answers=answers)
+        except (ValidationError, BusinessRuleError) as exc:
+            _messages_from(request, exc)
+            return self.render_page(request, formset, getattr(exc, "status_code", 400))
+        messages.success(request, "Answers saved.")
+        return HttpResponseRedirect(self.review_url())
+
+
+class ReviewCompleteView(ReviewMixin, FormPage):
+    permission = "suppliers.change_supplierreview"
+    form_class = ReviewCompleteForm
+    template_name = "suppliers/form.html"
+
+    @property
+    def title(self) -> str:
+        return f"Complete {self.review.reference} of {self.review.supplier.name}"
+
+    def get(self, request, *args, **kwargs):
+        if self.review.status == SupplierReview.Status.COMPLETED:
+            messages.info(request, f"{self.review.reference} is already completed.")
+            return HttpResponseRedirect(self.review_url())
+        return super().get(request, *args, **kwargs)
+
+    def context(self, form) -> dict:
+        return {
+            **super().context(form),
+            "intro": "The score and rating are computed from the answers; your decision and "
+            "any conditions are recorded with them. A completed review can no longer change.",
+        }
+
+    def cancel_url(self) -> str:
+        return self.review_url()
+
+    def perform(self, form):
+        return services.review_complete(
+            actor=self.request.user, review=self.review, **form.cleaned_data
+        )
+
+    def success_url(self, obj) -> str:
+        return self.review_url()
+
+
+# --- The questionnaire ----------------------------------------------------------------------
+
+
+class QuestionListView(PermissionMixin, View):
+    permission = "suppliers.view_reviewquestion"
+
+    def get(self, request):
+        return render(
+            request,
+            "suppliers/question_list.html",
+            {
+                "questions": selectors.question_list(user=request.user),
+                "can_edit": has_perm(request.user, "suppliers.change_reviewquestion"),
+                "can_add": has_perm(request.user, "suppliers.add_reviewquestion"),
+            },
+        )
+
+
+class QuestionFormView(FormPage):
+    form_class = QuestionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.permission = (
+            "suppliers.change_reviewquestion" if "pk" in kwargs else "suppliers.add_reviewquestion"
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_question(self) -> ReviewQuestion:
+        if "pk" not in self.kwargs:
+            return ReviewQuestion()
+        try:
+            return selectors.question_list(user=self.request.user).get(pk=self.kwargs["pk"])
+        except ReviewQuestion.DoesNotExist:
+            raise Http404 from None
+
+    @property
+    def title(self) -> str:
+        return "Edit a question" if "pk" in self.kwargs else "Add a question"
+
+    def get_form(self, data=None):
+        return QuestionForm(data, instance=self.get_question())
+
+    def context(self, form) -> dict:
+        return {
+            **super().context(form),
+            "intro": "Reviews already started keep the question as it was when they began.",
+        }
+
+    def cancel_url(self) -> str:
+        return reverse("suppliers:question_list")
+
+    def perform(self, form):
+        return services.question_save(
+            actor=self.request.user, question=form.instance, data=form.cleaned_data
+        )
+
+    def success_url(self, obj) -> str:
+        return reverse("suppliers:question_list")
+
+
+# --- Vendor change notices ------------------------------------------------------------------
+
+
+class NoticeListView(PermissionMixin, View):
+    permission = "suppliers.view_vendorchangenotice"
+
+    def get(self, request):
+        status = request.GET.get("status", "")
+        if status not in VendorChangeNotice.Status.values:
+            status = ""
+        notices = selectors.notice_list(user=request.user, filters={"status": status})
+        page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "suppliers/notice_list.html",
+            {
+                "page_obj": page,
+                "notices": page.object_list,
+                "status": status,
+                "statuses": VendorChangeNotice.Status.choices,
+                "querystring_without_page": f"status={status}&" if status else "",
+                "can_add": has_perm(request.user, "suppliers.add_vendorchangenotice"),
+            },
+        )
+
+
+class NoticeCreateView(FormPage):
+    permission = "suppliers.add_vendorchangenotice"
+    template_name = "suppliers/form.html"
+    title = "Record a vendor change"
+
+    def get_form(self, data=None):
+        suppliers = selectors.supplier_list(user=self.request.user).exclude(status="offboarded")
+        initial = {}
+        if self.request.GET.get("supplier", "").isdigit():
+            initial["supplier"] = int(self.request.GET["supplier"])
+        return NoticeForm(data, suppliers=suppliers, initial=initial)
+
+    def context(self, form) -> dict:
+        return {
+            **super().context(form),
+            "intro": "Every AI system with a component from this supplier is flagged for its "
+            "owner to assess.",
+        }
+
+    def cancel_url(self) -> str:
+        return reverse("suppliers:notice_list")
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        supplier = data.pop("supplier")
+        return services.vendor_change_record(actor=self.request.user, supplier=supplier, data=data)
+
+    def success_url(self, obj) -> str:
+        return reverse("suppliers:notice_detail", args=[obj.pk])
+
+
+class NoticeDetailView(PermissionMixin, View):
+    permission = "suppliers.view_vendorchangenotice"
+
+    def get(self, request, pk: int):
+        try:
+            notice = selectors.notice_get(user=request.user, pk=pk)
+        except VendorChangeNotice.DoesNotExist:
+            raise Http404 from None
+        impacts = list(selectors.impact_list(user=request.user, notice=notice))
+        assessable = {
+            i.pk
+            for i in selectors.impact_list(
+                user=request.user, notice=notice, codename="change_aisystem"
+            ).filter(assessment=VendorChangeImpact.Assessment.PENDING)
+        }
+        if has_perm(request.user, "suppliers.change_vendorchangeimpact"):
+            assessable = {i.pk for i in impacts if i.assessment == "pending"}
+        under_review = set(
+            selectors.impacts_under_review(
+                queryset=selectors.impact_list(user=request.user, notice=notice)
+            ).values_list("pk", flat=True)
+        )
+        return render(
+            request,
+            "suppliers/notice_detail.html",
+            {
+                "notice": notice,
+                "impacts": impacts,
+                "assessable": assessable,
+                "under_review": under_review,
+                "hidden_count": notice.impacts.count() - len(impacts),
+            },
+        )
+
+
+class ImpactAssessView(FormPage):
+    form_class = AssessmentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                self.impact = selectors.impact_get(user=request.user, pk=kwargs["pk"])
+            except VendorChangeImpact.DoesNotExist:
+                raise Http404 from None
+            if not (
+                has_perm(request.user, "suppliers.change_vendorchangeimpact")
+                or can_change_record(request.user, self.impact)
+            ):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self) -> str:
+        return f"Assess {self.impact.notice.reference} for {self.impact.system_label}"
+
+    def context(self, form) -> dict:
+        notice = self.impact.notice
+        return {
+            **super().context(form),
+            "intro": f"{notice.supplier.name}: {notice.title}. {notice.description}",
+        }
+
+    def cancel_url(self) -> str:
+        return reverse("suppliers:notice_detail", args=[self.impact.notice_id])
+
+    def success_message(self, obj) -> str:
+        return f"Assessment recorded for {obj.system_label}: {obj.get_assessment_display()}."
+
+    def perform(self, form):
+        return services.impact_assess(
+            actor=self.request.user, impact=self.impact, **form.cleaned_data
+        )
+
+    def success_url(self, obj) -> str:
+        return reverse("suppliers:notice_detail", args=[obj.notice_id])

@@ -1,0 +1,64 @@
+"""Vendor changes in a real browser: an officer records a vendor model change; the owner of
+a dependent deployed high-tier system sees it flagged and records the assessment."""
+
+import pytest
+from playwright.sync_api import expect
+
+from aims.roles import APPROVER, OFFICER, OWNER
+from inventory.models import AISystem
+from suppliers.models import VendorChangeImpact
+from tests.factories import user_with_role
+from tests.suppliers.helpers import connect, deployed_system, link_component, make_supplier
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_officer_records_a_model_change_and_the_owner_assesses_it(login, screenshot):
+    connect()  # the live server runs in this process: same dependency provider
+    officer = user_with_role(OFFICER, username="vera_officer")
+    approver = user_with_role(APPROVER, username="arne_approver")
+    owner = user_with_role(OWNER, username="omar_owner")
+    supplier = make_supplier(officer, name="Acme Models")
+    system = deployed_system(owner, officer, approver, name="Claims assistant")
+    link_component(owner, system, supplier, name="Acme LLM")
+
+    # The officer finds the supplier, sees the dependent system and records the change.
+    page = login(officer)
+    page.get_by_role("link", name="Suppliers").first.click()
+    page.get_by_role("link", name="Acme Models").click()
+    dependents = page.get_by_role("table", name="AI systems and the components they take")
+    expect(dependents).to_contain_text("Claims assistant")
+    page.get_by_role("link", name="Record a vendor change").click()
+    expect(page.get_by_label("Supplier")).to_have_value(str(supplier.pk))
+    page.get_by_label("Affected model or service").fill("Acme LLM")
+    page.get_by_label("Kind").select_option(label="New model version")
+    page.get_by_label("How we learned of it").select_option(label="Vendor notice")
+    page.get_by_label("Title").fill("Acme LLM 2026-06 replaces 2026-01")
+    page.get_by_label("Description").fill("The vendor moves every caller to the new version.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Acme LLM 2026-06")
+    impacts = page.get_by_role("table", name="AI systems flagged")
+    expect(impacts).to_contain_text("Claims assistant")
+    expect(impacts.get_by_text("Change under review")).to_be_visible()
+    screenshot(page, "vendor-change-recorded")
+
+    # The owner sees it waiting on the dashboard and records the assessment.
+    owner_page = login(owner)
+    waiting = owner_page.locator("#my-vendor-assessments")
+    expect(waiting).to_contain_text("Claims assistant")
+    waiting.get_by_role("link").first.click()
+    owner_page.get_by_label("Re-validate").check()
+    owner_page.get_by_label("Rationale").fill("Answers changed tone on our test set: re-test.")
+    owner_page.get_by_role("button", name="Save").click()
+    impacts = owner_page.get_by_role("table", name="AI systems flagged")
+    expect(impacts).to_contain_text("Re-validate")
+    # Still under review until the release gate is passed again.
+    expect(impacts.get_by_text("Change under review")).to_be_visible()
+    screenshot(owner_page, "vendor-change-assessed")
+
+    impact = VendorChangeImpact.objects.get()
+    assert impact.assessment == "revalidate" and impact.assessed_by == owner
+    assert AISystem.objects.get(pk=system.pk).lifecycle_stage == "in_validation"

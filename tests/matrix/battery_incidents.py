@@ -1,0 +1,103 @@
+"""History battery entries for incidents, metrics and corrective actions."""
+
+from datetime import date
+
+from django.db.models import Model
+
+from aims import capa_services
+from aims.models import CorrectiveAction
+from incidents import services
+from incidents.models import Incident, Metric
+
+from .battery_framework import Entry, api, by_id
+from .world import World
+
+INCIDENT = {
+    "title": "Battery incident",
+    "description": "Wrong answers to customers",
+    "detection_channel": "user_complaint",
+    "category": "inaccurate",
+    "severity": "sev3",
+}
+METRIC = {"name": "Battery drift", "direction": "higher_is_worse", "breach_threshold": 0.3}
+CAPA = {
+    "title": "Battery CAPA",
+    "nonconformity": "Wrong answers",
+    "action_plan": "Retrain",
+    "due_date": "2026-12-31",
+}
+
+
+def quiet_incident(w: World) -> Incident:
+    """An incident on the world's system whose creation leaves no history row, so a test
+    that counts history from here sees only the write under test."""
+    incident = Incident(system=w.system, owner=w.owner, reporter=w.owner, **INCIDENT)
+    incident.skip_history_when_saving = True
+    incident.save()
+    del incident.skip_history_when_saving
+    incident.systems.set([w.system])
+    return incident
+
+
+BATTERY: dict[type[Model], Entry] = {
+    Incident: Entry(
+        actor="owner",
+        stage="deployed",
+        create=lambda w: services.incident_report(actor=w.owner, system=w.system, **INCIDENT),
+        api_create=lambda w: (
+            "post",
+            api("incident-list"),
+            {"system": w.system.pk, **INCIDENT},
+            "json",
+        ),
+        api_bad=lambda w: (
+            "post",
+            api("incident-list"),
+            {"system": w.system.pk, **INCIDENT, "severity": "sev9"},
+            "json",
+        ),
+        api_result=by_id(Incident),
+    ),
+    Metric: Entry(
+        actor="owner",
+        stage="deployed",
+        create=lambda w: services.metric_save(
+            actor=w.owner, metric=Metric(system=w.system), data=METRIC
+        ),
+        api_create=lambda w: (
+            "post",
+            api("metric-list"),
+            {"system": w.system.pk, **METRIC},
+            "json",
+        ),
+        api_bad=lambda w: (
+            "post",
+            api("metric-list"),
+            {"system": w.system.pk, **METRIC, "direction": "sideways"},
+            "json",
+        ),
+        api_result=by_id(Metric),
+    ),
+    CorrectiveAction: Entry(
+        actor="owner",
+        stage="deployed",
+        create=lambda w: capa_services.capa_create(
+            actor=w.owner,
+            source=quiet_incident(w),
+            **{**CAPA, "due_date": date(2026, 12, 31)},
+        ),
+        api_create=lambda w: (
+            "post",
+            api("incident-corrective-actions", quiet_incident(w).pk),
+            CAPA,
+            "json",
+        ),
+        api_bad=lambda w: (
+            "post",
+            api("incident-corrective-actions", quiet_incident(w).pk),
+            {**CAPA, "due_date": "not a date"},
+            "json",
+        ),
+        api_result=by_id(CorrectiveAction),
+    ),
+}

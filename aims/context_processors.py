@@ -1,4 +1,4 @@
-from .navigation import nav_for
+from .navigation import nav_bar, nav_for
 
 
 def navigation(request) -> dict:
@@ -7,6 +7,6 @@ def navigation(request) -> dict:
         return {}
     return {
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
-        "nav_items": nav_for(user, getattr(request, "resolver_match", None)),
+        "nav_items": nav_bar(nav_for(user, getattr(request, "resolver_match", None))),
         "nav": {"is_staff": user.is_staff},
     }

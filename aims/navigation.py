@@ -12,6 +12,7 @@ class NavItem:
     permission: str = ""  # a global (role) permission; empty: every logged-in user
     app_name: str = ""  # highlight the item on every page of this URL namespace
     exclusive: bool = False  # highlight only on this exact URL name
+    group: str = ""  # shown in a dropdown of that name (e.g. "Settings"), not on the bar
 
 
 _items: list[NavItem] = []
@@ -39,5 +40,28 @@ def nav_for(user, resolver_match) -> list[dict]:
             active = current_name == item.url_name or (
                 bool(item.app_name) and current_app == item.app_name and current_name not in exact
             )
-        entries.append({"label": item.label, "url": reverse(item.url_name), "active": active})
+        entries.append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "active": active,
+                "group": item.group,
+            }
+        )
     return entries
+
+
+def nav_bar(entries: list[dict]) -> list[dict]:
+    """Top-level entries, with grouped ones folded into one dropdown entry per group."""
+    bar: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        if not entry["group"]:
+            bar.append(entry)
+            continue
+        if entry["group"] not in groups:
+            groups[entry["group"]] = {"label": entry["group"], "children": [], "active": False}
+            bar.append(groups[entry["group"]])
+        groups[entry["group"]]["children"].append(entry)
+        groups[entry["group"]]["active"] |= entry["active"]
+    return bar

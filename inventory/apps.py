@@ -21,7 +21,7 @@ class InventoryConfig(AppConfig):
         register_nav(
             NavItem(
                 11,
-                "Submit intake",
+                "New intake",
                 "inventory:system_intake",
                 "inventory.add_aisystem",
                 exclusive=True,
@@ -34,6 +34,7 @@ class InventoryConfig(AppConfig):
                 "inventory:gate_settings",
                 "inventory.change_gatesetting",
                 exclusive=True,
+                group="Settings",
             )
         )
         from .vendor_changes import register_supplier_dependencies

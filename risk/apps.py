@@ -37,6 +37,7 @@ class RiskConfig(AppConfig):
                 "risk:methodology",
                 "risk.change_methodology",
                 exclusive=True,
+                group="Settings",
             )
         )
         for model in (Risk, RiskAssessment, ImpactAssessment):

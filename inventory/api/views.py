@@ -26,6 +26,8 @@ from inventory.models import (
     GateSetting,
     ValidationRecord,
 )
+from suppliers import selectors as supplier_selectors
+from suppliers.models import ReviewAnswer, Supplier, SupplierReview, VendorChangeNotice
 
 from .serializers import (
     AISystemDetailSerializer,
@@ -376,11 +378,18 @@ class GateSettingViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
 
 
 class EvidenceViewSet(EvidenceViewSetBase):
-    """Evidence on AI systems and validation records the user may view. The generic part
-    (listing, upload, download) lives in aims; this app names its target records."""
+    """Evidence on AI systems, validation records and supplier records the user may view.
+    The generic part (listing, upload, download) lives in aims; this app names its target
+    records. Suppliers sit below the inventory, so their records are named here too, each
+    restricted by the suppliers' own selectors. Incidents and CAPAs sit above the inventory
+    and are not listed here."""
 
     def target_scopes(self) -> TargetScopes:
         return {
             AISystem: lambda user: selectors.restrict_systems(AISystem.objects.all(), user),
             ValidationRecord: lambda user: selectors.validation_list(user=user),
+            Supplier: lambda user: supplier_selectors.supplier_list(user=user),
+            SupplierReview: lambda user: supplier_selectors.review_list(user=user),
+            ReviewAnswer: lambda user: supplier_selectors.answer_list(user=user),
+            VendorChangeNotice: lambda user: supplier_selectors.notice_list(user=user),
         }

@@ -58,7 +58,7 @@ def test_intake_triage_and_approval_through_the_browser(login, screenshot):
 
     # The owner submits the guided intake form.
     page = login(owner)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Submit intake").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="New intake").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Submit a use-case intake")
     fill_intake(page)
     screenshot(page, "intake-form")

@@ -5,8 +5,11 @@ and WeasyPrint, peak memory and page count, at growing sizes of a reference orga
 Prints one JSON object per line on stdout ({"bench": "evidence_pack", "n": systems, ...});
 chatter goes to stderr. Runs on a throwaway SQLite file; never touches var/.
 
-Today the pack holds the registers that exist (inventory, approvals, validation, changes,
-evidence, audit trail); risks, incidents and the catalogue join it as their apps land.
+The pack holds every register that exists: inventory, classification and tier, risks and
+assessments, monitoring, incidents and corrective actions, approvals, validation, changes,
+suppliers, evidence and the audit trail. The catalogue joins it when its app lands.
+
+PACK_BENCH_SIZES=20 (or "10,20") runs smaller steps, e.g. to check the script quickly.
 """
 
 import json
@@ -20,9 +23,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SIZES = (50, 100, 200)
+SIZES = tuple(
+    int(n) for n in os.environ.get("PACK_BENCH_SIZES", "50,100,200").split(",") if n.strip()
+)
 # Per system: two gate decisions, three validation records, one change request, two
-# components, one dataset: the record mix of a deployed system in the demo organisation.
+# components, one dataset, ten risks, two or three incidents (2.5 on average) and one
+# corrective action: at 200 systems, the issue's 2,000 risks and 500 incidents.
+RISKS_PER_SYSTEM = 10
+RISK_SHAPES = [  # (category, inherent likelihood, impact, treatment, residual likelihood, impact)
+    ("fairness", 4, 4, "mitigate", 2, 3),
+    ("privacy", 3, 5, "mitigate", 2, 4),
+    ("accuracy", 4, 3, "mitigate", 2, 2),
+    ("security", 3, 4, "transfer", 2, 3),
+    ("transparency", 3, 3, "mitigate", 2, 2),
+    ("robustness", 2, 4, "accept", 2, 4),
+    ("human_oversight", 3, 4, "mitigate", 1, 3),
+    ("third_party", 4, 4, "mitigate", 3, 3),
+    ("misuse", 2, 5, "avoid", 1, 2),
+    ("legal", 3, 5, "mitigate", 2, 4),
+]
 
 
 def emit(record: dict) -> None:
@@ -101,6 +120,60 @@ def seed(upto: int, start: int, users: dict) -> None:
          for s in systems],
         Dataset,
     )  # fmt: skip
+    seed_risks_and_incidents(systems, users)
+
+
+def seed_risks_and_incidents(systems: list, users: dict) -> None:
+    """Ten risks, two or three incidents and a corrective action per system, in bulk."""
+    from django.contrib.contenttypes.models import ContentType
+    from simple_history.utils import bulk_create_with_history
+
+    from aims.models import CorrectiveAction
+    from incidents.models import Incident
+    from risk.models import Risk
+    from risk.services import methodology_current
+
+    method = methodology_current()
+    risks = []
+    for s in systems:
+        for k in range(RISKS_PER_SYSTEM):
+            category, il, ii, treatment, rl, ri = RISK_SHAPES[k % len(RISK_SHAPES)]
+            risks.append(Risk(
+                system=s, title=f"{category.replace('_', ' ').capitalize()} risk {k + 1}",
+                description="Identified in the annual assessment", category=category,
+                risk_source="machine_learning", inherent_likelihood=il, inherent_impact=ii,
+                inherent_score=il * ii, inherent_level=method.level_for(il * ii),
+                treatment=treatment, residual_likelihood=rl, residual_impact=ri,
+                residual_score=rl * ri, residual_level=method.level_for(rl * ri),
+                methodology_version=method.version, appetite=method.appetite,
+                owner=users["owner"],
+            ))  # fmt: skip
+    bulk_create_with_history(risks, Risk)
+    severities = ("sev2", "sev3", "sev4")
+    bulk_create_with_history(
+        [Incident(system=s, title=f"Incident {k + 1} on {s.name}",
+                  description="Wrong answers reported by users", owner=users["owner"],
+                  reporter=users["owner"], detection_channel="user_complaint",
+                  category="inaccurate", severity=severities[k])
+         for i, s in enumerate(systems) for k in range(3 if i % 2 == 0 else 2)],
+        Incident,
+    )  # fmt: skip
+    incidents = list(Incident.objects.filter(system__in=systems).order_by("id"))
+    Incident.systems.through.objects.bulk_create(
+        [Incident.systems.through(incident_id=i.pk, aisystem_id=i.system_id) for i in incidents]
+    )
+    first = {}
+    for incident in incidents:
+        first.setdefault(incident.system_id, incident)
+    incident_type = ContentType.objects.get_for_model(Incident)
+    bulk_create_with_history(
+        [CorrectiveAction(title="Add a grounding check", nonconformity="Wrong answers reached "
+                          "users", action_plan="Check answers against the knowledge base",
+                          owner=users["owner"], due_date=date(2026, 12, 31),
+                          source_type=incident_type, source_id=i.pk)
+         for i in first.values()],
+        CorrectiveAction,
+    )  # fmt: skip
 
 
 def measure(n: int, users: dict) -> dict:
@@ -128,9 +201,14 @@ def measure(n: int, users: dict) -> dict:
     HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     weasy = time.perf_counter() - w0
     total = t4 - t0
+    from incidents.models import Incident
+    from risk.models import Risk
+
     return {
         "bench": "evidence_pack",
         "n": n,
+        "risks": Risk.objects.count(),
+        "incidents": Incident.objects.count(),
         "median_ms": round(total * 1000, 1),  # one build per size: these are single runs
         "queries": None,
         "gather_ms": round((t1 - t0) * 1000, 1),

@@ -5,22 +5,43 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from aims import capa_services
+from aims import services as aims_services
 from audits import packs, services
 from audits.models import EvidencePack
+from incidents import services as incidents
+from incidents.models import Metric
 from inventory import services as inventory
 from inventory.models import AISystem
+from risk import services as risk
+from risk.models import ImpactAssessment, Risk, RiskAssessment, TreatmentAction
+from suppliers import services as suppliers
 
 from ..factories import make_system
+from ..suppliers.helpers import completed_review, connect, link_component
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = b"%PDF-1.4 red-team report of the chatbot"
+RISK_EVIDENCE = b"group,selection_rate\nunder 40,0.31\nover 60,0.29\n"
+HIGH_RISK_ANSWERS = {"annex_iii_area": "4a", "profiling": True}
+RISK = {
+    "title": "Answers disadvantage older customers",
+    "category": "fairness",
+    "risk_source": "machine_learning",
+    "inherent_likelihood": 4,
+    "inherent_impact": 4,
+    "treatment": "mitigate",
+    "residual_likelihood": 2,
+    "residual_impact": 3,
+}
 
 
 @pytest.fixture
@@ -48,6 +69,105 @@ def deployed(owner, officer, approver):
     inventory.approval_decide(actor=approver, system=system, decision="approve")
     system.refresh_from_db()
     return system, validation
+
+
+def report_incident(owner, system, **overrides):
+    data = {
+        "title": "Chatbot showed another customer's order",
+        "description": "A customer saw an order history that was not theirs.",
+        "detection_channel": "user_complaint",
+        "category": "privacy",
+        "severity": "sev2",
+        **overrides,
+    }
+    return incidents.incident_report(actor=owner, system=system, **data)
+
+
+def open_capa(owner, incident, title="Mask order numbers in answers"):
+    return capa_services.capa_create(
+        actor=owner,
+        source=incident,
+        title=title,
+        nonconformity="Personal data reached the wrong customer",
+        action_plan="Filter order numbers out of the context",
+        due_date=date(2026, 12, 31),
+    )
+
+
+@pytest.fixture
+def registers(deployed, owner, officer, approver):
+    """The deployed system with a record in every register, made through the real services,
+    and a second system with its own risk and incident."""
+    connect()
+    system, _ = deployed
+    other = make_system(owner, name="Invoice anomaly detection")
+    classification = risk.classification_save(
+        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
+    )
+    assessment = risk.assessment_save(
+        actor=owner,
+        assessment=RiskAssessment(system=system),
+        data={"title": "Annual chatbot assessment", "assessed_on": date(2026, 11, 3),
+              "scope": "Customer support answers", "conclusion": "Acceptable with handover"},
+    )  # fmt: skip
+    the_risk = risk.risk_save(actor=owner, risk=Risk(system=system), data=RISK)
+    risk.action_save(
+        actor=owner,
+        action=TreatmentAction(risk=the_risk),
+        data={"title": "Rebalance the answer examples", "due_date": date(2026, 12, 15)},
+    )
+    other_risk = risk.risk_save(
+        actor=owner, risk=Risk(system=other), data={**RISK, "title": "Fraud pattern missed"}
+    )
+    impact = risk.impact_save(
+        actor=owner,
+        impact=ImpactAssessment(system=system),
+        data={"title": "Chatbot impact assessment", "affected_individuals": "Customers",
+              "intended_use": "First-line support", "conclusion": "Acceptable"},
+    )  # fmt: skip
+    impact = risk.impact_sign_off(actor=approver, impact=impact)
+    metric = incidents.metric_save(
+        actor=owner,
+        metric=Metric(system=system),
+        data={"name": "Escalation rate", "unit": "%", "direction": "higher_is_worse",
+              "warning_threshold": 5.0, "breach_threshold": 10.0},
+    )  # fmt: skip
+    incidents.observations_ingest(
+        actor=owner, observations=[(metric, timezone.now() - timedelta(minutes=5), 12.5)]
+    )
+    incident = report_incident(owner, system)
+    incident = incidents.incident_mark_serious(actor=officer, incident=incident, case="general")
+    capa = open_capa(owner, incident)
+    other_incident = report_incident(
+        owner, other, title="Invoices flagged twice", category="inaccurate", severity="sev4"
+    )
+    supplier = suppliers.supplier_create(
+        actor=officer,
+        data={"name": "Acme Models", "supplier_type": "model_provider",
+              "services_used": "Hosted LLM API", "criticality": "high"},
+    )  # fmt: skip
+    review = completed_review(officer, supplier)
+    link_component(owner, system, supplier)
+    notice = suppliers.vendor_change_record(
+        actor=officer,
+        supplier=supplier,
+        data={"affected_service": "acme-llm", "kind": "new_model_version",
+              "source": "vendor_notice", "title": "acme-llm 2026-06 replaces 2026-01"},
+    )  # fmt: skip
+    risk_evidence = aims_services.evidence_create(
+        actor=owner,
+        target=the_risk,
+        title="Selection rates by age group",
+        file=SimpleUploadedFile("fairness.csv", RISK_EVIDENCE, "text/csv"),
+    )
+    system.refresh_from_db()
+    return {
+        "system": system, "other": other, "classification": classification,
+        "assessment": assessment, "risk": the_risk, "other_risk": other_risk, "impact": impact,
+        "incident": incident, "capa": capa, "other_incident": other_incident,
+        "supplier": supplier, "review": review, "notice": notice,
+        "risk_evidence": risk_evidence,
+    }  # fmt: skip
 
 
 def request_and_build(capture, actor, **kwargs) -> EvidencePack:
@@ -220,15 +340,186 @@ def test_download_before_ready_is_not_found(api_as, officer):
     assert "not ready" in response.json()["message"]
 
 
+def with_records(owner, name: str) -> AISystem:
+    """A system with a risk, an incident and its corrective action."""
+    system = make_system(owner, name=name)
+    risk.risk_save(actor=owner, risk=Risk(system=system), data={**RISK, "title": f"{name} risk"})
+    open_capa(owner, report_incident(owner, system, title=f"{name} incident"))
+    return system
+
+
 def test_gathering_reads_each_table_once(owner, officer, django_assert_max_num_queries):
     for i in range(3):
-        make_system(owner, name=f"S{i}")
+        with_records(owner, f"S{i}")
     pack = services.evidence_pack_request(actor=officer, scope="whole")
-    with django_assert_max_num_queries(60) as few:
-        packs.gather(pack, lambda *_: None)
+    packs.gather(pack, lambda *_: None)  # warm the content-type cache
+    # The audit-trail verification reads every history table once: about 30 of these.
+    with django_assert_max_num_queries(90) as few:
+        context = packs.gather(pack, lambda *_: None)
+    assert context["risk_count"] == 3 and context["capa_count"] == 3
     for i in range(15):
-        make_system(owner, name=f"T{i}")
-    with django_assert_max_num_queries(60) as many:
-        packs.gather(pack, lambda *_: None)
+        with_records(owner, f"T{i}")
+    with django_assert_max_num_queries(90) as many:
+        context = packs.gather(pack, lambda *_: None)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert AISystem.objects.count() == 18
+    assert context["risk_count"] == 18 and context["incident_count"] == 18
+    assert context["capa_count"] == 18
+
+
+def test_pack_contains_every_register(
+    registers, auditor, approver, owner, officer, django_capture_on_commit_callbacks
+):
+    r = registers
+    pack = request_and_build(django_capture_on_commit_callbacks, auditor, scope="whole")
+    assert pack.status == EvidencePack.Status.READY, pack.error
+    text = pdf_text(pack)
+    tier = r["system"].tier_decision
+    for expected in (
+        # classification and tier, with its reasons
+        "High-risk",
+        r["classification"].route,
+        r["classification"].obligations[0],
+        tier.get_tier_display(),
+        tier.reasons[0],
+        # risks and assessments
+        r["risk"].reference,
+        "Answers disadvantage older customers",
+        "Fairness / bias",
+        f"{r['risk'].get_inherent_level_display()} ({r['risk'].inherent_score})",
+        f"{r['risk'].get_residual_level_display()} ({r['risk'].residual_score})",
+        "Mitigate",
+        "Treatment action: Rebalance the answer examples",
+        r["other_risk"].reference,
+        r["assessment"].reference,
+        "Annual chatbot assessment",
+        r["impact"].reference,
+        "Signed off",
+        approver.username,
+        # monitoring
+        "Escalation rate",
+        "12.5",
+        "1 open alert",
+        # incidents and corrective actions
+        r["incident"].reference,
+        "Chatbot showed another customer's order",
+        "SEV2",
+        f"report due {r['incident'].reporting_deadline}",
+        r["other_incident"].reference,
+        r["capa"].reference,
+        "Mask order numbers in answers",
+        f"Incident {r['incident'].reference}",
+        # suppliers
+        "Suppliers",
+        r["supplier"].reference,
+        "Acme Models",
+        r["review"].reference,
+        "Recommend approval",
+        r["notice"].reference,
+        "acme-llm 2026-06 replaces 2026-01",
+        f"Impact on {r['system'].reference}",
+        "Corrective actions",
+        r["risk_evidence"].reference,
+        # the audit-trail excerpt covers the new registers too
+        "Created risk",
+        "Created incident",
+        "Created corrective action",
+        "Created supplier review",
+    ):
+        assert expected in text, expected
+    assert f"{r['review'].score}" in text
+
+
+def test_zip_holds_the_evidence_of_the_new_registers(
+    registers, officer, django_capture_on_commit_callbacks
+):
+    pack = request_and_build(django_capture_on_commit_callbacks, officer, scope="whole")
+    with pack.zip.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    manifest = json.loads(archive.read("manifest.json"))
+    row = next(m for m in manifest if m["reference"] == registers["risk_evidence"].reference)
+    assert archive.read(row["path"]) == RISK_EVIDENCE
+    assert row["sha256"] == row["recorded_sha256"] == hashlib.sha256(RISK_EVIDENCE).hexdigest()
+    assert row["attached_to"] == f"risk {registers['risk'].reference}"
+    assert "attached_to" in archive.read("manifest.csv").decode().splitlines()[0]
+
+
+def test_system_scope_leaves_other_systems_registers_out(
+    registers, officer, django_capture_on_commit_callbacks
+):
+    r = registers
+    pack = request_and_build(
+        django_capture_on_commit_callbacks, officer, scope="system", system=r["system"]
+    )
+    text = pdf_text(pack)
+    for expected in (
+        r["risk"].reference,
+        r["incident"].reference,
+        r["capa"].reference,
+        r["supplier"].reference,
+        r["review"].reference,
+        r["notice"].reference,
+    ):
+        assert expected in text, expected  # fmt: skip
+    for unexpected in (
+        r["other_risk"].reference,
+        "Fraud pattern missed",
+        r["other_incident"].reference,
+        "Invoices flagged twice",
+    ):
+        assert unexpected not in text, unexpected  # fmt: skip
+
+
+def test_other_system_scope_has_no_supplier_it_does_not_use(
+    registers, officer, django_capture_on_commit_callbacks
+):
+    r = registers
+    pack = request_and_build(
+        django_capture_on_commit_callbacks, officer, scope="system", system=r["other"]
+    )
+    text = pdf_text(pack)
+    assert r["other_risk"].reference in text and r["other_incident"].reference in text
+    for unexpected in (
+        r["risk"].reference,
+        r["incident"].reference,
+        r["capa"].reference,
+        r["supplier"].reference,
+        r["review"].reference,
+    ):
+        assert unexpected not in text, unexpected  # fmt: skip
+    assert "No supplier in scope" in text
+
+
+def test_period_scope_filters_the_new_registers_by_creation(
+    registers, officer, django_capture_on_commit_callbacks
+):
+    r = registers
+    today = timezone.localdate()
+    before = request_and_build(
+        django_capture_on_commit_callbacks, officer, scope="period",
+        period_start=today - timedelta(days=60), period_end=today - timedelta(days=30),
+    )  # fmt: skip
+    text = pdf_text(before)
+    for absent in (
+        r["risk"].reference,
+        r["incident"].reference,
+        r["capa"].reference,
+        r["review"].reference,
+        r["impact"].reference,
+    ):
+        assert absent not in text, absent  # fmt: skip
+    assert "No risk recorded in the period" in text
+    assert r["supplier"].reference in text  # a standing fact, shown as it is today
+    current = request_and_build(
+        django_capture_on_commit_callbacks, officer, scope="period",
+        period_start=today - timedelta(days=1), period_end=today,
+    )  # fmt: skip
+    text = pdf_text(current)
+    for present in (
+        r["risk"].reference,
+        r["incident"].reference,
+        r["capa"].reference,
+        r["review"].reference,
+        r["impact"].reference,
+    ):
+        assert present in text, present  # fmt: skip

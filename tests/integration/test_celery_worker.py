@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from aims.models import Notification
 
+# Transactional tests here restore the migrated data (role groups, content types) afterwards
+# with serialized_rollback, like the browser tests: a plain flush would re-create content
+# types through post_migrate and collide with the next serialized test's snapshot.
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +80,7 @@ def test_worker_runs_a_task_through_redis(worker):
     assert result.get(timeout=60) == "pong"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_emails_notifications_once(worker, django_user_model):
     from aims.tasks import email_notifications
 
@@ -97,7 +99,7 @@ def test_worker_emails_notifications_once(worker, django_user_model):
     assert "Intake waiting" in mails[0].read_text()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_requested_evidence_pack_goes_from_queued_to_ready(worker, django_user_model):
     from aims.roles import AUDITOR
     from audits.models import EvidencePack
@@ -105,8 +107,6 @@ def test_requested_evidence_pack_goes_from_queued_to_ready(worker, django_user_m
 
     from ..factories import make_system, user_with_role
 
-    # A transactional test before this one flushed the tables, role groups included.
-    call_command("sync_roles", verbosity=0)
     auditor = user_with_role(AUDITOR, username="pack_auditor")
     make_system(user_with_role("System owner", username="pack_owner"), name="Chatbot")
     pack = evidence_pack_request(actor=auditor, scope="whole")

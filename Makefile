@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint format bench bench-pack worker beat browser clean
+.PHONY: setup run test test-fast lint format bench bench-pack bench-ingest worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -50,6 +50,10 @@ bench: $(STAMP)
 # Evidence-pack build time, WeasyPrint share and peak memory at 50/100/200 systems (minutes).
 bench-pack: $(STAMP)
 	@$(PY) benchmarks/pack.py
+
+# Bulk observation ingestion through the API: 20 batches of 5,000 (observations per second).
+bench-ingest: $(STAMP)
+	@$(PY) benchmarks/ingest.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

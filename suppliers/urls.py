@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.csv", views.SupplierExportView.as_view(), name="supplier_export"),
     path("add/", views.SupplierCreateView.as_view(), name="supplier_add"),
     path("<int:pk>/", views.SupplierDetailView.as_view(), name="supplier_detail"),
+    path("<int:pk>/history/", views.SupplierHistoryView.as_view(), name="supplier_history"),
     path("<int:pk>/edit/", views.SupplierEditView.as_view(), name="supplier_edit"),
     path(
         "<int:pk>/action/<str:action>/",

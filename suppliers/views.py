@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views import View
 
 from aims.errors import BusinessRuleError
-from aims.permissions import can_change_record, has_perm
+from aims.history_diff import history_entries
+from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.views import apply_errors
 
 from . import selectors, services
@@ -28,6 +29,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import (
+    ReviewAnswer,
     ReviewQuestion,
     Supplier,
     SupplierReview,
@@ -230,6 +232,42 @@ class SupplierDetailView(SupplierMixin, View):
                 "can_record_change": has_perm(user, "suppliers.add_vendorchangenotice"),
                 "can_attach": can_change_record(user, supplier),
                 "transition_form": TransitionForm(),
+            },
+        )
+
+
+def supplier_history(*, user, supplier: Supplier) -> list[dict]:
+    """Every change to ``supplier`` and the records under it that ``user`` may see, newest
+    first: one query per history table (plus one for usernames), whatever the row count.
+
+    Child records are chosen through their historical tables, so a deleted review or
+    notice keeps its history; each kind is shown only to the roles that may read it, and
+    impacts only as far as :func:`selectors.impact_list` lets the user see them."""
+    querysets = [Supplier.history.filter(id=supplier.pk)]
+    review_ids = SupplierReview.history.filter(supplier_id=supplier.pk).values("id")
+    notice_ids = VendorChangeNotice.history.filter(supplier_id=supplier.pk).values("id")
+    if has_global_perm(user, "suppliers.view_supplierreview"):
+        querysets.append(SupplierReview.history.filter(supplier_id=supplier.pk))
+    if has_global_perm(user, "suppliers.view_reviewanswer"):
+        querysets.append(ReviewAnswer.history.filter(review_id__in=review_ids))
+    if has_global_perm(user, "suppliers.view_vendorchangenotice"):
+        querysets.append(VendorChangeNotice.history.filter(supplier_id=supplier.pk))
+    impacts = VendorChangeImpact.history.filter(notice_id__in=notice_ids)
+    if not has_global_perm(user, "suppliers.view_vendorchangeimpact"):
+        visible = selectors.impact_list(user=user).filter(notice__supplier=supplier)
+        impacts = impacts.filter(id__in=visible.values("pk"))
+    querysets.append(impacts)
+    return history_entries(querysets)
+
+
+class SupplierHistoryView(SupplierMixin, View):
+    def get(self, request, pk: int):
+        return render(
+            request,
+            "suppliers/supplier_history.html",
+            {
+                "supplier": self.supplier,
+                "history": supplier_history(user=request.user, supplier=self.supplier),
             },
         )
 

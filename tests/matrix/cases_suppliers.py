@@ -161,6 +161,7 @@ CASES: list[Case] = [
     Case("suppliers:supplier_add", "POST", SUP_OFFICER, data=lambda w: SUPPLIER_FORM,
          effect=count(Supplier, name="Matrix new vendor")),
     Case("suppliers:supplier_detail", "GET", SUP_READ_ONE, kwargs=pk(supplier)),
+    Case("suppliers:supplier_history", "GET", SUP_READ_ONE, kwargs=pk(supplier)),
     Case("suppliers:supplier_edit", "GET", SUP_OFFICER_ONE, kwargs=pk(supplier)),
     Case("suppliers:supplier_edit", "POST", SUP_OFFICER_ONE, kwargs=pk(supplier),
          data=lambda w: {**SUPPLIER_FORM, "name": "Renamed vendor"},

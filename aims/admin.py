@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,3 +49,17 @@ class CorrectiveActionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("reference", "title", "status", "owner", "due_date")
     list_filter = ("status",)
     readonly_fields = ("owner",)
+
+
+User = get_user_model()
+
+
+# Users are deactivated, never deleted: history rows name them, and on PostgreSQL the
+# append-only guard refuses the SET NULL a deletion would write into history.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AIMSUserAdmin(UserAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -41,3 +41,13 @@ def test_auditor_holds_no_write_permission():
     codenames = Group.objects.get(name="Auditor").permissions.values_list("codename", flat=True)
     assert codenames
     assert all(c.startswith("view_") or c == "request_evidencepack" for c in codenames)
+
+
+def test_users_cannot_be_deleted_in_the_admin(client, django_user_model):
+    """Deactivate instead: history rows name their users and must not change."""
+    admin_user = django_user_model.objects.create_superuser("root_t", "r@example.org", "x")
+    target = django_user_model.objects.create_user("leaver", "l@example.org", "x")
+    client.force_login(admin_user)
+    response = client.post(f"/admin/auth/user/{target.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert django_user_model.objects.filter(pk=target.pk).exists()

@@ -14,6 +14,7 @@ from .models import (
     Severity,
     Status,
 )
+from .services import DETAIL_FIELDS
 
 User = get_user_model()
 
@@ -76,19 +77,7 @@ class IncidentForm(BootstrapFormMixin, forms.ModelForm):
 class IncidentEditForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Incident
-        fields = [
-            "title",
-            "description",
-            "detection_channel",
-            "category",
-            "aware_at",
-            "people_affected",
-            "impact",
-            "containment",
-            "root_cause",
-            "lessons_learned",
-            "flagged_high_risk",
-        ]
+        fields = list(DETAIL_FIELDS)
         widgets = {"aware_at": DateTimeInput()}
 
 

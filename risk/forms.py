@@ -15,7 +15,7 @@ from .models import (
     TierRequirement,
     TreatmentAction,
 )
-from .services import REVERSIBILITY
+from .services import IMPACT_FIELDS, REVERSIBILITY
 
 User = get_user_model()
 TEXTAREA = {"rows": 3}
@@ -183,20 +183,7 @@ class ImpactForm(BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = ImpactAssessment
-        fields = [
-            "title",
-            "affected_individuals",
-            "affected_groups",
-            "societal_impacts",
-            "intended_use",
-            "foreseeable_misuse",
-            "harms",
-            "benefits",
-            "mitigations",
-            "human_oversight_measures",
-            "conclusion",
-            *ImpactAssessment.FRIA_FIELDS,
-        ]
+        fields = list(IMPACT_FIELDS)
         widgets = {
             name: forms.Textarea(attrs=TEXTAREA)
             for name in fields

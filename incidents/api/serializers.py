@@ -19,7 +19,7 @@ from incidents.models import (
     SeriousCase,
     Severity,
 )
-from incidents.services import FUTURE_TOLERANCE, TRANSITIONS
+from incidents.services import DETAIL_FIELDS, FUTURE_TOLERANCE, TRANSITIONS
 from inventory.api.serializers import VisibleSystemField, display
 
 
@@ -119,19 +119,7 @@ class IncidentCreateSerializer(serializers.ModelSerializer):
 class IncidentUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Incident
-        fields = [
-            "title",
-            "description",
-            "detection_channel",
-            "category",
-            "aware_at",
-            "people_affected",
-            "impact",
-            "containment",
-            "root_cause",
-            "lessons_learned",
-            "flagged_high_risk",
-        ]
+        fields = list(DETAIL_FIELDS)
 
 
 class IncidentTransitionSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from inventory.api.serializers import VisibleSystemField, display
 
 from .. import classification as questionnaire
+from .. import services
 from ..models import (
     Classification,
     ImpactAssessment,
@@ -240,21 +241,7 @@ class RiskWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Risk
-        fields = [
-            "system",
-            "assessment",
-            "title",
-            "description",
-            "category",
-            "risk_source",
-            "inherent_likelihood",
-            "inherent_impact",
-            "treatment",
-            "residual_likelihood",
-            "residual_impact",
-            "owner",
-            "review_date",
-        ]
+        fields = ["system", *services.RISK_FIELDS]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -276,20 +263,7 @@ class HarmSerializer(serializers.Serializer):
     )
 
 
-IMPACT_FIELDS = [
-    "title",
-    "affected_individuals",
-    "affected_groups",
-    "societal_impacts",
-    "intended_use",
-    "foreseeable_misuse",
-    "harms",
-    "benefits",
-    "mitigations",
-    "human_oversight_measures",
-    "conclusion",
-    *ImpactAssessment.FRIA_FIELDS,
-]
+IMPACT_FIELDS = list(services.IMPACT_FIELDS)
 
 
 class ImpactAssessmentReadSerializer(serializers.ModelSerializer):

@@ -11,3 +11,9 @@ class AimsConfig(AppConfig):
 
         register_nav(NavItem(order=0, label="Dashboard", url_name="aims:dashboard", exclusive=True))
         register_nav(NavItem(35, "Corrective actions", "capa:capa_list", app_name="capa"))
+
+        from . import wiring_competence, wiring_ms, wiring_reminders
+
+        wiring_ms.register()
+        wiring_competence.register()
+        wiring_reminders.register()

@@ -15,9 +15,52 @@ ROLES = (OFFICER, APPROVER, OWNER, AUDITOR)
 # Corrective actions: owners work on those of records they may change (checked on the source).
 CAPA_VIEW = ["aims.view_correctiveaction"]
 
-# Model permissions of this app, by role: "<app_label>.<codename>".
+# Management-system records (clauses 4-7): everyone in a role reads them; officers keep them.
+MS_MODELS = [
+    "aimsscope",
+    "interestedparty",
+    "contextissue",
+    "policy",
+    "policyversion",
+    "policyacknowledgement",
+    "course",
+    "trainingrecord",
+    "responsibility",
+    "responsibilityassignment",
+    "objective",
+    "objectiveupdate",
+    "reminderrule",
+]
+MS_VIEW = [f"aims.view_{m}" for m in MS_MODELS]
+MS_WRITE = [
+    *(
+        f"aims.{action}_{m}"
+        for m in MS_MODELS
+        if m not in ("policyacknowledgement", "reminderrule")
+        for action in ("add", "change")
+    ),
+    "aims.delete_interestedparty",
+    "aims.delete_contextissue",
+    "aims.change_reminderrule",
+    "aims.approve_policy",
+    "aims.grant_training_exception",
+]
+# Reminder schedules (django-celery-beat) are edited by officers, read by auditors.
+SCHEDULES_VIEW = ["django_celery_beat.view_periodictask", "django_celery_beat.view_crontabschedule"]
+SCHEDULES_WRITE = [
+    "django_celery_beat.change_periodictask",
+    "django_celery_beat.add_crontabschedule",
+    "django_celery_beat.change_crontabschedule",
+]
+
+# Model permissions of this app, by role: "<app_label>.<codename>". A few belong to a
+# third-party app (django_celery_beat); grant_role_permissions applies each label's share.
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
+        *MS_VIEW,
+        *MS_WRITE,
+        *SCHEDULES_VIEW,
+        *SCHEDULES_WRITE,
         "aims.view_evidence",
         "aims.add_evidence",
         "aims.change_evidence",
@@ -27,9 +70,25 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.change_correctiveaction",
         "aims.verify_correctiveaction",
     ],
-    APPROVER: ["aims.view_evidence", "aims.add_evidence", *CAPA_VIEW],
-    OWNER: ["aims.add_evidence", "aims.add_correctiveaction", "aims.change_correctiveaction"],
-    AUDITOR: ["aims.view_evidence", *CAPA_VIEW],
+    APPROVER: [
+        "aims.view_evidence",
+        "aims.add_evidence",
+        *CAPA_VIEW,
+        *MS_VIEW,
+        "aims.approve_policy",
+    ],
+    OWNER: [
+        "aims.add_evidence",
+        "aims.add_correctiveaction",
+        "aims.change_correctiveaction",
+        "aims.view_aimsscope",
+        "aims.view_policy",
+        "aims.view_policyversion",
+        "aims.view_course",
+        "aims.view_responsibility",
+        "aims.view_objective",
+    ],
+    AUDITOR: ["aims.view_evidence", *CAPA_VIEW, *MS_VIEW, *SCHEDULES_VIEW],
 }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "django_celery_beat",
     # Domain apps, lowest layer first (a lower app never imports a higher one).
     "aims",
     "suppliers",

@@ -11,6 +11,12 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("audits/", include("audits.urls")),
     path("capa/", include("aims.capa_urls")),
+    path("management-system/", include("aims.ms_urls")),
+    path("training/", include("aims.competence_urls")),
+    path("evidence/", include("aims.evidence_urls")),
+    path("reminders/", include("aims.reminder_urls")),
+    path("controls/", include("audits.soa_urls")),
+    path("internal-audits/", include("audits.internal_audit_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

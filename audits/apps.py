@@ -26,3 +26,8 @@ class AuditsConfig(AppConfig):
                 app_name="audits",
             )
         )
+
+        from . import wiring_internal_audits, wiring_soa
+
+        wiring_soa.register()
+        wiring_internal_audits.register()

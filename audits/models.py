@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -123,3 +124,319 @@ class EvidencePack(ReferencedModel, TimeStampedModel):
                 errors["period_end"] = "The period cannot end before it starts."
         if errors:
             raise ValidationError(errors)
+
+
+# --- ISO/IEC 42001 catalogue and Statement of Applicability ---------------------------------
+
+
+class CatalogueItem(models.Model):
+    """A requirement of clauses 4-10 or an Annex A control (or their headings), loaded from
+    project data by ``manage.py load_catalogue``. Reference data: no history."""
+
+    class Kind(models.TextChoices):
+        CLAUSE = "clause", "Clause requirement"
+        CONTROL = "control", "Annex A control"
+
+    code = models.CharField(max_length=20, unique=True)  # "4.1", "6.1.2", "A.2.2"
+    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    title = models.CharField(max_length=200)
+    objective = models.TextField(blank=True, help_text="Our own summary of what it asks for.")
+    guidance = models.TextField(blank=True, help_text="What to do and what evidence shows it.")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    is_heading = models.BooleanField(
+        default=False, help_text="A grouping (clause 6, Annex A.2) rather than a requirement."
+    )
+    sort_key = models.CharField(max_length=40, db_index=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Crosswalk(models.Model):
+    """What else a catalogue item satisfies: an EU AI Act article or a NIST AI RMF category."""
+
+    class Framework(models.TextChoices):
+        EU_AI_ACT = "eu_ai_act", "EU AI Act"
+        NIST_AI_RMF = "nist_ai_rmf", "NIST AI RMF"
+
+    item = models.ForeignKey(CatalogueItem, on_delete=models.CASCADE, related_name="crosswalks")
+    framework = models.CharField(max_length=20, choices=Framework.choices)
+    ref = models.CharField(max_length=40)  # "Art. 9", "MAP 1.1"
+    title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["framework", "ref"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "framework", "ref"], name="one_crosswalk")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.code} -> {self.get_framework_display()} {self.ref}"
+
+
+class ControlStatement(TimeStampedModel):
+    """The organisation's position on one catalogue item: for an Annex A control, its row in
+    the Statement of Applicability; for a clause requirement, who owns it and how far it is
+    implemented. Evidence attaches here."""
+
+    class Implementation(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        PLANNED = "planned", "Planned"
+        PARTIAL = "partial", "Partially implemented"
+        IMPLEMENTED = "implemented", "Implemented"
+
+    item = models.OneToOneField(CatalogueItem, on_delete=models.PROTECT, related_name="statement")
+    applicable = models.BooleanField(default=True)
+    justification = models.TextField(
+        blank=True, help_text="Why it is included or excluded; required when excluded."
+    )
+    implementation_status = models.CharField(
+        max_length=20,
+        choices=Implementation.choices,
+        default=Implementation.NOT_STARTED,
+        db_index=True,
+    )
+    implementation_notes = models.TextField("how it is implemented", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="control_statements",
+    )
+    systems = models.ManyToManyField("inventory.AISystem", blank=True, related_name="+")
+    risks = models.ManyToManyField(
+        "risk.Risk",
+        blank=True,
+        related_name="+",
+        help_text="Risks whose treatment relies on this control.",
+    )
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item__sort_key"]
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+
+class SoAVersion(TimeStampedModel):
+    """An approved snapshot of the Statement of Applicability; versions can be compared."""
+
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    note = models.TextField(blank=True)
+    rows = models.JSONField(editable=False, help_text="One entry per Annex A control.")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    approved_at = models.DateTimeField(editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = "SoA version"
+        permissions = [("approve_soaversion", "Can approve a version of the SoA")]
+
+    def __str__(self) -> str:
+        return f"SoA version {self.number}"
+
+
+# --- Internal audits (9.2) and management review (9.3) -----------------------------------------
+
+
+class AuditProgramme(TimeStampedModel):
+    title = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    objectives = models.TextField(blank=True)
+    method = models.TextField(
+        blank=True, help_text="Frequency, methods, responsibilities and reporting."
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_start", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InternalAudit(ReferencedModel, TimeStampedModel):
+    REFERENCE_PREFIX = "AUD"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        REPORTING = "reporting", "Reporting"
+        CLOSED = "closed", "Closed"
+
+    programme = models.ForeignKey(
+        AuditProgramme, on_delete=models.PROTECT, null=True, blank=True, related_name="audits"
+    )
+    title = models.CharField(max_length=200)
+    scope = models.TextField()
+    criteria = models.TextField(default="ISO/IEC 42001:2023 and the organisation's AI policy")
+    controls = models.ManyToManyField(CatalogueItem, blank=True, related_name="audits")
+    systems = models.ManyToManyField("inventory.AISystem", blank=True, related_name="+")
+    lead_auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audits_led"
+    )
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    planned_start = models.DateField()
+    planned_end = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PLANNED, editable=False
+    )
+    conclusion = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-planned_start", "-id"]
+        verbose_name = "internal audit"
+
+
+class ChecklistItem(TimeStampedModel):
+    class Result(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+        CONFORMING = "conforming", "Conforming"
+        NONCONFORMING = "nonconforming", "Nonconforming"
+        OBSERVATION = "observation", "Observation"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    audit = models.ForeignKey(InternalAudit, on_delete=models.CASCADE, related_name="checklist")
+    item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField()
+    result = models.CharField(max_length=20, choices=Result.choices, default=Result.NOT_ASSESSED)
+    notes = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audit", "item__sort_key"]
+        constraints = [models.UniqueConstraint(fields=["audit", "item"], name="one_checklist_item")]
+
+    def __str__(self) -> str:
+        return f"{self.audit.reference} {self.item.code}"
+
+    @property
+    def permission_parent(self) -> InternalAudit:
+        return self.audit
+
+
+class Finding(ReferencedModel, TimeStampedModel):
+    REFERENCE_PREFIX = "FND"
+
+    class Kind(models.TextChoices):
+        MAJOR = "major", "Major nonconformity"
+        MINOR = "minor", "Minor nonconformity"
+        OBSERVATION = "observation", "Observation"
+        OFI = "ofi", "Opportunity for improvement"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    audit = models.ForeignKey(InternalAudit, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    controls = models.ManyToManyField(CatalogueItem, blank=True, related_name="findings")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_nonconformity(self) -> bool:
+        return self.kind in (self.Kind.MAJOR, self.Kind.MINOR)
+
+    @property
+    def permission_parent(self) -> InternalAudit:
+        return self.audit
+
+
+class ManagementReview(ReferencedModel, TimeStampedModel):
+    REFERENCE_PREFIX = "MR"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        CLOSED = "closed", "Closed"
+
+    title = models.CharField(max_length=200)
+    meeting_date = models.DateField()
+    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PLANNED, editable=False
+    )
+    inputs = models.JSONField(
+        default=dict, editable=False, help_text="Figures gathered from live data (9.3.2)."
+    )
+    inputs_gathered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    input_notes = models.TextField("discussion of the inputs", blank=True)
+    decisions = models.TextField(
+        blank=True, help_text="Decisions on improvement and on changes to the AIMS (9.3.3)."
+    )
+    minutes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-meeting_date", "-id"]
+
+
+class ReviewAction(TimeStampedModel):
+    """An action decided at a management review; the next review reports its status."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    review = models.ForeignKey(ManagementReview, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def permission_parent(self) -> ManagementReview:
+        return self.review

@@ -1,12 +1,49 @@
 """Model permissions of the audits app, by role."""
 
-from aims.roles import AUDITOR, OFFICER
+from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 
 # Requesting an evidence pack is how an auditor reads: it is the one request an auditor
 # makes, and it changes no record of the management system.
 PACKS = ["audits.view_evidencepack", "audits.request_evidencepack"]
 
+MS_MODELS = [
+    "catalogueitem",
+    "crosswalk",
+    "controlstatement",
+    "soaversion",
+    "auditprogramme",
+    "internalaudit",
+    "checklistitem",
+    "finding",
+    "managementreview",
+    "reviewaction",
+]
+MS_VIEW = [f"audits.view_{m}" for m in MS_MODELS]
+MS_WRITE = [
+    "audits.change_controlstatement",
+    "audits.add_soaversion",
+    "audits.approve_soaversion",
+    *(
+        f"audits.{action}_{m}"
+        for m in (
+            "auditprogramme",
+            "internalaudit",
+            "checklistitem",
+            "finding",
+            "managementreview",
+            "reviewaction",
+        )
+        for action in ("add", "change")
+    ),
+]
+
 PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: ["audits.view_chainlink", *PACKS],
-    AUDITOR: ["audits.view_chainlink", *PACKS],
+    OFFICER: ["audits.view_chainlink", *PACKS, *MS_VIEW, *MS_WRITE],
+    APPROVER: [*MS_VIEW, "audits.approve_soaversion"],
+    OWNER: [
+        "audits.view_catalogueitem",
+        "audits.view_crosswalk",
+        "audits.view_controlstatement",
+    ],
+    AUDITOR: ["audits.view_chainlink", *PACKS, *MS_VIEW],
 }

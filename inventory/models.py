@@ -131,6 +131,19 @@ class AISystem(ReferencedModel, TimeStampedModel):
         default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     next_review_date = models.DateField(null=True, blank=True, db_index=True)
+    in_aims_scope = models.BooleanField(
+        "in the AIMS scope",
+        default=True,
+        help_text="Covered by the AI management system (clause 4.3).",
+    )
+    oversight_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="systems_overseen",
+        help_text="The person who exercises human oversight; high tiers need in-date training.",
+    )
     intake_round = models.PositiveSmallIntegerField(default=1, editable=False)
     release_round = models.PositiveSmallIntegerField(default=1, editable=False)
     returned_from_gate = models.CharField(

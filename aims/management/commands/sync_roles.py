@@ -17,6 +17,8 @@ class Command(BaseCommand):
                 continue
             grants = getattr(module, "PERMISSIONS", None)
             if grants:
-                grant_role_permissions(apps, config.label, grants)
+                labels = {p.split(".", 1)[0] for perms in grants.values() for p in perms}
+                for label in sorted(labels | {config.label}):
+                    grant_role_permissions(apps, label, grants)
                 if options["verbosity"]:
                     self.stdout.write(f"{config.label}: role permissions applied")

@@ -264,7 +264,7 @@ class Command(BaseCommand):
         from django.apps import apps
 
         for config in apps.get_app_configs():
-            if config.name in ("inventory", "aims"):
+            if config.name == "inventory":
                 continue
             if importlib.util.find_spec(f"{config.name}.demo") is None:
                 continue

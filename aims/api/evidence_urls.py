@@ -1,0 +1,3 @@
+"""The evidence library: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Scope, context, policies, responsibilities and objectives: API routes under /api/v1/."""
+
+urlpatterns: list = []

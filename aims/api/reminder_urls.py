@@ -1,0 +1,3 @@
+"""Reminder rules: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Internal audits and management reviews: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Catalogue, SoA, readiness: API routes under /api/v1/."""
+
+urlpatterns: list = []

@@ -4,7 +4,24 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CorrectiveAction, Evidence, Notification
+from .models import (
+    AIMSScope,
+    ContextIssue,
+    CorrectiveAction,
+    Course,
+    DigestLog,
+    Evidence,
+    InterestedParty,
+    Notification,
+    Objective,
+    Policy,
+    PolicyAcknowledgement,
+    PolicyVersion,
+    ReminderRule,
+    Responsibility,
+    ResponsibilityAssignment,
+    TrainingRecord,
+)
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -20,6 +37,75 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Records are retired or removed through services, which keep the audit trail
         # meaningful; the admin's bulk delete would bypass them.
+        return False
+
+
+class InspectOnlyAdmin(ReadOnlyHistoryAdmin):
+    """Management-system records change through the application's services (validation,
+    segregation of duties, history reasons); the admin only shows them and their history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AIMSScope, InterestedParty, ContextIssue, PolicyAcknowledgement, ReminderRule)
+class ManagementSystemAdmin(InspectOnlyAdmin):
+    pass
+
+
+@admin.register(Policy)
+class PolicyAdmin(InspectOnlyAdmin):
+    list_display = ("reference", "title", "owner", "next_review_date")
+    search_fields = ("title",)
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(InspectOnlyAdmin):
+    list_display = ("policy", "number", "status", "approved_by", "published_at")
+    list_filter = ("status",)
+
+
+@admin.register(Course)
+class CourseAdmin(InspectOnlyAdmin):
+    list_display = ("title", "validity_months", "is_ai_literacy", "is_active")
+    search_fields = ("title",)
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(InspectOnlyAdmin):
+    list_display = ("user", "course", "completed_on", "expires_on")
+    list_select_related = ("user", "course")
+    search_fields = ("user__username", "course__title")
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(InspectOnlyAdmin):
+    list_display = ("title", "key")
+
+
+@admin.register(ResponsibilityAssignment)
+class ResponsibilityAssignmentAdmin(InspectOnlyAdmin):
+    list_display = ("responsibility", "user", "starts_on", "ends_on")
+    list_select_related = ("responsibility", "user")
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(InspectOnlyAdmin):
+    list_display = ("reference", "title", "owner", "due_date", "status")
+    list_filter = ("status",)
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "day", "item_count", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -3,17 +3,11 @@ from django.contrib import admin
 from aims.admin import InspectOnlyAdmin, ReadOnlyHistoryAdmin
 
 from .models import (
-    AuditProgramme,
     CatalogueItem,
     ChainLink,
-    ChecklistItem,
     ControlStatement,
     Crosswalk,
     EvidencePack,
-    Finding,
-    InternalAudit,
-    ManagementReview,
-    ReviewAction,
     SoAVersion,
 )
 
@@ -52,27 +46,12 @@ class ControlStatementAdmin(InspectOnlyAdmin):
     list_select_related = ("item", "owner")
 
 
-@admin.register(SoAVersion, AuditProgramme, ChecklistItem, ReviewAction)
-class AssuranceAdmin(InspectOnlyAdmin):
-    pass
+@admin.register(SoAVersion)
+class SoAVersionAdmin(InspectOnlyAdmin):
+    list_display = ("number", "approved_by", "approved_at")
 
 
-@admin.register(InternalAudit)
-class InternalAuditAdmin(InspectOnlyAdmin):
-    list_display = ("reference", "title", "status", "lead_auditor", "planned_start")
-    list_filter = ("status",)
-
-
-@admin.register(Finding)
-class FindingAdmin(InspectOnlyAdmin):
-    list_display = ("reference", "title", "kind", "status", "audit")
-    list_filter = ("kind", "status")
-
-
-@admin.register(ManagementReview)
-class ManagementReviewAdmin(InspectOnlyAdmin):
-    list_display = ("reference", "title", "meeting_date", "status", "chair")
-    list_filter = ("status",)
+# Internal audits, findings and management reviews: audits/internal_audit_admin.py.
 
 
 @admin.register(EvidencePack)

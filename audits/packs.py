@@ -1,28 +1,37 @@
-"""Gathering and rendering an evidence pack.
+"""Gathering an evidence pack and packing it.
 
-Data is read with one query per table for the whole scope, then grouped in Python. Long
-tables are cut into chunks (WeasyPrint's layout time grows faster than linearly with the rows
-of one table), so build time stays proportional to the content.
+Data is read with one query per table for the whole scope, then grouped in Python. The PDF is
+rendered section by section and merged (see :mod:`audits.pack_render`), so memory stays flat
+and build time grows with the content; the ZIP beside it holds the PDF, the evidence files in
+scope and a manifest of their hashes.
 """
 
 import csv
 import hashlib
+import heapq
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from aims.models import CorrectiveAction, Evidence
-from incidents.models import Incident, Metric, Observation
+from aims.models import (
+    AIMSScope,
+    CorrectiveAction,
+    Evidence,
+    Objective,
+    Policy,
+    PolicyVersion,
+    format_reference,
+)
+from incidents.models import Incident, IncidentEvent, Metric, Observation
 from inventory.models import (
     AISystem,
     Approval,
@@ -40,6 +49,7 @@ from risk.models import (
     TreatmentAction,
 )
 from suppliers.models import (
+    ReviewAnswer,
     Supplier,
     SupplierReview,
     VendorChangeImpact,
@@ -47,7 +57,18 @@ from suppliers.models import (
 )
 
 from .audit_trail import verify_chain
-from .models import ChainHead, EvidencePack
+from .models import (
+    ChainHead,
+    ChecklistItem,
+    ControlStatement,
+    EvidencePack,
+    Finding,
+    InternalAudit,
+    ManagementReview,
+    ReviewAction,
+    SoAVersion,
+)
+from .pack_management import gather_management
 
 ROWS_PER_TABLE = 80
 TRAIL_EXCERPT_LIMIT = 1500
@@ -85,13 +106,35 @@ class SystemSection:
     def open_alerts(self) -> int:
         return sum(m.open_alerts for m in self.metrics)
 
+    @property
+    def rows(self) -> int:
+        """About how many table rows the system's section prints (to batch the rendering)."""
+        return (
+            20
+            + len(self.risks)
+            + sum(len(r.actions_in_pack) for r in self.risks)
+            + sum(1 + len(i.timeline) + len(i.capas) for i in self.incidents)
+            + len(self.approvals) + len(self.validations) + len(self.changes)
+            + len(self.components) + len(self.datasets) + len(self.metrics)
+            + len(self.evidence) + len(self.risk_assessments) + len(self.impact_assessments)
+        )  # fmt: skip
+
 
 @dataclass
 class SupplierSection:
     supplier: Supplier
-    reviews: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)  # each with .answers_in_pack
     notices: list = field(default_factory=list)
     evidence: list = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return (
+            8
+            + sum(1 + len(r.answers_in_pack) for r in self.reviews)
+            + sum(1 + len(n.impacts_in_pack) for n in self.notices)
+            + len(self.evidence)
+        )
 
 
 # Records whose evidence files go into the pack, besides the systems and validations.
@@ -103,7 +146,16 @@ EVIDENCE_TARGETS = (
     CorrectiveAction,
     Supplier,
     SupplierReview,
+    ReviewAnswer,
     VendorChangeNotice,
+    AIMSScope,
+    Policy,
+    PolicyVersion,
+    Objective,
+    ControlStatement,
+    InternalAudit,
+    Finding,
+    ManagementReview,
 )
 
 
@@ -123,7 +175,7 @@ def _in_period(queryset, field_name: str, start, end):
 
 
 def scope_systems(pack: EvidencePack):
-    systems = AISystem.objects.select_related("owner")
+    systems = AISystem.objects.select_related("owner", "oversight_person")
     if pack.scope == EvidencePack.Scope.SYSTEM:
         systems = systems.filter(pk=pack.system_id)
     return systems.order_by("id")
@@ -136,13 +188,17 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
     validations, changes, risks, assessments, incidents, corrective actions, supplier reviews
     and vendor changes) are those created in the period, while standing facts (components,
     datasets, classification and tier, monitoring, suppliers) are shown as they are today.
+    The management-system records (scope, policy, objectives, training, SoA, internal audits,
+    management reviews) are gathered by :func:`audits.pack_management.gather_management`.
     """
     start, end = _period(pack)
     types = ContentType.objects.get_for_models(AISystem, ValidationRecord, *EVIDENCE_TARGETS)
     systems = list(scope_systems(pack))
     ids = [s.pk for s in systems]
     sections = {s.pk: SystemSection(s) for s in systems}
-    progress(10, "Reading the inventory")
+    progress(10, "Reading the management system")
+    ms = gather_management(pack, start, end)
+    progress(12, "Reading the inventory")
 
     def attach(queryset, attr: str) -> list:
         rows = list(queryset)
@@ -223,26 +279,34 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
     )
     incidents = _incidents_in_scope(ids, sections, start, end)
     supplier_sections, notices = _suppliers_in_scope(pack, ids, components, start, end, types)
+    reviews = [r for sec in supplier_sections.values() for r in sec.reviews]
+    answers = [a for r in reviews for a in r.answers_in_pack]
     capas = _corrective_actions_in_scope(
         pack,
         start,
         end,
-        types,
         {
-            AISystem: ids,
-            Incident: list(incidents),
-            Risk: [r.pk for r in risks],
-            Supplier: list(supplier_sections),
-            VendorChangeNotice: [n.pk for n in notices],
-            SupplierReview: [r.pk for sec in supplier_sections.values() for r in sec.reviews],
+            types[AISystem]: ids,
+            types[Incident]: list(incidents),
+            types[Risk]: [r.pk for r in risks],
+            types[Supplier]: list(supplier_sections),
+            types[VendorChangeNotice]: [n.pk for n in notices],
+            types[SupplierReview]: [r.pk for r in reviews],
+            types[Finding]: [f.pk for f in ms.findings],
+            types[ManagementReview]: [r.pk for r in ms.reviews],
         },
     )
+    findings = {f.pk: f for f in ms.findings}
     for capa in capas:
         if capa.source_type_id == types[Incident].pk:
             for incident in incidents.get(capa.source_id, []):
                 incident.capas.append(capa)
+        elif capa.source_type_id == types[Finding].pk and capa.source_id in findings:
+            findings[capa.source_id].capas.append(capa)
     progress(25, "Reading evidence")
     targets: dict[tuple[int, int], tuple[str, Any]] = {}
+    statements = [row.statement_or_none for row in ms.soa_rows if row.statement_or_none]
+    policy_versions = [p.published for p in ms.policies if p.published]
     for model, rows, owner_of in (
         (AISystem, systems, lambda r: ("system", r.pk)),
         (ValidationRecord, validations, lambda r: ("system", r.system_id)),
@@ -253,13 +317,23 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         (CorrectiveAction, capas, lambda r: (None, None)),
         (Supplier, [sec.supplier for sec in supplier_sections.values()],
          lambda r: ("supplier", r.pk)),
-        (SupplierReview, [r for sec in supplier_sections.values() for r in sec.reviews],
-         lambda r: ("supplier", r.supplier_id)),
+        (SupplierReview, reviews, lambda r: ("supplier", r.supplier_id)),
+        (ReviewAnswer, answers, lambda r: ("supplier", r.supplier_id)),
         (VendorChangeNotice, notices, lambda r: ("supplier", r.supplier_id)),
+        (AIMSScope, [ms.scope] if ms.scope else [], lambda r: (None, None)),
+        (Policy, ms.policies, lambda r: (None, None)),
+        (PolicyVersion, policy_versions, lambda r: (None, None)),
+        (Objective, ms.objectives, lambda r: (None, None)),
+        (ControlStatement, statements, lambda r: ("statement", r.pk)),
+        (InternalAudit, ms.audits, lambda r: (None, None)),
+        (Finding, ms.findings, lambda r: (None, None)),
+        (ManagementReview, ms.reviews, lambda r: (None, None)),
     ):  # fmt: skip
         for row in rows:
-            targets[(types[model].pk, row.pk)] = (getattr(row, "reference", ""), owner_of(row))
-    evidence = _evidence_for(targets)
+            targets[(types[model].pk, row.pk)] = (_label(row), owner_of(row))
+    evidence, superseded = _evidence_for(targets)
+    soa_by_statement = {row.statement_or_none.pk: row for row in ms.soa_rows
+                        if row.statement_or_none}  # fmt: skip
     for item in evidence:
         label, (kind, owner_id) = targets[(item.target_type_id, item.target_id)]
         item.target_label = label
@@ -267,31 +341,44 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
             sections[owner_id].evidence.append(item)
         elif kind == "supplier" and owner_id in supplier_sections:
             supplier_sections[owner_id].evidence.append(item)
+        elif kind == "statement" and owner_id in soa_by_statement:
+            soa_by_statement[owner_id].evidence_in_pack += 1
+    for item in superseded:
+        item.target_label = targets[(item.target_type_id, item.target_id)][0]
     progress(35, "Reading the audit trail")
     trail = _trail_excerpt(
-        ids,
-        [r.pk for r in risks],
-        list(supplier_sections),
-        [c.pk for c in capas],
+        TrailScope(
+            systems=ids,
+            risks=[r.pk for r in risks],
+            suppliers=list(supplier_sections),
+            capas=[c.pk for c in capas],
+            evidence=[e.pk for e in evidence] + [e.pk for e in superseded],
+            audits=[a.pk for a in ms.audits],
+            findings=list(findings),
+            reviews=[r.pk for r in ms.reviews],
+            system_type=types[AISystem],
+            control_codes={row.pk: row.code for row in ms.soa_rows},
+        ),
         start,
         end,
-        types[AISystem],
     )
     chain = verify_chain()
     head = ChainHead.objects.filter(pk=1).first()
     return {
         "pack": pack,
         "systems": systems,
-        "system_chunks": chunks(systems),
+        "systems_in_aims_scope": sum(1 for s in systems if s.in_aims_scope),
         "sections": [sections[i] for i in ids],
+        "ms": ms,
         "approval_count": len(approvals),
         "risk_count": len(risks),
         "incident_count": len(incidents),
         "supplier_sections": list(supplier_sections.values()),
-        "capa_chunks": chunks(capas),
+        "capas": capas,
         "capa_count": len(capas),
         "evidence": evidence,
-        "trail_chunks": chunks(trail),
+        "superseded_evidence": superseded,
+        "trail": trail,
         "trail_count": len(trail),
         "trail_limited": len(trail) >= TRAIL_EXCERPT_LIMIT,
         "trail_since": start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS),
@@ -301,9 +388,21 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
     }
 
 
+def _label(row) -> str:
+    """How a record is named in the pack: its reference, or what it is."""
+    if isinstance(row, PolicyVersion):
+        return f"{format_reference(Policy.REFERENCE_PREFIX, row.policy_id)} v{row.number}"
+    if isinstance(row, ControlStatement):
+        return row.item.code
+    if isinstance(row, ReviewAnswer):
+        return f"{format_reference(SupplierReview.REFERENCE_PREFIX, row.review_id)} answer"
+    return getattr(row, "reference", "") or str(row)
+
+
 def _incidents_in_scope(ids: list[int], sections: dict, start, end) -> dict[int, list]:
     """Incidents affecting the systems in scope, under each affected system (an incident on
-    two systems is shown under both). Returns {incident id: [its copies]}."""
+    two systems is shown under both), each with its timeline. Returns {incident id: [its
+    copies]}."""
     links = (
         _in_period(
             Incident.systems.through.objects.filter(aisystem_id__in=ids),
@@ -317,19 +416,28 @@ def _incidents_in_scope(ids: list[int], sections: dict, start, end) -> dict[int,
     incidents: dict[int, list] = {}
     for link in links:
         incident = link.incident
-        incident.capas = []
+        incident.capas, incident.timeline = [], []
         sections[link.aisystem_id].incidents.append(incident)
         incidents.setdefault(incident.pk, []).append(incident)
+    for event in (
+        IncidentEvent.objects.filter(incident_id__in=list(incidents))
+        .select_related("actor")
+        .order_by("incident_id", "created_at", "id")
+    ):
+        for incident in incidents[event.incident_id]:
+            incident.timeline.append(event)
     return incidents
 
 
 def _suppliers_in_scope(pack, ids, components, start, end, types):
     """Suppliers (all of them, or those a system in scope depends on), with their completed
-    reviews and vendor change notices and, for those, the impacts on systems in scope."""
+    reviews (and their answers) and vendor change notices and, for those, the impacts on
+    systems in scope."""
     suppliers = Supplier.objects.select_related("owner").order_by("name", "id")
     if pack.scope == EvidencePack.Scope.SYSTEM:
         suppliers = suppliers.filter(pk__in={c.supplier_id for c in components if c.supplier_id})
     sections = {s.pk: SupplierSection(s) for s in suppliers}
+    reviews = {}
     for review in (
         _in_period(
             SupplierReview.objects.filter(
@@ -342,7 +450,15 @@ def _suppliers_in_scope(pack, ids, components, start, end, types):
         .select_related("reviewer")
         .order_by("supplier_id", "-completed_at", "-id")
     ):
+        review.answers_in_pack = []
+        reviews[review.pk] = review
         sections[review.supplier_id].reviews.append(review)
+    for answer in ReviewAnswer.objects.filter(review_id__in=list(reviews)).order_by(
+        "review_id", "topic", "position", "id"
+    ):
+        review = reviews[answer.review_id]
+        answer.supplier_id = review.supplier_id
+        review.answers_in_pack.append(answer)
     notices = list(
         _in_period(
             VendorChangeNotice.objects.filter(supplier_id__in=list(sections)),
@@ -364,143 +480,233 @@ def _suppliers_in_scope(pack, ids, components, start, end, types):
     return sections, notices
 
 
-def _corrective_actions_in_scope(pack, start, end, types, sources: dict) -> list:
+def _corrective_actions_in_scope(pack, start, end, sources: dict) -> list:
     """Every CAPA of the whole AIMS (in the period, for a period pack), or for one system those
-    whose source is one of its records (or a supplier record it depends on)."""
+    whose source is one of its records (or a supplier record it depends on) or a finding or
+    management review in the pack.
+
+    The source is named from its type and id (references derive from the id), so no source
+    table is read again; only a source type without references is looked up, once per type.
+    """
     capas = CorrectiveAction.objects.all()
     if pack.scope == EvidencePack.Scope.SYSTEM:
         condition = Q(pk__in=[])
-        for model, source_ids in sources.items():
-            condition |= Q(source_type=types[model], source_id__in=source_ids)
+        for source_type, source_ids in sources.items():
+            condition |= Q(source_type=source_type, source_id__in=source_ids)
         capas = capas.filter(condition)
     capas = list(
         _in_period(capas, "created_at", start, end)
         .select_related("owner", "verified_by", "source_type")
-        .prefetch_related("source")  # one query per kind of source
         .order_by("created_at", "id")
     )
+    unnamed: dict[Any, list[int]] = {}
     for capa in capas:
-        source = capa.source
-        reference = getattr(source, "reference", None) or str(source or "deleted record")
-        capa.source_label = f"{capa.source_type.name.capitalize()} {reference}"
+        model = capa.source_type.model_class()
+        prefix = getattr(model, "REFERENCE_PREFIX", "")
+        if prefix:
+            capa.source_label = f"{capa.source_type.name.capitalize()} " + format_reference(
+                prefix, capa.source_id
+            )
+        else:
+            unnamed.setdefault(model, []).append(capa.source_id)
+    found = {model: model._base_manager.in_bulk(ids) for model, ids in unnamed.items() if model}
+    for capa in capas:
+        if not hasattr(capa, "source_label"):
+            source = found.get(capa.source_type.model_class(), {}).get(capa.source_id)
+            label = str(source) if source is not None else "deleted record"
+            capa.source_label = f"{capa.source_type.name.capitalize()} {label}"
     return capas
 
 
-def _evidence_for(targets: dict[tuple[int, int], tuple]) -> list[Evidence]:
+def _evidence_for(targets: dict[tuple[int, int], tuple]) -> tuple[list, list]:
+    """The evidence on the records in the pack: current versions (whose files are packed) and
+    superseded versions (listed in the manifest with the version that replaced them)."""
     by_type: dict[int, list[int]] = {}
     for type_id, target_id in targets:
         by_type.setdefault(type_id, []).append(target_id)
     condition = Q(pk__in=[])
     for type_id, target_ids in by_type.items():
         condition |= Q(target_type_id=type_id, target_id__in=target_ids)
-    return list(
+    rows = list(
         Evidence.objects.filter(condition).select_related("owner", "target_type").order_by("id")
     )
+    replaced_by = {row.replaces_id: row for row in rows if row.replaces_id}
+    current, superseded = [], []
+    for row in rows:
+        row.replaced_by_in_pack = replaced_by.get(row.pk)
+        row.earlier_versions = row.version - 1
+        if row.superseded_at is None and row.replaced_by_in_pack is None:
+            current.append(row)
+        else:
+            superseded.append(row)
+    return current, superseded
 
 
-def _trail_excerpt(
-    system_ids, risk_ids, supplier_ids, capa_ids, start, end, system_type
-) -> list[dict[str, Any]]:
+@dataclass
+class TrailScope:
+    systems: list[int]
+    risks: list[int]
+    suppliers: list[int]
+    capas: list[int]
+    evidence: list[int]
+    audits: list[int]
+    findings: list[int]
+    reviews: list[int]
+    system_type: ContentType
+    control_codes: dict[int, str]
+
+
+def _ref(model) -> Callable[[int], str]:
+    return lambda pk: format_reference(model.REFERENCE_PREFIX, pk) if pk else ""
+
+
+def _trail_sources(scope: TrailScope) -> list[tuple[Any, str, Callable[[Any], str]]]:
+    """(history queryset, the field naming the record, how to name it) for every register in
+    the pack: one query per history table."""
+    system_models = (Component, Dataset, Approval, ValidationRecord, ChangeRequest,
+                     Classification, TierDecision, RiskAssessment, Risk, ImpactAssessment,
+                     Incident, Metric)  # fmt: skip
+    own_reference = (
+        [m.history.filter(system_id__in=scope.systems) for m in system_models
+         if getattr(m, "REFERENCE_PREFIX", "")]
+    )  # fmt: skip
+    sources: list[tuple[Any, str, Callable[[Any], str]]] = [
+        (AISystem.history.filter(id__in=scope.systems), "id", _ref(AISystem))
+    ]
+    sources += [(qs, "id", _ref(qs.model.instance_type)) for qs in own_reference]
+    sources += [
+        (m.history.filter(system_id__in=scope.systems), "system_id", _ref(AISystem))
+        for m in system_models
+        if not getattr(m, "REFERENCE_PREFIX", "")
+    ]
+    sources += [
+        (TreatmentAction.history.filter(risk_id__in=scope.risks), "risk_id", _ref(Risk)),
+        (VendorChangeImpact.history.filter(system_type=scope.system_type,
+                                           system_id__in=scope.systems),
+         "system_id", _ref(AISystem)),
+        (Supplier.history.filter(id__in=scope.suppliers), "id", _ref(Supplier)),
+        (SupplierReview.history.filter(supplier_id__in=scope.suppliers), "id",
+         _ref(SupplierReview)),
+        (VendorChangeNotice.history.filter(supplier_id__in=scope.suppliers), "id",
+         _ref(VendorChangeNotice)),
+        (CorrectiveAction.history.filter(id__in=scope.capas), "id", _ref(CorrectiveAction)),
+        (Evidence.history.filter(id__in=scope.evidence), "id", _ref(Evidence)),
+        (AIMSScope.history.all(), "id", lambda pk: "Scope"),
+        (Policy.history.all(), "id", _ref(Policy)),
+        (PolicyVersion.history.all(), "policy_id", _ref(Policy)),
+        (Objective.history.all(), "id", _ref(Objective)),
+        (ControlStatement.history.filter(item_id__in=list(scope.control_codes)), "item_id",
+         lambda pk: scope.control_codes.get(pk, f"catalogue item {pk}")),
+        (SoAVersion.history.all(), "number", lambda n: f"SoA v{n}"),
+        (InternalAudit.history.filter(id__in=scope.audits), "id", _ref(InternalAudit)),
+        (ChecklistItem.history.filter(audit_id__in=scope.audits), "audit_id",
+         _ref(InternalAudit)),
+        (Finding.history.filter(id__in=scope.findings), "id", _ref(Finding)),
+        (ManagementReview.history.filter(id__in=scope.reviews), "id", _ref(ManagementReview)),
+        (ReviewAction.history.filter(review_id__in=scope.reviews), "review_id",
+         _ref(ManagementReview)),
+    ]  # fmt: skip
+    return sources
+
+
+TRAIL_FIELDS = ("history_date", "history_user__username", "history_type",
+                "history_change_reason")  # fmt: skip
+CHANGE = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+def _trail_excerpt(scope: TrailScope, start, end) -> list[dict[str, Any]]:
+    """The newest changes to the records in the pack, read as plain values (no model
+    instances) and merged newest first."""
     since = start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS)
-    querysets = (
-        [AISystem.history.filter(id__in=system_ids)]
-        + [
-            model.history.filter(system_id__in=system_ids)
-            for model in (
-                Component,
-                Dataset,
-                Approval,
-                ValidationRecord,
-                ChangeRequest,
-                Classification,
-                TierDecision,
-                RiskAssessment,
-                Risk,
-                ImpactAssessment,
-                Incident,
-                Metric,
-            )
-        ]
-        + [
-            TreatmentAction.history.filter(risk_id__in=risk_ids),
-            VendorChangeImpact.history.filter(system_type=system_type, system_id__in=system_ids),
-        ]
-        + [Supplier.history.filter(id__in=supplier_ids)]
-        + [
-            model.history.filter(supplier_id__in=supplier_ids)
-            for model in (SupplierReview, VendorChangeNotice)
-        ]
-        + [CorrectiveAction.history.filter(id__in=capa_ids)]
-    )
-    rows = []
-    for queryset in querysets:
+    streams = []
+    for queryset, key, name in _trail_sources(scope):
         queryset = queryset.filter(history_date__gte=since)
         if end is not None:
             queryset = queryset.filter(history_date__lt=end)
-        label = queryset.model.instance_type._meta.verbose_name
-        prefix = getattr(queryset.model.instance_type, "REFERENCE_PREFIX", "")
-        for row in queryset.select_related("history_user").order_by("-history_date")[
-            :TRAIL_EXCERPT_LIMIT
-        ]:
-            if prefix:
-                record = f"{prefix}-{row.id:04d}"
-            elif getattr(row, "system_id", None):  # a record of one system: name the system
-                record = f"{AISystem.REFERENCE_PREFIX}-{row.system_id:04d}"
-            elif getattr(row, "risk_id", None):  # a treatment action: name its risk
-                record = f"{Risk.REFERENCE_PREFIX}-{row.risk_id:04d}"
-            else:
-                record = str(row.id)
-            rows.append(
-                {
-                    "when": row.history_date,
-                    "who": row.history_user.username if row.history_user else "system",
-                    "record": record,
-                    "kind": label,
-                    "type": {"+": "Created", "~": "Changed", "-": "Deleted"}[row.history_type],
-                    "reason": row.history_change_reason or "",
-                }
-            )
-    rows.sort(key=lambda r: r["when"], reverse=True)
-    return rows[:TRAIL_EXCERPT_LIMIT]
+        kind = queryset.model.instance_type._meta.verbose_name
+        rows = queryset.order_by("-history_date").values_list(*TRAIL_FIELDS, key)
+        streams.append(
+            [
+                {"when": when, "who": who or "system", "record": name(value), "kind": kind,
+                 "type": CHANGE[change], "reason": reason or ""}
+                for when, who, change, reason, value in rows[:TRAIL_EXCERPT_LIMIT]
+            ]
+        )  # fmt: skip
+    merged = heapq.merge(*streams, key=lambda r: r["when"], reverse=True)
+    return [row for _, row in zip(range(TRAIL_EXCERPT_LIMIT), merged, strict=False)]
 
 
-def render_pdf(context: dict[str, Any]) -> tuple[bytes, int]:
-    """HTML to PDF with WeasyPrint; returns the bytes and the page count."""
-    from weasyprint import HTML
+def render_pdf(context: dict[str, Any], stats: dict | None = None) -> tuple[bytes, int]:
+    """The pack's PDF and its page count, rendered in sections and merged (see
+    :mod:`audits.pack_render`); ``stats`` collects timings for the benchmark."""
+    from .pack_render import render_pack
 
-    html = render_to_string("audits/pdf/evidence_pack.html", context)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-    return document.write_pdf(), len(document.pages)
+    return render_pack(context, stats=stats)
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_zip(pack: EvidencePack, pdf: bytes, evidence: Iterable[Evidence]) -> bytes:
-    """The PDF, every evidence file in scope and a manifest (JSON and CSV) of their hashes."""
-    buffer = io.BytesIO()
+def file_sha256(handle) -> str:
+    """SHA-256 of an open file, read in blocks from its start (and rewound after)."""
+    digest = hashlib.sha256()
+    handle.seek(0)
+    while block := handle.read(1024 * 1024):
+        digest.update(block)
+    handle.seek(0)
+    return digest.hexdigest()
+
+
+def build_zip(pack: EvidencePack, pdf: bytes, evidence: Iterable[Evidence],
+              superseded: Iterable[Evidence] = ()) -> tempfile.SpooledTemporaryFile:  # fmt: skip
+    """The PDF, every current evidence file in scope and a manifest (JSON and CSV) of their
+    hashes; superseded versions are listed in the manifest with the version replacing them.
+
+    Files are streamed into a temporary file (spilled to disk past 32 MiB), so the evidence
+    never sits in memory all at once. Returns the file, positioned at its start.
+    """
+    out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 -- returned
     manifest = [{"path": f"{pack.reference}.pdf", "sha256": sha256(pdf), "bytes": len(pdf),
                  "kind": "evidence pack", "reference": pack.reference}]  # fmt: skip
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(manifest[0]["path"], pdf)
         for item in evidence:
             if item.kind == Evidence.Kind.LINK:
                 manifest.append({"path": "", "sha256": "", "bytes": 0, "kind": "link",
                                  "reference": item.reference, "url": item.url,
+                                 "version": item.version,
                                  "attached_to": _attached_to(item)})  # fmt: skip
                 continue
-            with item.file.open("rb") as handle:
-                content = handle.read()
             path = f"evidence/{item.reference}-{item.original_filename}"
-            archive.writestr(path, content)
-            manifest.append({"path": path, "sha256": sha256(content), "bytes": len(content),
+            digest, size = _copy_into(archive, path, item)
+            manifest.append({"path": path, "sha256": digest, "bytes": size,
                              "kind": "evidence file", "reference": item.reference,
-                             "recorded_sha256": item.sha256,
+                             "recorded_sha256": item.sha256, "version": item.version,
+                             "attached_to": _attached_to(item)})  # fmt: skip
+        for item in superseded:
+            newer = item.replaced_by_in_pack
+            manifest.append({"path": "", "sha256": "", "bytes": 0, "kind": "superseded version",
+                             "reference": item.reference, "recorded_sha256": item.sha256,
+                             "url": item.url, "version": item.version,
+                             "replaced_by": newer.reference if newer else "",
                              "attached_to": _attached_to(item)})  # fmt: skip
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, default=str))
         archive.writestr("manifest.csv", _manifest_csv(manifest))
-    return buffer.getvalue()
+    out.seek(0)
+    return out
+
+
+def _copy_into(archive: zipfile.ZipFile, path: str, item: Evidence) -> tuple[str, int]:
+    """Stream one stored file into the archive; returns the SHA-256 and size of what was
+    packed."""
+    digest, size = hashlib.sha256(), 0
+    with item.file.open("rb") as source, archive.open(path, "w", force_zip64=True) as target:
+        while block := source.read(1024 * 1024):
+            digest.update(block)
+            size += len(block)
+            target.write(block)
+    return digest.hexdigest(), size
 
 
 def _attached_to(item: Evidence) -> str:
@@ -511,7 +717,7 @@ def _attached_to(item: Evidence) -> str:
 def _manifest_csv(manifest: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     columns = ["path", "sha256", "bytes", "kind", "reference", "recorded_sha256", "url",
-               "attached_to"]  # fmt: skip
+               "version", "replaced_by", "attached_to"]  # fmt: skip
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in manifest:

@@ -3,7 +3,7 @@
 import logging
 from datetime import date
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,18 +99,22 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack:
     report = _progress(pack)
     try:
         context = packs.gather(pack, report)
-        report(45, "Rendering the PDF")
+        report(40, "Rendering the PDF")
+        context["render_progress"] = report  # the renderer reports each section (40-85 %)
         pdf, pages = packs.render_pdf(context)
         report(85, "Packing evidence files")
-        archive = packs.build_zip(pack, pdf, context["evidence"])
+        archive = packs.build_zip(
+            pack, pdf, context["evidence"], context.get("superseded_evidence", ())
+        )
     except Exception as exc:  # noqa: BLE001 -- any failure is recorded for the requester
         logger.exception("Evidence pack %s failed", pack.reference)
         return _finish_failed(pack, exc)
-    with transaction.atomic():
+    del context  # the gathered records are not needed any more: free them before saving
+    with archive, transaction.atomic():
         pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
         pack.pdf.save(f"{pack.reference}.pdf", ContentFile(pdf), save=False)
-        pack.zip.save(f"{pack.reference}.zip", ContentFile(archive), save=False)
-        pack.pdf_sha256, pack.zip_sha256 = packs.sha256(pdf), packs.sha256(archive)
+        pack.pdf_sha256, pack.zip_sha256 = packs.sha256(pdf), packs.file_sha256(archive)
+        pack.zip.save(f"{pack.reference}.zip", File(archive), save=False)
         pack.page_count, pack.status, pack.progress, pack.step = pages, Status.READY, 100, ""
         pack.finished_at = timezone.now()
         _save(pack, actor=pack.requested_by, reason=f"Evidence pack ready ({pages} pages)")

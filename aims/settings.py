@@ -197,12 +197,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    "incidents-metric-staleness": {
-        "task": "incidents.tasks.check_metric_staleness",
-        "schedule": 300.0,
-    },
-}
+# Periodic tasks live in the database (django-celery-beat), where officers change them in
+# /reminders/ without a deployment. migrate creates the project's schedules once
+# (aims.reminder_services.SCHEDULES: the daily reminder sweep at 06:00, the monitoring
+# staleness check every 5 minutes) and never overwrites them; no file schedule is kept, as
+# beat would write its entries over the officers' edits at every start.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -269,6 +269,20 @@ SPECTACULAR_SETTINGS = {
         "AlertKindEnum": "incidents.models.Alert.Kind",
         "EvidencePackStatusEnum": "audits.models.EvidencePack.Status",
         "VendorChangeKindEnum": "suppliers.models.ChangeKind",
+        "InterestedPartyCategoryEnum": "aims.models.InterestedParty.Category",
+        "ContextIssueCategoryEnum": "aims.models.ContextIssue.Category",
+        "ContextIssueKindEnum": "aims.models.ContextIssue.Kind",
+        "PolicyVersionStatusEnum": "aims.models.PolicyVersion.Status",
+        "ObjectiveStatusEnum": "aims.models.Objective.Status",
+        "CatalogueItemKindEnum": "audits.models.CatalogueItem.Kind",
+        "ControlImplementationEnum": "audits.models.ControlStatement.Implementation",
+        "CrosswalkFrameworkEnum": "audits.models.Crosswalk.Framework",
+        "FindingKindEnum": "audits.models.Finding.Kind",
+        "FindingStatusEnum": "audits.models.Finding.Status",
+        "ReviewActionStatusEnum": "audits.models.ReviewAction.Status",
+        "ChecklistResultEnum": "audits.models.ChecklistItem.Result",
+        "InternalAuditStatusEnum": "audits.models.InternalAudit.Status",
+        "ManagementReviewStatusEnum": "audits.models.ManagementReview.Status",
     },
 }
 

@@ -1,3 +1,20 @@
 """Scope, context, policies, responsibilities and objectives: API routes under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import ms_views as views
+
+router = SimpleRouter()
+router.register("interested-parties", views.InterestedPartyViewSet, basename="interestedparty")
+router.register("context-issues", views.ContextIssueViewSet, basename="contextissue")
+router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("policy-versions", views.PolicyVersionViewSet, basename="policyversion")
+router.register("objectives", views.ObjectiveViewSet, basename="objective")
+
+urlpatterns = [
+    path("scope/", views.ScopeView.as_view(), name="scope"),
+    path("scope/approve/", views.ScopeApproveView.as_view(), name="scope-approve"),
+    path("scope/history/", views.ScopeHistoryView.as_view(), name="scope-history"),
+    *router.urls,
+]

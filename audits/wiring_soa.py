@@ -4,4 +4,37 @@ dashboard panels, evidence targets and corrective-action sources.
 
 
 def register() -> None:
-    pass
+    from django.db.models.signals import post_migrate
+
+    from aims.dashboard import Panel, register_panel
+    from aims.evidence import register_attachable
+    from aims.navigation import NavItem, register_nav
+
+    from .catalogue import load_after_migrate
+    from .models import ControlStatement
+    from .soa_dashboard import readiness_panel
+
+    # Every database gets the catalogue (test databases too): idempotent and a few queries.
+    post_migrate.connect(load_after_migrate, dispatch_uid="audits_load_catalogue")
+    register_nav(
+        NavItem(
+            60,
+            "Controls and SoA",
+            "soa:statement_list",
+            "audits.view_controlstatement",
+            app_name="soa",
+            group="Assurance",
+        )
+    )
+    register_nav(
+        NavItem(
+            61,
+            "Readiness",
+            "soa:readiness",
+            "audits.view_controlstatement",
+            exclusive=True,
+            group="Assurance",
+        )
+    )
+    register_attachable(ControlStatement)
+    register_panel(Panel(order=40, template="soa/_dashboard_panel.html", context=readiness_panel))

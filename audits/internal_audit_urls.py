@@ -1,6 +1,51 @@
 """Audit programmes, internal audits, findings and management reviews."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import internal_audit_views as views
 
 app_name = "internal_audits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.AuditListView.as_view(), name="audit_list"),
+    path("add/", views.AuditCreateView.as_view(), name="audit_create"),
+    path("<int:pk>/", views.AuditDetailView.as_view(), name="audit_detail"),
+    path("<int:pk>/edit/", views.AuditEditView.as_view(), name="audit_edit"),
+    path(
+        "<int:pk>/checklist/generate/",
+        views.AuditGenerateChecklistView.as_view(),
+        name="audit_checklist_generate",
+    ),
+    path(
+        "<int:pk>/action/<str:action>/",
+        views.AuditTransitionView.as_view(),
+        name="audit_transition",
+    ),
+    path("<int:pk>/findings/add/", views.FindingCreateView.as_view(), name="finding_create"),
+    path("checklist/<int:pk>/", views.ChecklistRecordView.as_view(), name="checklist_record"),
+    path("programmes/", views.ProgrammeListView.as_view(), name="programme_list"),
+    path("programmes/add/", views.ProgrammeCreateView.as_view(), name="programme_create"),
+    path("programmes/<int:pk>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),
+    path("programmes/<int:pk>/edit/", views.ProgrammeEditView.as_view(), name="programme_edit"),
+    path("findings/", views.FindingListView.as_view(), name="finding_list"),
+    path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding_detail"),
+    path("findings/<int:pk>/edit/", views.FindingEditView.as_view(), name="finding_edit"),
+    path("findings/<int:pk>/capa/", views.FindingCapaView.as_view(), name="finding_capa"),
+    path("findings/<int:pk>/close/", views.FindingCloseView.as_view(), name="finding_close"),
+    path("reviews/", views.ReviewListView.as_view(), name="review_list"),
+    path("reviews/add/", views.ReviewCreateView.as_view(), name="review_create"),
+    path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
+    path("reviews/<int:pk>/edit/", views.ReviewEditView.as_view(), name="review_edit"),
+    path("reviews/<int:pk>/refresh/", views.ReviewRefreshView.as_view(), name="review_refresh"),
+    path("reviews/<int:pk>/record/", views.ReviewRecordView.as_view(), name="review_record"),
+    path("reviews/<int:pk>/close/", views.ReviewCloseView.as_view(), name="review_close"),
+    path(
+        "reviews/<int:pk>/actions/add/",
+        views.ReviewActionAddView.as_view(),
+        name="review_action_add",
+    ),
+    path(
+        "review-actions/<int:pk>/status/",
+        views.ReviewActionStatusView.as_view(),
+        name="review_action_status",
+    ),
+]

@@ -227,6 +227,11 @@ class ControlStatement(TimeStampedModel):
     def __str__(self) -> str:
         return str(self.item)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("soa:statement_detail", args=[self.pk])
+
 
 class SoAVersion(TimeStampedModel):
     """An approved snapshot of the Statement of Applicability; versions can be compared."""
@@ -307,6 +312,11 @@ class InternalAudit(ReferencedModel, TimeStampedModel):
         ordering = ["-planned_start", "-id"]
         verbose_name = "internal audit"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("internal_audits:audit_detail", args=[self.pk])
+
 
 class ChecklistItem(TimeStampedModel):
     class Result(models.TextChoices):
@@ -381,6 +391,11 @@ class Finding(ReferencedModel, TimeStampedModel):
     def is_nonconformity(self) -> bool:
         return self.kind in (self.Kind.MAJOR, self.Kind.MINOR)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("internal_audits:finding_detail", args=[self.pk])
+
     @property
     def permission_parent(self) -> InternalAudit:
         return self.audit
@@ -414,6 +429,11 @@ class ManagementReview(ReferencedModel, TimeStampedModel):
 
     class Meta:
         ordering = ["-meeting_date", "-id"]
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("internal_audits:review_detail", args=[self.pk])
 
 
 class ReviewAction(TimeStampedModel):

@@ -58,8 +58,10 @@ bench-ingest: $(STAMP)
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info
 
+# Schedules come from the database (django-celery-beat): migrate first.
 beat: $(STAMP)
-	$(VENV)/bin/celery -A aims beat -l info
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/celery -A aims beat -l info --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:
 	rm -rf var/aims.sqlite3 var/media var/staticfiles

@@ -10,7 +10,9 @@ class AimsConfig(AppConfig):
         from .navigation import NavItem, register_nav
 
         register_nav(NavItem(order=0, label="Dashboard", url_name="aims:dashboard", exclusive=True))
-        register_nav(NavItem(35, "Corrective actions", "capa:capa_list", app_name="capa"))
+        register_nav(
+            NavItem(75, "Corrective actions", "capa:capa_list", app_name="capa", group="Assurance")
+        )
 
         from . import wiring_competence, wiring_ms, wiring_reminders
 

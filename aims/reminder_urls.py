@@ -1,6 +1,12 @@
-"""Reminder rules and schedules."""
+"""Reminder rules and schedules. Mounted by aims/urls.py at /reminders/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import reminder_views
 
 app_name = "reminders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", reminder_views.ReminderSettingsView.as_view(), name="settings"),
+    path("schedules/", reminder_views.ScheduleSaveView.as_view(), name="schedules"),
+    path("run/", reminder_views.SweepRunView.as_view(), name="run"),
+]

@@ -35,3 +35,30 @@ def email_notifications(self, notification_ids: list[int]) -> int:
 def ping() -> str:
     """A task with no side effects: proves a worker is consuming the broker."""
     return "pong"
+
+
+@shared_task(acks_late=True)
+def run_reminder_sweep(day: str | None = None) -> dict:
+    """The daily sweep (scheduled by beat; safe to run twice: nothing is sent twice)."""
+    from datetime import date
+
+    from .reminders import run_sweep
+
+    return run_sweep(today=date.fromisoformat(day) if day else None).as_dict()
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_reminder_digest(self, recipient_id: int, day: str, notification_ids: list[int]) -> bool:
+    """Email one user's digest, claimed by the sweep (its DigestLog row) before it was queued."""
+    from datetime import date
+
+    from .reminders import digest_send
+
+    try:
+        return digest_send(
+            recipient_id=recipient_id,
+            day=date.fromisoformat(day),
+            notification_ids=notification_ids,
+        )
+    except OSError as exc:
+        raise self.retry(exc=exc) from exc

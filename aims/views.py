@@ -62,15 +62,30 @@ class NotificationListView(LoginRequiredMixin, ListView):
     context_object_name = "notifications"
 
     def get_queryset(self):
-        return self.request.user.notifications.all()
+        notes = self.request.user.notifications.all()
+        if self.unread_only:
+            notes = notes.filter(read_at__isnull=True)
+        return notes
+
+    @property
+    def unread_only(self) -> bool:
+        return self.request.GET.get("unread") == "1"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            unread_only=self.unread_only,
+            querystring_without_page="unread=1&" if self.unread_only else "",
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
+        """Mark the posted ids read, or every unread notification when none is posted."""
         ids = request.POST.getlist("id")
         count = notification_mark_read(
             user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
         )
         messages.success(request, f"{count} notification(s) marked as read.")
-        return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 def _visible_evidence(request, pk: int) -> Evidence:

@@ -24,6 +24,7 @@ class AuditsConfig(AppConfig):
                 "audits:pack_list",
                 "audits.view_evidencepack",
                 app_name="audits",
+                group="Assurance",
             )
         )
 

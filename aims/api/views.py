@@ -32,6 +32,7 @@ from aims.permissions import has_global_perm
 from aims.roles import role_names
 
 from .permissions import WritePermission
+from .reminder_serializers import UnreadCountSerializer
 from .serializers import (
     EvidenceReadSerializer,
     EvidenceWriteSerializer,
@@ -173,6 +174,12 @@ class NotificationViewSet(
             user=request.user, notification_ids=data.get("ids")
         )
         return Response({"marked": marked})
+
+    @extend_schema(responses=UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        """How many of the acting user's notifications are unread (for the bell)."""
+        return Response({"unread": self.get_queryset().filter(read_at__isnull=True).count()})
 
 
 # --- Evidence ------------------------------------------------------------------------------

@@ -18,7 +18,11 @@ def test_auditor_requests_and_downloads_a_pack(login, tmp_path):
     auditor = user_with_role(AUDITOR, username="pack_auditor")
 
     page = login(auditor)
-    page.get_by_role("link", name="Evidence packs").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Assurance").or_(
+        nav.get_by_role("link", name="Assurance")
+    ).click()
+    nav.get_by_role("link", name="Evidence packs").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Evidence packs")
     page.get_by_label("Scope").select_option(label="The whole AIMS")
     page.get_by_role("button", name="Request pack").click()

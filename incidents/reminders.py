@@ -1,0 +1,118 @@
+"""Reminders of incidents (found by aims.reminders.run_sweep): the time targets to
+acknowledge, contain and resolve (``incidents.models.time_targets``), and the EU AI Act
+Article 73 reporting deadline of serious incidents (``services.reporting_deadline``).
+
+The incident owner hears of a target coming up; once it is missed, the governance officers
+hear of it too, as they do of escalations. Reporting deadlines go to the owner and the
+officers from the start: only officers record the report to the authority.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from aims.reminders import OVERDUE, Due, ReminderSource, horizon, url_for
+from aims.roles import OFFICER
+from aims.services import users_in_role
+
+from .models import Incident, Status, time_targets
+
+TARGETS = "incident-target"
+REPORTING = "incident-reporting"
+REACHED_AT = {"acknowledge": "acknowledged_at", "contain": "contained_at", "resolve": "resolved_at"}
+STAGE_TITLES = {"acknowledge": "Acknowledgement", "contain": "Containment", "resolve": "Resolution"}
+
+
+def _officer_ids() -> list[int]:
+    return list(users_in_role(OFFICER).values_list("pk", flat=True))
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def incident_targets(today: date, lead_days: int) -> Iterator[Due]:
+    """Each open incident's unreached stages whose target falls by the end of the window."""
+    last_day = horizon(today, lead_days)
+    window_end = _start_of(last_day + timedelta(days=1))
+    targets = time_targets()
+    condition = Q(pk__in=[])
+    for severity, hours in targets.items():
+        for stage, field in REACHED_AT.items():
+            condition |= Q(
+                severity=severity,
+                **{f"{field}__isnull": True},
+                created_at__lt=window_end - timedelta(hours=hours[stage]),
+            )
+    incidents = (
+        Incident.objects.exclude(status=Status.CLOSED)
+        .filter(condition)
+        .only("pk", "title", "severity", "owner_id", "created_at", *REACHED_AT.values())
+    )
+    link = url_for("incidents:incident_detail")
+    officers = _officer_ids()
+    for incident in incidents:
+        for stage, field in REACHED_AT.items():
+            if getattr(incident, field) is not None:
+                continue
+            due_at = incident.created_at + timedelta(hours=targets[incident.severity][stage])
+            due_date = timezone.localdate(due_at)
+            if due_date > last_day:
+                continue
+            due = Due(
+                recipient_id=incident.owner_id,
+                kind=TARGETS,
+                title=f"{STAGE_TITLES[stage]} of {incident.reference} {incident.title}",
+                link=link(incident.pk),
+                due_date=due_date,
+                key=f"{incident.pk}:{stage}",
+            )
+            yield due
+            if due.stage(today) == OVERDUE:
+                yield from (
+                    Due(o, TARGETS, due.title, due.link, due.due_date, due.key)
+                    for o in officers
+                    if o != incident.owner_id
+                )
+
+
+def reporting_deadlines(today: date, lead_days: int) -> Iterator[Due]:
+    """Serious incidents whose report to the authority is not recorded yet."""
+    incidents = Incident.objects.filter(
+        reporting_deadline__lte=horizon(today, lead_days), report_submitted_at__isnull=True
+    ).only("pk", "title", "owner_id", "reporting_deadline")
+    link = url_for("incidents:incident_detail")
+    officers = _officer_ids()
+    for incident in incidents:
+        for recipient in {incident.owner_id, *officers}:
+            yield Due(
+                recipient_id=recipient,
+                kind=REPORTING,
+                title=f"Serious-incident report on {incident.reference} {incident.title}",
+                link=link(incident.pk),
+                due_date=incident.reporting_deadline,
+                key=str(incident.pk),
+            )
+
+
+SOURCES = [
+    ReminderSource(
+        TARGETS,
+        "Incident time targets",
+        1,
+        incident_targets,
+        "The targets to acknowledge, contain and resolve open incidents, by severity: to the "
+        "incident owner, and to the governance officers once a target is missed.",
+    ),
+    ReminderSource(
+        REPORTING,
+        "Serious-incident reports (EU AI Act Art. 73)",
+        15,
+        reporting_deadlines,
+        "The last day to report a serious incident to the authority, counted from awareness: "
+        "to the incident owner and the governance officers until the report is recorded.",
+        soon="due by {date}",
+    ),
+]

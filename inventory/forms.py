@@ -73,10 +73,32 @@ class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
     owner = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username")
     )
+    oversight_person = forms.ModelChoiceField(
+        label="Human oversight person",
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+        help_text="Who exercises human oversight. On a high-tier system they need in-date "
+        "training for the 'human oversight' role.",
+    )
+    oversight_exception = forms.CharField(
+        label="Oversight training exception",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text="Only when the oversight person lacks the required training: why they "
+        "should oversee the system anyway. Recorded with your name.",
+    )
 
     class Meta:
         model = AISystem
-        fields = [*INTAKE_FIELDS, "review_cadence_months", "next_review_date", "owner"]
+        fields = [
+            *INTAKE_FIELDS,
+            "review_cadence_months",
+            "next_review_date",
+            "in_aims_scope",
+            "oversight_person",
+            "owner",
+        ]
         widgets = {
             **IntakeForm.Meta.widgets,
             "next_review_date": DateInput,
@@ -86,6 +108,11 @@ class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not can_change_owner:
             del self.fields["owner"]
+            # Exceptions are for governance officers, the same people who hand systems over.
+            del self.fields["oversight_exception"]
+            # BootstrapFormMixin already validated a bound form with the fields just removed
+            # (an owner's edit failed on "owner: required"): validate again without them.
+            self._errors = None
 
 
 class SystemFilterForm(BootstrapFormMixin, forms.Form):
@@ -109,6 +136,11 @@ class SystemFilterForm(BootstrapFormMixin, forms.Form):
         choices=[("", "Any deployment"), *DeploymentType.choices],
     )
     review_overdue = forms.BooleanField(label="Review overdue", required=False)
+    in_aims_scope = forms.ChoiceField(
+        label="AIMS scope",
+        required=False,
+        choices=[("", "In scope or not"), ("yes", "In the AIMS scope"), ("no", "Out of scope")],
+    )
 
 
 class ApprovalForm(BootstrapFormMixin, forms.Form):

@@ -62,6 +62,8 @@ def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
             qs = qs.filter(**{key: filters[key]})
     if filters.get("owner"):
         qs = qs.filter(owner_id=filters["owner"])
+    if filters.get("in_aims_scope") in ("yes", "no"):
+        qs = qs.filter(in_aims_scope=filters["in_aims_scope"] == "yes")
     if filters.get("review_overdue"):
         from django.utils import timezone
 
@@ -76,9 +78,9 @@ def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 
 def system_get(*, user: AbstractBaseUser, pk: int) -> AISystem:
     """One system the user may see, or AISystem.DoesNotExist (a 404: nothing leaks)."""
-    return restrict_systems(AISystem.objects.select_related("owner", "submitted_by"), user).get(
-        pk=pk
-    )
+    return restrict_systems(
+        AISystem.objects.select_related("owner", "submitted_by", "oversight_person"), user
+    ).get(pk=pk)
 
 
 def _children(model, user: AbstractBaseUser, related: tuple[str, ...] = ()) -> QuerySet:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
+from aims import competence_services
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import stamp
 from aims.permissions import has_perm
@@ -49,7 +50,16 @@ INTAKE_FIELDS = (
     "used_in_eu",
     "known_risks",
 )
-EDITABLE_FIELDS = (*INTAKE_FIELDS, "review_cadence_months", "next_review_date")
+EDITABLE_FIELDS = (
+    *INTAKE_FIELDS,
+    "review_cadence_months",
+    "next_review_date",
+    "in_aims_scope",
+    "oversight_person",
+)
+# Not a field: an officer's reason for naming an oversight person who lacks the training a
+# high-tier system requires (aims.competence_services). Forms and the API pass it in ``data``.
+OVERSIGHT_EXCEPTION = "oversight_exception"
 
 
 def _deny(message: str, code: str = "permission_denied") -> None:
@@ -138,12 +148,36 @@ def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str 
             "cannot be edited.",
             code="system_closed",
         )
+    data = dict(data)
+    exception = (data.pop(OVERSIGHT_EXCEPTION, "") or "").strip()
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+    person = data.get("oversight_person")
+    oversight_changed = "oversight_person" in data and (
+        getattr(person, "pk", None) != system.oversight_person_id
+    )
+    missing, granted = [], ""
+    if oversight_changed:  # a high tier needs an oversight person with in-date training
+        missing, granted = competence_services.oversight_check(
+            actor=actor, person=person, risk_tier=system.risk_tier, exception_reason=exception
+        )
     for field, value in data.items():
         setattr(system, field, value)
-    _save(system, actor=actor, reason=reason or "Details edited")
+    reason = reason or "Details edited"
+    if oversight_changed:
+        reason += f"; oversight person: {person or 'none'}"
+        if missing:
+            reason += f" (training exception: {granted})"
+    _save(system, actor=actor, reason=reason)
+    if oversight_changed:
+        competence_services.oversight_record(
+            actor=actor,
+            person=person,
+            system_reference=system.reference,
+            missing=missing,
+            exception=granted,
+        )
     return system
 
 

@@ -97,6 +97,8 @@ class AISystemReadSerializer(serializers.ModelSerializer):
             "risk_tier_display",
             "review_cadence_months",
             "next_review_date",
+            "in_aims_scope",
+            "oversight_person",
             "intake_round",
             "release_round",
             "returned_from_gate",
@@ -120,10 +122,14 @@ class AISystemDetailSerializer(AISystemReadSerializer):
     )
     open_gate = serializers.CharField(read_only=True, allow_null=True)
     available_actions = serializers.SerializerMethodField()
+    oversight_person_username = serializers.CharField(
+        source="oversight_person.username", read_only=True, default=None
+    )
 
     class Meta(AISystemReadSerializer.Meta):
         fields = [
             *AISystemReadSerializer.Meta.fields,
+            "oversight_person_username",
             "submitted_by_username",
             "open_gate",
             "available_actions",
@@ -147,10 +153,25 @@ class AISystemWriteSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False
     )
+    oversight_person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="User id of the person who exercises human oversight; on a high-tier system "
+        "they need in-date training for the 'human-oversight' responsibility (else 409).",
+    )
+    oversight_exception = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=2000,
+        help_text="Governance officers: why the oversight person may serve without the "
+        "required training (recorded on their assignment).",
+    )
 
     class Meta:
         model = AISystem
-        fields = [*services.EDITABLE_FIELDS, "owner"]
+        fields = [*services.EDITABLE_FIELDS, "owner", services.OVERSIGHT_EXCEPTION]
 
 
 class AISystemIntakeSerializer(AISystemWriteSerializer):
@@ -163,6 +184,8 @@ class AISystemIntakeSerializer(AISystemWriteSerializer):
     model_name = serializers.CharField(
         required=False, allow_blank=True, max_length=200, write_only=True
     )
+    oversight_person = None  # named after intake, by editing the system
+    oversight_exception = None
 
     class Meta(AISystemWriteSerializer.Meta):
         fields = [*services.INTAKE_FIELDS, "owner", "vendor", "model_name"]
@@ -204,6 +227,9 @@ class SystemFilterSerializer(serializers.Serializer):
     )
     owner = serializers.IntegerField(required=False, min_value=1, help_text="Owner user id")
     review_overdue = serializers.BooleanField(required=False, default=False)
+    in_aims_scope = serializers.ChoiceField(
+        choices=["yes", "no"], required=False, help_text="Systems in (yes) or out of (no) scope."
+    )
     sort = serializers.ChoiceField(
         choices=[*selectors.SORTABLE, *(f"-{key}" for key in selectors.SORTABLE)],
         required=False,

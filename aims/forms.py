@@ -2,7 +2,11 @@ from django import forms
 
 
 class BootstrapFormMixin:
-    """Give every widget Bootstrap's classes and mark invalid fields for assistive tech."""
+    """Give every widget Bootstrap's classes and mark invalid fields for assistive tech.
+
+    Invalid fields are marked after validation (``full_clean``), not in ``__init__``: reading
+    ``self.errors`` there would validate the form before subclasses adjust their fields.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -17,15 +21,23 @@ class BootstrapFormMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
             if isinstance(widget, forms.Textarea) and widget.attrs.get("rows") in (None, "10"):
                 widget.attrs["rows"] = 3  # Django's default of 10 makes long forms endless
-            described_by = []
             if field.help_text:
-                described_by.append(f"id_{self.add_prefix(name)}_help")
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                described_by.append(f"id_{self.add_prefix(name)}_errors")
-            if described_by:
-                widget.attrs["aria-describedby"] = " ".join(described_by)
+                widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}_help"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            attrs = field.widget.attrs
+            if "is-invalid" not in attrs.get("class", "").split():
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            errors_id = f"id_{self.add_prefix(name)}_errors"
+            described_by = attrs.get("aria-describedby", "").split()
+            if errors_id not in described_by:
+                attrs["aria-describedby"] = " ".join([*described_by, errors_id])
 
 
 class DateInput(forms.DateInput):

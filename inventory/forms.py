@@ -110,9 +110,6 @@ class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
             del self.fields["owner"]
             # Exceptions are for governance officers, the same people who hand systems over.
             del self.fields["oversight_exception"]
-            # BootstrapFormMixin already validated a bound form with the fields just removed
-            # (an owner's edit failed on "owner: required"): validate again without them.
-            self._errors = None
 
 
 class SystemFilterForm(BootstrapFormMixin, forms.Form):

@@ -8,7 +8,6 @@ aims.services (writes)."""
 
 import logging
 
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -30,7 +29,7 @@ from aims.models import Evidence
 from aims.permissions import can_view_record
 
 from .serializers import EvidenceReadSerializer
-from .views import AIMSViewSetMixin
+from .views import AIMSViewSetMixin, evidence_file_response
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +179,4 @@ class EvidenceLibraryViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The evidence file (any version), streamed after the permission check."""
-        evidence = self.get_object()
-        if not evidence.file:
-            raise NotFound("This evidence is a link, not a file: follow its url.")
-        try:
-            handle = evidence.file.open("rb")
-        except OSError:
-            logger.exception("Evidence %s: file missing from storage", evidence.reference)
-            raise NotFound("The file of this evidence is missing from storage.") from None
-        return FileResponse(handle, as_attachment=True, filename=evidence.original_filename or None)
+        return evidence_file_response(self.get_object())

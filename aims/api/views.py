@@ -188,6 +188,19 @@ class NotificationViewSet(
 TargetScopes = dict[type[Model], Callable[..., QuerySet]]
 
 
+def evidence_file_response(evidence: Evidence) -> FileResponse:
+    """Stream an evidence file the caller was allowed to see; a link or a file gone from
+    storage is a 404 that says which."""
+    if not evidence.file:
+        raise NotFound("This evidence is a link, not a file: follow its url.")
+    try:
+        handle = evidence.file.open("rb")
+    except OSError:
+        logger.exception("Evidence %s: file missing from storage", evidence.reference)
+        raise NotFound("The file of this evidence is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_filename or None)
+
+
 class EvidenceFilter(filters.FilterSet):
     target_type = filters.CharFilter(method="filter_target_type", label="app_label.model")
     target_id = filters.NumberFilter()
@@ -266,12 +279,4 @@ class EvidenceViewSetBase(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The evidence file, streamed from storage after the permission check."""
-        evidence = self.get_object()
-        if not evidence.file:
-            raise NotFound("This evidence is a link, not a file: follow its url.")
-        try:
-            handle = evidence.file.open("rb")
-        except OSError:
-            logger.exception("Evidence %s: file missing from storage", evidence.reference)
-            raise NotFound("The file of this evidence is missing from storage.") from None
-        return FileResponse(handle, as_attachment=True, filename=evidence.original_filename or None)
+        return evidence_file_response(self.get_object())

@@ -8,7 +8,9 @@ Traceability checks (each one query, restricted to what the user may see):
 - a deployed AI system whose tier needs a signed-off impact assessment that it lacks;
 - reviews overdue: AI systems, risks, suppliers, policies;
 - nonconformities (major and minor findings) without a corrective action;
-- SEV1/SEV2 incidents without a corrective action.
+- SEV1/SEV2 incidents without a corrective action;
+- high-tier systems in use with no oversight person, or one whose required training has
+  lapsed since they were named (without a recorded exception).
 
 Then the readiness gaps: each requirement or control that is not ready yet.
 """
@@ -22,7 +24,14 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aims.models import CorrectiveAction, Policy
+from aims.competence_services import HIGH_TIERS, HUMAN_OVERSIGHT, in_date_q, oversight_scope
+from aims.models import (
+    CorrectiveAction,
+    Policy,
+    Responsibility,
+    ResponsibilityAssignment,
+    TrainingRecord,
+)
 from aims.permissions import has_global_perm
 from incidents.models import NEEDS_CORRECTIVE_ACTION, Incident
 from incidents.models import Status as IncidentStatus
@@ -46,6 +55,7 @@ KINDS = {
     "review_overdue": "Review overdue",
     "nonconformity_without_action": "Nonconformity without corrective action",
     "incident_without_action": "Serious incident without corrective action",
+    "oversight_not_assured": "Human oversight not assured",
     "not_ready": "Not ready yet",
 }
 CONTROL_KINDS = ("excluded_relied_on", "implemented_without_evidence")
@@ -290,6 +300,76 @@ def incidents_without_action(user, today: date) -> list[Gap]:
     ]
 
 
+def _oversight_gap(system, message: str, action: str) -> Gap:
+    return Gap(
+        "oversight_not_assured",
+        HIGH,
+        system.reference,
+        message,
+        action,
+        link("inventory:system_edit", system.pk),
+    )
+
+
+def oversight_not_assured(user, today: date) -> list[Gap]:
+    """The training check runs when someone is named; this catches what happened since: the
+    tier rose, or the person's training expired. An exception on record is respected."""
+    systems = list(
+        visible_systems(user)
+        .filter(risk_tier__in=HIGH_TIERS, in_aims_scope=True)
+        .exclude(lifecycle_stage__in=INACTIVE_STAGES)
+        .select_related("oversight_person")
+        .order_by("id")
+    )
+    if not systems:
+        return []
+    required = set(
+        Responsibility.required_courses.through.objects.filter(
+            responsibility__key=HUMAN_OVERSIGHT
+        ).values_list("course_id", flat=True)
+    )
+    people = {s.oversight_person_id for s in systems if s.oversight_person_id}
+    held: dict[int, set[int]] = {}
+    for person_id, course_id in TrainingRecord.objects.filter(
+        in_date_q(today), user_id__in=people, course_id__in=required
+    ).values_list("user_id", "course_id"):
+        held.setdefault(person_id, set()).add(course_id)
+    excepted = set(
+        ResponsibilityAssignment.objects.filter(
+            responsibility__key=HUMAN_OVERSIGHT, user_id__in=people, starts_on__lte=today
+        )
+        .exclude(training_exception="")
+        .exclude(ends_on__lte=today)
+        .values_list("user_id", "scope_note")
+    )
+    gaps = []
+    for system in systems:
+        person = system.oversight_person
+        if person is None:
+            gaps.append(
+                _oversight_gap(
+                    system,
+                    f"{system.reference} {system.name} is at tier "
+                    f"{system.get_risk_tier_display()} and has no named oversight person.",
+                    "Name the person who exercises human oversight of it.",
+                )
+            )
+        elif required - held.get(person.pk, set()) and (
+            (person.pk, oversight_scope(system.reference)) not in excepted
+        ):
+            who = person.get_full_name() or person.get_username()
+            gaps.append(
+                _oversight_gap(
+                    system,
+                    f"{who} oversees {system.reference} {system.name} without in-date "
+                    "human-oversight training.",
+                    "Record their refreshed training, name someone trained, or have a "
+                    "governance officer record an exception.",
+                )
+            )
+    return gaps
+
+
 CHECKS: tuple[Callable[..., list[Gap]], ...] = (
     excluded_relied_on,
     implemented_without_evidence,
@@ -297,6 +377,7 @@ CHECKS: tuple[Callable[..., list[Gap]], ...] = (
     reviews_overdue,
     nonconformities_without_action,
     incidents_without_action,
+    oversight_not_assured,
 )
 
 

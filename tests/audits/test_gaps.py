@@ -192,3 +192,61 @@ def test_the_gap_list_on_the_readiness_page(
     assert 'id="traceability-gaps"' in html
     assert reverse("inventory:system_detail", args=[system.pk]) in html
     assert "Review it and set the next review date." in html
+
+
+def _oversight_course(officer):
+    from aims import competence_services as competence
+    from aims.models import Course
+
+    course = competence.course_save(
+        actor=officer,
+        course=Course(),
+        data={"title": "Overseeing high-risk AI", "validity_months": 12},
+    )
+    responsibility = competence.responsibility_get(competence.HUMAN_OVERSIGHT, actor=officer)
+    responsibility.required_courses.add(course)
+    return competence, course
+
+
+def test_a_high_tier_system_without_an_oversight_person(officer, system):
+    AISystem.objects.filter(pk=system.pk).update(risk_tier="high")
+    (gap,) = of_kind(traceability_gaps(user=officer), "oversight_not_assured")
+    assert "no named oversight person" in gap.message
+    assert gap.url == reverse("inventory:system_edit", args=[system.pk])
+    AISystem.objects.filter(pk=system.pk).update(risk_tier="low")
+    assert of_kind(traceability_gaps(user=officer), "oversight_not_assured") == []
+
+
+def test_oversight_training_that_lapsed_after_the_person_was_named(officer, owner, system):
+    competence, course = _oversight_course(officer)
+    today = timezone.localdate()
+    # Named while the system was low tier (no check then); the tier rose afterwards.
+    AISystem.objects.filter(pk=system.pk).update(risk_tier="high", oversight_person=owner)
+    (gap,) = of_kind(traceability_gaps(user=officer), "oversight_not_assured")
+    assert "without in-date human-oversight training" in gap.message
+
+    # Training from 13 months ago has expired: still a gap; this year's training closes it.
+    competence.training_record_create(
+        actor=officer, user=owner, course=course, completed_on=today - timedelta(days=400)
+    )
+    assert len(of_kind(traceability_gaps(user=officer), "oversight_not_assured")) == 1
+    competence.training_record_create(
+        actor=officer, user=owner, course=course, completed_on=today - timedelta(days=3)
+    )
+    assert of_kind(traceability_gaps(user=officer), "oversight_not_assured") == []
+
+
+def test_an_officers_exception_answers_the_oversight_gap(officer, owner, system):
+    competence, _course = _oversight_course(officer)
+    AISystem.objects.filter(pk=system.pk).update(risk_tier="high", oversight_person=owner)
+    missing, exception = competence.oversight_check(
+        actor=officer, person=owner, risk_tier="high", exception_reason="Course booked for May"
+    )
+    competence.oversight_record(
+        actor=officer,
+        person=owner,
+        system_reference=system.reference,
+        missing=missing,
+        exception=exception,
+    )
+    assert of_kind(traceability_gaps(user=officer), "oversight_not_assured") == []

@@ -161,6 +161,25 @@ def soa_rows() -> list[dict[str, Any]]:
     ]
 
 
+def _refuse_own_changes(actor, latest: SoAVersion | None) -> None:
+    """Segregation of duties: nobody signs off their own changes to the SoA. Whoever changed an
+    Annex A statement since the last approved version leaves the approval to someone else."""
+    changes = ControlStatement.history.filter(
+        history_user=actor, item__kind=CatalogueItem.Kind.CONTROL
+    )
+    if latest is not None:
+        changes = changes.filter(history_date__gt=latest.approved_at)
+    codes = sorted(set(changes.values_list("item__code", flat=True)))
+    if codes:
+        shown = ", ".join(codes[:5]) + (" and others" if len(codes) > 5 else "")
+        since = f"since version {latest.number}" if latest else "before its first version"
+        raise RuleForbidden(
+            f"You changed the SoA {since} ({shown}); another governance officer or an "
+            "approver approves it, so nobody signs off their own changes.",
+            code="segregation_of_duties",
+        )
+
+
 @transaction.atomic
 def soa_version_approve(*, actor, note: str = "") -> SoAVersion:
     """Approve the live SoA as the next numbered version (a snapshot of every control)."""
@@ -170,7 +189,8 @@ def soa_version_approve(*, actor, note: str = "") -> SoAVersion:
             code="permission_denied",
         )
     # Lock the newest version so two approvals never take the same number.
-    list(SoAVersion.objects.select_for_update().order_by("-number")[:1])
+    latest = SoAVersion.objects.select_for_update().order_by("-number").first()
+    _refuse_own_changes(actor, latest)
     number = (SoAVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     version = SoAVersion(
         number=number,

@@ -214,13 +214,31 @@ def test_approving_snapshots_every_control_with_the_next_number(officer, approve
     assert second.history.get().history_user == approver
 
 
+def test_nobody_approves_their_own_changes(officer, approver, django_user_model):
+    services.statement_update(
+        actor=officer, statement=statement("A.9.4"), data={"implementation_status": "planned"}
+    )
+    with pytest.raises(RuleForbidden, match="A.9.4"):
+        services.soa_version_approve(actor=officer)
+    first = services.soa_version_approve(actor=approver)
+    # Changes before the approved version no longer count against the officer.
+    assert services.soa_version_approve(actor=officer).number == first.number + 1
+    # Clause requirements are not part of the SoA: editing them does not bar approval.
+    services.statement_update(
+        actor=officer,
+        statement=statement("4.1"),
+        data={"implementation_status": "planned"},
+    )
+    assert services.soa_version_approve(actor=officer).number == first.number + 2
+
+
 @pytest.mark.parametrize("role", ["auditor", "owner"])
 def test_readers_cannot_approve(request, role):
     with pytest.raises(RuleForbidden):
         services.soa_version_approve(actor=request.getfixturevalue(role))
 
 
-def test_versions_compare_field_by_field(officer, client_as, api_as, auditor):
+def test_versions_compare_field_by_field(officer, approver, client_as, api_as, auditor):
     services.soa_version_approve(actor=officer)
     exclude(officer, "A.10.4", "We have no external customers of AI")
     services.statement_update(
@@ -228,7 +246,7 @@ def test_versions_compare_field_by_field(officer, client_as, api_as, auditor):
         statement=statement("A.6.2.6"),
         data={"implementation_status": "implemented", "owner": officer},
     )
-    services.soa_version_approve(actor=officer)
+    services.soa_version_approve(actor=approver)
     comparison = services.soa_compare(
         SoAVersion.objects.get(number=1).rows, SoAVersion.objects.get(number=2).rows
     )
@@ -260,9 +278,9 @@ def test_added_and_removed_rows():
     assert comparison.changed == []
 
 
-def test_csv_exports_neutralise_formulas(client_as, officer, auditor):
+def test_csv_exports_neutralise_formulas(client_as, officer, approver, auditor):
     exclude(officer, "A.3.3", '=HYPERLINK("http://evil")')
-    services.soa_version_approve(actor=officer)
+    services.soa_version_approve(actor=approver)
     client = client_as(auditor)
     for url in (reverse("soa:statement_export"), reverse("soa:version_export", args=[1])):
         response = client.get(url)

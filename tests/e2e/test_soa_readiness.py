@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from aims.roles import AUDITOR, OFFICER
+from aims.roles import APPROVER, AUDITOR, OFFICER
+from audits import soa_services
 from audits.models import ControlStatement
 from tests.factories import user_with_role
 
@@ -96,6 +97,12 @@ def test_officer_makes_a_control_ready_and_the_auditor_can_only_read_it(
     page.goto("/controls/versions/approve/")
     page.get_by_label("What this version records").fill("First approved SoA")
     page.get_by_role("button", name="Approve as a new version").click()
+    # The officer changed the SoA, so the approval falls to someone else (and says so).
+    expect(page.get_by_text("nobody signs off their own changes")).to_be_visible()
+    soa_services.soa_version_approve(
+        actor=user_with_role(APPROVER, username="soa_approver"), note="First approved SoA"
+    )
+    page.goto("/controls/versions/1/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("version 1")
     for path in (
         "/controls/",

@@ -10,7 +10,9 @@ Traceability checks (each one query, restricted to what the user may see):
 - nonconformities (major and minor findings) without a corrective action;
 - SEV1/SEV2 incidents without a corrective action;
 - high-tier systems in use with no oversight person, or one whose required training has
-  lapsed since they were named (without a recorded exception).
+  lapsed since they were named (without a recorded exception);
+- members of the AI committee (the Approver role) without in-date approver training and
+  without a recorded exception.
 
 Then the readiness gaps: each requirement or control that is not ready yet.
 """
@@ -24,7 +26,14 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aims.competence_services import HIGH_TIERS, HUMAN_OVERSIGHT, in_date_q, oversight_scope
+from aims.competence_selectors import sees_everyones_training
+from aims.competence_services import (
+    APPROVER,
+    HIGH_TIERS,
+    HUMAN_OVERSIGHT,
+    in_date_q,
+    oversight_scope,
+)
 from aims.models import (
     CorrectiveAction,
     Policy,
@@ -56,6 +65,7 @@ KINDS = {
     "nonconformity_without_action": "Nonconformity without corrective action",
     "incident_without_action": "Serious incident without corrective action",
     "oversight_not_assured": "Human oversight not assured",
+    "approver_not_trained": "Approver without in-date training",
     "not_ready": "Not ready yet",
 }
 CONTROL_KINDS = ("excluded_relied_on", "implemented_without_evidence")
@@ -370,6 +380,57 @@ def oversight_not_assured(user, today: date) -> list[Gap]:
     return gaps
 
 
+def approvers_not_trained(user, today: date) -> list[Gap]:
+    """Gates are decided by whoever holds the Approver role; the roles register says which
+    training that needs. Shown to those who may see everyone's training."""
+    from django.contrib.auth import get_user_model
+
+    from aims.roles import APPROVER as APPROVER_ROLE
+
+    if not sees_everyones_training(user):
+        return []
+    required = set(
+        Responsibility.required_courses.through.objects.filter(
+            responsibility__key=APPROVER
+        ).values_list("course_id", flat=True)
+    )
+    if not required:
+        return []
+    approvers = list(
+        get_user_model()
+        .objects.filter(groups__name=APPROVER_ROLE, is_active=True)
+        .order_by("username")
+        .distinct()
+    )
+    held: dict[int, set[int]] = {}
+    for person_id, course_id in TrainingRecord.objects.filter(
+        in_date_q(today), user__in=approvers, course_id__in=required
+    ).values_list("user_id", "course_id"):
+        held.setdefault(person_id, set()).add(course_id)
+    excepted = set(
+        ResponsibilityAssignment.objects.filter(
+            responsibility__key=APPROVER, user__in=approvers, starts_on__lte=today
+        )
+        .exclude(training_exception="")
+        .exclude(ends_on__lte=today)
+        .values_list("user_id", flat=True)
+    )
+    return [
+        Gap(
+            "approver_not_trained",
+            MEDIUM,
+            person.get_username(),
+            f"{person.get_full_name() or person.get_username()} decides gates as an approver "
+            "without in-date approver training.",
+            "Record their training, or have a governance officer record an exception on "
+            "their approver assignment.",
+            link("competence:person_training", person.pk),
+        )
+        for person in approvers
+        if required - held.get(person.pk, set()) and person.pk not in excepted
+    ]
+
+
 CHECKS: tuple[Callable[..., list[Gap]], ...] = (
     excluded_relied_on,
     implemented_without_evidence,
@@ -378,6 +439,7 @@ CHECKS: tuple[Callable[..., list[Gap]], ...] = (
     nonconformities_without_action,
     incidents_without_action,
     oversight_not_assured,
+    approvers_not_trained,
 )
 
 

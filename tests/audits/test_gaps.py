@@ -250,3 +250,24 @@ def test_an_officers_exception_answers_the_oversight_gap(officer, owner, system)
         exception=exception,
     )
     assert of_kind(traceability_gaps(user=officer), "oversight_not_assured") == []
+
+
+def test_approvers_without_in_date_approver_training(officer, approver, owner):
+    from aims import competence_services as competence
+    from aims.models import Course
+
+    # No training named for the role: nothing to check.
+    assert of_kind(traceability_gaps(user=officer), "approver_not_trained") == []
+    course = competence.course_save(
+        actor=officer, course=Course(), data={"title": "Deciding AI gates", "validity_months": 24}
+    )
+    competence.responsibility_get(competence.APPROVER, actor=officer).required_courses.add(course)
+    (gap,) = of_kind(traceability_gaps(user=officer), "approver_not_trained")
+    assert gap.record == approver.username
+    assert gap.url == reverse("competence:person_training", args=[approver.pk])
+    # System owners do not see other people's training gaps.
+    assert of_kind(traceability_gaps(user=owner), "approver_not_trained") == []
+    competence.training_record_create(
+        actor=officer, user=approver, course=course, completed_on=timezone.localdate()
+    )
+    assert of_kind(traceability_gaps(user=officer), "approver_not_trained") == []

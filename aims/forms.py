@@ -41,7 +41,13 @@ class BootstrapFormMixin:
 
 
 class DateInput(forms.DateInput):
+    """A native date picker. It only accepts ISO dates, so the value is always written as
+    YYYY-MM-DD whatever the locale's input formats say (else saved dates show empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class EvidenceForm(BootstrapFormMixin, forms.Form):

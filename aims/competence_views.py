@@ -5,9 +5,9 @@ and their assignments. Thin: aims.competence_selectors and aims.competence_servi
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,19 +23,11 @@ from .competence_forms import (
     TrainingFilterForm,
     TrainingRecordForm,
 )
-from .errors import BusinessRuleError
 from .models import Course, Responsibility, ResponsibilityAssignment
 from .permissions import has_global_perm
-from .views import apply_errors
+from .view_helpers import ServiceFormMixin, page_context
 
 User = get_user_model()
-PAGE_SIZE = 25
-
-
-def _querystring_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode() + "&" if query else ""
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -51,17 +43,12 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class FormPage(RoleRequiredMixin, View):
-    """GET shows the form; POST validates it and calls ``save`` (a service)."""
+class FormPage(ServiceFormMixin, RoleRequiredMixin, View):
+    """A form page of this feature: a heading and a cancel link beside the form; ``save``
+    returns the record and ``success_url`` where to go with it."""
 
     template_name = "competence/form.html"
     heading = ""
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def save(self, form):
-        raise NotImplementedError
 
     def success_url(self, obj) -> str:
         raise NotImplementedError
@@ -69,26 +56,11 @@ class FormPage(RoleRequiredMixin, View):
     def cancel_url(self) -> str:
         return reverse("competence:my_training")
 
-    def render_form(self, form, status: int = 200):
-        context = {"form": form, "heading": self.heading, "cancel_url": self.cancel_url()}
-        context.update(self.extra_context())
-        return render(self.request, self.template_name, context, status=status)
+    def context(self) -> dict:
+        return {"heading": self.heading, "cancel_url": self.cancel_url(), **self.extra_context()}
 
     def extra_context(self) -> dict:
         return {}
-
-    def get(self, request, *args, **kwargs):
-        return self.render_form(self.make_form())
-
-    def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
-        if not form.is_valid():
-            return self.render_form(form, 400)
-        try:
-            obj = self.save(form)
-        except (ValidationError, BusinessRuleError) as exc:
-            return self.render_form(form, apply_errors(form, exc))
-        return HttpResponseRedirect(self.success_url(obj))
 
 
 # --- Training of one person -----------------------------------------------------------------
@@ -138,15 +110,12 @@ class RecordListView(LoginRequiredMixin, View):
         if person.isdigit():
             filters["person"] = int(person)
         records = selectors.training_record_list(user=request.user, filters=filters)
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "competence/record_list.html",
             {
                 "form": form,
-                "page_obj": page,
-                "records": page.object_list,
-                "querystring_without_page": _querystring_without_page(request),
+                **page_context(request, records, rows_name="records"),
                 "can_record": has_global_perm(request.user, "aims.add_trainingrecord"),
                 "sees_everyone": selectors.sees_everyones_training(request.user),
                 "today": timezone.localdate(),
@@ -190,40 +159,48 @@ class ExpiringView(RoleRequiredMixin, View):
         except ValueError:
             days = selectors.DEFAULT_EXPIRING_DAYS
         records = selectors.expiring_records(user=request.user, within_days=days)
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "competence/expiring.html",
-            {
-                "days": days,
-                "page_obj": page,
-                "records": page.object_list,
-                "querystring_without_page": _querystring_without_page(request),
-            },
+            {"days": days, **page_context(request, records, rows_name="records")},
         )
 
 
 # --- Courses --------------------------------------------------------------------------------
 
 
-class CourseListView(RoleRequiredMixin, View):
-    permission = "aims.view_course"
+class SearchListView(RoleRequiredMixin, View):
+    """A catalogue searched by ``q`` (courses, responsibilities): one page of it, and whether
+    the user may add to it."""
+
+    template_name = ""
+    rows_name = ""
+    add_permission = ""
+
+    def select(self, search: str) -> QuerySet:
+        raise NotImplementedError
 
     def get(self, request):
         search = request.GET.get("q", "")
-        courses = selectors.course_list(filters={"q": search})
-        page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
-            "competence/course_list.html",
+            self.template_name,
             {
                 "q": search,
-                "page_obj": page,
-                "courses": page.object_list,
-                "querystring_without_page": _querystring_without_page(request),
-                "can_add": has_global_perm(request.user, "aims.add_course"),
+                **page_context(request, self.select(search), rows_name=self.rows_name),
+                "can_add": has_global_perm(request.user, self.add_permission),
             },
         )
+
+
+class CourseListView(SearchListView):
+    permission = "aims.view_course"
+    add_permission = "aims.add_course"
+    template_name = "competence/course_list.html"
+    rows_name = "courses"
+
+    def select(self, search: str) -> QuerySet[Course]:
+        return selectors.course_list(filters={"q": search})
 
 
 class CourseDetailView(RoleRequiredMixin, View):
@@ -232,15 +209,12 @@ class CourseDetailView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         course = get_object_or_404(Course, pk=pk)
         records = selectors.course_completions(user=request.user, course=course)
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "competence/course_detail.html",
             {
                 "course": course,
-                "page_obj": page,
-                "records": page.object_list,
-                "querystring_without_page": _querystring_without_page(request),
+                **page_context(request, records, rows_name="records"),
                 "required_by": course.required_by.order_by("title"),
                 "can_change": has_global_perm(request.user, "aims.change_course"),
                 "can_record": has_global_perm(request.user, "aims.add_trainingrecord"),
@@ -296,24 +270,14 @@ class CourseEditView(CourseAddView):
 # --- Responsibilities and assignments -------------------------------------------------------
 
 
-class ResponsibilityListView(RoleRequiredMixin, View):
+class ResponsibilityListView(SearchListView):
     permission = "aims.view_responsibility"
+    add_permission = "aims.add_responsibility"
+    template_name = "competence/responsibility_list.html"
+    rows_name = "responsibilities"
 
-    def get(self, request):
-        search = request.GET.get("q", "")
-        responsibilities = selectors.responsibility_list(filters={"q": search})
-        page = Paginator(responsibilities, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "competence/responsibility_list.html",
-            {
-                "q": search,
-                "page_obj": page,
-                "responsibilities": page.object_list,
-                "querystring_without_page": _querystring_without_page(request),
-                "can_add": has_global_perm(request.user, "aims.add_responsibility"),
-            },
-        )
+    def select(self, search: str) -> QuerySet[Responsibility]:
+        return selectors.responsibility_list(filters={"q": search})
 
 
 class ResponsibilityDetailView(RoleRequiredMixin, View):
@@ -328,16 +292,13 @@ class ResponsibilityDetailView(RoleRequiredMixin, View):
             user=request.user,
             filters={"responsibility": responsibility.pk, "current": not show_ended},
         )
-        page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "competence/responsibility_detail.html",
             {
                 "responsibility": responsibility,
-                "page_obj": page,
-                "assignments": page.object_list,
+                **page_context(request, assignments, rows_name="assignments"),
                 "show_ended": show_ended,
-                "querystring_without_page": _querystring_without_page(request),
                 "sees_every_assignment": selectors.sees_every_assignment(request.user),
                 "can_change": has_global_perm(request.user, "aims.change_responsibility"),
                 "can_assign": has_global_perm(request.user, "aims.add_responsibilityassignment"),

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -46,9 +45,7 @@ from .ms_forms import (
     VersionForm,
 )
 from .permissions import has_perm
-from .views import apply_errors
-
-PAGE_SIZE = 25
+from .view_helpers import ServiceFormMixin, paginate
 
 
 class MSView(LoginRequiredMixin, View):
@@ -71,23 +68,12 @@ class MSView(LoginRequiredMixin, View):
         return has_perm(self.request.user, perm)
 
 
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, (query.urlencode() + "&") if query else ""
-
-
 def _evidence_of(record: Model):
     return Evidence.objects.filter(
         target_type=ContentType.objects.get_for_model(record),
         target_id=record.pk,
         superseded_at__isnull=True,
     ).select_related("owner")
-
-
-def _form_page(request, template: str, context: dict, form, status: int = 200):
-    return render(request, template, {**context, "form": form}, status=status)
 
 
 # --- Overview and scope ---------------------------------------------------------------------
@@ -151,30 +137,26 @@ class ScopeView(MSView):
         return render(request, "ms/scope.html", _scope_context(request))
 
 
-class ScopeEditView(MSView):
+class ScopeEditView(ServiceFormMixin, MSView):
     template_name = "ms/scope_form.html"
 
     def load(self, **kwargs) -> None:
         self.scope = services.scope_current()
         self.permission = "aims.change_aimsscope" if self.scope else "aims.add_aimsscope"
 
-    def get(self, request):
-        initial = {} if self.scope else {"owner": request.user.pk}
-        form = ScopeForm(instance=self.scope, initial=initial)
-        return _form_page(request, self.template_name, {"scope": self.scope}, form)
+    def context(self) -> dict:
+        return {"scope": self.scope}
 
-    def post(self, request):
-        form = ScopeForm(request.POST, instance=services.scope_current())
-        status = 400
-        if form.is_valid():
-            try:
-                services.scope_save(actor=request.user, data=form.cleaned_data)
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, "Scope saved.")
-                return HttpResponseRedirect(reverse("ms:scope"))
-        return _form_page(request, self.template_name, {"scope": self.scope}, form, status)
+    def make_form(self, data=None):
+        if data is not None:  # a fresh copy: a refused save must not leave its edits on it
+            return ScopeForm(data, instance=services.scope_current())
+        initial = {} if self.scope else {"owner": self.request.user.pk}
+        return ScopeForm(instance=self.scope, initial=initial)
+
+    def save(self, form) -> str:
+        services.scope_save(actor=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, "Scope saved.")
+        return reverse("ms:scope")
 
 
 class ScopeApproveView(MSView):
@@ -198,7 +180,7 @@ class ScopeHistoryView(MSView):
     def get(self, request):
         scope = services.scope_current()
         entries = history_entries([scope.history.all()]) if scope else []
-        page, query = _page(request, entries)
+        page, query = paginate(request, entries)
         return render(
             request,
             "ms/scope_history.html",
@@ -272,7 +254,7 @@ class RegisterListView(RegisterMixin):
     def get(self, request):
         form = self.config.filter_form(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        page, query = _page(request, self.config.select(filters=filters))
+        page, query = paginate(request, self.config.select(filters=filters))
         model_name = self.config.model._meta.model_name
         return render(
             request,
@@ -288,52 +270,43 @@ class RegisterListView(RegisterMixin):
         )
 
 
-class RegisterFormView(RegisterMixin):
+class RegisterFormView(ServiceFormMixin, RegisterMixin):
     template_name = "ms/register_form.html"
 
     def load(self, pk: int | None = None, **kwargs) -> None:
         self.action = "change" if pk is not None else "add"
         super().load(pk=pk, **kwargs)
 
-    def get(self, request, pk: int | None = None):
-        initial = {} if self.record else {"owner": request.user.pk}
-        form = self.config.form_class(instance=self.record, initial=initial)
-        return _form_page(request, self.template_name, self.context(), form)
+    def make_form(self, data=None):
+        if data is not None:  # a fresh copy: a refused save must not leave its edits on it
+            instance = self.config.model.objects.get(pk=self.record.pk) if self.record else None
+            return self.config.form_class(data, instance=instance)
+        initial = {} if self.record else {"owner": self.request.user.pk}
+        return self.config.form_class(instance=self.record, initial=initial)
 
-    def post(self, request, pk: int | None = None):
-        instance = self.config.model.objects.get(pk=pk) if pk else None
-        form = self.config.form_class(request.POST, instance=instance)
-        status = 400
-        if form.is_valid():
-            try:
-                saved = self.config.save(
-                    actor=request.user, record=self.record, data=form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{self.config.noun.capitalize()} '{saved}' saved.")
-                return HttpResponseRedirect(reverse(self.config.list_url))
-        return _form_page(request, self.template_name, self.context(), form, status)
+    def save(self, form) -> str:
+        saved = self.config.save(
+            actor=self.request.user, record=self.record, data=form.cleaned_data
+        )
+        messages.success(self.request, f"{self.config.noun.capitalize()} '{saved}' saved.")
+        return reverse(self.config.list_url)
 
 
-class RegisterDeleteView(RegisterMixin):
+class RegisterDeleteView(ServiceFormMixin, RegisterMixin):
     action = "delete"
     template_name = "ms/confirm_delete.html"
+    raise_forbidden = True
 
-    def get(self, request, pk: int):
-        return _form_page(request, self.template_name, self.context(), DeleteForm())
+    def make_form(self, data=None):
+        return DeleteForm(data)
 
-    def post(self, request, pk: int):
-        form = DeleteForm(request.POST)
-        if not form.is_valid():
-            return _form_page(request, self.template_name, self.context(), form, 400)
+    def save(self, form) -> str:
         label = str(self.record)
         self.config.delete(
-            actor=request.user, record=self.record, reason=form.cleaned_data["reason"]
+            actor=self.request.user, record=self.record, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, f"{self.config.noun.capitalize()} '{label}' removed.")
-        return HttpResponseRedirect(reverse(self.config.list_url))
+        messages.success(self.request, f"{self.config.noun.capitalize()} '{label}' removed.")
+        return reverse(self.config.list_url)
 
 
 class PartyListView(RegisterListView):
@@ -368,7 +341,7 @@ class PolicyListView(MSView):
 
     def get(self, request):
         q = request.GET.get("q", "").strip()[:100]
-        page, query = _page(request, selectors.policy_list(filters={"q": q}))
+        page, query = paginate(request, selectors.policy_list(filters={"q": q}))
         rows = [(p, *selectors.current_versions(p)) for p in page.object_list]
         counts = selectors.acknowledgement_counts([published for _, published, _ in rows])
         return render(
@@ -388,26 +361,17 @@ class PolicyListView(MSView):
         )
 
 
-class PolicyCreateView(MSView):
+class PolicyCreateView(ServiceFormMixin, MSView):
     permission = "aims.add_policy"
     template_name = "ms/policy_form.html"
 
-    def get(self, request):
-        form = PolicyCreateForm(initial={"owner": request.user.pk})
-        return _form_page(request, self.template_name, {}, form)
+    def make_form(self, data=None):
+        return PolicyCreateForm(data, initial={"owner": self.request.user.pk})
 
-    def post(self, request):
-        form = PolicyCreateForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                policy = services.policy_create(actor=request.user, **form.cleaned_data)
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{policy.reference} created with a first draft.")
-                return HttpResponseRedirect(reverse("ms:policy_detail", args=[policy.pk]))
-        return _form_page(request, self.template_name, {}, form, status)
+    def save(self, form) -> str:
+        policy = services.policy_create(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"{policy.reference} created with a first draft.")
+        return reverse("ms:policy_detail", args=[policy.pk])
 
 
 class PolicyMixin(MSView):
@@ -459,55 +423,47 @@ class PolicyDetailView(PolicyMixin):
         return render(request, "ms/policy_detail.html", _policy_context(request, self.policy))
 
 
-class PolicyEditView(PolicyMixin):
+class PolicyEditView(ServiceFormMixin, PolicyMixin):
     permission = "aims.change_policy"
     template_name = "ms/policy_form.html"
 
-    def get(self, request, pk: int):
-        form = PolicyForm(instance=self.policy)
-        return _form_page(request, self.template_name, {"policy": self.policy}, form)
+    def context(self) -> dict:
+        return {"policy": self.policy}
 
-    def post(self, request, pk: int):
-        form = PolicyForm(request.POST, instance=Policy.objects.get(pk=pk))
-        status = 400
-        if form.is_valid():
-            try:
-                services.policy_update(
-                    actor=request.user, policy=self.policy, data=form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{self.policy.reference} saved.")
-                return HttpResponseRedirect(reverse("ms:policy_detail", args=[pk]))
-        return _form_page(request, self.template_name, {"policy": self.policy}, form, status)
+    def make_form(self, data=None):
+        if data is not None:  # a fresh copy: a refused save must not leave its edits on it
+            return PolicyForm(data, instance=Policy.objects.get(pk=self.policy.pk))
+        return PolicyForm(instance=self.policy)
+
+    def save(self, form) -> str:
+        services.policy_update(actor=self.request.user, policy=self.policy, data=form.cleaned_data)
+        messages.success(self.request, f"{self.policy.reference} saved.")
+        return reverse("ms:policy_detail", args=[self.policy.pk])
 
 
-class VersionCreateView(PolicyMixin):
+class VersionCreateView(ServiceFormMixin, PolicyMixin):
     permission = "aims.add_policyversion"
     template_name = "ms/version_form.html"
 
-    def get(self, request, pk: int):
-        published = services.published_version(self.policy)
-        form = VersionForm(initial={"body": published.body if published else ""})
-        pending = services.version_in_progress(self.policy)
-        context = {"policy": self.policy, "pending": pending}
-        return _form_page(request, self.template_name, context, form)
+    def context(self) -> dict:
+        return {"policy": self.policy}
 
-    def post(self, request, pk: int):
-        form = VersionForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                version = services.version_create(
-                    actor=request.user, policy=self.policy, **form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"Version {version.number} drafted.")
-                return HttpResponseRedirect(reverse("ms:policy_detail", args=[pk]))
-        return _form_page(request, self.template_name, {"policy": self.policy}, form, status)
+    def make_form(self, data=None):
+        if data is not None:
+            return VersionForm(data)
+        published = services.published_version(self.policy)
+        return VersionForm(initial={"body": published.body if published else ""})
+
+    def get(self, request, pk: int):
+        pending = services.version_in_progress(self.policy)
+        return self.render_form(self.make_form(), pending=pending)
+
+    def save(self, form) -> str:
+        version = services.version_create(
+            actor=self.request.user, policy=self.policy, **form.cleaned_data
+        )
+        messages.success(self.request, f"Version {version.number} drafted.")
+        return reverse("ms:policy_detail", args=[self.policy.pk])
 
 
 class VersionMixin(MSView):
@@ -535,16 +491,22 @@ class VersionDetailView(VersionMixin):
         )
 
 
-class VersionEditView(VersionMixin):
+class VersionEditView(ServiceFormMixin, VersionMixin):
     permission = "aims.change_policyversion"
     template_name = "ms/version_form.html"
+
+    def context(self) -> dict:
+        return {"policy": self.policy, "version": self.version}
+
+    def make_form(self, data=None):
+        if data is not None:  # a fresh copy: a refused save must not leave its edits on it
+            return VersionForm(data, instance=PolicyVersion.objects.get(pk=self.version.pk))
+        return VersionForm(instance=self.version)
 
     def get(self, request, pk: int):
         if self.version.status != PolicyVersion.Status.DRAFT:
             return self.locked(request)
-        form = VersionForm(instance=self.version)
-        context = {"policy": self.policy, "version": self.version}
-        return _form_page(request, self.template_name, context, form)
+        return super().get(request, pk)
 
     def locked(self, request):
         message = (
@@ -554,25 +516,17 @@ class VersionEditView(VersionMixin):
         context = _policy_context(request, self.policy, error=message)
         return render(request, "ms/policy_detail.html", context, status=409)
 
-    def post(self, request, pk: int):
-        form = VersionForm(request.POST, instance=PolicyVersion.objects.get(pk=pk))
-        context = {"policy": self.policy, "version": self.version}
-        status = 400
-        if form.is_valid():
-            try:
-                services.version_update(
-                    actor=request.user, version=self.version, data=form.cleaned_data
-                )
-            except BusinessRuleError as exc:
-                if exc.status_code == 409:
-                    return self.locked(request)
-                status = apply_errors(form, exc)
-            except ValidationError as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"Draft of version {self.version.number} saved.")
-                return HttpResponseRedirect(reverse("ms:policy_detail", args=[self.policy.pk]))
-        return _form_page(request, self.template_name, context, form, status)
+    def refused(self, form, exc):
+        if isinstance(exc, BusinessRuleError) and exc.status_code == 409:
+            return self.locked(self.request)
+        return super().refused(form, exc)
+
+    def save(self, form) -> str:
+        services.version_update(
+            actor=self.request.user, version=self.version, data=form.cleaned_data
+        )
+        messages.success(self.request, f"Draft of version {self.version.number} saved.")
+        return reverse("ms:policy_detail", args=[self.policy.pk])
 
 
 class VersionActionView(VersionMixin):
@@ -687,7 +641,7 @@ class ObjectiveListView(MSView):
         form = ObjectiveFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         qs = selectors.objective_list(user=request.user, filters=filters)
-        page, query = _page(request, qs)
+        page, query = paginate(request, qs)
         today = timezone.localdate()
         return render(
             request,
@@ -705,26 +659,17 @@ class ObjectiveListView(MSView):
         )
 
 
-class ObjectiveCreateView(MSView):
+class ObjectiveCreateView(ServiceFormMixin, MSView):
     permission = "aims.add_objective"
     template_name = "ms/objective_form.html"
 
-    def get(self, request):
-        form = ObjectiveCreateForm(initial={"owner": request.user.pk})
-        return _form_page(request, self.template_name, {}, form)
+    def make_form(self, data=None):
+        return ObjectiveCreateForm(data, initial={"owner": self.request.user.pk})
 
-    def post(self, request):
-        form = ObjectiveCreateForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                objective = services.objective_create(actor=request.user, data=form.cleaned_data)
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{objective.reference} set.")
-                return HttpResponseRedirect(reverse("ms:objective_detail", args=[objective.pk]))
-        return _form_page(request, self.template_name, {}, form, status)
+    def save(self, form) -> str:
+        objective = services.objective_create(actor=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, f"{objective.reference} set.")
+        return reverse("ms:objective_detail", args=[objective.pk])
 
 
 class ObjectiveMixin(MSView):
@@ -759,33 +704,29 @@ class ObjectiveDetailView(ObjectiveMixin):
         )
 
 
-class ObjectiveEditView(ObjectiveMixin):
+class ObjectiveEditView(ServiceFormMixin, ObjectiveMixin):
     permission = "aims.change_objective"
     template_name = "ms/objective_form.html"
 
-    def get(self, request, pk: int):
-        form = ObjectiveForm(instance=self.objective)
-        return _form_page(request, self.template_name, {"objective": self.objective}, form)
+    def context(self) -> dict:
+        return {"objective": self.objective}
 
-    def post(self, request, pk: int):
-        form = ObjectiveForm(request.POST, instance=Objective.objects.get(pk=pk))
-        status = 400
-        if form.is_valid():
-            try:
-                services.objective_update(
-                    actor=request.user, objective=self.objective, data=form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{self.objective.reference} saved.")
-                return HttpResponseRedirect(reverse("ms:objective_detail", args=[pk]))
-        context = {"objective": self.objective}
-        return _form_page(request, self.template_name, context, form, status)
+    def make_form(self, data=None):
+        if data is not None:  # a fresh copy: a refused save must not leave its edits on it
+            return ObjectiveForm(data, instance=Objective.objects.get(pk=self.objective.pk))
+        return ObjectiveForm(instance=self.objective)
+
+    def save(self, form) -> str:
+        services.objective_update(
+            actor=self.request.user, objective=self.objective, data=form.cleaned_data
+        )
+        messages.success(self.request, f"{self.objective.reference} saved.")
+        return reverse("ms:objective_detail", args=[self.objective.pk])
 
 
-class ObjectiveProgressView(ObjectiveMixin):
+class ObjectiveProgressView(ServiceFormMixin, ObjectiveMixin):
     template_name = "ms/objective_progress.html"
+    raise_forbidden = True
 
     def check(self, request) -> None:
         if not services.can_record_progress(request.user, self.objective):
@@ -795,24 +736,21 @@ class ObjectiveProgressView(ObjectiveMixin):
 
     def get(self, request, pk: int):
         self.check(request)
-        form = ProgressForm(initial={"recorded_on": timezone.localdate()})
-        return _form_page(request, self.template_name, {"objective": self.objective}, form)
+        return super().get(request, pk)
 
     def post(self, request, pk: int):
         self.check(request)
-        form = ProgressForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                services.objective_record_progress(
-                    actor=request.user, objective=self.objective, **form.cleaned_data
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                if isinstance(exc, BusinessRuleError) and exc.status_code == 403:
-                    raise PermissionDenied(exc.message) from exc
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"{self.objective.reference}: progress recorded.")
-                return HttpResponseRedirect(reverse("ms:objective_detail", args=[pk]))
-        context = {"objective": self.objective}
-        return _form_page(request, self.template_name, context, form, status)
+        return super().post(request, pk)
+
+    def context(self) -> dict:
+        return {"objective": self.objective}
+
+    def make_form(self, data=None):
+        return ProgressForm(data, initial={"recorded_on": timezone.localdate()})
+
+    def save(self, form) -> str:
+        services.objective_record_progress(
+            actor=self.request.user, objective=self.objective, **form.cleaned_data
+        )
+        messages.success(self.request, f"{self.objective.reference}: progress recorded.")
+        return reverse("ms:objective_detail", args=[self.objective.pk])

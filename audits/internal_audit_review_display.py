@@ -49,6 +49,17 @@ def _label(choices, value: str) -> str:
     return dict(choices).get(value, value)
 
 
+def _record(item: dict, url: str) -> tuple[str, str]:
+    """A cell naming a record by its reference and title, linked to ``url``."""
+    return (f"{item['reference']} {item['title']}", url)
+
+
+def _status(choices, item: dict) -> tuple[str, str]:
+    """A status cell, marked overdue when the stored figures say so."""
+    status = _label(choices, item["status"])
+    return (f"{status} — overdue" if item["overdue"] else status, "")
+
+
 def _figures(counts: dict, choices, skip_zero: bool = False) -> list[tuple[str, Any]]:
     labels = dict(choices)
     return [
@@ -75,14 +86,13 @@ def _previous_actions(data: dict) -> Section:
     s.figures = _figures(data["counts"], [*ReviewAction.Status.choices, ("overdue", "Overdue")])
     s.columns = ["Review", "Action", "Owner", "Due", "Status"]
     for i in data["items"]:
-        status = _label(ReviewAction.Status.choices, i["status"])
         s.rows.append(
             [
                 (i["review"], link("internal_audits:review_detail", i["review_id"])),
                 (i["description"], ""),
                 (i["owner"], ""),
                 (i["due_date"], ""),
-                (f"{status} — overdue" if i["overdue"] else status, ""),
+                _status(ReviewAction.Status.choices, i),
             ]
         )
     s.empty = "No action from an earlier review is open or changed in this period."
@@ -100,7 +110,7 @@ def _audits(data: dict) -> Section:
     for i in data["items"]:
         s.rows.append(
             [
-                (f"{i['reference']} {i['title']}", link("internal_audits:audit_detail", i["id"])),
+                _record(i, link("internal_audits:audit_detail", i["id"])),
                 (_label(InternalAudit.Status.choices, i["status"]), ""),
                 (i["planned_start"] or "—", ""),
                 (str(i["checklist"].get("conforming", 0)), ""),
@@ -121,7 +131,7 @@ def _findings(data: dict) -> Section:
     for i in data["items"]:
         s.rows.append(
             [
-                (f"{i['reference']} {i['title']}", link("internal_audits:finding_detail", i["id"])),
+                _record(i, link("internal_audits:finding_detail", i["id"])),
                 (_label(Finding.Kind.choices, i["kind"]), ""),
                 (i["audit"], link("internal_audits:audit_detail", i["audit_id"])),
                 (i["raised"], ""),
@@ -137,14 +147,13 @@ def _corrective_actions(data: dict) -> Section:
     s.figures = _figures(data["counts"], [*CorrectiveAction.Status.choices, ("overdue", "Overdue")])
     s.columns = ["Action", "Source", "Owner", "Due", "Status"]
     for i in data["items"]:
-        status = _label(CorrectiveAction.Status.choices, i["status"])
         s.rows.append(
             [
-                (f"{i['reference']} {i['title']}", link("capa:capa_detail", i["id"])),
+                _record(i, link("capa:capa_detail", i["id"])),
                 (i["source"], ""),
                 (i["owner"], ""),
                 (i["due_date"], ""),
-                (f"{status} — overdue" if i["overdue"] else status, ""),
+                _status(CorrectiveAction.Status.choices, i),
             ]
         )
     s.empty = "No corrective action is open."
@@ -163,7 +172,7 @@ def _incidents(data: dict) -> Section:
     for i in data["items"]:
         s.rows.append(
             [
-                (f"{i['reference']} {i['title']}", link("incidents:incident_detail", i["id"])),
+                _record(i, link("incidents:incident_detail", i["id"])),
                 (_label(Severity.choices, i["severity"]), ""),
                 (_label(IncidentStatus.choices, i["status"]), ""),
                 (i["system"], ""),
@@ -179,14 +188,10 @@ def _objectives(data: dict) -> Section:
     s.figures = _figures(data["counts"], [*Objective.Status.choices, ("overdue", "Overdue")])
     s.columns = ["Objective", "Status", "Current", "Target", "Due"]
     for i in data["items"]:
-        status = _label(Objective.Status.choices, i["status"])
         s.rows.append(
             [
-                (
-                    f"{i['reference']} {i['title']}",
-                    _first_link(("ms:objective_detail", "aims:objective_detail"), i["id"]),
-                ),
-                (f"{status} — overdue" if i["overdue"] else status, ""),
+                _record(i, _first_link(("ms:objective_detail", "aims:objective_detail"), i["id"])),
+                _status(Objective.Status.choices, i),
                 (i["current"] or "—", ""),
                 (i["target"], ""),
                 (i["due_date"], ""),
@@ -234,7 +239,7 @@ def _changes(data: dict) -> Section:
     for c in changes["items"]:
         s.rows.append(
             [
-                (f"{c['reference']} {c['title']}", link("inventory:system_detail", c["system_id"])),
+                _record(c, link("inventory:system_detail", c["system_id"])),
                 (_label(ChangeRequest.Kind.choices, c["kind"]), ""),
                 (c["system"], link("inventory:system_detail", c["system_id"])),
                 (_label(ChangeRequest.Status.choices, c["status"]), ""),
@@ -243,7 +248,7 @@ def _changes(data: dict) -> Section:
     for n in notices["items"]:
         s.rows.append(
             [
-                (f"{n['reference']} {n['title']}", link("suppliers:notice_detail", n["id"])),
+                _record(n, link("suppliers:notice_detail", n["id"])),
                 ("Vendor change notice", ""),
                 (n["supplier"], link("suppliers:supplier_detail", n["supplier_id"])),
                 (_label(VendorChangeNotice.Status.choices, n["status"]), ""),
@@ -263,7 +268,7 @@ def _risks(data: dict) -> Section:
     for r in data["items"]:
         s.rows.append(
             [
-                (f"{r['reference']} {r['title']}", link("risk:risk_detail", r["id"])),
+                _record(r, link("risk:risk_detail", r["id"])),
                 (_label(Level.choices, r["level"]), ""),
                 (r["system"], link("inventory:system_detail", r["system_id"])),
                 ("Pending" if r["pending_acceptance"] else "—", ""),

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from aims import capa_selectors, capa_services
 from aims.errors import BusinessRuleError
 from aims.models import Evidence
 from aims.permissions import has_perm
-from aims.views import apply_errors
+from aims.view_helpers import ServiceFormMixin, paginate
 
 from . import internal_audit_selectors as selectors
 from . import internal_audit_services as services
@@ -47,7 +46,6 @@ from .models import (
     ReviewAction,
 )
 
-PAGE_SIZE = 25
 T = "internal_audits/"
 
 
@@ -57,13 +55,6 @@ def _error_text(exc: Exception) -> str:
     if hasattr(exc, "error_dict"):
         return " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
     return " ".join(exc.messages)
-
-
-def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, (query.urlencode() + "&" if query else "")
 
 
 def _require(user, perm: str) -> None:
@@ -115,42 +106,11 @@ class ActionView(Base):
         return HttpResponseRedirect(self.back())
 
 
-class FormPage(Base):
-    """GET shows the form, POST validates it and calls ``save``; refusals land on the form."""
+class FormPage(ServiceFormMixin, Base):
+    """A form page: ``save`` calls the service and returns the URL to go to; refusals land
+    on the form, except a 403 refusal, which is the 403 page."""
 
-    template_name = ""
-
-    def form(self, data=None):
-        raise NotImplementedError
-
-    def save(self, form):
-        """Call the service; return the URL to go to, after a success message."""
-        raise NotImplementedError
-
-    def context(self) -> dict:
-        return {}
-
-    def render_form(self, form, status: int = 200):
-        return render(
-            self.request, self.template_name, {"form": form, **self.context()}, status=status
-        )
-
-    def get(self, request, **kwargs):
-        return self.render_form(self.form())
-
-    def post(self, request, **kwargs):
-        form = self.form(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                target = self.save(form)
-            except (ValidationError, BusinessRuleError) as exc:
-                if isinstance(exc, BusinessRuleError) and exc.status_code == 403:
-                    raise PermissionDenied(exc.message) from exc
-                status = apply_errors(form, exc)
-            else:
-                return HttpResponseRedirect(target)
-        return self.render_form(form, status)
+    raise_forbidden = True
 
 
 # --- Programmes -----------------------------------------------------------------------------
@@ -168,7 +128,7 @@ class ProgrammeListView(Base):
     permission = "audits.view_auditprogramme"
 
     def get(self, request):
-        page, qs = _page(request, selectors.programme_list(user=request.user))
+        page, qs = paginate(request, selectors.programme_list(user=request.user))
         return render(
             request,
             T + "programme_list.html",
@@ -200,7 +160,7 @@ class ProgrammeCreateView(FormPage):
     permission = "audits.add_auditprogramme"
     template_name = T + "programme_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         today = timezone.localdate()
         initial = {
             "title": f"Internal audit programme {today.year}",
@@ -222,7 +182,7 @@ class ProgrammeEditView(ProgrammeMixin, FormPage):
     permission = "audits.change_auditprogramme"
     template_name = T + "programme_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         return ProgrammeForm(data, instance=self.programme)
 
     def context(self):
@@ -255,7 +215,7 @@ class AuditListView(Base):
     def get(self, request):
         form = AuditFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        page, qs = _page(request, selectors.audit_list(user=request.user, filters=filters))
+        page, qs = paginate(request, selectors.audit_list(user=request.user, filters=filters))
         return render(
             request,
             T + "audit_list.html",
@@ -276,7 +236,7 @@ class AuditCreateView(FormPage):
     permission = "audits.add_internalaudit"
     template_name = T + "audit_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         initial = {}
         programme = self.request.GET.get("programme", "")
         if programme.isdigit():
@@ -298,7 +258,7 @@ class AuditEditView(AuditMixin, FormPage):
     permission = "audits.change_internalaudit"
     template_name = T + "audit_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         return AuditForm(data, instance=self.audit)
 
     def context(self):
@@ -455,7 +415,7 @@ class FindingListView(Base):
             if request.GET.get(key, "") in choices
         }
         filters["q"] = request.GET.get("q", "")
-        page, qs = _page(request, selectors.finding_list(user=request.user, filters=filters))
+        page, qs = paginate(request, selectors.finding_list(user=request.user, filters=filters))
         return render(
             request,
             T + "finding_list.html",
@@ -473,7 +433,7 @@ class FindingCreateView(AuditMixin, FormPage):
     permission = "audits.add_finding"
     template_name = T + "finding_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         initial = {}
         item = self.request.GET.get("item", "")
         if item.isdigit():
@@ -503,7 +463,7 @@ class FindingEditView(FindingMixin, FormPage):
     permission = "audits.change_finding"
     template_name = T + "finding_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         return FindingForm(data, audit=self.finding.audit, instance=self.finding, with_item=False)
 
     def context(self):
@@ -560,7 +520,7 @@ class FindingCapaView(FindingMixin, FormPage):
         ):
             raise PermissionDenied
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         defaults = services.default_capa_text(self.finding)
         return FindingCapaForm(data, initial=defaults)
 
@@ -602,7 +562,7 @@ class ReviewListView(Base):
         status = request.GET.get("status", "")
         filters = {"status": status} if status in ManagementReview.Status.values else {}
         filters["q"] = request.GET.get("q", "")
-        page, qs = _page(request, selectors.review_list(user=request.user, filters=filters))
+        page, qs = paginate(request, selectors.review_list(user=request.user, filters=filters))
         return render(
             request,
             T + "review_list.html",
@@ -620,7 +580,7 @@ class ReviewCreateView(FormPage):
     permission = "audits.add_managementreview"
     template_name = T + "review_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         today = timezone.localdate()
         initial = {
             "title": f"Management review {today.year}",
@@ -639,7 +599,7 @@ class ReviewEditView(ReviewMixin, FormPage):
     permission = "audits.change_managementreview"
     template_name = T + "review_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         return ReviewForm(data, instance=self.review)
 
     def context(self):
@@ -694,7 +654,7 @@ class ReviewRecordView(ReviewMixin, FormPage):
     permission = "audits.change_managementreview"
     template_name = T + "review_record.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         return ReviewRecordForm(data, instance=self.review)
 
     def context(self):
@@ -717,7 +677,7 @@ class ReviewActionAddView(ReviewMixin, FormPage):
     permission = "audits.add_reviewaction"
     template_name = T + "review_action_form.html"
 
-    def form(self, data=None):
+    def make_form(self, data=None):
         return ReviewActionForm(data)
 
     def context(self):

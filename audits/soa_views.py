@@ -7,7 +7,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views import View
 
 from aims.errors import BusinessRuleError
 from aims.permissions import has_global_perm
+from aims.view_helpers import ServiceFormMixin, page_context, paginate
 from aims.views import apply_errors
 from inventory.views import Echo, csv_safe
 from risk.selectors import risk_list, visible_systems
@@ -44,12 +44,6 @@ class PermissionMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def _querystring_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode() + "&" if query else ""
-
-
 def csv_response(rows, filename: str) -> StreamingHttpResponse:
     writer = csv.writer(Echo())
     lines = (writer.writerow([csv_safe(value) for value in row]) for row in rows)
@@ -66,7 +60,7 @@ class StatementListView(PermissionMixin, View):
         form = StatementFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         statements = selectors.statement_list(user=request.user, filters=filters)
-        page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+        page, query = paginate(request, statements, PAGE_SIZE)
         states = readiness_of(list(page.object_list))
         return render(
             request,
@@ -75,7 +69,7 @@ class StatementListView(PermissionMixin, View):
                 "form": form,
                 "page_obj": page,
                 "rows": [(s, states[s.pk]) for s in page.object_list],
-                "querystring_without_page": _querystring_without_page(request),
+                "querystring_without_page": query,
                 "can_view_versions": selectors.can_view_versions(request.user),
             },
         )
@@ -215,53 +209,41 @@ class VersionMixin(PermissionMixin):
 class VersionListView(VersionMixin, View):
     def get(self, request):
         versions = selectors.version_list(user=request.user)
-        page = Paginator(versions, 25).get_page(request.GET.get("page"))
         return render(
             request,
             "soa/version_list.html",
             {
-                "page_obj": page,
-                "versions": page.object_list,
-                "querystring_without_page": _querystring_without_page(request),
+                **page_context(request, versions, rows_name="versions"),
                 "can_approve": services.can_approve_versions(request.user),
             },
         )
 
 
-class VersionApproveView(VersionMixin, View):
+class VersionApproveView(ServiceFormMixin, VersionMixin, View):
     """Shows what changed since the last approved version, then approves the live SoA."""
 
     permission = services.APPROVE_PERM
     template_name = "soa/version_approve.html"
 
-    def context(self, form) -> dict:
+    def context(self) -> dict:
         latest = selectors.version_list(user=self.request.user).first()
         live = services.soa_rows()
         return {
-            "form": form,
             "latest": latest,
             "comparison": services.soa_compare(latest.rows, live) if latest else None,
             "labels": (f"version {latest.number}", "the current SoA") if latest else None,
             "row_count": len(live),
         }
 
-    def get(self, request):
-        return render(request, self.template_name, self.context(VersionApproveForm()))
+    def make_form(self, data=None):
+        return VersionApproveForm(data)
 
-    def post(self, request):
-        form = VersionApproveForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                version = services.soa_version_approve(
-                    actor=request.user, note=form.cleaned_data["note"]
-                )
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, f"SoA version {version.number} approved.")
-                return HttpResponseRedirect(reverse("soa:version_detail", args=[version.number]))
-        return render(request, self.template_name, self.context(form), status=status)
+    def save(self, form) -> str:
+        version = services.soa_version_approve(
+            actor=self.request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(self.request, f"SoA version {version.number} approved.")
+        return reverse("soa:version_detail", args=[version.number])
 
 
 class VersionDetailView(VersionMixin, View):

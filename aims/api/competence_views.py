@@ -11,33 +11,26 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 
 from aims import competence_selectors as selectors
 from aims import competence_services as services
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
-from aims.permissions import has_global_perm
 
-from .permissions import WritePermission
+from .permissions import RoleReadPermission, WritePermission
+from .view_helpers import object_or_404
 from .views import AIMSViewSetMixin, write_schema
 
 User = get_user_model()
 
 
-class ReadPermission(BasePermission):
-    """Reads need the view's ``read_permission`` through a role (when it names one)."""
-
-    message = "Your role does not give access to these records."
-
-    def has_permission(self, request, view) -> bool:
-        perm = getattr(view, "read_permission", "")
-        return request.method not in SAFE_METHODS or not perm or has_global_perm(request.user, perm)
-
-
 class CompetenceViewSetMixin(AIMSViewSetMixin):
-    permission_classes = [IsAuthenticated, ReadPermission, WritePermission]
+    permission_classes = [IsAuthenticated, RoleReadPermission, WritePermission]
     read_permission = ""
     filter_backends = []  # query parameters are validated and passed to the selector
+
+    def get_object(self):
+        return object_or_404(self.get_queryset(), self.kwargs["pk"])
 
 
 def person_field(**kwargs):
@@ -91,12 +84,6 @@ class CourseViewSet(
 
     def get_queryset(self) -> QuerySet[Course]:
         return selectors.course_list()
-
-    def get_object(self) -> Course:
-        try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
-        except Course.DoesNotExist:
-            raise NotFound() from None
 
     def create(self, request):
         data = self.validated_input()
@@ -183,12 +170,6 @@ class TrainingRecordViewSet(
             return TrainingRecord.objects.none()
         return selectors.training_record_list(user=self.request.user)
 
-    def get_object(self) -> TrainingRecord:
-        try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
-        except TrainingRecord.DoesNotExist:
-            raise NotFound() from None
-
     def list(self, request):
         params = TrainingRecordFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -251,12 +232,6 @@ class ResponsibilityViewSet(
 
     def get_queryset(self) -> QuerySet[Responsibility]:
         return selectors.responsibility_list()
-
-    def get_object(self) -> Responsibility:
-        try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
-        except Responsibility.DoesNotExist:
-            raise NotFound() from None
 
     def _save(self, instance: Responsibility, partial: bool):
         data = self.validated_input(instance=instance if instance.pk else None, partial=partial)

@@ -3,7 +3,7 @@
 Every piece of evidence the user may see (on any record type, not only the inventory's), one
 piece with its versions, attaching a file or a link to any registered record, and replacing
 it with a new version. Uploads over the size limit or of a refused type are a 400 with a
-field error on ``file``, and nothing is stored. Thin: aims.evidence_views (reads) and
+field error on ``file``, and nothing is stored. Thin: aims.evidence_selectors (reads) and
 aims.services (writes)."""
 
 import logging
@@ -19,7 +19,7 @@ from rest_framework.reverse import reverse
 
 from aims import services
 from aims.evidence import attachable_labels, attachable_model
-from aims.evidence_views import (
+from aims.evidence_selectors import (
     VALIDITY_CHOICES,
     evidence_library_get,
     evidence_library_list,

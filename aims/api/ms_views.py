@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,7 +27,6 @@ from aims.models import (
     Policy,
     PolicyVersion,
 )
-from aims.permissions import has_global_perm
 
 from .ms_serializers import (
     AcknowledgeInputSerializer,
@@ -50,7 +49,7 @@ from .ms_serializers import (
     ScopeReadSerializer,
     ScopeWriteSerializer,
 )
-from .permissions import WritePermission
+from .permissions import RoleReadPermission, WritePermission
 from .serializers import HistoryEntrySerializer
 from .views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
 
@@ -58,16 +57,8 @@ CREATE_PATCH = ("create", "partial_update")
 PATCH_ONLY = ["get", "post", "patch", "delete", "head", "options"]
 
 
-class ReadPermission(BasePermission):
-    """A read needs the view's ``read_permission`` through a role (empty: any user)."""
-
+class ReadPermission(RoleReadPermission):
     message = "You do not have access to these records."
-
-    def has_permission(self, request, view) -> bool:
-        if request.method not in SAFE_METHODS:
-            return True
-        perm = getattr(view, "read_permission", "")
-        return not perm or has_global_perm(request.user, perm)
 
 
 class MSViewSetMixin(AIMSViewSetMixin):

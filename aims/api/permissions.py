@@ -21,3 +21,16 @@ class WritePermission(BasePermission):
             return True
         perms = getattr(view, "write_permissions", ())
         return not perms or any(has_global_perm(request.user, perm) for perm in perms)
+
+
+class RoleReadPermission(BasePermission):
+    """A read needs the view's ``read_permission`` through a role (empty: any user). Writes
+    are left to WritePermission, so the two gates compose."""
+
+    message = "Your role does not give access to these records."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method not in SAFE_METHODS:
+            return True
+        perm = getattr(view, "read_permission", "")
+        return not perm or has_global_perm(request.user, perm)

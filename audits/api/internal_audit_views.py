@@ -8,11 +8,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from aims import capa_selectors
 from aims.api.capa_views import CorrectiveActionReadSerializer
+from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin
 from audits import internal_audit_selectors as selectors
 from audits import internal_audit_services as services
@@ -70,10 +70,7 @@ class ReadWriteViewSet(
         return self.selected()
 
     def get_object(self):
-        try:
-            return self.selected().get(pk=int(self.kwargs["pk"]))
-        except self.model.DoesNotExist:
-            raise NotFound() from None
+        return object_or_404(self.selected(), self.kwargs["pk"])
 
     def fresh(self, obj):
         return self.selected().get(pk=obj.pk)

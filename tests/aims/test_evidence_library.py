@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_services, evidence_views
+from aims import capa_services, evidence_selectors
 from aims.errors import TransitionNotAllowed
 from aims.models import Evidence
 from aims.services import evidence_create, evidence_replace
@@ -257,9 +257,11 @@ def test_owner_sees_evidence_of_their_records_only(
     on_child = evidence_create(
         actor=owner, target=validation, title="Test log", url="https://x.org/log"
     )
-    visible = set(evidence_views.visible_evidence(owner).values_list("pk", flat=True))
+    visible = set(evidence_selectors.visible_evidence(owner).values_list("pk", flat=True))
     assert visible == {evidence.pk, on_capa.pk, on_child.pk}
-    assert hidden.pk in set(evidence_views.visible_evidence(officer).values_list("pk", flat=True))
+    assert hidden.pk in set(
+        evidence_selectors.visible_evidence(officer).values_list("pk", flat=True)
+    )
     html = client_as(owner).get(reverse("evidence:evidence_list")).content.decode()
     assert "Not yours" not in html and "CAPA proof" in html and "Test log" in html
     assert (
@@ -270,7 +272,7 @@ def test_owner_sees_evidence_of_their_records_only(
         api_as(owner).get(reverse("api:evidence-library-detail", args=[hidden.pk])).status_code
         == 404
     )
-    assert evidence_views.visible_evidence(other_owner).filter(pk=evidence.pk).count() == 0
+    assert evidence_selectors.visible_evidence(other_owner).filter(pk=evidence.pk).count() == 0
 
 
 def test_auditor_reads_everything_and_writes_nothing(

@@ -299,6 +299,7 @@ class AuditDetailView(AuditMixin, Base):
                 and audit.status
                 in (InternalAudit.Status.PLANNED, InternalAudit.Status.IN_PROGRESS),
                 "transitions": services.available_transitions(actor=user, audit=audit),
+                "draft_conclusion": request.session.pop(draft_conclusion_key(audit.pk), ""),
                 "close_blockers": services.close_blockers(audit)
                 if audit.status == InternalAudit.Status.REPORTING
                 else [],
@@ -321,14 +322,23 @@ class AuditGenerateChecklistView(AuditMixin, ActionView):
         return text + f", {change.kept} kept with their results."
 
 
+def draft_conclusion_key(audit_pk: int) -> str:
+    return f"audit-{audit_pk}-draft-conclusion"
+
+
 class AuditTransitionView(AuditMixin, ActionView):
     def perform(self, request) -> str:
         action = self.kwargs["action"]
         form = TransitionForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
-        audit = services.audit_transition(
-            actor=request.user, audit=self.audit, action=action, note=note
-        )
+        try:
+            audit = services.audit_transition(
+                actor=request.user, audit=self.audit, action=action, note=note
+            )
+        except BusinessRuleError:
+            if note:  # a refused close keeps the conclusion typed for the next attempt
+                request.session[draft_conclusion_key(self.audit.pk)] = note
+            raise
         return f"{audit.reference}: {audit.get_status_display().lower()}."
 
 

@@ -525,3 +525,19 @@ def test_demo_loads_once_through_the_services(controls, owner):
         CorrectiveAction.objects.count(),
     )
     assert ManagementReview.objects.count() == 1
+
+
+def test_a_refused_close_keeps_the_conclusion_typed(client_as, officer, audit):
+    started(officer, audit)
+    services.audit_transition(actor=officer, audit=audit, action="report")
+    client = client_as(officer)
+    url = reverse("internal_audits:audit_transition", args=[audit.pk, "close"])
+    refused = client.post(url, {"note": "Policy control works; records thin."})
+    assert refused["X-Refused"] == "409"
+    page = client.get(services.audit_url(audit)).content.decode()
+    assert "Policy control works; records thin.</textarea>" in page
+    # Shown once: the draft is not kept forever in the session.
+    again = client.get(services.audit_url(audit)).content.decode()
+    assert "Policy control works; records thin." not in again
+    audit.refresh_from_db()
+    assert audit.status == InternalAudit.Status.REPORTING and audit.conclusion == ""

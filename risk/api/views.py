@@ -69,6 +69,35 @@ class SystemFilter(filters.FilterSet):
     system = filters.NumberFilter()
 
 
+class RecordViewSet(ReadViewSet):
+    """Create and patch a record that hangs off a parent (its system or risk) through one
+    service call. The parent is set at creation only; a patch never moves the record."""
+
+    model: type = None
+    parent_field = "system"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def save(self, *, actor, record, data: dict):
+        raise NotImplementedError
+
+    def clean_input(self, data: dict) -> dict:
+        return data
+
+    def create(self, request):
+        data = self.validated_input()
+        record = self.model(**{self.parent_field: data.pop(self.parent_field)})
+        record = self.save(actor=request.user, record=record, data=self.clean_input(data))
+        return self.read_response(record, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        data = self.validated_input(instance=record, partial=True)
+        data.pop(self.parent_field, None)
+        return self.read_response(
+            self.save(actor=request.user, record=record, data=self.clean_input(data))
+        )
+
+
 # --- Methodology and tier requirements ------------------------------------------------------
 
 
@@ -230,27 +259,16 @@ class RiskProfileViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
         RiskAssessmentWriteSerializer, RiskAssessmentReadSerializer, ("create", "partial_update")
     )
 )
-class RiskAssessmentViewSet(ReadViewSet):
+class RiskAssessmentViewSet(RecordViewSet):
     selector = staticmethod(selectors.assessment_list)
     read_serializer_class = RiskAssessmentReadSerializer
     write_serializer_class = RiskAssessmentWriteSerializer
     write_permissions = ("risk.add_riskassessment", "risk.change_riskassessment")
     filterset_class = SystemFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    model = RiskAssessment
 
-    def create(self, request):
-        data = self.validated_input()
-        record = RiskAssessment(system=data.pop("system"))
-        record = services.assessment_save(actor=request.user, assessment=record, data=data)
-        return self.read_response(record, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        record = self.get_object()
-        data = self.validated_input(instance=record, partial=True)
-        data.pop("system", None)
-        return self.read_response(
-            services.assessment_save(actor=request.user, assessment=record, data=data)
-        )
+    def save(self, *, actor, record, data):
+        return services.assessment_save(actor=actor, assessment=record, data=data)
 
 
 class RiskFilter(filters.FilterSet):
@@ -277,7 +295,7 @@ class RiskFilter(filters.FilterSet):
 @extend_schema_view(
     **write_schema(RiskWriteSerializer, RiskReadSerializer, ("create", "partial_update"))
 )
-class RiskViewSet(ReadViewSet):
+class RiskViewSet(RecordViewSet):
     """The risk register. Scores and levels are computed from the methodology and stored."""
 
     selector = staticmethod(selectors.risk_list)
@@ -285,19 +303,10 @@ class RiskViewSet(ReadViewSet):
     write_serializer_class = RiskWriteSerializer
     write_permissions = ("risk.add_risk", "risk.change_risk", "risk.accept_risk")
     filterset_class = RiskFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    model = Risk
 
-    def create(self, request):
-        data = self.validated_input()
-        risk = Risk(system=data.pop("system"))
-        risk = services.risk_save(actor=request.user, risk=risk, data=data)
-        return self.read_response(risk, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        risk = self.get_object()
-        data = self.validated_input(instance=risk, partial=True)
-        data.pop("system", None)
-        return self.read_response(services.risk_save(actor=request.user, risk=risk, data=data))
+    def save(self, *, actor, record, data):
+        return services.risk_save(actor=actor, risk=record, data=data)
 
     @extend_schema(request=AcceptSerializer, responses=RiskReadSerializer)
     @action(detail=True, methods=["post"])
@@ -322,27 +331,17 @@ class ActionFilter(filters.FilterSet):
         TreatmentActionWriteSerializer, TreatmentActionReadSerializer, ("create", "partial_update")
     )
 )
-class TreatmentActionViewSet(ReadViewSet):
+class TreatmentActionViewSet(RecordViewSet):
     selector = staticmethod(selectors.action_list)
     read_serializer_class = TreatmentActionReadSerializer
     write_serializer_class = TreatmentActionWriteSerializer
     write_permissions = ("risk.add_treatmentaction", "risk.change_treatmentaction")
     filterset_class = ActionFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    model = TreatmentAction
+    parent_field = "risk"
 
-    def create(self, request):
-        data = self.validated_input()
-        record = TreatmentAction(risk=data.pop("risk"))
-        record = services.action_save(actor=request.user, action=record, data=data)
-        return self.read_response(record, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        record = self.get_object()
-        data = self.validated_input(instance=record, partial=True)
-        data.pop("risk", None)
-        return self.read_response(
-            services.action_save(actor=request.user, action=record, data=data)
-        )
+    def save(self, *, actor, record, data):
+        return services.action_save(actor=actor, action=record, data=data)
 
 
 class ImpactFilter(filters.FilterSet):
@@ -360,7 +359,7 @@ class ImpactFilter(filters.FilterSet):
         ("create", "partial_update"),
     )
 )
-class ImpactAssessmentViewSet(ReadViewSet):
+class ImpactAssessmentViewSet(RecordViewSet):
     selector = staticmethod(selectors.impact_list)
     read_serializer_class = ImpactAssessmentReadSerializer
     write_serializer_class = ImpactAssessmentWriteSerializer
@@ -370,26 +369,15 @@ class ImpactAssessmentViewSet(ReadViewSet):
         "risk.signoff_impactassessment",
     )
     filterset_class = ImpactFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    model = ImpactAssessment
 
-    def _data(self, data: dict) -> dict:
+    def clean_input(self, data: dict) -> dict:
         if "harms" in data:
             data["harms"] = [dict(h) for h in data["harms"]]
-        data.pop("system", None)
         return data
 
-    def create(self, request):
-        data = self.validated_input()
-        record = ImpactAssessment(system=data["system"])
-        record = services.impact_save(actor=request.user, impact=record, data=self._data(data))
-        return self.read_response(record, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, pk=None):
-        record = self.get_object()
-        data = self.validated_input(instance=record, partial=True)
-        return self.read_response(
-            services.impact_save(actor=request.user, impact=record, data=self._data(data))
-        )
+    def save(self, *, actor, record, data):
+        return services.impact_save(actor=actor, impact=record, data=data)
 
     @extend_schema(request=SignOffSerializer, responses=ImpactAssessmentReadSerializer)
     @action(detail=True, methods=["post"], url_path="sign-off")

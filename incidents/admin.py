@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from aims.admin import ReadOnlyHistoryAdmin
+from aims.admin import InspectOnlyAdmin, ReadOnlyHistoryAdmin
 
-from .models import Incident, Metric
+from .models import Incident, IncidentTimeTarget, Metric
 
 
 @admin.register(Incident)
@@ -16,3 +16,11 @@ class IncidentAdmin(ReadOnlyHistoryAdmin):
 class MetricAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "system", "direction", "breach_threshold", "last_observed_at")
     readonly_fields = ("system",)
+
+
+@admin.register(IncidentTimeTarget)
+class IncidentTimeTargetAdmin(InspectOnlyAdmin):
+    """Changed in the application (Settings > Incident time targets), which validates the
+    hours, records why and applies them at once; here only shown with their history."""
+
+    list_display = ("severity", "acknowledge_hours", "contain_hours", "resolve_hours", "updated_at")

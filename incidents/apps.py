@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
+
+
+def _targets_setting_changed(setting: str, **kwargs) -> None:
+    """A changed INCIDENT_TIME_TARGETS (tests override it) changes the fallback at once."""
+    if setting == "INCIDENT_TIME_TARGETS":
+        from .models import clear_time_targets_cache
+
+        clear_time_targets_cache()
 
 
 class IncidentsConfig(AppConfig):
@@ -23,6 +32,20 @@ class IncidentsConfig(AppConfig):
         # No permission: owners see incidents through their systems, not a model permission;
         # a user without any sees an empty list.
         register_nav(NavItem(30, "Incidents", "incidents:incident_list", app_name="incidents"))
+        # Shown to the roles that read every incident (officers, approvers, auditors). System
+        # owners may read the targets too, from the incident list, but get no Settings menu
+        # (tests/aims/test_navigation.py): they change no setting.
+        register_nav(
+            NavItem(
+                93,
+                "Incident time targets",
+                "incidents:time_targets",
+                "incidents.view_incident",
+                exclusive=True,
+                group="Settings",
+            )
+        )
         register_system_link(SystemLink(30, "Monitoring", "incidents:monitoring"))
         register_attachable(Incident)
         register_source(Incident, visible_incidents)
+        setting_changed.connect(_targets_setting_changed, dispatch_uid="incidents_time_targets")

@@ -6,9 +6,11 @@ from aims.models import CorrectiveAction
 from inventory.models import AISystem
 
 from .models import (
+    MAX_TARGET_HOURS,
     SEVERITY_DEFINITIONS,
     Category,
     Incident,
+    IncidentTimeTarget,
     Metric,
     SeriousCase,
     Severity,
@@ -142,3 +144,50 @@ class MetricForm(BootstrapFormMixin, forms.ModelForm):
             "expected_interval_minutes",
             "auto_incident_severity",
         ]
+
+
+def _hours_field(stage: str) -> forms.IntegerField:
+    message = f"Give a whole number of hours from 1 to {MAX_TARGET_HOURS}."
+    return forms.IntegerField(
+        label=f"Hours to {stage}",
+        min_value=1,
+        max_value=MAX_TARGET_HOURS,
+        error_messages={
+            "required": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class TimeTargetForm(BootstrapFormMixin, forms.ModelForm):
+    """The three targets of one severity (one form per severity on the page, prefixed by
+    it). The model's clean() checks their order, as a field error."""
+
+    acknowledge_hours = _hours_field("acknowledge")
+    contain_hours = _hours_field("contain")
+    resolve_hours = _hours_field("resolve")
+
+    class Meta:
+        model = IncidentTimeTarget
+        fields = ["acknowledge_hours", "contain_hours", "resolve_hours"]
+
+    def __init__(self, *args, instance: IncidentTimeTarget, **kwargs):
+        super().__init__(*args, instance=instance, prefix=instance.severity, **kwargs)
+        short = instance.severity.upper()
+        for field in self.fields.values():
+            field.label = f"{short} — {field.label.lower()}"
+            field.widget.attrs["class"] += " form-control-sm"
+
+    @property
+    def hour_fields(self) -> list:
+        return [self[name] for name in self.fields]
+
+
+class TimeTargetNoteForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label="Why the targets change (optional, kept in the history)",
+        max_length=500,
+        required=False,
+    )

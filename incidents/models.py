@@ -9,10 +9,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -40,8 +41,11 @@ SEVERITY_RANK = {Severity.SEV1: 1, Severity.SEV2: 2, Severity.SEV3: 3, Severity.
 ESCALATE_TO_APPROVERS = (Severity.SEV1, Severity.SEV2)
 NEEDS_CORRECTIVE_ACTION = (Severity.SEV1, Severity.SEV2)
 
-# Hours from report to acknowledge (triage), contain and resolve. Override with the
-# INCIDENT_TIME_TARGETS setting ({"sev1": {"acknowledge": 1, ...}, ...}).
+# Hours from report to acknowledge (triage), contain and resolve: the built-in seed of the
+# IncidentTimeTarget records. The INCIDENT_TIME_TARGETS setting ({"sev1": {"acknowledge": 1,
+# ...}, ...}) overrides them: the data migration seeds the records from both, and
+# ``time_targets`` falls back to both for a severity without a record. Officers then change
+# the records (Settings > Incident time targets); the setting no longer changes a seeded one.
 DEFAULT_TIME_TARGETS = {
     "sev1": {"acknowledge": 1, "contain": 4, "resolve": 72},
     "sev2": {"acknowledge": 4, "contain": 24, "resolve": 168},
@@ -49,14 +53,125 @@ DEFAULT_TIME_TARGETS = {
     "sev4": {"acknowledge": 72, "contain": 168, "resolve": 720},
 }
 TARGET_STAGES = ("acknowledge", "contain", "resolve")
+MAX_TARGET_HOURS = 8760  # one year
+
+# The merged targets are cached (the default cache, shared by the processes when it is Redis)
+# for at most a minute; the service that saves a record clears them. Bump the version when
+# the cached shape changes, so no process reads an old shape.
+TIME_TARGETS_CACHE_KEY = "incidents:time-targets"
+TIME_TARGETS_CACHE_VERSION = 1
+TIME_TARGETS_CACHE_SECONDS = 60
 
 
-def time_targets() -> dict[str, dict[str, int]]:
+def configured_time_targets() -> dict[str, dict[str, int]]:
+    """The built-in targets merged with the INCIDENT_TIME_TARGETS setting: the seed of the
+    records, and the fallback of a severity that has none."""
     configured = getattr(settings, "INCIDENT_TIME_TARGETS", None) or {}
     return {
         sev: {**DEFAULT_TIME_TARGETS[sev], **configured.get(sev, {})}
         for sev in DEFAULT_TIME_TARGETS
     }
+
+
+def time_targets() -> dict[str, dict[str, int]]:
+    """Hours from report to each stage, per severity: {"sev1": {"acknowledge": 1, ...}}.
+
+    Read from the IncidentTimeTarget records (one query, then the cache for up to
+    TIME_TARGETS_CACHE_SECONDS), so a page that asks once per incident costs no query more.
+    """
+    cached = cache.get(TIME_TARGETS_CACHE_KEY, version=TIME_TARGETS_CACHE_VERSION)
+    if cached is not None:
+        return cached
+    targets = configured_time_targets()
+    rows = IncidentTimeTarget.objects.values_list(
+        "severity", "acknowledge_hours", "contain_hours", "resolve_hours"
+    )
+    for severity, acknowledge, contain, resolve in rows:
+        if severity in targets:
+            targets[severity] = {"acknowledge": acknowledge, "contain": contain, "resolve": resolve}
+    cache.set(
+        TIME_TARGETS_CACHE_KEY,
+        targets,
+        TIME_TARGETS_CACHE_SECONDS,
+        version=TIME_TARGETS_CACHE_VERSION,
+    )
+    return targets
+
+
+def clear_time_targets_cache() -> None:
+    cache.delete(TIME_TARGETS_CACHE_KEY, version=TIME_TARGETS_CACHE_VERSION)
+
+
+class IncidentTimeTarget(TimeStampedModel):
+    """How many hours, counted from when an incident is recorded, the organisation allows
+    itself to acknowledge, contain and resolve an incident of one severity. One record per
+    severity, seeded by a migration and changed only by governance officers."""
+
+    severity = models.CharField(max_length=4, choices=Severity.choices, unique=True)
+    acknowledge_hours = models.PositiveIntegerField(
+        "hours to acknowledge",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET_HOURS)],
+        help_text="Until someone has triaged the incident.",
+    )
+    contain_hours = models.PositiveIntegerField(
+        "hours to contain",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET_HOURS)],
+        help_text="Until the harm has stopped spreading.",
+    )
+    resolve_hours = models.PositiveIntegerField(
+        "hours to resolve",
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TARGET_HOURS)],
+        help_text="Until the cause is fixed.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["severity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledge_hours__gte=1)
+                & Q(acknowledge_hours__lte=F("contain_hours"))
+                & Q(contain_hours__lte=F("resolve_hours"))
+                & Q(resolve_hours__lte=MAX_TARGET_HOURS),
+                name="incident_time_target_in_order",
+                violation_error_message="Give whole hours from 1 to 8760, with acknowledge no "
+                "later than contain and contain no later than resolve.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_severity_display()}: {self.acknowledge_hours} / "
+            f"{self.contain_hours} / {self.resolve_hours} h"
+        )
+
+    def hours(self, stage: str) -> int:
+        return getattr(self, f"{stage}_hours")
+
+    def clean(self) -> None:
+        def usable(value) -> bool:
+            return isinstance(value, int) and 1 <= value <= MAX_TARGET_HOURS
+
+        acknowledge, contain, resolve = (self.hours(stage) for stage in TARGET_STAGES)
+        errors = {}
+        if usable(acknowledge) and usable(contain) and contain < acknowledge:
+            errors["contain_hours"] = [
+                f"Containing cannot be due before acknowledging: give at least {acknowledge} hours."
+            ]
+        if usable(contain) and usable(resolve) and resolve < contain:
+            errors["resolve_hours"] = [
+                f"Resolving cannot be due before containing: give at least {contain} hours."
+            ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Status(models.TextChoices):

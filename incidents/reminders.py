@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from aims.models import format_reference
 from aims.reminders import OVERDUE, Due, ReminderSource, horizon, url_for
 from aims.roles import OFFICER
 from aims.services import users_in_role
@@ -46,54 +47,56 @@ def incident_targets(today: date, lead_days: int) -> Iterator[Due]:
                 **{f"{field}__isnull": True},
                 created_at__lt=window_end - timedelta(hours=hours[stage]),
             )
-    incidents = (
+    rows = (
         Incident.objects.exclude(status=Status.CLOSED)
         .filter(condition)
-        .only("pk", "title", "severity", "owner_id", "created_at", *REACHED_AT.values())
+        .values_list("pk", "title", "severity", "owner_id", "created_at", *REACHED_AT.values())
     )
     link = url_for("incidents:incident_detail")
     officers = _officer_ids()
-    for incident in incidents:
-        for stage, field in REACHED_AT.items():
-            if getattr(incident, field) is not None:
+    for pk, title, severity, owner_id, created_at, *reached in rows:
+        reference = format_reference(Incident.REFERENCE_PREFIX, pk)
+        for stage, reached_at in zip(REACHED_AT, reached, strict=True):
+            if reached_at is not None:
                 continue
-            due_at = incident.created_at + timedelta(hours=targets[incident.severity][stage])
+            due_at = created_at + timedelta(hours=targets[severity][stage])
             due_date = timezone.localdate(due_at)
             if due_date > last_day:
                 continue
             due = Due(
-                recipient_id=incident.owner_id,
+                recipient_id=owner_id,
                 kind=TARGETS,
-                title=f"{STAGE_TITLES[stage]} of {incident.reference} {incident.title}",
-                link=link(incident.pk),
+                title=f"{STAGE_TITLES[stage]} of {reference} {title}",
+                link=link(pk),
                 due_date=due_date,
-                key=f"{incident.pk}:{stage}",
+                key=f"{pk}:{stage}",
             )
             yield due
             if due.stage(today) == OVERDUE:
                 yield from (
                     Due(o, TARGETS, due.title, due.link, due.due_date, due.key)
                     for o in officers
-                    if o != incident.owner_id
+                    if o != owner_id
                 )
 
 
 def reporting_deadlines(today: date, lead_days: int) -> Iterator[Due]:
     """Serious incidents whose report to the authority is not recorded yet."""
-    incidents = Incident.objects.filter(
+    rows = Incident.objects.filter(
         reporting_deadline__lte=horizon(today, lead_days), report_submitted_at__isnull=True
-    ).only("pk", "title", "owner_id", "reporting_deadline")
+    ).values_list("pk", "title", "owner_id", "reporting_deadline")
     link = url_for("incidents:incident_detail")
     officers = _officer_ids()
-    for incident in incidents:
-        for recipient in {incident.owner_id, *officers}:
+    for pk, title, owner_id, deadline in rows:
+        reference = format_reference(Incident.REFERENCE_PREFIX, pk)
+        for recipient in {owner_id, *officers}:
             yield Due(
                 recipient_id=recipient,
                 kind=REPORTING,
-                title=f"Serious-incident report on {incident.reference} {incident.title}",
-                link=link(incident.pk),
-                due_date=incident.reporting_deadline,
-                key=str(incident.pk),
+                title=f"Serious-incident report on {reference} {title}",
+                link=link(pk),
+                due_date=deadline,
+                key=str(pk),
             )
 
 

@@ -1,9 +1,11 @@
 """Model permissions of incidents and monitoring, by role. Owners act on the incidents and
-metrics of their own systems: the services check the system's object permission too."""
+metrics of their own systems: the services check the system's object permission too.
+Every role reads the incident time targets; governance officers change them."""
 
 from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 
-VIEW_ALL = ["incidents.view_incident", "incidents.view_metric"]
+VIEW_TARGETS = "incidents.view_incidenttimetarget"
+VIEW_ALL = ["incidents.view_incident", "incidents.view_metric", VIEW_TARGETS]
 OWNER_WRITE = [
     "incidents.add_incident",
     "incidents.change_incident",
@@ -13,8 +15,13 @@ OWNER_WRITE = [
 ]
 
 PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: [*VIEW_ALL, *OWNER_WRITE, "incidents.report_serious_incident"],
+    OFFICER: [
+        *VIEW_ALL,
+        *OWNER_WRITE,
+        "incidents.report_serious_incident",
+        "incidents.change_incidenttimetarget",
+    ],
     APPROVER: list(VIEW_ALL),
-    OWNER: list(OWNER_WRITE),
+    OWNER: [*OWNER_WRITE, VIEW_TARGETS],
     AUDITOR: list(VIEW_ALL),
 }

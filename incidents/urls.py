@@ -6,6 +6,7 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.IncidentListView.as_view(), name="incident_list"),
     path("report/", views.IncidentReportView.as_view(), name="incident_report"),
+    path("time-targets/", views.TimeTargetsView.as_view(), name="time_targets"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
     path("<int:pk>/edit/", views.IncidentEditView.as_view(), name="incident_edit"),
     path(

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from aims.views import apply_errors
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, LifecycleStage
 
-from . import selectors, services
+from . import selectors, services, time_target_services
 from .forms import (
     CorrectiveActionForm,
     IncidentEditForm,
@@ -29,10 +30,20 @@ from .forms import (
     ReportForm,
     SeriousForm,
     SeverityForm,
+    TimeTargetForm,
+    TimeTargetNoteForm,
 )
-from .models import REPORTING_DAYS, Incident, Metric, SeriousCase
+from .models import (
+    MAX_TARGET_HOURS,
+    REPORTING_DAYS,
+    Incident,
+    IncidentTimeTarget,
+    Metric,
+    SeriousCase,
+)
 
 PAGE_SIZE = 25
+VIEW_TARGETS = "incidents.view_incidenttimetarget"
 
 
 def _error_text(exc: Exception) -> str:
@@ -59,6 +70,7 @@ class IncidentListView(LoginRequiredMixin, View):
                 "rows": [(i, i.overdue_stages(now)) for i in page.object_list],
                 "querystring_without_page": query.urlencode() + "&" if query else "",
                 "can_report": has_perm(request.user, "incidents.add_incident"),
+                "can_view_targets": has_perm(request.user, VIEW_TARGETS),
             },
         )
 
@@ -397,3 +409,77 @@ class MetricAddView(SystemMonitoringMixin, View):
         return render(
             request, self.template_name, {"form": form, "system": self.system}, status=status
         )
+
+
+# --- Time targets ---------------------------------------------------------------------------
+
+
+class TimeTargetsView(LoginRequiredMixin, View):
+    """The hours per severity to acknowledge, contain and resolve an incident. Every role
+    reads them; governance officers change the four severities in one form."""
+
+    template_name = "incidents/time_targets.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_perm(request.user, VIEW_TARGETS):
+            raise PermissionDenied
+        if request.method == "POST" and not time_target_services.can_change_time_targets(
+            request.user
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None) -> list[TimeTargetForm]:
+        targets = IncidentTimeTarget.objects.select_related("updated_by")
+        return [TimeTargetForm(data, instance=target) for target in targets]
+
+    def render_page(self, forms, note_form, status: int = 200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "forms": forms,
+                "note_form": note_form,
+                "has_errors": bool(note_form.errors) or any(form.errors for form in forms),
+                "can_edit": time_target_services.can_change_time_targets(self.request.user),
+                "max_hours": MAX_TARGET_HOURS,
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render_page(self.forms(), TimeTargetNoteForm())
+
+    def post(self, request):
+        forms, note_form = self.forms(request.POST), TimeTargetNoteForm(request.POST)
+        if not (note_form.is_valid() and all([form.is_valid() for form in forms])):
+            return self.render_page(forms, note_form, status=400)
+        changed = []
+        try:
+            with transaction.atomic():
+                for form in forms:
+                    before = form.initial
+                    target = time_target_services.time_target_update(
+                        actor=request.user,
+                        target=form.instance,
+                        data=form.cleaned_data,
+                        note=note_form.cleaned_data["note"],
+                    )
+                    if any(before[f] != getattr(target, f) for f in form.cleaned_data):
+                        changed.append(target.severity.upper())
+        except (ValidationError, BusinessRuleError) as exc:
+            if isinstance(exc, BusinessRuleError) and exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            status = apply_errors(form, exc)
+            return self.render_page(forms, note_form, status=status)
+        if changed:
+            messages.success(
+                request,
+                f"Time targets saved: {', '.join(changed)} changed. Due times and overdue "
+                "flags of open incidents follow the new targets.",
+            )
+        else:
+            messages.info(request, "No time target changed.")
+        return HttpResponseRedirect(request.path)

@@ -11,9 +11,11 @@ from aims.api.capa_views import (  # noqa: F401 (re-exported for the incident AP
     CorrectiveActionReadSerializer,
 )
 from incidents.models import (
+    MAX_TARGET_HOURS,
     Alert,
     Incident,
     IncidentEvent,
+    IncidentTimeTarget,
     Metric,
     Observation,
     SeriousCase,
@@ -263,3 +265,63 @@ class AlertReadSerializer(serializers.ModelSerializer):
             "is_open",
             "incident",
         ]
+
+
+# --- Time targets ---------------------------------------------------------------------------
+
+
+class IncidentTimeTargetReadSerializer(serializers.ModelSerializer):
+    severity_display = display("severity")
+    updated_by_username = serializers.CharField(
+        source="updated_by.username",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="Who changed the targets last (null: as seeded at installation).",
+    )
+
+    class Meta:
+        model = IncidentTimeTarget
+        fields = [
+            "id",
+            "severity",
+            "severity_display",
+            "acknowledge_hours",
+            "contain_hours",
+            "resolve_hours",
+            "updated_at",
+            "updated_by",
+            "updated_by_username",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "acknowledge_hours": {"help_text": "Hours from report until triage is due."},
+            "contain_hours": {"help_text": "Hours from report until containment is due."},
+            "resolve_hours": {"help_text": "Hours from report until resolution is due."},
+        }
+
+
+def _hours(stage: str) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_TARGET_HOURS,
+        required=False,
+        help_text=f"Hours from report until the incident must be {stage} "
+        f"(1 to {MAX_TARGET_HOURS}).",
+    )
+
+
+class IncidentTimeTargetUpdateSerializer(serializers.Serializer):
+    """Any of the three hours; the order acknowledge <= contain <= resolve is checked by the
+    service against the values after the change (a field error)."""
+
+    acknowledge_hours = _hours("acknowledged")
+    contain_hours = _hours("contained")
+    resolve_hours = _hours("resolved")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        write_only=True,
+        help_text="Why the targets change; kept in the history.",
+    )

@@ -9,5 +9,8 @@ router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("metrics", views.MetricViewSet, basename="metric")
 router.register("observations", views.ObservationViewSet, basename="observation")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register(
+    "incident-time-targets", views.IncidentTimeTargetViewSet, basename="incidenttimetarget"
+)
 
 urlpatterns = router.urls

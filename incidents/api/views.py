@@ -10,9 +10,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from aims import capa_selectors, capa_services
-from aims.api.views import AIMSViewSetMixin
-from incidents import selectors, services
-from incidents.models import Alert, Incident, Metric, Observation
+from aims.api.views import AIMSViewSetMixin, write_schema
+from aims.permissions import has_global_perm
+from incidents import selectors, services, time_target_services
+from incidents.models import Alert, Incident, IncidentTimeTarget, Metric, Observation
 
 from .serializers import (
     AlertReadSerializer,
@@ -21,6 +22,8 @@ from .serializers import (
     IncidentCreateSerializer,
     IncidentEventSerializer,
     IncidentReadSerializer,
+    IncidentTimeTargetReadSerializer,
+    IncidentTimeTargetUpdateSerializer,
     IncidentTransitionSerializer,
     IncidentUpdateSerializer,
     IngestResultSerializer,
@@ -317,3 +320,42 @@ class AlertViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
         return selectors.alert_list(user=self.request.user)
+
+
+# --- Time targets ---------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    **write_schema(
+        IncidentTimeTargetUpdateSerializer, IncidentTimeTargetReadSerializer, ("partial_update",)
+    )
+)
+class IncidentTimeTargetViewSet(
+    AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Hours per severity, counted from report, to acknowledge, contain and resolve an
+    incident. Read by every role; changed (PATCH) by governance officers, with effect on the
+    due times and overdue flags of open incidents at once. One record per severity: none is
+    created or deleted."""
+
+    read_serializer_class = IncidentTimeTargetReadSerializer
+    write_serializer_class = IncidentTimeTargetUpdateSerializer
+    write_permissions = (time_target_services.CHANGE_PERMISSION,)
+    filter_backends = []
+    pagination_class = None  # one row per severity
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[IncidentTimeTarget]:
+        queryset = IncidentTimeTarget.objects.select_related("updated_by")
+        if has_global_perm(self.request.user, "incidents.view_incidenttimetarget"):
+            return queryset
+        return queryset.none()
+
+    def partial_update(self, request, pk=None):
+        target = self.get_object()
+        data = self.validated_input(partial=True)
+        note = data.pop("note", "")
+        target = time_target_services.time_target_update(
+            actor=request.user, target=target, data=data, note=note
+        )
+        return self.read_response(self.get_object())

@@ -7,7 +7,8 @@ from django.utils import timezone
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import Notification
 from incidents import services
-from incidents.models import Incident, IncidentEvent, SeriousCase, Status
+from incidents.models import Incident, IncidentEvent, IncidentTimeTarget, SeriousCase, Status
+from incidents.time_target_services import time_target_update
 from inventory.models import AISystem
 
 from ..factories import make_system
@@ -185,13 +186,21 @@ def services_overdue():
     return overdue_q()
 
 
-def test_time_targets_are_configurable(report, settings):
+def test_time_targets_are_configurable(report, officer, settings):
+    """Officers set the targets as records; INCIDENT_TIME_TARGETS only seeds them (migration)
+    and stands in for a severity that has no record."""
     incident = report(severity="sev4")
     Incident.objects.filter(pk=incident.pk).update(created_at=ago(hours=2))
     incident.refresh_from_db()
     assert incident.overdue_stages() == []
     settings.INCIDENT_TIME_TARGETS = {"sev4": {"acknowledge": 1}}
+    assert incident.overdue_stages() == []  # the seeded record wins over a later setting
+    target = IncidentTimeTarget.objects.get(severity="sev4")
+    time_target_update(actor=officer, target=target, data={"acknowledge_hours": 1})
     assert incident.overdue_stages() == ["acknowledge"]
+    target.delete()
+    settings.INCIDENT_TIME_TARGETS = {"sev4": {"contain": 1}}
+    assert incident.overdue_stages() == ["contain"]  # no record: built-in merged with setting
 
 
 # --- Regulatory clock -----------------------------------------------------------------------

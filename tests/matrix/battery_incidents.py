@@ -6,8 +6,8 @@ from django.db.models import Model
 
 from aims import capa_services
 from aims.models import CorrectiveAction
-from incidents import services
-from incidents.models import Incident, Metric
+from incidents import services, time_target_services
+from incidents.models import Incident, IncidentTimeTarget, Metric
 
 from .battery_framework import Entry, api, by_id
 from .world import World
@@ -37,6 +37,11 @@ def quiet_incident(w: World) -> Incident:
     del incident.skip_history_when_saving
     incident.systems.set([w.system])
     return incident
+
+
+def _sev2() -> IncidentTimeTarget:
+    """Time targets are seeded, one per severity: their one write is an officer's change."""
+    return IncidentTimeTarget.objects.get(severity="sev2")
 
 
 BATTERY: dict[type[Model], Entry] = {
@@ -99,5 +104,27 @@ BATTERY: dict[type[Model], Entry] = {
             "json",
         ),
         api_result=by_id(CorrectiveAction),
+    ),
+    IncidentTimeTarget: Entry(
+        actor="officer",
+        stage="intake_submitted",
+        create=lambda w: time_target_services.time_target_update(
+            actor=w.officer,
+            target=_sev2(),
+            data={"acknowledge_hours": _sev2().acknowledge_hours + 1},
+        ),
+        api_create=lambda w: (
+            "patch",
+            api("incidenttimetarget-detail", _sev2().pk),
+            {"contain_hours": _sev2().contain_hours + 2},
+            "json",
+        ),
+        api_bad=lambda w: (
+            "patch",
+            api("incidenttimetarget-detail", _sev2().pk),
+            {"resolve_hours": 1},
+            "json",
+        ),
+        api_result=by_id(IncidentTimeTarget),
     ),
 }

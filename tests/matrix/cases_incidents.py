@@ -10,11 +10,12 @@ from django.utils import timezone
 from aims import capa_services
 from aims.models import CorrectiveAction
 from incidents import services
-from incidents.models import Alert, Incident, IncidentEvent, Metric, Observation
+from incidents.models import Alert, Incident, IncidentEvent, IncidentTimeTarget, Metric, Observation
 from inventory.models import AISystem
 
 from .framework import (
     API_CREATE_UNDER_SYSTEM,
+    API_GATE_WRITE,
     API_LOGGED_IN,
     API_SYSTEM_CHANGE,
     API_SYSTEM_READ,
@@ -34,6 +35,10 @@ from .world import World
 REPORT_POST             = expect("login    403    ok    400         ok      403      403")
 SERIOUS                 = expect("login    404    403   404         ok      403      403")
 API_SERIOUS             = expect("401      403    403   404         ok      403      403")
+# Time targets: every role reads them, officers change them; no role, no targets.
+TARGETS_READ            = expect("login    403    ok    ok          ok      ok       ok")
+TARGETS_WRITE           = expect("login    403    403   403         ok      403      403")
+API_TARGETS_READ        = expect("401      404    ok    ok          ok      ok       ok")
 # fmt: on
 
 INCIDENT_TITLE = "Matrix incident title"
@@ -171,6 +176,23 @@ def new_metric(w: World) -> dict:
     }
 
 
+def sev1_target(w: World) -> dict:
+    return {"pk": IncidentTimeTarget.objects.get(severity="sev1").pk}
+
+
+def sev1_acknowledge(w: World) -> int:
+    return IncidentTimeTarget.objects.get(severity="sev1").acknowledge_hours
+
+
+def targets_form(w: World) -> dict:
+    data = {"note": "Matrix change"}
+    for t in IncidentTimeTarget.objects.all():
+        for stage in ("acknowledge", "contain", "resolve"):
+            data[f"{t.severity}-{stage}_hours"] = getattr(t, f"{stage}_hours")
+    data["sev1-acknowledge_hours"] = 2
+    return data
+
+
 def observation(w: World) -> dict:
     at = (timezone.now() - timedelta(minutes=5)).isoformat()
     return {"metric": metric(w).pk, "observed_at": at, "value": 1.5}
@@ -243,6 +265,14 @@ CASES = [
          data=lambda w: {"observations": [observation(w)]}, effect=observations),
     Case("api:alert-list", "GET", API_LOGGED_IN),
     Case("api:alert-detail", "GET", API_SYSTEM_READ, kwargs=lambda w: {"pk": alert(w).pk}),
+    # --- Time targets ------------------------------------------------------------------------
+    Case("incidents:time_targets", "GET", TARGETS_READ),
+    Case("incidents:time_targets", "POST", TARGETS_WRITE, data=targets_form,
+         effect=sev1_acknowledge),
+    Case("api:incidenttimetarget-list", "GET", API_LOGGED_IN),
+    Case("api:incidenttimetarget-detail", "GET", API_TARGETS_READ, kwargs=sev1_target),
+    Case("api:incidenttimetarget-detail", "PATCH", API_GATE_WRITE, kwargs=sev1_target,
+         data=lambda w: {"acknowledge_hours": 3}, effect=sev1_acknowledge),
 ]  # fmt: skip
 
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint format bench bench-pack bench-ingest worker beat browser clean
+.PHONY: setup run test test-fast lint format bench bench-pack bench-ingest bench-reminders worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -54,6 +54,10 @@ bench-pack: $(STAMP)
 # Bulk observation ingestion through the API: 20 batches of 5,000 (observations per second).
 bench-ingest: $(STAMP)
 	@$(PY) benchmarks/ingest.py
+
+# Daily reminder sweep over 100,000 due-dated records: first run, same day, next day (seconds).
+bench-reminders: $(STAMP)
+	@$(PY) benchmarks/reminders.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

@@ -4,31 +4,29 @@ aims.reminders.run_sweep)."""
 from collections.abc import Iterator
 from datetime import date
 
+from aims.models import format_reference
 from aims.reminders import Due, ReminderSource, horizon, url_for
 
-from .models import ReviewAction
+from .models import ManagementReview, ReviewAction
 
 KIND = "review-action"
 
 
 def review_actions(today: date, lead_days: int) -> Iterator[Due]:
     link = url_for("internal_audits:review_detail")
-    actions = (
-        ReviewAction.objects.filter(
-            status=ReviewAction.Status.OPEN, due_date__lte=horizon(today, lead_days)
-        )
-        .select_related("review")
-        .only("pk", "description", "owner_id", "due_date", "review__id", "review__title")
-    )
-    for action in actions:
-        summary = (action.description.strip().splitlines() or [""])[0][:80]
+    rows = ReviewAction.objects.filter(
+        status=ReviewAction.Status.OPEN, due_date__lte=horizon(today, lead_days)
+    ).values_list("pk", "description", "owner_id", "due_date", "review_id")
+    for pk, description, owner_id, due_date, review_id in rows:
+        summary = (description.strip().splitlines() or [""])[0][:80]
+        reference = format_reference(ManagementReview.REFERENCE_PREFIX, review_id)
         yield Due(
-            recipient_id=action.owner_id,
+            recipient_id=owner_id,
             kind=KIND,
-            title=f"Action from {action.review.reference}: {summary}",
-            link=link(action.review_id),
-            due_date=action.due_date,
-            key=str(action.pk),
+            title=f"Action from {reference}: {summary}",
+            link=link(review_id),
+            due_date=due_date,
+            key=str(pk),
         )
 
 

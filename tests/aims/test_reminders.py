@@ -509,3 +509,88 @@ def test_the_beat_task_runs_the_sweep(ctx):
     summary = run_reminder_sweep.delay(ctx.today.isoformat()).get()
     assert summary["created"]["system-review"] == 1
     assert summary["date"] == ctx.today.isoformat()
+
+
+def _due_for_people(ctx, n: int, tag: str) -> list:
+    """``n`` people, each owning a due AI system, risk, policy and training record (four
+    categories, one digest each)."""
+    people = [user_with_role("System owner", username=f"{tag}{i}") for i in range(n)]
+    course = Course.objects.create(title=f"Course {tag}", validity_months=12)
+    for i, person in enumerate(people):
+        system = make_system(person, name=f"System {tag}{i}")
+        AISystem.objects.filter(pk=system.pk).update(next_review_date=days(ctx.today, 3))
+        risk_services.risk_save(
+            actor=person, risk=Risk(system=system), data={**RISK, "review_date": days(ctx.today, 2)}
+        )
+        Policy.objects.create(
+            title=f"Policy {tag}{i}", owner=person, next_review_date=days(ctx.today, 3)
+        )
+        TrainingRecord.objects.create(
+            user=person,
+            course=course,
+            completed_on=days(ctx.today, -360),
+            expires_on=days(ctx.today, 5),
+            recorded_by=ctx.officer,
+        )
+    return people
+
+
+SWEEP_QUERY_LIMIT = 40  # per category a fixed few (collect, existing keys, insert) + digests
+
+
+def test_query_count_does_not_grow_with_records_or_people(
+    ctx, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    ensure_rules()
+    _due_for_people(ctx, 2, "few")
+    with (
+        django_assert_max_num_queries(SWEEP_QUERY_LIMIT) as small,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run_sweep(today=ctx.today)
+    assert sweep_notes().count() == 2 * 4 and len(mail.outbox) == 2
+    mail.outbox.clear()
+
+    _due_for_people(ctx, 12, "many")
+    with (
+        django_assert_max_num_queries(SWEEP_QUERY_LIMIT) as large,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run_sweep(today=days(ctx.today, 1))
+    assert sweep_notes().count() == 14 * 4 and len(mail.outbox) == 12  # digests included
+    assert len(large) <= len(small), (len(small), len(large))
+
+
+def test_digests_sent_in_process_share_one_mail_connection(
+    ctx, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.mail import get_connection
+
+    import aims.reminders
+
+    opened = []
+
+    def counting_get_connection(*args, **kwargs):
+        opened.append(1)
+        return get_connection(*args, **kwargs)
+
+    monkeypatch.setattr(aims.reminders, "get_connection", counting_get_connection)
+    _due_for_people(ctx, 3, "mailer")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_sweep(today=ctx.today)
+    assert result.digests == 3 and len(mail.outbox) == 3
+    assert len(opened) == 1
+
+
+def test_titles_with_quotes_backslashes_and_accents_arrive_intact(ctx):
+    title = 'Política d\'IA "v2" \\ 100% ✓'
+    policy = Policy.objects.create(
+        title=title, owner=ctx.officer, next_review_date=days(ctx.today, 3)
+    )
+    run_sweep(today=ctx.today)
+    note = sweep_notes("policy-review").get()
+    assert note.title.startswith(f"Review of {policy.reference} {title}: due ")
+    assert (
+        note.body == "Policy reviews" and note.link == f"/management-system/policies/{policy.pk}/"
+    )
+    assert note.created_at is not None and note.read_at is None

@@ -150,6 +150,9 @@ def _hours_field(stage: str) -> forms.IntegerField:
     message = f"Give a whole number of hours from 1 to {MAX_TARGET_HOURS}."
     return forms.IntegerField(
         label=f"Hours to {stage}",
+        # The value the officer saw travels with the form, so only what they changed is
+        # saved: another officer's change to a different field in the meantime survives.
+        show_hidden_initial=True,
         min_value=1,
         max_value=MAX_TARGET_HOURS,
         error_messages={

@@ -461,13 +461,16 @@ class TimeTargetsView(LoginRequiredMixin, View):
             with transaction.atomic():
                 for form in forms:
                     before = form.initial
+                    # Only what this officer changed on the page (see the form's hidden
+                    # initial values): a concurrent edit of another field is kept.
+                    data = {f: form.cleaned_data[f] for f in form.changed_data}
                     target = time_target_services.time_target_update(
                         actor=request.user,
                         target=form.instance,
-                        data=form.cleaned_data,
+                        data=data,
                         note=note_form.cleaned_data["note"],
                     )
-                    if any(before[f] != getattr(target, f) for f in form.cleaned_data):
+                    if any(before[f] != getattr(target, f) for f in data):
                         changed.append(target.severity.upper())
         except (ValidationError, BusinessRuleError) as exc:
             if isinstance(exc, BusinessRuleError) and exc.status_code == 403:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aims.errors import RuleForbidden
+from aims.roles import OFFICER
 from incidents.models import (
     DEFAULT_TIME_TARGETS,
     TARGET_STAGES,
@@ -22,6 +23,7 @@ from incidents.models import (
 )
 from incidents.time_target_services import time_target_update
 
+from ..factories import user_with_role
 from .conftest import ago
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,7 @@ def page_data(**changes) -> dict:
         for stage in TARGET_STAGES:
             value = changes.get(f"{row.severity}_{stage}", row.hours(stage))
             data[f"{row.severity}-{stage}_hours"] = value
+            data[f"initial-{row.severity}-{stage}_hours"] = row.hours(stage)  # as displayed
     return data
 
 
@@ -279,3 +282,13 @@ def test_incident_list_queries_do_not_grow_with_incidents(client_as, officer, re
     time_target_update(actor=officer, target=target("sev1"), data={"acknowledge_hours": 2})
     assert count() == warm + 1  # the targets are read once again, not once per incident
     assert count() == warm
+
+
+def test_two_officers_editing_the_page_keep_each_others_changes(client_as, officer):
+    other = user_with_role(OFFICER, username="tt_second_officer")
+    loaded_by_first = page_data(sev1_acknowledge=2)  # the first officer's page, then edited
+    client_as(other).post(reverse(PAGE), page_data(sev2_contain=12))
+    response = client_as(officer).post(reverse(PAGE), loaded_by_first)
+    assert response.status_code == 302
+    assert IncidentTimeTarget.objects.get(severity="sev1").acknowledge_hours == 2
+    assert IncidentTimeTarget.objects.get(severity="sev2").contain_hours == 12  # kept

@@ -32,6 +32,20 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return False
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the application (digests sent, catalogue data, the audit-trail
+    chain): the admin lists them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class InspectOnlyAdmin(ReadOnlyHistoryAdmin):
     """Management-system records change through the application's services (validation,
     segregation of duties, history reasons); the admin only shows them and their history."""
@@ -72,14 +86,8 @@ class ResponsibilityAssignmentAdmin(InspectOnlyAdmin):
 
 
 @admin.register(DigestLog)
-class DigestLogAdmin(admin.ModelAdmin):
+class DigestLogAdmin(ViewOnlyAdmin):
     list_display = ("recipient", "day", "item_count", "sent_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Evidence)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aims.admin import InspectOnlyAdmin, ReadOnlyHistoryAdmin
+from aims.admin import InspectOnlyAdmin, ReadOnlyHistoryAdmin, ViewOnlyAdmin
 
 from .models import (
     CatalogueItem,
@@ -12,28 +12,15 @@ from .models import (
 )
 
 
-class CatalogueReadOnly(admin.ModelAdmin):
-    """Catalogue rows come from project data (``manage.py load_catalogue``)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(CatalogueItem)
-class CatalogueItemAdmin(CatalogueReadOnly):
+class CatalogueItemAdmin(ViewOnlyAdmin):  # rows come from `manage.py load_catalogue`
     list_display = ("code", "title", "kind", "is_heading")
     list_filter = ("kind", "is_heading")
     search_fields = ("code", "title")
 
 
 @admin.register(Crosswalk)
-class CrosswalkAdmin(CatalogueReadOnly):
+class CrosswalkAdmin(ViewOnlyAdmin):
     list_display = ("item", "framework", "ref", "title")
     list_filter = ("framework",)
     list_select_related = ("item",)
@@ -65,14 +52,5 @@ class EvidencePackAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ChainLink)
-class ChainLinkAdmin(admin.ModelAdmin):
+class ChainLinkAdmin(ViewOnlyAdmin):
     list_display = ("id", "table", "history_id", "chain_hash", "sealed_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

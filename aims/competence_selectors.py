@@ -191,3 +191,32 @@ def assignment_list(*, user, filters: dict | None = None) -> QuerySet[Responsibi
 
 def assignment_get(*, user, pk: int) -> ResponsibilityAssignment:
     return assignment_list(user=user, filters={"current": False}).get(pk=pk)
+
+
+def untrained_for(key: str, user_ids, on: date) -> set[int]:
+    """Of ``user_ids``, those without in-date training for every course the responsibility
+    ``key`` requires (empty when it requires none). Three queries whatever the number."""
+    required = set(
+        Responsibility.required_courses.through.objects.filter(responsibility__key=key).values_list(
+            "course_id", flat=True
+        )
+    )
+    if not required:
+        return set()
+    held: dict[int, set[int]] = {}
+    for user_id, course_id in TrainingRecord.objects.filter(
+        in_date_q(on), user_id__in=user_ids, course_id__in=required
+    ).values_list("user_id", "course_id"):
+        held.setdefault(user_id, set()).add(course_id)
+    return {pk for pk in user_ids if required - held.get(pk, set())}
+
+
+def training_exceptions(key: str, user_ids, on: date) -> set[tuple[int, str]]:
+    """(user id, scope note) of the open assignments of ``key`` that stand on an officer's
+    training exception."""
+    return set(
+        open_assignments(on)
+        .filter(responsibility__key=key, user_id__in=user_ids)
+        .exclude(training_exception="")
+        .values_list("user_id", "scope_note")
+    )

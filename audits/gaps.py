@@ -26,20 +26,20 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aims.competence_selectors import sees_everyones_training
+from aims.competence_selectors import (
+    sees_everyones_training,
+    training_exceptions,
+    untrained_for,
+)
 from aims.competence_services import (
     APPROVER,
     HIGH_TIERS,
     HUMAN_OVERSIGHT,
-    in_date_q,
     oversight_scope,
 )
 from aims.models import (
     CorrectiveAction,
     Policy,
-    Responsibility,
-    ResponsibilityAssignment,
-    TrainingRecord,
 )
 from aims.permissions import has_global_perm
 from incidents.models import NEEDS_CORRECTIVE_ACTION, Incident
@@ -333,25 +333,9 @@ def oversight_not_assured(user, today: date) -> list[Gap]:
     )
     if not systems:
         return []
-    required = set(
-        Responsibility.required_courses.through.objects.filter(
-            responsibility__key=HUMAN_OVERSIGHT
-        ).values_list("course_id", flat=True)
-    )
     people = {s.oversight_person_id for s in systems if s.oversight_person_id}
-    held: dict[int, set[int]] = {}
-    for person_id, course_id in TrainingRecord.objects.filter(
-        in_date_q(today), user_id__in=people, course_id__in=required
-    ).values_list("user_id", "course_id"):
-        held.setdefault(person_id, set()).add(course_id)
-    excepted = set(
-        ResponsibilityAssignment.objects.filter(
-            responsibility__key=HUMAN_OVERSIGHT, user_id__in=people, starts_on__lte=today
-        )
-        .exclude(training_exception="")
-        .exclude(ends_on__lte=today)
-        .values_list("user_id", "scope_note")
-    )
+    untrained = untrained_for(HUMAN_OVERSIGHT, people, today)
+    excepted = training_exceptions(HUMAN_OVERSIGHT, untrained, today)
     gaps = []
     for system in systems:
         person = system.oversight_person
@@ -364,7 +348,7 @@ def oversight_not_assured(user, today: date) -> list[Gap]:
                     "Name the person who exercises human oversight of it.",
                 )
             )
-        elif required - held.get(person.pk, set()) and (
+        elif person.pk in untrained and (
             (person.pk, oversight_scope(system.reference)) not in excepted
         ):
             who = person.get_full_name() or person.get_username()
@@ -389,32 +373,14 @@ def approvers_not_trained(user, today: date) -> list[Gap]:
 
     if not sees_everyones_training(user):
         return []
-    required = set(
-        Responsibility.required_courses.through.objects.filter(
-            responsibility__key=APPROVER
-        ).values_list("course_id", flat=True)
-    )
-    if not required:
-        return []
     approvers = list(
         get_user_model()
         .objects.filter(groups__name=APPROVER_ROLE, is_active=True)
         .order_by("username")
         .distinct()
     )
-    held: dict[int, set[int]] = {}
-    for person_id, course_id in TrainingRecord.objects.filter(
-        in_date_q(today), user__in=approvers, course_id__in=required
-    ).values_list("user_id", "course_id"):
-        held.setdefault(person_id, set()).add(course_id)
-    excepted = set(
-        ResponsibilityAssignment.objects.filter(
-            responsibility__key=APPROVER, user__in=approvers, starts_on__lte=today
-        )
-        .exclude(training_exception="")
-        .exclude(ends_on__lte=today)
-        .values_list("user_id", flat=True)
-    )
+    untrained = untrained_for(APPROVER, [p.pk for p in approvers], today)
+    excepted = {user_id for user_id, _scope in training_exceptions(APPROVER, untrained, today)}
     return [
         Gap(
             "approver_not_trained",
@@ -427,7 +393,7 @@ def approvers_not_trained(user, today: date) -> list[Gap]:
             link("competence:person_training", person.pk),
         )
         for person in approvers
-        if required - held.get(person.pk, set()) and person.pk not in excepted
+        if person.pk in untrained and person.pk not in excepted
     ]
 
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint format bench bench-pack bench-ingest bench-reminders worker beat browser clean
+.PHONY: setup run test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -58,6 +58,10 @@ bench-ingest: $(STAMP)
 # Daily reminder sweep over 100,000 due-dated records: first run, same day, next day (seconds).
 bench-reminders: $(STAMP)
 	@$(PY) benchmarks/reminders.py
+
+# Audit-trail verification at 100,000 and 1,000,000 links: seconds and peak memory (minutes).
+bench-trail: $(STAMP)
+	@$(PY) benchmarks/trail.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

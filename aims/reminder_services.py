@@ -48,6 +48,13 @@ SCHEDULES = (
         hour="*",
         description="Raises an alert on every monitoring metric that has gone silent.",
     ),
+    Schedule(
+        name="Audit-trail checkpoint",
+        task="audits.tasks.sign_trail_checkpoint",
+        minute="30",
+        hour="2",
+        description="Signs the audit trail's head, so a later wipe of history is detected.",
+    ),
 )
 
 

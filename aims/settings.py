@@ -286,6 +286,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The audit trail's Ed25519 signing key (checkpoints, pack manifests): PEM text or the raw 32
+# bytes in base64, or a PEM file. Outside production a key file under var/ is created on first
+# use; production requires one of the two (``check --deploy`` says so).
+AUDIT_TRAIL_SIGNING_KEY = os.environ.get("AUDIT_TRAIL_SIGNING_KEY", "")
+AUDIT_TRAIL_SIGNING_KEY_FILE = os.environ.get("AUDIT_TRAIL_SIGNING_KEY_FILE", "")
+# How long a history row may wait for its seal (lock waits) before it counts as back-dated.
+AUDIT_TRAIL_MAX_SEAL_DELAY = int(os.environ.get("AUDIT_TRAIL_MAX_SEAL_DELAY", "600"))
+
 SIMPLE_HISTORY_REVERT_DISABLED = True  # history is evidence: never rewritten from the admin
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

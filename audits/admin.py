@@ -9,6 +9,8 @@ from .models import (
     Crosswalk,
     EvidencePack,
     SoAVersion,
+    TrailAdoption,
+    TrailCheckpoint,
 )
 
 
@@ -53,4 +55,16 @@ class EvidencePackAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(ChainLink)
 class ChainLinkAdmin(ViewOnlyAdmin):
-    list_display = ("id", "table", "history_id", "chain_hash", "sealed_at")
+    list_display = ("position", "table", "history_id", "chain_hash", "sealed_at", "adoption")
+
+
+@admin.register(TrailCheckpoint)
+class TrailCheckpointAdmin(ViewOnlyAdmin):
+    list_display = ("sequence", "position", "chain_hash", "signed_at", "occasion", "key_id")
+
+
+@admin.register(TrailAdoption)
+class TrailAdoptionAdmin(InspectOnlyAdmin):
+    """Adoptions are made with ``manage.py adopt_history`` or the API, never here."""
+
+    list_display = ("id", "adopted_by", "rows", "created_at", "reason")

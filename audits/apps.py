@@ -8,11 +8,20 @@ class AuditsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
-        from simple_history.signals import post_create_historical_record
+        from simple_history.signals import (
+            post_create_historical_m2m_records,
+            post_create_historical_record,
+        )
 
-        from .audit_trail import install_history_guard, seal_on_create
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .trail.chain import seal_m2m_on_create, seal_on_create
+        from .trail.guard import install_history_guard
 
+        # Every history row is sealed in the transaction that writes it.
         post_create_historical_record.connect(seal_on_create, dispatch_uid="audits_seal")
+        post_create_historical_m2m_records.connect(
+            seal_m2m_on_create, dispatch_uid="audits_seal_m2m"
+        )
         post_migrate.connect(install_history_guard, dispatch_uid="audits_history_guard")
 
         from aims.navigation import NavItem, register_nav
@@ -23,6 +32,17 @@ class AuditsConfig(AppConfig):
                 "Evidence packs",
                 "audits:pack_list",
                 "audits.view_evidencepack",
+                app_name="audits",
+                group="Assurance",
+            )
+        )
+
+        register_nav(
+            NavItem(
+                85,
+                "Audit trail",
+                "audits:trail",
+                "audits.view_chainlink",
                 app_name="audits",
                 group="Assurance",
             )

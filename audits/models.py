@@ -7,45 +7,86 @@ from simple_history.models import HistoricalRecords
 from aims.models import ReferencedModel, TimeStampedModel
 
 
+class TrailAdoption(models.Model):
+    """An officer's statement that history rows written without a seal (a bulk load) are
+    genuine: the rows are then sealed into the chain, each link naming this adoption. The
+    adoption itself has history, so it is sealed in the chain before the rows it adopts."""
+
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+        permissions = [("adopt_history", "Adopt unsealed history rows into the audit trail")]
+
+    def __str__(self) -> str:
+        return f"Adoption {self.pk}: {self.rows} rows by {self.adopted_by}"
+
+
 class ChainLink(models.Model):
     """One history row sealed into the audit-trail hash chain.
 
-    ``row_hash`` fingerprints the historical row's content; ``chain_hash`` is
-    sha256(previous chain_hash + row_hash), so changing or deleting any sealed row, or any
-    link, breaks every hash after it. The chain is the trail's own evidence: it has no
-    history of its own and is never edited (on PostgreSQL a trigger refuses it).
+    ``row_hash`` fingerprints the historical row's content as the database keeps it;
+    ``chain_hash`` covers the previous link's hash, this link's position, the row it names,
+    ``row_hash``, when it was sealed and the adoption it belongs to (if any). Changing or
+    deleting any sealed row or any link breaks every hash after it. The chain has no mutable
+    head: the head is the link with the highest position. On PostgreSQL triggers refuse any
+    UPDATE, DELETE or TRUNCATE, and any link that does not follow the head.
     """
 
+    position = models.PositiveBigIntegerField(unique=True)
     table = models.CharField(max_length=100)  # the historical model's label, e.g.
     # "inventory.HistoricalAISystem"
     history_id = models.BigIntegerField()
     row_hash = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64, unique=True)
-    sealed_at = models.DateTimeField(auto_now_add=True)
+    sealed_at = models.DateTimeField()
+    adoption = models.ForeignKey(
+        TrailAdoption, on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    )
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["table", "history_id"], name="one_link_per_row")
         ]
 
     def __str__(self) -> str:
-        return f"{self.table}#{self.history_id}"
+        return f"{self.position}: {self.table}#{self.history_id}"
 
 
-class ChainHead(models.Model):
-    """The single row holding the latest chain hash. Sealing locks it, so two transactions
-    never chain onto the same predecessor."""
+class TrailCheckpoint(models.Model):
+    """The chain's head at one moment, signed with the organisation's Ed25519 key.
 
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-    length = models.PositiveBigIntegerField(default=0)
+    Kept here and, as a write-once file, in storage (object storage in production), outside
+    the history tables: a chain later found shorter than a checkpoint, or with another hash
+    at its position, was cut or rewritten after it was signed.
+    """
+
+    class Occasion(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled (daily)"
+        PACK = "pack", "Evidence pack built"
+        MANUAL = "manual", "Requested"
+
+    sequence = models.PositiveIntegerField(unique=True)
+    position = models.PositiveBigIntegerField(help_text="Links in the chain when signed.")
+    chain_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
 
     class Meta:
-        verbose_name = "audit-trail chain head"
+        ordering = ["-sequence"]
 
     def __str__(self) -> str:
-        return f"{self.length} links, head {self.last_hash[:12]}"
+        return f"Checkpoint {self.sequence}: {self.position} links"
 
 
 def pack_upload_to(instance: "EvidencePack", filename: str) -> str:

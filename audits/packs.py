@@ -10,7 +10,6 @@ import csv
 import hashlib
 import heapq
 import io
-import json
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -56,9 +55,7 @@ from suppliers.models import (
     VendorChangeNotice,
 )
 
-from .audit_trail import verify_chain
 from .models import (
-    ChainHead,
     ChecklistItem,
     ControlStatement,
     EvidencePack,
@@ -69,6 +66,13 @@ from .models import (
     SoAVersion,
 )
 from .pack_management import gather_management
+from .trail import signing
+from .trail.sealed_pack import (
+    VERIFIER_NAME,
+    signed_manifest,
+    trail_context,
+    verifier_source,
+)
 
 ROWS_PER_TABLE = 80
 TRAIL_EXCERPT_LIMIT = 1500
@@ -362,8 +366,6 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         start,
         end,
     )
-    chain = verify_chain()
-    head = ChainHead.objects.filter(pk=1).first()
     return {
         "pack": pack,
         "systems": systems,
@@ -382,8 +384,7 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         "trail_count": len(trail),
         "trail_limited": len(trail) >= TRAIL_EXCERPT_LIMIT,
         "trail_since": start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS),
-        "chain": chain,
-        "chain_head": head,
+        **trail_context(),
         "generated_at": timezone.now(),
     }
 
@@ -659,9 +660,11 @@ def file_sha256(handle) -> str:
 
 
 def build_zip(pack: EvidencePack, pdf: bytes, evidence: Iterable[Evidence],
-              superseded: Iterable[Evidence] = ()) -> tempfile.SpooledTemporaryFile:  # fmt: skip
-    """The PDF, every current evidence file in scope and a manifest (JSON and CSV) of their
-    hashes; superseded versions are listed in the manifest with the version replacing them.
+              superseded: Iterable[Evidence] = (), trail: dict | None = None,
+              ) -> tempfile.SpooledTemporaryFile:  # fmt: skip
+    """The PDF, every current evidence file in scope, a CSV manifest, the public key, the
+    standalone verifier and a signed manifest (manifest.json + manifest.sig) naming every
+    file with its SHA-256; superseded versions and links are listed as entries.
 
     Files are streamed into a temporary file (spilled to disk past 32 MiB), so the evidence
     never sits in memory all at once. Returns the file, positioned at its start.
@@ -691,8 +694,21 @@ def build_zip(pack: EvidencePack, pdf: bytes, evidence: Iterable[Evidence],
                              "url": item.url, "version": item.version,
                              "replaced_by": newer.reference if newer else "",
                              "attached_to": _attached_to(item)})  # fmt: skip
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2, default=str))
-        archive.writestr("manifest.csv", _manifest_csv(manifest))
+        extras = {
+            "manifest.csv": (_manifest_csv(manifest).encode(), "manifest (CSV)"),
+            "public_key.pem": (signing.public_key_pem().encode(), "public key"),
+            VERIFIER_NAME: (verifier_source(), "standalone verifier"),
+        }
+        for path, (data, kind) in extras.items():
+            archive.writestr(path, data)
+            manifest.append({"path": path, "sha256": sha256(data), "bytes": len(data),
+                             "kind": kind, "reference": ""})  # fmt: skip
+        files = [row for row in manifest if row["path"]]
+        entries = [row for row in manifest if not row["path"]]
+        body, signature = signed_manifest(pack.reference, files, entries, trail or {},
+                                          timezone.now().isoformat())  # fmt: skip
+        archive.writestr("manifest.json", body)
+        archive.writestr("manifest.sig", signature)
     out.seek(0)
     return out
 

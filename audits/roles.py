@@ -5,6 +5,8 @@ from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 # Requesting an evidence pack is how an auditor reads: it is the one request an auditor
 # makes, and it changes no record of the management system.
 PACKS = ["audits.view_evidencepack", "audits.request_evidencepack"]
+# Reading the audit trail: its verification, signed checkpoints and adoptions.
+TRAIL = ["audits.view_chainlink", "audits.view_trailcheckpoint", "audits.view_trailadoption"]
 
 MS_MODELS = [
     "catalogueitem",
@@ -38,12 +40,19 @@ MS_WRITE = [
 ]
 
 PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: ["audits.view_chainlink", *PACKS, *MS_VIEW, *MS_WRITE],
+    OFFICER: [
+        *TRAIL,
+        "audits.add_trailcheckpoint",
+        "audits.adopt_history",
+        *PACKS,
+        *MS_VIEW,
+        *MS_WRITE,
+    ],
     APPROVER: [*MS_VIEW, "audits.approve_soaversion"],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
     ],
-    AUDITOR: ["audits.view_chainlink", *PACKS, *MS_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW],
 }

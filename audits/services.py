@@ -16,6 +16,7 @@ from inventory.selectors import restrict_systems
 
 from . import packs
 from .models import EvidencePack
+from .trail.sealed_pack import trail_summary
 
 logger = logging.getLogger(__name__)
 Status = EvidencePack.Status
@@ -104,7 +105,11 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack:
         pdf, pages = packs.render_pdf(context)
         report(85, "Packing evidence files")
         archive = packs.build_zip(
-            pack, pdf, context["evidence"], context.get("superseded_evidence", ())
+            pack,
+            pdf,
+            context["evidence"],
+            context.get("superseded_evidence", ()),
+            trail=trail_summary(context),
         )
     except Exception as exc:  # noqa: BLE001 -- any failure is recorded for the requester
         logger.exception("Evidence pack %s failed", pack.reference)

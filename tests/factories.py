@@ -53,3 +53,26 @@ def make_system(owner, **overrides) -> AISystem:
     """A system submitted through the real intake service by its owner."""
     data = {**INTAKE_DATA, **overrides}
     return services.system_submit_intake(actor=owner, data=data)
+
+
+def write_unsealed_history(owner, count: int = 1) -> None:
+    """Bulk-load systems with history rows that are not sealed in the audit trail, as a
+    loader with triggers switched off would (on PostgreSQL the guard refuses them otherwise)."""
+    from django.db import connection
+    from simple_history.utils import bulk_create_with_history
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            bulk_create_with_history(
+                [AISystem(**INTAKE_DATA, owner=owner) for _ in range(count)],
+                AISystem,
+                default_user=owner,
+                default_change_reason="Loaded from the old register",
+            )
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = origin")

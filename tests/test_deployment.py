@@ -41,10 +41,28 @@ BOOTSTRAP_CSS = "vendor/bootstrap/bootstrap.min.css"
 WEASYPRINT_APT_PACKAGES = {"libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b"}
 SUBPROCESS_TIMEOUT = 180
 
+
 # Values for the ${VAR} references of docker-compose.yml, as a .env file would give them.
+def _signing_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+SIGNING_KEY = _signing_key()
 COMPOSE_TEST_VARIABLES = {
     "SECRET_KEY": secrets.token_urlsafe(64),
     "POSTGRES_PASSWORD": "test-password",
+    "AUDIT_TRAIL_SIGNING_KEY": SIGNING_KEY,
 }
 
 
@@ -334,6 +352,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="aims.settings",
         AIMS_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        AUDIT_TRAIL_SIGNING_KEY=SIGNING_KEY,
         ALLOWED_HOSTS="aims.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'aims.sqlite3'}",
         AIMS_VAR_DIR=str(tmp_path / "var"),
@@ -363,6 +382,19 @@ def test_deploy_check_passes_with_the_production_settings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert not (tmp_path / "aims.sqlite3").exists()
+
+
+def test_deploy_check_requires_the_audit_trail_signing_key(tmp_path):
+    env = production_env(tmp_path, AUDIT_TRAIL_SIGNING_KEY=None)
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "audits.E001" in result.stdout + result.stderr
+    missing = production_env(
+        tmp_path, AUDIT_TRAIL_SIGNING_KEY=None, AUDIT_TRAIL_SIGNING_KEY_FILE="/nonexistent.pem"
+    )
+    result = manage("check", "--deploy", env=missing)
+    assert "does not exist" in result.stdout + result.stderr
+    assert not Path("/nonexistent.pem").exists()
 
 
 def test_compose_environment_only_relaxes_the_ssl_redirect(tmp_path, services):

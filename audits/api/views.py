@@ -4,50 +4,16 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
-from aims.permissions import has_global_perm
+from aims.api.views import AIMSViewSetMixin, write_schema
 
 from .. import selectors, services
-from ..audit_trail import verify_chain
 from ..models import EvidencePack
 from .serializers import EvidencePackReadSerializer, EvidencePackWriteSerializer
-
-
-class CanVerifyTrail(IsAuthenticated):
-    def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and has_global_perm(
-            request.user, "audits.view_chainlink"
-        )
-
-
-class AuditTrailVerifyView(APIView):
-    """Recompute the audit trail's hash chain and name the first broken record, if any."""
-
-    authentication_classes = AUTHENTICATION_CLASSES
-    permission_classes = [CanVerifyTrail]
-
-    @extend_schema(
-        responses=inline_serializer(
-            "AuditTrailVerification",
-            {
-                "ok": serializers.BooleanField(),
-                "checked": serializers.IntegerField(),
-                "unsealed": serializers.IntegerField(),
-                "first_broken": serializers.DictField(allow_null=True),
-            },
-        )
-    )
-    def get(self, request):
-        return Response(verify_chain().as_dict())
 
 
 @extend_schema_view(**write_schema(EvidencePackWriteSerializer, EvidencePackReadSerializer,

@@ -223,8 +223,14 @@ def test_zip_manifest_hashes_match_the_files(deployed, officer, django_capture_o
     with pack.zip.open("rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     manifest = json.loads(archive.read("manifest.json"))
-    files = [row for row in manifest if row["path"]]
-    assert {row["kind"] for row in files} == {"evidence pack", "evidence file"}
+    files = manifest["files"]
+    assert {row["kind"] for row in files} == {
+        "evidence pack",
+        "evidence file",
+        "manifest (CSV)",
+        "public key",
+        "standalone verifier",
+    }
     for row in files:
         assert hashlib.sha256(archive.read(row["path"])).hexdigest() == row["sha256"]
     evidence_row = next(row for row in files if row["kind"] == "evidence file")
@@ -364,10 +370,10 @@ def tables_read(queries: list[dict]) -> Counter:
 
 def test_gathering_reads_each_table_once(owner, officer, auditor):
     """One query per table whatever the size of the AIMS. The audit-trail verification reads
-    the history tables (excerpt, chain rows, count: up to three each) and the chain; every
-    other table is read exactly once."""
-    from audits.audit_trail import historical_models
-    from audits.models import ChainHead, ChainLink
+    the history tables (excerpt, chain rows, count, unsealed rows: up to four each), the chain
+    and the checkpoints; every other table is read exactly once."""
+    from audits.models import ChainLink, TrailCheckpoint
+    from audits.trail.chain import historical_models
 
     from .test_pack_contents import management_records
 
@@ -397,10 +403,10 @@ def test_gathering_reads_each_table_once(owner, officer, auditor):
     assert all(len(f.capas) == 1 for f in ms.findings)
     assert all(i.timeline for s in context["sections"] for i in s.incidents)
     history = {m._meta.db_table for m in historical_models()}
-    chain = {ChainLink._meta.db_table, ChainHead._meta.db_table}
+    chain = {ChainLink._meta.db_table, TrailCheckpoint._meta.db_table}
     for table, count in tables_read(many).items():
         if table in history or table in chain:
-            assert count <= 3, (table, count)
+            assert count <= 4, (table, count)
         else:
             assert count == 1, (table, count)
 
@@ -475,7 +481,11 @@ def test_zip_holds_the_evidence_of_the_new_registers(
     with pack.zip.open("rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     manifest = json.loads(archive.read("manifest.json"))
-    row = next(m for m in manifest if m["reference"] == registers["risk_evidence"].reference)
+    row = next(
+        m
+        for m in manifest["files"] + manifest["entries"]
+        if m["reference"] == registers["risk_evidence"].reference
+    )
     assert archive.read(row["path"]) == RISK_EVIDENCE
     assert row["sha256"] == row["recorded_sha256"] == hashlib.sha256(RISK_EVIDENCE).hexdigest()
     assert row["attached_to"] == f"risk {registers['risk'].reference}"

@@ -1,9 +1,25 @@
 """History battery entries of the audits app."""
 
 from audits import services
-from audits.models import EvidencePack
+from audits.models import EvidencePack, TrailAdoption
+from audits.trail.chain import adopt_unsealed
 
+from ..factories import write_unsealed_history
 from .battery_framework import Entry, api, by_id
+
+
+def _adopt(w) -> TrailAdoption:
+    write_unsealed_history(w.officer)
+    return adopt_unsealed(actor=w.officer, reason="Loaded from the old register")
+
+
+def _adopt_request(reason: str):
+    def request(w):
+        write_unsealed_history(w.officer)
+        return ("post", api("audit-trail-adoption-list"), {"reason": reason}, "json")
+
+    return request
+
 
 BATTERY = {
     EvidencePack: Entry(
@@ -18,5 +34,13 @@ BATTERY = {
             "json",
         ),
         api_result=by_id(EvidencePack),
+    ),
+    TrailAdoption: Entry(
+        actor="officer",
+        stage="deployed",
+        create=_adopt,
+        api_create=_adopt_request("Loaded from the old register"),
+        api_bad=lambda w: ("post", api("audit-trail-adoption-list"), {"reason": ""}, "json"),
+        api_result=by_id(TrailAdoption),
     ),
 }

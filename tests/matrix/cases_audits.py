@@ -4,13 +4,18 @@ Packs are for auditors and governance officers, who see the whole AIMS; every ot
 refused (HTML 403 on the pages, API 403 on writes, an empty list and 404 on reads)."""
 
 from audits import services
-from audits.models import EvidencePack
+from audits.models import EvidencePack, TrailAdoption, TrailCheckpoint
+from audits.trail.checkpoints import create_checkpoint
 
+from ..factories import write_unsealed_history
 from .framework import Case, expect
 
 # fmt: off
 #                                anonymous nobody owner other_owner officer approver auditor
 API_TRAIL_VERIFY        = expect("401      403    403   403         ok      403      ok")
+API_TRAIL_WRITE         = expect("401      403    403   403         ok      403      403")
+TRAIL_PAGE              = expect("login    403    403   403         ok      403      ok")
+TRAIL_SIGN              = expect("login    403    403   403         ok      403      403")
 PACK_PAGE               = expect("login    403    403   403         ok      403      ok")
 PACK_RECORD             = expect("login    404    404   404         ok      404      ok")
 API_PACK_LIST           = expect("401      ok     ok    ok          ok      ok       ok")
@@ -60,8 +65,31 @@ def failed_pack_status(w) -> str:
     return EvidencePack.objects.values_list("status", flat=True).get(pk=w.failed_pack.pk)
 
 
+def checkpoint_count(w) -> int:
+    return TrailCheckpoint.objects.count()
+
+
+def adoption_count(w) -> int:
+    return TrailAdoption.objects.count()
+
+
+def unsealed_rows(w) -> None:
+    write_unsealed_history(w.officer, 2)
+
+
 CASES = [
     Case("api:audit-trail-verify", "GET", API_TRAIL_VERIFY),
+    Case("api:audit-trail-public-key", "GET", API_TRAIL_VERIFY),
+    Case("api:audit-trail-checkpoint-list", "GET", API_TRAIL_VERIFY),
+    Case("api:audit-trail-checkpoint-list", "POST", API_TRAIL_WRITE, data=lambda w: {},
+         effect=checkpoint_count),
+    Case("api:audit-trail-checkpoint-detail", "GET", API_TRAIL_VERIFY,
+         kwargs=lambda w: {"sequence": create_checkpoint().sequence}),
+    Case("api:audit-trail-adoption-list", "GET", API_TRAIL_VERIFY),
+    Case("api:audit-trail-adoption-list", "POST", API_TRAIL_WRITE, setup=unsealed_rows,
+         data=lambda w: {"reason": "Loaded from the old register"}, effect=adoption_count),
+    Case("audits:trail", "GET", TRAIL_PAGE),
+    Case("audits:trail", "POST", TRAIL_SIGN, data=lambda w: {}, effect=checkpoint_count),
     Case("audits:pack_list", "GET", PACK_PAGE),
     Case("audits:pack_list", "POST", PACK_PAGE, data=lambda w: {"scope": "whole"},
          effect=pack_count),

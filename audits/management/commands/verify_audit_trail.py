@@ -1,49 +1,50 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from audits.audit_trail import seal_unsealed, verify_chain
+from audits.trail.verify import verify_chain
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the audit trail's hash chain from the history rows as they are now and name "
-        "the first broken record. Exits non-zero when the chain does not hold."
+        "Recompute the audit trail's hash chain from the history rows as they are now, compare "
+        "it with the signed checkpoints, and report every problem found. Exit status 0 when "
+        "the trail is intact, 1 when it is not."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--seal",
-            action="store_true",
-            help="First seal history rows written without signals (bulk loads).",
-        )
         parser.add_argument("--json", action="store_true", help="Print the result as JSON.")
 
     def handle(self, *args, **options):
-        if options["seal"]:
-            self.stdout.write(f"Sealed {seal_unsealed()} history rows.")
         result = verify_chain()
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict()))
-        elif result.ok:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Audit trail intact: {result.checked} sealed history rows verified"
-                    + (
-                        f"; {result.unsealed} not sealed yet (run with --seal)."
-                        if result.unsealed
-                        else "."
-                    )
-                )
-            )
+            self.stdout.write(json.dumps(result.as_dict(), default=str))
+        else:
+            self._report(result)
         if not result.ok:
-            broken = result.first_broken or {}
-            raise CommandError(
-                "Audit trail broken at "
-                + (
-                    f"{broken.get('table')} history row {broken.get('history_id')}: "
-                    f"{broken.get('reason')}"
-                    if broken
-                    else "; ".join(result.problems)
-                )
+            raise SystemExit(1)
+
+    def _report(self, result) -> None:
+        head = result.head
+        latest = (result.checkpoints or {}).get("latest")
+        self.stdout.write(f"Chain head: {head['length']} links, hash {head['hash']}")
+        self.stdout.write(
+            f"History rows: {result.rows}, links verified: {result.checked}, "
+            f"unsealed: {result.unsealed}"
+        )
+        if latest:
+            self.stdout.write(
+                f"Checked against checkpoint {latest['sequence']} ({latest['position']} links, "
+                f"signed {latest['signed_at']}); {result.checkpoints['count']} checkpoints valid"
             )
+        else:
+            self.stdout.write("No signed checkpoint yet.")
+        if result.ok:
+            self.stdout.write(self.style.SUCCESS("Audit trail intact."))
+            return
+        for problem in result.problems:
+            self.stdout.write(self.style.ERROR(f"- [{problem.kind}] {problem}"))
+        hidden = result.problem_count - len(result.problems)
+        if hidden:
+            self.stdout.write(self.style.ERROR(f"- ... and {hidden} more"))
+        self.stdout.write(self.style.ERROR(f"Audit trail BROKEN: {result.problem_count} problems."))

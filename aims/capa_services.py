@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from .errors import RuleForbidden, TransitionNotAllowed
+from .errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from .history import stamp
 from .models import CorrectiveAction, Evidence
 from .permissions import can_change_record, has_perm
@@ -138,6 +138,31 @@ def capa_transition(*, actor, capa: CorrectiveAction, action: str) -> Corrective
     return capa
 
 
+def verification_refusal(user, capa: CorrectiveAction) -> BusinessRuleError | None:
+    """Why ``user`` may not verify ``capa``'s effectiveness now, or None: the one rule behind
+    the service, the Verify button and the verification form."""
+    if not has_perm(user, "aims.verify_correctiveaction"):
+        return RuleForbidden(
+            "Only governance officers verify corrective actions.", code="permission_denied"
+        )
+    if capa.owner_id == user.pk:
+        return RuleForbidden(
+            "The owner of a corrective action cannot verify its effectiveness: someone "
+            "independent must.",
+            code="segregation_of_duties",
+        )
+    if capa.status != Status.IMPLEMENTED:
+        return TransitionNotAllowed(
+            f"Only implemented actions are verified; this one is '{capa.get_status_display()}'.",
+            code="transition_not_allowed",
+        )
+    return None
+
+
+def can_verify(user, capa: CorrectiveAction) -> bool:
+    return verification_refusal(user, capa) is None
+
+
 @transaction.atomic
 def capa_verify(
     *,
@@ -151,21 +176,9 @@ def capa_verify(
     """Record whether an implemented action worked. Only a verifier who is not the owner may;
     an effective verification needs evidence (given here or already attached)."""
     capa = CorrectiveAction.objects.select_for_update().get(pk=capa.pk)
-    if not has_perm(actor, "aims.verify_correctiveaction"):
-        raise RuleForbidden(
-            "Only governance officers verify corrective actions.", code="permission_denied"
-        )
-    if capa.owner_id == actor.pk:
-        raise RuleForbidden(
-            "The owner of a corrective action cannot verify its effectiveness: someone "
-            "independent must.",
-            code="segregation_of_duties",
-        )
-    if capa.status != Status.IMPLEMENTED:
-        raise TransitionNotAllowed(
-            f"Only implemented actions are verified; this one is '{capa.get_status_display()}'.",
-            code="transition_not_allowed",
-        )
+    refusal = verification_refusal(actor, capa)
+    if refusal is not None:
+        raise refusal
     if not notes.strip():
         raise ValidationError({"notes": ["Say how effectiveness was checked."]})
     if evidence_file or evidence_url:

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.views import View
 
 from . import capa_selectors, capa_services
-from .errors import BusinessRuleError
+from .errors import BusinessRuleError, RuleForbidden
 from .forms import BootstrapFormMixin
 from .models import CorrectiveAction
-from .permissions import has_perm
 from .views import apply_errors
 
 
@@ -82,9 +81,7 @@ class CapaDetailView(CapaMixin, View):
                 "source": source,
                 "source_url": getattr(source, "get_absolute_url", lambda: "")(),
                 "actions": capa_services.available_actions(actor=user, capa=capa),
-                "can_verify": capa.status == CorrectiveAction.Status.IMPLEMENTED
-                and has_perm(user, "aims.verify_correctiveaction")
-                and capa.owner_id != user.pk,
+                "can_verify": capa_services.can_verify(user, capa),
                 "evidence_list": capa.evidence.select_related("owner"),
                 "history": capa.history.select_related("history_user").order_by("-history_id"),
             },
@@ -109,10 +106,10 @@ class CapaVerifyView(CapaMixin, View):
     template_name = "aims/capa_verify.html"
 
     def check(self, request) -> None:
-        if not has_perm(request.user, "aims.verify_correctiveaction"):
-            raise PermissionDenied("Only governance officers verify corrective actions.")
-        if self.capa.owner_id == request.user.pk:
-            raise PermissionDenied("The owner cannot verify their own corrective action.")
+        # The service's own rule, before a form is offered that it would refuse.
+        refusal = capa_services.verification_refusal(request.user, self.capa)
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
 
     def get(self, request, pk: int):
         self.check(request)

@@ -371,6 +371,57 @@ def release_blockers(system: AISystem) -> list[str]:
     return missing
 
 
+def gate_decision_refusal(user, system: AISystem) -> BusinessRuleError | None:
+    """Why ``user`` may not decide the open gate of ``system`` now, or None.
+
+    The one rule behind the service, the Decide buttons and the decision form: approvers
+    only, never on a system they own, only while a gate is open, once per round."""
+    if not has_perm(user, "inventory.decide_gate"):
+        return RuleForbidden("Only approvers can decide gates.", code="permission_denied")
+    if system.owner_id == user.pk:
+        return RuleForbidden(
+            "You own this system: segregation of duties forbids deciding its gates.",
+            code="segregation_of_duties",
+        )
+    gate = system.open_gate
+    if gate is None:
+        return TransitionNotAllowed(
+            f"No gate is open at stage '{system.get_lifecycle_stage_display()}': the intake "
+            "gate is decided 'In triage', the release gate 'In validation'.",
+            code="no_open_gate",
+        )
+    decided = Approval.objects.filter(
+        system=system, gate=gate, round=system.gate_round(gate), approver=user
+    )
+    if decided.exists():
+        return TransitionNotAllowed(
+            "You have already decided this round of the gate.", code="already_decided"
+        )
+    return None
+
+
+def can_decide_gate(user, system: AISystem) -> bool:
+    return gate_decision_refusal(user, system) is None
+
+
+def gate_progress(system: AISystem) -> dict | None:
+    """The open gate, its round, how many approvals it needs (the tier may ask for more than
+    the gate setting) and how many it has: what the gates tab shows."""
+    gate = system.open_gate
+    if gate is None:
+        return None
+    round_ = system.gate_round(gate)
+    approvals = Approval.objects.filter(
+        system=system, gate=gate, round=round_, decision__in=Approval.APPROVING
+    ).count()
+    return {
+        "gate": gate,
+        "round": round_,
+        "required": required_approvals(gate, system),
+        "approvals": approvals,
+    }
+
+
 @transaction.atomic
 def approval_decide(
     *,
@@ -383,19 +434,11 @@ def approval_decide(
     """Record one approver's decision at the gate that is open, and move the system on when
     the gate has what it needs."""
     system = AISystem.objects.select_for_update().get(pk=system.pk)
-    _require_perm(actor, "inventory.decide_gate", message="Only approvers can decide gates.")
-    if system.owner_id == actor.pk:
-        raise RuleForbidden(
-            "You own this system: segregation of duties forbids deciding its gates.",
-            code="segregation_of_duties",
-        )
+    refusal = gate_decision_refusal(actor, system)
+    if refusal is not None:
+        raise refusal
     gate = system.open_gate
-    if gate is None:
-        raise TransitionNotAllowed(
-            f"No gate is open at stage '{system.get_lifecycle_stage_display()}': the intake "
-            "gate is decided 'In triage', the release gate 'In validation'.",
-            code="no_open_gate",
-        )
+    round_ = system.gate_round(gate)
     if decision not in Approval.Decision.values:
         raise ValidationError({"decision": [f"'{decision}' is not a valid decision."]})
     if decision == Approval.Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
@@ -404,11 +447,6 @@ def approval_decide(
         comment.strip()
     ):
         raise ValidationError({"comment": ["Say why, so the owner knows what to change."]})
-    round_ = system.gate_round(gate)
-    if Approval.objects.filter(system=system, gate=gate, round=round_, approver=actor).exists():
-        raise TransitionNotAllowed(
-            "You have already decided this round of the gate.", code="already_decided"
-        )
     if decision in Approval.APPROVING:
         blockers = gate_blockers(system, gate)
         if blockers:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
-from aims.errors import BusinessRuleError
+from aims.errors import BusinessRuleError, RuleForbidden
 from aims.models import Evidence
 from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.views import apply_errors
@@ -166,9 +166,7 @@ class SystemDetailView(SystemMixin, View):
             "tabs": TABS,
             "tab": tab,
             "can_change": can_change_record(user, self.system),
-            "can_decide": has_perm(user, "inventory.decide_gate")
-            and self.system.owner_id != user.pk
-            and self.system.open_gate is not None,
+            "can_decide": services.can_decide_gate(user, self.system),
             "transitions": services.available_transitions(actor=user, system=self.system),
             "related_pages": system_links(user, self.system),
         }
@@ -191,7 +189,7 @@ class SystemDetailView(SystemMixin, View):
         gate = self.system.open_gate
         return {
             "approvals": approvals,
-            "required": {s.gate: s.required_approvals for s in GateSetting.objects.all()},
+            "progress": services.gate_progress(self.system),
             "blockers": services.gate_blockers(self.system, gate) if gate else [],
             "approval_form": ApprovalForm(),
         }
@@ -371,13 +369,14 @@ class ApprovalDecideView(SystemFormView):
     success_tab = "gates"
 
     def get(self, request, *args, **kwargs):
-        # Same rule as the detail page's Decide button: approvers, never on their own system.
-        if not has_perm(request.user, "inventory.decide_gate"):
-            raise PermissionDenied("Only approvers decide gates.")
-        if self.system.owner_id == request.user.pk:
-            raise PermissionDenied(
-                "You own this system: segregation of duties forbids deciding its gates."
-            )
+        # The rule of the service and of the detail page's Decide button, checked before the
+        # form is offered: nobody fills in a decision the service would then refuse.
+        refusal = services.gate_decision_refusal(request.user, self.system)
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
+        if refusal is not None:
+            messages.warning(request, refusal.message)
+            return HttpResponseRedirect(self.detail_url("gates"))
         return super().get(request, *args, **kwargs)
 
     def perform(self, form):

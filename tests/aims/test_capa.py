@@ -102,3 +102,17 @@ def test_visibility_follows_the_source(owner, other_owner, auditor, officer, inc
     assert list(capa_selectors.capa_list(user=other_owner)) == []
     assigned = open_capa(officer, incident, owner=other_owner)
     assert list(capa_selectors.capa_list(user=other_owner)) == [assigned]
+
+
+def test_the_verify_button_follows_the_services_rule(client_as, officer, owner, incident):
+    """The detail page offers Verify exactly when the service would accept it."""
+    from django.urls import reverse
+
+    mine = implemented(officer, open_capa(officer, incident))  # owned by the officer
+    theirs = implemented(owner, open_capa(officer, incident, owner=owner))
+    for capa, offered in ((mine, False), (theirs, True)):
+        page = client_as(officer).get(reverse("capa:capa_detail", args=[capa.pk]))
+        assert ("Verify effectiveness" in page.content.decode()) is offered
+        assert capa_services.can_verify(officer, capa) is offered
+    refused = client_as(officer).get(reverse("capa:capa_verify", args=[mine.pk]))
+    assert refused.status_code == 403

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Field, Model
 from django.utils import timezone
@@ -43,11 +43,17 @@ def _text(field: Field, value: Any) -> str:
     return str(value)
 
 
-def _datetime(field: Field, value: Any) -> str:
-    moment = field.to_python(value)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def _datetime(field: Field, value: Any) -> int:
+    """Microseconds since the epoch: one number whatever the time zone it was given in."""
+    if type(value) is not datetime:
+        value = field.to_python(value)
+    if value.tzinfo is None:
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return (value - EPOCH) // MICROSECOND
 
 
 def _date(field: Field, value: Any) -> str:
@@ -178,11 +184,27 @@ def unsupported_fields(models: Iterable[type[Model]]) -> list[str]:
     return missing
 
 
+class _Step(NamedTuple):
+    attname: str
+    field: Field
+    normaliser: Normaliser
+    default: Any  # the normalised static default, or _NO_DEFAULT
+
+
+_NO_DEFAULT = object()
+
+
+def _static_default(field: Field, normaliser: Normaliser) -> Any:
+    if not field.has_default() or callable(field.default):
+        return _NO_DEFAULT
+    return None if field.default is None else normaliser(field, field.default)
+
+
 @cache
-def _plan(model: type[Model]) -> tuple[tuple[str, Field, Normaliser], ...]:
-    """Each hashed field with its normaliser, worked out once per model (verification calls
-    this a million times)."""
-    plan = []
+def _plan(model: type[Model]) -> tuple[_Step, ...]:
+    """Each hashed field with its normaliser, in name order, worked out once per model
+    (verification calls this a million times)."""
+    steps = []
     for field in hashed_fields(model):
         target = field
         while target.get_internal_type() in ("ForeignKey", "OneToOneField"):
@@ -193,17 +215,29 @@ def _plan(model: type[Model]) -> tuple[tuple[str, Field, Normaliser], ...]:
                 f"The audit trail does not know how to fingerprint a {kind} "
                 f"({model._meta.label}.{field.name}); add it to audits.trail.canonical."
             )
-        plan.append((field.attname, target, NORMALISERS[kind]))
-    return tuple(plan)
+        normaliser = NORMALISERS[kind]
+        steps.append(_Step(field.attname, target, normaliser, _static_default(field, normaliser)))
+    return tuple(sorted(steps, key=lambda step: step.attname))
 
 
 def digest_values(model: type[Model], values: dict[str, Any]) -> str:
-    """SHA-256 of a row given as {attname: value}, values in memory or read back."""
-    content = {}
-    for attname, field, normaliser in _plan(model):
-        value = values.get(attname)
-        content[attname] = None if value is None else normaliser(field, value)
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of a row given as {attname: value}, values in memory or read back.
+
+    Empty values (None, "") and values equal to the field's static default are left out, so a
+    column added later, nullable or with a default, leaves the fingerprints of older rows as
+    they were; any change of a value still changes the fingerprint."""
+    pairs = []
+    get = values.get
+    for attname, field, normaliser, default in _plan(model):
+        value = get(attname)
+        if value is None or value == "":
+            continue
+        if normaliser is not _text or type(value) is not str:
+            value = normaliser(field, value)
+        if value == default:
+            continue
+        pairs.append((attname, value))
+    canonical = json.dumps(pairs, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -19,6 +19,7 @@ from .chain import GENESIS, historical_models, link_hash, max_seal_delay_seconds
 
 MAX_LISTED = 1000
 CHUNK = 5000
+PARALLEL_FROM = 20_000  # shorter chains are walked in one process
 LISTED_PER_TABLE = 20  # unsealed rows named per table; all are counted
 
 
@@ -103,7 +104,7 @@ LINK_FIELDS = (
 class _Walk:
     """State carried from one link to the next."""
 
-    def __init__(self, result: Verification, watch: set[int]):
+    def __init__(self, result: Verification, watch: set[int], *, from_start: bool = True):
         self.result = result
         self.prev_hash = GENESIS
         self.position = 0
@@ -111,6 +112,10 @@ class _Walk:
         self.watch = watch
         self.seen: dict[int, str] = {}
         self.delay = timedelta(seconds=max_seal_delay_seconds())
+        # A walk over a later slice of the chain takes its first link as given: where the
+        # slice joins the one before is checked when the slices are put together.
+        self.joined = from_start
+        self.first: tuple[int, str] | None = None
 
     def link(self, link: dict, row: dict | None, model: type[Model] | None) -> None:
         result = self.result
@@ -119,6 +124,11 @@ class _Walk:
         def problem(kind: str, reason: str, at=None) -> None:
             result.add(Problem(kind, reason, table, history_id, position, at or link["sealed_at"]))
 
+        if self.first is None:
+            self.first = (position, link["prev_hash"])
+        if not self.joined:
+            self.joined = True
+            self.position, self.prev_hash = position - 1, link["prev_hash"]
         if position != self.position + 1:
             missing = f"{self.position + 1}" + (
                 f"-{position - 1}" if position - 1 > self.position + 1 else ""
@@ -178,15 +188,22 @@ def _rows_for(links: list[dict], models: dict[str, type[Model]]) -> dict[tuple, 
     return rows
 
 
-def _walk_chain(result: Verification, models: dict[str, type[Model]], watch: set[int]) -> _Walk:
-    walk = _Walk(result, watch)
-    last = 0
+def _walk_chain(
+    result: Verification,
+    models: dict[str, type[Model]],
+    watch: set[int],
+    *,
+    start: int = 0,
+    stop: int | None = None,
+) -> _Walk:
+    """Walk the links with start < position <= stop (the whole chain by default)."""
+    walk = _Walk(result, watch, from_start=start == 0)
+    last = start
     while True:
-        links = list(
-            ChainLink.objects.filter(position__gt=last)
-            .order_by("position")
-            .values(*LINK_FIELDS)[:CHUNK]
-        )
+        links = ChainLink.objects.filter(position__gt=last)
+        if stop is not None:
+            links = links.filter(position__lte=stop)
+        links = list(links.order_by("position").values(*LINK_FIELDS)[:CHUNK])
         if not links:
             break
         rows = _rows_for(links, models)
@@ -196,6 +213,63 @@ def _walk_chain(result: Verification, models: dict[str, type[Model]], watch: set
         last = links[-1]["position"]
     result.head = {"length": walk.position, "hash": walk.prev_hash}
     return walk
+
+
+@dataclass
+class _Slice:
+    """What a worker found in its slice of the chain."""
+
+    result: Verification
+    first: tuple[int, str] | None  # position and previous hash of its first link
+    last: tuple[int, str]  # position and hash of its last link
+    seen: dict[int, str]
+
+
+def _walk_slice(bounds: tuple[int, int, set[int]]) -> _Slice:
+    from django.db import connections
+
+    start, stop, watch = bounds
+    result = Verification()
+    models = {m._meta.label: m for m in historical_models(migrated_only=True)}
+    try:
+        walk = _walk_chain(result, models, watch, start=start, stop=stop)
+    finally:
+        connections.close_all()
+    return _Slice(result, walk.first, (walk.position, walk.prev_hash), walk.seen)
+
+
+def _walk_in_parallel(result: Verification, watch: set[int], workers: int) -> dict[int, str]:
+    """Split the chain into one slice per worker process, walk them side by side, then check
+    that each slice begins where the one before it ends."""
+    import multiprocessing
+
+    from django.db import connections
+
+    length = ChainLink.objects.order_by("-position").values_list("position", flat=True).first()
+    size = -(-(length or 0) // workers)
+    bounds = [(i * size, (i + 1) * size, watch) for i in range(workers)]
+    connections.close_all()  # each process opens its own connection
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        slices = pool.map(_walk_slice, bounds)
+    seen: dict[int, str] = {}
+    prev = (0, GENESIS)
+    for part in slices:
+        if part.first is not None:
+            position, prev_hash = part.first
+            if position != prev[0] + 1:
+                result.add(Problem("missing_link", f"links {prev[0] + 1}-{position - 1} are "
+                                   "missing from the chain", position=position))  # fmt: skip
+            if prev_hash != prev[1]:
+                result.add(Problem("out_of_chain", "the link does not follow its predecessor",
+                                   position=position))  # fmt: skip
+            prev = part.last
+        result.checked += part.result.checked
+        result.problem_count += part.result.problem_count - len(part.result.problems)
+        for problem in part.result.problems:
+            result.add(problem)
+        seen.update(part.seen)
+    result.head = {"length": prev[0], "hash": prev[1]}
+    return seen
 
 
 def _unsealed(result: Verification, models: dict[str, type[Model]]) -> None:
@@ -222,15 +296,34 @@ def _unsealed(result: Verification, models: dict[str, type[Model]]) -> None:
         result.problem_count += max(count - LISTED_PER_TABLE, 0)
 
 
-def verify_chain(*, check_checkpoints: bool = True) -> Verification:
-    """Walk the whole chain and report every problem found."""
+def _can_fork() -> bool:
+    """Worker processes need their own connections to committed data: not inside a
+    transaction, not on an in-memory database."""
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+def verify_chain(*, check_checkpoints: bool = True, workers: int = 1) -> Verification:
+    """Walk the whole chain and report every problem found. ``workers`` > 1 splits a long
+    chain between that many processes (the command line does; a web request does not)."""
     from .checkpoints import compare_checkpoints, load_checkpoints
 
     result = Verification()
     models = {m._meta.label: m for m in historical_models(migrated_only=True)}
     checkpoints = load_checkpoints(result) if check_checkpoints else []
-    walk = _walk_chain(result, models, {c.position for c in checkpoints})
+    watch = {c.position for c in checkpoints}
+    if (
+        workers > 1
+        and _can_fork()
+        and ChainLink.objects.filter(position__gt=PARALLEL_FROM).exists()
+    ):
+        seen = _walk_in_parallel(result, watch, workers)
+    else:
+        seen = _walk_chain(result, models, watch).seen
     _unsealed(result, models)
     if check_checkpoints:
-        compare_checkpoints(result, checkpoints, walk.seen)
+        compare_checkpoints(result, checkpoints, seen)
     return result

@@ -480,3 +480,25 @@ def test_api_checkpoints_public_key_and_adoptions(
     adopted = api_as(officer).post(url, {"reason": "Imported register"}, format="json")
     assert adopted.status_code == 201 and adopted.json()["rows"] == 2
     assert verify_chain().ok
+
+
+@POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_a_long_chain_is_walked_in_parallel_with_the_same_findings(owner, officer, monkeypatch):
+    from audits.trail import verify
+
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 0)
+    systems = [make_system(owner, name=f"System {i}") for i in range(5)]
+    for system in systems:
+        services.system_transition(actor=officer, system=system, action="start_triage")
+    serial, parallel = verify_chain(), verify_chain(workers=3)
+    assert parallel.ok and parallel.head == serial.head
+    assert parallel.checked == serial.checked == ChainLink.objects.count()
+    middle = ChainLink.objects.order_by("position")[ChainLink.objects.count() // 2]
+    altered = AISystem.history.filter(id=systems[0].pk).earliest("history_date")
+    with transaction.atomic():
+        tamper(f"DELETE FROM {ChainLink._meta.db_table} WHERE id = %s", [middle.pk])
+        tamper(f"UPDATE {historical_table()} SET name = 'x' WHERE history_id = %s", [altered.pk])
+    found = verify_chain(workers=3)
+    assert {"missing_link", "row_altered", "unsealed"} <= set(kinds(found))
+    assert sorted(kinds(found)) == sorted(kinds(verify_chain()))

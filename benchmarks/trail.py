@@ -96,8 +96,9 @@ def seed(total: int, already: int) -> None:
             log(f"  {done:,} links ({time.perf_counter() - started:.0f} s)")
 
 
-def measure() -> dict:
-    """Run in a fresh process: verify once, report time and peak memory."""
+def measure(workers: int) -> dict:
+    """Run in a fresh process: verify once, report time and peak memory (of this process and,
+    with workers, of the largest worker)."""
     import django
 
     django.setup()
@@ -105,22 +106,24 @@ def measure() -> dict:
     from audits.trail.verify import verify_chain
 
     started = time.perf_counter()
-    result = verify_chain()
+    result = verify_chain(workers=workers)
     seconds = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
+        "workers": workers,
         "seconds": round(seconds, 2),
         "ok": result.ok,
         "links": result.checked,
         "rows": result.rows,
         "problems": result.problem_count,
-        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "peak_rss_mib": round(max(peak_rss_mib(), children), 1),
         "rss_growth_mib": round(peak_rss_mib() - baseline, 1),
     }
 
 
-def measure_in_child(n: int, vendor: str) -> dict:
+def measure_in_child(n: int, vendor: str, workers: int) -> dict:
     result = subprocess.run(  # noqa: S603 -- this very script, with our own arguments
-        [sys.executable, __file__, "--measure"],
+        [sys.executable, __file__, "--measure", "--workers", str(workers)],
         check=True, stdout=subprocess.PIPE, text=True, env={**os.environ},
     )  # fmt: skip
     found = json.loads(result.stdout.strip().splitlines()[-1])
@@ -142,9 +145,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(str(n) for n in DEFAULT_SIZES))
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        emit(measure())
+        emit(measure(max(args.workers, 1)))
         return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     db = Database()
@@ -165,8 +169,9 @@ def main() -> None:
 
             create_checkpoint()
             analyse()
-            log(f"verifying {n:,} links in a fresh process")
-            emit(measure_in_child(n, db.vendor))
+            for workers in sorted({1, os.cpu_count() or 1}):
+                log(f"verifying {n:,} links in a fresh process ({workers} worker(s))")
+                emit(measure_in_child(n, db.vendor, workers))
     finally:
         db.drop()
 

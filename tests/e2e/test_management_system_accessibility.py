@@ -91,12 +91,17 @@ def reminders_and_notifications(users) -> list[str]:
     return ["/reminders/", "/notifications/"]
 
 
+def audit_trail(users) -> list[str]:
+    return ["/audits/trail/", "/audits/trail/?verify=1"]
+
+
 AREAS: dict[str, Callable[[dict], list[str]]] = {
     "management-system": management_system,
     "competence": competence,
     "evidence-and-controls": evidence_and_controls,
     "audits-and-reviews": audits_and_reviews,
     "reminders-and-notifications": reminders_and_notifications,
+    "audit-trail": audit_trail,
 }
 
 

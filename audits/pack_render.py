@@ -10,10 +10,11 @@ Why sections
 
 How
     1. :func:`plan_sections` cuts the body into sections: management system (scope, policy,
-       objectives, training), Statement of Applicability, inventory, the AI systems in batches
-       of about ``ROWS_PER_RENDER`` table rows, suppliers, internal audits, management
-       reviews, corrective actions, evidence and the audit trail (a long register continues
-       in further sections). Every section starts on a new page.
+       objectives, training), the requirements of clauses 4-10, Statement of Applicability,
+       inventory, the AI systems in batches of about ``ROWS_PER_RENDER`` table rows,
+       suppliers, internal audits, management reviews, corrective actions, evidence and the
+       audit trail (a long register continues in further sections). Every section starts on
+       a new page.
     2. Each section is rendered by its own WeasyPrint render (one shared stylesheet and font
        configuration), written to PDF bytes, and its layout released before the next one.
        While the layout is alive, the page of every anchor the contents list is read off its
@@ -27,6 +28,9 @@ How
        sections. The header (pack reference and scope) is constant text that each section
        draws itself from the shared ``@page`` rules. Finally it adds an outline (bookmarks)
        and turns the contents entries into links to their pages.
+    5. Sections are written tagged (``pdf_tags``) and :class:`StructureMerger` joins their
+       structure trees into one, so the pack stays readable by assistive technology; the page
+       numbers are marked as artifacts.
 """
 
 import io
@@ -109,6 +113,8 @@ def plan_sections(context: dict[str, Any]) -> Iterator[Section]:
              TocEntry("objectives", "AI objectives"),
              TocEntry("training", "Competence and training")],
     )  # fmt: skip
+    yield from _parts("audits/pdf/clauses.html", ms.clause_rows,
+                      TocEntry("clauses", "Requirements of clauses 4 to 10"))  # fmt: skip
     yield from _parts("audits/pdf/soa.html", ms.soa_rows,
                       TocEntry("soa", "Statement of Applicability"))  # fmt: skip
     yield from _parts("audits/pdf/inventory.html", context["systems"],
@@ -186,7 +192,8 @@ class Renderer:
 
     def write(self, document) -> bytes:
         t0 = time.perf_counter()
-        data = document.write_pdf()
+        # Tagged, so the merge can carry each section's structure into the whole pack.
+        data = document.write_pdf(pdf_tags=True)
         self.stats["weasyprint_s"] += time.perf_counter() - t0
         return data
 
@@ -254,9 +261,14 @@ def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str)
     from pypdf.generic import DictionaryObject, NameObject
 
     writer = PdfWriter()
+    structure = StructureMerger(writer)
     for part in parts:
-        for page in PdfReader(io.BytesIO(part)).pages:
+        reader = PdfReader(io.BytesIO(part))
+        first = len(writer.pages)
+        for page in reader.pages:
             writer.add_page(page)
+        structure.add(reader, writer.pages[first:])
+    structure.finish()
     total = len(writer.pages)
     font = writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"),
@@ -280,6 +292,101 @@ def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str)
     return out.getvalue(), total
 
 
+class StructureMerger:
+    """Carries the tagged structure of every section into the merged pack.
+
+    pypdf copies pages but not the document's structure tree, so each section's tree would be
+    lost and the pack would be unreadable by assistive technology. For each section this takes
+    its top structure element (WeasyPrint's ``Document``, renamed ``Part``), copies it with
+    its subtree (its page references land on the pages already copied), and shifts the
+    section's keys (``/StructParents`` of its pages, ``/StructParent`` of its annotations) by
+    the keys used before it, so one ``/ParentTree`` covers the whole pack. ``finish`` hangs
+    the parts under one ``Document`` and marks the catalog (``/MarkInfo``, ``/Lang``,
+    ``/ViewerPreferences``). Only the sections' structure objects are added: no content is
+    parsed, so memory stays that of the merge itself.
+    """
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.parts: list = []  # indirect references to each section's top elements
+        self.nums: list = []  # the merged ParentTree: key, value, key, value...
+        self.next_key = 0
+        self.lang = ""
+
+    def add(self, reader, pages: list) -> None:
+        from pypdf.generic import NameObject, NumberObject
+
+        catalog = reader.trailer["/Root"]
+        self.lang = self.lang or str(catalog.get("/Lang", ""))
+        if "/StructTreeRoot" not in catalog:
+            return  # an untagged part: its pages simply carry no structure
+        root = catalog["/StructTreeRoot"].get_object()
+        tops = root.raw_get("/K")
+        tops = list(tops.get_object()) if isinstance(tops.get_object(), list) else [tops]
+        for top in tops:
+            element = top.get_object()
+            del element["/P"]  # its parent is the section's root, which is not copied
+            element[NameObject("/S")] = NameObject("/Part")
+            self.parts.append(top.clone(self.writer))
+        offset, highest = self.next_key, -1
+        nums = root["/ParentTree"].get_object()["/Nums"]
+        for index in range(0, len(nums), 2):
+            key = int(nums[index])
+            highest = max(highest, key)
+            self.nums += [NumberObject(key + offset), nums[index + 1].clone(self.writer)]
+        for source, page in zip(reader.pages, pages, strict=True):
+            if "/StructParents" in source:
+                key = NumberObject(int(source["/StructParents"]) + offset)
+                page[NameObject("/StructParents")] = key
+            for ref in page.get("/Annots") or []:
+                annotation = ref.get_object()
+                if "/StructParent" in annotation:
+                    key = NumberObject(int(annotation["/StructParent"]) + offset)
+                    annotation[NameObject("/StructParent")] = key
+        self.next_key = offset + highest + 1
+
+    def finish(self) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            BooleanObject,
+            DictionaryObject,
+            NameObject,
+            NumberObject,
+            TextStringObject,
+        )
+
+        if not self.parts:
+            return
+        writer = self.writer
+        document = DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/K"): ArrayObject(self.parts),
+        })  # fmt: skip
+        document_ref = writer._add_object(document)
+        for part in self.parts:
+            part.get_object()[NameObject("/P")] = document_ref
+        parent_tree = writer._add_object(
+            DictionaryObject({NameObject("/Nums"): ArrayObject(self.nums)})
+        )
+        root = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructTreeRoot"),
+            NameObject("/K"): document_ref,
+            NameObject("/ParentTree"): parent_tree,
+            NameObject("/ParentTreeNextKey"): NumberObject(self.next_key),
+        }))  # fmt: skip
+        document[NameObject("/P")] = root
+        catalog = writer._root_object
+        catalog[NameObject("/StructTreeRoot")] = root
+        catalog[NameObject("/MarkInfo")] = DictionaryObject(
+            {NameObject("/Marked"): BooleanObject(True)}
+        )
+        catalog[NameObject("/Lang")] = TextStringObject(self.lang or "en")
+        catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
+            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+        )
+
+
 def _stamp(writer, page, text: str, font, save) -> None:
     """Draw ``text`` centred in the bottom margin, after the page's own content (which is
     wrapped in q/Q so whatever state it leaves cannot move or hide the stamp)."""
@@ -288,8 +395,10 @@ def _stamp(writer, page, text: str, font, save) -> None:
     box = page.mediabox
     x = float(box.left) + (float(box.width) - _text_width(text, FOOTER_SIZE)) / 2
     y = float(box.bottom) + FOOTER_Y
-    ops = (f"Q q BT /AIMSFooter {FOOTER_SIZE} Tf 0.267 0.267 0.267 rg "
-           f"{x:.2f} {y:.2f} Td ({text}) Tj ET Q\n")  # fmt: skip
+    # Marked as a pagination artifact: assistive technology skips it, like WeasyPrint's own
+    # page headers, instead of reading "Page 3 of 70" into the text.
+    ops = (f"Q q /Artifact <</Type /Pagination>> BDC BT /AIMSFooter {FOOTER_SIZE} Tf "
+           f"0.267 0.267 0.267 rg {x:.2f} {y:.2f} Td ({text}) Tj ET EMC Q\n")  # fmt: skip
     contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
     if isinstance(contents, IndirectObject) and isinstance(contents.get_object(), ArrayObject):
         contents = contents.get_object()

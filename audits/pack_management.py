@@ -225,10 +225,32 @@ def review_inputs(review: ManagementReview) -> list[tuple[str, Any]]:
         return [("Inputs", inputs)]
     lines = []
     for key, value in inputs.items():
+        if key == "trend" and isinstance(value, dict):
+            lines += _trend_lines(value)
+            continue
         label = str(key).replace("_", " ").capitalize()
         if isinstance(value, dict):
             value = "; ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in value.items())
         elif isinstance(value, list):
             value = "; ".join(str(v) for v in value)
         lines.append((label, value))
+    return lines
+
+
+def _trend_lines(trend: dict) -> list[tuple[str, Any]]:
+    """The stored comparison with the previous review, one line per headline figure, the
+    change said in words (the PDF has no colour to rely on)."""
+    earlier = trend.get("previous_review") or {}
+    lines = []
+    for row in trend.get("rows", []):
+        if not isinstance(row, dict):
+            continue
+        now, before, delta = row.get("value"), row.get("previous"), row.get("delta")
+        if before is None:
+            change = "no earlier figure"
+        else:
+            word = "up" if delta and delta > 0 else "down" if delta else "no change"
+            change = f"{word} {abs(delta)}" if delta else word
+            change += f" from {before} at {earlier.get('reference', 'the previous review')}"
+        lines.append((f"Trend: {row.get('label', '')}", f"{now} ({change})"))
     return lines

@@ -34,6 +34,7 @@ How
 """
 
 import io
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -190,19 +191,23 @@ class Renderer:
         self.stats["sections"] += 1
         return document
 
-    def write(self, document) -> bytes:
+    def write(self, document) -> "Part":
+        """The section's PDF, tagged, with its structure tree taken out (see
+        :func:`take_structure`) for the merge to write into the whole pack."""
         t0 = time.perf_counter()
-        # Tagged, so the merge can carry each section's structure into the whole pack.
-        data = document.write_pdf(pdf_tags=True)
+        captured: list[PartStructure | None] = []
+        data = document.write_pdf(
+            pdf_tags=True, finisher=lambda _, pdf: captured.append(take_structure(pdf))
+        )
         self.stats["weasyprint_s"] += time.perf_counter() - t0
-        return data
+        return Part(data, captured[0] if captured else None)
 
 
 def render_pack(context: dict[str, Any], stats: dict | None = None) -> tuple[bytes, int]:
     """The whole pack as PDF bytes, and its page count (see the module's docstring)."""
     renderer = Renderer(context, stats)
     progress = context.get("render_progress") or (lambda *_: None)
-    parts: list[bytes] = []
+    parts: list[Part] = []
     toc: list[TocEntry] = []
     body_pages = 0
     for number, section in enumerate(plan_sections(context)):
@@ -228,7 +233,7 @@ def render_pack(context: dict[str, Any], stats: dict | None = None) -> tuple[byt
     return pdf, pages
 
 
-def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple[bytes, int]:
+def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple["Part", int]:
     """Cover and contents, with the contents' page numbers shifted by the front matter's own
     length (rendered again in the rare case the assumed length was wrong)."""
     assumed = 2
@@ -255,7 +260,7 @@ def _text_width(text: str, size: float) -> float:
     return sum(HELVETICA.get(c, 556) for c in text) * size / 1000
 
 
-def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str):
+def merge(parts: list["Part"], toc: list[TocEntry], front_pages: int, title: str):
     """Append the parts' pages, number them, and add the outline and the contents links."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DictionaryObject, NameObject
@@ -263,11 +268,11 @@ def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str)
     writer = PdfWriter()
     structure = StructureMerger(writer)
     for part in parts:
-        reader = PdfReader(io.BytesIO(part))
+        reader = PdfReader(io.BytesIO(part.pdf))
         first = len(writer.pages)
         for page in reader.pages:
             writer.add_page(page)
-        structure.add(reader, writer.pages[first:])
+        structure.add(reader, writer.pages[first:], part.structure)
     structure.finish()
     total = len(writer.pages)
     font = writer._add_object(DictionaryObject({
@@ -292,54 +297,148 @@ def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str)
     return out.getvalue(), total
 
 
+@dataclass
+class PartStructure:
+    """A section's structure tree, taken out of its PDF before it is written: the serialized
+    structure elements by object number, and the keys of its parent tree."""
+
+    root: int  # the section's StructTreeRoot (its top elements point at it)
+    tops: list[int]
+    objects: dict[int, bytes]
+    parent_tree: list[tuple[int, list[int] | int]]  # key -> elements of a page, or one element
+    lang: str = ""
+
+
+@dataclass
+class Part:
+    pdf: bytes
+    structure: PartStructure | None = None
+
+
+STRUCTURE_TYPES = ("/StructElem", "/OBJR")
+REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def _number(reference) -> int:
+    return int(bytes(reference if isinstance(reference, bytes) else str(reference).encode())
+               .split()[0])  # fmt: skip
+
+
+def take_structure(pdf) -> PartStructure | None:
+    """WeasyPrint finisher: keep the section's structure elements, serialized, and leave the
+    written section without them (empty dictionaries in their place).
+
+    Why: read back with pypdf and copied object by object, a tagged section's thousands of
+    structure elements cost more than the rest of the merge; as bytes they are only
+    renumbered (:class:`StructureMerger`).
+    """
+    root_ref = pdf.catalog.pop("StructTreeRoot", None)
+    if root_ref is None:
+        return None
+    root = pdf.objects[_number(root_ref)]
+    mapping = pdf.objects[_number(root["ParentTree"])]
+    nums = list(mapping["Nums"])
+    objects = {}
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") in STRUCTURE_TYPES:
+            objects[obj.number] = obj.data
+            obj.clear()
+    structure = PartStructure(
+        root=root.number,
+        tops=[_number(ref) for ref in root["K"]],
+        objects=objects,
+        parent_tree=[
+            (int(key), [_number(r) for r in value] if isinstance(value, list) else _number(value))
+            for key, value in zip(nums[::2], nums[1::2], strict=True)
+        ],
+        lang=str(getattr(pdf.catalog.get("Lang"), "string", "") or ""),
+    )
+    root.clear()
+    mapping.clear()
+    return structure
+
+
+class RawObject:
+    """An object the merged PDF writes as it was serialized by WeasyPrint (renumbered)."""
+
+    indirect_reference = None
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:
+        stream.write(self.data)
+
+
 class StructureMerger:
     """Carries the tagged structure of every section into the merged pack.
 
     pypdf copies pages but not the document's structure tree, so each section's tree would be
-    lost and the pack would be unreadable by assistive technology. For each section this takes
-    its top structure element (WeasyPrint's ``Document``, renamed ``Part``), copies it with
-    its subtree (its page references land on the pages already copied), and shifts the
-    section's keys (``/StructParents`` of its pages, ``/StructParent`` of its annotations) by
-    the keys used before it, so one ``/ParentTree`` covers the whole pack. ``finish`` hangs
-    the parts under one ``Document`` and marks the catalog (``/MarkInfo``, ``/Lang``,
-    ``/ViewerPreferences``). Only the sections' structure objects are added: no content is
-    parsed, so memory stays that of the merge itself.
+    lost and the pack would be unreadable by assistive technology. Each section's elements
+    (taken out by :func:`take_structure`) are written into the pack with their object
+    references renumbered: to the pages and annotations pypdf copied, to the other elements,
+    and, for the section's top element (WeasyPrint's ``Document``, renamed ``Part``), to the
+    pack's one ``Document``. The section's keys (``/StructParents`` of its pages,
+    ``/StructParent`` of its annotations) are shifted by the keys used before it, so one
+    ``/ParentTree`` covers the whole pack. ``finish`` marks the catalog (``/MarkInfo``,
+    ``/Lang``, ``/ViewerPreferences``). No content is parsed and the elements are bytes, so
+    time and memory stay close to the untagged merge.
     """
 
     def __init__(self, writer):
+        from pypdf.generic import DictionaryObject
+
         self.writer = writer
+        self.document = DictionaryObject()
+        self.document_ref = writer._add_object(self.document)
         self.parts: list = []  # indirect references to each section's top elements
         self.nums: list = []  # the merged ParentTree: key, value, key, value...
         self.next_key = 0
         self.lang = ""
 
-    def add(self, reader, pages: list) -> None:
-        from pypdf.generic import NameObject, NumberObject
+    def add(self, reader, pages: list, captured: PartStructure | None) -> None:
+        from pypdf.generic import ArrayObject, IndirectObject, NameObject, NumberObject
 
-        catalog = reader.trailer["/Root"]
-        self.lang = self.lang or str(catalog.get("/Lang", ""))
-        if "/StructTreeRoot" not in catalog:
+        if captured is None:
             return  # an untagged part: its pages simply carry no structure
-        root = catalog["/StructTreeRoot"].get_object()
-        tops = root.raw_get("/K")
-        tops = list(tops.get_object()) if isinstance(tops.get_object(), list) else [tops]
-        for top in tops:
-            element = top.get_object()
-            del element["/P"]  # its parent is the section's root, which is not copied
-            element[NameObject("/S")] = NameObject("/Part")
-            self.parts.append(top.clone(self.writer))
-        offset, highest = self.next_key, -1
-        nums = root["/ParentTree"].get_object()["/Nums"]
-        for index in range(0, len(nums), 2):
-            key = int(nums[index])
+        writer, offset = self.writer, self.next_key
+        self.lang = self.lang or captured.lang
+        new = {number: writer._add_object(RawObject(b"")).idnum for number in captured.objects}
+        moved = {source.indirect_reference.idnum: page.indirect_reference.idnum
+                 for source, page in zip(reader.pages, pages, strict=True)}  # fmt: skip
+        copied = writer._id_translated.get(id(reader), {})  # annotations copied with pages
+        moved[captured.root] = self.document_ref.idnum
+
+        def target(number: int) -> int | None:
+            found = new.get(number) or moved.get(number) or copied.get(number)
+            return found if isinstance(found, int) else None
+
+        def renumber(match) -> bytes:
+            found = target(int(match.group(1)))
+            return b"%d 0 R" % found if found else b"null"
+
+        tops = set(captured.tops)
+        for number, data in captured.objects.items():
+            data = REFERENCE.sub(renumber, data)
+            if number in tops:
+                data = data.replace(b"/S /Document", b"/S /Part", 1)
+            writer._objects[new[number] - 1].data = data
+
+        def ref(number: int):
+            return IndirectObject(target(number), 0, writer)
+
+        self.parts += [ref(number) for number in captured.tops]
+        highest = -1
+        for key, value in captured.parent_tree:
             highest = max(highest, key)
-            self.nums += [NumberObject(key + offset), nums[index + 1].clone(self.writer)]
+            value = ArrayObject(ref(n) for n in value) if isinstance(value, list) else ref(value)
+            self.nums += [NumberObject(key + offset), value]
         for source, page in zip(reader.pages, pages, strict=True):
-            if "/StructParents" in source:
+            if "/StructParents" in source:  # pypdf leaves it out of the copied page
                 key = NumberObject(int(source["/StructParents"]) + offset)
                 page[NameObject("/StructParents")] = key
-            for ref in page.get("/Annots") or []:
-                annotation = ref.get_object()
+            for annotation_ref in page.get("/Annots") or []:
+                annotation = annotation_ref.get_object()
                 if "/StructParent" in annotation:
                     key = NumberObject(int(annotation["/StructParent"]) + offset)
                     annotation[NameObject("/StructParent")] = key
@@ -355,27 +454,22 @@ class StructureMerger:
             TextStringObject,
         )
 
-        if not self.parts:
-            return
         writer = self.writer
-        document = DictionaryObject({
-            NameObject("/Type"): NameObject("/StructElem"),
-            NameObject("/S"): NameObject("/Document"),
-            NameObject("/K"): ArrayObject(self.parts),
-        })  # fmt: skip
-        document_ref = writer._add_object(document)
-        for part in self.parts:
-            part.get_object()[NameObject("/P")] = document_ref
         parent_tree = writer._add_object(
             DictionaryObject({NameObject("/Nums"): ArrayObject(self.nums)})
         )
         root = writer._add_object(DictionaryObject({
             NameObject("/Type"): NameObject("/StructTreeRoot"),
-            NameObject("/K"): document_ref,
+            NameObject("/K"): self.document_ref,
             NameObject("/ParentTree"): parent_tree,
             NameObject("/ParentTreeNextKey"): NumberObject(self.next_key),
         }))  # fmt: skip
-        document[NameObject("/P")] = root
+        self.document.update({
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/K"): ArrayObject(self.parts),
+            NameObject("/P"): root,
+        })  # fmt: skip
         catalog = writer._root_object
         catalog[NameObject("/StructTreeRoot")] = root
         catalog[NameObject("/MarkInfo")] = DictionaryObject(

@@ -392,30 +392,30 @@ class StructureMerger:
         self.document = DictionaryObject()
         self.document_ref = writer._add_object(self.document)
         self.parts: list = []  # indirect references to each section's top elements
-        self.nums: list = []  # the merged ParentTree: key, value, key, value...
+        self.nums: list[bytes] = []  # the merged ParentTree's entries: b"key value"
         self.next_key = 0
         self.lang = ""
 
     def add(self, reader, pages: list, captured: PartStructure | None) -> None:
-        from pypdf.generic import ArrayObject, IndirectObject, NameObject, NumberObject
+        from pypdf.generic import IndirectObject, NameObject, NumberObject
 
         if captured is None:
             return  # an untagged part: its pages simply carry no structure
         writer, offset = self.writer, self.next_key
         self.lang = self.lang or captured.lang
         new = {number: writer._add_object(RawObject(b"")).idnum for number in captured.objects}
-        moved = {source.indirect_reference.idnum: page.indirect_reference.idnum
-                 for source, page in zip(reader.pages, pages, strict=True)}  # fmt: skip
-        copied = writer._id_translated.get(id(reader), {})  # annotations copied with pages
-        moved[captured.root] = self.document_ref.idnum
-
-        def target(number: int) -> int | None:
-            found = new.get(number) or moved.get(number) or copied.get(number)
-            return found if isinstance(found, int) else None
+        # Where each object of the section went: annotations copied with the pages, the
+        # pages, the section's elements, and its root (now the pack's Document).
+        where = {k: v for k, v in writer._id_translated.get(id(reader), {}).items()
+                 if isinstance(k, int) and isinstance(v, int)}  # fmt: skip
+        where.update((source.indirect_reference.idnum, page.indirect_reference.idnum)
+                     for source, page in zip(reader.pages, pages, strict=True))  # fmt: skip
+        where.update(new)
+        where[captured.root] = self.document_ref.idnum
+        refs = {number: b"%d 0 R" % idnum for number, idnum in where.items()}
 
         def renumber(match) -> bytes:
-            found = target(int(match.group(1)))
-            return b"%d 0 R" % found if found else b"null"
+            return refs.get(int(match.group(1)), b"null")
 
         tops = set(captured.tops)
         for number, data in captured.objects.items():
@@ -425,14 +425,15 @@ class StructureMerger:
             writer._objects[new[number] - 1].data = data
 
         def ref(number: int):
-            return IndirectObject(target(number), 0, writer)
+            return IndirectObject(where[number], 0, writer)
 
         self.parts += [ref(number) for number in captured.tops]
         highest = -1
         for key, value in captured.parent_tree:
             highest = max(highest, key)
-            value = ArrayObject(ref(n) for n in value) if isinstance(value, list) else ref(value)
-            self.nums += [NumberObject(key + offset), value]
+            value = (b"[%s]" % b" ".join(refs[n] for n in value) if isinstance(value, list)
+                     else refs[value])  # fmt: skip
+            self.nums.append(b"%d %s" % (key + offset, value))
         for source, page in zip(reader.pages, pages, strict=True):
             if "/StructParents" in source:  # pypdf leaves it out of the copied page
                 key = NumberObject(int(source["/StructParents"]) + offset)
@@ -455,9 +456,7 @@ class StructureMerger:
         )
 
         writer = self.writer
-        parent_tree = writer._add_object(
-            DictionaryObject({NameObject("/Nums"): ArrayObject(self.nums)})
-        )
+        parent_tree = writer._add_object(RawObject(b"<< /Nums [%s] >>" % b" ".join(self.nums)))
         root = writer._add_object(DictionaryObject({
             NameObject("/Type"): NameObject("/StructTreeRoot"),
             NameObject("/K"): self.document_ref,

@@ -10,7 +10,7 @@ Why sections
 
 How
     1. :func:`plan_sections` cuts the body into sections: management system (scope, policy,
-       objectives, training), the requirements of clauses 4-10, Statement of Applicability,
+       objectives, training), the requirements of clauses 4-10 and the Statement of Applicability,
        inventory, the AI systems in batches of about ``ROWS_PER_RENDER`` table rows,
        suppliers, internal audits, management reviews, corrective actions, evidence and the
        audit trail (a long register continues in further sections). Every section starts on
@@ -114,10 +114,13 @@ def plan_sections(context: dict[str, Any]) -> Iterator[Section]:
              TocEntry("objectives", "AI objectives"),
              TocEntry("training", "Competence and training")],
     )  # fmt: skip
-    yield from _parts("audits/pdf/clauses.html", ms.clause_rows,
-                      TocEntry("clauses", "Requirements of clauses 4 to 10"))  # fmt: skip
-    yield from _parts("audits/pdf/soa.html", ms.soa_rows,
-                      TocEntry("soa", "Statement of Applicability"))  # fmt: skip
+    soa = list(_parts("audits/pdf/soa.html", ms.soa_rows,
+                      TocEntry("soa", "Statement of Applicability")))  # fmt: skip
+    # The clause requirements are a short list fixed by the standard: they open the first SoA
+    # section rather than take a render of their own (each render pays for its fonts).
+    soa[0].toc.insert(0, TocEntry("clauses", "Requirements of clauses 4 to 10"))
+    soa[0].context.update(clause_chunks=chunks(ms.clause_rows))
+    yield from soa
     yield from _parts("audits/pdf/inventory.html", context["systems"],
                       TocEntry("inventory", "AI system inventory"))  # fmt: skip
     for number, batch in enumerate(batches(context["sections"], lambda s: s.rows)):

@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -270,6 +271,36 @@ class InterestedParty(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartyFeedback(TimeStampedModel):
+    """Something an interested party told us about the AIMS or our use of AI (a complaint, a
+    request, praise, a regulator's remark): an input to the management review (9.3.2 c, d)."""
+
+    party = models.ForeignKey(InterestedParty, on_delete=models.PROTECT, related_name="feedback")
+    received_on = models.DateField()
+    summary = models.TextField(help_text="What they told us, in a few sentences.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="received by",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "feedback from an interested party"
+        verbose_name_plural = "feedback from interested parties"
+
+    def __str__(self) -> str:
+        return f"{self.party} ({self.received_on:%Y-%m-%d})"
+
+    def clean(self) -> None:
+        from django.utils import timezone
+
+        if self.received_on and self.received_on > timezone.localdate():
+            raise ValidationError({"received_on": "Feedback cannot be received in the future."})
 
 
 class ContextIssue(TimeStampedModel):

@@ -11,6 +11,7 @@ from .models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
@@ -25,6 +26,11 @@ class InterestedPartyAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "category", "is_internal", "owner")
     list_filter = ("category", "is_internal")
     search_fields = ("name", "requirements")
+
+
+class PartyFeedbackAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("party", "received_on", "owner")
+    search_fields = ("summary", "party__name")
 
 
 class ContextIssueAdmin(ReadOnlyHistoryAdmin):
@@ -70,6 +76,7 @@ class ObjectiveUpdateAdmin(ReadOnlyHistoryAdmin):
 REGISTRY = {
     AIMSScope: ScopeAdmin,
     InterestedParty: InterestedPartyAdmin,
+    PartyFeedback: PartyFeedbackAdmin,
     ContextIssue: ContextIssueAdmin,
     Policy: PolicyAdmin,
     PolicyVersion: PolicyVersionAdmin,

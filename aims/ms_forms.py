@@ -10,10 +10,12 @@ from .models import (
     ContextIssue,
     InterestedParty,
     Objective,
+    PartyFeedback,
     Policy,
     PolicyVersion,
 )
 from .ms_services import (
+    FEEDBACK_FIELDS,
     ISSUE_FIELDS,
     OBJECTIVE_FIELDS,
     PARTY_FIELDS,
@@ -59,6 +61,13 @@ class PartyForm(BootstrapFormMixin, OwnerFieldMixin, forms.ModelForm):
     class Meta:
         model = InterestedParty
         fields = PARTY_FIELDS
+
+
+class FeedbackForm(BootstrapFormMixin, OwnerFieldMixin, forms.ModelForm):
+    class Meta:
+        model = PartyFeedback
+        fields = FEEDBACK_FIELDS
+        widgets = {"received_on": DateInput}
 
 
 class IssueForm(BootstrapFormMixin, OwnerFieldMixin, forms.ModelForm):
@@ -158,6 +167,12 @@ class PartyFilterForm(RegisterFilterForm):
         label="Internal or external",
         required=False,
         choices=[("", "Both"), ("yes", "Internal"), ("no", "External")],
+    )
+
+
+class FeedbackFilterForm(RegisterFilterForm):
+    party = forms.ModelChoiceField(
+        required=False, queryset=InterestedParty.objects.order_by("name"), empty_label="Any party"
     )
 
 

@@ -17,6 +17,7 @@ from .models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
@@ -42,6 +43,16 @@ def scope_history(scope: AIMSScope) -> QuerySet:
 
 
 # --- Registers ------------------------------------------------------------------------------
+
+
+def feedback_list(*, filters: dict | None = None) -> QuerySet[PartyFeedback]:
+    filters = filters or {}
+    qs = PartyFeedback.objects.select_related("party", "owner")
+    if filters.get("q"):
+        qs = qs.filter(Q(summary__icontains=filters["q"]) | Q(party__name__icontains=filters["q"]))
+    if filters.get("party"):
+        qs = qs.filter(party=filters["party"])
+    return qs
 
 
 def party_list(*, filters: dict | None = None) -> QuerySet[InterestedParty]:

@@ -29,6 +29,7 @@ from .models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
@@ -49,6 +50,7 @@ PARTY_FIELDS = (
     "relevant_to_aims",
     "owner",
 )
+FEEDBACK_FIELDS = ("party", "received_on", "summary", "owner")
 ISSUE_FIELDS = ("title", "kind", "category", "description", "effect", "is_active", "owner")
 POLICY_FIELDS = (
     "title",
@@ -96,7 +98,8 @@ def _assign(obj: Model, data: dict[str, Any], fields: tuple[str, ...]) -> list[s
     for name in fields:
         if name == "owner" and data.get(name) is None:
             continue
-        if name in data and getattr(obj, name) != data[name]:
+        # getattr's default: a required relation not set yet on a new record has no value
+        if name in data and getattr(obj, name, None) != data[name]:
             setattr(obj, name, data[name])
             changed.append(name)
     return changed
@@ -212,6 +215,25 @@ def party_save(*, actor, party: InterestedParty | None = None, data: dict) -> In
 @transaction.atomic
 def party_delete(*, actor, party: InterestedParty, reason: str = "") -> None:
     _register_delete(actor=actor, record=party, reason=reason, noun="interested parties")
+
+
+@transaction.atomic
+def feedback_save(*, actor, feedback: PartyFeedback | None = None, data: dict) -> PartyFeedback:
+    """Record what an interested party told us (received by the actor unless named)."""
+    return _register_save(
+        actor=actor,
+        record=feedback or PartyFeedback(),
+        data=data,
+        fields=FEEDBACK_FIELDS,
+        noun="feedback from interested parties",
+    )
+
+
+@transaction.atomic
+def feedback_delete(*, actor, feedback: PartyFeedback, reason: str = "") -> None:
+    _register_delete(
+        actor=actor, record=feedback, reason=reason, noun="feedback from interested parties"
+    )
 
 
 @transaction.atomic

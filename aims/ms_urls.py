@@ -22,6 +22,11 @@ urlpatterns = [
         views.PartyDeleteView.as_view(),
         name="party_delete",
     ),
+    # Feedback from interested parties (an input of the management review, 9.3.2)
+    path("feedback/", views.FeedbackListView.as_view(), name="feedback_list"),
+    path("feedback/new/", views.FeedbackFormView.as_view(), name="feedback_create"),
+    path("feedback/<int:pk>/edit/", views.FeedbackFormView.as_view(), name="feedback_edit"),
+    path("feedback/<int:pk>/delete/", views.FeedbackDeleteView.as_view(), name="feedback_delete"),
     # Internal and external issues (4.1)
     path("issues/", views.IssueListView.as_view(), name="issue_list"),
     path("issues/new/", views.IssueFormView.as_view(), name="issue_create"),

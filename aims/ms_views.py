@@ -26,11 +26,14 @@ from .models import (
     Evidence,
     InterestedParty,
     Objective,
+    PartyFeedback,
     Policy,
     PolicyVersion,
 )
 from .ms_forms import (
     DeleteForm,
+    FeedbackFilterForm,
+    FeedbackForm,
     IssueFilterForm,
     IssueForm,
     ObjectiveCreateForm,
@@ -222,6 +225,21 @@ class PartyConfig(RegisterConfig):
     select = staticmethod(selectors.party_list)
 
 
+class FeedbackConfig(RegisterConfig):
+    model = PartyFeedback
+    noun = "feedback"
+    plural = "feedback from interested parties"
+    list_url = "ms:feedback_list"
+    form_class = FeedbackForm
+    filter_form = FeedbackFilterForm
+    list_template = "ms/feedback_list.html"
+    save = staticmethod(lambda *, actor, record, data: services.feedback_save(
+        actor=actor, feedback=record, data=data))  # fmt: skip
+    delete = staticmethod(lambda *, actor, record, reason: services.feedback_delete(
+        actor=actor, feedback=record, reason=reason))  # fmt: skip
+    select = staticmethod(selectors.feedback_list)
+
+
 class IssueConfig(RegisterConfig):
     model = ContextIssue
     noun = "context issue"
@@ -319,6 +337,18 @@ class PartyFormView(RegisterFormView):
 
 class PartyDeleteView(RegisterDeleteView):
     config = PartyConfig
+
+
+class FeedbackListView(RegisterListView):
+    config = FeedbackConfig
+
+
+class FeedbackFormView(RegisterFormView):
+    config = FeedbackConfig
+
+
+class FeedbackDeleteView(RegisterDeleteView):
+    config = FeedbackConfig
 
 
 class IssueListView(RegisterListView):

@@ -19,6 +19,7 @@ CAPA_VIEW = ["aims.view_correctiveaction"]
 MS_MODELS = [
     "aimsscope",
     "interestedparty",
+    "partyfeedback",
     "contextissue",
     "policy",
     "policyversion",
@@ -40,6 +41,7 @@ MS_WRITE = [
         for action in ("add", "change")
     ),
     "aims.delete_interestedparty",
+    "aims.delete_partyfeedback",
     "aims.delete_contextissue",
     "aims.change_reminderrule",
     "aims.approve_policy",

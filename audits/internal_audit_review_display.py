@@ -8,7 +8,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from aims.models import CorrectiveAction, Objective
+from aims.models import CorrectiveAction, InterestedParty, Objective
 from incidents.models import Alert, Severity
 from incidents.models import Status as IncidentStatus
 from inventory.models import ChangeRequest
@@ -300,6 +300,70 @@ def _context(data: dict) -> Section:
     return s
 
 
+def _feedback(data: dict) -> Section:
+    s = Section("feedback", "")
+    s.figures = [("Received in the period", data["received_since"]),
+                 ("From parties", data["parties"])]  # fmt: skip
+    s.figures += _figures(data["by_category"], InterestedParty.Category.choices, skip_zero=True)
+    s.columns = ["Received", "From", "Summary", "Received by"]
+    for i in data["items"]:
+        s.rows.append([(i["received"], ""), (i["party"], page("ms:feedback_list")),
+                       (i["summary"], ""), (i["received_by"], "")])  # fmt: skip
+    s.empty = "No feedback from interested parties was recorded in this period."
+    return s
+
+
+def _improvement(data: dict) -> Section:
+    s = Section("improvement", "")
+    s.figures = [
+        (f"Open: {label.lower()}", data["open_findings"].get(value, 0))
+        for value, label in Finding.Kind.choices
+        if value in data["open_findings"]
+    ]
+    s.figures += [("Lessons learned from incidents closed in the period",
+                   data["lessons_learned"])]  # fmt: skip
+    s.columns = ["Source", "Kind", "What could improve", "Date"]
+    for i in data["items"]:
+        is_finding = i["source"] == "finding"
+        url = link("internal_audits:finding_detail" if is_finding
+                   else "incidents:incident_detail", i["id"])  # fmt: skip
+        kind = _label(Finding.Kind.choices, i["kind"]) if is_finding else "Lessons learned"
+        s.rows.append([_record(i, url), (kind, ""), (i["detail"], ""), (i["date"], "")])
+    s.empty = "No open opportunity for improvement and no lessons learned in this period."
+    return s
+
+
+ARROWS = {"up": "↑ up", "down": "↓ down", "same": "= no change", "new": "no earlier figure"}
+
+
+@dataclass
+class TrendRow:
+    label: str
+    value: int | None
+    previous: int | None
+    delta: int | None
+    direction: str
+
+    @property
+    def change(self) -> str:
+        """The change in words and an arrow (never colour alone): "↑ up 2", "= no change"."""
+        words = ARROWS.get(self.direction, "")
+        return f"{words} {abs(self.delta)}" if self.delta else words
+
+
+def trend_rows(inputs: dict) -> tuple[dict | None, list[TrendRow]]:
+    """The stored comparison with the previous review: (that review, one row per figure)."""
+    stored = inputs.get("trend")
+    if not isinstance(stored, dict):
+        return None, []
+    rows = [
+        TrendRow(r.get("label", ""), r.get("value"), r.get("previous"), r.get("delta"),
+                 r.get("direction", "new"))
+        for r in stored.get("rows", []) if isinstance(r, dict)
+    ]  # fmt: skip
+    return stored.get("previous_review"), rows
+
+
 BUILDERS: dict[str, Callable[[dict], Section]] = {
     "previous_actions": _previous_actions,
     "audits": _audits,
@@ -311,6 +375,8 @@ BUILDERS: dict[str, Callable[[dict], Section]] = {
     "changes": _changes,
     "risks": _risks,
     "context": _context,
+    "feedback": _feedback,
+    "improvement": _improvement,
 }
 
 

@@ -36,7 +36,7 @@ from .internal_audit_forms import (
     ReviewRecordForm,
     TransitionForm,
 )
-from .internal_audit_review_display import input_sections
+from .internal_audit_review_display import input_sections, trend_rows
 from .models import (
     AuditProgramme,
     ChecklistItem,
@@ -633,6 +633,7 @@ class ReviewDetailView(ReviewMixin, Base):
             {
                 "review": review,
                 "sections": input_sections(review.inputs or {}),
+                "trend": trend_rows(review.inputs or {}),
                 "since": (review.inputs or {}).get("since"),
                 "actions": selectors.review_actions(review=review),
                 "today": timezone.localdate(),

@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import stamp
-from aims.models import ContextIssue, CorrectiveAction, InterestedParty, Objective
+from aims.models import (
+    ContextIssue,
+    CorrectiveAction,
+    InterestedParty,
+    Objective,
+    PartyFeedback,
+)
 from aims.permissions import has_perm
 from incidents.models import Alert, Incident
 from inventory.models import ChangeRequest
@@ -44,6 +50,8 @@ SECTIONS = (
     ("changes", "Changes to AI systems and supplied services"),
     ("risks", "Risks and opportunities"),
     ("context", "Changes in context and interested parties"),
+    ("feedback", "Feedback from interested parties"),
+    ("improvement", "Opportunities for continual improvement"),
 )
 
 
@@ -138,16 +146,21 @@ def _audits(since: date) -> dict:
     }
 
 
-def _findings(since: date) -> dict:
-    rows = list(
+def _finding_rows(since: date) -> list[dict]:
+    """Findings open, raised or closed in the period: read once for the findings input and
+    the opportunities for improvement."""
+    return list(
         Finding.objects.filter(
             Q(status=Finding.Status.OPEN)
             | _since_q("created_at", since)
             | _since_q("closed_at", since)
         )
         .order_by("-created_at", "-id")
-        .values("id", "kind", "status", "title", "audit_id", "created_at")
+        .values("id", "kind", "status", "title", "description", "audit_id", "created_at")
     )
+
+
+def _findings(rows: list[dict]) -> dict:
     by_kind = {
         kind: _counts((r["status"] for r in rows if r["kind"] == kind), Finding.Status.values)
         for kind in Finding.Kind.values
@@ -419,16 +432,76 @@ def _context(since: date) -> dict:
     }  # fmt: skip
 
 
+def _feedback(since: date) -> dict:
+    """What interested parties told us in the period (9.3.2 c and d)."""
+    rows = list(
+        PartyFeedback.objects.filter(received_on__gte=since)
+        .order_by("-received_on", "-id")
+        .values("id", "party_id", "party__name", "party__category", "received_on", "summary",
+                "owner__username")
+    )  # fmt: skip
+    return {
+        "received_since": len(rows),
+        "parties": len({r["party_id"] for r in rows}),
+        "by_category": _counts((r["party__category"] for r in rows),
+                               InterestedParty.Category.values),
+        "total": len(rows),
+        "items": [
+            {"id": r["id"], "party": r["party__name"], "party_id": r["party_id"],
+             "received": _iso(r["received_on"]), "summary": r["summary"][:300],
+             "received_by": r["owner__username"]}
+            for r in rows[:ITEM_LIMIT]
+        ],
+    }  # fmt: skip
+
+
+IMPROVEMENT_KINDS = (Finding.Kind.OFI, Finding.Kind.OBSERVATION)
+
+
+def _improvement(since: date, finding_rows: list[dict]) -> dict:
+    """Opportunities for continual improvement (9.3.2 e): opportunity-for-improvement and
+    observation findings still open or raised in the period, and the lessons learned from
+    incidents closed in the period."""
+    findings = [f for f in finding_rows if f["kind"] in IMPROVEMENT_KINDS]
+    lessons = list(
+        Incident.objects.filter(_since_q("closed_at", since))
+        .exclude(lessons_learned="")
+        .order_by("-closed_at", "-id")
+        .values("id", "title", "lessons_learned", "closed_at")
+    )
+    open_findings = [f for f in findings if f["status"] == Finding.Status.OPEN]
+    items = [
+        {"source": "finding", "id": f["id"], "reference": f"FND-{f['id']:04d}",
+         "title": f["title"], "kind": f["kind"], "detail": f["description"][:300],
+         "date": _iso(f["created_at"].date())}
+        for f in open_findings
+    ] + [
+        {"source": "incident", "id": i["id"], "reference": f"INC-{i['id']:04d}",
+         "title": i["title"], "kind": "lessons", "detail": i["lessons_learned"][:300],
+         "date": _iso(i["closed_at"].date())}
+        for i in lessons
+    ]  # fmt: skip
+    return {
+        "open_findings": _counts((f["kind"] for f in open_findings), IMPROVEMENT_KINDS),
+        "raised_since": sum(1 for f in findings if f["created_at"].date() >= since),
+        "lessons_learned": len(lessons),
+        "open": len(items),
+        "total": len(items),
+        "items": items[:ITEM_LIMIT],
+    }
+
+
 def gather_inputs(since: date, *, review: ManagementReview | None = None) -> dict[str, Any]:
     """The figures a management review considers, from live data since ``since``: one query
     per register. ``review`` (if given) is left out of "previous" actions."""
     today = timezone.localdate()
+    finding_rows = _finding_rows(since)
     return {
         "since": since.isoformat(),
         "today": today.isoformat(),
         "previous_actions": _previous_actions(since, today, review),
         "audits": _audits(since),
-        "findings": _findings(since),
+        "findings": _findings(finding_rows),
         "corrective_actions": _corrective_actions(since, today),
         "incidents": _incidents(since),
         "objectives": _objectives(today),
@@ -436,6 +509,8 @@ def gather_inputs(since: date, *, review: ManagementReview | None = None) -> dic
         "changes": _changes(since),
         "risks": _risks(),
         "context": _context(since),
+        "feedback": _feedback(since),
+        "improvement": _improvement(since, finding_rows),
     }
 
 
@@ -490,6 +565,9 @@ def _gather(review: ManagementReview, since: date | None) -> None:
     if since > review.meeting_date:
         raise ValidationError({"since": ["The period cannot start after the meeting."]})
     review.inputs = gather_inputs(since, review=review)
+    review.inputs["trend"] = trend(
+        review.inputs, previous_review(review.meeting_date, exclude=review)
+    )
     review.inputs_gathered_at = timezone.now()
 
 
@@ -635,3 +713,95 @@ def review_action_update(*, actor, action: ReviewAction, data: dict[str, Any]) -
     )
     _save(action, actor=actor, reason=reason)
     return action
+
+
+# --- Trends against the previous review -----------------------------------------------------
+
+
+def _sum(*values) -> int:
+    return sum(int(v or 0) for v in values)
+
+
+# The headline figures compared from one review to the next: (key, label, how to read it from
+# a snapshot). A figure a snapshot does not hold (an older format) has no trend.
+HEADLINES: tuple[tuple[str, str, Any], ...] = (
+    ("actions_open", "Actions of earlier reviews still open",
+     lambda i: i["previous_actions"]["counts"]["open"]),
+    ("actions_overdue", "Actions of earlier reviews overdue",
+     lambda i: i["previous_actions"]["counts"]["overdue"]),
+    ("checklist_nonconforming", "Nonconforming audit checklist results",
+     lambda i: i["audits"]["checklist_results"]["nonconforming"]),
+    ("nonconformities_open", "Open nonconformities (major and minor)",
+     lambda i: _sum(i["findings"]["by_kind"]["major"]["open"],
+                    i["findings"]["by_kind"]["minor"]["open"])),
+    ("capa_open", "Corrective actions not yet verified",
+     lambda i: _sum(*(i["corrective_actions"]["counts"][s]
+                      for s in ("open", "in_progress", "implemented")))),
+    ("capa_overdue", "Corrective actions overdue",
+     lambda i: i["corrective_actions"]["counts"]["overdue"]),
+    ("incidents_reported", "Incidents reported in the period",
+     lambda i: i["incidents"]["reported_since"]),
+    ("incidents_open", "Incidents open", lambda i: i["incidents"]["open"]),
+    ("objectives_overdue", "AI objectives overdue",
+     lambda i: i["objectives"]["counts"]["overdue"]),
+    ("breaches", "Threshold breaches in the period",
+     lambda i: i["monitoring"]["since"]["breach"]),
+    ("change_requests", "Change requests in the period",
+     lambda i: i["changes"]["change_requests"]["total"]),
+    ("risks_high", "High or critical residual risks",
+     lambda i: _sum(i["risks"]["by_residual_level"]["high"],
+                    i["risks"]["by_residual_level"]["critical"])),
+    ("risks_pending", "Risks awaiting acceptance", lambda i: i["risks"]["pending_acceptance"]),
+    ("context_changes", "Context issues and interested parties new or changed",
+     lambda i: _sum(i["context"]["issues_changed"], i["context"]["parties_changed"])),
+    ("feedback", "Feedback received from interested parties",
+     lambda i: i["feedback"]["received_since"]),
+    ("improvement", "Opportunities for improvement open", lambda i: i["improvement"]["open"]),
+)  # fmt: skip
+
+
+def headline_figures(inputs: dict) -> dict[str, int | None]:
+    """The headline figures of a snapshot; None where the snapshot does not hold one."""
+    figures: dict[str, int | None] = {}
+    for key, _, read in HEADLINES:
+        try:
+            figures[key] = int(read(inputs))
+        except (KeyError, TypeError, ValueError):
+            figures[key] = None
+    return figures
+
+
+def previous_review(meeting_date: date, *, exclude: ManagementReview | None = None):
+    """The latest review held before ``meeting_date`` (the one a trend compares with)."""
+    previous = ManagementReview.objects.filter(
+        meeting_date__lt=meeting_date, status__in=(Status.HELD, Status.CLOSED)
+    )
+    if exclude is not None and exclude.pk:
+        previous = previous.exclude(pk=exclude.pk)
+    return previous.order_by("-meeting_date", "-id").only("id", "meeting_date", "inputs").first()
+
+
+def direction(delta: int | None) -> str:
+    if delta is None:
+        return "new"
+    return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+
+def trend(inputs: dict, previous: ManagementReview | None) -> dict[str, Any]:
+    """Each headline figure with the previous review's value and the change; stored with the
+    snapshot so the minutes keep the comparison management actually saw."""
+    now = headline_figures(inputs)
+    before = headline_figures(previous.inputs or {}) if previous is not None else {}
+    rows = []
+    for key, label, _ in HEADLINES:
+        value, earlier = now[key], before.get(key)
+        delta = value - earlier if value is not None and earlier is not None else None
+        rows.append({"key": key, "label": label, "value": value, "previous": earlier,
+                     "delta": delta, "direction": direction(delta)})  # fmt: skip
+    return {
+        "previous_review": None if previous is None else {
+            "id": previous.pk, "reference": previous.reference,
+            "meeting_date": _iso(previous.meeting_date),
+        },
+        "rows": rows,
+    }  # fmt: skip

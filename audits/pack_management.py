@@ -40,11 +40,25 @@ class ManagementSystem:
     policies: list = field(default_factory=list)  # each with .published (a version) or None
     objectives: list = field(default_factory=list)
     courses: list = field(default_factory=list)
+    clause_rows: list = field(default_factory=list)  # CatalogueItem (clauses 4-10, headings)
     soa_rows: list = field(default_factory=list)  # CatalogueItem (controls and headings)
     soa_version: SoAVersion | None = None
     audits: list = field(default_factory=list)  # each with .findings_in_pack
     findings: list = field(default_factory=list)  # each with .capas and .control_codes
     reviews: list = field(default_factory=list)  # each with .actions_in_pack, .attendee_names
+
+    @property
+    def clause_requirements(self) -> list:
+        return [row for row in self.clause_rows if not row.is_heading]
+
+    @property
+    def clauses_without_statement(self) -> int:
+        return sum(1 for row in self.clause_requirements if row.statement_or_none is None)
+
+    @property
+    def catalogue_rows(self) -> list:
+        """Every catalogue row of the pack: clause requirements, then Annex A controls."""
+        return self.clause_rows + self.soa_rows
 
     @property
     def soa_controls(self) -> list:
@@ -73,7 +87,7 @@ def gather_management(pack: EvidencePack, start, end) -> ManagementSystem:
     ms.policies = _policies()
     ms.objectives = list(Objective.objects.select_related("owner").order_by("due_date", "id"))
     ms.courses = _training()
-    ms.soa_rows = _soa_rows()
+    ms.clause_rows, ms.soa_rows = _catalogue_rows()
     ms.soa_version = SoAVersion.objects.select_related("approved_by").order_by("-number").first()
     ms.audits, ms.findings = _audits(pack, start, end)
     ms.reviews = _reviews(start, end)
@@ -111,20 +125,24 @@ def _training() -> list[Course]:
     )
 
 
-def _soa_rows() -> list[CatalogueItem]:
-    """Annex A, control by control, with the organisation's statement (or none yet)."""
+def _catalogue_rows() -> tuple[list[CatalogueItem], list[CatalogueItem]]:
+    """The clause requirements (4-10) and Annex A, item by item, each with the organisation's
+    statement (or none yet): one query for both, split by kind. ``evidence_items`` is filled
+    by the evidence gathering of :func:`audits.packs.gather`."""
     rows = list(
-        CatalogueItem.objects.filter(kind=CatalogueItem.Kind.CONTROL)
-        .select_related("statement", "statement__owner")
-        .order_by("sort_key", "id")
+        CatalogueItem.objects.select_related("statement", "statement__owner").order_by(
+            "sort_key", "id"
+        )
     )
+    clauses, controls = [], []
     for row in rows:
         try:
             row.statement_or_none = row.statement
         except CatalogueItem.statement.RelatedObjectDoesNotExist:
             row.statement_or_none = None
-        row.evidence_in_pack = 0
-    return rows
+        row.evidence_items = []
+        (clauses if row.kind == CatalogueItem.Kind.CLAUSE else controls).append(row)
+    return clauses, controls
 
 
 def _audits(pack: EvidencePack, start, end) -> tuple[list, list]:
@@ -207,10 +225,32 @@ def review_inputs(review: ManagementReview) -> list[tuple[str, Any]]:
         return [("Inputs", inputs)]
     lines = []
     for key, value in inputs.items():
+        if key == "trend" and isinstance(value, dict):
+            lines += _trend_lines(value)
+            continue
         label = str(key).replace("_", " ").capitalize()
         if isinstance(value, dict):
             value = "; ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in value.items())
         elif isinstance(value, list):
             value = "; ".join(str(v) for v in value)
         lines.append((label, value))
+    return lines
+
+
+def _trend_lines(trend: dict) -> list[tuple[str, Any]]:
+    """The stored comparison with the previous review, one line per headline figure, the
+    change said in words (the PDF has no colour to rely on)."""
+    earlier = trend.get("previous_review") or {}
+    lines = []
+    for row in trend.get("rows", []):
+        if not isinstance(row, dict):
+            continue
+        now, before, delta = row.get("value"), row.get("previous"), row.get("delta")
+        if before is None:
+            change = "no earlier figure"
+        else:
+            word = "up" if delta and delta > 0 else "down" if delta else "no change"
+            change = f"{word} {abs(delta)}" if delta else word
+            change += f" from {before} at {earlier.get('reference', 'the previous review')}"
+        lines.append((f"Trend: {row.get('label', '')}", f"{now} ({change})"))
     return lines

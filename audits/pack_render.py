@@ -10,10 +10,11 @@ Why sections
 
 How
     1. :func:`plan_sections` cuts the body into sections: management system (scope, policy,
-       objectives, training), Statement of Applicability, inventory, the AI systems in batches
-       of about ``ROWS_PER_RENDER`` table rows, suppliers, internal audits, management
-       reviews, corrective actions, evidence and the audit trail (a long register continues
-       in further sections). Every section starts on a new page.
+       objectives, training), the requirements of clauses 4-10 and the Statement of Applicability,
+       inventory, the AI systems in batches of about ``ROWS_PER_RENDER`` table rows,
+       suppliers, internal audits, management reviews, corrective actions, evidence and the
+       audit trail (a long register continues in further sections). Every section starts on
+       a new page.
     2. Each section is rendered by its own WeasyPrint render (one shared stylesheet and font
        configuration), written to PDF bytes, and its layout released before the next one.
        While the layout is alive, the page of every anchor the contents list is read off its
@@ -27,9 +28,13 @@ How
        sections. The header (pack reference and scope) is constant text that each section
        draws itself from the shared ``@page`` rules. Finally it adds an outline (bookmarks)
        and turns the contents entries into links to their pages.
+    5. Sections are written tagged (``pdf_tags``) and :class:`StructureMerger` joins their
+       structure trees into one, so the pack stays readable by assistive technology; the page
+       numbers are marked as artifacts.
 """
 
 import io
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -109,8 +114,13 @@ def plan_sections(context: dict[str, Any]) -> Iterator[Section]:
              TocEntry("objectives", "AI objectives"),
              TocEntry("training", "Competence and training")],
     )  # fmt: skip
-    yield from _parts("audits/pdf/soa.html", ms.soa_rows,
-                      TocEntry("soa", "Statement of Applicability"))  # fmt: skip
+    soa = list(_parts("audits/pdf/soa.html", ms.soa_rows,
+                      TocEntry("soa", "Statement of Applicability")))  # fmt: skip
+    # The clause requirements are a short list fixed by the standard: they open the first SoA
+    # section rather than take a render of their own (each render pays for its fonts).
+    soa[0].toc.insert(0, TocEntry("clauses", "Requirements of clauses 4 to 10"))
+    soa[0].context.update(clause_chunks=chunks(ms.clause_rows))
+    yield from soa
     yield from _parts("audits/pdf/inventory.html", context["systems"],
                       TocEntry("inventory", "AI system inventory"))  # fmt: skip
     for number, batch in enumerate(batches(context["sections"], lambda s: s.rows)):
@@ -184,18 +194,23 @@ class Renderer:
         self.stats["sections"] += 1
         return document
 
-    def write(self, document) -> bytes:
+    def write(self, document) -> "Part":
+        """The section's PDF, tagged, with its structure tree taken out (see
+        :func:`take_structure`) for the merge to write into the whole pack."""
         t0 = time.perf_counter()
-        data = document.write_pdf()
+        captured: list[PartStructure | None] = []
+        data = document.write_pdf(
+            pdf_tags=True, finisher=lambda _, pdf: captured.append(take_structure(pdf))
+        )
         self.stats["weasyprint_s"] += time.perf_counter() - t0
-        return data
+        return Part(data, captured[0] if captured else None)
 
 
 def render_pack(context: dict[str, Any], stats: dict | None = None) -> tuple[bytes, int]:
     """The whole pack as PDF bytes, and its page count (see the module's docstring)."""
     renderer = Renderer(context, stats)
     progress = context.get("render_progress") or (lambda *_: None)
-    parts: list[bytes] = []
+    parts: list[Part] = []
     toc: list[TocEntry] = []
     body_pages = 0
     for number, section in enumerate(plan_sections(context)):
@@ -221,7 +236,7 @@ def render_pack(context: dict[str, Any], stats: dict | None = None) -> tuple[byt
     return pdf, pages
 
 
-def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple[bytes, int]:
+def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple["Part", int]:
     """Cover and contents, with the contents' page numbers shifted by the front matter's own
     length (rendered again in the rare case the assumed length was wrong)."""
     assumed = 2
@@ -248,15 +263,20 @@ def _text_width(text: str, size: float) -> float:
     return sum(HELVETICA.get(c, 556) for c in text) * size / 1000
 
 
-def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str):
+def merge(parts: list["Part"], toc: list[TocEntry], front_pages: int, title: str):
     """Append the parts' pages, number them, and add the outline and the contents links."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import DictionaryObject, NameObject
 
     writer = PdfWriter()
+    structure = StructureMerger(writer)
     for part in parts:
-        for page in PdfReader(io.BytesIO(part)).pages:
+        reader = PdfReader(io.BytesIO(part.pdf))
+        first = len(writer.pages)
+        for page in reader.pages:
             writer.add_page(page)
+        structure.add(reader, writer.pages[first:], part.structure)
+    structure.finish()
     total = len(writer.pages)
     font = writer._add_object(DictionaryObject({
         NameObject("/Type"): NameObject("/Font"),
@@ -280,6 +300,189 @@ def merge(parts: list[bytes], toc: list[TocEntry], front_pages: int, title: str)
     return out.getvalue(), total
 
 
+@dataclass
+class PartStructure:
+    """A section's structure tree, taken out of its PDF before it is written: the serialized
+    structure elements by object number, and the keys of its parent tree."""
+
+    root: int  # the section's StructTreeRoot (its top elements point at it)
+    tops: list[int]
+    objects: dict[int, bytes]
+    parent_tree: list[tuple[int, list[int] | int]]  # key -> elements of a page, or one element
+    lang: str = ""
+
+
+@dataclass
+class Part:
+    pdf: bytes
+    structure: PartStructure | None = None
+
+
+STRUCTURE_TYPES = ("/StructElem", "/OBJR")
+REFERENCE = re.compile(rb"(\d+) 0 R")
+
+
+def _number(reference) -> int:
+    return int(bytes(reference if isinstance(reference, bytes) else str(reference).encode())
+               .split()[0])  # fmt: skip
+
+
+def take_structure(pdf) -> PartStructure | None:
+    """WeasyPrint finisher: keep the section's structure elements, serialized, and leave the
+    written section without them (empty dictionaries in their place).
+
+    Why: read back with pypdf and copied object by object, a tagged section's thousands of
+    structure elements cost more than the rest of the merge; as bytes they are only
+    renumbered (:class:`StructureMerger`).
+    """
+    root_ref = pdf.catalog.pop("StructTreeRoot", None)
+    if root_ref is None:
+        return None
+    root = pdf.objects[_number(root_ref)]
+    mapping = pdf.objects[_number(root["ParentTree"])]
+    nums = list(mapping["Nums"])
+    objects = {}
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") in STRUCTURE_TYPES:
+            objects[obj.number] = obj.data
+            obj.clear()
+    structure = PartStructure(
+        root=root.number,
+        tops=[_number(ref) for ref in root["K"]],
+        objects=objects,
+        parent_tree=[
+            (int(key), [_number(r) for r in value] if isinstance(value, list) else _number(value))
+            for key, value in zip(nums[::2], nums[1::2], strict=True)
+        ],
+        lang=str(getattr(pdf.catalog.get("Lang"), "string", "") or ""),
+    )
+    root.clear()
+    mapping.clear()
+    return structure
+
+
+class RawObject:
+    """An object the merged PDF writes as it was serialized by WeasyPrint (renumbered)."""
+
+    indirect_reference = None
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:
+        stream.write(self.data)
+
+
+class StructureMerger:
+    """Carries the tagged structure of every section into the merged pack.
+
+    pypdf copies pages but not the document's structure tree, so each section's tree would be
+    lost and the pack would be unreadable by assistive technology. Each section's elements
+    (taken out by :func:`take_structure`) are written into the pack with their object
+    references renumbered: to the pages and annotations pypdf copied, to the other elements,
+    and, for the section's top element (WeasyPrint's ``Document``, renamed ``Part``), to the
+    pack's one ``Document``. The section's keys (``/StructParents`` of its pages,
+    ``/StructParent`` of its annotations) are shifted by the keys used before it, so one
+    ``/ParentTree`` covers the whole pack. ``finish`` marks the catalog (``/MarkInfo``,
+    ``/Lang``, ``/ViewerPreferences``). No content is parsed and the elements are bytes, so
+    time and memory stay close to the untagged merge.
+    """
+
+    def __init__(self, writer):
+        from pypdf.generic import DictionaryObject
+
+        self.writer = writer
+        self.document = DictionaryObject()
+        self.document_ref = writer._add_object(self.document)
+        self.parts: list = []  # indirect references to each section's top elements
+        self.nums: list[bytes] = []  # the merged ParentTree's entries: b"key value"
+        self.next_key = 0
+        self.lang = ""
+
+    def add(self, reader, pages: list, captured: PartStructure | None) -> None:
+        from pypdf.generic import IndirectObject, NameObject, NumberObject
+
+        if captured is None:
+            return  # an untagged part: its pages simply carry no structure
+        writer, offset = self.writer, self.next_key
+        self.lang = self.lang or captured.lang
+        new = {number: writer._add_object(RawObject(b"")).idnum for number in captured.objects}
+        # Where each object of the section went: annotations copied with the pages, the
+        # pages, the section's elements, and its root (now the pack's Document).
+        where = {k: v for k, v in writer._id_translated.get(id(reader), {}).items()
+                 if isinstance(k, int) and isinstance(v, int)}  # fmt: skip
+        where.update((source.indirect_reference.idnum, page.indirect_reference.idnum)
+                     for source, page in zip(reader.pages, pages, strict=True))  # fmt: skip
+        where.update(new)
+        where[captured.root] = self.document_ref.idnum
+        refs = {number: b"%d 0 R" % idnum for number, idnum in where.items()}
+
+        def renumber(match) -> bytes:
+            return refs.get(int(match.group(1)), b"null")
+
+        tops = set(captured.tops)
+        for number, data in captured.objects.items():
+            data = REFERENCE.sub(renumber, data)
+            if number in tops:
+                data = data.replace(b"/S /Document", b"/S /Part", 1)
+            writer._objects[new[number] - 1].data = data
+
+        def ref(number: int):
+            return IndirectObject(where[number], 0, writer)
+
+        self.parts += [ref(number) for number in captured.tops]
+        highest = -1
+        for key, value in captured.parent_tree:
+            highest = max(highest, key)
+            value = (b"[%s]" % b" ".join(refs[n] for n in value) if isinstance(value, list)
+                     else refs[value])  # fmt: skip
+            self.nums.append(b"%d %s" % (key + offset, value))
+        for source, page in zip(reader.pages, pages, strict=True):
+            if "/StructParents" in source:  # pypdf leaves it out of the copied page
+                key = NumberObject(int(source["/StructParents"]) + offset)
+                page[NameObject("/StructParents")] = key
+            for annotation_ref in page.get("/Annots") or []:
+                annotation = annotation_ref.get_object()
+                if "/StructParent" in annotation:
+                    key = NumberObject(int(annotation["/StructParent"]) + offset)
+                    annotation[NameObject("/StructParent")] = key
+        self.next_key = offset + highest + 1
+
+    def finish(self) -> None:
+        from pypdf.generic import (
+            ArrayObject,
+            BooleanObject,
+            DictionaryObject,
+            NameObject,
+            NumberObject,
+            TextStringObject,
+        )
+
+        writer = self.writer
+        parent_tree = writer._add_object(RawObject(b"<< /Nums [%s] >>" % b" ".join(self.nums)))
+        root = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/StructTreeRoot"),
+            NameObject("/K"): self.document_ref,
+            NameObject("/ParentTree"): parent_tree,
+            NameObject("/ParentTreeNextKey"): NumberObject(self.next_key),
+        }))  # fmt: skip
+        self.document.update({
+            NameObject("/Type"): NameObject("/StructElem"),
+            NameObject("/S"): NameObject("/Document"),
+            NameObject("/K"): ArrayObject(self.parts),
+            NameObject("/P"): root,
+        })  # fmt: skip
+        catalog = writer._root_object
+        catalog[NameObject("/StructTreeRoot")] = root
+        catalog[NameObject("/MarkInfo")] = DictionaryObject(
+            {NameObject("/Marked"): BooleanObject(True)}
+        )
+        catalog[NameObject("/Lang")] = TextStringObject(self.lang or "en")
+        catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
+            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+        )
+
+
 def _stamp(writer, page, text: str, font, save) -> None:
     """Draw ``text`` centred in the bottom margin, after the page's own content (which is
     wrapped in q/Q so whatever state it leaves cannot move or hide the stamp)."""
@@ -288,8 +491,10 @@ def _stamp(writer, page, text: str, font, save) -> None:
     box = page.mediabox
     x = float(box.left) + (float(box.width) - _text_width(text, FOOTER_SIZE)) / 2
     y = float(box.bottom) + FOOTER_Y
-    ops = (f"Q q BT /AIMSFooter {FOOTER_SIZE} Tf 0.267 0.267 0.267 rg "
-           f"{x:.2f} {y:.2f} Td ({text}) Tj ET Q\n")  # fmt: skip
+    # Marked as a pagination artifact: assistive technology skips it, like WeasyPrint's own
+    # page headers, instead of reading "Page 3 of 70" into the text.
+    ops = (f"Q q /Artifact <</Type /Pagination>> BDC BT /AIMSFooter {FOOTER_SIZE} Tf "
+           f"0.267 0.267 0.267 rg {x:.2f} {y:.2f} Td ({text}) Tj ET EMC Q\n")  # fmt: skip
     contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
     if isinstance(contents, IndirectObject) and isinstance(contents.get_object(), ArrayObject):
         contents = contents.get_object()

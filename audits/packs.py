@@ -309,7 +309,7 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
             findings[capa.source_id].capas.append(capa)
     progress(25, "Reading evidence")
     targets: dict[tuple[int, int], tuple[str, Any]] = {}
-    statements = [row.statement_or_none for row in ms.soa_rows if row.statement_or_none]
+    statements = [row.statement_or_none for row in ms.catalogue_rows if row.statement_or_none]
     policy_versions = [p.published for p in ms.policies if p.published]
     for model, rows, owner_of in (
         (AISystem, systems, lambda r: ("system", r.pk)),
@@ -336,7 +336,7 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         for row in rows:
             targets[(types[model].pk, row.pk)] = (_label(row), owner_of(row))
     evidence, superseded = _evidence_for(targets)
-    soa_by_statement = {row.statement_or_none.pk: row for row in ms.soa_rows
+    row_of_statement = {row.statement_or_none.pk: row for row in ms.catalogue_rows
                         if row.statement_or_none}  # fmt: skip
     for item in evidence:
         label, (kind, owner_id) = targets[(item.target_type_id, item.target_id)]
@@ -345,8 +345,8 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
             sections[owner_id].evidence.append(item)
         elif kind == "supplier" and owner_id in supplier_sections:
             supplier_sections[owner_id].evidence.append(item)
-        elif kind == "statement" and owner_id in soa_by_statement:
-            soa_by_statement[owner_id].evidence_in_pack += 1
+        elif kind == "statement" and owner_id in row_of_statement:
+            row_of_statement[owner_id].evidence_items.append(item)
     for item in superseded:
         item.target_label = targets[(item.target_type_id, item.target_id)][0]
     progress(35, "Reading the audit trail")
@@ -361,7 +361,7 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
             findings=list(findings),
             reviews=[r.pk for r in ms.reviews],
             system_type=types[AISystem],
-            control_codes={row.pk: row.code for row in ms.soa_rows},
+            control_codes={row.pk: row.code for row in ms.catalogue_rows},
         ),
         start,
         end,

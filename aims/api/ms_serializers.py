@@ -13,11 +13,13 @@ from aims.models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
 )
 from aims.ms_services import (
+    FEEDBACK_FIELDS,
     ISSUE_FIELDS,
     OBJECTIVE_FIELDS,
     PARTY_FIELDS,
@@ -102,6 +104,22 @@ class InterestedPartyWriteSerializer(OwnerMixin, serializers.ModelSerializer):
     class Meta:
         model = InterestedParty
         fields = list(PARTY_FIELDS)
+
+
+class PartyFeedbackReadSerializer(serializers.ModelSerializer):
+    party_name = serializers.CharField(source="party.name", read_only=True)
+    received_by = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = PartyFeedback
+        fields = ["id", *FEEDBACK_FIELDS, "party_name", "received_by", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class PartyFeedbackWriteSerializer(OwnerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = PartyFeedback
+        fields = list(FEEDBACK_FIELDS)
 
 
 class ContextIssueReadSerializer(serializers.ModelSerializer):

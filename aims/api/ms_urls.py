@@ -7,6 +7,7 @@ from . import ms_views as views
 
 router = SimpleRouter()
 router.register("interested-parties", views.InterestedPartyViewSet, basename="interestedparty")
+router.register("party-feedback", views.PartyFeedbackViewSet, basename="partyfeedback")
 router.register("context-issues", views.ContextIssueViewSet, basename="contextissue")
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("policy-versions", views.PolicyVersionViewSet, basename="policyversion")

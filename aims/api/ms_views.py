@@ -24,6 +24,7 @@ from aims.models import (
     ContextIssue,
     InterestedParty,
     Objective,
+    PartyFeedback,
     Policy,
     PolicyVersion,
 )
@@ -41,6 +42,8 @@ from .ms_serializers import (
     ObjectiveUpdateReadSerializer,
     ObjectiveUpdateWriteSerializer,
     ObjectiveWriteSerializer,
+    PartyFeedbackReadSerializer,
+    PartyFeedbackWriteSerializer,
     PolicyCreateSerializer,
     PolicyReadSerializer,
     PolicyUpdateSerializer,
@@ -149,6 +152,14 @@ class PartyFilter(SearchFilter):
         fields = ["category", "is_internal", "relevant_to_aims", "owner"]
 
 
+class FeedbackFilter(SearchFilter):
+    search_field = "summary"
+
+    class Meta:
+        model = PartyFeedback
+        fields = ["party", "owner"]
+
+
 class IssueFilter(SearchFilter):
     search_field = "title"
 
@@ -204,6 +215,14 @@ def _party_delete(*, actor, record, reason):
     services.party_delete(actor=actor, party=record, reason=reason)
 
 
+def _feedback_save(*, actor, data, record=None):
+    return services.feedback_save(actor=actor, feedback=record, data=data)
+
+
+def _feedback_delete(*, actor, record, reason):
+    services.feedback_delete(actor=actor, feedback=record, reason=reason)
+
+
 def _issue_save(*, actor, data, record=None):
     return services.issue_save(actor=actor, issue=record, data=data)
 
@@ -230,6 +249,29 @@ class InterestedPartyViewSet(RegisterViewSet):
     filterset_class = PartyFilter
     saver = staticmethod(_party_save)
     remover = staticmethod(_party_delete)
+
+
+@extend_schema_view(
+    **write_schema(PartyFeedbackWriteSerializer, PartyFeedbackReadSerializer, CREATE_PATCH)
+)
+class PartyFeedbackViewSet(RegisterViewSet):
+    """What interested parties told us; counted among the management review's inputs."""
+
+    model = PartyFeedback
+    read_serializer_class = PartyFeedbackReadSerializer
+    write_serializer_class = PartyFeedbackWriteSerializer
+    read_permission = "aims.view_partyfeedback"
+    write_permissions = (
+        "aims.add_partyfeedback",
+        "aims.change_partyfeedback",
+        "aims.delete_partyfeedback",
+    )
+    filterset_class = FeedbackFilter
+    saver = staticmethod(_feedback_save)
+    remover = staticmethod(_feedback_delete)
+
+    def get_queryset(self) -> QuerySet:
+        return PartyFeedback.objects.select_related("owner", "party")
 
 
 @extend_schema_view(

@@ -293,6 +293,7 @@ class ManagementReviewReadSerializer(serializers.ModelSerializer):
     chair_username = serializers.CharField(source="chair.username", read_only=True)
     attendees = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     inputs = serializers.SerializerMethodField()
+    trend = serializers.SerializerMethodField()
 
     class Meta:
         model = ManagementReview
@@ -307,6 +308,7 @@ class ManagementReviewReadSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "inputs",
+            "trend",
             "inputs_gathered_at",
             "input_notes",
             "decisions",
@@ -320,6 +322,13 @@ class ManagementReviewReadSerializer(serializers.ModelSerializer):
     def get_inputs(self, obj) -> dict:
         """The figures gathered from live data, one object per input section."""
         return obj.inputs
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_trend(self, obj) -> dict:
+        """The headline figures against the previous review held: per figure its value, the
+        previous value, the difference and its direction (up, down, same, or new when there
+        is no earlier figure)."""
+        return (obj.inputs or {}).get("trend") or {"previous_review": None, "rows": []}
 
 
 class ManagementReviewCreateSerializer(serializers.ModelSerializer):

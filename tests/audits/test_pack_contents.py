@@ -333,7 +333,8 @@ def test_zip_packs_the_current_version_and_lists_the_old_ones(
     assert archive.read(manifest[soa_proof.reference]["path"]) == b"policy page"
     text = pdf_text(pack)
     assert current.reference in text and "1 superseded version" in text
-    assert f"A.2.2 AI policy Yes {JUSTIFICATION_IN} Implemented {officer.username} 1" in text
+    row = f"A.2.2 AI policy Yes {JUSTIFICATION_IN} Implemented {officer.username}"
+    assert f"{row} {soa_proof.reference}" in text  # the row names its evidence
 
 
 def test_toc_entries_are_links_to_their_pages(
@@ -359,8 +360,8 @@ def test_front_matter_longer_than_assumed_shifts_every_entry(ms, officer):
     pack = EvidencePack.objects.create(scope="whole", requested_by=officer)
     context = packs.gather(pack, lambda *_: None)
     toc = [pack_render.TocEntry(f"a{i}", f"Entry {i}", 2, page=i + 1) for i in range(150)]
-    pdf, front_pages = pack_render._render_front(pack_render.Renderer(context, None), toc)
-    reader = PdfReader(io.BytesIO(pdf))
+    front, front_pages = pack_render._render_front(pack_render.Renderer(context, None), toc)
+    reader = PdfReader(io.BytesIO(front.pdf))
     assert front_pages == len(reader.pages) > 2
     assert [entry.page for entry in toc] == [i + 1 + front_pages for i in range(150)]
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)

@@ -15,6 +15,7 @@ from aims.models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
@@ -32,6 +33,13 @@ OBJECTIVE = {
     "target_value": "90",
     "due_date": "2027-06-30",
 }
+
+
+def feedback_data(w: World, *, pk: bool = False) -> dict:
+    """Feedback from a party made for it (the service's form of the party, or its id)."""
+    party = ms_services.party_save(actor=w.officer, data=PARTY)
+    return {"party": party.pk if pk else party, "received_on": date.today().isoformat(),
+            "summary": "Battery feedback"}  # fmt: skip
 
 
 def _quiet(record: Model) -> Model:
@@ -95,6 +103,20 @@ BATTERY: dict[type[Model], Entry] = {
             "json",
         ),
         api_result=by_id(InterestedParty),
+    ),
+    PartyFeedback: Entry(
+        actor="officer",
+        stage="approved_for_development",
+        create=lambda w: ms_services.feedback_save(actor=w.officer, data=feedback_data(w)),
+        api_create=lambda w: ("post", api("partyfeedback-list"), feedback_data(w, pk=True), "json"),
+        # no party is made for the bad request: the battery checks it writes no history
+        api_bad=lambda w: (
+            "post",
+            api("partyfeedback-list"),
+            {"party": 0, "received_on": "2999-01-01", "summary": "Battery feedback"},
+            "json",
+        ),
+        api_result=by_id(PartyFeedback),
     ),
     ContextIssue: Entry(
         actor="officer",

@@ -20,6 +20,7 @@ from aims.models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
@@ -77,6 +78,23 @@ def party(w: World) -> InterestedParty:
             data={"name": PARTY_NAME, "category": "regulators", "requirements": "Reports"},
         ),
     )
+
+
+def feedback(w: World) -> PartyFeedback:
+    return _cached(
+        w,
+        "_ms_feedback",
+        lambda: ms_services.feedback_save(
+            actor=w.officer,
+            data={"party": party(w), "received_on": timezone.localdate(),
+                  "summary": "Matrix feedback"},
+        ),
+    )  # fmt: skip
+
+
+def feedback_form(w: World) -> dict:
+    return {"party": party(w).pk, "received_on": timezone.localdate().isoformat(),
+            "summary": "Matrix feedback, new"}  # fmt: skip
 
 
 def issue(w: World) -> ContextIssue:
@@ -218,6 +236,17 @@ CASES = [
     Case("ms:party_delete", "GET", OFFICER_ONLY, kwargs=pk(party)),
     Case("ms:party_delete", "POST", OFFICER_ONLY, kwargs=pk(party),
          data=lambda w: {"reason": "Matrix"}, effect=still_there(party)),
+    Case("ms:feedback_list", "GET", CONTEXT_READ, setup=feedback),
+    Case("ms:feedback_create", "GET", OFFICER_ONLY, setup=party),
+    Case("ms:feedback_create", "POST", OFFICER_ONLY, data=feedback_form,
+         effect=total(PartyFeedback)),
+    Case("ms:feedback_edit", "GET", OFFICER_ONLY, kwargs=pk(feedback)),
+    Case("ms:feedback_edit", "POST", OFFICER_ONLY, kwargs=pk(feedback),
+         data=lambda w: {**feedback_form(w), "summary": "Matrix edited"},
+         effect=field(feedback, "summary")),
+    Case("ms:feedback_delete", "GET", OFFICER_ONLY, kwargs=pk(feedback)),
+    Case("ms:feedback_delete", "POST", OFFICER_ONLY, kwargs=pk(feedback),
+         data=lambda w: {"reason": "Matrix"}, effect=still_there(feedback)),
     Case("ms:issue_list", "GET", CONTEXT_READ, setup=issue),
     Case("ms:issue_create", "GET", OFFICER_ONLY),
     Case("ms:issue_create", "POST", OFFICER_ONLY, data=lambda w: ISSUE,
@@ -284,6 +313,14 @@ CASES = [
          data=lambda w: {"name": "Matrix API name"}, effect=field(party, "name")),
     Case("api:interestedparty-detail", "DELETE", API_OFFICER_ONLY, kwargs=pk(party),
          effect=still_there(party)),
+    Case("api:partyfeedback-list", "GET", API_CONTEXT_READ, setup=feedback),
+    Case("api:partyfeedback-list", "POST", API_OFFICER_ONLY, data=feedback_form,
+         effect=total(PartyFeedback)),
+    Case("api:partyfeedback-detail", "GET", API_CONTEXT_READ, kwargs=pk(feedback)),
+    Case("api:partyfeedback-detail", "PATCH", API_OFFICER_ONLY, kwargs=pk(feedback),
+         data=lambda w: {"summary": "Matrix API summary"}, effect=field(feedback, "summary")),
+    Case("api:partyfeedback-detail", "DELETE", API_OFFICER_ONLY, kwargs=pk(feedback),
+         effect=still_there(feedback)),
     Case("api:contextissue-list", "GET", API_CONTEXT_READ, setup=issue),
     Case("api:contextissue-list", "POST", API_OFFICER_ONLY, data=lambda w: ISSUE,
          effect=total(ContextIssue)),

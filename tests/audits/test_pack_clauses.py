@@ -51,7 +51,7 @@ def clauses(officer, owner):
     return {"statements": statements, "old": old, "file": current, "link": link}
 
 
-def open_zip(pack: EvidencePack) -> tuple[zipfile.ZipFile, list[dict]]:
+def open_zip(pack: EvidencePack) -> tuple[zipfile.ZipFile, dict]:
     with pack.zip.open("rb") as handle:
         archive = zipfile.ZipFile(io.BytesIO(handle.read()))
     return archive, json.loads(archive.read("manifest.json"))
@@ -89,7 +89,7 @@ def test_clause_evidence_is_packed_in_the_zip(clauses, auditor, django_capture_o
     pack = request_and_build(django_capture_on_commit_callbacks, auditor, scope="whole")
 
     archive, manifest = open_zip(pack)
-    by_reference = {row["reference"]: row for row in manifest}
+    by_reference = {row["reference"]: row for row in manifest["files"] + manifest["entries"]}
     on_statements = Evidence.objects.filter(
         target_type__app_label="audits", target_type__model="controlstatement"
     )

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from .errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from .errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
 from .history import stamp
 from .models import CorrectiveAction, Evidence
 from .permissions import can_change_record, has_perm
@@ -57,7 +57,7 @@ def capa_url(capa: CorrectiveAction) -> str:
 def _require_change(actor, capa_or_source: Model, perm: str) -> None:
     if not has_perm(actor, perm) or not can_change_record(actor, capa_or_source):
         raise RuleForbidden(
-            "You may not work on corrective actions of this record.", code="permission_denied"
+            "You may not work on corrective actions of this record.", code=Code.PERMISSION_DENIED
         )
 
 
@@ -116,9 +116,11 @@ def capa_transition(*, actor, capa: CorrectiveAction, action: str) -> Corrective
     capa = CorrectiveAction.objects.select_for_update().get(pk=capa.pk)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionNotAllowed(f"Unknown action '{action}'.", code="unknown_action")
+        raise TransitionNotAllowed(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     if not capa_can_change(actor, capa):
-        raise RuleForbidden("You may not change this corrective action.", code="permission_denied")
+        raise RuleForbidden(
+            "You may not change this corrective action.", code=Code.PERMISSION_DENIED
+        )
     if capa.status not in transition.sources:
         hint = ""
         if action == "close" and capa.status == Status.IMPLEMENTED:
@@ -126,7 +128,7 @@ def capa_transition(*, actor, capa: CorrectiveAction, action: str) -> Corrective
         raise TransitionNotAllowed(
             f"'{transition.label}' is not possible while the action is "
             f"'{capa.get_status_display()}'.{hint}",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     capa.status = transition.target
     now = timezone.now()
@@ -143,18 +145,18 @@ def verification_refusal(user, capa: CorrectiveAction) -> BusinessRuleError | No
     the service, the Verify button and the verification form."""
     if not has_perm(user, "aims.verify_correctiveaction"):
         return RuleForbidden(
-            "Only governance officers verify corrective actions.", code="permission_denied"
+            "Only governance officers verify corrective actions.", code=Code.PERMISSION_DENIED
         )
     if capa.owner_id == user.pk:
         return RuleForbidden(
             "The owner of a corrective action cannot verify its effectiveness: someone "
             "independent must.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     if capa.status != Status.IMPLEMENTED:
         return TransitionNotAllowed(
             f"Only implemented actions are verified; this one is '{capa.get_status_display()}'.",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     return None
 

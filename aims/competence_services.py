@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from .errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
 from .history import stamp
 from .models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 from .permissions import has_global_perm
@@ -72,7 +72,7 @@ def _save(obj, *, actor, reason: str) -> None:
 
 def _require(actor, perm: str, message: str) -> None:
     if not has_global_perm(actor, perm):
-        raise RuleForbidden(message, code="permission_denied")
+        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
 
 
 def add_months(start: date, months: int) -> date:
@@ -149,13 +149,13 @@ def check_training(
     if not exception_reason:
         raise TrainingMissing(
             _missing_message(person, responsibility, missing),
-            code="training_missing",
+            code=Code.TRAINING_MISSING,
             extra={"missing": [c.title for c in missing], "missing_ids": [c.pk for c in missing]},
         )
     if not has_global_perm(actor, "aims.grant_training_exception"):
         raise RuleForbidden(
             "Only a governance officer can record an exception to the required training.",
-            code="permission_denied",
+            code=Code.PERMISSION_DENIED,
         )
     return missing, exception_reason
 
@@ -173,7 +173,7 @@ def course_save(*, actor, course: Course, data: dict) -> Course:
     )
     unknown = set(data) - set(COURSE_FIELDS)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     for field, value in data.items():
         setattr(course, field, value)
     _save(course, actor=actor, reason="Course added" if creating else "Course edited")
@@ -217,7 +217,7 @@ def responsibility_save(
     )
     unknown = set(data) - set(RESPONSIBILITY_FIELDS)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     renamed = not creating and data.get("key", responsibility.key) != responsibility.key
     if renamed and responsibility.key in WELL_KNOWN:
         raise ValidationError(
@@ -295,7 +295,7 @@ def responsibility_assign(
         raise TransitionNotAllowed(
             f"{user} already holds '{responsibility.title}'"
             + (f" for {scope_note}." if scope_note else "."),
-            code="already_assigned",
+            code=Code.ALREADY_ASSIGNED,
         )
     missing, exception = check_training(
         actor=actor,
@@ -326,7 +326,7 @@ def assignment_end(
     assignment = ResponsibilityAssignment.objects.select_for_update().get(pk=assignment.pk)
     ends_on = ends_on or timezone.localdate()
     if assignment.ends_on is not None and assignment.ends_on <= timezone.localdate():
-        raise TransitionNotAllowed("This assignment has already ended.", code="already_ended")
+        raise TransitionNotAllowed("This assignment has already ended.", code=Code.ALREADY_ENDED)
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": ["The end cannot come before the start."]})
     assignment.ends_on = ends_on

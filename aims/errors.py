@@ -1,17 +1,64 @@
-"""One error type for refused business rules, rendered the same way in the UI and the API."""
+"""One error type for refused business rules, rendered the same way in the UI and the API.
 
+Every app keeps the codes of its refusals in one enumeration (``aims.errors.Code`` here,
+``<app>/errors.py`` elsewhere). A code is part of the API contract: clients branch on it, so a
+value is never renamed; add a new member instead. The codes every app shares (``SHARED_CODES``)
+are spelled the same in each enumeration, so "permission_denied" means one thing everywhere.
+"""
+
+from enum import StrEnum
 from typing import Any
+
+#: Codes that mean the same in every app; each app's enumeration carries all of them.
+SHARED_CODES = frozenset(
+    {
+        "invalid",
+        "permission_denied",
+        "segregation_of_duties",
+        "transition_not_allowed",
+        "unknown_action",
+    }
+)
+
+
+class Code(StrEnum):
+    """Refusal codes of the management-system core (evidence, CAPA, competence, policy...)."""
+
+    INVALID = "invalid"
+    PERMISSION_DENIED = "permission_denied"
+    SEGREGATION_OF_DUTIES = "segregation_of_duties"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    UNKNOWN_ACTION = "unknown_action"
+
+    ALREADY_APPROVED = "already_approved"
+    ALREADY_ASSIGNED = "already_assigned"
+    ALREADY_ENDED = "already_ended"
+    ALREADY_REPLACED = "already_replaced"
+    NO_SCOPE = "no_scope"
+    NOT_PUBLISHED = "not_published"
+    NOT_REQUIRED = "not_required"
+    OBJECTIVE_CLOSED = "objective_closed"
+    TRAINING_MISSING = "training_missing"
+    VERSION_IN_PROGRESS = "version_in_progress"
+    VERSION_LOCKED = "version_locked"
 
 
 class BusinessRuleError(Exception):
-    """A request the rules refuse. ``code`` is stable for clients; ``message`` is for people."""
+    """A request the rules refuse. ``code`` is stable for clients; ``message`` is for people.
+
+    Pass ``code`` from the raising app's enumeration; the class default only keeps a refusal
+    that forgot one from being labelled as something it is not."""
 
     status_code = 400
+    default_code: str = Code.INVALID
 
-    def __init__(self, message: str, *, code: str = "invalid", extra: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, *, code: str | None = None, extra: dict[str, Any] | None = None
+    ):
         super().__init__(message)
         self.message = message
-        self.code = code
+        # Plain str, so JSON, templates and comparisons see "permission_denied", not "Code.X".
+        self.code = str(code or self.default_code)
         self.extra = extra or {}
 
 
@@ -19,9 +66,11 @@ class TransitionNotAllowed(BusinessRuleError):
     """The record is in a state where this action makes no sense (HTTP 409)."""
 
     status_code = 409
+    default_code = Code.TRANSITION_NOT_ALLOWED
 
 
 class RuleForbidden(BusinessRuleError):
     """The actor may never do this to this record, e.g. segregation of duties (HTTP 403)."""
 
     status_code = 403
+    default_code = Code.PERMISSION_DENIED

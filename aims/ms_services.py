@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .errors import RuleForbidden, TransitionNotAllowed
+from .errors import Code, RuleForbidden, TransitionNotAllowed
 from .history import stamp
 from .models import (
     AIMSScope,
@@ -88,7 +88,7 @@ def _save(obj: Model, *, actor, reason: str) -> Model:
 
 def _require(actor, perm: str, message: str) -> None:
     if not has_perm(actor, perm):
-        raise RuleForbidden(message, code="permission_denied")
+        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
 
 
 def _assign(obj: Model, data: dict[str, Any], fields: tuple[str, ...]) -> list[str]:
@@ -155,17 +155,17 @@ def scope_approve(*, actor) -> AIMSScope:
     _require(actor, "aims.approve_policy", "Only approvers and officers approve the scope.")
     scope = scope_current()
     if scope is None:
-        raise TransitionNotAllowed("There is no scope to approve yet.", code="no_scope")
+        raise TransitionNotAllowed("There is no scope to approve yet.", code=Code.NO_SCOPE)
     scope = AIMSScope.objects.select_for_update().get(pk=scope.pk)
     if scope.approved_at is not None:
         raise TransitionNotAllowed(
             "The scope is already approved; it needs approving again only after a change.",
-            code="already_approved",
+            code=Code.ALREADY_APPROVED,
         )
     if scope_last_editor_id(scope) == actor.pk:
         raise RuleForbidden(
             "You made the last change to the scope: someone else must approve it.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     scope.approved_by, scope.approved_at = actor, timezone.now()
     return _save(scope, actor=actor, reason=f"Approved by {actor}")
@@ -331,7 +331,7 @@ def version_create(*, actor, policy: Policy, body: str, change_summary: str = ""
         raise TransitionNotAllowed(
             f"Version {pending.number} is still {pending.get_status_display().lower()}: "
             "publish it, or edit the draft, before starting another.",
-            code="version_in_progress",
+            code=Code.VERSION_IN_PROGRESS,
             extra={"version": pending.pk},
         )
     return _new_version(actor=actor, policy=policy, body=body, change_summary=change_summary)
@@ -346,7 +346,7 @@ def version_update(*, actor, version: PolicyVersion, data: dict[str, Any]) -> Po
         raise TransitionNotAllowed(
             f"Version {version.number} is {version.get_status_display().lower()}: only drafts "
             "change. Start a new version instead.",
-            code="version_locked",
+            code=Code.VERSION_LOCKED,
         )
     changed = _assign(version, data, VERSION_FIELDS)
     if not changed:
@@ -371,12 +371,12 @@ def version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
         raise TransitionNotAllowed(
             f"Only drafts are approved; version {version.number} is "
             f"{version.get_status_display().lower()}.",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     if actor.pk in version_authors(version):
         raise RuleForbidden(
             "You wrote or edited this version: someone else must approve it.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     version.status = VersionStatus.APPROVED
     version.approved_by, version.approved_at = actor, timezone.now()
@@ -400,7 +400,7 @@ def version_publish(*, actor, version: PolicyVersion) -> PolicyVersion:
         raise TransitionNotAllowed(
             f"Only approved versions are published; version {version.number} is "
             f"{version.get_status_display().lower()}.{hint}",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     for previous in policy.versions.select_for_update().filter(status=VersionStatus.PUBLISHED):
         previous.status = VersionStatus.SUPERSEDED
@@ -432,16 +432,16 @@ def policy_acknowledge(
     acknowledgement and ``False``. ``version_id``, when given, is the version the user read:
     refused if another version has been published since."""
     if not actor.is_authenticated or not actor.is_active:
-        raise RuleForbidden("Log in to acknowledge a policy.", code="permission_denied")
+        raise RuleForbidden("Log in to acknowledge a policy.", code=Code.PERMISSION_DENIED)
     if not policy.requires_acknowledgement:
         raise TransitionNotAllowed(
-            f"{policy.reference} does not ask for acknowledgement.", code="not_required"
+            f"{policy.reference} does not ask for acknowledgement.", code=Code.NOT_REQUIRED
         )
     version = published_version(policy)
     if version is None:
         raise TransitionNotAllowed(
             f"{policy.reference} has no published version to acknowledge yet.",
-            code="not_published",
+            code=Code.NOT_PUBLISHED,
         )
     if version_id is not None and version_id != version.pk:
         raise ValidationError(
@@ -525,14 +525,14 @@ def objective_record_progress(
     if not can_record_progress(actor, objective):
         raise RuleForbidden(
             "Only the objective's owner or a governance officer records its progress.",
-            code="permission_denied",
+            code=Code.PERMISSION_DENIED,
         )
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     if objective.status in CLOSED_OBJECTIVE:
         raise TransitionNotAllowed(
             f"{objective.reference} is {objective.get_status_display().lower()}: reopen it "
             "(set its status) before recording progress.",
-            code="objective_closed",
+            code=Code.OBJECTIVE_CLOSED,
         )
     recorded_on = recorded_on or timezone.localdate()
     if recorded_on > timezone.localdate():

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .errors import RuleForbidden
+from .errors import Code, RuleForbidden
 from .history import stamp
 from .models import ReminderRule
 from .permissions import has_perm
@@ -60,7 +60,7 @@ SCHEDULES = (
 
 def _require(actor, perm: str, message: str) -> None:
     if not has_perm(actor, perm):
-        raise RuleForbidden(message, code="permission_denied")
+        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from .errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
 from .history import stamp
 from .models import Evidence, Notification
 from .permissions import can_change_record, has_perm
@@ -118,7 +118,9 @@ def _require_attach(actor, target: Model | None) -> None:
         or not has_perm(actor, "aims.add_evidence")
         or not can_change_record(actor, target)
     ):
-        raise RuleForbidden("You may not attach evidence to this record.", code="permission_denied")
+        raise RuleForbidden(
+            "You may not attach evidence to this record.", code=Code.PERMISSION_DENIED
+        )
 
 
 @transaction.atomic
@@ -172,7 +174,7 @@ def evidence_replace(
             f"{old.reference} was already replaced"
             + (f" by {newer.reference}" if newer else "")
             + "; replace the current version instead.",
-            code="already_replaced",
+            code=Code.ALREADY_REPLACED,
         )
     new = _build_evidence(
         actor=actor,
@@ -194,6 +196,6 @@ def evidence_replace(
     return new
 
 
-def require(condition: bool, message: str, *, code: str) -> None:
+def require(condition: bool, message: str, *, code: Code) -> None:
     if not condition:
         raise BusinessRuleError(message, code=code)

@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "aims.context_processors.navigation",
             ],
+            # Dates, people and badges render one way on every page (aims/templatetags/aims_ui.py).
+            "builtins": ["aims.templatetags.aims_ui"],
         },
     },
 ]

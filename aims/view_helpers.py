@@ -7,6 +7,7 @@ where to go next) and a fix to the cycle reaches every edit page at once.
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -97,3 +98,15 @@ class ServiceFormMixin:
         except (ValidationError, BusinessRuleError) as exc:
             return self.refused(form, exc)
         return HttpResponseRedirect(self.success_url(saved))
+
+
+def with_people(entries: list[dict]) -> list[dict]:
+    """Copies of ``aims.history_diff`` entries whose ``history_user`` is the User (one query
+    for all of them), so pages name people with the ``person`` filter. The entries themselves
+    keep the username, which is what the API serves."""
+    ids = {entry.get("history_user_id") for entry in entries} - {None}
+    users = get_user_model()._default_manager.in_bulk(ids) if ids else {}
+    return [
+        {**entry, "history_user": users.get(entry.get("history_user_id"), entry["history_user"])}
+        for entry in entries
+    ]

@@ -35,6 +35,7 @@ from aims.models import CorrectiveAction
 from aims.permissions import has_perm
 from inventory.models import AISystem
 
+from .errors import Code
 from .models import (
     AuditProgramme,
     CatalogueItem,
@@ -75,7 +76,7 @@ def _save(obj: Model, *, actor, reason: str) -> None:
 
 def _require(actor, perm: str, message: str) -> None:
     if not has_perm(actor, perm):
-        raise RuleForbidden(message, code="permission_denied")
+        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
 
 
 def _person(user) -> str:
@@ -93,7 +94,7 @@ def finding_url(finding: Finding) -> str:
 def _unknown(data: dict, allowed: Iterable[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
 
 
 # --- Audit programmes -----------------------------------------------------------------------
@@ -234,7 +235,7 @@ def audit_save(*, actor, audit: InternalAudit, data: dict[str, Any]) -> Internal
         if audit.status == Status.CLOSED:
             raise TransitionNotAllowed(
                 "A closed audit is a record of what was found: it is no longer edited.",
-                code="audit_closed",
+                code=Code.AUDIT_CLOSED,
             )
     data = dict(data)
     m2m = {name: list(data.pop(name)) for name in AUDIT_M2M if name in data}
@@ -290,13 +291,13 @@ def checklist_generate(*, actor, audit: InternalAudit) -> ChecklistChange:
         raise TransitionNotAllowed(
             f"The checklist is prepared before reporting; this audit is "
             f"'{audit.get_status_display()}'.",
-            code="checklist_frozen",
+            code=Code.CHECKLIST_FROZEN,
         )
     items = items_in_scope(audit.controls.all())
     if not items:
         raise TransitionNotAllowed(
             "No control or requirement is in scope: add controls to the audit first.",
-            code="no_controls_in_scope",
+            code=Code.NO_CONTROLS_IN_SCOPE,
         )
     statements = _statements(items)
     existing = {c.item_id: c for c in audit.checklist.all()}
@@ -358,7 +359,7 @@ def checklist_record(
         raise TransitionNotAllowed(
             f"Results are recorded while the audit is in progress or reporting; "
             f"{audit.reference} is '{audit.get_status_display()}'.{hint}",
-            code="audit_not_running",
+            code=Code.AUDIT_NOT_RUNNING,
         )
     if result not in Result.values:
         raise ValidationError({"result": [f"'{result}' is not a checklist result."]})
@@ -464,13 +465,13 @@ def audit_transition(*, actor, audit: InternalAudit, action: str, note: str = ""
     audit = InternalAudit.objects.select_for_update().get(pk=audit.pk)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionNotAllowed(f"Unknown action '{action}'.", code="unknown_action")
+        raise TransitionNotAllowed(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     if audit.status not in transition.sources:
         allowed = ", ".join(Status(s).label for s in transition.sources)
         raise TransitionNotAllowed(
             f"'{transition.label}' is not possible while the audit is "
             f"'{audit.get_status_display()}' (only from: {allowed}).",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     blockers = []
     if action == "start":
@@ -480,7 +481,7 @@ def audit_transition(*, actor, audit: InternalAudit, action: str, note: str = ""
     if blockers:
         raise TransitionNotAllowed(
             f"{audit.reference} cannot {transition.label.lower()} yet: " + " ".join(blockers),
-            code="prerequisites_missing",
+            code=Code.PREREQUISITES_MISSING,
             extra={"missing": blockers},
         )
     if action == "close":
@@ -527,7 +528,7 @@ def finding_raise(
         raise TransitionNotAllowed(
             f"Findings are raised while the audit is in progress or reporting; "
             f"{audit.reference} is '{audit.get_status_display()}'.",
-            code="audit_not_running",
+            code=Code.AUDIT_NOT_RUNNING,
         )
     controls = list(controls)
     if checklist_item is not None:
@@ -545,7 +546,7 @@ def finding_raise(
 
 def _require_open(finding: Finding) -> None:
     if finding.status == Finding.Status.CLOSED:
-        raise TransitionNotAllowed(f"{finding.reference} is closed.", code="finding_closed")
+        raise TransitionNotAllowed(f"{finding.reference} is closed.", code=Code.FINDING_CLOSED)
 
 
 @transaction.atomic
@@ -556,7 +557,7 @@ def finding_update(*, actor, finding: Finding, data: dict[str, Any]) -> Finding:
     _require_open(finding)
     if finding.audit.status == Status.CLOSED:
         raise TransitionNotAllowed(
-            "The audit is closed: its findings stand as reported.", code="audit_closed"
+            "The audit is closed: its findings stand as reported.", code=Code.AUDIT_CLOSED
         )
     data = dict(data)
     controls = list(data.pop("controls")) if "controls" in data else None
@@ -567,7 +568,7 @@ def finding_update(*, actor, finding: Finding, data: dict[str, Any]) -> Finding:
     ):
         raise TransitionNotAllowed(
             "This nonconformity already has a corrective action; it cannot be downgraded.",
-            code="has_capa",
+            code=Code.HAS_CAPA,
         )
     for field, value in data.items():
         setattr(finding, field, value)
@@ -611,7 +612,7 @@ def finding_open_capa(
         raise TransitionNotAllowed(
             f"A {finding.get_kind_display().lower()} needs no corrective action; only major "
             "and minor nonconformities do.",
-            code="not_a_nonconformity",
+            code=Code.NOT_A_NONCONFORMITY,
         )
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": ["The due date cannot be in the past."]})
@@ -653,7 +654,7 @@ def finding_close(*, actor, finding: Finding) -> Finding:
     if blockers:
         raise TransitionNotAllowed(
             f"{finding.reference} cannot close yet: " + " ".join(blockers),
-            code="prerequisites_missing",
+            code=Code.PREREQUISITES_MISSING,
             extra={"missing": blockers},
         )
     finding.status = Finding.Status.CLOSED

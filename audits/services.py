@@ -15,6 +15,7 @@ from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 
 from . import packs
+from .errors import Code
 from .models import EvidencePack
 from .trail.sealed_pack import trail_summary
 
@@ -46,10 +47,10 @@ def evidence_pack_request(
     """Record the request and queue the build; the requester sees its progress."""
     if not has_perm(actor, "audits.request_evidencepack"):
         raise RuleForbidden("Only auditors and governance officers request evidence packs.",
-                            code="permission_denied")  # fmt: skip
+                            code=Code.PERMISSION_DENIED)  # fmt: skip
     if system is not None and not restrict_systems(AISystem.objects.filter(pk=system.pk),
                                                    actor).exists():  # fmt: skip
-        raise RuleForbidden("You may not see this AI system.", code="permission_denied")
+        raise RuleForbidden("You may not see this AI system.", code=Code.PERMISSION_DENIED)
     pack = EvidencePack(
         scope=scope,
         system=system if scope == EvidencePack.Scope.SYSTEM else None,
@@ -66,12 +67,12 @@ def evidence_pack_request(
 def evidence_pack_retry(*, actor, pack: EvidencePack) -> EvidencePack:
     if not has_perm(actor, "audits.request_evidencepack"):
         raise RuleForbidden("Only auditors and governance officers request evidence packs.",
-                            code="permission_denied")  # fmt: skip
+                            code=Code.PERMISSION_DENIED)  # fmt: skip
     pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != Status.FAILED:
         raise TransitionNotAllowed(
             f"Only a failed pack can be retried; {pack.reference} is {pack.get_status_display()}.",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     pack.status, pack.progress, pack.step, pack.error = Status.QUEUED, 0, "", ""
     _save(pack, actor=actor, reason="Evidence pack build retried")

@@ -25,6 +25,7 @@ from aims.history import stamp
 from aims.models import Evidence
 from aims.permissions import has_global_perm
 
+from .errors import Code
 from .models import CatalogueItem, ControlStatement, SoAVersion
 
 User = get_user_model()
@@ -80,7 +81,7 @@ def statement_update(
     if not can_edit_statements(actor):
         raise RuleForbidden(
             "Only governance officers change the Statement of Applicability.",
-            code="permission_denied",
+            code=Code.PERMISSION_DENIED,
         )
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -176,7 +177,7 @@ def _refuse_own_changes(actor, latest: SoAVersion | None) -> None:
         raise RuleForbidden(
             f"You changed the SoA {since} ({shown}); another governance officer or an "
             "approver approves it, so nobody signs off their own changes.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
 
 
@@ -186,7 +187,7 @@ def soa_version_approve(*, actor, note: str = "") -> SoAVersion:
     if not can_approve_versions(actor):
         raise RuleForbidden(
             "Only governance officers and approvers approve SoA versions.",
-            code="permission_denied",
+            code=Code.PERMISSION_DENIED,
         )
     # Lock the newest version so two approvals never take the same number.
     latest = SoAVersion.objects.select_for_update().order_by("-number").first()

@@ -21,6 +21,7 @@ from aims.services import notify, users_in_role
 from inventory.models import AISystem, RiskTier
 from inventory.selectors import restrict_systems
 
+from .errors import Code
 from .models import (
     ESCALATE_TO_APPROVERS,
     NEEDS_CORRECTIVE_ACTION,
@@ -76,7 +77,7 @@ def can_change_incident(user, incident: Incident) -> bool:
 
 def _require_change(actor, incident: Incident) -> None:
     if not can_change_incident(actor, incident):
-        raise RuleForbidden("You may not change this incident.", code="permission_denied")
+        raise RuleForbidden("You may not change this incident.", code=Code.PERMISSION_DENIED)
 
 
 # --- Escalation -----------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def incident_report(
 ) -> Incident:
     """Report an incident on systems the actor can see; owners and officers are told."""
     if not has_perm(actor, "incidents.add_incident"):
-        raise RuleForbidden("You may not report incidents.", code="permission_denied")
+        raise RuleForbidden("You may not report incidents.", code=Code.PERMISSION_DENIED)
     visible = restrict_systems(AISystem.objects.all(), actor)
     others = list(other_systems)
     if not visible.filter(pk=system.pk).exists():
@@ -172,7 +173,7 @@ def incident_update(*, actor, incident: Incident, data: dict[str, Any]) -> Incid
     _require_change(actor, incident)
     unknown = set(data) - set(DETAIL_FIELDS)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     aware_at = data.get("aware_at")
     if aware_at and aware_at > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"aware_at": ["Awareness cannot be in the future."]})
@@ -199,9 +200,9 @@ def incident_set_severity(*, actor, incident: Incident, severity: str, reason: s
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the severity changes."]})
     if severity == incident.severity:
-        raise TransitionNotAllowed("The incident already has this severity.", code="unchanged")
+        raise TransitionNotAllowed("The incident already has this severity.", code=Code.UNCHANGED)
     if incident.status == Status.CLOSED:
-        raise TransitionNotAllowed("Reopen a closed incident first.", code="closed")
+        raise TransitionNotAllowed("Reopen a closed incident first.", code=Code.CLOSED)
     before = incident.get_severity_display()
     raised = SEVERITY_RANK[severity] < SEVERITY_RANK[incident.severity]
     incident.severity = severity
@@ -274,21 +275,21 @@ def incident_transition(*, actor, incident: Incident, action: str, note: str = "
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise TransitionNotAllowed(f"Unknown action '{action}'.", code="unknown_action")
+        raise TransitionNotAllowed(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     _require_change(actor, incident)
     if incident.status not in transition.sources:
         allowed = ", ".join(Status(s).label for s in transition.sources)
         raise TransitionNotAllowed(
             f"'{transition.label}' is not possible while the incident is "
             f"'{incident.get_status_display()}' (only from: {allowed}).",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     if action == "close":
         blockers = close_blockers(incident)
         if blockers:
             raise TransitionNotAllowed(
                 "The incident cannot close yet: " + " ".join(blockers),
-                code="close_prerequisites_missing",
+                code=Code.CLOSE_PREREQUISITES_MISSING,
                 extra={"missing": blockers},
             )
     note = note.strip()
@@ -346,7 +347,7 @@ def incident_mark_serious(*, actor, incident: Incident, case: str) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not has_perm(actor, "incidents.report_serious_incident"):
         raise RuleForbidden(
-            "Only governance officers mark incidents serious.", code="permission_denied"
+            "Only governance officers mark incidents serious.", code=Code.PERMISSION_DENIED
         )
     if case not in SeriousCase.values:
         raise ValidationError({"case": [f"'{case}' is not a serious-incident case."]})
@@ -354,10 +355,10 @@ def incident_mark_serious(*, actor, incident: Incident, case: str) -> Incident:
         raise TransitionNotAllowed(
             "The serious-incident clock applies to high-risk systems: none of the affected "
             "systems is classified high-risk. Flag the incident as high-risk if it should apply.",
-            code="not_high_risk",
+            code=Code.NOT_HIGH_RISK,
         )
     if incident.report_submitted_at:
-        raise TransitionNotAllowed("The report is already submitted.", code="already_reported")
+        raise TransitionNotAllowed("The report is already submitted.", code=Code.ALREADY_REPORTED)
     incident.serious_case = case
     incident.reporting_deadline = reporting_deadline(incident.aware_at, case)
     _save(incident, actor=actor, reason=f"Marked serious: {incident.get_serious_case_display()}")
@@ -378,11 +379,11 @@ def incident_record_report(
 ) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not has_perm(actor, "incidents.report_serious_incident"):
-        raise RuleForbidden("Only governance officers record reports.", code="permission_denied")
+        raise RuleForbidden("Only governance officers record reports.", code=Code.PERMISSION_DENIED)
     if not incident.serious_case:
-        raise TransitionNotAllowed("The incident is not marked serious.", code="not_serious")
+        raise TransitionNotAllowed("The incident is not marked serious.", code=Code.NOT_SERIOUS)
     if incident.report_submitted_at:
-        raise TransitionNotAllowed("The report is already recorded.", code="already_reported")
+        raise TransitionNotAllowed("The report is already recorded.", code=Code.ALREADY_REPORTED)
     if not reference.strip():
         raise ValidationError({"reference": ["Give the authority's reference or a description."]})
     submitted_at = submitted_at or timezone.now()
@@ -419,10 +420,12 @@ def metric_save(*, actor, metric: Metric, data: dict[str, Any]) -> Metric:
     """Define or edit a metric of a system the actor may change."""
     action = "change" if metric.pk else "add"
     if not has_perm(actor, f"incidents.{action}_metric") or not can_change_record(actor, metric):
-        raise RuleForbidden("You may not define metrics of this system.", code="permission_denied")
+        raise RuleForbidden(
+            "You may not define metrics of this system.", code=Code.PERMISSION_DENIED
+        )
     unknown = set(data) - set(METRIC_FIELDS)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     for field, value in data.items():
         setattr(metric, field, value)
     _save(metric, actor=actor, reason="Metric defined" if action == "add" else "Metric edited")
@@ -452,14 +455,14 @@ def observations_ingest(
     nothing: one bad item refuses it.
     """
     if not has_perm(actor, "incidents.add_observation"):
-        raise RuleForbidden("You may not push observations.", code="permission_denied")
+        raise RuleForbidden("You may not push observations.", code=Code.PERMISSION_DENIED)
     metrics = {m.pk: m for m, _, _ in observations}
     systems = {m.system_id: m for m in metrics.values()}
     for metric in systems.values():
         if not can_change_record(actor, metric):
             raise RuleForbidden(
                 f"You may not push observations for metric {metric.pk}.",
-                code="permission_denied",
+                code=Code.PERMISSION_DENIED,
             )
     limit = timezone.now() + FUTURE_TOLERANCE
     future = [i for i, (_, at, _) in enumerate(observations) if at > limit]

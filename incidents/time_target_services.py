@@ -13,6 +13,7 @@ from aims.errors import RuleForbidden
 from aims.history import stamp
 from aims.permissions import has_perm
 
+from .errors import Code
 from .models import TARGET_STAGES, IncidentTimeTarget, clear_time_targets_cache
 
 CHANGE_PERMISSION = "incidents.change_incidenttimetarget"
@@ -42,7 +43,7 @@ def time_target_update(
     """
     if not can_change_time_targets(actor):
         raise RuleForbidden(
-            "Only governance officers change incident time targets.", code="permission_denied"
+            "Only governance officers change incident time targets.", code=Code.PERMISSION_DENIED
         )
     unknown = sorted(set(data) - set(TARGET_FIELDS))
     if unknown:

@@ -18,6 +18,7 @@ from aims.permissions import has_perm
 from aims.roles import APPROVER, OFFICER
 from aims.services import evidence_create, notify, users_in_role
 
+from .errors import Code
 from .models import (
     AISystem,
     Approval,
@@ -62,7 +63,7 @@ EDITABLE_FIELDS = (
 OVERSIGHT_EXCEPTION = "oversight_exception"
 
 
-def _deny(message: str, code: str = "permission_denied") -> None:
+def _deny(message: str, code: Code = Code.PERMISSION_DENIED) -> None:
     raise RuleForbidden(message, code=code)
 
 
@@ -116,7 +117,7 @@ def system_submit_intake(
         )
     unknown = set(data) - set(INTAKE_FIELDS)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     system = AISystem(**data, owner=owner or actor, submitted_by=actor)
     _save(system, actor=actor, reason="Use-case intake submitted")
     _grant_owner(system, system.owner)
@@ -146,13 +147,13 @@ def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str 
         raise TransitionNotAllowed(
             f"A {system.get_lifecycle_stage_display().lower()} system is kept as it was; it "
             "cannot be edited.",
-            code="system_closed",
+            code=Code.SYSTEM_CLOSED,
         )
     data = dict(data)
     exception = (data.pop(OVERSIGHT_EXCEPTION, "") or "").strip()
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     person = data.get("oversight_person")
     oversight_changed = "oversight_person" in data and (
         getattr(person, "pk", None) != system.oversight_person_id
@@ -262,7 +263,7 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
     """Run one lifecycle action named in TRANSITIONS, or refuse with the reason."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise BusinessRuleError(f"Unknown action '{action}'.", code="unknown_action")
+        raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     _require_perm(
         actor, transition.permission, system, f"You may not '{transition.label}' on this system."
@@ -272,7 +273,7 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
         raise TransitionNotAllowed(
             f"'{transition.label}' is not possible at stage "
             f"'{system.get_lifecycle_stage_display()}'; it needs: {allowed}.",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     target = transition.target
     if action == "resubmit":
@@ -377,25 +378,25 @@ def gate_decision_refusal(user, system: AISystem) -> BusinessRuleError | None:
     The one rule behind the service, the Decide buttons and the decision form: approvers
     only, never on a system they own, only while a gate is open, once per round."""
     if not has_perm(user, "inventory.decide_gate"):
-        return RuleForbidden("Only approvers can decide gates.", code="permission_denied")
+        return RuleForbidden("Only approvers can decide gates.", code=Code.PERMISSION_DENIED)
     if system.owner_id == user.pk:
         return RuleForbidden(
             "You own this system: segregation of duties forbids deciding its gates.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     gate = system.open_gate
     if gate is None:
         return TransitionNotAllowed(
             f"No gate is open at stage '{system.get_lifecycle_stage_display()}': the intake "
             "gate is decided 'In triage', the release gate 'In validation'.",
-            code="no_open_gate",
+            code=Code.NO_OPEN_GATE,
         )
     decided = Approval.objects.filter(
         system=system, gate=gate, round=system.gate_round(gate), approver=user
     )
     if decided.exists():
         return TransitionNotAllowed(
-            "You have already decided this round of the gate.", code="already_decided"
+            "You have already decided this round of the gate.", code=Code.ALREADY_DECIDED
         )
     return None
 
@@ -452,7 +453,7 @@ def approval_decide(
         if blockers:
             raise TransitionNotAllowed(
                 f"The {Gate(gate).label.lower()} cannot be approved yet: " + " ".join(blockers),
-                code="release_prerequisites_missing",
+                code=Code.RELEASE_PREREQUISITES_MISSING,
                 extra={"missing": blockers},
             )
     approval = Approval(
@@ -546,7 +547,7 @@ def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
         raise TransitionNotAllowed(
             f"The system is {system.get_lifecycle_stage_display().lower()}: its records are "
             "closed.",
-            code="system_closed",
+            code=Code.SYSTEM_CLOSED,
         )
 
 
@@ -634,7 +635,7 @@ def change_request_create(
         raise TransitionNotAllowed(
             "Change requests are for deployed systems; this one is at stage "
             f"'{system.get_lifecycle_stage_display()}', so edit its records directly.",
-            code="not_deployed",
+            code=Code.NOT_DEPLOYED,
         )
     if is_material is None or kind in ChangeRequest.ALWAYS_MATERIAL:
         is_material = True  # when in doubt, a change goes back through the release gate

@@ -22,6 +22,7 @@ from suppliers.dependencies import Dependent, register_provider
 from suppliers.models import ChangeKind, Supplier, VendorChangeImpact, VendorChangeNotice
 
 from . import selectors, services
+from .errors import Code
 from .models import AISystem, ChangeRequest, Component, LifecycleStage, RiskTier
 
 # Systems whose records are closed are not flagged: nothing of theirs can change any more.
@@ -141,7 +142,7 @@ def component_report_identifier(
     later reports answer the same notice (notice, False).
     """
     if not has_perm(actor, "suppliers.add_vendorchangenotice"):
-        raise RuleForbidden("You may not report vendor changes.", code="permission_denied")
+        raise RuleForbidden("You may not report vendor changes.", code=Code.PERMISSION_DENIED)
     identifier = identifier.strip()
     if not identifier:
         from django.core.exceptions import ValidationError
@@ -153,7 +154,7 @@ def component_report_identifier(
     if component.supplier is None:
         raise BusinessRuleError(
             f"{component.reference} has no supplier: link it to one before reporting changes.",
-            code="no_supplier",
+            code=Code.NO_SUPPLIER,
         )
     recorded = component.model_identifier or "(none recorded)"
     key = f"component:{component.pk}:{component.model_identifier}->{identifier}"[:300]

@@ -12,6 +12,7 @@ from django.views import View
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.models import Evidence
 from aims.permissions import can_change_record, has_global_perm, has_perm
+from aims.view_helpers import with_people
 from aims.views import apply_errors
 
 from . import selectors, services
@@ -212,7 +213,7 @@ class SystemDetailView(SystemMixin, View):
     def tab_history(self) -> dict:
         from .history import system_history
 
-        return {"history": system_history(self.system)}
+        return {"history": with_people(system_history(self.system))}
 
 
 def _render_form(request, template: str, context: dict, status: int = 200):

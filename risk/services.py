@@ -23,6 +23,7 @@ from inventory.models import (
 )
 
 from . import classification as questionnaire
+from .errors import Code
 from .models import (
     LEVEL_RANK,
     Classification,
@@ -48,7 +49,9 @@ def _save(obj, *, actor, reason: str) -> None:
 
 def _require(actor, perm: str, obj=None, message: str = "") -> None:
     if not has_perm(actor, perm, obj):
-        raise RuleForbidden(message or "You do not have permission to do this.")
+        raise RuleForbidden(
+            message or "You do not have permission to do this.", code=Code.PERMISSION_DENIED
+        )
 
 
 def _require_system_write(actor, system: AISystem, perm: str) -> AISystem:
@@ -61,7 +64,7 @@ def _require_system_write(actor, system: AISystem, perm: str) -> AISystem:
         raise TransitionNotAllowed(
             f"The system is {system.get_lifecycle_stage_display().lower()}: its records are "
             "closed.",
-            code="system_closed",
+            code=Code.SYSTEM_CLOSED,
         )
     return system
 
@@ -152,7 +155,9 @@ def classification_save(
     """Record the questionnaire's answers and the result; recompute the system's tier."""
     system = _require_system_write(actor, system, "risk.add_classification")
     if not has_perm(actor, "risk.change_classification"):
-        raise RuleForbidden("Only governance officers classify systems.")
+        raise RuleForbidden(
+            "Only governance officers classify systems.", code=Code.PERMISSION_DENIED
+        )
     clean, errors = questionnaire.normalise(answers if isinstance(answers, dict) else {})
     if not isinstance(answers, dict):
         errors["answers"] = ["Give the answers as an object."]
@@ -551,12 +556,12 @@ def risk_accept(*, actor, risk: Risk, justification: str) -> Risk:
     if risk.owner_id == actor.pk or risk.system.owner_id == actor.pk:
         raise RuleForbidden(
             "You own this risk or its system: segregation of duties forbids accepting it.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     if risk.acceptance != Risk.Acceptance.PENDING:
         raise TransitionNotAllowed(
             f"{risk.reference} needs no acceptance: {risk.get_acceptance_display().lower()}.",
-            code="acceptance_not_needed",
+            code=Code.ACCEPTANCE_NOT_NEEDED,
         )
     if not (justification or "").strip():
         raise ValidationError({"justification": ["Say why the residual risk is acceptable."]})
@@ -676,14 +681,16 @@ def impact_sign_off(*, actor, impact: ImpactAssessment, comment: str = "") -> Im
     if impact.system.owner_id == actor.pk:
         raise RuleForbidden(
             "You own this system: segregation of duties forbids signing off its assessment.",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     if impact.status == ImpactAssessment.Status.SIGNED_OFF:
-        raise TransitionNotAllowed(f"{impact.reference} is already signed off.", code="signed_off")
+        raise TransitionNotAllowed(
+            f"{impact.reference} is already signed off.", code=Code.SIGNED_OFF
+        )
     if not impact.conclusion.strip():
         raise BusinessRuleError(
             f"{impact.reference} has no conclusion yet: it cannot be signed off.",
-            code="incomplete",
+            code=Code.INCOMPLETE,
         )
     impact.status = ImpactAssessment.Status.SIGNED_OFF
     impact.signed_off_by = actor

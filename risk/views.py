@@ -13,6 +13,7 @@ from django.views import View
 
 from aims.errors import BusinessRuleError
 from aims.permissions import can_change_record, has_global_perm, has_perm
+from aims.view_helpers import with_people
 from aims.views import apply_errors
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, Gate
@@ -175,7 +176,7 @@ class SystemRiskView(RecordMixin, View):
                 "can_change": can_change_record(user, system),
                 "can_classify": has_perm(user, "risk.change_classification")
                 and can_change_record(user, system),
-                "history": system_risk_history(system)[:50],
+                "history": with_people(system_risk_history(system)[:50]),
             },
         )
 

@@ -22,6 +22,7 @@ from aims.roles import OFFICER
 from aims.services import notify, users_in_role
 
 from . import dependencies
+from .errors import Code
 from .models import (
     ChangeSource,
     ReviewAnswer,
@@ -70,7 +71,9 @@ NOTICE_FIELDS = (
 
 def _require_perm(actor, perm: str, obj=None, message: str = "") -> None:
     if not has_perm(actor, perm, obj):
-        raise RuleForbidden(message or "You do not have permission to do this.")
+        raise RuleForbidden(
+            message or "You do not have permission to do this.", code=Code.PERMISSION_DENIED
+        )
 
 
 def _save(obj, *, actor, reason: str) -> None:
@@ -82,7 +85,7 @@ def _save(obj, *, actor, reason: str) -> None:
 def _unknown(data: dict, allowed: tuple[str, ...]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code="invalid")
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
 
 
 def supplier_url(supplier: Supplier) -> str:
@@ -115,7 +118,7 @@ def supplier_update(
     if supplier.status == Status.OFFBOARDED:
         raise TransitionNotAllowed(
             "An offboarded supplier is kept as it was; it cannot be edited.",
-            code="supplier_closed",
+            code=Code.SUPPLIER_CLOSED,
         )
     _unknown(data, SUPPLIER_FIELDS)
     for name, value in data.items():
@@ -194,20 +197,20 @@ def supplier_transition(
     """Run one status action of TRANSITIONS, or refuse with the reason."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise BusinessRuleError(f"Unknown action '{action}'.", code="unknown_action")
+        raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     _require_perm(actor, transition.permission, message=f"You may not '{transition.label}'.")
     if action in APPROVING and supplier.owner_id == actor.pk:
         raise RuleForbidden(
             "You own this supplier: someone else must approve it (segregation of duties).",
-            code="segregation_of_duties",
+            code=Code.SEGREGATION_OF_DUTIES,
         )
     if supplier.status not in transition.sources:
         allowed = ", ".join(Status(s).label for s in transition.sources)
         raise TransitionNotAllowed(
             f"'{transition.label}' is not possible while the supplier is "
             f"'{supplier.get_status_display()}'; it needs: {allowed}.",
-            code="transition_not_allowed",
+            code=Code.TRANSITION_NOT_ALLOWED,
         )
     if action == "approve_with_conditions" and not conditions.strip():
         raise ValidationError({"conditions": ["State the conditions of the approval."]})
@@ -218,7 +221,7 @@ def supplier_transition(
         if blockers:
             raise TransitionNotAllowed(
                 "The supplier cannot be approved yet: " + " ".join(blockers),
-                code="approval_prerequisites_missing",
+                code=Code.APPROVAL_PREREQUISITES_MISSING,
                 extra={"missing": blockers},
             )
         supplier.approved_by = actor
@@ -275,19 +278,19 @@ def review_start(*, actor, supplier: Supplier) -> SupplierReview:
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     if supplier.status == Status.OFFBOARDED:
         raise TransitionNotAllowed(
-            "An offboarded supplier is not reviewed.", code="supplier_closed"
+            "An offboarded supplier is not reviewed.", code=Code.SUPPLIER_CLOSED
         )
     if SupplierReview.objects.filter(
         supplier=supplier, status=SupplierReview.Status.IN_PROGRESS
     ).exists():
         raise TransitionNotAllowed(
             "A review of this supplier is already in progress: finish it first.",
-            code="review_in_progress",
+            code=Code.REVIEW_IN_PROGRESS,
         )
     questions = list(ReviewQuestion.objects.filter(active=True))
     if not questions:
         raise TransitionNotAllowed(
-            "The questionnaire has no active questions yet.", code="no_questions"
+            "The questionnaire has no active questions yet.", code=Code.NO_QUESTIONS
         )
     review = SupplierReview(supplier=supplier, reviewer=actor)
     _save(review, actor=actor, reason="Review started")
@@ -311,7 +314,7 @@ def _require_open_review(actor, review: SupplierReview) -> None:
     if review.status != SupplierReview.Status.IN_PROGRESS:
         raise TransitionNotAllowed(
             f"{review.reference} is completed: its answers are kept as they were.",
-            code="review_completed",
+            code=Code.REVIEW_COMPLETED,
         )
 
 
@@ -374,7 +377,7 @@ def review_complete(
     if missing:
         raise TransitionNotAllowed(
             f"{len(missing)} question(s) still unanswered.",
-            code="review_incomplete",
+            code=Code.REVIEW_INCOMPLETE,
             extra={"missing": [a.question_text for a in missing]},
         )
     if decision not in SupplierReview.Decision.values:
@@ -514,12 +517,12 @@ def impact_assess(
     ):
         raise RuleForbidden(
             "Only the system's owner or a governance officer assesses this change.",
-            code="permission_denied",
+            code=Code.PERMISSION_DENIED,
         )
     if impact.assessment != VendorChangeImpact.Assessment.PENDING:
         raise TransitionNotAllowed(
             f"This change was already assessed as '{impact.get_assessment_display()}'.",
-            code="already_assessed",
+            code=Code.ALREADY_ASSESSED,
         )
     choices = [c for c in VendorChangeImpact.Assessment.values if c != "pending"]
     if assessment not in choices:

@@ -15,6 +15,7 @@ from django.views import View
 from aims.errors import BusinessRuleError
 from aims.history_diff import history_entries
 from aims.permissions import can_change_record, has_global_perm, has_perm
+from aims.view_helpers import with_people
 from aims.views import apply_errors
 
 from . import selectors, services
@@ -267,7 +268,7 @@ class SupplierHistoryView(SupplierMixin, View):
             "suppliers/supplier_history.html",
             {
                 "supplier": self.supplier,
-                "history": supplier_history(user=request.user, supplier=self.supplier),
+                "history": with_people(supplier_history(user=request.user, supplier=self.supplier)),
             },
         )
 

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalChanges
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.history import stamp
 
+from ..errors import Code
 from ..models import ChainLink, TrailAdoption
 from .canonical import moment, row_digest
 
@@ -143,7 +144,7 @@ def _refuse_backdated(rows: Iterable[Model], last: ChainLink | None) -> None:
             f"{last.position}, sealed {last.sealed_at:%Y-%m-%d %H:%M:%S} UTC), for example "
             f"{first._meta.label} row {first.pk} dated {first.history_date:%Y-%m-%d %H:%M:%S}. "
             "Rows older than the head cannot be adopted: history is not back-dated.",
-            code="trail_backdated",
+            code=Code.TRAIL_BACKDATED,
         )
 
 
@@ -154,15 +155,17 @@ def adopt_unsealed(*, actor, reason: str) -> TrailAdoption:
     any row is dated before the chain's current head."""
     if not can_adopt(actor):
         raise RuleForbidden(
-            "Only a governance officer may adopt history rows.", code="permission_denied"
+            "Only a governance officer may adopt history rows.", code=Code.PERMISSION_DENIED
         )
     if not reason.strip():
-        raise BusinessRuleError("Say why these rows are genuine.", code="reason_required")
+        raise BusinessRuleError("Say why these rows are genuine.", code=Code.REASON_REQUIRED)
     with transaction.atomic():
         lock_chain()
         rows = unsealed_rows()
         if not rows:
-            raise BusinessRuleError("Every history row is already sealed.", code="nothing_to_adopt")
+            raise BusinessRuleError(
+                "Every history row is already sealed.", code=Code.NOTHING_TO_ADOPT
+            )
         _refuse_backdated(rows, head())
         adoption = TrailAdoption(adopted_by=actor, reason=reason.strip(), rows=len(rows))
         stamp(adoption, actor=actor, reason=f"Adopted {len(rows)} unsealed history rows")

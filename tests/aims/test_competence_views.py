@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from aims import competence_services as services
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
@@ -54,7 +55,7 @@ def test_my_training_shows_my_roles_and_what_is_missing(client_as, officer, owne
     html = client_as(owner).get(reverse("competence:my_training")).content.decode()
     assert "Model reviewer" in html
     assert "Training missing or expired: AI literacy essentials" in html
-    assert "Training exception granted by officer_t: Booked" in html
+    assert f"Training exception granted by {escape(officer.get_full_name())}: Booked" in html
 
 
 def test_people_see_only_their_own_training_page(client_as, officer, owner, other_owner, course):
@@ -91,7 +92,9 @@ def test_assign_without_training_is_a_form_error_naming_the_course(client_as, of
     assignment = ResponsibilityAssignment.objects.get()
     assert assignment.exception_granted_by == officer
     detail = client.get(reverse("competence:responsibility_detail", args=[role.pk]))
-    assert "Granted by officer_t: Course next week" in detail.content.decode()
+    assert (
+        f"Granted by {escape(officer.get_full_name())}: Course next week" in detail.content.decode()
+    )
 
 
 def test_end_an_assignment_after_confirmation(client_as, officer, owner, role, course):

@@ -102,7 +102,7 @@ def test_intake_triage_and_approval_through_the_browser(login, screenshot):
     expect(page.locator("#approvals")).to_contain_text("Proportionate; go ahead.")
     screenshot(page, "gates")
 
-    # The history names all three people who acted.
+    # The history names all three people who acted, by their full names.
     page.get_by_role("list", name=f"Sections of {system.reference}").get_by_role(
         "link", name="History"
     ).click()
@@ -110,7 +110,7 @@ def test_intake_triage_and_approval_through_the_browser(login, screenshot):
     users = page.get_by_test_id("history-user")
     expect(users.first).to_be_visible()
     who = {text.strip() for text in users.all_inner_texts()}
-    assert {owner.username, officer.username, approver.username} <= who, who
+    assert {u.get_full_name() for u in (owner, officer, approver)} <= who, who
     screenshot(page, "history")
     system.refresh_from_db()
     assert system.lifecycle_stage == LifecycleStage.APPROVED_FOR_DEVELOPMENT

@@ -3,6 +3,7 @@ intake -> triage -> gates workflow works through forms, with errors shown, not r
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from inventory.models import AISystem, Approval, LifecycleStage
 
@@ -103,7 +104,7 @@ def test_workflow_through_the_browser(client_as, owner, officer, approver, syste
     history = approver_client.get(reverse("inventory:system_tab", args=[system.pk, "history"]))
     text = history.content.decode()
     for user in (owner, officer, approver):
-        assert user.username in text
+        assert escape(user.get_full_name()) in text
 
 
 def test_refused_transition_is_explained(client_as, officer, system):

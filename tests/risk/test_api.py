@@ -69,7 +69,8 @@ def test_risk_accept_through_the_api(api_as, owner, approver, system):
     assert api.post(url, {}, format="json").status_code == 400
     response = api.post(url, {"justification": "Oversight in place"}, format="json")
     assert response.status_code == 200 and response.json()["acceptance"] == "accepted"
-    assert api.post(url, {"justification": "again"}, format="json").status_code == 409
+    again = api.post(url, {"justification": "again"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "acceptance_not_needed"
 
 
 def test_register_filters_in_the_api(api_as, owner, system):
@@ -125,9 +126,25 @@ def test_impact_assessment_sign_off_in_the_api(api_as, owner, approver, system):
     ia = created.json()
     assert ia["reference"].startswith("IA-") and ia["harms"][0]["severity"] == 4
     url = f"/api/v1/impact-assessments/{ia['id']}/sign-off/"
-    assert api_as(owner).post(url, {}, format="json").status_code == 403
+    own = api_as(owner).post(url, {}, format="json")
+    # An owner holds no sign-off permission: the service refuses before segregation of duties.
+    assert own.status_code == 403 and own.json()["code"] == "permission_denied"
+    assert own.json()["message"].startswith("Only governance officers and approvers sign off")
     response = api_as(approver).post(url, {"comment": "ok"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "signed_off"
+    again = api_as(approver).post(url, {"comment": "twice"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "signed_off"
+
+
+def test_a_refused_write_answers_permission_denied_with_the_reason(api_as, approver, system):
+    """The risk services' own permission check is labelled like every other app's refusal,
+    and nothing is written."""
+    response = api_as(approver).post("/api/v1/risks/", {**RISK, "system": system.pk}, format="json")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "permission_denied"
+    assert body["message"] == "You do not have permission to do this."
+    assert not Risk.objects.exists()
 
 
 def test_methodology_patch_validates(api_as, officer):

@@ -79,8 +79,9 @@ def test_methodology_rejects_bad_thresholds_and_non_officers(officer, owner):
             actor=officer, data={"thresholds": {"low": 9, "medium": 5, "high": 12}}
         )
     assert "thresholds" in caught.value.message_dict
-    with pytest.raises(RuleForbidden):
+    with pytest.raises(RuleForbidden) as refused:
         services.methodology_update(actor=owner, data={"appetite": "high"})
+    assert refused.value.code == "permission_denied"
     assert Methodology.objects.count() == 1
 
 
@@ -189,8 +190,9 @@ def test_tier_is_recomputed_when_residual_risk_changes(officer, owner, make_risk
 
 def test_only_officers_classify(owner, approver, system):
     for actor in (owner, approver):
-        with pytest.raises(RuleForbidden):
+        with pytest.raises(RuleForbidden) as refused:
             services.classification_save(actor=actor, system=system, answers={}, role="deployer")
+        assert refused.value.code == "permission_denied"
     assert not Classification.objects.exists()
 
 

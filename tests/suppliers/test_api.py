@@ -33,6 +33,21 @@ def test_create_supplier_and_bad_input_is_field_errors(api_as, officer):
     assert good.json()["reference"].startswith("SUP-") and good.json()["status"] == "proposed"
 
 
+def test_a_refused_registration_answers_permission_denied_with_the_reason(api_as, approver):
+    """The suppliers services' own permission check is labelled like every other app's
+    refusal (it used to say "invalid"), with the service's message, and nothing is written."""
+    response = api_as(approver).post(
+        url("supplier-list"), {"name": "API vendor", "supplier_type": "model_provider"}
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "message": "You may not register suppliers.",
+        "code": "permission_denied",
+        "extra": {},
+    }
+    assert not Supplier.objects.exists()
+
+
 def test_status_is_not_writable_and_changes_through_actions(api_as, officer, approver):
     supplier = make_supplier(officer)
     client = api_as(officer)

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from suppliers import services
 
@@ -32,7 +33,8 @@ def test_history_shows_who_created_and_who_changed_the_status(
     entries = history(client_as(auditor), supplier)
     own = [e for e in entries if e["model"] == "suppliers.supplier"]
     created = own[-1]
-    assert (created["history_type"], created["history_user"]) == ("+", officer.username)
+    # The page gets the people themselves, to name them by full name.
+    assert (created["history_type"], created["history_user"]) == ("+", officer)
 
     status_changes = [
         (e["history_user"], c["old"], c["new"], e["history_change_reason"])
@@ -40,11 +42,9 @@ def test_history_shows_who_created_and_who_changed_the_status(
         for c in e["changes"]
         if c["field"] == "status"
     ]
-    assert status_changes[0][0] == officer.username  # newest first: the offboarding
+    assert status_changes[0][0] == officer  # newest first: the offboarding
     assert status_changes[0][2] == "Offboarded"
-    assert any(
-        user == approver.username and new == "Approved" for user, _, new, _ in status_changes
-    )
+    assert any(user == approver and new == "Approved" for user, _, new, _ in status_changes)
 
     dates = [e["history_date"] for e in entries]
     assert dates == sorted(dates, reverse=True)
@@ -52,8 +52,8 @@ def test_history_shows_who_created_and_who_changed_the_status(
     assert {"suppliers.supplierreview", "suppliers.reviewanswer"} <= models
 
     page = client_as(auditor).get(reverse("suppliers:supplier_history", args=[supplier.pk]))
-    assert officer.username.encode() in page.content
-    assert approver.username.encode() in page.content
+    assert escape(officer.get_full_name()).encode() in page.content
+    assert escape(approver.get_full_name()).encode() in page.content
 
 
 def test_detail_page_links_to_history(client_as, officer):

@@ -51,8 +51,9 @@ def test_a_supplier_starts_proposed_with_a_reference_and_history(officer):
 
 def test_only_officers_register_suppliers(owner, approver):
     for user in (owner, approver):
-        with pytest.raises(RuleForbidden):
+        with pytest.raises(RuleForbidden) as refused:
             make_supplier(user)
+        assert refused.value.code == "permission_denied"
 
 
 def test_contract_cannot_end_before_it_starts(officer):
@@ -90,10 +91,11 @@ def test_a_completed_review_keeps_the_questions_as_they_were(officer):
 
 def test_only_officers_edit_the_questionnaire(approver, owner):
     for user in (approver, owner):
-        with pytest.raises(RuleForbidden):
+        with pytest.raises(RuleForbidden) as refused:
             services.question_save(
                 actor=user, question=ReviewQuestion(), data={"topic": "security", "text": "x"}
             )
+        assert refused.value.code == "permission_denied"
 
 
 def test_score_is_the_weighted_share_and_na_counts_neither_way():

@@ -1,0 +1,98 @@
+"""The shared rendering of dates, people and badges on every web page.
+
+One format everywhere ("4 Dec 2026"; "4 Dec 2026, 14:07" with a time) so a reader never has to
+decode three conventions; the machine-readable value goes in ``<time datetime>`` for assistive
+technology and scripts. Loaded in every template as a builtin (see settings.TEMPLATES).
+"""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def when_text(value) -> str:
+    """The one human format of a date or datetime, as plain text (emails, attributes)."""
+    if isinstance(value, datetime):
+        return dateformat.format(_local(value), DATETIME_FORMAT)
+    if isinstance(value, date):
+        return dateformat.format(value, DATE_FORMAT)
+    return "" if value is None else str(value)
+
+
+@register.filter
+def when(value) -> SafeString:
+    """A date or datetime as ``<time datetime="ISO">4 Dec 2026[, 14:07]</time>``; empty for
+    None, so ``|default:"—"`` still applies after it."""
+    if isinstance(value, datetime):
+        iso = _local(value).isoformat(timespec="seconds")
+    elif isinstance(value, date):
+        iso = value.isoformat()
+    else:
+        return format_html("{}", "" if value is None else value)
+    return format_html('<time datetime="{}">{}</time>', iso, when_text(value))
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, falling back to the username when no name is on record; empty for
+    no user, so ``|default:"—"`` or ``|default:"system"`` applies."""
+    if user is None or user == "":
+        return ""
+    if isinstance(user, str):
+        return user
+    full_name = (user.get_full_name() or "").strip()
+    return full_name or user.get_username()
+
+
+@register.inclusion_tag("components/badge.html")
+def badge(text, tone: str = "secondary", label: str = "") -> dict:
+    """One badge look: ``{% badge "Overdue" "danger" %}``. ``label`` gives screen readers the
+    context a colour alone conveys (e.g. "Status: overdue")."""
+    return {"text": text, "tone": tone, "label": label}
+
+
+class TableNode(template.Node):
+    def __init__(self, nodelist, kwargs):
+        self.nodelist = nodelist
+        self.kwargs = kwargs
+
+    def render(self, context) -> str:
+        values = {key: value.resolve(context) for key, value in self.kwargs.items()}
+        body = self.nodelist.render(context)
+        caption = values.get("caption", "")
+        return format_html(
+            '<div class="table-responsive"><table class="table bg-white border{}"{}>{}{}'
+            "</table></div>",
+            f" {values['css']}" if values.get("css") else "",
+            format_html(' id="{}"', values["id"]) if values.get("id") else "",
+            format_html('<caption class="visually-hidden">{}</caption>', caption)
+            if caption
+            else "",
+            body,  # a SafeString: the template engine escaped its variables
+        )
+
+
+@register.tag
+def table(parser, token) -> TableNode:
+    """``{% table id="x" caption="What the table lists" css="table-sm" %}<thead>…{% endtable %}``:
+    the one table wrapper (scrolls on narrow screens, caption for screen readers)."""
+    bits = token.split_contents()[1:]
+    kwargs = template.base.token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError("table takes only key=value arguments")
+    nodelist = parser.parse(("endtable",))
+    parser.delete_first_token()
+    return TableNode(nodelist, kwargs)

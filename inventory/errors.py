@@ -1,0 +1,20 @@
+"""Refusal codes of the inventory app: the stable ``code`` its services put on a refusal."""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """Why a write to an AI system, its gates or its components was refused."""
+
+    INVALID = "invalid"
+    PERMISSION_DENIED = "permission_denied"
+    SEGREGATION_OF_DUTIES = "segregation_of_duties"
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    UNKNOWN_ACTION = "unknown_action"
+
+    ALREADY_DECIDED = "already_decided"
+    NO_OPEN_GATE = "no_open_gate"
+    NO_SUPPLIER = "no_supplier"
+    NOT_DEPLOYED = "not_deployed"
+    RELEASE_PREREQUISITES_MISSING = "release_prerequisites_missing"
+    SYSTEM_CLOSED = "system_closed"

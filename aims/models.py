@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .history import HistoryWithRelations
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -456,7 +458,7 @@ class Responsibility(TimeStampedModel):
     responsibilities = models.TextField()
     authorities = models.TextField(blank=True)
     required_courses = models.ManyToManyField(Course, blank=True, related_name="required_by")
-    history = HistoricalRecords()
+    history = HistoryWithRelations(m2m_fields=["required_courses"])
 
     class Meta:
         ordering = ["title", "id"]

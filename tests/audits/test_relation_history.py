@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from aims import competence_services
 from aims.errors import RuleForbidden
+from aims.history_diff import history_entries
 from aims.models import Course, Responsibility
 from aims.roles import OFFICER
 from aims.services import evidence_replace
@@ -335,3 +336,97 @@ def test_finding_controls_name_the_auditor(officer, approver):
         actor=officer, finding=finding, data={"controls": [statement("A.2.3").item]}
     )
     assert_recorded(finding, mark, officer, "controls", {statement("A.2.3").item_id})
+
+
+# --- Relation changes read as references, names and usernames ------------------------------
+
+
+def relation_changes(entries, field: str) -> list[dict]:
+    return [c for e in entries for c in e["changes"] if c["field"] == field]
+
+
+def edited(officer, code: str):
+    """A statement with a first history row to diff against: the catalogue is loaded without
+    history, so what was linked before a statement's first row is not known."""
+    return services.statement_update(
+        actor=officer, statement=statement(code), data={"implementation_notes": "Reviewed"}
+    )
+
+
+def test_history_shows_risks_added_and_removed_by_reference(officer, risks):
+    s = edited(officer, "A.6.2.4")
+    services.statement_update(actor=officer, statement=s, data={"risks": risks[:2]})
+    services.statement_update(actor=officer, statement=s, data={"risks": risks[1:]})
+    changes = relation_changes(history_entries([s.history.all()], newest_first=False), "risks")
+    assert [(c["added"], c["removed"]) for c in changes] == [
+        (sorted([risks[0].reference, risks[1].reference]), []),
+        ([], [risks[0].reference]),
+        ([risks[2].reference], []),
+    ]
+    assert changes[1]["summary"] == f"removed {risks[0].reference}"
+    assert changes[2]["label"] == "Risks"
+    assert changes[2]["new"] == f"{risks[1].reference}, {risks[2].reference}"
+
+
+def test_statement_page_and_api_show_relation_changes(client_as, api_as, officer, auditor, risks):
+    s = edited(officer, "A.6.2.4")
+    services.statement_update(actor=officer, statement=s, data={"risks": [risks[2]]})
+    page = client_as(auditor).get(reverse("soa:statement_detail", args=[s.pk])).content.decode()
+    assert f"Risks: added {risks[2].reference}" in page
+    response = api_as(auditor).get(reverse("api:controlstatement-history", args=[s.pk]))
+    assert response.status_code == 200
+    newest = response.json()["results"][0]
+    assert newest["history_user"] == officer.username
+    assert newest["history_change_reason"] == "Risks linked to A.6.2.4 changed"
+    assert newest["changes"] == [
+        {
+            "field": "risks",
+            "label": "Risks",
+            "old": None,
+            "new": risks[2].reference,
+            "added": [risks[2].reference],
+            "removed": [],
+            "summary": f"added {risks[2].reference}",
+        }
+    ]
+
+
+def test_people_and_controls_read_as_usernames_and_codes(client_as, officer, approver, auditor):
+    today = statement("A.2.2").created_at.date()
+    audit = internal_audit_services.audit_save(
+        actor=officer,
+        audit=internal_audit_services.InternalAudit(),
+        data={
+            "title": "Policy audit",
+            "scope": "Policy",
+            "lead_auditor": approver,
+            "planned_start": today,
+            "planned_end": today + timedelta(days=3),
+        },
+    )
+    internal_audit_services.audit_save(
+        actor=officer,
+        audit=audit,
+        data={"team": [auditor], "controls": [statement("A.2.2").item]},
+    )
+    entries = history_entries([audit.history.all()])
+    assert [c["added"] for c in relation_changes(entries, "team")] == [[auditor.username]]
+    assert [c["added"] for c in relation_changes(entries, "controls")] == [["A.2.2"]]
+    page = client_as(officer).get(reverse("internal_audits:audit_detail", args=[audit.pk]))
+    assert f"Team: added {auditor.username}" in page.content.decode()
+
+
+def test_field_changes_keep_their_shape_beside_relation_changes(api_as, officer, auditor, risks):
+    s = edited(officer, "A.6.2.4")
+    services.statement_update(
+        actor=officer, statement=s, data={"implementation_status": "planned", "risks": [risks[0]]}
+    )
+    response = api_as(auditor).get(reverse("api:controlstatement-history", args=[s.pk]))
+    changes = {c["field"]: c for e in response.json()["results"][:2] for c in e["changes"]}
+    assert changes["implementation_status"] == {
+        "field": "implementation_status",
+        "label": "Implementation status",
+        "old": "Not started",
+        "new": "Planned",
+    }
+    assert changes["risks"]["added"] == [risks[0].reference]

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -57,3 +58,59 @@ class HistoryWithRelations(HistoricalRecords):
                 if hasattr(instance, attribute):
                     setattr(parent, attribute, getattr(instance, attribute))
             super().m2m_changed(parent, action, attr, {instance.pk}, False, **kwargs)
+
+
+BASELINE_REASON = "Links on record when the history of relations began"
+_HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type"}
+
+
+def record_relation_baseline(apps, app_label: str, model_name: str, fields: list[str]) -> int:
+    """Data-migration step: one "~" history row (no user, ``BASELINE_REASON``) with the links
+    of ``fields`` as they stand, for each ``model_name`` record that has any.
+
+    Without it, the first recorded change of a record linked before its relations had
+    history would be read against an empty snapshot, and every older link would show as
+    added by whoever made that change. Uses the migration's historical ``apps`` only.
+    """
+    model = apps.get_model(app_label, model_name)
+    historical = apps.get_model(app_label, f"Historical{model_name}")
+    columns = [
+        f
+        for f in historical._meta.concrete_fields
+        if f.name not in _HISTORY_COLUMNS and f.name != "history_user"
+    ]
+    linked: set[int] = set()
+    for name in fields:
+        through = model._meta.get_field(name).remote_field.through
+        parent = model._meta.get_field(name).m2m_field_name()
+        linked.update(through._default_manager.values_list(f"{parent}_id", flat=True))
+    now = timezone.now()
+    for obj in model._default_manager.filter(pk__in=linked).order_by("pk"):
+        row = historical._default_manager.create(
+            history_date=now,
+            history_type="~",
+            history_change_reason=BASELINE_REASON,
+            **{f.attname: _stored(getattr(obj, f.attname)) for f in columns},
+        )
+        for name in fields:
+            _snapshot_links(apps, app_label, model, obj, row, name)
+    return len(linked)
+
+
+def _snapshot_links(apps, app_label: str, model, obj, row, name: str) -> None:
+    field = model._meta.get_field(name)
+    through = field.remote_field.through
+    snapshot = apps.get_model(app_label, f"Historical{model.__name__}_{name}")
+    links = through._default_manager.filter(**{field.m2m_field_name(): obj})
+    snapshot._default_manager.bulk_create(
+        snapshot(
+            history=row,
+            **{f.attname: getattr(link, f.attname) for f in through._meta.concrete_fields},
+        )
+        for link in links
+    )
+
+
+def _stored(value: Any) -> Any:
+    # A file field's history column holds the file's name, not the file.
+    return value.name if hasattr(value, "storage") else value

@@ -5,10 +5,12 @@ API alike, and the SoA self-approval rule counts those changes and evidence chan
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from aims import competence_services
 from aims.errors import RuleForbidden
+from aims.history import BASELINE_REASON, record_relation_baseline
 from aims.history_diff import history_entries
 from aims.models import Course, Responsibility
 from aims.roles import OFFICER
@@ -180,6 +182,9 @@ def test_attaching_evidence_bars_self_approval(officer, approver):
     assert refused.value.code == "segregation_of_duties"
     assert refused.value.extra == {"controls": ["A.7.4"]}
     assert SoAVersion.objects.count() == 1
+    # Once someone else has approved it, the attachment no longer counts against the officer.
+    services.soa_version_approve(actor=approver)
+    assert services.soa_version_approve(actor=officer).number == 3
 
 
 def test_replacing_evidence_bars_self_approval(officer, colleague, approver):
@@ -430,3 +435,21 @@ def test_field_changes_keep_their_shape_beside_relation_changes(api_as, officer,
         "new": "Planned",
     }
     assert changes["risks"]["added"] == [risks[0].reference]
+
+
+def test_links_made_before_relation_history_are_not_credited_to_the_next_editor(officer, risks):
+    s = edited(officer, "A.6.2.4")
+    s.skip_history_when_saving = True  # a link as it was made before this change: no history
+    s.risks.add(risks[0])
+    del s.skip_history_when_saving
+    # What the data migration does on an existing database.
+    record_relation_baseline(django_apps, "audits", "ControlStatement", ["systems", "risks"])
+    services.statement_update(
+        actor=officer, statement=statement("A.6.2.4"), data={"risks": [risks[0], risks[1]]}
+    )
+    newest, baseline = history_entries([s.history.all()])[:2]
+    assert newest["history_user"] == officer.username
+    assert [(c["added"], c["removed"]) for c in newest["changes"]] == [([risks[1].reference], [])]
+    assert (baseline["history_user"], baseline["history_change_reason"]) == (None, BASELINE_REASON)
+    assert baseline["changes"][0]["added"] == [risks[0].reference]
+    assert statement("A.5.3").history.count() == 0  # no links, no baseline row

@@ -28,36 +28,45 @@ class HistoryWithRelations(HistoricalRecords):
     - A change made from the other side (``course.required_by.add(responsibility)``) names
       the other record as ``instance``; simple-history would write history for the wrong
       model. Here each parent affected gets its own row, stamped like the record acted on.
-    - Adding links that already exist (or removing absent ones) changes nothing, so it
-      writes nothing, instead of a "~" row with no difference.
+    - Adding links that already exist, removing absent ones or clearing an empty relation
+      changes nothing, so it writes nothing, instead of a "~" row with no difference.
     """
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs: Any) -> None:
+        if hasattr(instance, "skip_history_when_saving"):
+            return
+        flag = f"_history_unlinking_{attr}"
+        if action in ("pre_remove", "pre_clear"):
+            # What a remove or clear deletes is only knowable before it runs.
+            instance.__dict__[flag] = _linked(instance, attr, pk_set, reverse, kwargs["model"])
+            return
+        if action in ("post_remove", "post_clear"):
+            pk_set = instance.__dict__.pop(flag, set())
+        elif action != "post_add":
+            return
+        if not pk_set:  # Django's add() already leaves out links that exist
+            return
         if not reverse:
-            if action in ("post_add", "post_remove") and not pk_set:
-                return
             super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
             return
-        parent_model = kwargs["model"]
-        field = parent_model._meta.get_field(attr)
-        if action == "pre_clear":
-            # Which parents lose their link is only knowable before the clear.
-            through = field.remote_field.through
-            instance._history_cleared_parents = set(
-                through._default_manager.filter(
-                    **{field.m2m_reverse_field_name(): instance}
-                ).values_list(f"{field.m2m_field_name()}_id", flat=True)
-            )
-            return
-        if action == "post_clear":
-            pk_set = instance.__dict__.pop("_history_cleared_parents", set())
-        elif action not in ("post_add", "post_remove"):
-            return
-        for parent in parent_model._default_manager.filter(pk__in=pk_set or ()):
+        for parent in kwargs["model"]._default_manager.filter(pk__in=pk_set):
             for attribute in ("_history_user", "_change_reason"):
                 if hasattr(instance, attribute):
                     setattr(parent, attribute, getattr(instance, attribute))
             super().m2m_changed(parent, action, attr, {instance.pk}, False, **kwargs)
+
+
+def _linked(instance, attr: str, pk_set, reverse: bool, other_model) -> set:
+    """Ids on the other side of the links of ``instance`` that exist, among ``pk_set`` (all
+    of them when None, as for a clear)."""
+    field = (other_model if reverse else type(instance))._meta.get_field(attr)
+    mine, theirs = field.m2m_field_name(), field.m2m_reverse_field_name()
+    if reverse:
+        mine, theirs = theirs, mine
+    links = field.remote_field.through._default_manager.filter(**{mine: instance})
+    if pk_set is not None:
+        links = links.filter(**{f"{theirs}_id__in": pk_set})
+    return set(links.values_list(f"{theirs}_id", flat=True))
 
 
 BASELINE_REASON = "Links on record when the history of relations began"

@@ -97,7 +97,7 @@ def test_linking_and_unlinking_risks_is_recorded_with_who_and_why(officer, risks
     assert snapshot(rows[0], "risks") == {risks[1].pk}
 
 
-def test_setting_the_same_links_again_writes_nothing(officer, risks, system):
+def test_setting_the_same_links_again_writes_nothing(officer, owner, risks, system):
     s = statement("A.6.2.4")
     services.statement_update(
         actor=officer, statement=s, data={"risks": risks, "systems": [system]}
@@ -107,7 +107,12 @@ def test_setting_the_same_links_again_writes_nothing(officer, risks, system):
         actor=officer, statement=s, data={"risks": list(reversed(risks)), "systems": [system.pk]}
     )
     s.risks.add(risks[0])  # already linked: nothing changes, nothing is written
+    s.systems.remove(make_system(owner, name="Never linked"))  # absent: nothing to remove
+    statement("A.5.3").systems.clear()  # nothing to clear
     assert relation_rows(s, mark) == []
+    assert statement("A.5.3").history.count() == 0
+    s.risks.clear()  # this one does change something
+    assert snapshot(relation_rows(s, mark)[-1], "risks") == set()
 
 
 def test_api_patch_of_relations_is_recorded_and_bars_self_approval(
@@ -260,6 +265,76 @@ def test_responsibility_courses_changed_alone_name_the_officer(officer):
     )
     rows = assert_recorded(role, mark, officer, "required_courses", {course.pk})
     assert [r.history_change_reason for r in rows] == ["Required training changed"]
+
+
+def make_course(officer, title: str) -> Course:
+    return competence_services.course_save(
+        actor=officer, course=Course(), data={"title": title, "description": "Course " + title}
+    )
+
+
+def make_role(officer, key: str) -> Responsibility:
+    return competence_services.responsibility_save(
+        actor=officer,
+        responsibility=Responsibility(),
+        data={"key": key, "title": key.title(), "responsibilities": "Reviews"},
+    )
+
+
+def test_responsibility_courses_through_the_browser_and_the_api(client_as, api_as, officer):
+    first, second = make_course(officer, "Bias basics"), make_course(officer, "Logging basics")
+    role = make_role(officer, "tester")
+    mark = last_id(role)
+    response = client_as(officer).post(
+        reverse("competence:responsibility_edit", args=[role.pk]),
+        {
+            "key": role.key,
+            "title": role.title,
+            "responsibilities": role.responsibilities,
+            "required_courses": [first.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert_recorded(role, mark, officer, "required_courses", {first.pk})
+    mark = last_id(role)
+    response = api_as(officer).patch(
+        reverse("api:responsibility-detail", args=[role.pk]),
+        {"required_courses": [second.pk]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    rows = assert_recorded(role, mark, officer, "required_courses", {second.pk})
+    assert {r.history_change_reason for r in rows} == {"Required training changed"}
+
+
+def test_internal_audit_team_through_the_browser_form(client_as, officer, approver, auditor):
+    today = statement("A.2.2").created_at.date()
+    audit = internal_audit_services.audit_save(
+        actor=officer,
+        audit=internal_audit_services.InternalAudit(),
+        data={
+            "title": "Policy audit",
+            "scope": "Policy",
+            "lead_auditor": approver,
+            "planned_start": today,
+            "planned_end": today + timedelta(days=3),
+        },
+    )
+    mark = last_id(audit)
+    response = client_as(officer).post(
+        reverse("internal_audits:audit_edit", args=[audit.pk]),
+        {
+            "title": audit.title,
+            "scope": audit.scope,
+            "criteria": audit.criteria,
+            "planned_start": str(audit.planned_start),
+            "planned_end": str(audit.planned_end),
+            "lead_auditor": approver.pk,
+            "team": [auditor.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert_recorded(audit, mark, officer, "team", {auditor.pk})
 
 
 def test_a_change_made_from_the_other_side_is_recorded_on_the_record(officer):

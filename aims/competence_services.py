@@ -237,12 +237,17 @@ def responsibility_save(
     )
     if not changed and not courses_changed:
         return responsibility
-    if courses_changed:
-        responsibility.required_courses.set(wanted)
     reasons = (["Responsibility edited"] if changed else []) + (
         ["Required training changed"] if courses_changed else []
     )
-    _save(responsibility, actor=actor, reason="; ".join(reasons))
+    # The stamp (set by _save, or alone when only the courses change) must come before the
+    # .set(): the relation's history row takes its actor and reason from it.
+    if changed:
+        _save(responsibility, actor=actor, reason="; ".join(reasons))
+    else:
+        stamp(responsibility, actor=actor, reason="; ".join(reasons))
+    if courses_changed:
+        responsibility.required_courses.set(wanted)
     return responsibility
 
 

@@ -1,9 +1,11 @@
 """Readable history: who changed what, and why, diffed from django-simple-history rows.
 
 One helper for the API and the HTML history tab. It takes the historical querysets to show
-(a system's own rows, its child records' rows...), reads each with one query, diffs
-consecutive rows of the same object in Python, and resolves every user id it meets (the
-acting user and user foreign keys) with one more query. The cost does not grow per row.
+(a system's own rows, its child records' rows...), reads each with one query (plus one per
+many-to-many relation the model records), diffs consecutive rows of the same object in Python,
+and resolves every user id it meets (the acting user, user foreign keys and linked users) with
+one more query, and the other linked records with one query per model that has no human
+reference. The cost does not grow per row.
 """
 
 from collections import defaultdict
@@ -12,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Field, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.utils.text import capfirst
 
 from .models import format_reference
@@ -39,17 +41,24 @@ def history_entries(
          changes: [{field, label, old, new}]}
 
     Field labels are verbose names, choice values their labels, user ids usernames and
-    foreign keys to referenced records their references (AIS-0001).
+    foreign keys to referenced records their references (AIS-0001). A many-to-many change
+    also lists the records linked (``added``) and unlinked (``removed``) by reference, code,
+    title or username, never by database id, and ``summary`` reads "added RSK-0003; removed
+    RSK-0001"; its ``old`` and ``new`` are the whole sets, comma-separated.
     """
     excluded = set(excluded_fields)
     raw: list[tuple[dict[str, Any], list[tuple[Field, Any, Any]]]] = []
     user_model = get_user_model()
     user_ids: set[int] = set()
+    # Records linked or unlinked by a many-to-many change, by model, named once at the end.
+    targets: dict[type[Model], set[int]] = defaultdict(set)
 
     for queryset in historical_querysets:
         historical_model = queryset.model
         model = historical_model.instance_type
         fields = [f for f in historical_model.tracked_fields if f.name not in excluded]
+        relations = [f for f in historical_model._history_m2m_fields if f.name not in excluded]
+        links = {field: _links(historical_model, field, queryset) for field in relations}
         pk_attname = model._meta.pk.attname
         by_object: dict[Any, list] = defaultdict(list)
         for row in queryset.order_by():
@@ -58,7 +67,7 @@ def history_entries(
             rows.sort(key=lambda r: (r.history_date, r.history_id))
             previous = None
             for row in rows:
-                changes = []
+                changes: list[tuple[Field, Any, Any]] = []
                 if row.history_type == "~" and previous is not None:
                     for field in fields:
                         old = getattr(previous, field.attname)
@@ -67,11 +76,18 @@ def history_entries(
                             changes.append((field, old, new))
                             if _is_user_fk(field, user_model):
                                 user_ids.update(v for v in (old, new) if v is not None)
+                    for field, linked in links.items():
+                        old = linked.get(previous.history_id, frozenset())
+                        new = linked.get(row.history_id, frozenset())
+                        if old != new:
+                            changes.append((field, old, new))
+                            targets[field.related_model].update(old ^ new)
                 if row.history_user_id is not None:
                     user_ids.add(row.history_user_id)
                 raw.append((_entry(model, object_id, row), changes))
                 previous = row
 
+    user_ids.update(targets.pop(user_model, set()))
     usernames = dict(
         user_model._default_manager.filter(pk__in=user_ids).values_list(
             "pk", user_model.USERNAME_FIELD
@@ -79,21 +95,77 @@ def history_entries(
         if user_ids
         else []
     )
+    names = _target_names(targets)
+    names[user_model] = usernames
     entries = []
     for entry, changes in raw:
         entry["history_user"] = usernames.get(entry["history_user_id"])
         entry["changes"] = [
-            {
-                "field": field.name,
-                "label": capfirst(str(field.verbose_name)),
-                "old": _render(field, old, usernames, user_model),
-                "new": _render(field, new, usernames, user_model),
-            }
+            _relation_change(field, old, new, names[field.related_model])
+            if field.many_to_many
+            else _field_change(field, old, new, usernames, user_model)
             for field, old, new in changes
         ]
         entries.append(entry)
     entries.sort(key=lambda e: (e["history_date"], e["history_id"]), reverse=newest_first)
     return entries
+
+
+def _field_change(field: Field, old: Any, new: Any, usernames: dict, user_model) -> dict:
+    return {
+        "field": field.name,
+        "label": capfirst(str(field.verbose_name)),
+        "old": _render(field, old, usernames, user_model),
+        "new": _render(field, new, usernames, user_model),
+    }
+
+
+def _relation_change(field: Field, old: frozenset, new: frozenset, names: dict) -> dict:
+    gone = f"a deleted {field.related_model._meta.verbose_name}"
+
+    def named(ids) -> list[str]:
+        return sorted(names.get(pk, gone) for pk in ids)
+
+    added, removed = named(new - old), named(old - new)
+    parts = ([f"added {', '.join(added)}"] if added else []) + (
+        [f"removed {', '.join(removed)}"] if removed else []
+    )
+    return {
+        "field": field.name,
+        "label": capfirst(str(field.verbose_name)),
+        "old": ", ".join(named(old)) or None,
+        "new": ", ".join(named(new)) or None,
+        "added": added,
+        "removed": removed,
+        "summary": "; ".join(parts),
+    }
+
+
+def _links(historical_model, field: Field, queryset: QuerySet) -> dict[int, frozenset]:
+    """For each history row of ``queryset``: the ids linked through ``field`` at that moment
+    (simple-history's snapshot rows), read in one query."""
+    m2m_model = getattr(historical_model, field.name).model
+    target = f"{field.m2m_reverse_field_name()}_id"
+    found: dict[int, set] = defaultdict(set)
+    rows = m2m_model._default_manager.filter(history_id__in=queryset.values("history_id"))
+    for history_id, target_id in rows.values_list("history_id", target):
+        found[history_id].add(target_id)
+    return {history_id: frozenset(ids) for history_id, ids in found.items()}
+
+
+def _target_names(targets: dict[type[Model], set[int]]) -> dict[type[Model], dict[int, str]]:
+    """How people know each linked record: its reference (no query) or else its code, title
+    or name (one query per model)."""
+    names: dict[type[Model], dict[int, str]] = defaultdict(dict)
+    for model, ids in targets.items():
+        prefix = getattr(model, "REFERENCE_PREFIX", "")
+        if prefix:
+            names[model] = {pk: format_reference(prefix, pk) for pk in ids}
+            continue
+        for obj in model._default_manager.filter(pk__in=ids):
+            label = getattr(obj, "code", None) or getattr(obj, "title", None)
+            names[model][obj.pk] = str(label or obj)
+    return names
 
 
 def _entry(model, object_id, row) -> dict[str, Any]:
@@ -140,3 +212,18 @@ def _render(field: Field, value: Any, usernames: dict[int, str], user_model) -> 
     if isinstance(value, int | float | str):
         return value
     return str(_comparable(value))
+
+
+def record_history(obj: Model, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest ``limit`` entries of one record's own history, diffed like the history tabs
+    (field changes and relations linked or unlinked)."""
+    entries = history_entries([obj.history.all()])[:limit]
+    for entry in entries:
+        for change in entry["changes"]:
+            # Field changes get the one-line form relation changes already have.
+            change.setdefault("summary", f"{_shown(change['old'])} → {_shown(change['new'])}")
+    return entries
+
+
+def _shown(value: Any) -> str:
+    return "∅" if value is None else str(value)

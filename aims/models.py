@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .history import HistoryWithRelations
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -487,7 +489,7 @@ class Responsibility(TimeStampedModel):
     responsibilities = models.TextField()
     authorities = models.TextField(blank=True)
     required_courses = models.ManyToManyField(Course, blank=True, related_name="required_by")
-    history = HistoricalRecords()
+    history = HistoryWithRelations(m2m_fields=["required_courses"])
 
     class Meta:
         ordering = ["title", "id"]

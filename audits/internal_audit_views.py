@@ -15,6 +15,7 @@ from django.views import View
 
 from aims import capa_selectors, capa_services
 from aims.errors import BusinessRuleError
+from aims.history_diff import record_history
 from aims.models import Evidence
 from aims.permissions import has_perm
 from aims.view_helpers import ServiceFormMixin, paginate
@@ -151,7 +152,7 @@ class ProgrammeDetailView(ProgrammeMixin, Base):
                 "audits": audits,
                 "can_change": has_perm(request.user, "audits.change_auditprogramme"),
                 "can_add_audit": has_perm(request.user, "audits.add_internalaudit"),
-                "history": self.programme.history.select_related("history_user")[:20],
+                "history": record_history(self.programme),
             },
         )
 
@@ -308,7 +309,7 @@ class AuditDetailView(AuditMixin, Base):
                 else [],
                 "evidence_list": audit.evidence.select_related("owner"),
                 "can_attach": has_perm(user, "aims.add_evidence") and can_change,
-                "history": audit.history.select_related("history_user")[:20],
+                "history": record_history(audit),
             },
         )
 
@@ -512,7 +513,7 @@ class FindingDetailView(FindingMixin, Base):
                 "evidence_list": finding.evidence.select_related("owner"),
                 "can_attach": has_perm(user, "aims.add_evidence")
                 and has_perm(user, "audits.change_internalaudit"),
-                "history": finding.history.select_related("history_user")[:20],
+                "history": record_history(finding),
             },
         )
 
@@ -650,7 +651,7 @@ class ReviewDetailView(ReviewMixin, Base):
                     target_id=review.pk,
                 ).select_related("owner"),
                 "can_attach": has_perm(user, "aims.add_evidence") and can_change,
-                "history": review.history.select_related("history_user")[:20],
+                "history": record_history(review),
             },
         )
 

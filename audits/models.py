@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from aims.history import HistoryWithRelations
 from aims.models import ReferencedModel, TimeStampedModel
 
 
@@ -260,7 +261,7 @@ class ControlStatement(TimeStampedModel):
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
-    history = HistoricalRecords()
+    history = HistoryWithRelations(m2m_fields=["systems", "risks"])
 
     class Meta:
         ordering = ["item__sort_key"]
@@ -347,7 +348,7 @@ class InternalAudit(ReferencedModel, TimeStampedModel):
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
-    history = HistoricalRecords()
+    history = HistoryWithRelations(m2m_fields=["controls", "systems", "team"])
 
     class Meta:
         ordering = ["-planned_start", "-id"]
@@ -423,7 +424,7 @@ class Finding(ReferencedModel, TimeStampedModel):
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
-    history = HistoricalRecords()
+    history = HistoryWithRelations(m2m_fields=["controls"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -466,7 +467,7 @@ class ManagementReview(ReferencedModel, TimeStampedModel):
         blank=True, help_text="Decisions on improvement and on changes to the AIMS (9.3.3)."
     )
     minutes = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoryWithRelations(m2m_fields=["attendees"])
 
     class Meta:
         ordering = ["-meeting_date", "-id"]

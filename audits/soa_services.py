@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from aims.errors import RuleForbidden
@@ -41,6 +41,7 @@ SCALAR_FIELDS = (
     "owner",
 )
 RELATION_FIELDS = ("systems", "risks")
+RELATION_LABELS = {"systems": "AI systems", "risks": "Risks"}
 EDITABLE_FIELDS = SCALAR_FIELDS + RELATION_FIELDS
 
 
@@ -95,17 +96,41 @@ def statement_update(
             setattr(statement, field, data[field])
     statement.justification = (statement.justification or "").strip()
     _check_statement(statement)
-    if any(getattr(statement, field) != value for field, value in before.items()):
+    edited = any(getattr(statement, field) != value for field, value in before.items())
+    relinked = [
+        field
+        for field in RELATION_FIELDS
+        if field in data
+        and _ids(data[field]) != set(getattr(statement, field).values_list("pk", flat=True))
+    ]
+    if not edited and not relinked:
+        return statement
+    # Stamped before the relations change: their history rows name this actor and reason.
+    stamp(statement, actor=actor, reason=reason or _reason(statement, before, edited, relinked))
+    if edited:
         statement.full_clean()
-        stamp(statement, actor=actor, reason=reason or _reason(statement, before))
         statement.save()
-    for field in RELATION_FIELDS:
-        if field in data:
-            getattr(statement, field).set(data[field])
+    for field in relinked:
+        getattr(statement, field).set(data[field])
     return statement
 
 
-def _reason(statement: ControlStatement, before: dict[str, Any]) -> str:
+def _ids(values: Iterable[Any]) -> set[int]:
+    return {getattr(value, "pk", value) for value in values}
+
+
+def _reason(
+    statement: ControlStatement, before: dict[str, Any], edited: bool, relinked: list[str]
+) -> str:
+    code = statement.item.code
+    reasons = [_edit_reason(statement, before)] if edited else []
+    if relinked:
+        names = " and ".join(RELATION_LABELS[field] for field in relinked)
+        reasons.append(f"{names} linked to {code} changed")
+    return "; ".join(reasons)
+
+
+def _edit_reason(statement: ControlStatement, before: dict[str, Any]) -> str:
     code = statement.item.code
     if before["applicable"] and not statement.applicable:
         return f"{code} excluded from the SoA"
@@ -162,15 +187,33 @@ def soa_rows() -> list[dict[str, Any]]:
     ]
 
 
+def own_changes(actor, since: SoAVersion | None) -> list[str]:
+    """Codes of the Annex A statements ``actor`` changed after ``since`` (all time if None):
+    an edit, a system or risk linked or unlinked (the statement's own history), and evidence
+    attached, replaced or removed (the evidence's history, whose target is the statement)."""
+    statements = ControlStatement.history.filter(history_user=actor)
+    evidence = Evidence.history.filter(
+        history_user=actor, target_type=ContentType.objects.get_for_model(ControlStatement)
+    )
+    if since is not None:
+        statements = statements.filter(history_date__gt=since.approved_at)
+        evidence = evidence.filter(history_date__gt=since.approved_at)
+    return sorted(
+        set(
+            CatalogueItem.objects.filter(kind=CatalogueItem.Kind.CONTROL)
+            .filter(
+                Q(statement__id__in=statements.values("id"))
+                | Q(statement__id__in=evidence.values("target_id"))
+            )
+            .values_list("code", flat=True)
+        )
+    )
+
+
 def _refuse_own_changes(actor, latest: SoAVersion | None) -> None:
     """Segregation of duties: nobody signs off their own changes to the SoA. Whoever changed an
     Annex A statement since the last approved version leaves the approval to someone else."""
-    changes = ControlStatement.history.filter(
-        history_user=actor, item__kind=CatalogueItem.Kind.CONTROL
-    )
-    if latest is not None:
-        changes = changes.filter(history_date__gt=latest.approved_at)
-    codes = sorted(set(changes.values_list("item__code", flat=True)))
+    codes = own_changes(actor, latest)
     if codes:
         shown = ", ".join(codes[:5]) + (" and others" if len(codes) > 5 else "")
         since = f"since version {latest.number}" if latest else "before its first version"
@@ -178,6 +221,7 @@ def _refuse_own_changes(actor, latest: SoAVersion | None) -> None:
             f"You changed the SoA {since} ({shown}); another governance officer or an "
             "approver approves it, so nobody signs off their own changes.",
             code=Code.SEGREGATION_OF_DUTIES,
+            extra={"controls": codes},
         )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from aims.errors import BusinessRuleError
+from aims.history_diff import record_history
 from aims.permissions import has_global_perm
 from aims.view_helpers import ServiceFormMixin, page_context, paginate
 from aims.views import apply_errors
@@ -132,9 +133,7 @@ class StatementMixin(PermissionMixin):
                 "aims:evidence_attach", args=["audits.controlstatement", statement.pk]
             )
             + f"?next={self.detail_url()}",
-            "history": statement.history.select_related("history_user").order_by("-history_id")[
-                :20
-            ],
+            "history": record_history(statement),
         }
 
 

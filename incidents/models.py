@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from aims.history import HistoryWithRelations
 from aims.models import ReferencedModel, TimeStampedModel
 from inventory.models import AISystem
 
@@ -290,7 +291,7 @@ class Incident(ReferencedModel, TimeStampedModel):
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
-    history = HistoricalRecords(excluded_fields=["systems"])
+    history = HistoryWithRelations(m2m_fields=["systems"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

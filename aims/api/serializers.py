@@ -130,6 +130,20 @@ class HistoryChangeSerializer(serializers.Serializer):
     label = serializers.CharField()
     old = serializers.JSONField(allow_null=True)
     new = serializers.JSONField(allow_null=True)
+    # Only on relation (many-to-many) changes; absent from field changes.
+    added = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Relations only: the records this change linked, by reference or name.",
+    )
+    removed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Relations only: the records this change unlinked, by reference or name.",
+    )
+    summary = serializers.CharField(
+        required=False, help_text="Relations only: the change in one line, as people read it."
+    )
 
 
 class HistoryEntrySerializer(serializers.Serializer):

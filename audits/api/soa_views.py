@@ -13,7 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
+from aims.history_diff import history_entries
 
 from .. import gaps as gap_checks
 from .. import soa_selectors as selectors
@@ -100,6 +102,14 @@ class ControlStatementViewSet(
         data = self.validated_input(instance=statement, partial=partial)
         statement = services.statement_update(actor=request.user, statement=statement, data=data)
         return self.read_response(self.get_queryset().get(pk=statement.pk))
+
+    @extend_schema(responses=HistoryPageSerializer)
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Who changed the statement, when and why, newest first: field changes and the AI
+        systems and risks linked or unlinked (by reference)."""
+        page = self.paginate_queryset(history_entries([self.get_object().history.all()]))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
 
 
 @extend_schema_view(

@@ -34,8 +34,8 @@ def quiet_incident(w: World) -> Incident:
     incident = Incident(system=w.system, owner=w.owner, reporter=w.owner, **INCIDENT)
     incident.skip_history_when_saving = True
     incident.save()
+    incident.systems.set([w.system])  # relations are history-tracked too: keep it quiet
     del incident.skip_history_when_saving
-    incident.systems.set([w.system])
     return incident
 
 

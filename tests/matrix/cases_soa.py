@@ -80,6 +80,7 @@ CASES = [
     Case("api:catalogueitem-detail", "GET", API_SOA_RECORD, kwargs=item_pk),
     Case("api:controlstatement-list", "GET", API_LOGGED_IN),
     Case("api:controlstatement-detail", "GET", API_SOA_RECORD, kwargs=statement_pk),
+    Case("api:controlstatement-history", "GET", API_SOA_RECORD, kwargs=statement_pk),
     Case("api:controlstatement-detail", "PATCH", API_SOA_WRITE, kwargs=statement_pk,
          data=lambda w: {"implementation_status": "partial"}, effect=status),
     Case("api:soaversion-list", "GET", API_LOGGED_IN),

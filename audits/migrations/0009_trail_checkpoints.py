@@ -143,7 +143,11 @@ def grant_and_guard(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0006_management_system_roles'),
+        ('audits', '0008_relation_history_baseline'),
+        # the chain is rebuilt after every app has written the history it writes in its
+        # migrations (the relation baselines), so those rows are sealed too
+        ('aims', '0010_relation_history_baseline'),
+        ('incidents', '0007_relation_history_baseline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,24 @@
+"""Snapshot the links that existed before relations had history (see
+aims.history.record_relation_baseline). Adds history rows only; reversing removes nothing,
+history being append-only."""
+
+from django.db import migrations
+
+from aims.history import record_relation_baseline
+
+RELATIONS = [
+    ("Responsibility", ["required_courses"]),
+]
+
+
+def baseline(apps, schema_editor):
+    for model_name, fields in RELATIONS:
+        record_relation_baseline(apps, "aims", model_name, fields)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("aims", "0009_relation_history"),
+    ]
+
+    operations = [migrations.RunPython(baseline, migrations.RunPython.noop)]

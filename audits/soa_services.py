@@ -210,19 +210,21 @@ def own_changes(actor, since: SoAVersion | None) -> list[str]:
     )
 
 
-def _refuse_own_changes(actor, latest: SoAVersion | None) -> None:
+def own_changes_refusal(actor, latest: SoAVersion | None) -> RuleForbidden | None:
     """Segregation of duties: nobody signs off their own changes to the SoA. Whoever changed an
-    Annex A statement since the last approved version leaves the approval to someone else."""
+    Annex A statement since the last approved version leaves the approval to someone else.
+    The service raises this; the approve page shows it before anyone fills in the form."""
     codes = own_changes(actor, latest)
-    if codes:
-        shown = ", ".join(codes[:5]) + (" and others" if len(codes) > 5 else "")
-        since = f"since version {latest.number}" if latest else "before its first version"
-        raise RuleForbidden(
-            f"You changed the SoA {since} ({shown}); another governance officer or an "
-            "approver approves it, so nobody signs off their own changes.",
-            code=Code.SEGREGATION_OF_DUTIES,
-            extra={"controls": codes},
-        )
+    if not codes:
+        return None
+    shown = ", ".join(codes[:5]) + (" and others" if len(codes) > 5 else "")
+    since = f"since version {latest.number}" if latest else "before its first version"
+    return RuleForbidden(
+        f"You changed the SoA {since} ({shown}); another governance officer or an "
+        "approver approves it, so nobody signs off their own changes.",
+        code=Code.SEGREGATION_OF_DUTIES,
+        extra={"controls": codes},
+    )
 
 
 @transaction.atomic
@@ -235,7 +237,9 @@ def soa_version_approve(*, actor, note: str = "") -> SoAVersion:
         )
     # Lock the newest version so two approvals never take the same number.
     latest = SoAVersion.objects.select_for_update().order_by("-number").first()
-    _refuse_own_changes(actor, latest)
+    refusal = own_changes_refusal(actor, latest)
+    if refusal is not None:
+        raise refusal
     number = (SoAVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     version = SoAVersion(
         number=number,

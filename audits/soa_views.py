@@ -232,6 +232,7 @@ class VersionApproveView(ServiceFormMixin, VersionMixin, View):
             "comparison": services.soa_compare(latest.rows, live) if latest else None,
             "labels": (f"version {latest.number}", "the current SoA") if latest else None,
             "row_count": len(live),
+            "refusal": services.own_changes_refusal(self.request.user, latest),
         }
 
     def make_form(self, data=None):

@@ -314,3 +314,19 @@ def test_an_update_that_changes_nothing_writes_no_history(officer):
         actor=officer, statement=statement("A.8.5"), data={"implementation_status": "planned"}
     )
     assert statement("A.8.5").history.count() == 1
+
+
+def test_the_approve_page_says_why_before_the_form_is_filled(officer, approver, client_as):
+    """The page calls the service's own rule: an officer with changes of their own sees the
+    reason and no approve button; someone else sees the form."""
+    services.statement_update(
+        actor=officer, statement=statement("A.9.4"), data={"implementation_status": "planned"}
+    )
+    url = reverse("soa:version_approve")
+    own = client_as(officer).get(url).content.decode()
+    assert 'id="own-changes"' in own and "A.9.4" in own
+    assert "Approve as a new version" not in own
+    other = client_as(approver).get(url).content.decode()
+    assert 'id="own-changes"' not in other and "Approve as a new version" in other
+    refused = client_as(officer).post(url, {"note": ""})
+    assert refused.status_code == 403 and not SoAVersion.objects.exists()

@@ -123,26 +123,38 @@ def can_adopt(user) -> bool:
     return bool(user and user.is_active and user.has_perm("audits.adopt_history"))
 
 
+def row_date(row: Model):
+    """When a history row was written; a many-to-many row is dated by the record it belongs
+    to."""
+    dated = getattr(row, "history_date", None)
+    if dated is None and hasattr(row, "history"):
+        dated = row.history.history_date
+    return dated
+
+
 def unsealed_rows(limit: int | None = None) -> list[Model]:
     """History rows that have no link, oldest first."""
     pending: list[Model] = []
     for model in historical_models(migrated_only=True):
         sealed = ChainLink.objects.filter(table=model._meta.label).values("history_id")
-        pending += list(model.objects.exclude(pk__in=sealed))
-    pending.sort(key=lambda r: (r.history_date, r._meta.label, r.pk))
+        rows = model.objects.exclude(pk__in=sealed)
+        if not hasattr(model, "history_date") and hasattr(model, "history"):
+            rows = rows.select_related("history")  # the parent's date, in the same query
+        pending += list(rows)
+    pending.sort(key=lambda r: (row_date(r), r._meta.label, r.pk))
     return pending[:limit] if limit is not None else pending
 
 
 def _refuse_backdated(rows: Iterable[Model], last: ChainLink | None) -> None:
     if last is None:
         return
-    earlier = [row for row in rows if row.history_date < last.sealed_at]
+    earlier = [row for row in rows if row_date(row) < last.sealed_at]
     if earlier:
         first = earlier[0]
         raise BusinessRuleError(
             f"{len(earlier)} of the rows are dated before the chain's head (link "
             f"{last.position}, sealed {last.sealed_at:%Y-%m-%d %H:%M:%S} UTC), for example "
-            f"{first._meta.label} row {first.pk} dated {first.history_date:%Y-%m-%d %H:%M:%S}. "
+            f"{first._meta.label} row {first.pk} dated {row_date(first):%Y-%m-%d %H:%M:%S}. "
             "Rows older than the head cannot be adopted: history is not back-dated.",
             code=Code.TRAIL_BACKDATED,
         )

@@ -483,7 +483,7 @@ def test_api_checkpoints_public_key_and_adoptions(
 
 
 @POSTGRES
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves the data as found
 def test_a_long_chain_is_walked_in_parallel_with_the_same_findings(owner, officer, monkeypatch):
     from audits.trail import verify
 

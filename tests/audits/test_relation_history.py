@@ -18,6 +18,7 @@ from aims.services import evidence_replace
 from audits import internal_audit_services, management_review
 from audits import soa_services as services
 from audits.models import SoAVersion
+from audits.trail.chain import adopt_unsealed
 from incidents import services as incident_services
 from risk import services as risk_services
 from risk.models import Risk
@@ -519,6 +520,8 @@ def test_links_made_before_relation_history_are_not_credited_to_the_next_editor(
     del s.skip_history_when_saving
     # What the data migration does on an existing database.
     record_relation_baseline(django_apps, "audits", "ControlStatement", ["systems", "risks"])
+    # The upgrade's chain rebuild seals those rows; here an officer adopts them.
+    adopt_unsealed(actor=officer, reason="Relation baseline written by the upgrade")
     services.statement_update(
         actor=officer, statement=statement("A.6.2.4"), data={"risks": [risks[0], risks[1]]}
     )

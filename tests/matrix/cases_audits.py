@@ -5,6 +5,7 @@ refused (HTML 403 on the pages, API 403 on writes, an empty list and 404 on read
 
 from audits import services
 from audits.models import EvidencePack, TrailAdoption, TrailCheckpoint
+from audits.trail.chain import adopt_unsealed
 from audits.trail.checkpoints import create_checkpoint
 
 from ..factories import write_unsealed_history
@@ -73,6 +74,11 @@ def adoption_count(w) -> int:
     return TrailAdoption.objects.count()
 
 
+def adoption_kwargs(w) -> dict:
+    write_unsealed_history(w.officer)
+    return {"pk": adopt_unsealed(actor=w.officer, reason="Loaded from the old register").pk}
+
+
 def unsealed_rows(w) -> None:
     write_unsealed_history(w.officer, 2)
 
@@ -86,6 +92,7 @@ CASES = [
     Case("api:audit-trail-checkpoint-detail", "GET", API_TRAIL_VERIFY,
          kwargs=lambda w: {"sequence": create_checkpoint().sequence}),
     Case("api:audit-trail-adoption-list", "GET", API_TRAIL_VERIFY),
+    Case("api:audit-trail-adoption-detail", "GET", API_TRAIL_VERIFY, kwargs=adoption_kwargs),
     Case("api:audit-trail-adoption-list", "POST", API_TRAIL_WRITE, setup=unsealed_rows,
          data=lambda w: {"reason": "Loaded from the old register"}, effect=adoption_count),
     Case("audits:trail", "GET", TRAIL_PAGE),

@@ -95,10 +95,10 @@ def test_officer_makes_a_control_ready_and_the_auditor_can_only_read_it(
 
     # Every SoA page has one h1, a main landmark and labelled controls.
     page.goto("/controls/versions/approve/")
-    page.get_by_label("What this version records").fill("First approved SoA")
-    page.get_by_role("button", name="Approve as a new version").click()
-    # The officer changed the SoA, so the approval falls to someone else (and says so).
-    expect(page.get_by_text("nobody signs off their own changes")).to_be_visible()
+    # The officer changed the SoA, so the approval falls to someone else: the page says so
+    # before any form is filled in, and offers none.
+    expect(page.locator("#own-changes")).to_contain_text("nobody signs off their own changes")
+    expect(page.get_by_role("button", name="Approve as a new version")).to_have_count(0)
     soa_services.soa_version_approve(
         actor=user_with_role(APPROVER, username="soa_approver"), note="First approved SoA"
     )

@@ -10,20 +10,17 @@ from rest_framework.views import APIView
 
 from aims.api.permissions import WritePermission
 from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
-from aims.permissions import has_global_perm
 
 from ..models import TrailAdoption, TrailCheckpoint
 from ..trail import signing
-from ..trail.chain import adopt_unsealed
+from ..trail.chain import SIGN_CHECKPOINT, adopt_unsealed, can_read_trail
 from ..trail.checkpoints import create_checkpoint
 from ..trail.verify import verify_chain
-
-READ_TRAIL = "audits.view_chainlink"
 
 
 class CanReadTrail(IsAuthenticated):
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and has_global_perm(request.user, READ_TRAIL)
+        return super().has_permission(request, view) and can_read_trail(request.user)
 
 
 class AuditTrailVerifyView(APIView):
@@ -97,7 +94,7 @@ class TrailCheckpointViewSet(
 
     permission_classes = [CanReadTrail, WritePermission]
     read_serializer_class = TrailCheckpointSerializer
-    write_permissions = ("audits.add_trailcheckpoint",)
+    write_permissions = (SIGN_CHECKPOINT,)
     lookup_field = "sequence"
 
     def get_queryset(self):

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalChanges
 
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.history import stamp
+from aims.permissions import has_global_perm
 
 from ..errors import Code
 from ..models import ChainLink, TrailAdoption
@@ -119,8 +120,20 @@ def seal_m2m_on_create(sender, created_rows, **kwargs) -> None:
 # --- adopting rows written without signals (bulk loads) ---------------------------------
 
 
+READ_TRAIL = "audits.view_chainlink"  # verification, checkpoints, key, adoptions
+SIGN_CHECKPOINT = "audits.add_trailcheckpoint"
+
+
+def can_read_trail(user) -> bool:
+    return has_global_perm(user, READ_TRAIL)
+
+
+def can_sign_checkpoint(user) -> bool:
+    return has_global_perm(user, SIGN_CHECKPOINT)
+
+
 def can_adopt(user) -> bool:
-    return bool(user and user.is_active and user.has_perm("audits.adopt_history"))
+    return has_global_perm(user, "audits.adopt_history")
 
 
 def row_date(row: Model):

@@ -19,6 +19,16 @@ def stamp(obj: Model, *, actor, reason: str) -> Model:
     return obj
 
 
+def save_with_history(obj: Model, *, actor, reason: str) -> Model:
+    """Validate ``obj`` (``full_clean``: a bad value is a ValidationError with field errors,
+    never a database error), stamp who saves it and why, and save it: the one way services
+    write a record, so every write leaves a history row that names its author."""
+    obj.full_clean()
+    stamp(obj, actor=actor, reason=reason)
+    obj.save()
+    return obj
+
+
 class HistoryWithRelations(HistoricalRecords):
     """``HistoricalRecords`` whose ``m2m_fields`` changes are recorded from either side.
 

@@ -9,6 +9,10 @@ datasets, validation records, evidence...) are governed by the system: they name
 
 from django.db.models import Model
 
+from .errors import Code, RuleForbidden
+
+DEFAULT_REFUSAL = "You do not have permission to do this."
+
 
 def root_object(obj: Model) -> Model:
     """Follow ``permission_parent`` up to the record that carries object permissions."""
@@ -43,3 +47,26 @@ def can_change_record(user, obj: Model) -> bool:
     root = root_object(obj)
     meta = root._meta
     return has_perm(user, f"{meta.app_label}.change_{meta.model_name}", root)
+
+
+def require(
+    user,
+    perm: str,
+    obj: Model | None = None,
+    message: str = "",
+    *,
+    code: str = Code.PERMISSION_DENIED,
+) -> None:
+    """Refuse (RuleForbidden, HTTP 403, with ``code``) unless ``user`` holds ``perm``, through a
+    role or, when ``obj`` is given, on that record. The one way a service checks a permission,
+    so the browser and the API refuse with the same code and message."""
+    if not has_perm(user, perm, obj):
+        raise RuleForbidden(message or DEFAULT_REFUSAL, code=code)
+
+
+def require_global(
+    user, perm: str, message: str = "", *, code: str = Code.PERMISSION_DENIED
+) -> None:
+    """As :func:`require`, but only a role's permission counts (no object permission)."""
+    if not has_global_perm(user, perm):
+        raise RuleForbidden(message or DEFAULT_REFUSAL, code=code)

@@ -44,11 +44,7 @@ def _renewed() -> Exists:
 
 def training_record_list(*, user, filters: dict | None = None) -> QuerySet[TrainingRecord]:
     filters = filters or {}
-    qs = TrainingRecord.objects.select_related("user", "course", "recorded_by")
-    if not user.is_authenticated:
-        return qs.none()
-    if not sees_everyones_training(user):
-        qs = qs.filter(user=user)
+    qs = TrainingRecord.objects.restrict(user).select_related("user", "course", "recorded_by")
     today = filters.get("on") or timezone.localdate()
     if filters.get("person"):
         qs = qs.filter(user_id=filters["person"])
@@ -133,11 +129,11 @@ def person_training(*, person, on: date | None = None) -> PersonTraining:
     return PersonTraining(person, records, roles, held, on)
 
 
-def course_list(*, filters: dict | None = None) -> QuerySet[Course]:
+def course_list(*, user, filters: dict | None = None) -> QuerySet[Course]:
     """Courses with how many completions, and how many people are in date today."""
     filters = filters or {}
     today = timezone.localdate()
-    qs = Course.objects.annotate(
+    qs = Course.objects.restrict(user).annotate(
         completions=Count("records", distinct=True),
         people_in_date=Count("records__user", filter=in_date_q(today, "records__"), distinct=True),
     )
@@ -153,15 +149,17 @@ def course_completions(*, user, course: Course) -> QuerySet[TrainingRecord]:
     return training_record_list(user=user, filters={"course": course.pk})
 
 
-def responsibility_list(*, filters: dict | None = None) -> QuerySet[Responsibility]:
+def responsibility_list(*, user, filters: dict | None = None) -> QuerySet[Responsibility]:
     filters = filters or {}
     today = timezone.localdate()
     current = Q(assignments__starts_on__lte=today) & (
         Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gt=today)
     )
-    qs = Responsibility.objects.annotate(
-        holders=Count("assignments", filter=current, distinct=True)
-    ).prefetch_related(Prefetch("required_courses", queryset=Course.objects.order_by("title")))
+    qs = (
+        Responsibility.objects.restrict(user)
+        .annotate(holders=Count("assignments", filter=current, distinct=True))
+        .prefetch_related(Prefetch("required_courses", queryset=Course.objects.order_by("title")))
+    )
     search = (filters.get("q") or "").strip()
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(responsibilities__icontains=search))
@@ -170,13 +168,9 @@ def responsibility_list(*, filters: dict | None = None) -> QuerySet[Responsibili
 
 def assignment_list(*, user, filters: dict | None = None) -> QuerySet[ResponsibilityAssignment]:
     filters = filters or {}
-    qs = ResponsibilityAssignment.objects.select_related(
+    qs = ResponsibilityAssignment.objects.restrict(user).select_related(
         "responsibility", "user", "assigned_by", "exception_granted_by"
     )
-    if not user.is_authenticated:
-        return qs.none()
-    if not sees_every_assignment(user):
-        qs = qs.filter(user=user)
     if filters.get("current", True):
         today = timezone.localdate()
         qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))

@@ -200,7 +200,7 @@ class CourseListView(SearchListView):
     rows_name = "courses"
 
     def select(self, search: str) -> QuerySet[Course]:
-        return selectors.course_list(filters={"q": search})
+        return selectors.course_list(user=self.request.user, filters={"q": search})
 
 
 class CourseDetailView(RoleRequiredMixin, View):
@@ -277,7 +277,7 @@ class ResponsibilityListView(SearchListView):
     rows_name = "responsibilities"
 
     def select(self, search: str) -> QuerySet[Responsibility]:
-        return selectors.responsibility_list(filters={"q": search})
+        return selectors.responsibility_list(user=self.request.user, filters={"q": search})
 
 
 class ResponsibilityDetailView(RoleRequiredMixin, View):

@@ -26,7 +26,6 @@ from .evidence_selectors import (
     evidence_library_list,
     evidence_target_types,
     evidence_targets,
-    parent_field,
     version_chain,
 )
 from .forms import BootstrapFormMixin, DateInput
@@ -34,6 +33,7 @@ from .models import Evidence
 from .permissions import can_change_record, has_perm
 from .services import evidence_replace
 from .view_helpers import ServiceFormMixin, paginate
+from .visibility import parent_field
 
 User = get_user_model()
 ROUTES = {

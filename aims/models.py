@@ -8,11 +8,15 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .history import HistoryWithRelations
+from .visibility import RestrictedManager, own_records_rule
 
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # ``Model.objects.restrict(user, action)``: the records a user may see or change.
+    objects = RestrictedManager()
 
     class Meta:
         abstract = True
@@ -94,6 +98,11 @@ class Evidence(ReferencedModel, TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "evidence"
         indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    @property
+    def permission_parent(self):
+        # Evidence is as visible, and as changeable, as the record it proves.
+        return self.target
 
     @staticmethod
     def hash_file(uploaded) -> str:
@@ -475,6 +484,11 @@ class TrainingRecord(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} — {self.course} ({self.completed_on})"
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """Everyone sees their own; the role's view permission shows everyone's."""
+        return own_records_rule(cls, user, action, prefix)
+
 
 class Responsibility(TimeStampedModel):
     """A role in the AIMS with its responsibilities and authorities (5.3), and the training
@@ -538,6 +552,11 @@ class ResponsibilityAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.responsibility}"
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """Everyone sees their own; the role's view permission shows everyone's."""
+        return own_records_rule(cls, user, action, prefix)
 
 
 class Objective(ReferencedModel, TimeStampedModel):

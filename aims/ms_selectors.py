@@ -43,11 +43,13 @@ def scope_history(scope: AIMSScope) -> QuerySet:
 
 
 # --- Registers ------------------------------------------------------------------------------
+# Each list is restricted to the user by aims.visibility (the role's view permission), the
+# rule the API and the browser share.
 
 
-def feedback_list(*, filters: dict | None = None) -> QuerySet[PartyFeedback]:
+def feedback_list(*, user, filters: dict | None = None) -> QuerySet[PartyFeedback]:
     filters = filters or {}
-    qs = PartyFeedback.objects.select_related("party", "owner")
+    qs = PartyFeedback.objects.restrict(user).select_related("party", "owner")
     if filters.get("q"):
         qs = qs.filter(Q(summary__icontains=filters["q"]) | Q(party__name__icontains=filters["q"]))
     if filters.get("party"):
@@ -55,9 +57,9 @@ def feedback_list(*, filters: dict | None = None) -> QuerySet[PartyFeedback]:
     return qs
 
 
-def party_list(*, filters: dict | None = None) -> QuerySet[InterestedParty]:
+def party_list(*, user, filters: dict | None = None) -> QuerySet[InterestedParty]:
     filters = filters or {}
-    qs = InterestedParty.objects.select_related("owner")
+    qs = InterestedParty.objects.restrict(user).select_related("owner")
     if filters.get("q"):
         q = filters["q"]
         qs = qs.filter(
@@ -70,9 +72,9 @@ def party_list(*, filters: dict | None = None) -> QuerySet[InterestedParty]:
     return qs
 
 
-def issue_list(*, filters: dict | None = None) -> QuerySet[ContextIssue]:
+def issue_list(*, user, filters: dict | None = None) -> QuerySet[ContextIssue]:
     filters = filters or {}
-    qs = ContextIssue.objects.select_related("owner")
+    qs = ContextIssue.objects.restrict(user).select_related("owner")
     if filters.get("q"):
         q = filters["q"]
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q) | Q(effect__icontains=q))
@@ -88,12 +90,14 @@ def issue_list(*, filters: dict | None = None) -> QuerySet[ContextIssue]:
 # --- Policies -------------------------------------------------------------------------------
 
 
-def policy_list(*, filters: dict | None = None) -> QuerySet[Policy]:
+def policy_list(*, user, filters: dict | None = None) -> QuerySet[Policy]:
     """Policies with their versions (newest first) in one extra query."""
     filters = filters or {}
     versions = PolicyVersion.objects.select_related("drafted_by", "approved_by").order_by("-number")
-    qs = Policy.objects.select_related("owner").prefetch_related(
-        Prefetch("versions", queryset=versions)
+    qs = (
+        Policy.objects.restrict(user)
+        .select_related("owner")
+        .prefetch_related(Prefetch("versions", queryset=versions))
     )
     if filters.get("q"):
         qs = qs.filter(Q(title__icontains=filters["q"]) | Q(purpose__icontains=filters["q"]))

@@ -20,10 +20,10 @@ from django.views import View
 from . import ms_selectors as selectors
 from . import ms_services as services
 from .errors import BusinessRuleError
+from .evidence_selectors import visible_evidence
 from .history_diff import history_entries
 from .models import (
     ContextIssue,
-    Evidence,
     InterestedParty,
     Objective,
     PartyFeedback,
@@ -71,12 +71,16 @@ class MSView(LoginRequiredMixin, View):
         return has_perm(self.request.user, perm)
 
 
-def _evidence_of(record: Model):
-    return Evidence.objects.filter(
-        target_type=ContentType.objects.get_for_model(record),
-        target_id=record.pk,
-        superseded_at__isnull=True,
-    ).select_related("owner")
+def _evidence_of(record: Model, user):
+    return (
+        visible_evidence(user)
+        .filter(
+            target_type=ContentType.objects.get_for_model(record),
+            target_id=record.pk,
+            superseded_at__isnull=True,
+        )
+        .select_related("owner")
+    )
 
 
 # --- Overview and scope ---------------------------------------------------------------------
@@ -87,7 +91,7 @@ class OverviewView(MSView):
 
     def get(self, request):
         user = request.user
-        policies = list(selectors.policy_list())
+        policies = list(selectors.policy_list(user=user))
         rows = [(p, *selectors.current_versions(p)) for p in policies]
         counts = selectors.acknowledgement_counts([published for _, published, _ in rows])
         context = {
@@ -105,14 +109,16 @@ class OverviewView(MSView):
         }
         if self.can("aims.view_contextissue"):
             context["issues_by_kind"] = {
-                kind: selectors.issue_list(filters={"kind": kind, "active": "yes"}).count()
+                kind: selectors.issue_list(
+                    user=user, filters={"kind": kind, "active": "yes"}
+                ).count()
                 for kind in ContextIssue.Kind.values
             }
             context["climate_issues"] = selectors.issue_list(
-                filters={"category": ContextIssue.Category.CLIMATE, "active": "yes"}
+                user=user, filters={"category": ContextIssue.Category.CLIMATE, "active": "yes"}
             )[:5]
         if self.can("aims.view_interestedparty"):
-            context["party_count"] = selectors.party_list().count()
+            context["party_count"] = selectors.party_list(user=user).count()
         return render(request, "ms/overview.html", context)
 
 
@@ -272,7 +278,7 @@ class RegisterListView(RegisterMixin):
     def get(self, request):
         form = self.config.filter_form(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        page, query = paginate(request, self.config.select(filters=filters))
+        page, query = paginate(request, self.config.select(user=request.user, filters=filters))
         model_name = self.config.model._meta.model_name
         return render(
             request,
@@ -371,7 +377,7 @@ class PolicyListView(MSView):
 
     def get(self, request):
         q = request.GET.get("q", "").strip()[:100]
-        page, query = paginate(request, selectors.policy_list(filters={"q": q}))
+        page, query = paginate(request, selectors.policy_list(user=request.user, filters={"q": q}))
         rows = [(p, *selectors.current_versions(p)) for p in page.object_list]
         counts = selectors.acknowledgement_counts([published for _, published, _ in rows])
         return render(
@@ -439,7 +445,7 @@ def _policy_context(request, policy: Policy, **extra) -> dict:
         if has_perm(user, "aims.view_policyacknowledgement")
         else None,
         "my_ack": published.acknowledgements.filter(user=user).first() if published else None,
-        "evidence_list": _evidence_of(policy),
+        "evidence_list": _evidence_of(policy, user),
         "can_attach": has_perm(user, "aims.add_evidence") and has_perm(user, "aims.change_policy"),
         "history": policy.history.select_related("history_user").order_by("-history_id")[:20],
         **extra,
@@ -724,7 +730,7 @@ class ObjectiveDetailView(ObjectiveMixin):
                 "can_change": has_perm(user, "aims.change_objective"),
                 "can_record": services.can_record_progress(user, objective)
                 and objective.status not in services.CLOSED_OBJECTIVE,
-                "evidence_list": _evidence_of(objective),
+                "evidence_list": _evidence_of(objective, user),
                 "can_attach": has_perm(user, "aims.add_evidence")
                 and has_perm(user, "aims.change_objective"),
                 "history": objective.history.select_related("history_user").order_by("-history_id")[

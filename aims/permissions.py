@@ -38,15 +38,17 @@ def has_global_perm(user, perm: str) -> bool:
 
 
 def can_view_record(user, obj: Model) -> bool:
-    root = root_object(obj)
-    meta = root._meta
-    return has_perm(user, f"{meta.app_label}.view_{meta.model_name}", root)
+    """Whether ``user`` may see ``obj``: the rule of ``aims.visibility`` (the same one lists
+    apply in SQL), checked on the record in hand."""
+    from .visibility import can
+
+    return can(user, "view", obj)
 
 
 def can_change_record(user, obj: Model) -> bool:
-    root = root_object(obj)
-    meta = root._meta
-    return has_perm(user, f"{meta.app_label}.change_{meta.model_name}", root)
+    from .visibility import can
+
+    return can(user, "change", obj)
 
 
 def require(

@@ -10,6 +10,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from .dashboard import panels_for
 from .errors import BusinessRuleError
 from .evidence import attachable_model
+from .evidence_selectors import evidence_library_get
 from .forms import EvidenceForm
 from .models import Evidence
 from .permissions import can_change_record, can_view_record
@@ -89,12 +90,12 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
 
 def _visible_evidence(request, pk: int) -> Evidence:
-    evidence = get_object_or_404(Evidence.objects.select_related("target_type"), pk=pk)
-    target = evidence.target
-    # Evidence is as visible as the record it proves: owners see it on their own systems.
-    if target is None or not can_view_record(request.user, target):
-        raise Http404
-    return evidence
+    """Evidence is as visible as the record it proves, by the one evidence engine the
+    library and the API list with (aims.evidence_selectors): what a list shows, opens."""
+    try:
+        return evidence_library_get(user=request.user, pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
 
 
 class EvidenceDownloadView(LoginRequiredMixin, View):

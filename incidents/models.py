@@ -302,6 +302,25 @@ class Incident(ReferencedModel, TimeStampedModel):
     def permission_parent(self) -> AISystem:
         return self.system
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """An incident, with its evidence and corrective actions, is seen by the owners of
+        every system it affects (each owner must know of incidents touching their system);
+        changing it stays with the primary system's owner, through ``permission_parent``."""
+        from aims.visibility import ALL, NONE, rule_for
+
+        if action != "view":
+            return None
+        if user.has_perm("incidents.view_incident"):
+            return ALL
+        systems = rule_for(user, AISystem, "view")
+        if systems is NONE or systems is ALL:
+            return systems
+        affected = cls.systems.through.objects.filter(
+            aisystem_id__in=AISystem._base_manager.filter(systems).values("pk")
+        )
+        return Q(**{f"{prefix}pk__in": affected.values("incident_id")})
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

@@ -10,21 +10,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from aims.models import parse_reference
-from aims.permissions import has_global_perm
+from aims.visibility import restricted_ids
 from inventory.models import AISystem
-from inventory.selectors import restrict_systems
 
 from .models import Alert, Incident, IncidentEvent, Metric, Observation, Status, overdue_q
 
 
 def visible_incidents(user: AbstractBaseUser) -> QuerySet[Incident]:
-    if has_global_perm(user, "incidents.view_incident"):
-        return Incident.objects.all()
-    if not user.is_authenticated:
-        return Incident.objects.none()
-    systems = restrict_systems(AISystem.objects.all(), user).values("pk")
-    through = Incident.systems.through.objects.filter(aisystem_id__in=systems)
-    return Incident.objects.filter(pk__in=through.values("incident_id"))
+    """The incidents ``user`` may see: ``Incident.visibility_rule`` (every affected system's
+    owner sees it), the same rule that governs their evidence and corrective actions."""
+    return Incident.objects.restrict(user)
 
 
 def incident_list(
@@ -82,24 +77,25 @@ def serious_clocks(*, user: AbstractBaseUser) -> QuerySet[Incident]:
 
 
 def metric_list(*, user: AbstractBaseUser, system: AISystem | None = None) -> QuerySet[Metric]:
-    visible = restrict_systems(AISystem.objects.all(), user).values("pk")
-    qs = Metric.objects.filter(system__in=visible).select_related("system__owner")
+    qs = Metric.objects.restrict(user).select_related("system__owner")
     if system is not None:
         qs = qs.filter(system=system)
     return qs
 
 
 def alert_list(*, user: AbstractBaseUser, open_only: bool = False) -> QuerySet[Alert]:
-    visible = restrict_systems(AISystem.objects.all(), user).values("pk")
-    qs = Alert.objects.filter(metric__system__in=visible).select_related("metric__system")
+    qs = Alert.objects.filter(metric__in=restricted_ids(Metric, user)).select_related(
+        "metric__system"
+    )
     if open_only:
         qs = qs.filter(resolved_at__isnull=True)
     return qs
 
 
 def observation_list(*, user: AbstractBaseUser) -> QuerySet[Observation]:
-    visible = restrict_systems(AISystem.objects.all(), user).values("pk")
-    return Observation.objects.filter(metric__system__in=visible).order_by("-observed_at", "-id")
+    return Observation.objects.filter(metric__in=restricted_ids(Metric, user)).order_by(
+        "-observed_at", "-id"
+    )
 
 
 def series(*, metrics, points: int = 200) -> dict[int, list[tuple]]:

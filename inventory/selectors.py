@@ -8,11 +8,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from aims.models import parse_reference
 from aims.permissions import has_global_perm
+from aims.visibility import restrict
 
 from .models import (
     AISystem,
-    AISystemGroupObjectPermission,
-    AISystemUserObjectPermission,
     Approval,
     ChangeRequest,
     Component,
@@ -35,19 +34,9 @@ SORTABLE = {
 def restrict_systems(
     queryset: QuerySet[AISystem], user: AbstractBaseUser, codename: str = "view_aisystem"
 ) -> QuerySet[AISystem]:
-    if has_global_perm(user, f"inventory.{codename}"):
-        return queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    # Uncorrelated IN subqueries: the planner reads the user's few permission rows once
-    # (a correlated EXISTS per system is slow on SQLite and trips PostgreSQL's JIT).
-    direct = AISystemUserObjectPermission.objects.filter(
-        user=user, permission__codename=codename
-    ).values("content_object_id")
-    via_group = AISystemGroupObjectPermission.objects.filter(
-        group__user=user, permission__codename=codename
-    ).values("content_object_id")
-    return queryset.filter(Q(pk__in=direct) | Q(pk__in=via_group))
+    """``queryset`` narrowed to the systems ``user`` may act on (``codename``, e.g.
+    "change_aisystem"): the rule of aims.visibility, which every read of the inventory uses."""
+    return restrict(queryset, user, codename.partition("_")[0])
 
 
 def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet:
@@ -84,8 +73,8 @@ def system_get(*, user: AbstractBaseUser, pk: int) -> AISystem:
 
 
 def _children(model, user: AbstractBaseUser, related: tuple[str, ...] = ()) -> QuerySet:
-    visible = restrict_systems(AISystem.objects.all(), user).values("pk")
-    return model.objects.filter(system__in=visible).select_related("system", *related)
+    """Records under a system, as visible as their system."""
+    return model.objects.restrict(user).select_related("system", *related)
 
 
 def component_list(*, user: AbstractBaseUser) -> QuerySet[Component]:

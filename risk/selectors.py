@@ -42,9 +42,8 @@ def visible_systems(user: AbstractBaseUser) -> QuerySet[AISystem]:
 
 
 def _under_systems(model, user, related: tuple[str, ...] = ("system",)) -> QuerySet:
-    return model.objects.filter(system__in=visible_systems(user).values("pk")).select_related(
-        *related
-    )
+    """Records under a system, as visible as their system (aims.visibility)."""
+    return model.objects.restrict(user).select_related(*related)
 
 
 def risk_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet[Risk]:

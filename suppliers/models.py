@@ -14,6 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from aims.models import ReferencedModel, TimeStampedModel
+from aims.visibility import role_rule
 
 
 class SupplierType(models.TextChoices):
@@ -139,6 +140,11 @@ class Supplier(ReferencedModel, TimeStampedModel):
             SupplierStatus.APPROVED_WITH_CONDITIONS,
         )
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        # The supplier register is read by role (no object permissions on suppliers).
+        return role_rule(cls, user, action, prefix)
+
 
 class ReviewTopic(models.TextChoices):
     DATA_USE = "data_use", "Data use"
@@ -221,6 +227,11 @@ class SupplierReview(ReferencedModel, TimeStampedModel):
     def permission_parent(self) -> Supplier:
         return self.supplier
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        # Read by role alone: owners read suppliers and notices, not review contents.
+        return role_rule(cls, user, action, prefix)
+
 
 class ReviewAnswer(TimeStampedModel):
     """One answer of a review, with the question as it was asked (text, topic and weight
@@ -260,6 +271,11 @@ class ReviewAnswer(TimeStampedModel):
     @property
     def permission_parent(self) -> SupplierReview:
         return self.review
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        # Read by role alone: owners read suppliers and notices, not review contents.
+        return role_rule(cls, user, action, prefix)
 
 
 class ChangeKind(models.TextChoices):
@@ -325,6 +341,11 @@ class VendorChangeNotice(ReferencedModel, TimeStampedModel):
     @property
     def permission_parent(self) -> Supplier:
         return self.supplier
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        # Read by role alone: owners read suppliers and notices, not review contents.
+        return role_rule(cls, user, action, prefix)
 
 
 class VendorChangeImpact(TimeStampedModel):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aims.models import parse_reference
 from aims.permissions import has_global_perm
+from aims.visibility import restrict
 
 from . import dependencies
 from .models import (
@@ -34,15 +35,9 @@ SORTABLE = {
 }
 
 
-def _by_role(queryset: QuerySet, user: AbstractBaseUser, perm: str) -> QuerySet:
-    return queryset if has_global_perm(user, perm) else queryset.none()
-
-
 def supplier_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet:
     filters = filters or {}
-    qs = _by_role(
-        Supplier.objects.select_related("owner", "approved_by"), user, "suppliers.view_supplier"
-    )
+    qs = restrict(Supplier.objects.select_related("owner", "approved_by"), user)
     search = (filters.get("q") or "").strip()
     if search:
         pk = parse_reference(Supplier.REFERENCE_PREFIX, search)
@@ -68,18 +63,17 @@ def supplier_get(*, user: AbstractBaseUser, pk: int) -> Supplier:
 
 
 def question_list(*, user: AbstractBaseUser, active_only: bool = False) -> QuerySet:
-    qs = _by_role(ReviewQuestion.objects.all(), user, "suppliers.view_reviewquestion")
+    qs = restrict(ReviewQuestion.objects.all(), user)
     return qs.filter(active=True) if active_only else qs
 
 
 def review_list(*, user: AbstractBaseUser, supplier: Supplier | None = None) -> QuerySet:
-    qs = _by_role(
+    qs = restrict(
         SupplierReview.objects.select_related("supplier", "reviewer").annotate(
             answered=Count("answers", filter=~Q(answers__value="")),
             questions=Count("answers"),
         ),
         user,
-        "suppliers.view_supplierreview",
     ).order_by("-created_at", "-id")  # aggregates drop Meta.ordering
     return qs.filter(supplier=supplier) if supplier is not None else qs
 
@@ -89,19 +83,13 @@ def review_get(*, user: AbstractBaseUser, pk: int) -> SupplierReview:
 
 
 def answer_list(*, user: AbstractBaseUser, review: SupplierReview | None = None) -> QuerySet:
-    qs = _by_role(
-        ReviewAnswer.objects.select_related("review"), user, "suppliers.view_reviewanswer"
-    )
+    qs = restrict(ReviewAnswer.objects.select_related("review"), user)
     return qs.filter(review=review) if review is not None else qs
 
 
 def notice_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet:
     filters = filters or {}
-    qs = _by_role(
-        VendorChangeNotice.objects.select_related("supplier", "recorded_by"),
-        user,
-        "suppliers.view_vendorchangenotice",
-    )
+    qs = restrict(VendorChangeNotice.objects.select_related("supplier", "recorded_by"), user)
     for key in ("status", "kind", "source", "supplier"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

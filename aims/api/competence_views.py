@@ -83,7 +83,7 @@ class CourseViewSet(
     write_permissions = ("aims.add_course", "aims.change_course")
 
     def get_queryset(self) -> QuerySet[Course]:
-        return selectors.course_list()
+        return selectors.course_list(user=self.request.user)
 
     def create(self, request):
         data = self.validated_input()
@@ -231,7 +231,7 @@ class ResponsibilityViewSet(
     write_permissions = ("aims.add_responsibility", "aims.change_responsibility")
 
     def get_queryset(self) -> QuerySet[Responsibility]:
-        return selectors.responsibility_list()
+        return selectors.responsibility_list(user=self.request.user)
 
     def _save(self, instance: Responsibility, partial: bool):
         data = self.validated_input(instance=instance if instance.pk else None, partial=partial)

@@ -26,7 +26,7 @@ from aims.evidence_selectors import (
     version_chain,
 )
 from aims.models import Evidence
-from aims.permissions import can_view_record
+from aims.visibility import restrict
 
 from .serializers import EvidenceReadSerializer
 from .views import AIMSViewSetMixin, evidence_file_response
@@ -145,8 +145,13 @@ class EvidenceLibraryViewSet(
     def create(self, request):
         data = self.validated_input()
         model = attachable_model(data.pop("target_type"))
-        target = model.objects.filter(pk=data.pop("target_id")).first() if model else None
-        if target is None or not can_view_record(request.user, target):
+        target_id = data.pop("target_id")
+        target = (
+            restrict(model._default_manager.all(), request.user).filter(pk=target_id).first()
+            if model
+            else None
+        )
+        if target is None:
             raise ValidationError({"target_id": ["No record of this type with this id."]})
         evidence = services.evidence_create(actor=request.user, target=target, **data)
         return self.read_response(evidence, status.HTTP_201_CREATED)

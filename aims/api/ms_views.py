@@ -182,7 +182,7 @@ class RegisterViewSet(
     remover = None
 
     def get_queryset(self) -> QuerySet:
-        return self.model.objects.select_related("owner")
+        return self.model.objects.restrict(self.request.user).select_related("owner")
 
     def create(self, request):
         data = self.validated_input()
@@ -271,7 +271,7 @@ class PartyFeedbackViewSet(RegisterViewSet):
     remover = staticmethod(_feedback_delete)
 
     def get_queryset(self) -> QuerySet:
-        return PartyFeedback.objects.select_related("owner", "party")
+        return PartyFeedback.objects.restrict(self.request.user).select_related("owner", "party")
 
 
 @extend_schema_view(
@@ -340,7 +340,7 @@ class PolicyViewSet(
         return ("aims.add_policy", "aims.change_policy", "aims.add_policyversion")
 
     def get_queryset(self) -> QuerySet[Policy]:
-        return selectors.policy_list()
+        return selectors.policy_list(user=self.request.user)
 
     def create(self, request):
         data = self.validated_input()
@@ -435,7 +435,11 @@ class PolicyVersionViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[PolicyVersion]:
-        return PolicyVersion.objects.select_related("policy").order_by("policy_id", "-number")
+        return (
+            PolicyVersion.objects.restrict(self.request.user)
+            .select_related("policy")
+            .order_by("policy_id", "-number")
+        )
 
     def partial_update(self, request, pk=None):
         version = self.get_object()

@@ -6,10 +6,8 @@ queryset; an object outside the user's reach is a 404.
 """
 
 import logging
-from collections.abc import Callable
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -27,9 +25,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aims import services
+from aims.evidence import attachable_labels, attachable_model
+from aims.evidence_selectors import visible_evidence
 from aims.models import Evidence
 from aims.permissions import has_global_perm
 from aims.roles import role_names
+from aims.visibility import restrict
 
 from .permissions import WritePermission
 from .reminder_serializers import UnreadCountSerializer
@@ -185,9 +186,6 @@ class NotificationViewSet(
 # --- Evidence ------------------------------------------------------------------------------
 
 
-TargetScopes = dict[type[Model], Callable[..., QuerySet]]
-
-
 def evidence_file_response(evidence: Evidence) -> FileResponse:
     """Stream an evidence file the caller was allowed to see; a link or a file gone from
     storage is a 404 that says which."""
@@ -215,15 +213,12 @@ class EvidenceFilter(filters.FilterSet):
         return queryset.filter(target_type__app_label=app_label, target_type__model=model)
 
 
-class EvidenceViewSetBase(
+class EvidenceViewSet(
     AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Evidence on the records a user may view.
-
-    aims cannot know the records of higher apps, so this base knows none: a subclass in the
-    app that owns the target records lists them in :meth:`target_scopes`, each with the
-    selector that restricts that model to the user. The list is filtered in SQL, one
-    ``target_type = X AND target_id IN (<restricted subquery>)`` per target model.
+    """Evidence (every version) on the records a user may view, of every record type that
+    takes evidence (aims.evidence registry). Visibility is the one evidence engine,
+    aims.evidence_selectors.visible_evidence, the same the library pages and downloads use.
     """
 
     read_serializer_class = EvidenceReadSerializer
@@ -233,28 +228,14 @@ class EvidenceViewSetBase(
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = EvidenceFilter
 
-    def target_scopes(self) -> TargetScopes:
-        """{target model: callable(user) -> queryset of its records the user may view}."""
-        return {}
-
-    def _labelled_scopes(self) -> dict[str, tuple[type[Model], Callable[..., QuerySet]]]:
-        return {model._meta.label_lower: (model, s) for model, s in self.target_scopes().items()}
-
     def get_queryset(self) -> QuerySet[Evidence]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no database
             return Evidence.objects.none()
-        user = self.request.user
-        visible = Q()
-        for model, scope in self.target_scopes().items():
-            content_type = ContentType.objects.get_for_model(model)
-            visible |= Q(target_type=content_type, target_id__in=scope(user).values("pk"))
-        if not visible:
-            return Evidence.objects.none()
-        return Evidence.objects.filter(visible).select_related("owner", "target_type")
+        return visible_evidence(self.request.user)
 
     def get_serializer(self, *args, **kwargs):
         if self.get_serializer_class() is EvidenceWriteSerializer:
-            kwargs["target_types"] = sorted(self._labelled_scopes())
+            kwargs["target_types"] = attachable_labels()
         return super().get_serializer(*args, **kwargs)
 
     # The request schema comes from get_serializer(), which knows the accepted target types.
@@ -263,8 +244,11 @@ class EvidenceViewSetBase(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        model, scope = self._labelled_scopes()[data.pop("target_type")]
-        target = scope(request.user).filter(pk=data.pop("target_id")).first()
+        model = attachable_model(data.pop("target_type"))
+        target = restrict(model._default_manager.all(), request.user).filter(
+            pk=data.pop("target_id")
+        )
+        target = target.first()
         if target is None:
             raise ValidationError({"target_id": [f"No {model._meta.verbose_name} with this id."]})
         evidence = services.evidence_create(actor=request.user, target=target, **data)

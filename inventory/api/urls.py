@@ -12,7 +12,6 @@ router.register("approvals", views.ApprovalViewSet, basename="approval")
 router.register("validation-records", views.ValidationRecordViewSet, basename="validationrecord")
 router.register("change-requests", views.ChangeRequestViewSet, basename="changerequest")
 router.register("gate-settings", views.GateSettingViewSet, basename="gatesetting")
-router.register("evidence", views.EvidenceViewSet, basename="evidence")
 router.register(
     "component-observations",
     vendor_views.ComponentObservationViewSet,

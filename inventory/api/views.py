@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
-from aims.api.views import AIMSViewSetMixin, EvidenceViewSetBase, TargetScopes, write_schema
+from aims.api.views import AIMSViewSetMixin, write_schema
 from aims.permissions import has_global_perm
 from inventory import selectors, services
 from inventory.history import system_history
@@ -26,8 +26,6 @@ from inventory.models import (
     GateSetting,
     ValidationRecord,
 )
-from suppliers import selectors as supplier_selectors
-from suppliers.models import ReviewAnswer, Supplier, SupplierReview, VendorChangeNotice
 
 from .serializers import (
     AISystemDetailSerializer,
@@ -372,24 +370,3 @@ class GateSettingViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
             actor=request.user, gate=setting.gate, required_approvals=data["required_approvals"]
         )
         return self.read_response(setting)
-
-
-# --- Evidence -------------------------------------------------------------------------------
-
-
-class EvidenceViewSet(EvidenceViewSetBase):
-    """Evidence on AI systems, validation records and supplier records the user may view.
-    The generic part (listing, upload, download) lives in aims; this app names its target
-    records. Suppliers sit below the inventory, so their records are named here too, each
-    restricted by the suppliers' own selectors. Incidents and CAPAs sit above the inventory
-    and are not listed here."""
-
-    def target_scopes(self) -> TargetScopes:
-        return {
-            AISystem: lambda user: selectors.restrict_systems(AISystem.objects.all(), user),
-            ValidationRecord: lambda user: selectors.validation_list(user=user),
-            Supplier: lambda user: supplier_selectors.supplier_list(user=user),
-            SupplierReview: lambda user: supplier_selectors.review_list(user=user),
-            ReviewAnswer: lambda user: supplier_selectors.answer_list(user=user),
-            VendorChangeNotice: lambda user: supplier_selectors.notice_list(user=user),
-        }

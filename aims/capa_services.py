@@ -17,7 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from .errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
-from .history import stamp
+from .history import save_with_history
 from .models import CorrectiveAction, Evidence
 from .permissions import can_change_record, has_perm
 from .services import evidence_create, notify
@@ -39,12 +39,6 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "close": Transition("Close", (Status.VERIFIED,), Status.CLOSED),
 }
-
-
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
 
 
 def capa_url(capa: CorrectiveAction) -> str:
@@ -85,7 +79,7 @@ def capa_create(
         source_type=ContentType.objects.get_for_model(source),
         source_id=source.pk,
     )
-    _save(capa, actor=actor, reason=f"Corrective action opened on {source}")
+    save_with_history(capa, actor=actor, reason=f"Corrective action opened on {source}")
     # The owner may work on their action even without rights on the source record.
     assign_perm("aims.view_correctiveaction", capa.owner, capa)
     assign_perm("aims.change_correctiveaction", capa.owner, capa)
@@ -136,7 +130,7 @@ def capa_transition(*, actor, capa: CorrectiveAction, action: str) -> Corrective
         capa.implemented_at = now
     if transition.target == Status.CLOSED:
         capa.closed_at = now
-    _save(capa, actor=actor, reason=transition.label)
+    save_with_history(capa, actor=actor, reason=transition.label)
     return capa
 
 
@@ -208,6 +202,6 @@ def capa_verify(
         capa.status = Status.IN_PROGRESS
         capa.implemented_at = None
         reason = f"Found not effective by {actor}: back to work"
-    _save(capa, actor=actor, reason=reason)
+    save_with_history(capa, actor=actor, reason=reason)
     notify(recipients=[capa.owner], title=f"{capa.reference}: {reason}", link=capa_url(capa))
     return capa

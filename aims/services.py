@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
+from .errors import Code, RuleForbidden, TransitionNotAllowed
 from .history import stamp
 from .models import Evidence, Notification
 from .permissions import can_change_record, has_perm
@@ -194,8 +194,3 @@ def evidence_replace(
     stamp(old, actor=actor, reason=f"Replaced by {new.reference} (version {new.version})")
     old.save(update_fields=["superseded_at", "updated_at"])
     return new
-
-
-def require(condition: bool, message: str, *, code: Code) -> None:
-    if not condition:
-        raise BusinessRuleError(message, code=code)

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from aims import capa_selectors
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
-from aims.permissions import can_change_record, has_perm
+from aims.history import save_with_history
+from aims.permissions import can_change_record, has_perm, require
 from aims.roles import APPROVER, OFFICER
 from aims.services import notify, users_in_role
 from inventory.models import AISystem, RiskTier
@@ -53,12 +53,6 @@ DETAIL_FIELDS = (
     "lessons_learned",
     "flagged_high_risk",
 )
-
-
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
 
 
 def _event(incident: Incident, actor, kind: str, message: str) -> IncidentEvent:
@@ -115,7 +109,7 @@ def _create(
 ) -> Incident:
     incident = Incident(system=system, owner=fields.pop("owner", None) or system.owner, **fields)
     incident.reporter = actor
-    _save(incident, actor=actor, reason=reason)
+    save_with_history(incident, actor=actor, reason=reason)
     incident.systems.set({system, *other_systems})
     _event(incident, actor, "reported", f"Reported by {actor}: {incident.get_severity_display()}")
     _escalate(incident, "new incident")
@@ -140,8 +134,7 @@ def incident_report(
     owner=None,
 ) -> Incident:
     """Report an incident on systems the actor can see; owners and officers are told."""
-    if not has_perm(actor, "incidents.add_incident"):
-        raise RuleForbidden("You may not report incidents.", code=Code.PERMISSION_DENIED)
+    require(actor, "incidents.add_incident", message="You may not report incidents.")
     visible = restrict_systems(AISystem.objects.all(), actor)
     others = list(other_systems)
     if not visible.filter(pk=system.pk).exists():
@@ -183,7 +176,7 @@ def incident_update(*, actor, incident: Incident, data: dict[str, Any]) -> Incid
     if not changed:
         return incident
     names = ", ".join(Incident._meta.get_field(f).verbose_name for f in changed)
-    _save(incident, actor=actor, reason=f"Details edited: {names}")
+    save_with_history(incident, actor=actor, reason=f"Details edited: {names}")
     _event(incident, actor, "edited", f"{names} edited by {actor}")
     if "aware_at" in changed and incident.serious_case:
         _set_deadline(incident, actor)
@@ -207,7 +200,7 @@ def incident_set_severity(*, actor, incident: Incident, severity: str, reason: s
     raised = SEVERITY_RANK[severity] < SEVERITY_RANK[incident.severity]
     incident.severity = severity
     verb = "raised" if raised else "lowered"
-    _save(incident, actor=actor, reason=f"Severity {verb}: {reason}")
+    save_with_history(incident, actor=actor, reason=f"Severity {verb}: {reason}")
     _event(
         incident,
         actor,
@@ -310,7 +303,7 @@ def incident_transition(*, actor, incident: Incident, action: str, note: str = "
     if stamp_field and getattr(incident, stamp_field) is None:
         setattr(incident, stamp_field, now)
     incident.status = transition.target
-    _save(incident, actor=actor, reason=transition.label)
+    save_with_history(incident, actor=actor, reason=transition.label)
     message = f"{transition.label} by {actor}"
     _event(incident, actor, action, f"{message}: {note}" if note else message)
     return incident
@@ -338,17 +331,18 @@ def is_high_risk(incident: Incident) -> bool:
 
 def _set_deadline(incident: Incident, actor) -> None:
     incident.reporting_deadline = reporting_deadline(incident.aware_at, incident.serious_case)
-    _save(incident, actor=actor, reason="Reporting deadline recomputed")
+    save_with_history(incident, actor=actor, reason="Reporting deadline recomputed")
 
 
 @transaction.atomic
 def incident_mark_serious(*, actor, incident: Incident, case: str) -> Incident:
     """Start the Article 73 clock: the reporting deadline counts from the date of awareness."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if not has_perm(actor, "incidents.report_serious_incident"):
-        raise RuleForbidden(
-            "Only governance officers mark incidents serious.", code=Code.PERMISSION_DENIED
-        )
+    require(
+        actor,
+        "incidents.report_serious_incident",
+        message="Only governance officers mark incidents serious.",
+    )
     if case not in SeriousCase.values:
         raise ValidationError({"case": [f"'{case}' is not a serious-incident case."]})
     if not is_high_risk(incident):
@@ -361,7 +355,9 @@ def incident_mark_serious(*, actor, incident: Incident, case: str) -> Incident:
         raise TransitionNotAllowed("The report is already submitted.", code=Code.ALREADY_REPORTED)
     incident.serious_case = case
     incident.reporting_deadline = reporting_deadline(incident.aware_at, case)
-    _save(incident, actor=actor, reason=f"Marked serious: {incident.get_serious_case_display()}")
+    save_with_history(
+        incident, actor=actor, reason=f"Marked serious: {incident.get_serious_case_display()}"
+    )
     _event(
         incident,
         actor,
@@ -378,8 +374,11 @@ def incident_record_report(
     *, actor, incident: Incident, reference: str, submitted_at: datetime | None = None
 ) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if not has_perm(actor, "incidents.report_serious_incident"):
-        raise RuleForbidden("Only governance officers record reports.", code=Code.PERMISSION_DENIED)
+    require(
+        actor,
+        "incidents.report_serious_incident",
+        message="Only governance officers record reports.",
+    )
     if not incident.serious_case:
         raise TransitionNotAllowed("The incident is not marked serious.", code=Code.NOT_SERIOUS)
     if incident.report_submitted_at:
@@ -391,7 +390,7 @@ def incident_record_report(
         raise ValidationError({"submitted_at": ["The submission cannot be in the future."]})
     incident.report_submitted_at = submitted_at
     incident.report_reference = reference.strip()
-    _save(incident, actor=actor, reason="Serious-incident report submitted")
+    save_with_history(incident, actor=actor, reason="Serious-incident report submitted")
     late = timezone.localdate(submitted_at) > incident.reporting_deadline
     _event(
         incident,
@@ -428,7 +427,9 @@ def metric_save(*, actor, metric: Metric, data: dict[str, Any]) -> Metric:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     for field, value in data.items():
         setattr(metric, field, value)
-    _save(metric, actor=actor, reason="Metric defined" if action == "add" else "Metric edited")
+    save_with_history(
+        metric, actor=actor, reason="Metric defined" if action == "add" else "Metric edited"
+    )
     return metric
 
 
@@ -454,8 +455,7 @@ def observations_ingest(
     whole batch (bulk_create with ignore_conflicts) and no history. The batch is all or
     nothing: one bad item refuses it.
     """
-    if not has_perm(actor, "incidents.add_observation"):
-        raise RuleForbidden("You may not push observations.", code=Code.PERMISSION_DENIED)
+    require(actor, "incidents.add_observation", message="You may not push observations.")
     metrics = {m.pk: m for m, _, _ in observations}
     systems = {m.system_id: m for m in metrics.values()}
     for metric in systems.values():

@@ -9,11 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aims.errors import RuleForbidden
-from aims.history import stamp
-from aims.permissions import has_perm
+from aims.history import save_with_history
+from aims.permissions import has_perm, require
 
-from .errors import Code
 from .models import TARGET_STAGES, IncidentTimeTarget, clear_time_targets_cache
 
 CHANGE_PERMISSION = "incidents.change_incidenttimetarget"
@@ -41,10 +39,9 @@ def time_target_update(
     Unchanged values write nothing. Refused: a user without the change permission (403), an
     unknown field, hours outside 1..8760 or out of order (field errors, nothing saved).
     """
-    if not can_change_time_targets(actor):
-        raise RuleForbidden(
-            "Only governance officers change incident time targets.", code=Code.PERMISSION_DENIED
-        )
+    require(
+        actor, CHANGE_PERMISSION, message="Only governance officers change incident time targets."
+    )
     unknown = sorted(set(data) - set(TARGET_FIELDS))
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
@@ -55,13 +52,11 @@ def time_target_update(
     for field in TARGET_FIELDS:
         if field in data:
             setattr(target, field, data[field])
-    target.full_clean()
     target.updated_by = actor
     reason = f"Time targets of {target.severity.upper()} changed: {', '.join(changes)}"
     if note.strip():
         reason += f". Why: {note.strip()}"
-    stamp(target, actor=actor, reason=reason)
-    target.save()
+    save_with_history(target, actor=actor, reason=reason)
     # Now for this process; again at commit, so no other process caches the old rows
     # between this clear and the commit.
     clear_time_targets_cache()

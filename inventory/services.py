@@ -13,8 +13,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from aims import competence_services
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
-from aims.permissions import has_perm
+from aims.history import save_with_history, stamp
+from aims.permissions import has_perm, require
 from aims.roles import APPROVER, OFFICER
 from aims.services import evidence_create, notify, users_in_role
 
@@ -63,15 +63,6 @@ EDITABLE_FIELDS = (
 OVERSIGHT_EXCEPTION = "oversight_exception"
 
 
-def _deny(message: str, code: Code = Code.PERMISSION_DENIED) -> None:
-    raise RuleForbidden(message, code=code)
-
-
-def _require_perm(actor, perm: str, obj=None, message: str = "") -> None:
-    if not has_perm(actor, perm, obj):
-        _deny(message or "You do not have permission to do this.")
-
-
 def _grant_owner(system: AISystem, user) -> None:
     for perm in OWNER_OBJECT_PERMS:
         assign_perm(perm, user, system)
@@ -80,12 +71,6 @@ def _grant_owner(system: AISystem, user) -> None:
 def _revoke_owner(system: AISystem, user) -> None:
     for perm in OWNER_OBJECT_PERMS:
         remove_perm(perm, user, system)
-
-
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
 
 
 def system_url(system: AISystem) -> str:
@@ -108,9 +93,9 @@ def system_submit_intake(
 
     The actor owns it unless an officer names another owner.
     """
-    _require_perm(actor, "inventory.add_aisystem", message="You may not submit intake forms.")
+    require(actor, "inventory.add_aisystem", message="You may not submit intake forms.")
     if owner is not None and owner != actor:
-        _require_perm(
+        require(
             actor,
             "inventory.triage_aisystem",
             message="Only a governance officer can submit on behalf of another owner.",
@@ -119,7 +104,7 @@ def system_submit_intake(
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     system = AISystem(**data, owner=owner or actor, submitted_by=actor)
-    _save(system, actor=actor, reason="Use-case intake submitted")
+    save_with_history(system, actor=actor, reason="Use-case intake submitted")
     _grant_owner(system, system.owner)
     if vendor or model_name:
         component = Component(
@@ -128,7 +113,7 @@ def system_submit_intake(
             name=model_name or f"{vendor} model",
             provider=vendor,
         )
-        _save(component, actor=actor, reason="Vendor and model named at intake")
+        save_with_history(component, actor=actor, reason="Vendor and model named at intake")
     notify(
         recipients=users_in_role(OFFICER),
         title=f"New intake: {system.reference} {system.name}",
@@ -140,7 +125,7 @@ def system_submit_intake(
 
 @transaction.atomic
 def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str = "") -> AISystem:
-    _require_perm(actor, "inventory.change_aisystem", system, "You may not edit this AI system.")
+    require(actor, "inventory.change_aisystem", system, "You may not edit this AI system.")
     # Re-read under lock: a stale copy must never write back an old stage or round.
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     if system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
@@ -170,7 +155,7 @@ def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str 
         reason += f"; oversight person: {person or 'none'}"
         if missing:
             reason += f" (training exception: {granted})"
-    _save(system, actor=actor, reason=reason)
+    save_with_history(system, actor=actor, reason=reason)
     if oversight_changed:
         competence_services.oversight_record(
             actor=actor,
@@ -185,7 +170,7 @@ def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str 
 @transaction.atomic
 def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AISystem:
     """Hand a system to another owner; object permissions follow the owner."""
-    _require_perm(
+    require(
         actor, "inventory.triage_aisystem", message="Only a governance officer can change owners."
     )
     system = AISystem.objects.select_for_update().get(pk=system.pk)
@@ -193,7 +178,9 @@ def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AIS
         return system
     previous = system.owner
     system.owner = owner
-    _save(system, actor=actor, reason=reason or f"Owner changed from {previous} to {owner}")
+    save_with_history(
+        system, actor=actor, reason=reason or f"Owner changed from {previous} to {owner}"
+    )
     _revoke_owner(system, previous)
     _grant_owner(system, owner)
     notify(
@@ -213,7 +200,7 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
         return system
     previous = system.get_risk_tier_display()
     system.risk_tier = tier
-    _save(system, actor=actor, reason=reason or f"Risk tier {previous} -> {tier}")
+    save_with_history(system, actor=actor, reason=reason or f"Risk tier {previous} -> {tier}")
     return system
 
 
@@ -265,7 +252,7 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
     if transition is None:
         raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     system = AISystem.objects.select_for_update().get(pk=system.pk)
-    _require_perm(
+    require(
         actor, transition.permission, system, f"You may not '{transition.label}' on this system."
     )
     if system.lifecycle_stage not in transition.sources:
@@ -286,7 +273,7 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
         system.returned_from_gate = ""
     previous = system.get_lifecycle_stage_display()
     system.lifecycle_stage = target
-    _save(
+    save_with_history(
         system,
         actor=actor,
         reason=reason
@@ -465,7 +452,9 @@ def approval_decide(
         conditions=conditions,
         comment=comment,
     )
-    _save(approval, actor=actor, reason=f"{Gate(gate).label}: {approval.get_decision_display()}")
+    save_with_history(
+        approval, actor=actor, reason=f"{Gate(gate).label}: {approval.get_decision_display()}"
+    )
     _apply_gate_outcome(actor=actor, system=system, gate=gate, approval=approval)
     return approval
 
@@ -508,7 +497,7 @@ def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approva
                 actor, system, ChangeRequest.Status.RELEASED, "Released through the release gate"
             )
         reason = f"{label} passed ({approvals} approval(s))"
-    _save(system, actor=actor, reason=reason)
+    save_with_history(system, actor=actor, reason=reason)
     notify(
         recipients=[system.owner],
         title=f"{system.reference}: {reason}",
@@ -522,15 +511,17 @@ def _close_pending_changes(actor, system: AISystem, status: str, reason: str) ->
         system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
     ):
         change.status = status
-        _save(change, actor=actor, reason=reason)
+        save_with_history(change, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def gate_setting_update(*, actor, gate: str, required_approvals: int) -> GateSetting:
-    _require_perm(actor, "inventory.change_gatesetting", message="Only officers configure gates.")
+    require(actor, "inventory.change_gatesetting", message="Only officers configure gates.")
     setting, _ = GateSetting.objects.get_or_create(gate=gate)
     setting.required_approvals = required_approvals
-    _save(setting, actor=actor, reason=f"Approvals required set to {required_approvals}")
+    save_with_history(
+        setting, actor=actor, reason=f"Approvals required set to {required_approvals}"
+    )
     return setting
 
 
@@ -539,8 +530,8 @@ def gate_setting_update(*, actor, gate: str, required_approvals: int) -> GateSet
 
 def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
     system.refresh_from_db(fields=["lifecycle_stage", "release_round"])
-    _require_perm(actor, model_perm, message="You do not have permission to do this.")
-    _require_perm(
+    require(actor, model_perm)
+    require(
         actor, "inventory.change_aisystem", system, "You may not change records of this system."
     )
     if system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
@@ -560,7 +551,9 @@ def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
     for field, value in data.items():
         setattr(record, field, value)
     verb = "edited" if record.pk else "added"
-    _save(record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} {verb}")
+    save_with_history(
+        record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} {verb}"
+    )
     return record
 
 
@@ -606,7 +599,7 @@ def validation_record_create(
         performed_by=actor,
         release_round=system.release_round,
     )
-    _save(record, actor=actor, reason="Validation recorded")
+    save_with_history(record, actor=actor, reason="Validation recorded")
     if evidence_file or evidence_url:
         evidence_create(
             actor=actor,
@@ -650,11 +643,13 @@ def change_request_create(
             ChangeRequest.Status.IN_RELEASE_REVIEW if is_material else ChangeRequest.Status.RECORDED
         ),
     )
-    _save(change, actor=actor, reason="Change requested")
+    save_with_history(change, actor=actor, reason="Change requested")
     if is_material:
         system.lifecycle_stage = Stage.IN_VALIDATION
         system.release_round += 1
-        _save(system, actor=actor, reason=f"Material change {change.reference}: back to release")
+        save_with_history(
+            system, actor=actor, reason=f"Material change {change.reference}: back to release"
+        )
         notify(
             recipients=users_in_role(APPROVER).exclude(pk=system.owner_id),
             title=f"Release gate reopened: {system.reference} {system.name}",

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from aims.errors import BusinessRuleError, RuleForbidden
-from aims.history import stamp
-from aims.permissions import has_perm
+from aims.errors import BusinessRuleError
+from aims.history import save_with_history
+from aims.permissions import require
 from aims.services import notify
 from suppliers import services as supplier_services
 from suppliers.dependencies import Dependent, register_provider
@@ -33,12 +33,6 @@ REVIEW_TIERS = (RiskTier.HIGH,)
 
 def _system_type() -> ContentType:
     return ContentType.objects.get_for_model(AISystem)
-
-
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
 
 
 def dependent_components(supplier: Supplier) -> QuerySet[Component]:
@@ -85,7 +79,9 @@ def vendor_change_fan_out(*, actor, notice: VendorChangeNotice) -> list[VendorCh
                 status=ChangeRequest.Status.RECORDED,
                 requested_by=actor,
             )
-            _save(change, actor=actor, reason=f"Vendor change {notice.reference} to review")
+            save_with_history(
+                change, actor=actor, reason=f"Vendor change {notice.reference} to review"
+            )
             change_reference = change.reference
         impact = supplier_services.impact_create(
             actor=actor,
@@ -141,8 +137,7 @@ def component_report_identifier(
     a vendor change notice marked "detected" exactly once, however often it is reported;
     later reports answer the same notice (notice, False).
     """
-    if not has_perm(actor, "suppliers.add_vendorchangenotice"):
-        raise RuleForbidden("You may not report vendor changes.", code=Code.PERMISSION_DENIED)
+    require(actor, "suppliers.add_vendorchangenotice", message="You may not report vendor changes.")
     identifier = identifier.strip()
     if not identifier:
         from django.core.exceptions import ValidationError

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
-from aims.permissions import has_perm
+from aims.history import save_with_history
+from aims.permissions import require
 from inventory import services as inventory_services
 from inventory.models import (
     AISystem,
@@ -41,24 +41,11 @@ from .models import (
 CLOSED = (LifecycleStage.RETIRED, LifecycleStage.REJECTED)
 
 
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
-
-
-def _require(actor, perm: str, obj=None, message: str = "") -> None:
-    if not has_perm(actor, perm, obj):
-        raise RuleForbidden(
-            message or "You do not have permission to do this.", code=Code.PERMISSION_DENIED
-        )
-
-
 def _require_system_write(actor, system: AISystem, perm: str) -> AISystem:
     """The model permission through a role, and the right to change this system (owners on
     their own systems); closed systems keep their records as they were."""
-    _require(actor, perm)
-    _require(actor, "inventory.change_aisystem", system, "You may not change this system's risks.")
+    require(actor, perm)
+    require(actor, "inventory.change_aisystem", system, "You may not change this system's risks.")
     system = AISystem.objects.get(pk=system.pk)
     if system.lifecycle_stage in CLOSED:
         raise TransitionNotAllowed(
@@ -111,7 +98,7 @@ METHODOLOGY_FIELDS = ("name", "likelihood_scale", "impact_scale", "thresholds", 
 def methodology_update(*, actor, data: dict[str, Any], reason: str = "") -> Methodology:
     """Change the methodology: a new version in the history. Risks keep the scores and levels
     they were given; they are re-scored only when they are edited."""
-    _require(actor, "risk.change_methodology", message="Only officers change the methodology.")
+    require(actor, "risk.change_methodology", message="Only officers change the methodology.")
     _reject_unknown(data, METHODOLOGY_FIELDS)
     methodology = Methodology.objects.select_for_update().get(pk=methodology_current().pk)
     errors: dict[str, list[str]] = {}
@@ -141,7 +128,9 @@ def methodology_update(*, actor, data: dict[str, Any], reason: str = "") -> Meth
     if errors:
         raise ValidationError(errors)
     methodology.version += 1
-    _save(methodology, actor=actor, reason=reason or f"Methodology v{methodology.version}")
+    save_with_history(
+        methodology, actor=actor, reason=reason or f"Methodology v{methodology.version}"
+    )
     return methodology
 
 
@@ -154,10 +143,9 @@ def classification_save(
 ) -> Classification:
     """Record the questionnaire's answers and the result; recompute the system's tier."""
     system = _require_system_write(actor, system, "risk.add_classification")
-    if not has_perm(actor, "risk.change_classification"):
-        raise RuleForbidden(
-            "Only governance officers classify systems.", code=Code.PERMISSION_DENIED
-        )
+    require(
+        actor, "risk.change_classification", message="Only governance officers classify systems."
+    )
     clean, errors = questionnaire.normalise(answers if isinstance(answers, dict) else {})
     if not isinstance(answers, dict):
         errors["answers"] = ["Give the answers as an object."]
@@ -177,7 +165,7 @@ def classification_save(
     record.obligations = outcome.obligations
     record.fria_required = outcome.fria_required
     record.classified_by = actor
-    _save(record, actor=actor, reason=f"{verb}: {record.get_result_display()}")
+    save_with_history(record, actor=actor, reason=f"{verb}: {record.get_result_display()}")
     tier_recompute(actor=actor, system=system, cause="classification saved")
     record.system.refresh_from_db()
     return record
@@ -258,7 +246,7 @@ def tier_recompute(*, actor, system: AISystem, cause: str = "") -> TierDecision:
         decision.reasons = outcome.reasons
         decision.decided_by = actor
         why = f"Tier {RiskTier(outcome.tier).label}" + (f" ({cause})" if cause else "")
-        _save(decision, actor=actor, reason=why)
+        save_with_history(decision, actor=actor, reason=why)
     if system.risk_tier != outcome.tier:
         inventory_services.system_set_risk_tier(
             actor=actor,
@@ -287,14 +275,16 @@ REQUIREMENT_FIELDS = (*REQUIREMENT_FLAGS, "min_approvals", "review_months")
 def tier_requirement_update(
     *, actor, requirement: TierRequirement, data: dict[str, Any], reason: str = ""
 ) -> TierRequirement:
-    _require(
+    require(
         actor, "risk.change_tierrequirement", message="Only officers edit the requirements matrix."
     )
     _reject_unknown(data, REQUIREMENT_FIELDS)
     requirement = TierRequirement.objects.select_for_update().get(pk=requirement.pk)
     for key, value in data.items():
         setattr(requirement, key, value)
-    _save(requirement, actor=actor, reason=reason or f"Requirements for {requirement} edited")
+    save_with_history(
+        requirement, actor=actor, reason=reason or f"Requirements for {requirement} edited"
+    )
     return requirement
 
 
@@ -472,7 +462,7 @@ def assessment_save(
     if not assessment.pk:
         assessment.methodology_version = methodology_current().version
     verb = "edited" if assessment.pk else "recorded"
-    _save(assessment, actor=actor, reason=reason or f"Risk assessment {verb}")
+    save_with_history(assessment, actor=actor, reason=reason or f"Risk assessment {verb}")
     return assessment
 
 
@@ -542,7 +532,7 @@ def risk_save(*, actor, risk: Risk, data: dict[str, Any], reason: str = "") -> R
         risk.accepted_at = None
         risk.acceptance_justification = ""
     verb = "edited" if risk.pk else "registered"
-    _save(risk, actor=actor, reason=reason or f"Risk {verb}")
+    save_with_history(risk, actor=actor, reason=reason or f"Risk {verb}")
     tier_recompute(actor=actor, system=system, cause=f"{risk.reference} {verb}")
     return risk
 
@@ -551,7 +541,7 @@ def risk_save(*, actor, risk: Risk, data: dict[str, Any], reason: str = "") -> R
 def risk_accept(*, actor, risk: Risk, justification: str) -> Risk:
     """An approver who owns neither the risk nor the system accepts a residual risk above
     appetite, with a recorded justification."""
-    _require(actor, "risk.accept_risk", message="Only approvers accept residual risks.")
+    require(actor, "risk.accept_risk", message="Only approvers accept residual risks.")
     risk = Risk.objects.select_for_update().select_related("system").get(pk=risk.pk)
     if risk.owner_id == actor.pk or risk.system.owner_id == actor.pk:
         raise RuleForbidden(
@@ -569,7 +559,7 @@ def risk_accept(*, actor, risk: Risk, justification: str) -> Risk:
     risk.accepted_by = actor
     risk.accepted_at = timezone.now()
     risk.acceptance_justification = justification.strip()
-    _save(risk, actor=actor, reason=f"Residual risk accepted above appetite by {actor}")
+    save_with_history(risk, actor=actor, reason=f"Residual risk accepted above appetite by {actor}")
     return risk
 
 
@@ -588,7 +578,7 @@ def action_save(
     if action.owner_id is None:
         action.owner = action.risk.owner
     word = "edited" if action.pk else "planned"
-    _save(action, actor=actor, reason=reason or f"Treatment action {word}")
+    save_with_history(action, actor=actor, reason=reason or f"Treatment action {word}")
     return action
 
 
@@ -666,13 +656,13 @@ def impact_save(
         impact.signed_off_at = None
         impact.sign_off_comment = ""
         word = "edited after sign-off: back to draft"
-    _save(impact, actor=actor, reason=reason or f"Impact assessment {word}")
+    save_with_history(impact, actor=actor, reason=reason or f"Impact assessment {word}")
     return impact
 
 
 @transaction.atomic
 def impact_sign_off(*, actor, impact: ImpactAssessment, comment: str = "") -> ImpactAssessment:
-    _require(
+    require(
         actor,
         "risk.signoff_impactassessment",
         message="Only governance officers and approvers sign off impact assessments.",
@@ -696,7 +686,7 @@ def impact_sign_off(*, actor, impact: ImpactAssessment, comment: str = "") -> Im
     impact.signed_off_by = actor
     impact.signed_off_at = timezone.now()
     impact.sign_off_comment = comment.strip()
-    _save(impact, actor=actor, reason=f"Impact assessment signed off by {actor}")
+    save_with_history(impact, actor=actor, reason=f"Impact assessment signed off by {actor}")
     return impact
 
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
-from aims.permissions import can_change_record, has_perm
+from aims.history import save_with_history
+from aims.permissions import can_change_record, has_perm, require
 from aims.roles import OFFICER
 from aims.services import notify, users_in_role
 
@@ -69,19 +69,6 @@ NOTICE_FIELDS = (
 )
 
 
-def _require_perm(actor, perm: str, obj=None, message: str = "") -> None:
-    if not has_perm(actor, perm, obj):
-        raise RuleForbidden(
-            message or "You do not have permission to do this.", code=Code.PERMISSION_DENIED
-        )
-
-
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
-
-
 def _unknown(data: dict, allowed: tuple[str, ...]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
@@ -102,10 +89,10 @@ def notice_url(notice: VendorChangeNotice) -> str:
 @transaction.atomic
 def supplier_create(*, actor, data: dict[str, Any], owner=None) -> Supplier:
     """Register a supplier; it starts as "proposed" and is not approved for use yet."""
-    _require_perm(actor, "suppliers.add_supplier", message="You may not register suppliers.")
+    require(actor, "suppliers.add_supplier", message="You may not register suppliers.")
     _unknown(data, SUPPLIER_FIELDS)
     supplier = Supplier(**data, owner=owner or actor)
-    _save(supplier, actor=actor, reason="Supplier registered")
+    save_with_history(supplier, actor=actor, reason="Supplier registered")
     return supplier
 
 
@@ -113,7 +100,7 @@ def supplier_create(*, actor, data: dict[str, Any], owner=None) -> Supplier:
 def supplier_update(
     *, actor, supplier: Supplier, data: dict[str, Any], owner=None, reason: str = ""
 ) -> Supplier:
-    _require_perm(actor, "suppliers.change_supplier", message="You may not edit suppliers.")
+    require(actor, "suppliers.change_supplier", message="You may not edit suppliers.")
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     if supplier.status == Status.OFFBOARDED:
         raise TransitionNotAllowed(
@@ -125,7 +112,7 @@ def supplier_update(
         setattr(supplier, name, value)
     if owner is not None:
         supplier.owner = owner
-    _save(supplier, actor=actor, reason=reason or "Details edited")
+    save_with_history(supplier, actor=actor, reason=reason or "Details edited")
     return supplier
 
 
@@ -199,7 +186,7 @@ def supplier_transition(
     if transition is None:
         raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
-    _require_perm(actor, transition.permission, message=f"You may not '{transition.label}'.")
+    require(actor, transition.permission, message=f"You may not '{transition.label}'.")
     if action in APPROVING and supplier.owner_id == actor.pk:
         raise RuleForbidden(
             "You own this supplier: someone else must approve it (segregation of duties).",
@@ -232,7 +219,7 @@ def supplier_transition(
             )
     previous = supplier.get_status_display()
     supplier.status = transition.target
-    _save(
+    save_with_history(
         supplier,
         actor=actor,
         reason=reason.strip()
@@ -254,7 +241,7 @@ def supplier_transition(
 def question_save(*, actor, question: ReviewQuestion, data: dict[str, Any]) -> ReviewQuestion:
     """Add or edit a question. Reviews already started keep their own copy of it."""
     action = "change" if question.pk else "add"
-    _require_perm(
+    require(
         actor,
         f"suppliers.{action}_reviewquestion",
         message="Only governance officers edit the questionnaire.",
@@ -262,7 +249,7 @@ def question_save(*, actor, question: ReviewQuestion, data: dict[str, Any]) -> R
     _unknown(data, QUESTION_FIELDS)
     for name, value in data.items():
         setattr(question, name, value)
-    _save(
+    save_with_history(
         question, actor=actor, reason="Question edited" if action == "change" else "Question added"
     )
     return question
@@ -274,7 +261,7 @@ def question_save(*, actor, question: ReviewQuestion, data: dict[str, Any]) -> R
 @transaction.atomic
 def review_start(*, actor, supplier: Supplier) -> SupplierReview:
     """Start a review: the active questions are copied into it, as they read today."""
-    _require_perm(actor, "suppliers.add_supplierreview", message="You may not review suppliers.")
+    require(actor, "suppliers.add_supplierreview", message="You may not review suppliers.")
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     if supplier.status == Status.OFFBOARDED:
         raise TransitionNotAllowed(
@@ -293,7 +280,7 @@ def review_start(*, actor, supplier: Supplier) -> SupplierReview:
             "The questionnaire has no active questions yet.", code=Code.NO_QUESTIONS
         )
     review = SupplierReview(supplier=supplier, reviewer=actor)
-    _save(review, actor=actor, reason="Review started")
+    save_with_history(review, actor=actor, reason="Review started")
     for q in questions:
         answer = ReviewAnswer(
             review=review,
@@ -303,14 +290,12 @@ def review_start(*, actor, supplier: Supplier) -> SupplierReview:
             weight=q.weight,
             position=q.position,
         )
-        _save(answer, actor=actor, reason=f"Question copied into {review.reference}")
+        save_with_history(answer, actor=actor, reason=f"Question copied into {review.reference}")
     return review
 
 
 def _require_open_review(actor, review: SupplierReview) -> None:
-    _require_perm(
-        actor, "suppliers.change_supplierreview", message="You may not answer this review."
-    )
+    require(actor, "suppliers.change_supplierreview", message="You may not answer this review.")
     if review.status != SupplierReview.Status.IN_PROGRESS:
         raise TransitionNotAllowed(
             f"{review.reference} is completed: its answers are kept as they were.",
@@ -339,7 +324,7 @@ def review_answer(
             continue
         answer.value, answer.comment = value, comment
         try:
-            _save(answer, actor=actor, reason="Answered")
+            save_with_history(answer, actor=actor, reason="Answered")
         except ValidationError as exc:
             raise ValidationError({"answers": [f"{pk}: {m}" for m in exc.messages]}) from exc
     return review
@@ -392,12 +377,16 @@ def review_complete(
     review.summary = summary.strip()
     review.status = SupplierReview.Status.COMPLETED
     review.completed_at = timezone.now()
-    _save(review, actor=actor, reason=f"Review completed: score {score}, {review.rating}")
+    save_with_history(
+        review, actor=actor, reason=f"Review completed: score {score}, {review.rating}"
+    )
     supplier = Supplier.objects.select_for_update().get(pk=review.supplier_id)
     supplier.next_reassessment_date = add_months(
         timezone.localdate(), supplier.reassessment_cadence_months
     )
-    _save(supplier, actor=actor, reason=f"Reassessment scheduled after {review.reference}")
+    save_with_history(
+        supplier, actor=actor, reason=f"Reassessment scheduled after {review.reference}"
+    )
     return review
 
 
@@ -419,9 +408,7 @@ def vendor_change_record(
     The fan-out belongs to the inventory (the registered dependency provider): each
     dependent system gets an impact to assess, in the same transaction as the notice.
     """
-    _require_perm(
-        actor, "suppliers.add_vendorchangenotice", message="You may not record vendor changes."
-    )
+    require(actor, "suppliers.add_vendorchangenotice", message="You may not record vendor changes.")
     _unknown(data, NOTICE_FIELDS)
     notice = VendorChangeNotice(
         **data,
@@ -431,7 +418,7 @@ def vendor_change_record(
         observed_identifier=observed_identifier,
         detection_key=detection_key,
     )
-    _save(notice, actor=actor, reason="Vendor change recorded")
+    save_with_history(notice, actor=actor, reason="Vendor change recorded")
     provider = dependencies.provider()
     if provider is not None:
         provider.fan_out(actor=actor, notice=notice)
@@ -501,7 +488,7 @@ def impact_create(
         under_review=under_review,
         change_reference=change_reference,
     )
-    _save(impact, actor=actor, reason=f"Flagged by vendor change {notice.reference}")
+    save_with_history(impact, actor=actor, reason=f"Flagged by vendor change {notice.reference}")
     return impact
 
 
@@ -533,7 +520,7 @@ def impact_assess(
     impact.rationale = rationale.strip()
     impact.assessed_by = actor
     impact.assessed_at = timezone.now()
-    _save(impact, actor=actor, reason=f"Assessed: {impact.get_assessment_display()}")
+    save_with_history(impact, actor=actor, reason=f"Assessed: {impact.get_assessment_display()}")
     provider = dependencies.provider()
     if provider is not None:
         provider.after_assessment(actor=actor, impact=impact)
@@ -546,7 +533,7 @@ def impact_set_change_reference(
 ) -> VendorChangeImpact:
     """Point the impact at the change request that carries it through the release gate."""
     impact.change_reference = reference
-    _save(impact, actor=actor, reason=f"Release change {reference} opened")
+    save_with_history(impact, actor=actor, reason=f"Release change {reference} opened")
     return impact
 
 
@@ -563,7 +550,7 @@ def _refresh_notice_status(actor, notice: VendorChangeNotice) -> VendorChangeNot
         if notice.impacts.exists()
         else "No AI system depends on this supplier: nothing to assess"
     )
-    _save(notice, actor=actor, reason=reason)
+    save_with_history(notice, actor=actor, reason=reason)
     return notice
 
 

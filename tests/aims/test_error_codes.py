@@ -13,21 +13,34 @@ from aims.errors import SHARED_CODES, BusinessRuleError, RuleForbidden, Transiti
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("aims", "suppliers", "inventory", "risk", "incidents", "audits")
 REFUSALS = {"BusinessRuleError", "RuleForbidden", "TransitionNotAllowed", "TrainingMissing"}
+# aims.permissions: refuse (RuleForbidden) unless the user holds a permission. Their code
+# defaults to the shared "permission_denied"; a code given must be of the app's enumeration.
+PERMISSION_CHECKS = {"require", "require_global"}
 
 
 def app_codes(app: str) -> type[StrEnum]:
     return importlib.import_module(f"{app}.errors").Code
 
 
-def refusals_in(path: Path):
-    """(line, code expression) of every refusal constructed in the module."""
+def _calls(path: Path, names: set[str]):
+    """(line, code expression or None) of every call of one of ``names`` in the module."""
     for node in ast.walk(ast.parse(path.read_text())):
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-        if name in REFUSALS:
+        if name in names:
             code = next((kw.value for kw in node.keywords if kw.arg == "code"), None)
             yield node.lineno, code
+
+
+def refusals_in(path: Path):
+    """(line, code expression) of every refusal constructed in the module."""
+    yield from _calls(path, REFUSALS)
+
+
+def permission_checks_in(path: Path):
+    """(line, code expression or None) of every require()/require_global() in the module."""
+    yield from _calls(path, PERMISSION_CHECKS)
 
 
 def modules(app: str):
@@ -53,7 +66,8 @@ def test_every_refusal_carries_a_code_of_its_apps_enumeration(app):
     problems = []
     for path in modules(app):
         where = path.relative_to(ROOT)
-        for line, code in refusals_in(path):
+        checks = [(line, code) for line, code in permission_checks_in(path) if code is not None]
+        for line, code in [*refusals_in(path), *checks]:
             if code is None:
                 problems.append(f"{where}:{line}: no code")
             elif isinstance(code, ast.Attribute) and isinstance(code.value, ast.Name):
@@ -69,9 +83,13 @@ def test_every_refusal_carries_a_code_of_its_apps_enumeration(app):
 
 
 def test_the_scan_sees_the_refusals_it_checks():
-    """Guard against a vacuous battery: the scan finds the refusals of the risk services."""
-    found = list(refusals_in(ROOT / "risk" / "services.py"))
-    assert len(found) >= 8 and all(code is not None for _, code in found)
+    """Guard against a vacuous battery: the scan finds the refusals of the risk services, those
+    they construct and the permission checks they make through aims.permissions."""
+    path = ROOT / "risk" / "services.py"
+    found = list(refusals_in(path))
+    checks = list(permission_checks_in(path))
+    assert len(found) >= 5 and all(code is not None for _, code in found)
+    assert len(checks) >= 6
 
 
 @pytest.mark.parametrize(

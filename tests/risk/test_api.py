@@ -147,6 +147,27 @@ def test_a_refused_write_answers_permission_denied_with_the_reason(api_as, appro
     assert not Risk.objects.exists()
 
 
+def test_a_refused_acceptance_answers_permission_denied(api_as, owner, system):
+    """Accepting a residual risk is the approvers' permission: the owner is refused with
+    "permission_denied" and the risk stays pending."""
+    created = api_as(owner).post(
+        "/api/v1/risks/",
+        {**RISK, "system": system.pk, "residual_likelihood": 4, "residual_impact": 4},
+        format="json",
+    )
+    risk_id = created.json()["id"]
+    response = api_as(owner).post(
+        f"/api/v1/risks/{risk_id}/accept/", {"justification": "Mine"}, format="json"
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "message": "Only approvers accept residual risks.",
+        "code": "permission_denied",
+        "extra": {},
+    }
+    assert Risk.objects.get(pk=risk_id).acceptance == Risk.Acceptance.PENDING
+
+
 def test_methodology_patch_validates(api_as, officer):
     api = api_as(officer)
     pk = api.get("/api/v1/risk-methodology/").json()[0]["id"]

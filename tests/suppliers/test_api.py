@@ -48,6 +48,30 @@ def test_a_refused_registration_answers_permission_denied_with_the_reason(api_as
     assert not Supplier.objects.exists()
 
 
+def test_a_refused_status_action_answers_permission_denied_with_the_reason(
+    api_as, officer, approver
+):
+    """An approver may approve suppliers but not suspend them: the service's permission check
+    (aims.permissions.require) answers 403 "permission_denied" with the action named, not
+    "invalid", and the supplier keeps its status."""
+    supplier = make_supplier(officer)
+    completed_review(officer, supplier)
+    services.supplier_transition(actor=approver, supplier=supplier, action="approve")
+    response = api_as(approver).post(
+        url("supplier-transition", supplier.pk),
+        {"action": "suspend", "reason": "Breach of terms"},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "message": "You may not 'Suspend'.",
+        "code": "permission_denied",
+        "extra": {},
+    }
+    supplier.refresh_from_db()
+    assert supplier.status == "approved"
+
+
 def test_status_is_not_writable_and_changes_through_actions(api_as, officer, approver):
     supplier = make_supplier(officer)
     client = api_as(officer)

@@ -10,8 +10,8 @@ from django.http import Http404
 
 class RecordMixin(LoginRequiredMixin):
     """Loads the record named by the URL's ``pk`` through ``load`` (the app's selector ``get``,
-    which only finds what the user may see) and keeps it as ``self.record`` and under
-    ``record_attr`` (``self.system``, ``self.capa``...). A record the user may not see answers
+    which only finds what the user may see) and keeps it under ``record_attr``
+    (``self.record``, or ``self.system``, ``self.capa``...). A record the user may not see answers
     404, as one that does not exist: nothing leaks that it is there. An anonymous visitor is
     sent to the login page before any lookup.
 
@@ -32,9 +32,9 @@ class RecordMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         try:
-            self.record = self.load(request.user, kwargs["pk"])
+            record = self.load(request.user, kwargs["pk"])
         except ObjectDoesNotExist:
             raise Http404 from None
-        setattr(self, self.record_attr, self.record)
+        setattr(self, self.record_attr, record)
         self.check(request)
         return super().dispatch(request, *args, **kwargs)

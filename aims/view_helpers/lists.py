@@ -75,7 +75,8 @@ class ListPageMixin:
     - ``page_sizes``: the sizes offered through ``?page_size=``; the first is the default and
       any other value is refused for it, so nobody asks for an unbounded page;
     - ``export_columns`` (header, getter) and ``export_filename`` for the CSV;
-    - ``extra_context(page)`` for what else the template needs (permissions, labels).
+    - ``extra_context(page)`` for what else the template needs (permissions, labels); the
+      bound filter form and the filters are there as ``self.filter_form``, ``self.filters``.
 
     The context always has ``form``, ``page_obj``, the rows, ``querystring_without_page``
     (for the pager), ``export_query`` (the filters for the export link), and, on a sortable
@@ -125,8 +126,9 @@ class ListPageMixin:
         return order_by_sort(rows, self.get_sort(), self.sortable) if self.sortable else rows
 
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        form = self.get_filter_form()
-        rows = self.queryset(self.get_filters(form))
+        self.filter_form = form = self.get_filter_form()
+        self.filters = self.get_filters(form)
+        rows = self.queryset(self.filters)
         if self.export:
             return csv_response(rows, self.export_columns, self.export_filename)
         return render(request, self.template_name, self.get_context(form, rows))

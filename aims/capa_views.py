@@ -5,8 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -15,6 +14,7 @@ from . import capa_selectors, capa_services
 from .errors import BusinessRuleError, RuleForbidden
 from .forms import BootstrapFormMixin
 from .models import CorrectiveAction
+from .view_helpers import ListPageMixin, RecordMixin
 from .views import apply_errors
 
 
@@ -34,36 +34,29 @@ class CapaVerifyForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class CapaListView(LoginRequiredMixin, View):
-    def get(self, request):
-        status = request.GET.get("status", "")
-        filters = {"status": status} if status in CorrectiveAction.Status.values else {}
-        capas = capa_selectors.capa_list(user=request.user, filters=filters)
-        page = Paginator(capas, 25).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return render(
-            request,
-            "aims/capa_list.html",
-            {
-                "page_obj": page,
-                "capas": page.object_list,
-                "status": status,
-                "statuses": CorrectiveAction.Status.choices,
-                "querystring_without_page": query.urlencode() + "&" if query else "",
-            },
-        )
+class CapaListView(LoginRequiredMixin, ListPageMixin, View):
+    template_name = "aims/capa_list.html"
+    rows_name = "capas"
+
+    def get_filters(self, form) -> dict:
+        status = self.request.GET.get("status", "")
+        return {"status": status} if status in CorrectiveAction.Status.values else {}
+
+    def rows(self, filters):
+        return capa_selectors.capa_list(user=self.request.user, filters=filters)
+
+    def extra_context(self, page) -> dict:
+        return {
+            "status": self.request.GET.get("status", ""),
+            "statuses": CorrectiveAction.Status.choices,
+        }
 
 
-class CapaMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        try:
-            self.capa = capa_selectors.capa_get(user=request.user, pk=kwargs["pk"])
-        except CorrectiveAction.DoesNotExist:
-            raise Http404 from None
-        return super().dispatch(request, *args, **kwargs)
+class CapaMixin(RecordMixin):
+    record_attr = "capa"
+
+    def load(self, user, pk):
+        return capa_selectors.capa_get(user=user, pk=pk)
 
     def detail_url(self) -> str:
         return reverse("capa:capa_detail", args=[self.capa.pk])

@@ -4,7 +4,6 @@ incidents.services (corrective actions through aims.capa_services)."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.views import View
 from aims import capa_selectors, capa_services
 from aims.errors import BusinessRuleError
 from aims.permissions import can_change_record, has_perm
+from aims.view_helpers import ListPageMixin, RecordMixin
 from aims.views import apply_errors
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, LifecycleStage
@@ -36,13 +36,11 @@ from .forms import (
 from .models import (
     MAX_TARGET_HOURS,
     REPORTING_DAYS,
-    Incident,
     IncidentTimeTarget,
     Metric,
     SeriousCase,
 )
 
-PAGE_SIZE = 25
 VIEW_TARGETS = "incidents.view_incidenttimetarget"
 
 
@@ -52,27 +50,21 @@ def _error_text(exc: Exception) -> str:
     return " ".join(exc.messages)
 
 
-class IncidentListView(LoginRequiredMixin, View):
-    def get(self, request):
-        form = IncidentFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        incidents = selectors.incident_list(user=request.user, filters=filters)
-        page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+class IncidentListView(LoginRequiredMixin, ListPageMixin, View):
+    template_name = "incidents/incident_list.html"
+    rows_name = ""  # the rows carry their overdue stages: see extra_context
+    filter_form_class = IncidentFilterForm
+
+    def rows(self, filters):
+        return selectors.incident_list(user=self.request.user, filters=filters)
+
+    def extra_context(self, page) -> dict:
         now = timezone.now()
-        return render(
-            request,
-            "incidents/incident_list.html",
-            {
-                "form": form,
-                "page_obj": page,
-                "rows": [(i, i.overdue_stages(now)) for i in page.object_list],
-                "querystring_without_page": query.urlencode() + "&" if query else "",
-                "can_report": has_perm(request.user, "incidents.add_incident"),
-                "can_view_targets": has_perm(request.user, VIEW_TARGETS),
-            },
-        )
+        return {
+            "rows": [(i, i.overdue_stages(now)) for i in page.object_list],
+            "can_report": has_perm(self.request.user, "incidents.add_incident"),
+            "can_view_targets": has_perm(self.request.user, VIEW_TARGETS),
+        }
 
 
 class IncidentReportView(LoginRequiredMixin, View):
@@ -116,17 +108,13 @@ class IncidentReportView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=status)
 
 
-class IncidentMixin(LoginRequiredMixin):
+class IncidentMixin(RecordMixin):
     """Loads the incident from the URL; one the user may not see is a 404."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        try:
-            self.incident = selectors.incident_get(user=request.user, pk=kwargs["pk"])
-        except Incident.DoesNotExist:
-            raise Http404 from None
-        return super().dispatch(request, *args, **kwargs)
+    record_attr = "incident"
+
+    def load(self, user, pk):
+        return selectors.incident_get(user=user, pk=pk)
 
     def back(self):
         return HttpResponseRedirect(services.incident_url(self.incident))

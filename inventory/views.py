@@ -1,10 +1,7 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
@@ -12,8 +9,14 @@ from django.views import View
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.models import Evidence
 from aims.permissions import can_change_record, has_global_perm, has_perm
-from aims.view_helpers import with_people
-from aims.views import apply_errors
+from aims.view_helpers import (
+    Echo,  # noqa: F401 (audits.soa_views imports it from here until it moves to the core)
+    ListPageMixin,
+    RecordMixin,
+    ServiceFormMixin,
+    csv_safe,  # noqa: F401 (idem)
+    with_people,
+)
 
 from . import selectors, services
 from .extensions import system_links
@@ -28,7 +31,7 @@ from .forms import (
     SystemFilterForm,
     ValidationRecordForm,
 )
-from .models import AISystem, Component, Dataset, GateSetting
+from .models import Component, Dataset, GateSetting
 
 TABS = [
     ("overview", "Overview"),
@@ -41,54 +44,6 @@ TABS = [
     ("history", "History"),
 ]
 PAGE_SIZES = (25, 50, 100)
-
-
-class SystemListView(LoginRequiredMixin, View):
-    template_name = "inventory/system_list.html"
-
-    def get(self, request):
-        form = SystemFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        filters = {**filters, "sort": request.GET.get("sort", "reference")}
-        systems = selectors.system_list(user=request.user, filters=filters)
-        try:
-            per_page = int(request.GET.get("page_size", 25))
-        except ValueError:
-            per_page = 25
-        per_page = per_page if per_page in PAGE_SIZES else 25
-        page = Paginator(systems, per_page).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        sort_query = query.copy()
-        sort_query.pop("sort", None)
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "page_obj": page,
-                "systems": page.object_list,
-                "sort": filters["sort"],
-                "querystring_without_page": query.urlencode() + "&" if query else "",
-                "querystring_without_sort": sort_query.urlencode(),
-                "export_query": query.urlencode(),
-                "columns": [
-                    ("reference", "Ref."),
-                    ("name", "Name"),
-                    ("business_unit", "Business unit"),
-                    ("owner", "Owner"),
-                    ("stage", "Stage"),
-                    ("tier", "Risk tier"),
-                    ("next_review", "Next review"),
-                ],
-                "can_register": has_global_perm(request.user, "inventory.add_aisystem"),
-            },
-        )
-
-
-class Echo:
-    def write(self, value):
-        return value
 
 
 CSV_COLUMNS = [
@@ -110,44 +65,52 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+class SystemListView(LoginRequiredMixin, ListPageMixin, View):
+    template_name = "inventory/system_list.html"
+    rows_name = "systems"
+    filter_form_class = SystemFilterForm
+    sortable, default_sort = selectors.SORTABLE, "reference"
+    page_sizes = PAGE_SIZES
+    export_columns = CSV_COLUMNS
+    export_filename = "ai-systems.csv"
+
+    def rows(self, filters):
+        return selectors.system_list(user=self.request.user, filters=filters)
+
+    def extra_context(self, page):
+        return {
+            "columns": [
+                ("reference", "Ref."),
+                ("name", "Name"),
+                ("business_unit", "Business unit"),
+                ("owner", "Owner"),
+                ("stage", "Stage"),
+                ("tier", "Risk tier"),
+                ("next_review", "Next review"),
+            ],
+            "can_register": has_global_perm(self.request.user, "inventory.add_aisystem"),
+        }
 
 
-class SystemExportView(LoginRequiredMixin, View):
-    def get(self, request):
-        form = SystemFilterForm(request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
-        filters["sort"] = request.GET.get("sort", "reference")
-        systems = selectors.system_list(user=request.user, filters=filters)
-        writer = csv.writer(Echo())
+class SystemExportView(SystemListView):
+    """The filtered list as CSV: the same rows as the page, every page of them."""
 
-        def rows():
-            yield writer.writerow([name for name, _ in CSV_COLUMNS])
-            for system in systems.iterator(chunk_size=1000):
-                yield writer.writerow([csv_safe(str(get(system))) for _, get in CSV_COLUMNS])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="ai-systems.csv"'
-        return response
+    export = True
 
 
-class SystemMixin(LoginRequiredMixin):
-    """Loads the system from the URL; a system the user may not see is a 404."""
+class SystemMixin(RecordMixin):
+    """Loads the system from the URL; a system the user may not see is a 404, one they may
+    not change (``need_change``) a 403."""
 
+    record_attr = "system"
     need_change = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        try:
-            self.system = selectors.system_get(user=request.user, pk=kwargs["pk"])
-        except AISystem.DoesNotExist:
-            raise Http404 from None
+    def load(self, user, pk):
+        return selectors.system_get(user=user, pk=pk)
+
+    def check(self, request) -> None:
         if self.need_change and not can_change_record(request.user, self.system):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def detail_url(self, tab: str = "overview") -> str:
         if tab == "overview":
@@ -216,11 +179,7 @@ class SystemDetailView(SystemMixin, View):
         return {"history": with_people(system_history(self.system))}
 
 
-def _render_form(request, template: str, context: dict, status: int = 200):
-    return render(request, template, context, status=status)
-
-
-class SystemIntakeView(LoginRequiredMixin, View):
+class SystemIntakeView(ServiceFormMixin, LoginRequiredMixin, View):
     template_name = "inventory/system_intake.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -228,71 +187,65 @@ class SystemIntakeView(LoginRequiredMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
-        return _render_form(request, self.template_name, {"form": IntakeForm()})
+    def make_form(self, data=None):
+        return IntakeForm(data)
 
-    def post(self, request):
-        form = IntakeForm(request.POST)
-        if not form.is_valid():
-            return _render_form(request, self.template_name, {"form": form}, 400)
+    def save(self, form):
         data = dict(form.cleaned_data)
         vendor, model_name = data.pop("vendor", ""), data.pop("model_name", "")
-        try:
-            system = services.system_submit_intake(
-                actor=request.user, data=data, vendor=vendor, model_name=model_name
-            )
-        except (ValidationError, BusinessRuleError) as exc:
-            status = apply_errors(form, exc)
-            return _render_form(request, self.template_name, {"form": form}, status)
-        messages.success(
-            request,
-            f"{system.reference} submitted. The governance officers have been told and will "
-            "triage it.",
+        return services.system_submit_intake(
+            actor=self.request.user, data=data, vendor=vendor, model_name=model_name
         )
-        return HttpResponseRedirect(reverse("inventory:system_detail", args=[system.pk]))
+
+    def success_message(self, system) -> str:
+        return (
+            f"{system.reference} submitted. The governance officers have been told and will "
+            "triage it."
+        )
+
+    def success_url(self, system) -> str:
+        return reverse("inventory:system_detail", args=[system.pk])
 
 
-class SystemEditView(SystemMixin, View):
+class SystemEditView(ServiceFormMixin, SystemMixin, View):
     template_name = "inventory/system_form.html"
     need_change = True
 
-    def _form(self, data=None):
+    def make_form(self, data=None):
+        # A bound form writes its input onto its instance: give it a copy, so the page
+        # header and the service see the system as it is stored.
+        instance = (
+            self.system
+            if data is None
+            else selectors.system_get(user=self.request.user, pk=self.system.pk)
+        )
         return SystemEditForm(
             data,
-            instance=self.system,
+            instance=instance,
             can_change_owner=has_global_perm(self.request.user, "inventory.triage_aisystem"),
         )
 
-    def get(self, request, pk: int):
-        return _render_form(
-            request, self.template_name, {"form": self._form(), "system": self.system}
-        )
+    def context(self) -> dict:
+        return {"system": self.system}
 
-    def post(self, request, pk: int):
-        original = selectors.system_get(user=request.user, pk=pk)
-        form = self._form(request.POST)
-        if not form.is_valid():
-            return _render_form(
-                request, self.template_name, {"form": form, "system": original}, 400
-            )
+    def save(self, form):
         data = dict(form.cleaned_data)
         new_owner = data.pop("owner", None)
-        try:
-            system = services.system_update(
-                actor=request.user,
-                system=original,
-                data=data,
-                reason=request.POST.get("reason", "").strip(),
-            )
-            if new_owner is not None and new_owner != system.owner:
-                services.system_set_owner(actor=request.user, system=system, owner=new_owner)
-        except (ValidationError, BusinessRuleError) as exc:
-            status = apply_errors(form, exc)
-            return _render_form(
-                request, self.template_name, {"form": form, "system": original}, status
-            )
-        messages.success(request, f"{system.reference} saved.")
-        return HttpResponseRedirect(reverse("inventory:system_detail", args=[system.pk]))
+        system = services.system_update(
+            actor=self.request.user,
+            system=self.system,
+            data=data,
+            reason=self.request.POST.get("reason", "").strip(),
+        )
+        if new_owner is not None and new_owner != system.owner:
+            services.system_set_owner(actor=self.request.user, system=system, owner=new_owner)
+        return system
+
+    def success_message(self, system) -> str:
+        return f"{system.reference} saved."
+
+    def success_url(self, system) -> str:
+        return reverse("inventory:system_detail", args=[system.pk])
 
 
 class SystemTransitionView(SystemMixin, View):
@@ -314,11 +267,11 @@ class SystemTransitionView(SystemMixin, View):
         return HttpResponseRedirect(self.detail_url())
 
 
-class SystemFormView(SystemMixin, View):
-    """A form on one system whose valid input goes to one service call.
+class SystemFormView(ServiceFormMixin, SystemMixin, View):
+    """A form on one system whose valid input goes to one service call (``save``).
 
-    Subclasses name the form, the service call (``perform``) and where to go next; a refusal
-    by the service is shown on the form with its status, and nothing is saved.
+    Subclasses name the form, the service call and the tab to go back to; a refusal by the
+    service is shown on the form with its status, and nothing is saved.
     """
 
     template_name = "inventory/child_form.html"
@@ -328,40 +281,24 @@ class SystemFormView(SystemMixin, View):
     intro = ""
     multipart = False
 
-    def get_form(self, data=None, files=None):
+    def make_form(self, data=None):
+        files = self.request.FILES if self.multipart and data is not None else None
         return self.form_class(data, files)
-
-    def perform(self, form):
-        raise NotImplementedError
 
     def success_message(self, obj) -> str:
         return f"{obj.reference} saved."
 
-    def context(self, form) -> dict:
+    def success_url(self, obj) -> str:
+        return self.detail_url(self.success_tab)
+
+    def context(self) -> dict:
         return {
-            "form": form,
             "system": self.system,
             "model_name": self.title,
             "intro": self.intro,
             "multipart": self.multipart,
             "cancel_url": self.detail_url(self.success_tab),
         }
-
-    def get(self, request, *args, **kwargs):
-        return _render_form(request, self.template_name, self.context(self.get_form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST, request.FILES if self.multipart else None)
-        status = 400
-        if form.is_valid():
-            try:
-                obj = self.perform(form)
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, self.success_message(obj))
-                return HttpResponseRedirect(self.detail_url(self.success_tab))
-        return _render_form(request, self.template_name, self.context(form), status)
 
 
 class ApprovalDecideView(SystemFormView):
@@ -380,7 +317,7 @@ class ApprovalDecideView(SystemFormView):
             return HttpResponseRedirect(self.detail_url("gates"))
         return super().get(request, *args, **kwargs)
 
-    def perform(self, form):
+    def save(self, form):
         return services.approval_decide(
             actor=self.request.user, system=self.system, **form.cleaned_data
         )
@@ -409,13 +346,13 @@ class ChildFormView(SystemFormView):
                 self.record = self.model(system=self.system)
         return self.record
 
-    def get_form(self, data=None, files=None):
+    def make_form(self, data=None):
         return self.form_class(data, instance=self.get_record())
 
-    def context(self, form) -> dict:
-        return {**super().context(form), "record": self.get_record()}
+    def context(self) -> dict:
+        return {**super().context(), "record": self.get_record()}
 
-    def perform(self, form):
+    def save(self, form):
         return services.child_save(
             actor=self.request.user, record=self.get_record(), data=form.cleaned_data
         )
@@ -470,7 +407,7 @@ class ValidationCreateView(SystemFormView):
     title = "validation record"
     multipart = True
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         try:
             return services.validation_record_create(
@@ -497,7 +434,7 @@ class ChangeRequestCreateView(SystemFormView):
     title = "change request"
     intro = "A material change sends the system back through the release gate."
 
-    def perform(self, form):
+    def save(self, form):
         return services.change_request_create(
             actor=self.request.user, system=self.system, **form.cleaned_data
         )

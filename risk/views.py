@@ -1,23 +1,19 @@
 """Browser UI of the risk app: thin views over risk.selectors and risk.services."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from aims import view_helpers
 from aims.errors import BusinessRuleError
 from aims.permissions import can_change_record, has_global_perm, has_perm
-from aims.view_helpers import with_people
-from aims.views import apply_errors
+from aims.view_helpers import ListPageMixin, ServiceFormMixin, with_people
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, Gate
-from inventory.views import Echo, csv_safe
 
 from . import selectors, services
 from .forms import (
@@ -51,27 +47,24 @@ def system_risk_url(system) -> str:
     return reverse("risk:system_risk", args=[system.pk])
 
 
-class RecordMixin(LoginRequiredMixin):
-    """Loads the record named in the URL among those the user may see (else 404)."""
+class RecordMixin(view_helpers.RecordMixin):
+    """Loads the record named in the URL among those the user may see (else 404), and the AI
+    system it belongs to as ``self.system``; then refuses (403) a user without
+    ``permission`` or, with ``need_change``, without the right to change that system."""
 
     loader = None  # callable(user, pk) -> record; DoesNotExist -> 404
     need_change = False
     permission = ""  # a model permission the actor needs through a role
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        try:
-            self.record = type(self).loader(request.user, kwargs["pk"])
-        except (AISystem.DoesNotExist, Risk.DoesNotExist, RiskAssessment.DoesNotExist,
-                ImpactAssessment.DoesNotExist, TreatmentAction.DoesNotExist):  # fmt: skip
-            raise Http404 from None
+    def load(self, user, pk):
+        return type(self).loader(user, pk)
+
+    def check(self, request) -> None:
         self.system = self.record if isinstance(self.record, AISystem) else self.record.system
         if self.permission and not has_perm(request.user, self.permission):
             raise PermissionDenied
         if self.need_change and not can_change_record(request.user, self.system):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def load_system(user, pk):
@@ -94,19 +87,13 @@ def load_impact(user, pk):
     return selectors.impact_list(user=user).get(pk=pk)
 
 
-class ServiceFormView(RecordMixin, View):
-    """GET shows the form; POST hands valid input to ``perform``; a refusal by the service
-    is shown on the form with its status and nothing is saved."""
+class ServiceFormView(ServiceFormMixin, RecordMixin, View):
+    """A form on one record whose valid input goes to one service call (``save``); a refusal
+    by the service is shown on the form with its status and nothing is saved."""
 
     template_name = FORM_TEMPLATE
     title = ""
     intro = ""
-
-    def get_form(self, data=None):
-        raise NotImplementedError
-
-    def perform(self, form):
-        raise NotImplementedError
 
     def success_url(self, obj) -> str:
         return system_risk_url(self.system)
@@ -114,33 +101,14 @@ class ServiceFormView(RecordMixin, View):
     def success_message(self, obj) -> str:
         return f"{getattr(obj, 'reference', obj)} saved."
 
-    def context(self, form) -> dict:
+    def context(self) -> dict:
         return {
-            "form": form,
             "system": self.system,
             "record": self.record,
             "title": self.title,
             "intro": self.intro,
             "cancel_url": system_risk_url(self.system),
         }
-
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, self.context(self.get_form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                obj = self.perform(form)
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-                if status == 403:
-                    raise PermissionDenied(getattr(exc, "message", "")) from exc
-            else:
-                messages.success(request, self.success_message(obj))
-                return HttpResponseRedirect(self.success_url(obj))
-        return render(request, self.template_name, self.context(form), status=status)
 
 
 # --- The risk page of one system ------------------------------------------------------------
@@ -188,7 +156,7 @@ class ClassifyView(ServiceFormView):
     template_name = "risk/classification_form.html"
     title = "EU AI Act classification"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         existing = Classification.objects.filter(system=self.system).first()
         initial = (
             {**existing.answers, "role": existing.role, "notes": existing.notes}
@@ -200,7 +168,7 @@ class ClassifyView(ServiceFormView):
     def success_message(self, obj) -> str:
         return f"{self.system.reference} classified: {obj.get_result_display()}."
 
-    def perform(self, form):
+    def save(self, form):
         return services.classification_save(
             actor=self.request.user,
             system=self.system,
@@ -216,10 +184,10 @@ class AssessmentCreateView(ServiceFormView):
     need_change = True
     title = "Risk assessment"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return AssessmentForm(data, initial={"assessed_on": services.today()})
 
-    def perform(self, form):
+    def save(self, form):
         return services.assessment_save(
             actor=self.request.user,
             assessment=RiskAssessment(system=self.system),
@@ -251,10 +219,10 @@ class RiskCreateView(ServiceFormView):
     need_change = True
     title = "Risk"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return RiskForm(data, system=self.system, methodology=services.methodology_current())
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         if data.get("owner") is None:
             data.pop("owner", None)
@@ -268,7 +236,7 @@ class RiskEditView(RiskCreateView):
     loader = staticmethod(load_risk)
     permission = "risk.change_risk"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return RiskForm(
             data,
             instance=Risk.objects.get(pk=self.record.pk),
@@ -276,7 +244,7 @@ class RiskEditView(RiskCreateView):
             methodology=services.methodology_current(),
         )
 
-    def perform(self, form):
+    def save(self, form):
         data = {k: form.cleaned_data[k] for k in services.RISK_FIELDS}
         if data.get("owner") is None:
             data.pop("owner")
@@ -306,26 +274,30 @@ class RiskDetailView(RecordMixin, View):
         )
 
 
-class RiskAcceptView(RecordMixin, View):
-    loader = staticmethod(load_risk)
+class RiskAcceptView(ServiceFormMixin, RecordMixin, View):
+    """The acceptance form of the risk page: a refusal is shown on the risk page's form."""
 
-    def post(self, request, pk: int):
-        form = AcceptForm(request.POST)
-        if not form.is_valid():
-            return RiskDetailView.get(self, request, pk, form=form, status=400)
-        try:
-            services.risk_accept(
-                actor=request.user,
-                risk=self.record,
-                justification=form.cleaned_data["justification"],
-            )
-        except (ValidationError, BusinessRuleError) as exc:
-            status = apply_errors(form, exc)
-            if status == 403:
-                raise PermissionDenied(getattr(exc, "message", "")) from exc
-            return RiskDetailView.get(self, request, pk, form=form, status=status)
-        messages.success(request, f"{self.record.reference}: residual risk accepted.")
-        return HttpResponseRedirect(reverse("risk:risk_detail", args=[pk]))
+    loader = staticmethod(load_risk)
+    http_method_names = ["post", "options"]
+
+    def make_form(self, data=None):
+        return AcceptForm(data)
+
+    def render_form(self, form, status: int = 200, **extra):
+        return RiskDetailView.get(self, self.request, self.record.pk, form=form, status=status)
+
+    def save(self, form):
+        return services.risk_accept(
+            actor=self.request.user,
+            risk=self.record,
+            justification=form.cleaned_data["justification"],
+        )
+
+    def success_message(self, obj) -> str:
+        return f"{self.record.reference}: residual risk accepted."
+
+    def success_url(self, obj) -> str:
+        return reverse("risk:risk_detail", args=[self.record.pk])
 
 
 class ActionCreateView(ServiceFormView):
@@ -334,10 +306,10 @@ class ActionCreateView(ServiceFormView):
     need_change = True
     title = "Treatment action"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return ActionForm(data)
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         if data.get("owner") is None:
             data.pop("owner")
@@ -355,10 +327,10 @@ class ActionEditView(ServiceFormView):
     need_change = True
     title = "Treatment action"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return ActionForm(data, instance=TreatmentAction.objects.get(pk=self.record.pk))
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         if data.get("owner") is None:
             data.pop("owner")
@@ -375,17 +347,17 @@ class ImpactCreateView(ServiceFormView):
     title = "Impact assessment"
     template_name = "risk/impact_form.html"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return ImpactForm(data)
 
-    def context(self, form):
+    def context(self):
         classification = Classification.objects.filter(system=self.system).first()
         return {
-            **super().context(form),
+            **super().context(),
             "fria_required": bool(classification and classification.fria_required),
         }
 
-    def perform(self, form):
+    def save(self, form):
         return services.impact_save(
             actor=self.request.user,
             impact=ImpactAssessment(system=self.system),
@@ -400,10 +372,10 @@ class ImpactEditView(ImpactCreateView):
     loader = staticmethod(load_impact)
     permission = "risk.change_impactassessment"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return ImpactForm(data, instance=ImpactAssessment.objects.get(pk=self.record.pk))
 
-    def perform(self, form):
+    def save(self, form):
         return services.impact_save(
             actor=self.request.user, impact=self.record, data=form.cleaned_data
         )
@@ -454,45 +426,6 @@ class ImpactSignOffView(RecordMixin, View):
 # --- Register, export, settings -------------------------------------------------------------
 
 
-def _register_filters(request) -> tuple[RiskFilterForm, dict]:
-    form = RiskFilterForm(request.GET or None)
-    return form, (form.cleaned_data if form.is_valid() else {})
-
-
-class RegisterView(LoginRequiredMixin, View):
-    def get(self, request):
-        form, filters = _register_filters(request)
-        risks = selectors.risk_list(user=request.user, filters=filters)
-        page = Paginator(risks, 25).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        system = None
-        if filters.get("system"):
-            system = selectors.visible_systems(request.user).filter(pk=filters["system"]).first()
-        return render(
-            request,
-            "risk/register.html",
-            {
-                "form": form,
-                "page_obj": page,
-                "risks": page.object_list,
-                "querystring_without_page": query.urlencode() + "&" if query else "",
-                "export_query": query.urlencode(),
-                "scope_system": system,
-                "cell": {
-                    k: filters.get(k)
-                    for k in (
-                        "inherent_likelihood",
-                        "inherent_impact",
-                        "residual_likelihood",
-                        "residual_impact",
-                    )
-                    if filters.get(k)
-                },
-            },
-        )
-
-
 RISK_CSV = [
     ("Reference", lambda r: r.reference),
     ("AI system", lambda r: r.system.reference),
@@ -517,20 +450,42 @@ RISK_CSV = [
 ]
 
 
-class RegisterExportView(LoginRequiredMixin, View):
-    def get(self, request):
-        _, filters = _register_filters(request)
-        risks = selectors.risk_list(user=request.user, filters=filters)
-        writer = csv.writer(Echo())
+class RegisterView(LoginRequiredMixin, ListPageMixin, View):
+    template_name = "risk/register.html"
+    rows_name = "risks"
+    filter_form_class = RiskFilterForm
+    export_columns = RISK_CSV
+    export_filename = "risk-register.csv"
 
-        def rows():
-            yield writer.writerow([name for name, _ in RISK_CSV])
-            for risk in risks.iterator(chunk_size=1000):
-                yield writer.writerow([csv_safe(str(get(risk))) for _, get in RISK_CSV])
+    def rows(self, filters):
+        return selectors.risk_list(user=self.request.user, filters=filters)
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="risk-register.csv"'
-        return response
+    def extra_context(self, page) -> dict:
+        filters = self.filters
+        system = None
+        if filters.get("system"):
+            system = (
+                selectors.visible_systems(self.request.user).filter(pk=filters["system"]).first()
+            )
+        return {
+            "scope_system": system,
+            "cell": {
+                k: filters.get(k)
+                for k in (
+                    "inherent_likelihood",
+                    "inherent_impact",
+                    "residual_likelihood",
+                    "residual_impact",
+                )
+                if filters.get(k)
+            },
+        }
+
+
+class RegisterExportView(RegisterView):
+    """The filtered register as CSV: the same risks as the page, every page of them."""
+
+    export = True
 
 
 class SettingsMixin(LoginRequiredMixin):
@@ -542,10 +497,11 @@ class SettingsMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class MethodologyView(SettingsMixin, View):
+class MethodologyView(ServiceFormMixin, SettingsMixin, View):
     permission = "risk.view_methodology"
+    template_name = "risk/methodology.html"
 
-    def render_page(self, request, form, status=200):
+    def context(self) -> dict:
         methodology = services.methodology_current()
         matrix = [
             {
@@ -558,39 +514,35 @@ class MethodologyView(SettingsMixin, View):
             }
             for step in reversed(methodology.likelihood_scale)
         ]
-        return render(
-            request,
-            "risk/methodology.html",
-            {
-                "methodology": methodology,
-                "matrix": matrix,
-                "form": form,
-                "can_change": has_global_perm(request.user, "risk.change_methodology"),
-                "history": methodology.history.select_related("history_user")[:10],
-            },
-            status=status,
-        )
+        return {
+            "methodology": methodology,
+            "matrix": matrix,
+            "can_change": has_global_perm(self.request.user, "risk.change_methodology"),
+            "history": methodology.history.select_related("history_user")[:10],
+        }
 
-    def get(self, request):
-        form = MethodologyForm(initial=MethodologyForm.initial_for(services.methodology_current()))
-        return self.render_page(request, form)
+    def make_form(self, data=None):
+        if data is not None:
+            return MethodologyForm(data)
+        return MethodologyForm(initial=MethodologyForm.initial_for(services.methodology_current()))
 
-    def post(self, request):
+    def post(self, request, *args, **kwargs):
         if not has_global_perm(request.user, "risk.change_methodology"):
             raise PermissionDenied
-        form = MethodologyForm(request.POST)
-        if not form.is_valid():
-            return self.render_page(request, form, 400)
-        try:
-            services.methodology_update(
-                actor=request.user,
-                data=form.data_for_service(),
-                reason=form.cleaned_data["reason"],
-            )
-        except (ValidationError, BusinessRuleError) as exc:
-            return self.render_page(request, form, apply_errors(form, exc))
-        messages.success(request, "Methodology saved as a new version; past risks keep theirs.")
-        return HttpResponseRedirect(reverse("risk:methodology"))
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.methodology_update(
+            actor=self.request.user,
+            data=form.data_for_service(),
+            reason=form.cleaned_data["reason"],
+        )
+
+    def success_message(self, obj) -> str:
+        return "Methodology saved as a new version; past risks keep theirs."
+
+    def success_url(self, obj) -> str:
+        return reverse("risk:methodology")
 
 
 class RequirementsView(SettingsMixin, View):

@@ -1,13 +1,10 @@
 """Browser UI of the supplier register. Thin: reads through suppliers.selectors, writes
 through suppliers.services; a record the user may not see is a 404."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -15,8 +12,7 @@ from django.views import View
 from aims.errors import BusinessRuleError
 from aims.history_diff import history_entries
 from aims.permissions import can_change_record, has_global_perm, has_perm
-from aims.view_helpers import with_people
-from aims.views import apply_errors
+from aims.view_helpers import ListPageMixin, RecordMixin, ServiceFormMixin, with_people
 
 from . import selectors, services
 from .forms import (
@@ -37,8 +33,6 @@ from .models import (
     VendorChangeImpact,
     VendorChangeNotice,
 )
-
-PAGE_SIZE = 25
 
 
 def _messages_from(request, exc: Exception) -> None:
@@ -64,83 +58,28 @@ class PermissionMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class FormPage(PermissionMixin, View):
-    """A form whose valid input goes to one service call (``perform``)."""
+class FormPage(ServiceFormMixin, PermissionMixin, View):
+    """A form whose valid input goes to one service call (``save``); a refusal by the
+    service is shown on the form with its status and nothing is saved."""
 
     template_name = "suppliers/form.html"
     form_class = None
     title = ""
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return self.form_class(data)
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def success_url(self, obj) -> str:
-        raise NotImplementedError
 
     def success_message(self, obj) -> str:
         return f"{getattr(obj, 'reference', obj)} saved."
 
-    def context(self, form) -> dict:
-        return {"form": form, "title": self.title, "cancel_url": self.cancel_url()}
+    def context(self) -> dict:
+        return {"title": self.title, "cancel_url": self.cancel_url()}
 
     def cancel_url(self) -> str:
         return reverse("suppliers:supplier_list")
 
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, self.context(self.get_form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                obj = self.perform(form)
-            except (ValidationError, BusinessRuleError) as exc:
-                status = apply_errors(form, exc)
-            else:
-                messages.success(request, self.success_message(obj))
-                return HttpResponseRedirect(self.success_url(obj))
-        return render(request, self.template_name, self.context(form), status=status)
-
 
 # --- Suppliers ------------------------------------------------------------------------------
-
-
-def _filters(request) -> dict:
-    form = SupplierFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, {**filters, "sort": request.GET.get("sort", "name")}
-
-
-class SupplierListView(PermissionMixin, View):
-    permission = "suppliers.view_supplier"
-
-    def get(self, request):
-        form, filters = _filters(request)
-        suppliers = selectors.supplier_list(user=request.user, filters=filters)
-        page = Paginator(suppliers, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return render(
-            request,
-            "suppliers/supplier_list.html",
-            {
-                "form": form,
-                "page_obj": page,
-                "suppliers": page.object_list,
-                "querystring_without_page": query.urlencode() + "&" if query else "",
-                "export_query": query.urlencode(),
-                "can_add": has_perm(request.user, "suppliers.add_supplier"),
-            },
-        )
-
-
-class Echo:
-    def write(self, value):
-        return value
 
 
 def _date(value) -> str:
@@ -174,39 +113,36 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class SupplierExportView(PermissionMixin, View):
+class SupplierListView(PermissionMixin, ListPageMixin, View):
     permission = "suppliers.view_supplier"
+    template_name = "suppliers/supplier_list.html"
+    rows_name = "suppliers"
+    filter_form_class = SupplierFilterForm
+    sortable, default_sort = selectors.SORTABLE, "name"
+    export_columns = CSV_COLUMNS
+    export_filename = "suppliers.csv"
 
-    def get(self, request):
-        _, filters = _filters(request)
-        suppliers = selectors.supplier_list(user=request.user, filters=filters)
-        writer = csv.writer(Echo())
+    def rows(self, filters):
+        return selectors.supplier_list(user=self.request.user, filters=filters)
 
-        def rows():
-            yield writer.writerow([name for name, _ in CSV_COLUMNS])
-            for supplier in suppliers.iterator(chunk_size=1000):
-                yield writer.writerow([csv_safe(str(get(supplier))) for _, get in CSV_COLUMNS])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="suppliers.csv"'
-        return response
+    def extra_context(self, page) -> dict:
+        return {"can_add": has_perm(self.request.user, "suppliers.add_supplier")}
 
 
-class SupplierMixin(PermissionMixin):
+class SupplierExportView(SupplierListView):
+    """The filtered register as CSV: the same suppliers as the page, every page of them."""
+
+    export = True
+
+
+class SupplierMixin(RecordMixin, PermissionMixin):
+    """The supplier named in the URL among those the user may see (else 404)."""
+
     permission = "suppliers.view_supplier"
+    record_attr = "supplier"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            try:
-                self.supplier = selectors.supplier_get(user=request.user, pk=kwargs["pk"])
-            except Supplier.DoesNotExist:
-                raise Http404 from None
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, user, pk):
+        return selectors.supplier_get(user=user, pk=pk)
 
     def detail_url(self) -> str:
         return reverse("suppliers:supplier_detail", args=[self.supplier.pk])
@@ -279,7 +215,7 @@ class SupplierCreateView(FormPage):
     template_name = "suppliers/supplier_form.html"
     title = "Register a supplier"
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         owner = data.pop("owner", None)
         return services.supplier_create(actor=self.request.user, data=data, owner=owner)
@@ -308,7 +244,7 @@ class SupplierEditView(SupplierMixin, FormPage):
     def title(self) -> str:
         return f"Edit {self.supplier.reference} {self.supplier.name}"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return SupplierForm(
             data, instance=selectors.supplier_get(user=self.request.user, pk=self.supplier.pk)
         )
@@ -316,7 +252,7 @@ class SupplierEditView(SupplierMixin, FormPage):
     def cancel_url(self) -> str:
         return self.detail_url()
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         owner = data.pop("owner", None)
         return services.supplier_update(
@@ -365,16 +301,14 @@ class ReviewStartView(SupplierMixin, View):
         return HttpResponseRedirect(reverse("suppliers:review_detail", args=[review.pk]))
 
 
-class ReviewMixin(PermissionMixin):
-    permission = "suppliers.view_supplierreview"
+class ReviewMixin(RecordMixin, PermissionMixin):
+    """The review named in the URL among those the user may see (else 404)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            try:
-                self.review = selectors.review_get(user=request.user, pk=kwargs["pk"])
-            except SupplierReview.DoesNotExist:
-                raise Http404 from None
-        return super().dispatch(request, *args, **kwargs)
+    permission = "suppliers.view_supplierreview"
+    record_attr = "review"
+
+    def load(self, user, pk):
+        return selectors.review_get(user=user, pk=pk)
 
     def review_url(self) -> str:
         return reverse("suppliers:review_detail", args=[self.review.pk])
@@ -440,9 +374,9 @@ class ReviewCompleteView(ReviewMixin, FormPage):
             return HttpResponseRedirect(self.review_url())
         return super().get(request, *args, **kwargs)
 
-    def context(self, form) -> dict:
+    def context(self) -> dict:
         return {
-            **super().context(form),
+            **super().context(),
             "intro": "The score and rating are computed from the answers; your decision and "
             "any conditions are recorded with them. A completed review can no longer change.",
         }
@@ -450,7 +384,7 @@ class ReviewCompleteView(ReviewMixin, FormPage):
     def cancel_url(self) -> str:
         return self.review_url()
 
-    def perform(self, form):
+    def save(self, form):
         return services.review_complete(
             actor=self.request.user, review=self.review, **form.cleaned_data
         )
@@ -498,19 +432,19 @@ class QuestionFormView(FormPage):
     def title(self) -> str:
         return "Edit a question" if "pk" in self.kwargs else "Add a question"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         return QuestionForm(data, instance=self.get_question())
 
-    def context(self, form) -> dict:
+    def context(self) -> dict:
         return {
-            **super().context(form),
+            **super().context(),
             "intro": "Reviews already started keep the question as it was when they began.",
         }
 
     def cancel_url(self) -> str:
         return reverse("suppliers:question_list")
 
-    def perform(self, form):
+    def save(self, form):
         return services.question_save(
             actor=self.request.user, question=form.instance, data=form.cleaned_data
         )
@@ -522,27 +456,24 @@ class QuestionFormView(FormPage):
 # --- Vendor change notices ------------------------------------------------------------------
 
 
-class NoticeListView(PermissionMixin, View):
+class NoticeListView(PermissionMixin, ListPageMixin, View):
     permission = "suppliers.view_vendorchangenotice"
+    template_name = "suppliers/notice_list.html"
+    rows_name = "notices"
 
-    def get(self, request):
-        status = request.GET.get("status", "")
-        if status not in VendorChangeNotice.Status.values:
-            status = ""
-        notices = selectors.notice_list(user=request.user, filters={"status": status})
-        page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-        return render(
-            request,
-            "suppliers/notice_list.html",
-            {
-                "page_obj": page,
-                "notices": page.object_list,
-                "status": status,
-                "statuses": VendorChangeNotice.Status.choices,
-                "querystring_without_page": f"status={status}&" if status else "",
-                "can_add": has_perm(request.user, "suppliers.add_vendorchangenotice"),
-            },
-        )
+    def get_filters(self, form) -> dict:
+        status = self.request.GET.get("status", "")
+        return {"status": status if status in VendorChangeNotice.Status.values else ""}
+
+    def rows(self, filters):
+        return selectors.notice_list(user=self.request.user, filters=filters)
+
+    def extra_context(self, page) -> dict:
+        return {
+            "status": self.filters["status"],
+            "statuses": VendorChangeNotice.Status.choices,
+            "can_add": has_perm(self.request.user, "suppliers.add_vendorchangenotice"),
+        }
 
 
 class NoticeCreateView(FormPage):
@@ -550,16 +481,16 @@ class NoticeCreateView(FormPage):
     template_name = "suppliers/form.html"
     title = "Record a vendor change"
 
-    def get_form(self, data=None):
+    def make_form(self, data=None):
         suppliers = selectors.supplier_list(user=self.request.user).exclude(status="offboarded")
         initial = {}
         if self.request.GET.get("supplier", "").isdigit():
             initial["supplier"] = int(self.request.GET["supplier"])
         return NoticeForm(data, suppliers=suppliers, initial=initial)
 
-    def context(self, form) -> dict:
+    def context(self) -> dict:
         return {
-            **super().context(form),
+            **super().context(),
             "intro": "Every AI system with a component from this supplier is flagged for its "
             "owner to assess.",
         }
@@ -567,7 +498,7 @@ class NoticeCreateView(FormPage):
     def cancel_url(self) -> str:
         return reverse("suppliers:notice_list")
 
-    def perform(self, form):
+    def save(self, form):
         data = dict(form.cleaned_data)
         supplier = data.pop("supplier")
         return services.vendor_change_record(actor=self.request.user, supplier=supplier, data=data)
@@ -611,30 +542,28 @@ class NoticeDetailView(PermissionMixin, View):
         )
 
 
-class ImpactAssessView(FormPage):
+class ImpactAssessView(RecordMixin, FormPage):
     form_class = AssessmentForm
+    record_attr = "impact"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            try:
-                self.impact = selectors.impact_get(user=request.user, pk=kwargs["pk"])
-            except VendorChangeImpact.DoesNotExist:
-                raise Http404 from None
-            if not (
-                has_perm(request.user, "suppliers.change_vendorchangeimpact")
-                or can_change_record(request.user, self.impact)
-            ):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, user, pk):
+        return selectors.impact_get(user=user, pk=pk)
+
+    def check(self, request) -> None:
+        if not (
+            has_perm(request.user, "suppliers.change_vendorchangeimpact")
+            or can_change_record(request.user, self.impact)
+        ):
+            raise PermissionDenied
 
     @property
     def title(self) -> str:
         return f"Assess {self.impact.notice.reference} for {self.impact.system_label}"
 
-    def context(self, form) -> dict:
+    def context(self) -> dict:
         notice = self.impact.notice
         return {
-            **super().context(form),
+            **super().context(),
             "intro": f"{notice.supplier.name}: {notice.title}. {notice.description}",
         }
 
@@ -644,7 +573,7 @@ class ImpactAssessView(FormPage):
     def success_message(self, obj) -> str:
         return f"Assessment recorded for {obj.system_label}: {obj.get_assessment_display()}."
 
-    def perform(self, form):
+    def save(self, form):
         return services.impact_assess(
             actor=self.request.user, impact=self.impact, **form.cleaned_data
         )

@@ -6,7 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from inventory.models import AISystem, LifecycleStage
 from risk import services
+from risk.models import Risk
 
 from .conftest import HIGH
 
@@ -87,3 +89,33 @@ def test_system_risk_page_shows_the_history(client_as, owner, system, make_risk)
     risk = make_risk()
     html = client_as(owner).get(reverse("risk:system_risk", args=[system.pk])).content.decode()
     assert 'id="risk-history"' in html and risk.reference in html and "Risk registered" in html
+
+
+# --- A refusal by the service is shown on the form, with its status ---------------------------
+
+
+def test_a_refused_acceptance_says_why_on_the_risk_page_with_status_403(
+    client_as, make_risk, approver
+):
+    risk = make_risk(residual_likelihood=4, residual_impact=4, owner=approver)
+    response = client_as(approver).post(
+        reverse("risk:risk_accept", args=[risk.pk]), {"justification": "Mine, but fine"}
+    )
+    assert response.status_code == 403
+    assert "segregation of duties forbids accepting it" in response.content.decode()
+    risk.refresh_from_db()
+    assert risk.acceptance == "pending"
+
+
+def test_a_refused_risk_form_keeps_the_input_and_says_why_with_status_409(client_as, owner, system):
+    AISystem.objects.filter(pk=system.pk).update(lifecycle_stage=LifecycleStage.RETIRED)
+    data = {
+        "title": "Kept title", "category": "privacy", "risk_source": "automation",
+        "inherent_likelihood": "3", "inherent_impact": "3", "treatment": "mitigate",
+        "residual_likelihood": "1", "residual_impact": "1",
+    }  # fmt: skip
+    response = client_as(owner).post(reverse("risk:risk_create", args=[system.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "its records are closed" in html and 'value="Kept title"' in html
+    assert not Risk.objects.filter(title="Kept title").exists()

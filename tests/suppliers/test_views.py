@@ -210,3 +210,24 @@ def test_evidence_attaches_to_an_answer_and_a_supplier(client_as, officer, owner
         {"title": "x", "url": "https://example.org/x"},
     )
     assert refused.status_code in (403, 404)
+
+
+def test_a_refused_edit_keeps_the_input_and_says_why_with_status_409(client_as, officer):
+    supplier = make_supplier(officer)
+    Supplier.objects.filter(pk=supplier.pk).update(status="offboarded")
+    response = client_as(officer).post(
+        reverse("suppliers:supplier_edit", args=[supplier.pk]),
+        {
+            "name": "Renamed vendor",
+            "supplier_type": "integrator",
+            "criticality": "low",
+            "trains_on_our_data": "no",
+            "reassessment_cadence_months": 12,
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "An offboarded supplier is kept as it was" in html
+    assert 'value="Renamed vendor"' in html
+    supplier.refresh_from_db()
+    assert supplier.name == "Acme Models"

@@ -1,0 +1,153 @@
+"""The list page: search, declared filters, sortable columns, a capped page size, and the CSV
+export of exactly the filtered list.
+
+See the package docstring (``aims.view_helpers``) for how the bases fit together.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .export import Column, csv_response
+
+PAGE_SIZE = 25
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    """The request's query string minus ``page``, ready for ``?{{ it }}page=N`` links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode() + "&" if query else ""
+
+
+def paginate(
+    request: HttpRequest, items: QuerySet | list, per_page: int = PAGE_SIZE
+) -> tuple[Page, str]:
+    """The requested page of ``items`` and the query string that keeps the filters on its
+    page links: every list page needs both, computed the same way."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    return page, querystring_without_page(request)
+
+
+def page_context(
+    request: HttpRequest, items: QuerySet | list, *, rows_name: str = "", per_page: int = PAGE_SIZE
+) -> dict:
+    """The template context of a paginated list: ``page_obj``, ``querystring_without_page``
+    and, when ``rows_name`` is given, the page's items under that name."""
+    page, query = paginate(request, items, per_page)
+    context = {"page_obj": page, "querystring_without_page": query}
+    if rows_name:
+        context[rows_name] = page.object_list
+    return context
+
+
+def order_by_sort(queryset: QuerySet, sort: str, sortable: Mapping[str, str]) -> QuerySet:
+    """``queryset`` ordered by the column ``sort`` names (``-name`` for descending), through
+    the whitelist ``sortable`` (key -> model field), with ``id`` as the tiebreak so a page
+    boundary never moves between two requests. An unknown key leaves the order as it was."""
+    field = sortable.get(sort.removeprefix("-"))
+    if field is None:
+        return queryset
+    ordering = [f"-{field}" if sort.startswith("-") else field]
+    if field not in ("id", "pk"):
+        ordering.append("id")
+    return queryset.order_by(*ordering)
+
+
+class ListPageMixin:
+    """A list page, and with ``export = True`` the CSV file of the same list.
+
+    A subclass declares:
+
+    - ``template_name`` and ``rows_name``, the context name of the page's rows;
+    - ``rows(filters)``: the app's selector call, e.g.
+      ``selectors.system_list(user=self.request.user, filters=filters)``. The selector
+      restricts to what the user may see, so the page and the export show the same rows;
+    - ``filter_form_class``: a GET form (search ``q`` and the declared filters) whose cleaned
+      data are the selector's ``filters``; an invalid form filters nothing. A page without a
+      form overrides ``get_filters``;
+    - ``sortable`` (URL key -> model field) and ``default_sort``: the columns the user may
+      sort on (``?sort=name``, ``?sort=-name``); any other key falls back to the default;
+    - ``page_sizes``: the sizes offered through ``?page_size=``; the first is the default and
+      any other value is refused for it, so nobody asks for an unbounded page;
+    - ``export_columns`` (header, getter) and ``export_filename`` for the CSV;
+    - ``extra_context(page)`` for what else the template needs (permissions, labels); the
+      bound filter form and the filters are there as ``self.filter_form``, ``self.filters``.
+
+    The context always has ``form``, ``page_obj``, the rows, ``querystring_without_page``
+    (for the pager), ``export_query`` (the filters for the export link), and, on a sortable
+    list, ``sort`` and ``querystring_without_sort`` for the column headers.
+
+    Put it after the mixin that checks login and permissions (both pages need the same).
+    """
+
+    template_name = ""
+    rows_name = "object_list"
+    filter_form_class: type | None = None
+    sortable: Mapping[str, str] = {}
+    default_sort = ""
+    page_sizes: Sequence[int] = (PAGE_SIZE,)
+    export = False
+    export_columns: Sequence[Column] = ()
+    export_filename = "export.csv"
+    request: HttpRequest
+
+    def rows(self, filters: dict) -> QuerySet:
+        raise NotImplementedError
+
+    def extra_context(self, page: Page) -> dict:
+        return {}
+
+    def get_filter_form(self):
+        if self.filter_form_class is None:
+            return None
+        return self.filter_form_class(self.request.GET or None)
+
+    def get_filters(self, form) -> dict:
+        return dict(form.cleaned_data) if form is not None and form.is_valid() else {}
+
+    def get_sort(self) -> str:
+        sort = self.request.GET.get("sort", self.default_sort)
+        return sort if sort.removeprefix("-") in self.sortable else self.default_sort
+
+    def get_page_size(self) -> int:
+        try:
+            size = int(self.request.GET.get("page_size", ""))
+        except ValueError:
+            return self.page_sizes[0]
+        return size if size in self.page_sizes else self.page_sizes[0]
+
+    def queryset(self, filters: dict) -> QuerySet:
+        rows = self.rows(filters)
+        return order_by_sort(rows, self.get_sort(), self.sortable) if self.sortable else rows
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        self.filter_form = form = self.get_filter_form()
+        self.filters = self.get_filters(form)
+        rows = self.queryset(self.filters)
+        if self.export:
+            return csv_response(rows, self.export_columns, self.export_filename)
+        return render(request, self.template_name, self.get_context(form, rows))
+
+    def get_context(self, form, rows: QuerySet) -> dict[str, Any]:
+        page = Paginator(rows, self.get_page_size()).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "form": form,
+            "page_obj": page,
+            "querystring_without_page": query.urlencode() + "&" if query else "",
+            "export_query": query.urlencode(),
+        }
+        if self.rows_name:
+            context[self.rows_name] = page.object_list
+        if self.sortable:
+            query.pop("sort", None)
+            context["sort"] = self.get_sort()
+            context["querystring_without_sort"] = query.urlencode()
+        context.update(self.extra_context(page))
+        return context

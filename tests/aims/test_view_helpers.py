@@ -1,0 +1,69 @@
+"""The shared bases of the browser pages (aims.view_helpers), through the AI-system list that
+is built on them: a capped page size, whitelisted sorting with a stable order, and a CSV export
+that holds the filtered list on every page, as the user may see it, with formulas defused."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from aims.view_helpers import csv_safe, order_by_sort
+from inventory import selectors
+from inventory.models import AISystem
+
+from ..factories import make_system
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_page_size_is_one_of_the_offered_sizes_never_what_is_asked(client_as, officer, owner):
+    make_system(owner)
+    client = client_as(officer)
+    for asked, served in (("100", 100), ("100000", 25), ("-1", 25), ("many", 25)):
+        page = client.get(reverse("inventory:system_list"), {"page_size": asked})
+        assert page.context["page_obj"].paginator.per_page == served
+
+
+def test_sort_is_whitelisted_descending_with_a_minus_and_ties_broken_by_id(
+    client_as, officer, owner
+):
+    for name in ("Beta", "Alpha", "Alpha"):
+        make_system(owner, name=name)
+    client = client_as(officer)
+    page = client.get(reverse("inventory:system_list"), {"sort": "-name"})
+    names = [(s.name, s.pk) for s in page.context["systems"]]
+    alphas = sorted(pk for name, pk in names if name == "Alpha")
+    assert names[0][0] == "Beta" and [pk for _, pk in names[1:]] == alphas
+    assert page.context["sort"] == "-name"
+    # A key outside the whitelist (here a field name the URL may not order by) is the default.
+    page = client.get(reverse("inventory:system_list"), {"sort": "purpose"})
+    assert page.context["sort"] == "reference"
+    queryset = order_by_sort(AISystem.objects.all(), "-owner", selectors.SORTABLE)
+    assert queryset.query.order_by == ("-owner__username", "id")
+
+
+def test_export_holds_every_page_of_the_filtered_list_as_the_user_sees_it(
+    client_as, owner, other_owner
+):
+    for i in range(27):
+        make_system(owner, name=f"Mine {i}", business_unit="finance")
+    make_system(owner, name="Mine elsewhere", business_unit="hr")
+    make_system(other_owner, name="Not mine", business_unit="finance")
+    client = client_as(owner)
+    page = client.get(reverse("inventory:system_list"), {"business_unit": "finance"})
+    assert page.context["page_obj"].paginator.count == 27
+    assert len(page.context["systems"]) == 25
+    rows = exported(client.get(reverse("inventory:system_export"), {"business_unit": "finance"}))
+    assert rows[0][:2] == ["Reference", "Name"]
+    assert sorted(r[1] for r in rows[1:]) == sorted(f"Mine {i}" for i in range(27))
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe():
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_safe(text) == "'" + text
+    assert csv_safe("Plain 1-2") == "Plain 1-2"

@@ -334,7 +334,7 @@ def seed_catalogue(users: dict) -> None:
     from audits.models import CatalogueItem, ControlStatement, SoAVersion
 
     try:
-        from audits.catalogue import load_catalogue
+        from audits.catalogue.services import load_catalogue
 
         load_catalogue()
     except Exception as exc:  # noqa: BLE001 -- missing or unfinished loader: seed directly
@@ -494,8 +494,8 @@ def measure(n: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from audits import packs
     from audits.models import EvidencePack
+    from audits.packs import gather as packs
     from incidents.models import Incident
     from risk.models import Risk
 

@@ -19,8 +19,9 @@ from pypdf import PdfReader
 
 from aims import capa_services
 from aims import services as aims_services
-from audits import packs, services
 from audits.models import EvidencePack
+from audits.packs import gather as packs
+from audits.packs import services
 from incidents import services as incidents
 from incidents.models import Metric
 from inventory import services as inventory

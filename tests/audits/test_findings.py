@@ -10,7 +10,7 @@ from django.urls import reverse
 from aims import capa_selectors, capa_services
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import CorrectiveAction, Notification
-from audits import internal_audit_services as services
+from audits.internal_audits import services
 from audits.models import ChecklistItem, Finding, InternalAudit
 
 from . import test_internal_audits as ia

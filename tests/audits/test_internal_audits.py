@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aims.errors import TransitionNotAllowed
-from audits import internal_audit_services as services
+from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -492,7 +492,7 @@ def test_demo_loads_once_through_the_services(controls, owner):
 
     from aims.models import CorrectiveAction
     from aims.roles import APPROVER, OFFICER
-    from audits import demo_internal_audits
+    from audits.internal_audits import demo as demo_internal_audits
     from audits.models import ManagementReview
 
     from ..factories import user_with_role

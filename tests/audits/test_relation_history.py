@@ -15,9 +15,10 @@ from aims.history_diff import history_entries
 from aims.models import Course, Responsibility
 from aims.roles import OFFICER
 from aims.services import evidence_replace
-from audits import internal_audit_services, management_review
-from audits import soa_services as services
+from audits.internal_audits import services as internal_audit_services
 from audits.models import SoAVersion
+from audits.reviews import services as management_review
+from audits.soa import services
 from audits.trail.chain import adopt_unsealed
 from incidents import services as incident_services
 from risk import services as risk_services

@@ -7,8 +7,7 @@ from datetime import timedelta
 from django.db.models import Model
 from django.utils import timezone
 
-from audits import internal_audit_services as services
-from audits import management_review as reviews
+from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -18,6 +17,7 @@ from audits.models import (
     ManagementReview,
     ReviewAction,
 )
+from audits.reviews import services as reviews
 
 from .battery_framework import Entry, api, by_id
 from .world import World

@@ -11,8 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from aims.models import CorrectiveAction
-from audits import internal_audit_services as services
-from audits import management_review as reviews
+from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -22,6 +21,7 @@ from audits.models import (
     ManagementReview,
     ReviewAction,
 )
+from audits.reviews import services as reviews
 
 from .framework import Case, expect
 from .world import World

@@ -6,8 +6,8 @@ approvers, auditors and system owners, who own controls); only officers change i
 are read by officers, approvers and auditors, and approved by officers and approvers. A user
 without a role is refused (403 on pages, an empty list or 404 in the API)."""
 
-from audits import soa_services
 from audits.models import CatalogueItem, ControlStatement, SoAVersion
+from audits.soa import services as soa_services
 
 from .framework import API_LOGGED_IN, Case, expect
 from .world import World

@@ -2,17 +2,11 @@
 
 Data is read with one query per table for the whole scope, then grouped in Python. The PDF is
 rendered section by section and merged (see :mod:`audits.packs.render`), so memory stays flat
-and build time grows with the content; the ZIP beside it holds the PDF, the evidence files in
-scope and a manifest of their hashes.
+and build time grows with the content; the ZIP beside it (:mod:`audits.packs.archive`) holds
+the PDF, the evidence files in scope and a manifest of their hashes.
 """
 
-import csv
-import hashlib
-import heapq
-import io
-import tempfile
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -56,27 +50,17 @@ from suppliers.models import (
 )
 
 from ..models import (
-    ChecklistItem,
     ControlStatement,
     EvidencePack,
     Finding,
     InternalAudit,
     ManagementReview,
-    ReviewAction,
-    SoAVersion,
 )
-from ..trail import signing
-from ..trail.sealed_pack import (
-    VERIFIER_NAME,
-    signed_manifest,
-    trail_context,
-    verifier_source,
-)
+from ..trail.sealed_pack import trail_context
 from .management import gather_management
+from .trail_excerpt import DEFAULT_TRAIL_DAYS, TRAIL_EXCERPT_LIMIT, TrailScope, trail_excerpt
 
 ROWS_PER_TABLE = 80
-TRAIL_EXCERPT_LIMIT = 1500
-DEFAULT_TRAIL_DAYS = 365
 
 Progress = Callable[[int, str], None]
 
@@ -194,6 +178,7 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
     datasets, classification and tier, monitoring, suppliers) are shown as they are today.
     The management-system records (scope, policy, objectives, training, SoA, internal audits,
     management reviews) are gathered by :func:`audits.packs.management.gather_management`.
+    Each part is read by its own function below, in the order the pack presents them.
     """
     start, end = _period(pack)
     types = ContentType.objects.get_for_models(AISystem, ValidationRecord, *EVIDENCE_TARGETS)
@@ -203,44 +188,126 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
     progress(10, "Reading the management system")
     ms = gather_management(pack, start, end)
     progress(12, "Reading the inventory")
+    inventory = _inventory(ids, sections, start, end)
+    progress(15, "Reading classifications and risks")
+    risks = _risks(ids, sections, start, end)
+    progress(20, "Reading monitoring and incidents")
+    _monitoring(ids, sections)
+    incidents = _incidents_in_scope(ids, sections, start, end)
+    suppliers = _suppliers_in_scope(pack, ids, inventory.components, start, end, types)
+    capas = _corrective_actions(pack, start, end, types, ids, risks, incidents, suppliers, ms)
+    progress(25, "Reading evidence")
+    evidence, superseded = _evidence(types, systems, sections, inventory, risks, incidents,
+                                     capas, suppliers, ms)  # fmt: skip
+    progress(35, "Reading the audit trail")
+    trail = trail_excerpt(
+        TrailScope(
+            systems=ids,
+            risks=[r.pk for r in risks.risks],
+            suppliers=list(suppliers.sections),
+            capas=[c.pk for c in capas],
+            evidence=[e.pk for e in evidence] + [e.pk for e in superseded],
+            audits=[a.pk for a in ms.audits],
+            findings=[f.pk for f in ms.findings],
+            reviews=[r.pk for r in ms.reviews],
+            system_type=types[AISystem],
+            control_codes={row.pk: row.code for row in ms.catalogue_rows},
+        ),
+        start,
+        end,
+    )
+    return {
+        "pack": pack,
+        "systems": systems,
+        "systems_in_aims_scope": sum(1 for s in systems if s.in_aims_scope),
+        "sections": [sections[i] for i in ids],
+        "ms": ms,
+        "approval_count": len(inventory.approvals),
+        "risk_count": len(risks.risks),
+        "incident_count": len(incidents),
+        "supplier_sections": list(suppliers.sections.values()),
+        "capas": capas,
+        "capa_count": len(capas),
+        "evidence": evidence,
+        "superseded_evidence": superseded,
+        "trail": trail,
+        "trail_count": len(trail),
+        "trail_limited": len(trail) >= TRAIL_EXCERPT_LIMIT,
+        "trail_since": start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS),
+        **trail_context(),
+        "generated_at": timezone.now(),
+    }
 
-    def attach(queryset, attr: str) -> list:
-        rows = list(queryset)
-        for row in rows:
-            getattr(sections[row.system_id], attr).append(row)
-        return rows
 
-    components = attach(
+def _attach(sections: dict, queryset, attr: str) -> list:
+    """Read ``queryset`` and file each row under its system's section (``attr``)."""
+    rows = list(queryset)
+    for row in rows:
+        getattr(sections[row.system_id], attr).append(row)
+    return rows
+
+
+@dataclass
+class Inventory:
+    components: list
+    approvals: list
+    validations: list
+
+
+def _inventory(ids: list[int], sections: dict, start, end) -> Inventory:
+    """Components, datasets, approvals, validations and change requests of the systems."""
+    components = _attach(
+        sections,
         Component.objects.filter(system_id__in=ids)
         .select_related("supplier")
         .order_by("system_id", "name"),
         "components",
     )
-    attach(Dataset.objects.filter(system_id__in=ids).order_by("system_id", "name"), "datasets")
-    approvals = attach(
+    _attach(
+        sections,
+        Dataset.objects.filter(system_id__in=ids).order_by("system_id", "name"),
+        "datasets",
+    )
+    approvals = _attach(
+        sections,
         _in_period(Approval.objects.filter(system_id__in=ids), "created_at", start, end)
         .select_related("approver")
         .order_by("system_id", "created_at"),
         "approvals",
     )
-    validations = attach(
+    validations = _attach(
+        sections,
         _in_period(ValidationRecord.objects.filter(system_id__in=ids), "created_at", start, end)
         .select_related("performed_by")
         .order_by("system_id", "performed_on"),
         "validations",
     )
-    attach(
+    _attach(
+        sections,
         _in_period(ChangeRequest.objects.filter(system_id__in=ids), "created_at", start, end)
         .select_related("requested_by")
         .order_by("system_id", "created_at"),
         "changes",
     )
-    progress(15, "Reading classifications and risks")
+    return Inventory(components, approvals, validations)
+
+
+@dataclass
+class Risks:
+    risks: list
+    risk_assessments: list
+    impact_assessments: list
+
+
+def _risks(ids: list[int], sections: dict, start, end) -> Risks:
+    """Classification and tier of each system, its risks (each with its treatment actions),
+    risk assessments and impact assessments."""
     for record in Classification.objects.filter(system_id__in=ids).select_related("classified_by"):
         sections[record.system_id].classification = record
     for record in TierDecision.objects.filter(system_id__in=ids).select_related("decided_by"):
         sections[record.system_id].tier_decision = record
-    risks = attach(
+    risks = _attach(
+        sections,
         _in_period(Risk.objects.filter(system_id__in=ids), "created_at", start, end)
         .select_related("owner", "accepted_by", "assessment")
         .order_by("system_id", "-residual_score", "id"),
@@ -257,21 +324,28 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         actions.setdefault(action.risk_id, []).append(action)
     for row in risks:
         row.actions_in_pack = actions.get(row.pk, [])
-    risk_assessments = attach(
+    risk_assessments = _attach(
+        sections,
         _in_period(RiskAssessment.objects.filter(system_id__in=ids), "created_at", start, end)
         .select_related("assessor")
         .order_by("system_id", "-assessed_on", "-id"),
         "risk_assessments",
     )
-    impact_assessments = attach(
+    impact_assessments = _attach(
+        sections,
         _in_period(ImpactAssessment.objects.filter(system_id__in=ids), "created_at", start, end)
         .select_related("signed_off_by")
         .order_by("system_id", "-created_at", "-id"),
         "impact_assessments",
     )
-    progress(20, "Reading monitoring and incidents")
+    return Risks(risks, risk_assessments, impact_assessments)
+
+
+def _monitoring(ids: list[int], sections: dict) -> None:
+    """The metrics of the systems, each with its latest value and open alerts."""
     latest = Observation.objects.filter(metric=OuterRef("pk")).order_by("-observed_at")
-    attach(
+    _attach(
+        sections,
         Metric.objects.filter(system_id__in=ids)
         .annotate(
             last_value=Subquery(latest.values("value")[:1]),
@@ -281,10 +355,11 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         .order_by("system_id", "name", "id"),
         "metrics",
     )
-    incidents = _incidents_in_scope(ids, sections, start, end)
-    supplier_sections, notices = _suppliers_in_scope(pack, ids, components, start, end, types)
-    reviews = [r for sec in supplier_sections.values() for r in sec.reviews]
-    answers = [a for r in reviews for a in r.answers_in_pack]
+
+
+def _corrective_actions(pack, start, end, types, ids, risks: Risks, incidents: dict,
+                        suppliers: "Suppliers", ms) -> list:  # fmt: skip
+    """The corrective actions in scope, each also listed under its incident or finding."""
     capas = _corrective_actions_in_scope(
         pack,
         start,
@@ -292,10 +367,10 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         {
             types[AISystem]: ids,
             types[Incident]: list(incidents),
-            types[Risk]: [r.pk for r in risks],
-            types[Supplier]: list(supplier_sections),
-            types[VendorChangeNotice]: [n.pk for n in notices],
-            types[SupplierReview]: [r.pk for r in reviews],
+            types[Risk]: [r.pk for r in risks.risks],
+            types[Supplier]: list(suppliers.sections),
+            types[VendorChangeNotice]: [n.pk for n in suppliers.notices],
+            types[SupplierReview]: [r.pk for r in suppliers.reviews],
             types[Finding]: [f.pk for f in ms.findings],
             types[ManagementReview]: [r.pk for r in ms.reviews],
         },
@@ -307,23 +382,29 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
                 incident.capas.append(capa)
         elif capa.source_type_id == types[Finding].pk and capa.source_id in findings:
             findings[capa.source_id].capas.append(capa)
-    progress(25, "Reading evidence")
+    return capas
+
+
+def _evidence(types, systems, sections, inventory: Inventory, risks: Risks, incidents: dict,
+              capas: list, suppliers: "Suppliers", ms) -> tuple[list, list]:  # fmt: skip
+    """The evidence on every record in the pack (current and superseded versions), each
+    current item also filed under its system, supplier or control statement."""
     targets: dict[tuple[int, int], tuple[str, Any]] = {}
     statements = [row.statement_or_none for row in ms.catalogue_rows if row.statement_or_none]
     policy_versions = [p.published for p in ms.policies if p.published]
     for model, rows, owner_of in (
         (AISystem, systems, lambda r: ("system", r.pk)),
-        (ValidationRecord, validations, lambda r: ("system", r.system_id)),
-        (Risk, risks, lambda r: ("system", r.system_id)),
-        (RiskAssessment, risk_assessments, lambda r: ("system", r.system_id)),
-        (ImpactAssessment, impact_assessments, lambda r: ("system", r.system_id)),
+        (ValidationRecord, inventory.validations, lambda r: ("system", r.system_id)),
+        (Risk, risks.risks, lambda r: ("system", r.system_id)),
+        (RiskAssessment, risks.risk_assessments, lambda r: ("system", r.system_id)),
+        (ImpactAssessment, risks.impact_assessments, lambda r: ("system", r.system_id)),
         (Incident, [i[0] for i in incidents.values()], lambda r: ("system", r.system_id)),
         (CorrectiveAction, capas, lambda r: (None, None)),
-        (Supplier, [sec.supplier for sec in supplier_sections.values()],
+        (Supplier, [sec.supplier for sec in suppliers.sections.values()],
          lambda r: ("supplier", r.pk)),
-        (SupplierReview, reviews, lambda r: ("supplier", r.supplier_id)),
-        (ReviewAnswer, answers, lambda r: ("supplier", r.supplier_id)),
-        (VendorChangeNotice, notices, lambda r: ("supplier", r.supplier_id)),
+        (SupplierReview, suppliers.reviews, lambda r: ("supplier", r.supplier_id)),
+        (ReviewAnswer, suppliers.answers, lambda r: ("supplier", r.supplier_id)),
+        (VendorChangeNotice, suppliers.notices, lambda r: ("supplier", r.supplier_id)),
         (AIMSScope, [ms.scope] if ms.scope else [], lambda r: (None, None)),
         (Policy, ms.policies, lambda r: (None, None)),
         (PolicyVersion, policy_versions, lambda r: (None, None)),
@@ -343,50 +424,13 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         item.target_label = label
         if kind == "system" and owner_id in sections:
             sections[owner_id].evidence.append(item)
-        elif kind == "supplier" and owner_id in supplier_sections:
-            supplier_sections[owner_id].evidence.append(item)
+        elif kind == "supplier" and owner_id in suppliers.sections:
+            suppliers.sections[owner_id].evidence.append(item)
         elif kind == "statement" and owner_id in row_of_statement:
             row_of_statement[owner_id].evidence_items.append(item)
     for item in superseded:
         item.target_label = targets[(item.target_type_id, item.target_id)][0]
-    progress(35, "Reading the audit trail")
-    trail = _trail_excerpt(
-        TrailScope(
-            systems=ids,
-            risks=[r.pk for r in risks],
-            suppliers=list(supplier_sections),
-            capas=[c.pk for c in capas],
-            evidence=[e.pk for e in evidence] + [e.pk for e in superseded],
-            audits=[a.pk for a in ms.audits],
-            findings=list(findings),
-            reviews=[r.pk for r in ms.reviews],
-            system_type=types[AISystem],
-            control_codes={row.pk: row.code for row in ms.catalogue_rows},
-        ),
-        start,
-        end,
-    )
-    return {
-        "pack": pack,
-        "systems": systems,
-        "systems_in_aims_scope": sum(1 for s in systems if s.in_aims_scope),
-        "sections": [sections[i] for i in ids],
-        "ms": ms,
-        "approval_count": len(approvals),
-        "risk_count": len(risks),
-        "incident_count": len(incidents),
-        "supplier_sections": list(supplier_sections.values()),
-        "capas": capas,
-        "capa_count": len(capas),
-        "evidence": evidence,
-        "superseded_evidence": superseded,
-        "trail": trail,
-        "trail_count": len(trail),
-        "trail_limited": len(trail) >= TRAIL_EXCERPT_LIMIT,
-        "trail_since": start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS),
-        **trail_context(),
-        "generated_at": timezone.now(),
-    }
+    return evidence, superseded
 
 
 def _label(row) -> str:
@@ -478,7 +522,17 @@ def _suppliers_in_scope(pack, ids, components, start, end, types):
         impacts = impacts.filter(system_type=types[AISystem], system_id__in=ids)
     for impact in impacts.select_related("assessed_by").order_by("notice_id", "system_id", "id"):
         by_id[impact.notice_id].impacts_in_pack.append(impact)
-    return sections, notices
+    reviews = [r for sec in sections.values() for r in sec.reviews]
+    answers = [a for r in reviews for a in r.answers_in_pack]
+    return Suppliers(sections, notices, reviews, answers)
+
+
+@dataclass
+class Suppliers:
+    sections: dict
+    notices: list
+    reviews: list
+    answers: list
 
 
 def _corrective_actions_in_scope(pack, start, end, sources: dict) -> list:
@@ -541,201 +595,3 @@ def _evidence_for(targets: dict[tuple[int, int], tuple]) -> tuple[list, list]:
         else:
             superseded.append(row)
     return current, superseded
-
-
-@dataclass
-class TrailScope:
-    systems: list[int]
-    risks: list[int]
-    suppliers: list[int]
-    capas: list[int]
-    evidence: list[int]
-    audits: list[int]
-    findings: list[int]
-    reviews: list[int]
-    system_type: ContentType
-    control_codes: dict[int, str]
-
-
-def _ref(model) -> Callable[[int], str]:
-    return lambda pk: format_reference(model.REFERENCE_PREFIX, pk) if pk else ""
-
-
-def _trail_sources(scope: TrailScope) -> list[tuple[Any, str, Callable[[Any], str]]]:
-    """(history queryset, the field naming the record, how to name it) for every register in
-    the pack: one query per history table."""
-    system_models = (Component, Dataset, Approval, ValidationRecord, ChangeRequest,
-                     Classification, TierDecision, RiskAssessment, Risk, ImpactAssessment,
-                     Incident, Metric)  # fmt: skip
-    own_reference = (
-        [m.history.filter(system_id__in=scope.systems) for m in system_models
-         if getattr(m, "REFERENCE_PREFIX", "")]
-    )  # fmt: skip
-    sources: list[tuple[Any, str, Callable[[Any], str]]] = [
-        (AISystem.history.filter(id__in=scope.systems), "id", _ref(AISystem))
-    ]
-    sources += [(qs, "id", _ref(qs.model.instance_type)) for qs in own_reference]
-    sources += [
-        (m.history.filter(system_id__in=scope.systems), "system_id", _ref(AISystem))
-        for m in system_models
-        if not getattr(m, "REFERENCE_PREFIX", "")
-    ]
-    sources += [
-        (TreatmentAction.history.filter(risk_id__in=scope.risks), "risk_id", _ref(Risk)),
-        (VendorChangeImpact.history.filter(system_type=scope.system_type,
-                                           system_id__in=scope.systems),
-         "system_id", _ref(AISystem)),
-        (Supplier.history.filter(id__in=scope.suppliers), "id", _ref(Supplier)),
-        (SupplierReview.history.filter(supplier_id__in=scope.suppliers), "id",
-         _ref(SupplierReview)),
-        (VendorChangeNotice.history.filter(supplier_id__in=scope.suppliers), "id",
-         _ref(VendorChangeNotice)),
-        (CorrectiveAction.history.filter(id__in=scope.capas), "id", _ref(CorrectiveAction)),
-        (Evidence.history.filter(id__in=scope.evidence), "id", _ref(Evidence)),
-        (AIMSScope.history.all(), "id", lambda pk: "Scope"),
-        (Policy.history.all(), "id", _ref(Policy)),
-        (PolicyVersion.history.all(), "policy_id", _ref(Policy)),
-        (Objective.history.all(), "id", _ref(Objective)),
-        (ControlStatement.history.filter(item_id__in=list(scope.control_codes)), "item_id",
-         lambda pk: scope.control_codes.get(pk, f"catalogue item {pk}")),
-        (SoAVersion.history.all(), "number", lambda n: f"SoA v{n}"),
-        (InternalAudit.history.filter(id__in=scope.audits), "id", _ref(InternalAudit)),
-        (ChecklistItem.history.filter(audit_id__in=scope.audits), "audit_id",
-         _ref(InternalAudit)),
-        (Finding.history.filter(id__in=scope.findings), "id", _ref(Finding)),
-        (ManagementReview.history.filter(id__in=scope.reviews), "id", _ref(ManagementReview)),
-        (ReviewAction.history.filter(review_id__in=scope.reviews), "review_id",
-         _ref(ManagementReview)),
-    ]  # fmt: skip
-    return sources
-
-
-TRAIL_FIELDS = ("history_date", "history_user__username", "history_type",
-                "history_change_reason")  # fmt: skip
-CHANGE = {"+": "Created", "~": "Changed", "-": "Deleted"}
-
-
-def _trail_excerpt(scope: TrailScope, start, end) -> list[dict[str, Any]]:
-    """The newest changes to the records in the pack, read as plain values (no model
-    instances) and merged newest first."""
-    since = start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS)
-    streams = []
-    for queryset, key, name in _trail_sources(scope):
-        queryset = queryset.filter(history_date__gte=since)
-        if end is not None:
-            queryset = queryset.filter(history_date__lt=end)
-        kind = queryset.model.instance_type._meta.verbose_name
-        rows = queryset.order_by("-history_date").values_list(*TRAIL_FIELDS, key)
-        streams.append(
-            [
-                {"when": when, "who": who or "system", "record": name(value), "kind": kind,
-                 "type": CHANGE[change], "reason": reason or ""}
-                for when, who, change, reason, value in rows[:TRAIL_EXCERPT_LIMIT]
-            ]
-        )  # fmt: skip
-    merged = heapq.merge(*streams, key=lambda r: r["when"], reverse=True)
-    return [row for _, row in zip(range(TRAIL_EXCERPT_LIMIT), merged, strict=False)]
-
-
-def render_pdf(context: dict[str, Any], stats: dict | None = None) -> tuple[bytes, int]:
-    """The pack's PDF and its page count, rendered in sections and merged (see
-    :mod:`audits.packs.render`); ``stats`` collects timings for the benchmark."""
-    from .render import render_pack
-
-    return render_pack(context, stats=stats)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(handle) -> str:
-    """SHA-256 of an open file, read in blocks from its start (and rewound after)."""
-    digest = hashlib.sha256()
-    handle.seek(0)
-    while block := handle.read(1024 * 1024):
-        digest.update(block)
-    handle.seek(0)
-    return digest.hexdigest()
-
-
-def build_zip(pack: EvidencePack, pdf: bytes, evidence: Iterable[Evidence],
-              superseded: Iterable[Evidence] = (), trail: dict | None = None,
-              ) -> tempfile.SpooledTemporaryFile:  # fmt: skip
-    """The PDF, every current evidence file in scope, a CSV manifest, the public key, the
-    standalone verifier and a signed manifest (manifest.json + manifest.sig) naming every
-    file with its SHA-256; superseded versions and links are listed as entries.
-
-    Files are streamed into a temporary file (spilled to disk past 32 MiB), so the evidence
-    never sits in memory all at once. Returns the file, positioned at its start.
-    """
-    out = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 -- returned
-    manifest = [{"path": f"{pack.reference}.pdf", "sha256": sha256(pdf), "bytes": len(pdf),
-                 "kind": "evidence pack", "reference": pack.reference}]  # fmt: skip
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(manifest[0]["path"], pdf)
-        for item in evidence:
-            if item.kind == Evidence.Kind.LINK:
-                manifest.append({"path": "", "sha256": "", "bytes": 0, "kind": "link",
-                                 "reference": item.reference, "url": item.url,
-                                 "version": item.version,
-                                 "attached_to": _attached_to(item)})  # fmt: skip
-                continue
-            path = f"evidence/{item.reference}-{item.original_filename}"
-            digest, size = _copy_into(archive, path, item)
-            manifest.append({"path": path, "sha256": digest, "bytes": size,
-                             "kind": "evidence file", "reference": item.reference,
-                             "recorded_sha256": item.sha256, "version": item.version,
-                             "attached_to": _attached_to(item)})  # fmt: skip
-        for item in superseded:
-            newer = item.replaced_by_in_pack
-            manifest.append({"path": "", "sha256": "", "bytes": 0, "kind": "superseded version",
-                             "reference": item.reference, "recorded_sha256": item.sha256,
-                             "url": item.url, "version": item.version,
-                             "replaced_by": newer.reference if newer else "",
-                             "attached_to": _attached_to(item)})  # fmt: skip
-        extras = {
-            "manifest.csv": (_manifest_csv(manifest).encode(), "manifest (CSV)"),
-            "public_key.pem": (signing.public_key_pem().encode(), "public key"),
-            VERIFIER_NAME: (verifier_source(), "standalone verifier"),
-        }
-        for path, (data, kind) in extras.items():
-            archive.writestr(path, data)
-            manifest.append({"path": path, "sha256": sha256(data), "bytes": len(data),
-                             "kind": kind, "reference": ""})  # fmt: skip
-        files = [row for row in manifest if row["path"]]
-        entries = [row for row in manifest if not row["path"]]
-        body, signature = signed_manifest(pack.reference, files, entries, trail or {},
-                                          timezone.now().isoformat())  # fmt: skip
-        archive.writestr("manifest.json", body)
-        archive.writestr("manifest.sig", signature)
-    out.seek(0)
-    return out
-
-
-def _copy_into(archive: zipfile.ZipFile, path: str, item: Evidence) -> tuple[str, int]:
-    """Stream one stored file into the archive; returns the SHA-256 and size of what was
-    packed."""
-    digest, size = hashlib.sha256(), 0
-    with item.file.open("rb") as source, archive.open(path, "w", force_zip64=True) as target:
-        while block := source.read(1024 * 1024):
-            digest.update(block)
-            size += len(block)
-            target.write(block)
-    return digest.hexdigest(), size
-
-
-def _attached_to(item: Evidence) -> str:
-    """The record an evidence item proves, e.g. ``risk RSK-0012``."""
-    return f"{item.target_type.name} {getattr(item, 'target_label', '') or item.target_id}"
-
-
-def _manifest_csv(manifest: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    columns = ["path", "sha256", "bytes", "kind", "reference", "recorded_sha256", "url",
-               "version", "replaced_by", "attached_to"]  # fmt: skip
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in manifest:
-        writer.writerow(row)
-    return out.getvalue()

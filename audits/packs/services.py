@@ -17,7 +17,8 @@ from inventory.selectors import restrict_systems
 from ..errors import Code
 from ..models import EvidencePack
 from ..trail.sealed_pack import trail_summary
-from . import gather as packs
+from . import archive, render
+from .gather import gather
 
 logger = logging.getLogger(__name__)
 Status = EvidencePack.Status
@@ -100,12 +101,12 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack:
         _save(pack, actor=pack.requested_by, reason="Evidence pack build started")
     report = _progress(pack)
     try:
-        context = packs.gather(pack, report)
+        context = gather(pack, report)
         report(40, "Rendering the PDF")
         context["render_progress"] = report  # the renderer reports each section (40-85 %)
-        pdf, pages = packs.render_pdf(context)
+        pdf, pages = render.render_pack(context)
         report(85, "Packing evidence files")
-        archive = packs.build_zip(
+        zipped = archive.build_zip(
             pack,
             pdf,
             context["evidence"],
@@ -116,11 +117,11 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack:
         logger.exception("Evidence pack %s failed", pack.reference)
         return _finish_failed(pack, exc)
     del context  # the gathered records are not needed any more: free them before saving
-    with archive, transaction.atomic():
+    with zipped, transaction.atomic():
         pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
         pack.pdf.save(f"{pack.reference}.pdf", ContentFile(pdf), save=False)
-        pack.pdf_sha256, pack.zip_sha256 = packs.sha256(pdf), packs.file_sha256(archive)
-        pack.zip.save(f"{pack.reference}.zip", File(archive), save=False)
+        pack.pdf_sha256, pack.zip_sha256 = archive.sha256(pdf), archive.file_sha256(zipped)
+        pack.zip.save(f"{pack.reference}.zip", File(zipped), save=False)
         pack.page_count, pack.status, pack.progress, pack.step = pages, Status.READY, 100, ""
         pack.finished_at = timezone.now()
         _save(pack, actor=pack.requested_by, reason=f"Evidence pack ready ({pages} pages)")

@@ -22,6 +22,7 @@ from ..models import (
     ManagementReview,
 )
 from ..reviews import services as reviews
+from . import findings as finding_services
 from . import services
 
 User = get_user_model()
@@ -126,7 +127,7 @@ def _closed_audit(officer, users: dict, programme: AuditProgramme, today: date) 
                 result=ChecklistItem.Result.CONFORMING,
                 notes="Published version and approval record sampled.",
             )
-    finding = services.finding_raise(
+    finding = finding_services.finding_raise(
         actor=officer,
         audit=audit,
         kind=Finding.Kind.MINOR,
@@ -135,7 +136,7 @@ def _closed_audit(officer, users: dict, programme: AuditProgramme, today: date) 
         "older than that and no review is scheduled.",
         checklist_item=failing,
     )
-    services.finding_open_capa(
+    finding_services.finding_open_capa(
         actor=officer,
         finding=finding,
         owner=officer,

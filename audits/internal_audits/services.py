@@ -1,5 +1,5 @@
-"""Writes of audit programmes, internal audits, their checklists and findings (ISO/IEC 42001
-9.2), with their rules. Views, API and the demo call these; nothing else writes these records.
+"""Writes of audit programmes, internal audits and their checklists (ISO/IEC 42001 9.2),
+with their rules. Views, API and the demo call these; nothing else writes these records.
 
 Rules kept here, once:
 
@@ -11,28 +11,24 @@ Rules kept here, once:
 - an audit moves planned -> in progress -> reporting -> closed; it closes only when every
   checklist item is assessed, every nonconformity has a corrective action and the conclusion
   is written;
-- a nonconformity finding gets a corrective action (aims CAPA) opened from it, and closes only
-  once its corrective actions are verified effective or closed.
+- findings and their corrective actions are written by :mod:`audits.internal_audits.findings`.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_selectors, capa_services
-from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
+from aims.errors import BusinessRuleError, TransitionNotAllowed
+from aims.history import save_with_history, stamp
 from aims.models import CorrectiveAction
-from aims.permissions import has_perm
+from aims.permissions import has_perm, require
 from inventory.models import AISystem
 
 from ..errors import Code
@@ -68,17 +64,6 @@ WORKING = (Status.IN_PROGRESS, Status.REPORTING)
 CAPA_DONE = (CorrectiveAction.Status.VERIFIED, CorrectiveAction.Status.CLOSED)
 
 
-def _save(obj: Model, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
-
-
-def _require(actor, perm: str, message: str) -> None:
-    if not has_perm(actor, perm):
-        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
-
-
 def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -104,10 +89,11 @@ def _unknown(data: dict, allowed: Iterable[str]) -> None:
 def programme_save(*, actor, programme: AuditProgramme, data: dict[str, Any]) -> AuditProgramme:
     """Create (unsaved ``programme``) or edit an audit programme."""
     creating = programme.pk is None
-    _require(
+    require(
         actor,
         "audits.add_auditprogramme" if creating else "audits.change_auditprogramme",
-        "Only governance officers plan audit programmes.",
+        message="Only governance officers plan audit programmes.",
+        code=Code.PERMISSION_DENIED,
     )
     _unknown(data, PROGRAMME_FIELDS)
     for field, value in data.items():
@@ -126,7 +112,9 @@ def programme_save(*, actor, programme: AuditProgramme, data: dict[str, Any]) ->
             raise ValidationError(
                 {"period_end": [f"Audits of this programme fall outside the new period: {refs}."]}
             )
-    _save(programme, actor=actor, reason="Audit programme planned" if creating else "Edited")
+    save_with_history(
+        programme, actor=actor, reason="Audit programme planned" if creating else "Edited"
+    )
     return programme
 
 
@@ -224,10 +212,11 @@ def audit_save(*, actor, audit: InternalAudit, data: dict[str, Any]) -> Internal
     ``controls``, ``systems`` and ``team``; the independence of the auditors is checked
     against the scope as it will be after the change."""
     creating = audit.pk is None
-    _require(
+    require(
         actor,
         "audits.add_internalaudit" if creating else "audits.change_internalaudit",
-        "Only governance officers plan and edit internal audits.",
+        message="Only governance officers plan and edit internal audits.",
+        code=Code.PERMISSION_DENIED,
     )
     _unknown(data, (*AUDIT_FIELDS, *AUDIT_M2M))
     if not creating:
@@ -254,7 +243,9 @@ def audit_save(*, actor, audit: InternalAudit, data: dict[str, Any]) -> Internal
         raise ValidationError(errors)
     _check_dates(audit)
     changed = ", ".join(sorted({*data, *m2m})) or "nothing"
-    _save(audit, actor=actor, reason="Internal audit planned" if creating else f"Edited: {changed}")
+    save_with_history(
+        audit, actor=actor, reason="Internal audit planned" if creating else f"Edited: {changed}"
+    )
     for name, values in m2m.items():
         getattr(audit, name).set(values)
     return audit
@@ -285,7 +276,12 @@ class ChecklistChange:
 def checklist_generate(*, actor, audit: InternalAudit) -> ChecklistChange:
     """Make one checklist item per requirement in scope. Safe to repeat: items already there
     keep their results; unassessed items whose control left the scope are removed."""
-    _require(actor, "audits.add_checklistitem", "Only governance officers prepare checklists.")
+    require(
+        actor,
+        "audits.add_checklistitem",
+        message="Only governance officers prepare checklists.",
+        code=Code.PERMISSION_DENIED,
+    )
     audit = InternalAudit.objects.select_for_update().get(pk=audit.pk)
     if audit.status not in (Status.PLANNED, Status.IN_PROGRESS):
         raise TransitionNotAllowed(
@@ -309,7 +305,9 @@ def checklist_generate(*, actor, audit: InternalAudit) -> ChecklistChange:
         checklist_item = ChecklistItem(
             audit=audit, item=item, question=question_for(item, statements.get(item.pk))
         )
-        _save(checklist_item, actor=actor, reason="Checklist generated from the audit scope")
+        save_with_history(
+            checklist_item, actor=actor, reason="Checklist generated from the audit scope"
+        )
         added += 1
     for item_id, checklist_item in existing.items():
         if item_id not in wanted and checklist_item.result == Result.NOT_ASSESSED:
@@ -349,7 +347,12 @@ def checklist_record(
     """Record what an auditor found on one checklist item. ``assessed_by`` is the auditor
     (the lead or a team member; by default the actor if on the team, else the lead), who
     must not own the area assessed; the history names who entered it."""
-    _require(actor, "audits.change_checklistitem", "Only the audit team records results.")
+    require(
+        actor,
+        "audits.change_checklistitem",
+        message="Only the audit team records results.",
+        code=Code.PERMISSION_DENIED,
+    )
     checklist_item = ChecklistItem.objects.select_related("audit__lead_auditor", "item").get(
         pk=checklist_item.pk
     )
@@ -388,7 +391,7 @@ def checklist_record(
     else:
         checklist_item.assessed_by = assessed_by
         checklist_item.assessed_at = timezone.now()
-    _save(
+    save_with_history(
         checklist_item,
         actor=actor,
         reason=f"{checklist_item.item.code}: {checklist_item.get_result_display()}"
@@ -461,7 +464,12 @@ def available_transitions(*, actor, audit: InternalAudit) -> list[tuple[str, Tra
 @transaction.atomic
 def audit_transition(*, actor, audit: InternalAudit, action: str, note: str = "") -> InternalAudit:
     """Move the audit along; on close, ``note`` is the conclusion (if not written yet)."""
-    _require(actor, "audits.change_internalaudit", "Only governance officers run audits.")
+    require(
+        actor,
+        "audits.change_internalaudit",
+        message="Only governance officers run audits.",
+        code=Code.PERMISSION_DENIED,
+    )
     audit = InternalAudit.objects.select_for_update().get(pk=audit.pk)
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -489,175 +497,5 @@ def audit_transition(*, actor, audit: InternalAudit, action: str, note: str = ""
             audit.conclusion = note.strip()
         audit.closed_at = timezone.now()
     audit.status = transition.target
-    _save(audit, actor=actor, reason=transition.label)
+    save_with_history(audit, actor=actor, reason=transition.label)
     return audit
-
-
-# --- Findings -------------------------------------------------------------------------------
-
-
-def _check_controls(audit: InternalAudit, controls: list[CatalogueItem]) -> None:
-    if not controls:
-        return
-    in_scope = {i.pk for i in items_in_scope(audit.controls.all())} | set(
-        audit.controls.values_list("pk", flat=True)
-    )
-    outside = [c.code for c in controls if c.pk not in in_scope]
-    if outside:
-        raise ValidationError(
-            {"controls": [f"Not in the scope of {audit.reference}: {', '.join(outside)}."]}
-        )
-
-
-@transaction.atomic
-def finding_raise(
-    *,
-    actor,
-    audit: InternalAudit,
-    kind: str,
-    title: str,
-    description: str,
-    controls: Iterable[CatalogueItem] = (),
-    checklist_item: ChecklistItem | None = None,
-) -> Finding:
-    """Raise a finding on a running audit, optionally from one of its checklist items (whose
-    control is then linked)."""
-    _require(actor, "audits.add_finding", "Only the audit team raises findings.")
-    audit = InternalAudit.objects.select_for_update().get(pk=audit.pk)
-    if audit.status not in WORKING:
-        raise TransitionNotAllowed(
-            f"Findings are raised while the audit is in progress or reporting; "
-            f"{audit.reference} is '{audit.get_status_display()}'.",
-            code=Code.AUDIT_NOT_RUNNING,
-        )
-    controls = list(controls)
-    if checklist_item is not None:
-        if checklist_item.audit_id != audit.pk:
-            raise ValidationError({"checklist_item": ["That item is not on this audit's list."]})
-        if checklist_item.item not in controls:
-            controls.append(checklist_item.item)
-    _check_controls(audit, controls)
-    finding = Finding(audit=audit, kind=kind, title=title, description=description)
-    finding.raised_by = actor
-    _save(finding, actor=actor, reason=f"Finding raised in {audit.reference}")
-    finding.controls.set(controls)
-    return finding
-
-
-def _require_open(finding: Finding) -> None:
-    if finding.status == Finding.Status.CLOSED:
-        raise TransitionNotAllowed(f"{finding.reference} is closed.", code=Code.FINDING_CLOSED)
-
-
-@transaction.atomic
-def finding_update(*, actor, finding: Finding, data: dict[str, Any]) -> Finding:
-    _require(actor, "audits.change_finding", "Only the audit team edits findings.")
-    _unknown(data, (*FINDING_FIELDS, "controls"))
-    finding = Finding.objects.select_for_update().select_related("audit").get(pk=finding.pk)
-    _require_open(finding)
-    if finding.audit.status == Status.CLOSED:
-        raise TransitionNotAllowed(
-            "The audit is closed: its findings stand as reported.", code=Code.AUDIT_CLOSED
-        )
-    data = dict(data)
-    controls = list(data.pop("controls")) if "controls" in data else None
-    if (
-        data.get("kind") in (Finding.Kind.OBSERVATION, Finding.Kind.OFI)
-        and finding.is_nonconformity
-        and capa_selectors.capas_of(source=finding).exists()
-    ):
-        raise TransitionNotAllowed(
-            "This nonconformity already has a corrective action; it cannot be downgraded.",
-            code=Code.HAS_CAPA,
-        )
-    for field, value in data.items():
-        setattr(finding, field, value)
-    if controls is not None:
-        _check_controls(finding.audit, controls)
-    _save(finding, actor=actor, reason=f"Edited: {', '.join(sorted({*data})) or 'controls'}")
-    if controls is not None:
-        finding.controls.set(controls)
-    return finding
-
-
-def default_capa_text(finding: Finding) -> dict[str, str]:
-    codes = ", ".join(c.code for c in finding.controls.all())
-    where = f" (controls {codes})" if codes else ""
-    return {
-        "title": f"Correct {finding.reference}: {finding.title}"[:200],
-        "nonconformity": (
-            f"{finding.get_kind_display()} raised in internal audit {finding.audit.reference}"
-            f"{where}: {finding.description}"
-        ),
-    }
-
-
-@transaction.atomic
-def finding_open_capa(
-    *,
-    actor,
-    finding: Finding,
-    owner,
-    due_date: date,
-    action_plan: str,
-    title: str = "",
-    nonconformity: str = "",
-    root_cause: str = "",
-) -> CorrectiveAction:
-    """Open the corrective action a nonconformity needs (an aims CAPA whose source is the
-    finding); title and nonconformity text default to the finding's."""
-    finding = Finding.objects.select_related("audit").get(pk=finding.pk)
-    _require_open(finding)
-    if not finding.is_nonconformity:
-        raise TransitionNotAllowed(
-            f"A {finding.get_kind_display().lower()} needs no corrective action; only major "
-            "and minor nonconformities do.",
-            code=Code.NOT_A_NONCONFORMITY,
-        )
-    if due_date < timezone.localdate():
-        raise ValidationError({"due_date": ["The due date cannot be in the past."]})
-    defaults = default_capa_text(finding)
-    return capa_services.capa_create(
-        actor=actor,
-        source=finding,
-        title=title.strip() or defaults["title"],
-        nonconformity=nonconformity.strip() or defaults["nonconformity"],
-        action_plan=action_plan,
-        root_cause=root_cause,
-        due_date=due_date,
-        owner=owner,
-    )
-
-
-def finding_close_blockers(finding: Finding) -> list[str]:
-    if not finding.is_nonconformity:
-        return []
-    capas = list(capa_selectors.capas_of(source=finding))
-    if not capas:
-        return ["Open a corrective action first: a nonconformity closes once it is corrected."]
-    pending = [c.reference for c in capas if c.status not in CAPA_DONE]
-    if pending:
-        return [
-            f"Corrective actions not yet verified effective: {', '.join(pending)}.",
-        ]
-    return []
-
-
-@transaction.atomic
-def finding_close(*, actor, finding: Finding) -> Finding:
-    """Close a finding; a nonconformity only once its corrective actions are verified
-    effective or closed."""
-    _require(actor, "audits.change_finding", "Only the audit team closes findings.")
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    _require_open(finding)
-    blockers = finding_close_blockers(finding)
-    if blockers:
-        raise TransitionNotAllowed(
-            f"{finding.reference} cannot close yet: " + " ".join(blockers),
-            code=Code.PREREQUISITES_MISSING,
-            extra={"missing": blockers},
-        )
-    finding.status = Finding.Status.CLOSED
-    finding.closed_at = timezone.now()
-    _save(finding, actor=actor, reason="Finding closed")
-    return finding

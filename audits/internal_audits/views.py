@@ -23,6 +23,7 @@ from ..models import (
     InternalAudit,
 )
 from ..view_bases import ActionView, Base, FormPage, T, error_text
+from . import findings as finding_services
 from . import selectors, services
 from .forms import (
     AuditFilterForm,
@@ -380,7 +381,7 @@ class FindingCreateView(AuditMixin, FormPage):
         return {"audit": self.audit}
 
     def save(self, form):
-        finding = services.finding_raise(
+        finding = finding_services.finding_raise(
             actor=self.request.user, audit=self.audit, **form.cleaned_data
         )
         text = f"{finding.reference} raised."
@@ -401,7 +402,7 @@ class FindingEditView(FindingMixin, FormPage):
         return {"audit": self.finding.audit, "finding": self.finding}
 
     def save(self, form):
-        services.finding_update(
+        finding_services.finding_update(
             actor=self.request.user, finding=self.finding, data=form.cleaned_data
         )
         messages.success(self.request, f"{self.finding.reference} saved.")
@@ -425,7 +426,9 @@ class FindingDetailView(FindingMixin, Base):
                 "capas": capas,
                 "can_change": can_change and finding.audit.status != InternalAudit.Status.CLOSED,
                 "can_close": can_change,
-                "close_blockers": services.finding_close_blockers(finding) if is_open else [],
+                "close_blockers": finding_services.finding_close_blockers(finding)
+                if is_open
+                else [],
                 "can_open_capa": is_open
                 and finding.is_nonconformity
                 and has_perm(user, "aims.add_correctiveaction")
@@ -452,14 +455,14 @@ class FindingCapaView(FindingMixin, FormPage):
             raise PermissionDenied
 
     def make_form(self, data=None):
-        defaults = services.default_capa_text(self.finding)
+        defaults = finding_services.default_capa_text(self.finding)
         return FindingCapaForm(data, initial=defaults)
 
     def context(self):
         return {"finding": self.finding}
 
     def save(self, form):
-        capa = services.finding_open_capa(
+        capa = finding_services.finding_open_capa(
             actor=self.request.user, finding=self.finding, **form.cleaned_data
         )
         messages.success(self.request, f"{capa.reference} opened on {self.finding.reference}.")
@@ -468,5 +471,5 @@ class FindingCapaView(FindingMixin, FormPage):
 
 class FindingCloseView(FindingMixin, ActionView):
     def perform(self, request) -> str:
-        finding = services.finding_close(actor=request.user, finding=self.finding)
+        finding = finding_services.finding_close(actor=request.user, finding=self.finding)
         return f"{finding.reference} closed."

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aims.errors import TransitionNotAllowed
+from audits.internal_audits import findings as finding_services
 from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
@@ -274,7 +275,7 @@ def test_start_needs_a_checklist(officer, audit):
 
 def test_closing_is_refused_with_every_reason(officer, audit):
     started(officer, audit)
-    finding = services.finding_raise(
+    finding = finding_services.finding_raise(
         actor=officer, audit=audit, kind=Finding.Kind.MINOR, title="No review", description="x"
     )
     services.audit_transition(actor=officer, audit=audit, action="report")

@@ -88,6 +88,7 @@ def test_inputs_count_a_new_incident_and_an_overdue_action(officer, previous, in
 def test_inputs_cover_audits_findings_capas_objectives_and_monitoring(
     officer, owner, system, audit
 ):
+    from audits.internal_audits import findings as finding_services
     from audits.internal_audits import services
 
     ia.started(officer, audit)
@@ -95,10 +96,10 @@ def test_inputs_cover_audits_findings_capas_objectives_and_monitoring(
     services.checklist_record(
         actor=officer, checklist_item=item, result="nonconforming", notes="Missing"
     )
-    finding = services.finding_raise(
+    finding = finding_services.finding_raise(
         actor=officer, audit=audit, kind=Finding.Kind.MAJOR, title="No policy", description="d"
     )
-    services.finding_open_capa(
+    finding_services.finding_open_capa(
         actor=officer, finding=finding, owner=owner, due_date=TODAY + timedelta(days=10),
         action_plan="Write it",
     )  # fmt: skip

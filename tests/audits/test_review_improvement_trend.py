@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aims import ms_services
 from aims.models import InterestedParty
-from audits.internal_audits import services as audit_services
+from audits.internal_audits import findings as finding_services
 from audits.models import Finding
 from incidents.models import Incident
 
@@ -39,7 +39,7 @@ def feedback(officer, who, days_ago: int, summary: str):
 
 
 def raise_finding(officer, audit, kind, title):
-    return audit_services.finding_raise(
+    return finding_services.finding_raise(
         actor=officer, audit=audit, kind=kind, title=title, description=f"About {title}"
     )
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db.models import Model
 from django.utils import timezone
 
+from audits.internal_audits import findings as finding_services
 from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
@@ -149,7 +150,7 @@ BATTERY: dict[type[Model], Entry] = {
     Finding: Entry(
         actor="officer",
         stage="approved_for_development",
-        create=lambda w: services.finding_raise(
+        create=lambda w: finding_services.finding_raise(
             actor=w.officer,
             audit=running(w),
             kind=Finding.Kind.MINOR,

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from aims.models import CorrectiveAction
+from audits.internal_audits import findings as finding_services
 from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
@@ -121,7 +122,7 @@ def finding(w: World, kind: str = Finding.Kind.MINOR) -> Finding:
     return _cached(
         w,
         f"_ia_finding_{kind}",
-        lambda: services.finding_raise(
+        lambda: finding_services.finding_raise(
             actor=w.officer,
             audit=running(w),
             kind=kind,

@@ -21,6 +21,7 @@ from audits.models import (
     InternalAudit,
 )
 
+from .. import findings as finding_services
 from .. import selectors, services
 from .serializers import (
     AuditProgrammeReadSerializer,
@@ -248,13 +249,13 @@ class FindingViewSet(ReadWriteViewSet):
 
     def create(self, request):
         data = self.validated_input()
-        finding = services.finding_raise(actor=request.user, **data)
+        finding = finding_services.finding_raise(actor=request.user, **data)
         return self.read_response(self.fresh(finding), status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         finding = self.get_object()
         data = self.validated_input(FindingUpdateSerializer, instance=finding, partial=True)
-        finding = services.finding_update(actor=request.user, finding=finding, data=data)
+        finding = finding_services.finding_update(actor=request.user, finding=finding, data=data)
         return self.read_response(self.fresh(finding))
 
     @extend_schema(request=FindingCapaSerializer, responses={201: CorrectiveActionReadSerializer})
@@ -263,7 +264,7 @@ class FindingViewSet(ReadWriteViewSet):
         """Open the corrective action of a nonconformity (owner and due date required)."""
         finding = self.get_object()
         data = self.validated_input(FindingCapaSerializer)
-        capa = services.finding_open_capa(actor=request.user, finding=finding, **data)
+        capa = finding_services.finding_open_capa(actor=request.user, finding=finding, **data)
         return self.read_response(
             capa, status.HTTP_201_CREATED, serializer_class=CorrectiveActionReadSerializer
         )
@@ -280,5 +281,5 @@ class FindingViewSet(ReadWriteViewSet):
     def close(self, request, pk=None):
         """Close the finding; a nonconformity only once its corrective actions are verified
         effective or closed (409 otherwise)."""
-        finding = services.finding_close(actor=request.user, finding=self.get_object())
+        finding = finding_services.finding_close(actor=request.user, finding=self.get_object())
         return self.read_response(self.fresh(finding))

@@ -23,11 +23,6 @@ def error_text(exc: Exception) -> str:
     return " ".join(exc.messages)
 
 
-def _require(user, perm: str) -> None:
-    if not has_perm(user, perm):
-        raise PermissionDenied
-
-
 class Base(LoginRequiredMixin, View):
     """Login first; then ``load`` the record of the URL (404 when out of reach) and check
     ``permission`` (403)."""
@@ -38,8 +33,8 @@ class Base(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.load(request, **kwargs)
-        if self.permission:
-            _require(request.user, self.permission)
+        if self.permission and not has_perm(request.user, self.permission):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def load(self, request, **kwargs) -> None:

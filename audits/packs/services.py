@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
-from aims.permissions import has_perm
+from aims.history import save_with_history
+from aims.permissions import require
 from aims.services import notify
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
@@ -22,12 +22,7 @@ from .gather import gather
 
 logger = logging.getLogger(__name__)
 Status = EvidencePack.Status
-
-
-def _save(pack: EvidencePack, *, actor, reason: str) -> None:
-    pack.full_clean()
-    stamp(pack, actor=actor, reason=reason)
-    pack.save()
+REQUESTERS_ONLY = "Only auditors and governance officers request evidence packs."
 
 
 def _enqueue(pack: EvidencePack) -> None:
@@ -46,9 +41,9 @@ def evidence_pack_request(
     period_end: date | None = None,
 ) -> EvidencePack:
     """Record the request and queue the build; the requester sees its progress."""
-    if not has_perm(actor, "audits.request_evidencepack"):
-        raise RuleForbidden("Only auditors and governance officers request evidence packs.",
-                            code=Code.PERMISSION_DENIED)  # fmt: skip
+    require(
+        actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     if system is not None and not restrict_systems(AISystem.objects.filter(pk=system.pk),
                                                    actor).exists():  # fmt: skip
         raise RuleForbidden("You may not see this AI system.", code=Code.PERMISSION_DENIED)
@@ -59,16 +54,16 @@ def evidence_pack_request(
         period_end=period_end if scope == EvidencePack.Scope.PERIOD else None,
         requested_by=actor,
     )
-    _save(pack, actor=actor, reason="Evidence pack requested")
+    save_with_history(pack, actor=actor, reason="Evidence pack requested")
     _enqueue(pack)
     return pack
 
 
 @transaction.atomic
 def evidence_pack_retry(*, actor, pack: EvidencePack) -> EvidencePack:
-    if not has_perm(actor, "audits.request_evidencepack"):
-        raise RuleForbidden("Only auditors and governance officers request evidence packs.",
-                            code=Code.PERMISSION_DENIED)  # fmt: skip
+    require(
+        actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
     if pack.status != Status.FAILED:
         raise TransitionNotAllowed(
@@ -76,7 +71,7 @@ def evidence_pack_retry(*, actor, pack: EvidencePack) -> EvidencePack:
             code=Code.TRANSITION_NOT_ALLOWED,
         )
     pack.status, pack.progress, pack.step, pack.error = Status.QUEUED, 0, "", ""
-    _save(pack, actor=actor, reason="Evidence pack build retried")
+    save_with_history(pack, actor=actor, reason="Evidence pack build retried")
     _enqueue(pack)
     return pack
 
@@ -98,7 +93,7 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack:
             return pack
         pack.status, pack.started_at, pack.error = Status.RUNNING, timezone.now(), ""
         pack.attempts += 1
-        _save(pack, actor=pack.requested_by, reason="Evidence pack build started")
+        save_with_history(pack, actor=pack.requested_by, reason="Evidence pack build started")
     report = _progress(pack)
     try:
         context = gather(pack, report)
@@ -124,7 +119,9 @@ def evidence_pack_build(*, pack_id: int) -> EvidencePack:
         pack.zip.save(f"{pack.reference}.zip", File(zipped), save=False)
         pack.page_count, pack.status, pack.progress, pack.step = pages, Status.READY, 100, ""
         pack.finished_at = timezone.now()
-        _save(pack, actor=pack.requested_by, reason=f"Evidence pack ready ({pages} pages)")
+        save_with_history(
+            pack, actor=pack.requested_by, reason=f"Evidence pack ready ({pages} pages)"
+        )
         notify(
             recipients=[pack.requested_by],
             title=f"Evidence pack {pack.reference} is ready",
@@ -138,5 +135,5 @@ def _finish_failed(pack: EvidencePack, exc: Exception) -> EvidencePack:
         pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
         pack.status, pack.finished_at = Status.FAILED, timezone.now()
         pack.error = f"{type(exc).__name__}: {exc}"[:2000]
-        _save(pack, actor=pack.requested_by, reason="Evidence pack build failed")
+        save_with_history(pack, actor=pack.requested_by, reason="Evidence pack build failed")
     return pack

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.views import View
 
 from aims.errors import BusinessRuleError
 from aims.permissions import has_perm
+from aims.view_helpers import paginate
 from aims.views import apply_errors
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
@@ -31,10 +31,10 @@ class PackListView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def render_page(self, request, form, status=200):
-        packs = Paginator(selectors.evidence_pack_list(user=request.user), 25)
-        page = packs.get_page(request.GET.get("page"))
+        page, query = paginate(request, selectors.evidence_pack_list(user=request.user))
         return render(request, self.template_name, {
             "form": form, "page_obj": page, "packs": page.object_list,
+            "querystring_without_page": query,
             "can_request": has_perm(request.user, "audits.request_evidencepack"),
         }, status=status)  # fmt: skip
 

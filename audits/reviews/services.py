@@ -26,10 +26,6 @@ REVIEW_FIELDS = ("title", "meeting_date", "chair", "attendees")
 ACTION_FIELDS = ("description", "owner", "due_date", "status")
 
 
-def _require(actor, perm: str) -> None:
-    require(actor, perm, message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED)
-
-
 def _locked(review: ManagementReview) -> ManagementReview:
     return ManagementReview.objects.select_for_update().get(pk=review.pk)
 
@@ -66,7 +62,9 @@ def review_create(
     since: date | None = None,
 ) -> ManagementReview:
     """Plan a review and take the first snapshot of its inputs."""
-    _require(actor, "audits.add_managementreview")
+    require(
+        actor, "audits.add_managementreview", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     review = ManagementReview(title=title, meeting_date=meeting_date, chair=chair)
     _gather(review, since)
     save_with_history(review, actor=actor, reason="Management review planned; inputs gathered")
@@ -76,7 +74,9 @@ def review_create(
 
 @transaction.atomic
 def review_update(*, actor, review: ManagementReview, data: dict[str, Any]) -> ManagementReview:
-    _require(actor, "audits.change_managementreview")
+    require(
+        actor, "audits.change_managementreview", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     unknown = set(data) - set(REVIEW_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
@@ -99,7 +99,9 @@ def review_refresh_inputs(
     *, actor, review: ManagementReview, since: date | None = None
 ) -> ManagementReview:
     """Take a fresh snapshot of the inputs (until the meeting is held)."""
-    _require(actor, "audits.change_managementreview")
+    require(
+        actor, "audits.change_managementreview", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     review = _locked(review)
     _require_status(review, (Status.PLANNED,), "Refreshing the inputs")
     _gather(review, since)
@@ -118,7 +120,9 @@ def review_record(
     attendees: Iterable | None = None,
 ) -> ManagementReview:
     """Record the meeting: discussion of the inputs, decisions (the outputs), minutes."""
-    _require(actor, "audits.change_managementreview")
+    require(
+        actor, "audits.change_managementreview", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     review = _locked(review)
     _require_status(review, (Status.PLANNED, Status.HELD), "Recording the outcome")
     if not decisions.strip():
@@ -146,7 +150,9 @@ def review_record(
 @transaction.atomic
 def review_close(*, actor, review: ManagementReview) -> ManagementReview:
     """Close a held review; its actions stay tracked until the next review reports them."""
-    _require(actor, "audits.change_managementreview")
+    require(
+        actor, "audits.change_managementreview", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED
+    )
     review = _locked(review)
     _require_status(review, (Status.HELD,), "Closing")
     review.status = Status.CLOSED
@@ -164,7 +170,7 @@ def review_action_add(
     *, actor, review: ManagementReview, description: str, owner, due_date: date
 ) -> ReviewAction:
     """An action decided at the review, with its owner and due date."""
-    _require(actor, "audits.add_reviewaction")
+    require(actor, "audits.add_reviewaction", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED)
     review = _locked(review)
     _require_status(review, (Status.HELD,), "Adding actions")
     _check_action_dates(due_date, review)
@@ -177,7 +183,7 @@ def review_action_add(
 def review_action_update(*, actor, action: ReviewAction, data: dict[str, Any]) -> ReviewAction:
     """Edit an action or report its status (done, dropped). The status stays reportable after
     the review closes; the wording, owner and date are fixed once it is closed."""
-    _require(actor, "audits.change_reviewaction")
+    require(actor, "audits.change_reviewaction", message=OFFICERS_ONLY, code=Code.PERMISSION_DENIED)
     unknown = set(data) - set(ACTION_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)

@@ -21,7 +21,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from aims.errors import RuleForbidden
-from aims.history import stamp
+from aims.history import save_with_history, stamp
 from aims.models import Evidence
 from aims.permissions import has_global_perm
 
@@ -105,11 +105,12 @@ def statement_update(
     ]
     if not edited and not relinked:
         return statement
+    why = reason or _reason(statement, before, edited, relinked)
     # Stamped before the relations change: their history rows name this actor and reason.
-    stamp(statement, actor=actor, reason=reason or _reason(statement, before, edited, relinked))
     if edited:
-        statement.full_clean()
-        statement.save()
+        save_with_history(statement, actor=actor, reason=why)
+    else:
+        stamp(statement, actor=actor, reason=why)
     for field in relinked:
         getattr(statement, field).set(data[field])
     return statement
@@ -248,10 +249,7 @@ def soa_version_approve(*, actor, note: str = "") -> SoAVersion:
         approved_by=actor,
         approved_at=timezone.now(),
     )
-    version.full_clean()
-    stamp(version, actor=actor, reason=f"SoA version {number} approved")
-    version.save()
-    return version
+    return save_with_history(version, actor=actor, reason=f"SoA version {number} approved")
 
 
 # --- Comparing -------------------------------------------------------------------------------

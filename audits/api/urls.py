@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("audits.trail.api.urls")),
     path("", include("audits.packs.api.urls")),
+    path("", include("audits.catalogue.api.urls")),
     path("", include("audits.soa.api.urls")),
     path("", include("audits.internal_audits.api.urls")),
     path("", include("audits.reviews.api.urls")),

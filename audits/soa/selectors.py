@@ -15,7 +15,6 @@ from ..models import CatalogueItem, ControlStatement, SoAVersion
 from .readiness import readiness
 
 VIEW_STATEMENTS = "audits.view_controlstatement"
-VIEW_CATALOGUE = "audits.view_catalogueitem"
 VIEW_VERSIONS = "audits.view_soaversion"
 
 
@@ -25,18 +24,6 @@ def can_view_statements(user) -> bool:
 
 def can_view_versions(user) -> bool:
     return has_global_perm(user, VIEW_VERSIONS)
-
-
-def catalogue_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[CatalogueItem]:
-    filters = filters or {}
-    qs = CatalogueItem.objects.select_related("parent").prefetch_related("crosswalks")
-    if not has_global_perm(user, VIEW_CATALOGUE):
-        return qs.none()
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("is_heading") is not None:
-        qs = qs.filter(is_heading=filters["is_heading"])
-    return qs.order_by("sort_key")
 
 
 def _section_q(section: str) -> Q:

@@ -1,4 +1,4 @@
-"""Catalogue, SoA, readiness: API routes under /api/v1/."""
+"""SoA, its versions and readiness: API routes under /api/v1/."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -6,7 +6,6 @@ from rest_framework.routers import SimpleRouter
 from . import views as soa_views
 
 router = SimpleRouter()
-router.register("catalogue", soa_views.CatalogueItemViewSet, basename="catalogueitem")
 router.register("soa", soa_views.ControlStatementViewSet, basename="controlstatement")
 router.register("soa-versions", soa_views.SoAVersionViewSet, basename="soaversion")
 

@@ -1,6 +1,6 @@
-"""REST API of the catalogue, the Statement of Applicability, its versions and readiness.
-Thin: reads through audits.soa_selectors / readiness / gaps, writes through
-audits.soa_services."""
+"""REST API of the Statement of Applicability, its versions and readiness (the catalogue's
+API is in audits.catalogue.api). Thin: reads through audits.soa.selectors / readiness / gaps,
+writes through audits.soa.services."""
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,7 +22,6 @@ from .. import gaps as gap_checks
 from .. import selectors, services
 from ..readiness import readiness
 from .serializers import (
-    CatalogueItemSerializer,
     ComparisonSerializer,
     ControlStatementReadSerializer,
     ControlStatementWriteSerializer,
@@ -32,29 +31,6 @@ from .serializers import (
     SoAVersionApproveSerializer,
     SoAVersionReadSerializer,
 )
-
-
-class CatalogueFilter(filters.FilterSet):
-    class Meta:
-        model = CatalogueItem
-        fields = ["kind", "is_heading"]
-
-
-class CatalogueItemViewSet(
-    AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """The ISO/IEC 42001 catalogue: clause requirements and Annex A controls, with their
-    crosswalks to the EU AI Act and the NIST AI RMF. Read-only."""
-
-    read_serializer_class = CatalogueItemSerializer
-    filterset_class = CatalogueFilter
-    search_fields = ["code", "title"]
-    ordering_fields = ["sort_key"]
-
-    def get_queryset(self) -> QuerySet[CatalogueItem]:
-        if getattr(self, "swagger_fake_view", False):
-            return CatalogueItem.objects.none()
-        return selectors.catalogue_list(user=self.request.user)
 
 
 class StatementFilter(filters.FilterSet):

@@ -1,5 +1,6 @@
-"""Forms of audit programmes, internal audits, checklist results, findings and management
-reviews. Input shape only: the rules are in internal_audit_services and management_review."""
+"""Forms of audit programmes, internal audits, checklist results and findings, and the user
+choice fields the review forms share. Input shape only: the rules are in
+audits.internal_audits.services and .findings."""
 
 from django import forms
 from django.contrib.auth import get_user_model

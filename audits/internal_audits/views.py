@@ -1,7 +1,7 @@
-"""Browser pages of audit programmes, internal audits (checklist, findings) and management
-reviews. Thin: reads through internal_audit_selectors, writes through internal_audit_services
-and management_review. A record the user may not view is a 404; a write the user's role does
-not allow is a 403; a refused rule is shown on the page with its reason."""
+"""Browser pages of audit programmes, internal audits (checklist, findings). Thin: reads
+through audits.internal_audits.selectors, writes through audits.internal_audits.services and
+.findings. A record the user may not view is a 404; a write the user's role does not allow is
+a 403; a refused rule is shown on the page with its reason."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -2,7 +2,7 @@
 training, the Statement of Applicability, internal audits with their findings, and management
 reviews with their actions.
 
-One query per table whatever the size of the AIMS, like the rest of :mod:`audits.packs`.
+One query per table whatever the size of the AIMS, like the rest of :mod:`audits.packs.gather`.
 These are records of the management system as a whole, so a pack about one AI system still
 shows them (internal audits are narrowed to those covering that system or the whole AIMS); a
 period pack shows the standing records (scope, policy, objectives, training, SoA) as they are

@@ -1,6 +1,6 @@
 """Browser pages of the catalogue, the Statement of Applicability, its versions and
-readiness. Thin: reads through audits.soa_selectors / readiness / gaps, writes through
-audits.soa_services."""
+readiness. Thin: reads through audits.soa.selectors / readiness / gaps, writes through
+audits.soa.services."""
 
 import csv
 

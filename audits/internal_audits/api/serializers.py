@@ -1,6 +1,6 @@
-"""Shapes of audit programmes, internal audits, checklist items, findings and management
-reviews in the API. Input shape only: every rule is in audits.internal_audit_services and
-audits.management_review; statuses change through explicit actions, never a writable field."""
+"""Shapes of audit programmes, internal audits, checklist items and findings in the API.
+Input shape only: every rule is in audits.internal_audits.services and .findings; statuses
+change through explicit actions, never a writable field."""
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes

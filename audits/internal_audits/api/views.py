@@ -1,7 +1,7 @@
-"""REST API of audit programmes, internal audits, checklist items, findings and management
-reviews. Thin: reads through audits.internal_audit_selectors (a record the user may not view
-is a 404), writes through audits.internal_audit_services and audits.management_review.
-Read-only roles (auditors, approvers) are refused every write with a 403."""
+"""REST API of audit programmes, internal audits, checklist items and findings. Thin: reads
+through audits.internal_audits.selectors (a record the user may not view is a 404), writes
+through audits.internal_audits.services and .findings. Read-only roles (auditors, approvers)
+are refused every write with a 403."""
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters

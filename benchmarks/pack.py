@@ -60,7 +60,7 @@ RISK_SHAPES = [  # (category, inherent likelihood, impact, treatment, residual l
     ("legal", 3, 5, "mitigate", 2, 4),
 ]
 # ISO/IEC 42001 identifiers and short titles (facts), used when the catalogue loader
-# (audits/catalogue.py) is not there to load the project's own catalogue.
+# (audits/catalogue/services.py) is not there to load the project's own catalogue.
 CLAUSES = [
     ("4", "Context of the organization", True),
     ("4.1", "Understanding the organization and its context", False),

@@ -1,5 +1,5 @@
 """Role-matrix rows of the catalogue, the Statement of Applicability, its versions and
-readiness (audits/soa_urls.py, audits/api/soa_urls.py).
+readiness (audits/soa/urls.py, audits/soa/api/urls.py).
 
 The SoA is an AIMS-wide record: every role with a view permission reads it (officers,
 approvers, auditors and system owners, who own controls); only officers change it. Versions

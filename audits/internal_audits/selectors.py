@@ -22,7 +22,9 @@ from ..models import (
 )
 
 
-def _visible(model, user: AbstractBaseUser) -> QuerySet:
+def visible_to_roles(model, user: AbstractBaseUser) -> QuerySet:
+    """Every row of ``model`` for a role holding its view permission, none for anyone else
+    (the rule of every audit record, reviews included)."""
     meta = model._meta
     if has_global_perm(user, f"{meta.app_label}.view_{meta.model_name}"):
         return model.objects.all()
@@ -31,10 +33,12 @@ def _visible(model, user: AbstractBaseUser) -> QuerySet:
 
 def visible_findings(user: AbstractBaseUser) -> QuerySet[Finding]:
     """The findings ``user`` may view (the corrective-action register uses it)."""
-    return _visible(Finding, user)
+    return visible_to_roles(Finding, user)
 
 
-def _search(qs: QuerySet, prefix: str, text: str, field: str = "title") -> QuerySet:
+def search_by_reference(qs: QuerySet, prefix: str, text: str, field: str = "title") -> QuerySet:
+    """The row whose reference (``<prefix>-0001``) is ``text``, or those whose ``field``
+    contains it."""
     text = (text or "").strip()
     if not text:
         return qs
@@ -47,7 +51,7 @@ def _search(qs: QuerySet, prefix: str, text: str, field: str = "title") -> Query
 
 def programme_list(*, user: AbstractBaseUser) -> QuerySet[AuditProgramme]:
     return (
-        _visible(AuditProgramme, user)
+        visible_to_roles(AuditProgramme, user)
         .select_related("owner")
         .annotate(
             audit_count=Count("audits", distinct=True),
@@ -68,7 +72,7 @@ def audit_list(
 ) -> QuerySet[InternalAudit]:
     filters = filters or {}
     qs = (
-        _visible(InternalAudit, user)
+        visible_to_roles(InternalAudit, user)
         .select_related("programme", "lead_auditor")
         .annotate(
             checklist_count=Count("checklist", distinct=True),
@@ -82,7 +86,7 @@ def audit_list(
             ),
         )
     )
-    qs = _search(qs, InternalAudit.REFERENCE_PREFIX, filters.get("q", ""))
+    qs = search_by_reference(qs, InternalAudit.REFERENCE_PREFIX, filters.get("q", ""))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("programme"):
@@ -94,7 +98,7 @@ def audit_list(
 
 def audit_get(*, user: AbstractBaseUser, pk: int) -> InternalAudit:
     return (
-        _visible(InternalAudit, user)
+        visible_to_roles(InternalAudit, user)
         .select_related("programme", "lead_auditor")
         .prefetch_related("team", "systems__owner", "controls")
         .get(pk=pk)
@@ -109,7 +113,7 @@ def checklist_item_list(
     *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 ) -> QuerySet[ChecklistItem]:
     filters = filters or {}
-    qs = _visible(ChecklistItem, user).select_related("item", "audit", "assessed_by")
+    qs = visible_to_roles(ChecklistItem, user).select_related("item", "audit", "assessed_by")
     if filters.get("audit"):
         qs = qs.filter(audit=filters["audit"])
     if filters.get("result"):
@@ -132,7 +136,7 @@ def finding_list(
 ) -> QuerySet[Finding]:
     filters = filters or {}
     qs = visible_findings(user).select_related("audit", "raised_by").prefetch_related("controls")
-    qs = _search(qs, Finding.REFERENCE_PREFIX, filters.get("q", ""))
+    qs = search_by_reference(qs, Finding.REFERENCE_PREFIX, filters.get("q", ""))
     for key in ("audit", "kind", "status"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

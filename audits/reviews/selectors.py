@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
-from ..internal_audits.selectors import _search, _visible
+from ..internal_audits.selectors import search_by_reference, visible_to_roles
 from ..models import (
     ManagementReview,
     ReviewAction,
@@ -21,7 +21,7 @@ def review_list(
 ) -> QuerySet[ManagementReview]:
     filters = filters or {}
     qs = (
-        _visible(ManagementReview, user)
+        visible_to_roles(ManagementReview, user)
         .select_related("chair")
         .annotate(
             action_count=Count("actions", distinct=True),
@@ -30,7 +30,7 @@ def review_list(
             ),
         )
     )
-    qs = _search(qs, ManagementReview.REFERENCE_PREFIX, filters.get("q", ""))
+    qs = search_by_reference(qs, ManagementReview.REFERENCE_PREFIX, filters.get("q", ""))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     return qs.order_by("-meeting_date", "-id")
@@ -38,7 +38,7 @@ def review_list(
 
 def review_get(*, user: AbstractBaseUser, pk: int) -> ManagementReview:
     return (
-        _visible(ManagementReview, user)
+        visible_to_roles(ManagementReview, user)
         .select_related("chair")
         .prefetch_related("attendees")
         .get(pk=pk)
@@ -53,7 +53,7 @@ def review_action_list(
     *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 ) -> QuerySet[ReviewAction]:
     filters = filters or {}
-    qs = _visible(ReviewAction, user).select_related("review", "owner")
+    qs = visible_to_roles(ReviewAction, user).select_related("review", "owner")
     for key in ("review", "status", "owner"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

@@ -3,7 +3,7 @@ crosswalks. Read-only."""
 
 from rest_framework import serializers
 
-from ...models import CatalogueItem, Crosswalk
+from audits.models import CatalogueItem, Crosswalk
 
 
 class CrosswalkSerializer(serializers.ModelSerializer):

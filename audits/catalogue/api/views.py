@@ -5,8 +5,8 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, viewsets
 
 from aims.api.views import AIMSViewSetMixin
+from audits.models import CatalogueItem
 
-from ...models import CatalogueItem
 from .. import selectors
 from .serializers import CatalogueItemSerializer
 

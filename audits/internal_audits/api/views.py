@@ -112,7 +112,7 @@ class InternalAuditFilter(filters.FilterSet):
         fields = ["status", "programme", "lead_auditor"]
 
     def search(self, queryset, name, value):
-        return selectors._search(queryset, InternalAudit.REFERENCE_PREFIX, value)
+        return selectors.search_by_reference(queryset, InternalAudit.REFERENCE_PREFIX, value)
 
 
 @extend_schema_view(

@@ -7,14 +7,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 
-from audits.models import (
-    ManagementReview,
-    ReviewAction,
-)
-from audits.reviews import services as reviews
+from audits.internal_audits.api.views import ReadWriteViewSet
+from audits.models import ManagementReview, ReviewAction
 
-from ...internal_audits.api.views import ReadWriteViewSet
 from .. import selectors
+from .. import services as reviews
 from .serializers import (
     ManagementReviewCreateSerializer,
     ManagementReviewReadSerializer,

@@ -15,8 +15,8 @@ urlpatterns = [
     path("training/", include("aims.competence_urls")),
     path("evidence/", include("aims.evidence_urls")),
     path("reminders/", include("aims.reminder_urls")),
-    path("controls/", include("audits.soa_urls")),
-    path("internal-audits/", include("audits.internal_audit_urls")),
+    path("controls/", include("audits.soa.urls")),
+    path("internal-audits/", include("audits.internal_audits.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -40,7 +40,7 @@ class SoAVersionAdmin(InspectOnlyAdmin):
     list_display = ("number", "approved_by", "approved_at")
 
 
-# Internal audits, findings and management reviews: audits/internal_audit_admin.py.
+# Internal audits, findings and management reviews: audits/internal_audits/admin.py.
 
 
 @admin.register(EvidencePack)

@@ -48,7 +48,8 @@ class AuditsConfig(AppConfig):
             )
         )
 
-        from . import wiring_internal_audits, wiring_soa
+        from .internal_audits import wiring as wiring_internal_audits
+        from .soa import wiring as wiring_soa
 
         wiring_soa.register()
         wiring_internal_audits.register()

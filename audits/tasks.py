@@ -1,18 +1,8 @@
-from celery import shared_task
+"""The app's Celery tasks, found here by ``autodiscover_tasks``. Each lives in its domain's
+``tasks.py`` under an explicit name (the name it had when defined in this module), so the
+beat schedule and tasks already queued keep working."""
 
-from .services import evidence_pack_build
+from .packs.tasks import build_evidence_pack
+from .trail.tasks import sign_trail_checkpoint
 
-
-@shared_task(acks_late=True)
-def build_evidence_pack(pack_id: int) -> str:
-    """Load by id and build; the service records success or the reason of a failure."""
-    return evidence_pack_build(pack_id=pack_id).status
-
-
-@shared_task
-def sign_trail_checkpoint() -> int:
-    """Sign the audit trail's head (daily, from the beat schedule): answers its sequence."""
-    from .models import TrailCheckpoint
-    from .trail.checkpoints import create_checkpoint
-
-    return create_checkpoint(TrailCheckpoint.Occasion.SCHEDULED).sequence
+__all__ = ["build_evidence_pack", "sign_trail_checkpoint"]

@@ -1,16 +1,9 @@
-from django.urls import path
+"""The "audits" namespace, mounted at /audits/: the audit trail and evidence packs. The SoA
+("soa", /controls/) and internal audits with management reviews ("internal_audits",
+/internal-audits/) have their own namespaces, mounted by aims.urls."""
 
-from . import trail_views, views
+from .packs.urls import urlpatterns as pack_patterns
+from .trail.urls import urlpatterns as trail_patterns
 
 app_name = "audits"
-urlpatterns = [
-    path("trail/", trail_views.AuditTrailView.as_view(), name="trail"),
-    path("packs/", views.PackListView.as_view(), name="pack_list"),
-    path("packs/<int:pk>/", views.PackDetailView.as_view(), name="pack_detail"),
-    path("packs/<int:pk>/retry/", views.PackRetryView.as_view(), name="pack_retry"),
-    path(
-        "packs/<int:pk>/download/<str:kind>/",
-        views.PackDownloadView.as_view(),
-        name="pack_download",
-    ),
-]
+urlpatterns = [*trail_patterns, *pack_patterns]

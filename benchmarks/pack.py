@@ -60,7 +60,7 @@ RISK_SHAPES = [  # (category, inherent likelihood, impact, treatment, residual l
     ("legal", 3, 5, "mitigate", 2, 4),
 ]
 # ISO/IEC 42001 identifiers and short titles (facts), used when the catalogue loader
-# (audits/catalogue.py) is not there to load the project's own catalogue.
+# (audits/catalogue/services.py) is not there to load the project's own catalogue.
 CLAUSES = [
     ("4", "Context of the organization", True),
     ("4.1", "Understanding the organization and its context", False),
@@ -334,7 +334,7 @@ def seed_catalogue(users: dict) -> None:
     from audits.models import CatalogueItem, ControlStatement, SoAVersion
 
     try:
-        from audits.catalogue import load_catalogue
+        from audits.catalogue.services import load_catalogue
 
         load_catalogue()
     except Exception as exc:  # noqa: BLE001 -- missing or unfinished loader: seed directly
@@ -494,8 +494,10 @@ def measure(n: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from audits import packs
     from audits.models import EvidencePack
+    from audits.packs import archive as pack_archive
+    from audits.packs import gather as packs
+    from audits.packs import render as pack_render
     from incidents.models import Incident
     from risk.models import Risk
 
@@ -508,9 +510,9 @@ def measure(n: int) -> dict:
         context = packs.gather(pack, lambda *_: None)
     t1 = time.perf_counter()
     stats: dict = {}
-    pdf, pages = packs.render_pdf(context, stats=stats)
+    pdf, pages = pack_render.render_pack(context, stats=stats)
     t2 = time.perf_counter()
-    archive = packs.build_zip(pack, pdf, context["evidence"], context["superseded_evidence"])
+    archive = pack_archive.build_zip(pack, pdf, context["evidence"], context["superseded_evidence"])
     archive.close()
     t3 = time.perf_counter()
     total = t3 - t0

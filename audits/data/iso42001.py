@@ -6,9 +6,9 @@ every piece of guidance below is our own wording, not the standard's text. Buy t
 for the normative requirements.
 
 Each entry is ``(code, title, objective, guidance)``. The structure is derived from the
-codes by ``audits.catalogue``: an entry's parent is the longest other code that prefixes it,
-and an entry with children (or a top-level clause / Annex A area) is a heading. Lowest-level
-entries are the requirements and controls that get a statement in the SoA.
+codes by ``audits.catalogue.services``: an entry's parent is the longest other code that
+prefixes it, and an entry with children (or a top-level clause / Annex A area) is a heading.
+Lowest-level entries are the requirements and controls that get a statement in the SoA.
 """
 
 CLAUSES: list[tuple[str, str, str, str]] = [

@@ -7,5 +7,7 @@
 - :mod:`.guard` installs the PostgreSQL triggers that make history append-only;
 - :mod:`.signing` and :mod:`.checkpoints` sign the chain's head (Ed25519) into checkpoints kept
   in the database and in storage, so a wipe of both history and chain is still detected;
-- :mod:`.packverify` is the standalone verifier shipped inside every evidence-pack ZIP.
+- :mod:`.packverify` is the standalone verifier shipped inside every evidence-pack ZIP;
+- :mod:`.views` and :mod:`.urls` are the trail page (namespace "audits"), :mod:`.api` its
+  REST API, and :mod:`.tasks` the daily checkpoint task of the beat schedule.
 """

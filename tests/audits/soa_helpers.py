@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aims.models import Evidence
 from aims.services import evidence_create
-from audits import soa_services
 from audits.models import ControlStatement
+from audits.soa import services as soa_services
 
 
 def statement(code: str) -> ControlStatement:

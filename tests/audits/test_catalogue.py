@@ -4,7 +4,7 @@ counts of the reference, and never touches the organisation's statements."""
 import pytest
 from django.core.management import call_command
 
-from audits.catalogue import load_after_migrate, load_catalogue
+from audits.catalogue.services import load_after_migrate, load_catalogue
 from audits.models import CatalogueItem, ControlStatement, Crosswalk
 from audits.trail.verify import verify_chain
 

@@ -19,8 +19,10 @@ from pypdf import PdfReader
 
 from aims import capa_services
 from aims import services as aims_services
-from audits import packs, services
 from audits.models import EvidencePack
+from audits.packs import gather as packs
+from audits.packs import render as pack_render
+from audits.packs import services
 from incidents import services as incidents
 from incidents.models import Metric
 from inventory import services as inventory
@@ -277,16 +279,16 @@ def test_only_auditors_and_officers_request_packs(owner, approver):
 def test_a_failure_is_recorded_and_can_be_retried(
     deployed, officer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    real_render = packs.render_pdf
+    real_render = pack_render.render_pack
 
     def broken(context):
         raise RuntimeError("fonts missing")
 
-    monkeypatch.setattr(packs, "render_pdf", broken)
+    monkeypatch.setattr(pack_render, "render_pack", broken)
     pack = request_and_build(django_capture_on_commit_callbacks, officer, scope="whole")
     assert pack.status == EvidencePack.Status.FAILED
     assert "fonts missing" in pack.error
-    monkeypatch.setattr(packs, "render_pdf", real_render)
+    monkeypatch.setattr(pack_render, "render_pack", real_render)
     with django_capture_on_commit_callbacks(execute=True):
         services.evidence_pack_retry(actor=officer, pack=pack)
     pack.refresh_from_db()

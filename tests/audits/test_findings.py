@@ -10,7 +10,8 @@ from django.urls import reverse
 from aims import capa_selectors, capa_services
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import CorrectiveAction, Notification
-from audits import internal_audit_services as services
+from audits.internal_audits import findings as finding_services
+from audits.internal_audits import services
 from audits.models import ChecklistItem, Finding, InternalAudit
 
 from . import test_internal_audits as ia
@@ -35,7 +36,7 @@ def minor(officer, running, controls):
     services.checklist_record(
         actor=officer, checklist_item=item, result="nonconforming", notes="Never reviewed"
     )
-    return services.finding_raise(
+    return finding_services.finding_raise(
         actor=officer,
         audit=running,
         kind=Kind.MINOR,
@@ -46,7 +47,7 @@ def minor(officer, running, controls):
 
 
 def open_capa(actor, finding, owner):
-    return services.finding_open_capa(
+    return finding_services.finding_open_capa(
         actor=actor, finding=finding, owner=owner, due_date=DUE, action_plan="Review yearly"
     )
 
@@ -62,7 +63,7 @@ def test_a_finding_from_a_checklist_item_links_its_control(minor, controls):
 
 def test_findings_are_raised_only_on_a_running_audit(officer, audit):
     with pytest.raises(TransitionNotAllowed) as exc:
-        services.finding_raise(
+        finding_services.finding_raise(
             actor=officer, audit=audit, kind=Kind.OFI, title="Idea", description="x"
         )
     assert exc.value.code == "audit_not_running"
@@ -72,7 +73,7 @@ def test_findings_are_raised_only_on_a_running_audit(officer, audit):
 def test_controls_outside_the_audit_scope_are_refused(officer, running):
     stranger = ia.catalogue_item("X.7", "Unrelated control")
     with pytest.raises(ValidationError) as exc:
-        services.finding_raise(
+        finding_services.finding_raise(
             actor=officer, audit=running, kind=Kind.OBSERVATION, title="t", description="d",
             controls=[stranger],
         )  # fmt: skip
@@ -93,7 +94,7 @@ def test_a_nonconformity_gets_its_capa_from_the_finding(officer, owner, minor):
 
 
 def test_an_observation_needs_no_capa(officer, owner, running):
-    observation = services.finding_raise(
+    observation = finding_services.finding_raise(
         actor=officer, audit=running, kind=Kind.OBSERVATION, title="t", description="d"
     )
     with pytest.raises(TransitionNotAllowed) as exc:
@@ -111,7 +112,7 @@ def test_opening_a_capa_needs_rights_on_the_audit(approver, auditor, owner, mino
 
 def test_a_past_due_date_is_refused(officer, owner, minor):
     with pytest.raises(ValidationError) as exc:
-        services.finding_open_capa(
+        finding_services.finding_open_capa(
             actor=officer, finding=minor, owner=owner, due_date=date.today() - timedelta(days=1),
             action_plan="x",
         )  # fmt: skip
@@ -145,31 +146,35 @@ def test_the_audit_closes_only_once_each_nonconformity_has_a_capa(officer, owner
 
 def test_a_nonconformity_closes_once_its_capa_is_verified(officer, owner, minor):
     with pytest.raises(TransitionNotAllowed) as exc:
-        services.finding_close(actor=officer, finding=minor)
+        finding_services.finding_close(actor=officer, finding=minor)
     assert "Open a corrective action first" in exc.value.message
     capa = open_capa(officer, minor, owner)
     with pytest.raises(TransitionNotAllowed) as exc:
-        services.finding_close(actor=officer, finding=minor)
+        finding_services.finding_close(actor=officer, finding=minor)
     assert capa.reference in exc.value.message
     capa = capa_services.capa_transition(actor=owner, capa=capa, action="implement")
     capa_services.capa_verify(
         actor=officer, capa=capa, effective=True, notes="Checked", evidence_url="https://x.org/r"
     )
-    finding = services.finding_close(actor=officer, finding=minor)
+    finding = finding_services.finding_close(actor=officer, finding=minor)
     assert finding.status == Finding.Status.CLOSED and finding.closed_at
 
 
 def test_an_ofi_closes_without_capa(officer, running):
-    ofi = services.finding_raise(
+    ofi = finding_services.finding_raise(
         actor=officer, audit=running, kind=Kind.OFI, title="Automate", description="d"
     )
-    assert services.finding_close(actor=officer, finding=ofi).status == Finding.Status.CLOSED
+    assert (
+        finding_services.finding_close(actor=officer, finding=ofi).status == Finding.Status.CLOSED
+    )
 
 
 def test_a_nonconformity_with_a_capa_cannot_be_downgraded(officer, owner, minor):
     open_capa(officer, minor, owner)
     with pytest.raises(TransitionNotAllowed):
-        services.finding_update(actor=officer, finding=minor, data={"kind": Kind.OBSERVATION})
+        finding_services.finding_update(
+            actor=officer, finding=minor, data={"kind": Kind.OBSERVATION}
+        )
 
 
 # --- Browser and API ------------------------------------------------------------------------

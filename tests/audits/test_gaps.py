@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims import capa_services
-from audits import soa_services as services
-from audits.gaps import gap_list, traceability_gaps
 from audits.models import Finding, InternalAudit
+from audits.soa import services
+from audits.soa.gaps import gap_list, traceability_gaps
 from incidents import services as incident_services
 from inventory.models import AISystem
 from risk import services as risk_services

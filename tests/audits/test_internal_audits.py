@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aims.errors import TransitionNotAllowed
-from audits import internal_audit_services as services
+from audits.internal_audits import findings as finding_services
+from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -274,7 +275,7 @@ def test_start_needs_a_checklist(officer, audit):
 
 def test_closing_is_refused_with_every_reason(officer, audit):
     started(officer, audit)
-    finding = services.finding_raise(
+    finding = finding_services.finding_raise(
         actor=officer, audit=audit, kind=Finding.Kind.MINOR, title="No review", description="x"
     )
     services.audit_transition(actor=officer, audit=audit, action="report")
@@ -492,7 +493,7 @@ def test_demo_loads_once_through_the_services(controls, owner):
 
     from aims.models import CorrectiveAction
     from aims.roles import APPROVER, OFFICER
-    from audits import demo_internal_audits
+    from audits.internal_audits import demo as demo_internal_audits
     from audits.models import ManagementReview
 
     from ..factories import user_with_role

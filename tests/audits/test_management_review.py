@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import Objective
-from audits import management_review as reviews
 from audits.models import Finding, ManagementReview, ReviewAction
+from audits.reviews import inputs as review_inputs
+from audits.reviews import services as reviews
 from incidents import services as incident_services
 from incidents.models import Metric
 
@@ -87,17 +88,18 @@ def test_inputs_count_a_new_incident_and_an_overdue_action(officer, previous, in
 def test_inputs_cover_audits_findings_capas_objectives_and_monitoring(
     officer, owner, system, audit
 ):
-    from audits import internal_audit_services as services
+    from audits.internal_audits import findings as finding_services
+    from audits.internal_audits import services
 
     ia.started(officer, audit)
     item = audit.checklist.first()
     services.checklist_record(
         actor=officer, checklist_item=item, result="nonconforming", notes="Missing"
     )
-    finding = services.finding_raise(
+    finding = finding_services.finding_raise(
         actor=officer, audit=audit, kind=Finding.Kind.MAJOR, title="No policy", description="d"
     )
-    services.finding_open_capa(
+    finding_services.finding_open_capa(
         actor=officer, finding=finding, owner=owner, due_date=TODAY + timedelta(days=10),
         action_plan="Write it",
     )  # fmt: skip
@@ -127,7 +129,7 @@ def test_gathering_reads_each_register_once(officer, previous, incident, audit,
                                             django_assert_max_num_queries):  # fmt: skip
     # one per register: 12 before feedback and incident lessons joined the inputs (9.3.2)
     with django_assert_max_num_queries(14):
-        reviews.gather_inputs(TODAY - timedelta(days=90))
+        review_inputs.gather_inputs(TODAY - timedelta(days=90))
 
 
 def test_inputs_are_json_and_frozen_once_held(officer, incident):

@@ -108,7 +108,7 @@ def test_clause_statements_are_gathered_without_a_query_per_row(clauses, officer
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from audits import packs
+    from audits.packs import gather as packs
 
     pack = EvidencePack.objects.create(scope="whole", requested_by=officer)
     with CaptureQueriesContext(connection) as captured:

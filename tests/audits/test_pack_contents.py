@@ -30,7 +30,6 @@ from aims.models import (
     PolicyVersion,
     TrainingRecord,
 )
-from audits import pack_render, packs
 from audits.models import (
     CatalogueItem,
     ChecklistItem,
@@ -42,6 +41,8 @@ from audits.models import (
     ReviewAction,
     SoAVersion,
 )
+from audits.packs import gather as packs
+from audits.packs import render as pack_render
 from incidents import services as incidents
 
 from ..factories import make_system

@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from audits import pack_render
 from audits.models import EvidencePack
+from audits.packs import render as pack_render
 
 from .test_evidence_packs import request_and_build
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aims.models import Evidence
-from audits import soa_services as services
-from audits.readiness import readiness, readiness_of
+from audits.soa import services
+from audits.soa.readiness import readiness, readiness_of
 
 from .soa_helpers import attach, make_ready, statement
 

@@ -15,9 +15,11 @@ from aims.history_diff import history_entries
 from aims.models import Course, Responsibility
 from aims.roles import OFFICER
 from aims.services import evidence_replace
-from audits import internal_audit_services, management_review
-from audits import soa_services as services
+from audits.internal_audits import findings as finding_services
+from audits.internal_audits import services as internal_audit_services
 from audits.models import SoAVersion
+from audits.reviews import services as management_review
+from audits.soa import services
 from audits.trail.chain import adopt_unsealed
 from incidents import services as incident_services
 from risk import services as risk_services
@@ -403,7 +405,7 @@ def test_finding_controls_name_the_auditor(officer, approver):
     )
     internal_audit_services.checklist_generate(actor=officer, audit=audit)
     internal_audit_services.audit_transition(actor=officer, audit=audit, action="start")
-    finding = internal_audit_services.finding_raise(
+    finding = finding_services.finding_raise(
         actor=officer,
         audit=audit,
         kind="observation",
@@ -413,7 +415,7 @@ def test_finding_controls_name_the_auditor(officer, approver):
     )
     assert_recorded(finding, 0, officer, "controls", {statement("A.2.2").item_id})
     mark = last_id(finding)
-    internal_audit_services.finding_update(
+    finding_services.finding_update(
         actor=officer, finding=finding, data={"controls": [statement("A.2.3").item]}
     )
     assert_recorded(finding, mark, officer, "controls", {statement("A.2.3").item_id})

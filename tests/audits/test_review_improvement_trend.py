@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aims import ms_services
 from aims.models import InterestedParty
-from audits import internal_audit_services as audit_services
+from audits.internal_audits import findings as finding_services
 from audits.models import Finding
 from incidents.models import Incident
 
@@ -39,7 +39,7 @@ def feedback(officer, who, days_ago: int, summary: str):
 
 
 def raise_finding(officer, audit, kind, title):
-    return audit_services.finding_raise(
+    return finding_services.finding_raise(
         actor=officer, audit=audit, kind=kind, title=title, description=f"About {title}"
     )
 
@@ -138,7 +138,7 @@ def test_a_figure_missing_from_an_older_snapshot_has_no_trend(officer):
 
 
 def test_evidence_pack_states_the_trend_in_words(officer):
-    from audits.pack_management import review_inputs
+    from audits.packs.management import review_inputs
 
     patients = party(officer)
     feedback(officer, patients, 50, "First complaint")

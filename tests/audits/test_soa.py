@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from aims.errors import RuleForbidden
-from audits import soa_services as services
 from audits.models import ControlStatement, SoAVersion
+from audits.soa import services
 
 from .soa_helpers import attach, statement
 

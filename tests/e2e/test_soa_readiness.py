@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aims.roles import APPROVER, AUDITOR, OFFICER
-from audits import soa_services
 from audits.models import ControlStatement
+from audits.soa import services as soa_services
 from tests.factories import user_with_role
 
 pytestmark = [

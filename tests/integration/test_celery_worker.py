@@ -103,7 +103,7 @@ def test_worker_emails_notifications_once(worker, django_user_model):
 def test_requested_evidence_pack_goes_from_queued_to_ready(worker, django_user_model):
     from aims.roles import AUDITOR
     from audits.models import EvidencePack
-    from audits.services import evidence_pack_request
+    from audits.packs.services import evidence_pack_request
 
     from ..factories import make_system, user_with_role
 

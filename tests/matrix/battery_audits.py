@@ -1,7 +1,7 @@
 """History battery entries of the audits app."""
 
-from audits import services
 from audits.models import EvidencePack, TrailAdoption
+from audits.packs import services
 from audits.trail.chain import adopt_unsealed
 
 from ..factories import write_unsealed_history

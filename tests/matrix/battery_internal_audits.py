@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.db.models import Model
 from django.utils import timezone
 
-from audits import internal_audit_services as services
-from audits import management_review as reviews
+from audits.internal_audits import findings as finding_services
+from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -18,6 +18,7 @@ from audits.models import (
     ManagementReview,
     ReviewAction,
 )
+from audits.reviews import services as reviews
 
 from .battery_framework import Entry, api, by_id
 from .world import World
@@ -149,7 +150,7 @@ BATTERY: dict[type[Model], Entry] = {
     Finding: Entry(
         actor="officer",
         stage="approved_for_development",
-        create=lambda w: services.finding_raise(
+        create=lambda w: finding_services.finding_raise(
             actor=w.officer,
             audit=running(w),
             kind=Finding.Kind.MINOR,

@@ -1,8 +1,8 @@
 """History battery entries of the Statement of Applicability: statements (seeded by the
 catalogue loader, so their one write is the officer's update) and SoA versions."""
 
-from audits import soa_services
 from audits.models import ControlStatement, SoAVersion
+from audits.soa import services as soa_services
 
 from .battery_framework import Entry, api, by_id
 from .world import World

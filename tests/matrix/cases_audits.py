@@ -3,8 +3,8 @@
 Packs are for auditors and governance officers, who see the whole AIMS; every other role is
 refused (HTML 403 on the pages, API 403 on writes, an empty list and 404 on reads)."""
 
-from audits import services
 from audits.models import EvidencePack, TrailAdoption, TrailCheckpoint
+from audits.packs import services
 from audits.trail.chain import adopt_unsealed
 from audits.trail.checkpoints import create_checkpoint
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from aims.models import CorrectiveAction
-from audits import internal_audit_services as services
-from audits import management_review as reviews
+from audits.internal_audits import findings as finding_services
+from audits.internal_audits import services
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -22,6 +22,7 @@ from audits.models import (
     ManagementReview,
     ReviewAction,
 )
+from audits.reviews import services as reviews
 
 from .framework import Case, expect
 from .world import World
@@ -121,7 +122,7 @@ def finding(w: World, kind: str = Finding.Kind.MINOR) -> Finding:
     return _cached(
         w,
         f"_ia_finding_{kind}",
-        lambda: services.finding_raise(
+        lambda: finding_services.finding_raise(
             actor=w.officer,
             audit=running(w),
             kind=kind,

@@ -1,13 +1,13 @@
 """Role-matrix rows of the catalogue, the Statement of Applicability, its versions and
-readiness (audits/soa_urls.py, audits/api/soa_urls.py).
+readiness (audits/soa/urls.py, audits/soa/api/urls.py).
 
 The SoA is an AIMS-wide record: every role with a view permission reads it (officers,
 approvers, auditors and system owners, who own controls); only officers change it. Versions
 are read by officers, approvers and auditors, and approved by officers and approvers. A user
 without a role is refused (403 on pages, an empty list or 404 in the API)."""
 
-from audits import soa_services
 from audits.models import CatalogueItem, ControlStatement, SoAVersion
+from audits.soa import services as soa_services
 
 from .framework import API_LOGGED_IN, Case, expect
 from .world import World

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from audits.catalogue import load_catalogue
+from audits.catalogue.services import load_catalogue
 
 
 class Command(BaseCommand):

@@ -1,0 +1,1 @@
+"""REST API of the catalogue: serializers, the read-only viewset and its routes."""

@@ -1,0 +1,152 @@
+"""Permission-restricted reads of audit programmes, internal audits, checklists, findings and
+management reviews, filtered in SQL with their related rows loaded up front.
+
+These records belong to the AIMS as a whole, not to one system: whoever holds the view
+permission through a role (officers, approvers, auditors) sees all of them; anyone else sees
+none, and a record asked for by id is a 404.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet
+
+from aims.models import parse_reference
+from aims.permissions import has_global_perm
+
+from ..models import (
+    AuditProgramme,
+    ChecklistItem,
+    Finding,
+    InternalAudit,
+)
+
+
+def visible_to_roles(model, user: AbstractBaseUser) -> QuerySet:
+    """Every row of ``model`` for a role holding its view permission, none for anyone else
+    (the rule of every audit record, reviews included)."""
+    meta = model._meta
+    if has_global_perm(user, f"{meta.app_label}.view_{meta.model_name}"):
+        return model.objects.all()
+    return model.objects.none()
+
+
+def visible_findings(user: AbstractBaseUser) -> QuerySet[Finding]:
+    """The findings ``user`` may view (the corrective-action register uses it)."""
+    return visible_to_roles(Finding, user)
+
+
+def search_by_reference(qs: QuerySet, prefix: str, text: str, field: str = "title") -> QuerySet:
+    """The row whose reference (``<prefix>-0001``) is ``text``, or those whose ``field``
+    contains it."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    pk = parse_reference(prefix, text)
+    return qs.filter(Q(pk=pk) if pk else Q(**{f"{field}__icontains": text}))
+
+
+# --- Programmes and audits ------------------------------------------------------------------
+
+
+def programme_list(*, user: AbstractBaseUser) -> QuerySet[AuditProgramme]:
+    return (
+        visible_to_roles(AuditProgramme, user)
+        .select_related("owner")
+        .annotate(
+            audit_count=Count("audits", distinct=True),
+            closed_count=Count(
+                "audits", filter=Q(audits__status=InternalAudit.Status.CLOSED), distinct=True
+            ),
+        )
+        .order_by("-period_start", "id")
+    )
+
+
+def programme_get(*, user: AbstractBaseUser, pk: int) -> AuditProgramme:
+    return programme_list(user=user).get(pk=pk)
+
+
+def audit_list(
+    *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
+) -> QuerySet[InternalAudit]:
+    filters = filters or {}
+    qs = (
+        visible_to_roles(InternalAudit, user)
+        .select_related("programme", "lead_auditor")
+        .annotate(
+            checklist_count=Count("checklist", distinct=True),
+            assessed_count=Count(
+                "checklist",
+                filter=~Q(checklist__result=ChecklistItem.Result.NOT_ASSESSED),
+                distinct=True,
+            ),
+            open_findings=Count(
+                "findings", filter=Q(findings__status=Finding.Status.OPEN), distinct=True
+            ),
+        )
+    )
+    qs = search_by_reference(qs, InternalAudit.REFERENCE_PREFIX, filters.get("q", ""))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("programme"):
+        qs = qs.filter(programme=filters["programme"])
+    if filters.get("lead"):
+        qs = qs.filter(lead_auditor=filters["lead"])
+    return qs.order_by("-planned_start", "-id")
+
+
+def audit_get(*, user: AbstractBaseUser, pk: int) -> InternalAudit:
+    return (
+        visible_to_roles(InternalAudit, user)
+        .select_related("programme", "lead_auditor")
+        .prefetch_related("team", "systems__owner", "controls")
+        .get(pk=pk)
+    )
+
+
+def checklist_of(*, audit: InternalAudit) -> QuerySet[ChecklistItem]:
+    return audit.checklist.select_related("item", "assessed_by").order_by("item__sort_key")
+
+
+def checklist_item_list(
+    *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
+) -> QuerySet[ChecklistItem]:
+    filters = filters or {}
+    qs = visible_to_roles(ChecklistItem, user).select_related("item", "audit", "assessed_by")
+    if filters.get("audit"):
+        qs = qs.filter(audit=filters["audit"])
+    if filters.get("result"):
+        qs = qs.filter(result=filters["result"])
+    return qs.order_by("audit_id", "item__sort_key")
+
+
+def checklist_result_counts(*, audit: InternalAudit) -> dict[str, int]:
+    rows = audit.checklist.order_by().values_list("result").annotate(n=Count("id"))
+    counts = dict.fromkeys(ChecklistItem.Result.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
+def finding_list(
+    *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
+) -> QuerySet[Finding]:
+    filters = filters or {}
+    qs = visible_findings(user).select_related("audit", "raised_by").prefetch_related("controls")
+    qs = search_by_reference(qs, Finding.REFERENCE_PREFIX, filters.get("q", ""))
+    for key in ("audit", "kind", "status"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    return qs.order_by("-created_at", "-id")
+
+
+def finding_get(*, user: AbstractBaseUser, pk: int) -> Finding:
+    return (
+        visible_findings(user)
+        .select_related("audit__lead_auditor", "raised_by")
+        .prefetch_related("controls")
+        .get(pk=pk)
+    )

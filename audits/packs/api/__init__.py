@@ -1,0 +1,1 @@
+"""REST API of evidence packs: request, follow, retry, download."""

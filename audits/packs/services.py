@@ -1,0 +1,139 @@
+"""Evidence packs: requested by auditors and officers, built by a Celery task."""
+
+import logging
+from datetime import date
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+from django.utils import timezone
+
+from aims.errors import RuleForbidden, TransitionNotAllowed
+from aims.history import save_with_history
+from aims.permissions import require
+from aims.services import notify
+from inventory.models import AISystem
+from inventory.selectors import restrict_systems
+
+from ..errors import Code
+from ..models import EvidencePack
+from ..trail.sealed_pack import trail_summary
+from . import archive, render
+from .gather import gather
+
+logger = logging.getLogger(__name__)
+Status = EvidencePack.Status
+REQUESTERS_ONLY = "Only auditors and governance officers request evidence packs."
+
+
+def _enqueue(pack: EvidencePack) -> None:
+    from .tasks import build_evidence_pack
+
+    transaction.on_commit(lambda: build_evidence_pack.delay(pack.pk))
+
+
+@transaction.atomic
+def evidence_pack_request(
+    *,
+    actor,
+    scope: str,
+    system: AISystem | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+) -> EvidencePack:
+    """Record the request and queue the build; the requester sees its progress."""
+    require(
+        actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
+    )
+    if system is not None and not restrict_systems(AISystem.objects.filter(pk=system.pk),
+                                                   actor).exists():  # fmt: skip
+        raise RuleForbidden("You may not see this AI system.", code=Code.PERMISSION_DENIED)
+    pack = EvidencePack(
+        scope=scope,
+        system=system if scope == EvidencePack.Scope.SYSTEM else None,
+        period_start=period_start if scope == EvidencePack.Scope.PERIOD else None,
+        period_end=period_end if scope == EvidencePack.Scope.PERIOD else None,
+        requested_by=actor,
+    )
+    save_with_history(pack, actor=actor, reason="Evidence pack requested")
+    _enqueue(pack)
+    return pack
+
+
+@transaction.atomic
+def evidence_pack_retry(*, actor, pack: EvidencePack) -> EvidencePack:
+    require(
+        actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
+    )
+    pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
+    if pack.status != Status.FAILED:
+        raise TransitionNotAllowed(
+            f"Only a failed pack can be retried; {pack.reference} is {pack.get_status_display()}.",
+            code=Code.TRANSITION_NOT_ALLOWED,
+        )
+    pack.status, pack.progress, pack.step, pack.error = Status.QUEUED, 0, "", ""
+    save_with_history(pack, actor=actor, reason="Evidence pack build retried")
+    _enqueue(pack)
+    return pack
+
+
+def _progress(pack: EvidencePack):
+    def report(percent: int, step: str) -> None:
+        # Progress ticks are not events worth a history row: a plain update.
+        EvidencePack.objects.filter(pk=pack.pk).update(progress=percent, step=step[:100])
+
+    return report
+
+
+def evidence_pack_build(*, pack_id: int) -> EvidencePack:
+    """Build the PDF and the ZIP of a queued pack. Idempotent: a pack already ready is left
+    as it is; a failure is recorded with its reason and can be retried."""
+    with transaction.atomic():
+        pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
+        if pack.status == Status.READY:
+            return pack
+        pack.status, pack.started_at, pack.error = Status.RUNNING, timezone.now(), ""
+        pack.attempts += 1
+        save_with_history(pack, actor=pack.requested_by, reason="Evidence pack build started")
+    report = _progress(pack)
+    try:
+        context = gather(pack, report)
+        report(40, "Rendering the PDF")
+        context["render_progress"] = report  # the renderer reports each section (40-85 %)
+        pdf, pages = render.render_pack(context)
+        report(85, "Packing evidence files")
+        zipped = archive.build_zip(
+            pack,
+            pdf,
+            context["evidence"],
+            context.get("superseded_evidence", ()),
+            trail=trail_summary(context),
+        )
+    except Exception as exc:  # noqa: BLE001 -- any failure is recorded for the requester
+        logger.exception("Evidence pack %s failed", pack.reference)
+        return _finish_failed(pack, exc)
+    del context  # the gathered records are not needed any more: free them before saving
+    with zipped, transaction.atomic():
+        pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
+        pack.pdf.save(f"{pack.reference}.pdf", ContentFile(pdf), save=False)
+        pack.pdf_sha256, pack.zip_sha256 = archive.sha256(pdf), archive.file_sha256(zipped)
+        pack.zip.save(f"{pack.reference}.zip", File(zipped), save=False)
+        pack.page_count, pack.status, pack.progress, pack.step = pages, Status.READY, 100, ""
+        pack.finished_at = timezone.now()
+        save_with_history(
+            pack, actor=pack.requested_by, reason=f"Evidence pack ready ({pages} pages)"
+        )
+        notify(
+            recipients=[pack.requested_by],
+            title=f"Evidence pack {pack.reference} is ready",
+            link=f"/audits/packs/{pack.pk}/",
+        )
+    return pack
+
+
+def _finish_failed(pack: EvidencePack, exc: Exception) -> EvidencePack:
+    with transaction.atomic():
+        pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
+        pack.status, pack.finished_at = Status.FAILED, timezone.now()
+        pack.error = f"{type(exc).__name__}: {exc}"[:2000]
+        save_with_history(pack, actor=pack.requested_by, reason="Evidence pack build failed")
+    return pack

@@ -1,0 +1,1 @@
+"""REST API of management reviews and their actions."""

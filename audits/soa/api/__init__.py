@@ -1,0 +1,1 @@
+"""REST API of the SoA: statements, approved versions and readiness."""

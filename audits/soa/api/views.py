@@ -1,0 +1,179 @@
+"""REST API of the Statement of Applicability, its versions and readiness (the catalogue's
+API is in audits.catalogue.api). Thin: reads through audits.soa.selectors / readiness / gaps,
+writes through audits.soa.services."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
+from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
+from aims.history_diff import history_entries
+from audits.models import CatalogueItem, ControlStatement, SoAVersion
+
+from .. import gaps as gap_checks
+from .. import selectors, services
+from ..readiness import readiness
+from .serializers import (
+    ComparisonSerializer,
+    ControlStatementReadSerializer,
+    ControlStatementWriteSerializer,
+    GapSerializer,
+    GroupReadinessSerializer,
+    ReadinessSerializer,
+    SoAVersionApproveSerializer,
+    SoAVersionReadSerializer,
+)
+
+
+class StatementFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(field_name="item__kind", choices=CatalogueItem.Kind.choices)
+    code = filters.CharFilter(field_name="item__code", lookup_expr="istartswith")
+
+    class Meta:
+        model = ControlStatement
+        fields = ["kind", "code", "applicable", "implementation_status", "owner"]
+
+
+@extend_schema_view(
+    **write_schema(
+        ControlStatementWriteSerializer,
+        ControlStatementReadSerializer,
+        actions=("update", "partial_update"),
+    )
+)
+class ControlStatementViewSet(
+    AIMSViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The Statement of Applicability: one statement per requirement and Annex A control,
+    with its readiness. Officers change it (PATCH); everyone else reads."""
+
+    read_serializer_class = ControlStatementReadSerializer
+    write_serializer_class = ControlStatementWriteSerializer
+    write_permissions = (services.CHANGE_PERM,)
+    filterset_class = StatementFilter
+    search_fields = ["item__code", "item__title"]
+    ordering_fields = ["item__sort_key", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[ControlStatement]:
+        if getattr(self, "swagger_fake_view", False):
+            return ControlStatement.objects.none()
+        return selectors.statement_list(user=self.request.user).prefetch_related("systems", "risks")
+
+    def update(self, request, *args, **kwargs):
+        statement = self.get_object()
+        partial = kwargs.get("partial", False)
+        data = self.validated_input(instance=statement, partial=partial)
+        statement = services.statement_update(actor=request.user, statement=statement, data=data)
+        return self.read_response(self.get_queryset().get(pk=statement.pk))
+
+    @extend_schema(responses=HistoryPageSerializer)
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Who changed the statement, when and why, newest first: field changes and the AI
+        systems and risks linked or unlinked (by reference)."""
+        page = self.paginate_queryset(history_entries([self.get_object().history.all()]))
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+@extend_schema_view(
+    **write_schema(SoAVersionApproveSerializer, SoAVersionReadSerializer, actions=("create",))
+)
+class SoAVersionViewSet(
+    AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Approved versions of the SoA, by number. POST approves the live SoA as the next
+    version; compare/?a=1&b=current shows what changed."""
+
+    read_serializer_class = SoAVersionReadSerializer
+    write_serializer_class = SoAVersionApproveSerializer
+    write_permissions = (services.APPROVE_PERM,)
+    lookup_field = "number"
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[SoAVersion]:
+        if getattr(self, "swagger_fake_view", False):
+            return SoAVersion.objects.none()
+        return selectors.version_list(user=self.request.user)
+
+    def create(self, request):
+        version = services.soa_version_approve(actor=request.user, **self.validated_input())
+        return self.read_response(version, status.HTTP_201_CREATED)
+
+    def _rows(self, choice: str, field: str) -> list[dict]:
+        if choice == "current":
+            return services.soa_rows()
+        if not choice.isdigit():
+            raise ValidationError({field: ["Give a version number or 'current'."]})
+        version = self.get_queryset().filter(number=int(choice)).first()
+        if version is None:
+            raise ValidationError({field: [f"There is no SoA version {choice}."]})
+        return version.rows
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("a", str, required=True, description="Version number or 'current'."),
+            OpenApiParameter("b", str, required=True, description="Version number or 'current'."),
+        ],
+        responses=ComparisonSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def compare(self, request):
+        """Field-level differences from version ``a`` to version ``b``."""
+        if not selectors.can_view_versions(request.user):
+            raise PermissionDenied("You may not read SoA versions.")
+        a, b = request.query_params.get("a", ""), request.query_params.get("b", "")
+        missing = {k: ["This parameter is required."] for k, v in (("a", a), ("b", b)) if not v}
+        if missing:
+            raise ValidationError(missing)
+        comparison = services.soa_compare(self._rows(a, "a"), self._rows(b, "b"))
+        data = {
+            "a": a,
+            "b": b,
+            "changed": comparison.changed,
+            "added": comparison.added,
+            "removed": comparison.removed,
+        }
+        return Response(ComparisonSerializer(data).data)
+
+
+class CanViewStatements(IsAuthenticated):
+    message = "You may not read the Statement of Applicability."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and selectors.can_view_statements(request.user)
+
+
+class ReadinessView(APIView):
+    """Readiness percentages (overall, per clause, per Annex A objective) and the gap list,
+    each gap with what to do next and the page of the record to fix."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [CanViewStatements]
+
+    @extend_schema(responses=ReadinessSerializer)
+    def get(self, request):
+        today = timezone.localdate()
+        state = readiness(today=today)
+        found = gap_checks.gap_list(user=request.user, today=today, state=state)
+        data = {
+            "date": today,
+            "percent": state.percent,
+            "ready": state.ready,
+            "total": state.total,
+            "clauses": GroupReadinessSerializer(state.clauses, many=True).data,
+            "annex": GroupReadinessSerializer(state.annex, many=True).data,
+            "gaps": GapSerializer(found, many=True).data,
+        }
+        return Response(data)

@@ -1,0 +1,1 @@
+"""REST API of the audit trail: verification, public key, checkpoints and adoptions."""

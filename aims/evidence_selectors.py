@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .evidence import attachable_labels, attachable_model
 from .models import Evidence, parse_reference
+from .visibility import can
 
 EXPIRING_DAYS = 30
 VALIDITY_CHOICES = [
@@ -45,6 +46,18 @@ def visible_evidence(user) -> QuerySet[Evidence]:
     """All evidence (every version) the user may see, filtered in SQL: each piece is as
     visible as its target (``Evidence.permission_parent``), by the target type's rule."""
     return Evidence.objects.select_related("owner", "target_type", "replaces").restrict(user)
+
+
+def evidence_on(record: Model, *, user, current_only: bool = False) -> QuerySet[Evidence]:
+    """The evidence on one record, for its page: visible when the record is (the same rule as
+    :func:`visible_evidence`, checked on the record in hand, so a detail page costs one query).
+    """
+    if not can(user, "view", record):
+        return Evidence.objects.none()
+    qs = Evidence.objects.filter(
+        target_type=ContentType.objects.get_for_model(record), target_id=record.pk
+    ).select_related("owner")
+    return qs.filter(superseded_at__isnull=True) if current_only else qs
 
 
 def evidence_library_list(*, user, filters: dict | None = None) -> QuerySet[Evidence]:

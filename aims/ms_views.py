@@ -8,7 +8,6 @@ with the reason and the HTTP status of the refusal.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
@@ -20,7 +19,7 @@ from django.views import View
 from . import ms_selectors as selectors
 from . import ms_services as services
 from .errors import BusinessRuleError
-from .evidence_selectors import visible_evidence
+from .evidence_selectors import evidence_on
 from .history_diff import history_entries
 from .models import (
     ContextIssue,
@@ -72,15 +71,7 @@ class MSView(LoginRequiredMixin, View):
 
 
 def _evidence_of(record: Model, user):
-    return (
-        visible_evidence(user)
-        .filter(
-            target_type=ContentType.objects.get_for_model(record),
-            target_id=record.pk,
-            superseded_at__isnull=True,
-        )
-        .select_related("owner")
-    )
+    return evidence_on(record, user=user, current_only=True)
 
 
 # --- Overview and scope ---------------------------------------------------------------------

@@ -7,14 +7,12 @@ from django.urls import reverse
 from django.views import View
 
 from aims.errors import BusinessRuleError, RuleForbidden
-from aims.models import Evidence
+from aims.evidence_selectors import evidence_on
 from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.view_helpers import (
-    Echo,  # noqa: F401 (audits.soa_views imports it from here until it moves to the core)
     ListPageMixin,
     RecordMixin,
     ServiceFormMixin,
-    csv_safe,  # noqa: F401 (idem)
     with_people,
 )
 
@@ -165,13 +163,7 @@ class SystemDetailView(SystemMixin, View):
         return {"changes": self.system.change_requests.select_related("requested_by")}
 
     def tab_evidence(self) -> dict:
-        return {
-            "evidence_list": Evidence.objects.filter(
-                target_type__app_label="inventory",
-                target_type__model="aisystem",
-                target_id=self.system.pk,
-            ).select_related("owner")
-        }
+        return {"evidence_list": evidence_on(self.system, user=self.request.user)}
 
     def tab_history(self) -> dict:
         from .history import system_history

@@ -4,15 +4,14 @@ audits.reviews.services. A review the user may not view is a 404; a write the ro
 allow is a 403; a refused rule is shown on the page with its reason."""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from aims.evidence_selectors import evidence_on
 from aims.history_diff import record_history
-from aims.models import Evidence
 from aims.permissions import has_perm
 from aims.view_helpers import paginate
 
@@ -126,10 +125,7 @@ class ReviewDetailView(ReviewMixin, Base):
                 "can_add_action": has_perm(user, "audits.add_reviewaction")
                 and review.status == Status.HELD,
                 "can_update_action": has_perm(user, "audits.change_reviewaction"),
-                "evidence_list": Evidence.objects.filter(
-                    target_type=ContentType.objects.get_for_model(ManagementReview),
-                    target_id=review.pk,
-                ).select_related("owner"),
+                "evidence_list": evidence_on(review, user=user),
                 "can_attach": has_perm(user, "aims.add_evidence") and can_change,
                 "history": record_history(review),
             },

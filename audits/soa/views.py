@@ -2,8 +2,6 @@
 readiness. Thin: reads through audits.soa.selectors / readiness / gaps, writes through
 audits.soa.services."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +15,8 @@ from aims.errors import BusinessRuleError
 from aims.history_diff import record_history
 from aims.permissions import has_global_perm
 from aims.view_helpers import ServiceFormMixin, page_context, paginate
+from aims.view_helpers.export import csv_lines
 from aims.views import apply_errors
-from inventory.views import Echo, csv_safe
 from risk.selectors import risk_list, visible_systems
 
 from ..models import ControlStatement, SoAVersion
@@ -45,9 +43,8 @@ class PermissionMixin(LoginRequiredMixin):
 
 
 def csv_response(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(Echo())
-    lines = (writer.writerow([csv_safe(value) for value in row]) for row in rows)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    """The SoA's rows (header first) as a CSV attachment, through the core's safe writer."""
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

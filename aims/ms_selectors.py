@@ -91,14 +91,12 @@ def issue_list(*, user, filters: dict | None = None) -> QuerySet[ContextIssue]:
 
 
 def policy_list(*, user, filters: dict | None = None) -> QuerySet[Policy]:
-    """Policies with their versions (newest first) in one extra query."""
+    """Policies ``user`` may read, with their versions (newest first) in one extra query;
+    ``user=None`` for what every user reads (acknowledging the published policies)."""
     filters = filters or {}
     versions = PolicyVersion.objects.select_related("drafted_by", "approved_by").order_by("-number")
-    qs = (
-        Policy.objects.restrict(user)
-        .select_related("owner")
-        .prefetch_related(Prefetch("versions", queryset=versions))
-    )
+    qs = Policy.objects.all() if user is None else Policy.objects.restrict(user)
+    qs = qs.select_related("owner").prefetch_related(Prefetch("versions", queryset=versions))
     if filters.get("q"):
         qs = qs.filter(Q(title__icontains=filters["q"]) | Q(purpose__icontains=filters["q"]))
     return qs

@@ -340,6 +340,9 @@ class PolicyViewSet(
         return ("aims.add_policy", "aims.change_policy", "aims.add_policyversion")
 
     def get_queryset(self) -> QuerySet[Policy]:
+        if self.action in self.EVERY_USER:
+            # Every user must read and acknowledge the published policies, whatever their role.
+            return selectors.policy_list(user=None)
         return selectors.policy_list(user=self.request.user)
 
     def create(self, request):

@@ -1,37 +1,19 @@
-"""Reads of corrective actions, restricted to the user in SQL.
-
-aims cannot know the source records of higher apps: each app registers its source model with
-the selector that restricts it to a user (``register_source``), so an owner sees the
-corrective actions of the records they can see, plus the ones they own.
-"""
-
-from collections.abc import Callable
+"""Reads of corrective actions, restricted to the user in SQL by the one visibility rule
+(``CorrectiveAction.visibility_rule``): a role's view permission shows every corrective
+action; anyone else sees those they own and those of the records they can see (the incident
+or finding a corrective action corrects, whatever app it lives in)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from .models import CorrectiveAction
-from .permissions import has_global_perm
-
-_sources: dict[type[Model], Callable[..., QuerySet]] = {}
-
-
-def register_source(model: type[Model], scope: Callable[..., QuerySet]) -> None:
-    """``scope(user)`` -> the records of ``model`` the user may view."""
-    _sources[model] = scope
 
 
 def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction]:
     filters = filters or {}
-    qs = CorrectiveAction.objects.select_related("owner", "verified_by", "source_type")
-    if not user.is_authenticated:
-        return qs.none()
-    if not has_global_perm(user, "aims.view_correctiveaction"):
-        visible = Q(owner=user)
-        for model, scope in _sources.items():
-            content_type = ContentType.objects.get_for_model(model)
-            visible |= Q(source_type=content_type, source_id__in=scope(user).values("pk"))
-        qs = qs.filter(visible)
+    qs = CorrectiveAction.objects.restrict(user).select_related(
+        "owner", "verified_by", "source_type"
+    )
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("source"):

@@ -8,7 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .history import HistoryWithRelations
-from .visibility import RestrictedManager, own_records_rule
+from .visibility import RestrictedManager, own_records_rule, owner_or_parent_rule
 
 
 class TimeStampedModel(models.Model):
@@ -212,6 +212,10 @@ class CorrectiveAction(ReferencedModel, TimeStampedModel):
     @property
     def permission_parent(self):
         return self.source
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        return owner_or_parent_rule(cls, user, action, prefix)
 
 
 # --- Management-system records (ISO/IEC 42001 clauses 4 to 7) --------------------------------

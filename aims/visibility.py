@@ -126,6 +126,14 @@ def rule_for(
         rule = custom(user, action, prefix)
         if rule is not None:
             return rule
+    return default_rule(user, model, action, prefix, depth)
+
+
+def default_rule(
+    user, model: type[Model], action: str = "view", prefix: str = "", depth: int = 0
+) -> Rule:
+    """The rule every type has unless it says otherwise: a role's permission, else the
+    parent's rule up to the record with object permissions (see the module docstring)."""
     name = parent_field(model) if depth < MAX_DEPTH else None
     if name is None:
         return _own(user, model, action, prefix)
@@ -187,6 +195,26 @@ def role_rule(model: type[Model], user, action: str, prefix: str) -> Rule | None
         if has_global_perm(user, f"{model._meta.app_label}.{_codename(model, action)}")
         else NONE
     )
+
+
+def owner_or_parent_rule(model: type[Model], user, action: str, prefix: str) -> Rule | None:
+    """A record its owner always sees, as does whoever may see its parent (a corrective
+    action: its owner, and anyone who sees the incident or finding it corrects)."""
+    if action != "view":
+        return None
+    own = _own(user, model, action, prefix)
+    if own is ALL:
+        return ALL
+    return either(Q(**{f"{prefix}owner": user}), default_rule(user, model, action, prefix))
+
+
+class ReadByRole:
+    """Mixin for a register read by role alone (:func:`role_rule`): audit records, the
+    supplier register. Changing follows the default rule."""
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str) -> Rule | None:
+        return role_rule(cls, user, action, prefix)
 
 
 def apply(queryset: QuerySet, rule: Rule) -> QuerySet:

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from aims.history import HistoryWithRelations
 from aims.models import ReferencedModel, TimeStampedModel
+from aims.visibility import ReadByRole
 
 
 class TrailAdoption(models.Model):
@@ -299,7 +300,7 @@ class SoAVersion(TimeStampedModel):
 # --- Internal audits (9.2) and management review (9.3) -----------------------------------------
 
 
-class AuditProgramme(TimeStampedModel):
+class AuditProgramme(ReadByRole, TimeStampedModel):
     title = models.CharField(max_length=200)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -317,7 +318,7 @@ class AuditProgramme(TimeStampedModel):
         return self.title
 
 
-class InternalAudit(ReferencedModel, TimeStampedModel):
+class InternalAudit(ReadByRole, ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "AUD"
 
     class Status(models.TextChoices):
@@ -360,7 +361,7 @@ class InternalAudit(ReferencedModel, TimeStampedModel):
         return reverse("internal_audits:audit_detail", args=[self.pk])
 
 
-class ChecklistItem(TimeStampedModel):
+class ChecklistItem(ReadByRole, TimeStampedModel):
     class Result(models.TextChoices):
         NOT_ASSESSED = "not_assessed", "Not assessed"
         CONFORMING = "conforming", "Conforming"
@@ -396,7 +397,7 @@ class ChecklistItem(TimeStampedModel):
         return self.audit
 
 
-class Finding(ReferencedModel, TimeStampedModel):
+class Finding(ReadByRole, ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "FND"
 
     class Kind(models.TextChoices):
@@ -443,7 +444,7 @@ class Finding(ReferencedModel, TimeStampedModel):
         return self.audit
 
 
-class ManagementReview(ReferencedModel, TimeStampedModel):
+class ManagementReview(ReadByRole, ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "MR"
 
     class Status(models.TextChoices):
@@ -478,7 +479,7 @@ class ManagementReview(ReferencedModel, TimeStampedModel):
         return reverse("internal_audits:review_detail", args=[self.pk])
 
 
-class ReviewAction(TimeStampedModel):
+class ReviewAction(ReadByRole, TimeStampedModel):
     """An action decided at a management review; the next review reports its status."""
 
     class Status(models.TextChoices):

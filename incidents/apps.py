@@ -16,7 +16,6 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents and monitoring"
 
     def ready(self) -> None:
-        from aims.capa_selectors import register_source
         from aims.dashboard import Panel, register_panel
         from aims.evidence import register_attachable
         from aims.navigation import NavItem, register_nav
@@ -24,7 +23,6 @@ class IncidentsConfig(AppConfig):
 
         from .dashboard import incidents_panel
         from .models import Incident
-        from .selectors import visible_incidents
 
         register_panel(
             Panel(order=30, template="incidents/_dashboard_panel.html", context=incidents_panel)
@@ -47,5 +45,4 @@ class IncidentsConfig(AppConfig):
         )
         register_system_link(SystemLink(30, "Monitoring", "incidents:monitoring"))
         register_attachable(Incident)
-        register_source(Incident, visible_incidents)
         setting_changed.connect(_targets_setting_changed, dispatch_uid="incidents_time_targets")

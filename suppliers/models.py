@@ -14,7 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from aims.models import ReferencedModel, TimeStampedModel
-from aims.visibility import role_rule
+from aims.visibility import ReadByRole
 
 
 class SupplierType(models.TextChoices):
@@ -47,7 +47,7 @@ class TrainsOnData(models.TextChoices):
     YES = "yes", "Yes"
 
 
-class Supplier(ReferencedModel, TimeStampedModel):
+class Supplier(ReadByRole, ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "SUP"
 
     name = models.CharField(max_length=200, unique=True)
@@ -140,11 +140,6 @@ class Supplier(ReferencedModel, TimeStampedModel):
             SupplierStatus.APPROVED_WITH_CONDITIONS,
         )
 
-    @classmethod
-    def visibility_rule(cls, user, action: str, prefix: str):
-        # The supplier register is read by role (no object permissions on suppliers).
-        return role_rule(cls, user, action, prefix)
-
 
 class ReviewTopic(models.TextChoices):
     DATA_USE = "data_use", "Data use"
@@ -179,7 +174,7 @@ class ReviewQuestion(TimeStampedModel):
         return f"{self.get_topic_display()}: {self.text}"
 
 
-class SupplierReview(ReferencedModel, TimeStampedModel):
+class SupplierReview(ReadByRole, ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "SR"
 
     class Status(models.TextChoices):
@@ -227,13 +222,8 @@ class SupplierReview(ReferencedModel, TimeStampedModel):
     def permission_parent(self) -> Supplier:
         return self.supplier
 
-    @classmethod
-    def visibility_rule(cls, user, action: str, prefix: str):
-        # Read by role alone: owners read suppliers and notices, not review contents.
-        return role_rule(cls, user, action, prefix)
 
-
-class ReviewAnswer(TimeStampedModel):
+class ReviewAnswer(ReadByRole, TimeStampedModel):
     """One answer of a review, with the question as it was asked (text, topic and weight
     copied from the questionnaire when the review started)."""
 
@@ -272,11 +262,6 @@ class ReviewAnswer(TimeStampedModel):
     def permission_parent(self) -> SupplierReview:
         return self.review
 
-    @classmethod
-    def visibility_rule(cls, user, action: str, prefix: str):
-        # Read by role alone: owners read suppliers and notices, not review contents.
-        return role_rule(cls, user, action, prefix)
-
 
 class ChangeKind(models.TextChoices):
     NEW_MODEL_VERSION = "new_model_version", "New model version"
@@ -293,7 +278,7 @@ class ChangeSource(models.TextChoices):
     PRESS = "press", "Press or public source"
 
 
-class VendorChangeNotice(ReferencedModel, TimeStampedModel):
+class VendorChangeNotice(ReadByRole, ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "VC"
 
     class Status(models.TextChoices):
@@ -341,11 +326,6 @@ class VendorChangeNotice(ReferencedModel, TimeStampedModel):
     @property
     def permission_parent(self) -> Supplier:
         return self.supplier
-
-    @classmethod
-    def visibility_rule(cls, user, action: str, prefix: str):
-        # Read by role alone: owners read suppliers and notices, not review contents.
-        return role_rule(cls, user, action, prefix)
 
 
 class VendorChangeImpact(TimeStampedModel):

@@ -12,7 +12,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
 from aims.models import parse_reference
-from aims.permissions import has_global_perm
 
 from ..models import (
     AuditProgramme,
@@ -25,10 +24,7 @@ from ..models import (
 def visible_to_roles(model, user: AbstractBaseUser) -> QuerySet:
     """Every row of ``model`` for a role holding its view permission, none for anyone else
     (the rule of every audit record, reviews included)."""
-    meta = model._meta
-    if has_global_perm(user, f"{meta.app_label}.view_{meta.model_name}"):
-        return model.objects.all()
-    return model.objects.none()
+    return model.objects.restrict(user)
 
 
 def visible_findings(user: AbstractBaseUser) -> QuerySet[Finding]:

@@ -35,14 +35,12 @@ def audits_panel(request) -> dict | None:
 
 
 def register() -> None:
-    from aims.capa_selectors import register_source
     from aims.dashboard import Panel, register_panel
     from aims.evidence import register_attachable
     from aims.navigation import NavItem, register_nav
 
     from ..models import Finding, InternalAudit, ManagementReview
     from . import admin as internal_audit_admin
-    from .selectors import visible_findings
 
     for item in (
         NavItem(70, "Internal audits", "internal_audits:audit_list",
@@ -57,5 +55,4 @@ def register() -> None:
     register_attachable(InternalAudit)
     register_attachable(Finding)
     register_attachable(ManagementReview)
-    register_source(Finding, visible_findings)
     internal_audit_admin.register()

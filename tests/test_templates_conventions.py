@@ -57,8 +57,7 @@ def test_the_date_grep_allows_machine_values_only_in_attributes():
             m.group(0)
             for m in DATE_FILTER.finditer(line)
             if not (
-                m.group("format") in MACHINE_FORMATS
-                and MACHINE_ATTRIBUTE.search(line[: m.start()])
+                m.group("format") in MACHINE_FORMATS and MACHINE_ATTRIBUTE.search(line[: m.start()])
             )
         ]
 
@@ -95,6 +94,25 @@ def test_title_blocks_hold_only_text():
             if "<" in block or "\n" in block or re.search(r"\{% *(include|for|with)\b", block):
                 found.append(f"{path.relative_to(TEMPLATES)}: {block[:80]!r}")
     assert not found, "A {% block title %} holds one line of text:\n" + "\n".join(found)
+
+
+def test_tables_keep_a_caption_and_column_scopes():
+    found = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        if "pdf" in path.parts:  # printed: no screen reader reads the PDF's tables
+            continue
+        text, where = path.read_text(), path.relative_to(TEMPLATES)
+        for tag in re.finditer(r"<table\b[^>]*>", text):
+            labelled = "aria-label" in tag.group(0)
+            if not labelled and not re.match(r"\s*<caption", text[tag.end() :]):
+                found.append(f"{where}: {tag.group(0)} has no <caption> or aria-label")
+        for tag in re.finditer(r"\{% table\b[^%]*%\}", text):
+            if "caption=" not in tag.group(0):
+                found.append(f"{where}: {tag.group(0)} has no caption")
+        for head in re.findall(r"<thead>(.*?)</thead>", text, re.S):
+            found += [f"{where}: {th} has no scope" for th in re.findall(r"<th\b[^>]*>", head)
+                      if "scope=" not in th]  # fmt: skip
+    assert not found, "\n".join(found)
 
 
 # --- rendered pages -------------------------------------------------------------------------

@@ -95,16 +95,30 @@ def with_people(history):
 
 
 @register.inclusion_tag("components/badge.html")
-def badge(text, tone: str = "secondary", label: str = "", *, id: str = "", testid: str = "",
-          data: str = "") -> dict:
+def badge(
+    text,
+    tone: str = "secondary",
+    label: str = "",
+    *,
+    id: str = "",
+    testid: str = "",
+    data: str = "",
+) -> dict:
     """One badge look: ``{% badge "Overdue" "danger" %}``. ``label`` gives screen readers the
     context a colour alone conveys (e.g. "Status: overdue"). ``tone`` is a Bootstrap colour
     ("light border" adds a border, for neutral states). Optional hooks for pages and tests:
     ``id="incident-status"``, ``testid="ia-status"`` and ``data="ready=yes"`` (one
     ``data-ready="yes"`` attribute)."""
     data_name, _, data_value = (data or "").partition("=")
-    return {"text": text, "tone": tone, "label": label, "id": id, "testid": testid,
-            "data_name": data_name, "data_value": data_value}
+    return {
+        "text": text,
+        "tone": tone,
+        "label": label,
+        "id": id,
+        "testid": testid,
+        "data_name": data_name,
+        "data_value": data_value,
+    }
 
 
 class TableNode(template.Node):

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -22,9 +23,29 @@ def _local(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
+def _moment(value):
+    """A date or datetime from ``value``; ISO 8601 text (as stored in JSON snapshots and signed
+    checkpoints) is read as the date or datetime it spells. Anything else is returned as is."""
+    if isinstance(value, str) and value[:4].isdigit():
+        try:
+            return parse_datetime(value) if len(value) > 10 else parse_date(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _day_only(value, part: str):
+    """``part="day"`` shows a datetime as its (local) day: lists where the time is noise."""
+    if part == "day" and isinstance(value, datetime):
+        return _local(value).date()
+    return value
+
+
 @register.filter
-def when_text(value) -> str:
-    """The one human format of a date or datetime, as plain text (emails, attributes)."""
+def when_text(value, part: str = "") -> str:
+    """The one human format of a date or datetime, as plain text (emails, attributes, PDFs).
+    ``|when_text:"day"`` drops the time of a datetime."""
+    value = _day_only(_moment(value) or value, part)
     if isinstance(value, datetime):
         return dateformat.format(_local(value), DATETIME_FORMAT)
     if isinstance(value, date):
@@ -33,9 +54,11 @@ def when_text(value) -> str:
 
 
 @register.filter
-def when(value) -> SafeString:
+def when(value, part: str = "") -> SafeString:
     """A date or datetime as ``<time datetime="ISO">4 Dec 2026[, 14:07]</time>``; empty for
-    None, so ``|default:"—"`` still applies after it."""
+    None, so ``|default:"—"`` still applies after it. ``|when:"day"`` drops the time of a
+    datetime; ISO 8601 text is read as the date or datetime it spells."""
+    value = _day_only(_moment(value) or value, part)
     if isinstance(value, datetime):
         iso = _local(value).isoformat(timespec="seconds")
     elif isinstance(value, date):
@@ -57,11 +80,45 @@ def person(user) -> str:
     return full_name or user.get_username()
 
 
+@register.filter
+def with_people(history):
+    """History entries (``aims.history_diff`` dicts, which carry the username) with
+    ``history_user`` as the User, so ``|person`` names them in full: one query for the lot.
+    Historical model rows and entries already holding Users pass through untouched."""
+    entries = list(history or [])
+    if not any(isinstance(e, dict) and isinstance(e.get("history_user"), str) for e in entries):
+        return entries
+    # The views' own helper (one rule); imported here because it loads the views.
+    from aims.view_helpers import with_people as resolve
+
+    return resolve(entries)
+
+
 @register.inclusion_tag("components/badge.html")
-def badge(text, tone: str = "secondary", label: str = "") -> dict:
+def badge(
+    text,
+    tone: str = "secondary",
+    label: str = "",
+    *,
+    id: str = "",
+    testid: str = "",
+    data: str = "",
+) -> dict:
     """One badge look: ``{% badge "Overdue" "danger" %}``. ``label`` gives screen readers the
-    context a colour alone conveys (e.g. "Status: overdue")."""
-    return {"text": text, "tone": tone, "label": label}
+    context a colour alone conveys (e.g. "Status: overdue"). ``tone`` is a Bootstrap colour
+    ("light border" adds a border, for neutral states). Optional hooks for pages and tests:
+    ``id="incident-status"``, ``testid="ia-status"`` and ``data="ready=yes"`` (one
+    ``data-ready="yes"`` attribute)."""
+    data_name, _, data_value = (data or "").partition("=")
+    return {
+        "text": text,
+        "tone": tone,
+        "label": label,
+        "id": id,
+        "testid": testid,
+        "data_name": data_name,
+        "data_value": data_value,
+    }
 
 
 class TableNode(template.Node):

@@ -48,6 +48,24 @@ def test_a_text_value_is_escaped_not_trusted():
     assert render("{{ day|when }}", day="<b>soon</b>") == escape("<b>soon</b>")
 
 
+def test_iso_text_reads_as_the_date_it_spells_and_day_drops_the_time(settings):
+    # JSON snapshots (management-review inputs) and signed checkpoints store ISO text.
+    settings.TIME_ZONE = "UTC"
+    assert render("{{ d|when }}", d="2026-11-04") == (
+        '<time datetime="2026-11-04">4 Nov 2026</time>'
+    )
+    assert render("{{ d|when_text }}", d="2026-12-04T14:07:59.123456+00:00") == "4 Dec 2026, 14:07"
+    assert render('{{ m|when_text:"day" }}', m=datetime(2026, 12, 4, 23, 30, tzinfo=UTC)) == (
+        "4 Dec 2026"
+    )
+    assert render('{{ m|when:"day" }}', m=datetime(2026, 12, 4, 9, 0, tzinfo=UTC)) == (
+        '<time datetime="2026-12-04">4 Dec 2026</time>'
+    )
+    # Text that is not a date stays text.
+    assert render("{{ d|when }}", d="2026 plan") == "2026 plan"
+    assert render("{{ d|when }}", d="2026-13-45") == "2026-13-45"
+
+
 # --- people ---------------------------------------------------------------------------------
 
 
@@ -71,6 +89,17 @@ def test_the_badge_carries_its_tone_and_an_accessible_label():
     html = render('{% badge "Overdue" "danger" "Review status" %}')
     assert 'class="badge text-bg-danger"' in html
     assert '<span class="visually-hidden">Review status: </span>Overdue' in html
+
+
+def test_the_badge_takes_an_id_a_test_id_and_one_data_attribute():
+    html = render(
+        '{% badge status "light border" id="incident-status" testid="st" data="ready=yes" %}',
+        status="Open & triaged",
+    )
+    assert html == (
+        '<span class="badge text-bg-light border" id="incident-status" data-testid="st" '
+        'data-ready="yes">Open &amp; triaged</span>'
+    )
 
 
 def test_the_table_wrapper_scrolls_and_has_a_caption_and_id():
@@ -113,6 +142,26 @@ def test_the_history_table_names_people_and_dates_and_shows_changes():
     assert '<td data-testid="history-user">system</td>' in anonymous
     assert "Changes</th>" not in anonymous
     assert "No history yet." in render('{% include "components/history_table.html" %}', history=[])
+
+
+def test_history_entries_holding_a_username_show_the_full_name():
+    # aims.history_diff entries carry the username (the API serves it); the components give
+    # them their User so every history names people the same way.
+    user = UserFactory(username="alovelace", first_name="Ada", last_name="Lovelace")
+    entry = {
+        "history_date": datetime(2026, 12, 4, 14, 7, tzinfo=UTC),
+        "history_user": "alovelace",
+        "history_user_id": user.pk,
+        "history_type_display": "Changed",
+        "history_change_reason": "",
+        "changes": [],
+    }
+    table = render('{% include "components/history_table.html" %}', history=[entry])
+    assert '<td data-testid="history-user">Ada Lovelace</td>' in table
+    listing = render(
+        '{% include "components/history_list.html" with heading_id="h" %}', history=[entry]
+    )
+    assert "<strong>Ada Lovelace</strong>" in listing and "alovelace" not in listing
 
 
 # --- pages ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from aims import capa_services
 from aims import services as aims_services
+from aims.templatetags.aims_ui import when_text
 from audits.models import EvidencePack
 from audits.packs import gather as packs
 from audits.packs import render as pack_render
@@ -450,7 +451,7 @@ def test_pack_contains_every_register(
         r["incident"].reference,
         "Chatbot showed another customer's order",
         "SEV2",
-        f"report due {r['incident'].reporting_deadline}",
+        f"report due {when_text(r['incident'].reporting_deadline, 'day')}",  # the one date format
         r["other_incident"].reference,
         r["capa"].reference,
         "Mask order numbers in answers",

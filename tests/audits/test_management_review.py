@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import Objective
+from aims.templatetags.aims_ui import when_text
 from audits.models import Finding, ManagementReview, ReviewAction
 from audits.reviews import inputs as review_inputs
 from audits.reviews import services as reviews
@@ -214,6 +215,9 @@ def test_review_page_shows_each_input_section_with_links(client_as, officer, aud
         assert title in html, title
     assert reverse("incidents:incident_detail", args=[incident.pk]) in html
     assert "Write the AI policy" in html
+    # The inputs are a snapshot holding ISO text; the page shows its dates in the one format.
+    due = TODAY - timedelta(days=50)
+    assert f'<time datetime="{due.isoformat()}">{when_text(due)}</time>' in html
     assert "Gather inputs again" not in html  # auditors read only
 
 

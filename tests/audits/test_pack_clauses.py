@@ -67,7 +67,8 @@ def test_every_clause_requirement_is_stated_in_the_pack(
     assert "Requirements of clauses 4 to 10" in text
     for code, statement in clauses["statements"].items():
         row = (
-            f"{code} {statement.item.title} Partially implemented {statement.owner.username} "
+            f"{code} {statement.item.title} Partially implemented "
+            f"{statement.owner.get_full_name()} "
             f"Handled under clause {code} by the AIMS team"
         )
         assert " ".join(row.split()) in text, f"clause {code} is missing from the pack"

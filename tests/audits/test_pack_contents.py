@@ -176,7 +176,7 @@ def test_pack_shows_the_management_system(
         "AI literacy basics",
         # the Statement of Applicability: rows with code, justification, status, owner
         f"SoA version {ms['soa'].number}",
-        f"A.2.2 AI policy Yes {JUSTIFICATION_IN} Implemented {officer.username}",
+        f"A.2.2 AI policy Yes {JUSTIFICATION_IN} Implemented {officer.get_full_name()}",
         JUSTIFICATION_OUT,
         # internal audit, checklist, finding and its corrective action
         ms["audit"].reference,
@@ -334,7 +334,7 @@ def test_zip_packs_the_current_version_and_lists_the_old_ones(
     assert archive.read(manifest[soa_proof.reference]["path"]) == b"policy page"
     text = pdf_text(pack)
     assert current.reference in text and "1 superseded version" in text
-    row = f"A.2.2 AI policy Yes {JUSTIFICATION_IN} Implemented {officer.username}"
+    row = f"A.2.2 AI policy Yes {JUSTIFICATION_IN} Implemented {officer.get_full_name()}"
     assert f"{row} {soa_proof.reference}" in text  # the row names its evidence
 
 

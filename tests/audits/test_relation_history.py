@@ -20,30 +20,11 @@ from audits import soa_services as services
 from audits.models import SoAVersion
 from audits.trail.chain import adopt_unsealed
 from incidents import services as incident_services
-from risk import services as risk_services
-from risk.models import Risk
 
-from ..factories import make_system, user_with_role
+from ..factories import make_risk, make_system, user_with_role
 from .soa_helpers import attach, statement
 
 pytestmark = pytest.mark.django_db
-
-RISK = {
-    "title": "Ranking disadvantages older applicants",
-    "category": "fairness",
-    "risk_source": "machine_learning",
-    "inherent_likelihood": 4,
-    "inherent_impact": 4,
-    "treatment": "mitigate",
-    "residual_likelihood": 2,
-    "residual_impact": 3,
-}
-
-
-def make_risk(owner, system, title: str) -> Risk:
-    return risk_services.risk_save(
-        actor=owner, risk=Risk(system=system), data={**RISK, "title": title}
-    )
 
 
 @pytest.fixture
@@ -54,7 +35,7 @@ def colleague(db):
 
 @pytest.fixture
 def risks(owner, system):
-    return [make_risk(owner, system, f"Risk {n}") for n in range(3)]
+    return [make_risk(owner, system, title=f"Risk {n}") for n in range(3)]
 
 
 def snapshot(row, field: str) -> set[int]:

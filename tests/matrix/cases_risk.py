@@ -13,6 +13,7 @@ from risk.models import (
     TreatmentAction,
 )
 
+from ..factories import HIGH_RISK_ANSWERS
 from .framework import (
     API_CREATE_UNDER_SYSTEM,
     API_DECIDE,
@@ -39,7 +40,7 @@ API_SIGN_OFF  = expect("401      403    403   404         ok      ok       403")
 # fmt: on
 
 RISK_TITLE = "Matrix risk: biased ranking"
-ANSWERS = {"annex_iii_area": "4a", "profiling": True}
+ANSWERS = HIGH_RISK_ANSWERS
 
 
 def _cached(w, name, make):

@@ -302,7 +302,7 @@ CASES = [
     Case("api:scope", "PATCH", API_OFFICER_ONLY, setup=setup_scope,
          data=lambda w: {"statement": "Matrix API scope"}, effect=scope_statement),
     Case("api:scope-approve", "POST", API_APPROVE_NOT_AUTHOR, setup=setup_scope,
-         effect=scope_approved),
+         effect=scope_approved, codes={"officer": "segregation_of_duties"}),
     Case("api:scope-history", "GET", API_MS_READ, setup=setup_scope),
     # --- API: registers ----------------------------------------------------------------------
     Case("api:interestedparty-list", "GET", API_CONTEXT_READ, setup=party),
@@ -348,7 +348,7 @@ CASES = [
     Case("api:policyversion-detail", "PATCH", API_OFFICER_ONLY, kwargs=pk(draft_version),
          data=lambda w: {"body": "Matrix API draft"}, effect=field(draft_version, "body")),
     Case("api:policyversion-approve", "POST", API_APPROVE_NOT_AUTHOR, kwargs=pk(draft_version),
-         effect=field(draft_version, "status")),
+         effect=field(draft_version, "status"), codes={"officer": "segregation_of_duties"}),
     Case("api:policyversion-publish", "POST", API_PUBLISH, kwargs=pk(approved_version),
          effect=field(approved_version, "status")),
     # --- API: objectives ---------------------------------------------------------------------

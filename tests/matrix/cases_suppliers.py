@@ -211,7 +211,7 @@ CASES: list[Case] = [
          data=lambda w: {"data_location": "EU"}, effect=field(supplier, "data_location")),
     Case("api:supplier-transition", "POST", API_APPROVE, kwargs=pk(supplier),
          setup=completed_review, data=lambda w: {"action": "approve"},
-         effect=field(supplier, "status")),
+         effect=field(supplier, "status"), codes={"officer": "segregation_of_duties"}),
     Case("api:supplier-dependents", "GET", API_SUP_ONE, kwargs=pk(supplier)),
     Case("api:reviewquestion-list", "GET", API_LIST),
     Case("api:reviewquestion-list", "POST", API_OFFICER_WRITE,

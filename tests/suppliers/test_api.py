@@ -202,5 +202,19 @@ def test_list_endpoints_query_count_is_constant(api_as, officer, name):
 
 
 def test_page_size_is_capped(api_as, officer):
-    response = api_as(officer).get(url("supplier-list"), {"page_size": 1000})
+    """A page is at most 100 suppliers, whatever page size is asked for; the rest is on the
+    next page."""
+    for n in range(101):
+        make_supplier(officer, name=f"Vendor {n:03d}")
+    client = api_as(officer)
+    default = client.get(url("supplier-list")).json()
+    assert (default["count"], len(default["results"])) == (101, 25)
+    response = client.get(url("supplier-list"), {"page_size": 1000})
     assert response.status_code == 200
+    page = response.json()
+    assert page["count"] == 101
+    assert len(page["results"]) == 100
+    assert page["next"] is not None
+    rest = client.get(page["next"]).json()
+    shown = [row["name"] for row in page["results"] + rest["results"]]
+    assert sorted(shown) == [f"Vendor {n:03d}" for n in range(101)]

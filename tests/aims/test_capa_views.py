@@ -79,8 +79,15 @@ def test_owner_implements_officer_verifies_owner_closes(client_as, capa, owner, 
 
 def test_approver_cannot_act(client_as, capa, approver):
     client = client_as(approver)
-    assert client.get(f"/capa/{capa.pk}/").status_code == 200
+    response = client.get(f"/capa/{capa.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert capa.reference in html and capa.title in html
+    assert f"/capa/{capa.pk}/action/" not in html  # no action offered to an approver
+    status = capa.status
     assert client.post(f"/capa/{capa.pk}/action/start/").status_code == 403
+    capa.refresh_from_db()
+    assert capa.status == status
 
 
 def test_api_flow_and_refusals(api_as, capa, owner, officer, auditor):

@@ -213,6 +213,9 @@ def test_owner_may_resend_own_owner_id(api_as, owner, system):
         api_url("system-detail", system.pk), {"owner": owner.pk, "name": "N"}, format="json"
     )
     assert response.status_code == 200
+    assert (response.json()["name"], response.json()["owner"]) == ("N", owner.pk)
+    system.refresh_from_db()
+    assert (system.name, system.owner) == ("N", owner)
 
 
 def test_retired_system_cannot_be_edited(api_as, owner, system, advance):

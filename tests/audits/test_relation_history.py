@@ -132,6 +132,7 @@ def test_api_unlinking_alone_also_bars_self_approval(api_as, officer, colleague,
         reverse("api:controlstatement-detail", args=[s.pk]), {"systems": []}, format="json"
     )
     assert response.status_code == 200
+    assert not s.systems.exists()  # the unlinking was saved
     response = api_as(officer).post(reverse("api:soaversion-list"), {}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "segregation_of_duties"
 

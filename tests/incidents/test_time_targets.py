@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aims.errors import RuleForbidden
-from aims.roles import OFFICER
 from incidents.models import (
     DEFAULT_TIME_TARGETS,
     TARGET_STAGES,
@@ -24,7 +23,6 @@ from incidents.models import (
 )
 from incidents.time_target_services import time_target_update
 
-from ..factories import user_with_role
 from .conftest import ago
 
 pytestmark = pytest.mark.django_db
@@ -289,8 +287,8 @@ def test_incident_list_queries_do_not_grow_with_incidents(client_as, officer, re
     assert count() == warm
 
 
-def test_two_officers_editing_the_page_keep_each_others_changes(client_as, officer):
-    other = user_with_role(OFFICER, username="tt_second_officer")
+def test_two_officers_editing_the_page_keep_each_others_changes(client_as, officer, officer2):
+    other = officer2
     loaded_by_first = page_data(sev1_acknowledge=2)  # the first officer's page, then edited
     client_as(other).post(reverse(PAGE), page_data(sev2_contain=12))
     response = client_as(officer).post(reverse(PAGE), loaded_by_first)

@@ -55,23 +55,15 @@ PARTY_NAME = "Matrix regulator"
 ISSUE_TITLE = "Matrix heat waves"
 
 
-def _cached(w: World, key: str, make):
-    if key not in w.__dict__:
-        w.__dict__[key] = make()
-    return w.__dict__[key]
-
-
 def scope(w: World) -> AIMSScope:
-    return _cached(
-        w,
+    return w.once(
         "_ms_scope",
         lambda: ms_services.scope_save(actor=w.officer, data={"statement": "Matrix scope"}),
     )
 
 
 def party(w: World) -> InterestedParty:
-    return _cached(
-        w,
+    return w.once(
         "_ms_party",
         lambda: ms_services.party_save(
             actor=w.officer,
@@ -81,8 +73,7 @@ def party(w: World) -> InterestedParty:
 
 
 def feedback(w: World) -> PartyFeedback:
-    return _cached(
-        w,
+    return w.once(
         "_ms_feedback",
         lambda: ms_services.feedback_save(
             actor=w.officer,
@@ -98,8 +89,7 @@ def feedback_form(w: World) -> dict:
 
 
 def issue(w: World) -> ContextIssue:
-    return _cached(
-        w,
+    return w.once(
         "_ms_issue",
         lambda: ms_services.issue_save(
             actor=w.officer,
@@ -119,24 +109,21 @@ def _policy(w: World, title: str, stage: str) -> Policy:
 
 
 def published_policy(w: World) -> Policy:
-    return _cached(w, "_ms_published", lambda: _policy(w, "Matrix AI policy", "published"))
+    return w.once("_ms_published", lambda: _policy(w, "Matrix AI policy", "published"))
 
 
 def draft_version(w: World) -> PolicyVersion:
-    return _cached(
-        w, "_ms_draft", lambda: _policy(w, "Matrix draft policy", "draft").versions.get()
-    )
+    return w.once("_ms_draft", lambda: _policy(w, "Matrix draft policy", "draft").versions.get())
 
 
 def approved_version(w: World) -> PolicyVersion:
-    return _cached(
-        w, "_ms_approved", lambda: _policy(w, "Matrix approved policy", "approved").versions.get()
+    return w.once(
+        "_ms_approved", lambda: _policy(w, "Matrix approved policy", "approved").versions.get()
     )
 
 
 def objective(w: World) -> Objective:
-    return _cached(
-        w,
+    return w.once(
         "_ms_objective",
         lambda: ms_services.objective_create(
             actor=w.officer,

@@ -64,7 +64,9 @@ def test_people_see_only_their_own_training_page(client_as, officer, owner, othe
     assert (
         client.get(reverse("competence:person_training", args=[other_owner.pk])).status_code == 404
     )
-    assert client.get(reverse("competence:person_training", args=[owner.pk])).status_code == 200
+    own = client.get(reverse("competence:person_training", args=[owner.pk]))
+    assert own.status_code == 200
+    assert escape(owner.get_full_name()) in own.content.decode()
     records = client.get(reverse("competence:record_list")).content.decode()
     assert other_owner.get_full_name() not in records
 

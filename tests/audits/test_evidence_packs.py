@@ -309,7 +309,8 @@ def test_browser_request_status_and_download(
     deployed, client_as, auditor, django_capture_on_commit_callbacks
 ):
     client = client_as(auditor)
-    assert client.get(reverse("audits:pack_list")).status_code == 200
+    page = client.get(reverse("audits:pack_list"))
+    assert page.status_code == 200 and "Request a pack" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("audits:pack_list"), {"scope": "whole"})
     pack = EvidencePack.objects.get()

@@ -197,9 +197,9 @@ def estate(officer, approver, auditor, owner, other_owner, nobody):
             "title": "acme-llm 2026-06 replaces 2026-01",
         },
     )
-    controls = {"heading": ia.catalogue_item("X.1", "Test policies", heading=True)}
-    ia.catalogue_item("X.1.1", "Test AI policy", parent=controls["heading"])
-    audit = ia.plan(officer, lead=approver, controls=[controls["heading"]], systems=[alpha])
+    heading = ia.catalogue_item("X.1", "Test policies", heading=True)
+    ia.catalogue_item("X.1.1", "Test AI policy", parent=heading)
+    audit = ia.plan(officer, lead=approver, controls=[heading], systems=[alpha])
     running = ia.started(officer, audit)
     ia_services.finding_raise(
         actor=officer,

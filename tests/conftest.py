@@ -48,6 +48,12 @@ def officer(db):
 
 
 @pytest.fixture
+def officer2(db):
+    """A second governance officer (segregation of duties between officers)."""
+    return user_with_role(OFFICER, username="officer2_t")
+
+
+@pytest.fixture
 def approver(db):
     return user_with_role(APPROVER, username="approver_t")
 

@@ -55,6 +55,31 @@ def make_system(owner, **overrides) -> AISystem:
     return services.system_submit_intake(actor=owner, data=data)
 
 
+# A high-risk use under the EU AI Act (Annex III 4(a), with profiling), as classification answers.
+HIGH_RISK_ANSWERS = {"annex_iii_area": "4a", "profiling": True}
+
+RISK_DATA = {
+    "title": "Ranking disadvantages older applicants",
+    "category": "fairness",
+    "risk_source": "machine_learning",
+    "inherent_likelihood": 4,
+    "inherent_impact": 4,
+    "treatment": "mitigate",
+    "residual_likelihood": 2,
+    "residual_impact": 3,
+}
+
+
+def make_risk(owner, system, **overrides):
+    """A risk on ``system`` saved through the real risk service by ``owner``."""
+    from risk import services as risk_services
+    from risk.models import Risk
+
+    return risk_services.risk_save(
+        actor=owner, risk=Risk(system=system), data={**RISK_DATA, **overrides}
+    )
+
+
 def write_unsealed_history(owner, count: int = 1) -> None:
     """Bulk-load systems with history rows that are not sealed in the audit trail, as a
     loader with triggers switched off would (on PostgreSQL the guard refuses them otherwise)."""

@@ -79,8 +79,15 @@ def test_owner_implements_officer_verifies_owner_closes(client_as, capa, owner, 
 
 def test_approver_cannot_act(client_as, capa, approver):
     client = client_as(approver)
-    assert client.get(f"/capa/{capa.pk}/").status_code == 200
+    response = client.get(f"/capa/{capa.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert capa.reference in html and capa.title in html
+    assert f"/capa/{capa.pk}/action/" not in html  # no action offered to an approver
+    status = capa.status
     assert client.post(f"/capa/{capa.pk}/action/start/").status_code == 403
+    capa.refresh_from_db()
+    assert capa.status == status
 
 
 def test_api_flow_and_refusals(api_as, capa, owner, officer, auditor):
@@ -108,10 +115,13 @@ def test_api_list_query_count_does_not_grow(api_as, capa, officer):
     from django.test.utils import CaptureQueriesContext
 
     api = api_as(officer)
+    rows = []  # rows each counted request returned: the count compares full lists
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            assert api.get("/api/v1/corrective-actions/").status_code == 200
+            response = api.get("/api/v1/corrective-actions/")
+        assert response.status_code == 200
+        rows.append(len(response.json()["results"]))
         return len(ctx)
 
     count()
@@ -120,6 +130,7 @@ def test_api_list_query_count_does_not_grow(api_as, capa, officer):
     for n in range(5):
         open_capa(officer, incident).title = f"n{n}"
     assert count() == few
+    assert (rows[0], rows[-1]) == (1, 6)
 
 
 def test_due_dates_in_the_list(client_as, capa, owner):

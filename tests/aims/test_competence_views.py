@@ -64,7 +64,9 @@ def test_people_see_only_their_own_training_page(client_as, officer, owner, othe
     assert (
         client.get(reverse("competence:person_training", args=[other_owner.pk])).status_code == 404
     )
-    assert client.get(reverse("competence:person_training", args=[owner.pk])).status_code == 200
+    own = client.get(reverse("competence:person_training", args=[owner.pk]))
+    assert own.status_code == 200
+    assert escape(owner.get_full_name()) in own.content.decode()
     records = client.get(reverse("competence:record_list")).content.decode()
     assert other_owner.get_full_name() not in records
 
@@ -188,16 +190,21 @@ def test_lists_cost_a_fixed_number_of_queries(
         complete(officer, person, course)
         services.responsibility_assign(actor=officer, responsibility=role, user=person)
     client = client_as(officer)
-    for name, args in (
-        ("competence:record_list", []),
-        ("competence:course_list", []),
-        ("competence:course_detail", [course.pk]),
-        ("competence:responsibility_list", []),
-        ("competence:responsibility_detail", [role.pk]),
-        ("competence:expiring", []),
+    names = [escape(person.get_full_name()) for person in people]
+    for name, args, shows in (
+        ("competence:record_list", [], names),
+        ("competence:course_list", [], [course.title]),
+        ("competence:course_detail", [course.pk], names),
+        ("competence:responsibility_list", [], [role.title]),
+        ("competence:responsibility_detail", [role.pk], names),
+        ("competence:expiring", [], []),
     ):
         with django_assert_max_num_queries(16):
-            assert client.get(reverse(name, args=args)).status_code == 200, name
+            response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        # The rows are there (a full page of them), so the count is of a page, not of nothing.
+        assert sum(text in html for text in shows) >= min(len(shows), 25), name
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -257,8 +264,13 @@ def test_api_owner_sees_own_records_only(api_as, officer, owner, other_owner, co
 )
 def test_api_auditor_reads_but_never_writes(api_as, auditor, course, name, data):
     client = api_as(auditor)
-    assert client.get(reverse(name)).status_code == 200
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    before = response.json()["count"]
+    if name == "api:course-list":
+        assert [c["title"] for c in response.json()["results"]] == [course.title]
     assert client.post(reverse(name), data, format="json").status_code == 403
+    assert client.get(reverse(name)).json()["count"] == before
 
 
 def test_api_nobody_cannot_read_the_catalogue(api_as, nobody, course):

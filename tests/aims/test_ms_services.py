@@ -18,17 +18,11 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
-from aims.roles import OFFICER
 
-from ..factories import make_system, user_with_role
+from ..factories import make_system
 
 pytestmark = pytest.mark.django_db
 Status = PolicyVersion.Status
-
-
-@pytest.fixture
-def officer2(db):
-    return user_with_role(OFFICER, username="officer2_t")
 
 
 @pytest.fixture

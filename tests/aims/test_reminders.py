@@ -31,20 +31,9 @@ from risk import services as risk_services
 from risk.models import Risk
 from suppliers import services as supplier_services
 
-from ..factories import make_system, user_with_role
+from ..factories import RISK_DATA, make_system, user_with_role
 
 pytestmark = pytest.mark.django_db
-
-RISK = {
-    "title": "Ranking disadvantages older applicants",
-    "category": "fairness",
-    "risk_source": "machine_learning",
-    "inherent_likelihood": 4,
-    "inherent_impact": 4,
-    "treatment": "mitigate",
-    "residual_likelihood": 2,
-    "residual_impact": 3,
-}
 
 
 @pytest.fixture
@@ -128,7 +117,7 @@ def due_risk(ctx):
     risk = risk_services.risk_save(
         actor=ctx.owner,
         risk=Risk(system=ctx.system),
-        data={**RISK, "review_date": days(ctx.today, 3)},
+        data={**RISK_DATA, "review_date": days(ctx.today, 3)},
     )
     return ctx.owner, f"/risk/risks/{risk.pk}/"
 
@@ -520,7 +509,9 @@ def _due_for_people(ctx, n: int, tag: str) -> list:
         system = make_system(person, name=f"System {tag}{i}")
         AISystem.objects.filter(pk=system.pk).update(next_review_date=days(ctx.today, 3))
         risk_services.risk_save(
-            actor=person, risk=Risk(system=system), data={**RISK, "review_date": days(ctx.today, 2)}
+            actor=person,
+            risk=Risk(system=system),
+            data={**RISK_DATA, "review_date": days(ctx.today, 2)},
         )
         Policy.objects.create(
             title=f"Policy {tag}{i}", owner=person, next_review_date=days(ctx.today, 3)

@@ -12,8 +12,7 @@ from django.utils.html import escape
 from risk import services as risk_services
 from risk.models import Risk
 from suppliers import services as supplier_services
-from tests.factories import UserFactory
-from tests.risk.conftest import RISK
+from tests.factories import RISK_DATA, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +169,7 @@ def test_history_entries_holding_a_username_show_the_full_name():
 def test_the_risk_page_title_is_short_text(client_as, owner, system):
     for n in range(3):  # history grows; the title must not
         risk_services.risk_save(
-            actor=owner, risk=Risk(system=system), data={**RISK, "title": f"R{n}"}
+            actor=owner, risk=Risk(system=system), data={**RISK_DATA, "title": f"R{n}"}
         )
     html = client_as(owner).get(reverse("risk:system_risk", args=[system.pk])).content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
@@ -196,7 +195,7 @@ def visible_text(html: str) -> str:
 
 def test_main_pages_show_dates_in_one_format_and_people_by_name(client_as, officer, owner, system):
     risk = risk_services.risk_save(
-        actor=owner, risk=Risk(system=system), data={**RISK, "review_date": date(2026, 11, 24)}
+        actor=owner, risk=Risk(system=system), data={**RISK_DATA, "review_date": date(2026, 11, 24)}
     )
     supplier = supplier_services.supplier_create(
         actor=officer, data={"name": "Acme Models", "supplier_type": "model_provider"}

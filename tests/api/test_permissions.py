@@ -85,7 +85,8 @@ def test_reading_roles_see_every_system_record(request, api_as, world, resource,
     assert world[resource].pk in listed
     if resource in world["other"]:
         assert world["other"][resource].pk in listed
-    assert client.get(api_url(f"{resource}-detail", world[resource].pk)).status_code == 200
+    detail = client.get(api_url(f"{resource}-detail", world[resource].pk))
+    assert detail.status_code == 200 and detail.json()["id"] == world[resource].pk
 
 
 @pytest.mark.parametrize("resource", RESOURCES)

@@ -193,7 +193,12 @@ def test_officer_hands_system_over(api_as, officer, owner, other_owner, system):
     assert response.status_code == 200
     assert response.json()["owner_username"] == other_owner.username
     assert api_as(owner).get(api_url("system-detail", system.pk)).status_code == 404
-    assert api_as(other_owner).get(api_url("system-detail", system.pk)).status_code == 200
+    detail = api_as(other_owner).get(api_url("system-detail", system.pk))
+    assert detail.status_code == 200
+    assert (detail.json()["reference"], detail.json()["owner"]) == (
+        system.reference,
+        other_owner.pk,
+    )
 
 
 def test_owner_cannot_hand_over_and_nothing_is_saved(api_as, owner, other_owner, system):
@@ -213,6 +218,9 @@ def test_owner_may_resend_own_owner_id(api_as, owner, system):
         api_url("system-detail", system.pk), {"owner": owner.pk, "name": "N"}, format="json"
     )
     assert response.status_code == 200
+    assert (response.json()["name"], response.json()["owner"]) == ("N", owner.pk)
+    system.refresh_from_db()
+    assert (system.name, system.owner) == ("N", owner)
 
 
 def test_retired_system_cannot_be_edited(api_as, owner, system, advance):

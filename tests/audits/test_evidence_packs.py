@@ -32,13 +32,12 @@ from risk import services as risk
 from risk.models import ImpactAssessment, Risk, RiskAssessment, TreatmentAction
 from suppliers import services as suppliers
 
-from ..factories import make_system
+from ..factories import HIGH_RISK_ANSWERS, make_system
 from ..suppliers.helpers import completed_review, connect, link_component
 
 pytestmark = pytest.mark.django_db
 EVIDENCE = b"%PDF-1.4 red-team report of the chatbot"
 RISK_EVIDENCE = b"group,selection_rate\nunder 40,0.31\nover 60,0.29\n"
-HIGH_RISK_ANSWERS = {"annex_iii_area": "4a", "profiling": True}
 RISK = {
     "title": "Answers disadvantage older customers",
     "category": "fairness",
@@ -313,7 +312,8 @@ def test_browser_request_status_and_download(
     deployed, client_as, auditor, django_capture_on_commit_callbacks
 ):
     client = client_as(auditor)
-    assert client.get(reverse("audits:pack_list")).status_code == 200
+    page = client.get(reverse("audits:pack_list"))
+    assert page.status_code == 200 and "Request a pack" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("audits:pack_list"), {"scope": "whole"})
     pack = EvidencePack.objects.get()

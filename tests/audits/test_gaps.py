@@ -17,31 +17,14 @@ from risk import services as risk_services
 from risk.models import ImpactAssessment, Risk, TierRequirement
 from suppliers.models import Supplier
 
-from ..factories import make_system
+from ..factories import make_risk, make_system
 from .soa_helpers import attach, statement
 
 pytestmark = pytest.mark.django_db
 
-RISK = {
-    "title": "Ranking disadvantages older applicants",
-    "category": "fairness",
-    "risk_source": "machine_learning",
-    "inherent_likelihood": 4,
-    "inherent_impact": 4,
-    "treatment": "mitigate",
-    "residual_likelihood": 2,
-    "residual_impact": 3,
-}
-
 
 def of_kind(gaps, kind: str) -> list:
     return [g for g in gaps if g.kind == kind]
-
-
-def make_risk(owner, system, **overrides) -> Risk:
-    return risk_services.risk_save(
-        actor=owner, risk=Risk(system=system), data={**RISK, **overrides}
-    )
 
 
 def test_an_excluded_control_relied_on_by_a_risk(officer, owner, system):

@@ -408,13 +408,15 @@ def test_audit_list_filters_and_queries_stay_constant(
 def test_auditors_read_every_page_and_write_nothing(client_as, officer, auditor, audit):
     started(officer, audit)
     client = client_as(auditor)
-    for name, args in (
-        ("internal_audits:audit_list", []),
-        ("internal_audits:audit_detail", [audit.pk]),
-        ("internal_audits:programme_list", []),
-        ("internal_audits:finding_list", []),
+    for name, args, shows in (
+        ("internal_audits:audit_list", [], audit.reference),
+        ("internal_audits:audit_detail", [audit.pk], audit.reference),
+        ("internal_audits:programme_list", [], audit.programme.title),
+        ("internal_audits:finding_list", [], "Findings"),
     ):
-        assert client.get(reverse(name, args=args)).status_code == 200, name
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        assert shows in response.content.decode(), (name, shows)
     item = audit.checklist.first()
     for url, data in (
         (reverse("internal_audits:audit_create"), {}),

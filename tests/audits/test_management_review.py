@@ -296,7 +296,8 @@ def test_api_lifecycle(api_as, officer, owner, incident):
 def test_auditors_read_reviews_and_write_nothing(client_as, api_as, officer, auditor, owner):
     mr = review(officer)
     web = client_as(auditor)
-    assert web.get(reverse("internal_audits:review_list")).status_code == 200
+    listing = web.get(reverse("internal_audits:review_list"))
+    assert listing.status_code == 200 and mr.reference in listing.content.decode()
     for name in ("review_refresh", "review_record", "review_close", "review_action_add",
                  "review_edit"):  # fmt: skip
         assert web.post(reverse(f"internal_audits:{name}", args=[mr.pk]), {}).status_code == 403

@@ -1,11 +1,17 @@
 """The browser UI of the inventory: every page renders for the roles that may use it, and the
 intake -> triage -> gates workflow works through forms, with errors shown, not raised."""
 
+import re
+from datetime import date
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from inventory.models import AISystem, Approval, LifecycleStage
+from aims.services import evidence_create
+from inventory import services
+from inventory.models import AISystem, Approval, Component, Dataset, LifecycleStage
 
 from ..factories import INTAKE_DATA, make_system
 
@@ -25,13 +31,86 @@ def test_anonymous_is_sent_to_login(client, system):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_every_tab_renders_for_officer(client_as, officer, system):
+def test_every_tab_shows_its_own_content(client_as, officer, approver, owner, system):
+    """Each tab answers with its own heading and the records that belong on it, and not
+    another tab's records."""
+    services.system_transition(actor=officer, system=system, action="start_triage")
+    services.approval_decide(actor=approver, system=system, decision="approve", comment="Fine")
+    component = services.child_save(
+        actor=owner, record=Component(system=system), data={"name": "Ranker model v7"}
+    )
+    dataset = services.child_save(
+        actor=owner,
+        record=Dataset(system=system),
+        data={"name": "CV corpus 2025", "source": "ATS export"},
+    )
+    validation = services.validation_record_create(
+        actor=owner,
+        system=system,
+        test_type="bias",
+        title="Parity across age bands",
+        method="500 labelled CVs",
+        result="pass",
+        performed_on=date(2026, 1, 15),
+    )
+    evidence = evidence_create(
+        actor=owner,
+        target=system,
+        title="Signed DPIA",
+        file=SimpleUploadedFile("dpia.pdf", b"%PDF-1.4 dpia", "application/pdf"),
+    )
+    belongs = {
+        "components": ("Components", component.name),
+        "datasets": ("Datasets", dataset.name),
+        "gates": ("Gates and approvals", escape(approver.get_full_name())),
+        "validation": ("Validation and test records", validation.title),
+        "changes": ("Change requests", "No change requested."),
+        "evidence": ("Evidence", evidence.title),
+        "history": ("History", "Intake submitted"),
+    }
+    assert set(belongs) == set(TABS)
+    records = {component.name, dataset.name, validation.title, evidence.title}
     client = client_as(officer)
-    assert client.get(reverse("inventory:system_detail", args=[system.pk])).status_code == 200
-    for tab in TABS:
+    detail = client.get(reverse("inventory:system_detail", args=[system.pk])).content.decode()
+    assert system.name in detail and system.reference in detail
+    for tab, (heading, content) in belongs.items():
         response = client.get(reverse("inventory:system_tab", args=[system.pk, tab]))
         assert response.status_code == 200, tab
+        html = response.content.decode()
+        assert re.search(rf'<h2 id="tab-heading"[^>]*>{re.escape(heading)}</h2>', html), tab
+        assert content in html, (tab, content)
+        if tab != "history":  # the history tab tells of every record
+            others = records - {content}
+            assert not [r for r in others if r in html], (tab, others)
     assert client.get(reverse("inventory:system_tab", args=[system.pk, "nope"])).status_code == 404
+
+
+def test_renaming_a_system_shows_the_new_name_and_records_it_in_history(client_as, owner, system):
+    old_name = system.name
+    client = client_as(owner)
+    response = client.post(
+        reverse("inventory:system_edit", args=[system.pk]),
+        {
+            **INTAKE_DATA,
+            "user_facing": "",
+            "used_in_eu": "on",
+            "review_cadence_months": 12,
+            "name": "Recruiting ranker",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("inventory:system_detail", args=[system.pk])
+    assert "Recruiting ranker" in response.content.decode()
+    system.refresh_from_db()
+    assert system.name == "Recruiting ranker"
+    latest = system.history.first()
+    assert latest.history_user == owner and latest.prev_record.name == old_name
+    history = client.get(reverse("inventory:system_tab", args=[system.pk, "history"]))
+    text = history.content.decode()
+    assert "Recruiting ranker" in text and escape(old_name) in text
+    listing = client.get(reverse("inventory:system_list")).content.decode()
+    assert "Recruiting ranker" in listing and old_name not in listing
 
 
 def test_dashboard_lists_intake_waiting_for_triage(client_as, officer, system):

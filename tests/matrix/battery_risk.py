@@ -14,9 +14,10 @@ from risk.models import (
     TreatmentAction,
 )
 
+from ..factories import HIGH_RISK_ANSWERS
 from .battery_framework import Entry, api, by_id
 
-ANSWERS = {"annex_iii_area": "4a", "profiling": True}
+ANSWERS = HIGH_RISK_ANSWERS
 RISK = {
     "title": "Battery risk",
     "category": "fairness",

@@ -31,15 +31,8 @@ END_ASSIGNMENT          = expect("login    404    403   404         ok      403 
 # fmt: on
 
 
-def _cached(w: World, key: str, make):
-    if key not in w.__dict__:
-        w.__dict__[key] = make()
-    return w.__dict__[key]
-
-
 def course(w: World) -> Course:
-    return _cached(
-        w,
+    return w.once(
         "_course",
         lambda: services.course_save(
             actor=w.officer,
@@ -50,8 +43,7 @@ def course(w: World) -> Course:
 
 
 def record(w: World) -> TrainingRecord:
-    return _cached(
-        w,
+    return w.once(
         "_record",
         lambda: services.training_record_create(
             actor=w.officer, user=w.owner, course=course(w), completed_on=date(2026, 1, 10)
@@ -60,8 +52,7 @@ def record(w: World) -> TrainingRecord:
 
 
 def role(w: World) -> Responsibility:
-    return _cached(
-        w,
+    return w.once(
         "_role",
         lambda: services.responsibility_save(
             actor=w.officer,
@@ -72,8 +63,7 @@ def role(w: World) -> Responsibility:
 
 
 def assignment(w: World) -> ResponsibilityAssignment:
-    return _cached(
-        w,
+    return w.once(
         "_assignment",
         lambda: services.responsibility_assign(
             actor=w.officer, responsibility=role(w), user=w.owner

@@ -45,15 +45,8 @@ INCIDENT_TITLE = "Matrix incident title"
 METRIC_NAME = "Matrix error rate"
 
 
-def _cached(w: World, key: str, make):
-    if key not in w.__dict__:
-        w.__dict__[key] = make()
-    return w.__dict__[key]
-
-
 def incident(w: World) -> Incident:
-    return _cached(
-        w,
+    return w.once(
         "_incident",
         lambda: services.incident_report(
             actor=w.owner,
@@ -68,8 +61,7 @@ def incident(w: World) -> Incident:
 
 
 def metric(w: World) -> Metric:
-    return _cached(
-        w,
+    return w.once(
         "_metric",
         lambda: services.metric_save(
             actor=w.owner,
@@ -86,7 +78,7 @@ def alert(w: World) -> Alert:
         )
         return Alert.objects.get(metric=metric(w))
 
-    return _cached(w, "_alert", make)
+    return w.once("_alert", make)
 
 
 def serious(w: World) -> Incident:
@@ -282,8 +274,7 @@ CAPA_TITLE = "Matrix corrective action"
 
 
 def capa(w: World) -> CorrectiveAction:
-    return _cached(
-        w,
+    return w.once(
         "_capa",
         lambda: capa_services.capa_create(
             actor=w.officer,

@@ -45,12 +45,6 @@ FINDING_TITLE = "Matrix finding"
 REVIEW_TITLE = "Matrix management review"
 
 
-def _cached(w: World, key: str, make):
-    if key not in w.__dict__:
-        w.__dict__[key] = make()
-    return w.__dict__[key]
-
-
 def _today():
     return timezone.localdate()
 
@@ -62,12 +56,11 @@ def control(w: World) -> CatalogueItem:
         )
         return item
 
-    return _cached(w, "_ia_control", make)
+    return w.once("_ia_control", make)
 
 
 def programme(w: World) -> AuditProgramme:
-    return _cached(
-        w,
+    return w.once(
         "_ia_programme",
         lambda: services.programme_save(
             actor=w.officer,
@@ -82,8 +75,7 @@ def programme(w: World) -> AuditProgramme:
 
 
 def audit(w: World) -> InternalAudit:
-    return _cached(
-        w,
+    return w.once(
         "_ia_audit",
         lambda: services.audit_save(
             actor=w.officer,
@@ -106,7 +98,7 @@ def running(w: World) -> InternalAudit:
         services.checklist_generate(actor=w.officer, audit=audit(w))
         return services.audit_transition(actor=w.officer, audit=audit(w), action="start")
 
-    return _cached(w, "_ia_running", make)
+    return w.once("_ia_running", make)
 
 
 def checked(w: World) -> None:
@@ -119,8 +111,7 @@ def item(w: World) -> ChecklistItem:
 
 
 def finding(w: World, kind: str = Finding.Kind.MINOR) -> Finding:
-    return _cached(
-        w,
+    return w.once(
         f"_ia_finding_{kind}",
         lambda: finding_services.finding_raise(
             actor=w.officer,
@@ -137,8 +128,7 @@ def ofi(w: World) -> Finding:
 
 
 def review(w: World) -> ManagementReview:
-    return _cached(
-        w,
+    return w.once(
         "_ia_review",
         lambda: reviews.review_create(
             actor=w.officer, title=REVIEW_TITLE, meeting_date=_today(), chair=w.officer
@@ -147,16 +137,14 @@ def review(w: World) -> ManagementReview:
 
 
 def held(w: World) -> ManagementReview:
-    return _cached(
-        w,
+    return w.once(
         "_ia_held",
         lambda: reviews.review_record(actor=w.officer, review=review(w), decisions="Matrix"),
     )
 
 
 def action(w: World) -> ReviewAction:
-    return _cached(
-        w,
+    return w.once(
         "_ia_action",
         lambda: reviews.review_action_add(
             actor=w.officer,

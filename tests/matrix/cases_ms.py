@@ -55,23 +55,15 @@ PARTY_NAME = "Matrix regulator"
 ISSUE_TITLE = "Matrix heat waves"
 
 
-def _cached(w: World, key: str, make):
-    if key not in w.__dict__:
-        w.__dict__[key] = make()
-    return w.__dict__[key]
-
-
 def scope(w: World) -> AIMSScope:
-    return _cached(
-        w,
+    return w.once(
         "_ms_scope",
         lambda: ms_services.scope_save(actor=w.officer, data={"statement": "Matrix scope"}),
     )
 
 
 def party(w: World) -> InterestedParty:
-    return _cached(
-        w,
+    return w.once(
         "_ms_party",
         lambda: ms_services.party_save(
             actor=w.officer,
@@ -81,8 +73,7 @@ def party(w: World) -> InterestedParty:
 
 
 def feedback(w: World) -> PartyFeedback:
-    return _cached(
-        w,
+    return w.once(
         "_ms_feedback",
         lambda: ms_services.feedback_save(
             actor=w.officer,
@@ -98,8 +89,7 @@ def feedback_form(w: World) -> dict:
 
 
 def issue(w: World) -> ContextIssue:
-    return _cached(
-        w,
+    return w.once(
         "_ms_issue",
         lambda: ms_services.issue_save(
             actor=w.officer,
@@ -119,24 +109,21 @@ def _policy(w: World, title: str, stage: str) -> Policy:
 
 
 def published_policy(w: World) -> Policy:
-    return _cached(w, "_ms_published", lambda: _policy(w, "Matrix AI policy", "published"))
+    return w.once("_ms_published", lambda: _policy(w, "Matrix AI policy", "published"))
 
 
 def draft_version(w: World) -> PolicyVersion:
-    return _cached(
-        w, "_ms_draft", lambda: _policy(w, "Matrix draft policy", "draft").versions.get()
-    )
+    return w.once("_ms_draft", lambda: _policy(w, "Matrix draft policy", "draft").versions.get())
 
 
 def approved_version(w: World) -> PolicyVersion:
-    return _cached(
-        w, "_ms_approved", lambda: _policy(w, "Matrix approved policy", "approved").versions.get()
+    return w.once(
+        "_ms_approved", lambda: _policy(w, "Matrix approved policy", "approved").versions.get()
     )
 
 
 def objective(w: World) -> Objective:
-    return _cached(
-        w,
+    return w.once(
         "_ms_objective",
         lambda: ms_services.objective_create(
             actor=w.officer,
@@ -302,7 +289,7 @@ CASES = [
     Case("api:scope", "PATCH", API_OFFICER_ONLY, setup=setup_scope,
          data=lambda w: {"statement": "Matrix API scope"}, effect=scope_statement),
     Case("api:scope-approve", "POST", API_APPROVE_NOT_AUTHOR, setup=setup_scope,
-         effect=scope_approved),
+         effect=scope_approved, codes={"officer": "segregation_of_duties"}),
     Case("api:scope-history", "GET", API_MS_READ, setup=setup_scope),
     # --- API: registers ----------------------------------------------------------------------
     Case("api:interestedparty-list", "GET", API_CONTEXT_READ, setup=party),
@@ -348,7 +335,7 @@ CASES = [
     Case("api:policyversion-detail", "PATCH", API_OFFICER_ONLY, kwargs=pk(draft_version),
          data=lambda w: {"body": "Matrix API draft"}, effect=field(draft_version, "body")),
     Case("api:policyversion-approve", "POST", API_APPROVE_NOT_AUTHOR, kwargs=pk(draft_version),
-         effect=field(draft_version, "status")),
+         effect=field(draft_version, "status"), codes={"officer": "segregation_of_duties"}),
     Case("api:policyversion-publish", "POST", API_PUBLISH, kwargs=pk(approved_version),
          effect=field(approved_version, "status")),
     # --- API: objectives ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from risk.models import (
     TreatmentAction,
 )
 
+from ..factories import HIGH_RISK_ANSWERS
 from .framework import (
     API_CREATE_UNDER_SYSTEM,
     API_DECIDE,
@@ -39,19 +40,12 @@ API_SIGN_OFF  = expect("401      403    403   404         ok      ok       403")
 # fmt: on
 
 RISK_TITLE = "Matrix risk: biased ranking"
-ANSWERS = {"annex_iii_area": "4a", "profiling": True}
-
-
-def _cached(w, name, make):
-    if not hasattr(w, f"_risk_{name}"):
-        setattr(w, f"_risk_{name}", make())
-    return getattr(w, f"_risk_{name}")
+ANSWERS = HIGH_RISK_ANSWERS
 
 
 def risk(w) -> Risk:
-    return _cached(
-        w,
-        "risk",
+    return w.once(
+        "_risk_risk",
         lambda: services.risk_save(
             actor=w.owner,
             risk=Risk(system=w.system),
@@ -70,9 +64,8 @@ def risk(w) -> Risk:
 
 
 def assessment(w) -> RiskAssessment:
-    return _cached(
-        w,
-        "assessment",
+    return w.once(
+        "_risk_assessment",
         lambda: services.assessment_save(
             actor=w.owner,
             assessment=RiskAssessment(system=w.system),
@@ -82,9 +75,8 @@ def assessment(w) -> RiskAssessment:
 
 
 def impact(w) -> ImpactAssessment:
-    return _cached(
-        w,
-        "impact",
+    return w.once(
+        "_risk_impact",
         lambda: services.impact_save(
             actor=w.owner,
             impact=ImpactAssessment(system=w.system),
@@ -99,9 +91,8 @@ def impact(w) -> ImpactAssessment:
 
 
 def action(w) -> TreatmentAction:
-    return _cached(
-        w,
-        "action",
+    return w.once(
+        "_risk_action",
         lambda: services.action_save(
             actor=w.owner, action=TreatmentAction(risk=risk(w)), data={"title": "Retrain"}
         ),
@@ -109,9 +100,8 @@ def action(w) -> TreatmentAction:
 
 
 def classification(w) -> Classification:
-    return _cached(
-        w,
-        "classification",
+    return w.once(
+        "_risk_classification",
         lambda: services.classification_save(
             actor=w.officer, system=w.system, answers=ANSWERS, role="deployer"
         ),

@@ -47,15 +47,8 @@ API_IMPACT_ASSESS   = expect("401      404    ok    404         ok      403     
 # --- The world's supplier records (created on first use, through the services) ------------
 
 
-def _once(w: World, name: str, make):
-    if not hasattr(w, name):
-        setattr(w, name, make())
-    return getattr(w, name)
-
-
 def supplier(w: World) -> Supplier:
-    return _once(
-        w,
+    return w.once(
         "_supplier",
         lambda: services.supplier_create(
             actor=w.officer,
@@ -65,7 +58,7 @@ def supplier(w: World) -> Supplier:
 
 
 def review(w: World) -> SupplierReview:
-    return _once(w, "_review", lambda: services.review_start(actor=w.officer, supplier=supplier(w)))
+    return w.once("_review", lambda: services.review_start(actor=w.officer, supplier=supplier(w)))
 
 
 def answered_review(w: World) -> SupplierReview:
@@ -76,12 +69,11 @@ def answered_review(w: World) -> SupplierReview:
         )
         return r
 
-    return _once(w, "_answered", make)
+    return w.once("_answered", make)
 
 
 def completed_review(w: World) -> SupplierReview:
-    return _once(
-        w,
+    return w.once(
         "_completed",
         lambda: services.review_complete(
             actor=w.officer, review=answered_review(w), decision="approve"
@@ -113,7 +105,7 @@ def notice(w: World) -> VendorChangeNotice:
             },
         )
 
-    return _once(w, "_notice", make)
+    return w.once("_notice", make)
 
 
 def impact(w: World) -> VendorChangeImpact:
@@ -211,7 +203,7 @@ CASES: list[Case] = [
          data=lambda w: {"data_location": "EU"}, effect=field(supplier, "data_location")),
     Case("api:supplier-transition", "POST", API_APPROVE, kwargs=pk(supplier),
          setup=completed_review, data=lambda w: {"action": "approve"},
-         effect=field(supplier, "status")),
+         effect=field(supplier, "status"), codes={"officer": "segregation_of_duties"}),
     Case("api:supplier-dependents", "GET", API_SUP_ONE, kwargs=pk(supplier)),
     Case("api:reviewquestion-list", "GET", API_LIST),
     Case("api:reviewquestion-list", "POST", API_OFFICER_WRITE,

@@ -64,6 +64,32 @@ API_GATE_WRITE          = expect("401      403    403   403         ok      403 
 API_OWN_NOTIFICATION    = expect("401      404    ok    404         404     404      404")
 # fmt: on
 
+# The code an API refusal carries in {"message", "code", "extra"} when nothing more specific
+# applies. A 400 or 409 is the business rule's own code: any but the generic ones below.
+REFUSAL_CODES = {
+    "401": "not_authenticated",
+    "403": "permission_denied",
+    "404": "not_found",
+    "405": "method_not_allowed",
+}
+GENERIC_CODES = {"", "error", "invalid"}
+
+
+def assert_refusal_code(case: "Case", role: str, got: str, body: dict) -> None:
+    """An API refusal names why: the status's own code, or the rule's. A refusal that lost
+    its code (rendered as "invalid" or "error") fails."""
+    code = body.get("code")
+    if role in case.codes:
+        assert code == case.codes[role], (case.key, role, got, body)
+    elif got in REFUSAL_CODES:
+        assert code == REFUSAL_CODES[got], (case.key, role, got, body)
+    elif got == "409":
+        assert code not in GENERIC_CODES, (case.key, role, got, body)
+    else:  # 400: a field error is "invalid" with its fields; a rule has its own code
+        assert code and code != "error", (case.key, role, got, body)
+        if code == "invalid":
+            assert body["extra"].get("fields"), (case.key, role, got, body)
+
 
 @dataclass
 class Case:
@@ -79,6 +105,9 @@ class Case:
     check: Callable[[World, Any, bytes], None] | None = None  # extra assertion on "ok"
     marker: Callable[[World], str] | None = None  # a list shows it to readers, hides it else
     bugs: dict[str, str] = field(default_factory=dict)  # role -> reported bug (strict xfail)
+    # role -> the refusal code an API refusal answers, where it is not the status's default
+    # (REFUSAL_CODES), e.g. "segregation_of_duties" for a 403 or a rule's own code for a 409.
+    codes: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

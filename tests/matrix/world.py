@@ -163,6 +163,13 @@ class World:
             _ = self.system
         return self
 
+    def once(self, key: str, make):
+        """The record ``make`` builds, built on the first call for ``key`` only (the cases
+        modules keep their own records on the world this way)."""
+        if key not in self.__dict__:
+            self.__dict__[key] = make()
+        return self.__dict__[key]
+
     @property
     def person(self):
         """The acting user, or for an anonymous request the owner (whose data must not move)."""

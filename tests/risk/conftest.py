@@ -6,17 +6,8 @@ from inventory import services as inventory_services
 from risk import services
 from risk.models import ImpactAssessment, Risk, RiskAssessment
 
-HIGH = {"annex_iii_area": "4a", "profiling": True}
-RISK = {
-    "title": "Ranking disadvantages older applicants",
-    "category": "fairness",
-    "risk_source": "machine_learning",
-    "inherent_likelihood": 4,
-    "inherent_impact": 4,
-    "treatment": "mitigate",
-    "residual_likelihood": 2,
-    "residual_impact": 3,
-}
+from ..factories import HIGH_RISK_ANSWERS as HIGH
+from ..factories import RISK_DATA as RISK
 
 
 @pytest.fixture

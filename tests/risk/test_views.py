@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from inventory.models import AISystem, LifecycleStage
 from risk import services
@@ -71,7 +72,12 @@ def test_dashboard_has_the_heat_map(client_as, auditor, make_risk):
 
 
 def test_methodology_and_requirements_pages(client_as, officer, auditor):
-    assert client_as(auditor).get(reverse("risk:methodology")).status_code == 200
+    response = client_as(auditor).get(reverse("risk:methodology"))
+    assert response.status_code == 200
+    current = services.methodology_current()
+    html = response.content.decode()
+    assert f"version {current.version}" in html and escape(current.name) in html
+    assert "Change the methodology" not in html  # the auditor reads, the officer changes
     page = client_as(officer).get(reverse("risk:requirements")).content.decode()
     assert "High / Release gate" in page
 

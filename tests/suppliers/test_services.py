@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,8 @@ from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import Notification
 from inventory import services as inventory_services
 from inventory.models import AISystem, ChangeRequest
+from risk import services as risk_services
+from risk.models import ImpactAssessment, RiskAssessment
 from suppliers import selectors, services
 from suppliers.models import (
     ReviewAnswer,
@@ -17,7 +20,7 @@ from suppliers.models import (
     VendorChangeNotice,
 )
 
-from ..factories import make_system
+from ..factories import HIGH_RISK_ANSWERS, make_system
 from .helpers import (
     active_questions,
     answer_all,
@@ -348,13 +351,47 @@ def test_no_impact_clears_the_flag_and_reviews_the_notice(officer, owner, other_
         )
 
 
+def meet_the_high_tier_release_rules(officer, approver, owner, system) -> None:
+    """What the risk app's release check asks of a high-tier system (classification, a
+    current risk assessment, a signed-off impact assessment with an oversight plan, a bias
+    and an accuracy validation in this release round), made through the real services."""
+    risk_services.classification_save(
+        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
+    )
+    risk_services.assessment_save(
+        actor=owner,
+        assessment=RiskAssessment(system=system),
+        data={"title": "Vendor model change", "assessed_on": date.today(), "scope": "Answers"},
+    )
+    impact = risk_services.impact_save(
+        actor=owner,
+        impact=ImpactAssessment(system=system),
+        data={
+            "title": "Impact of the new model version",
+            "affected_individuals": "Customers",
+            "intended_use": "Answering support questions",
+            "human_oversight_measures": "Agents review flagged answers",
+            "conclusion": "Acceptable",
+        },
+    )
+    risk_services.impact_sign_off(actor=approver, impact=impact)
+    record_validation(owner, system)
+    inventory_services.validation_record_create(
+        actor=owner,
+        system=system,
+        test_type="bias",
+        title="Bias after the model change",
+        method="Parity on 500 cases",
+        result="pass",
+        performed_on=date.today(),
+    )
+
+
 def test_reapproval_sends_the_system_back_through_the_release_gate(
-    officer, approver, owner, estate, monkeypatch
+    officer, approver, approver2, owner, estate
 ):
-    # The risk app's own release checks (classification, assessments) are not this test's
-    # subject: the release gate here needs what the inventory itself asks for.
-    monkeypatch.setattr(inventory_services, "_gate_checks", [])
-    monkeypatch.setattr(inventory_services, "_approval_counts", [])
+    """The whole cross-app flow, with every gate rule registered (the risk app's release
+    checks and its approval count for a high tier) running for real."""
     notice = record(officer, estate["supplier"])
     impact = notice.impacts.get(system_id=estate["deployed"].pk)
     impact = services.impact_assess(
@@ -368,8 +405,21 @@ def test_reapproval_sends_the_system_back_through_the_release_gate(
     )
     # Assessed, but still "change under review" until the release gate is passed again.
     assert under_review_ids(officer) == {system.pk}
-    record_validation(owner, system)
+    # The reopened gate asks for the release evidence again, the risk app's checks included.
+    with pytest.raises(TransitionNotAllowed) as refused:
+        inventory_services.approval_decide(actor=approver, system=system, decision="approve")
+    assert refused.value.code == "release_prerequisites_missing"
+    missing = refused.value.extra["missing"]
+    assert "A signed-off impact assessment is missing." in missing
+    assert any("classification is missing" in m for m in missing)
+    meet_the_high_tier_release_rules(officer, approver, owner, system)
+    assert inventory_services.gate_blockers(system, "release") == []
+    # A high tier needs two approvals: the first leaves the system in validation.
+    assert inventory_services.required_approvals("release", system) == 2
     inventory_services.approval_decide(actor=approver, system=system, decision="approve")
+    assert AISystem.objects.get(pk=system.pk).lifecycle_stage == "in_validation"
+    assert under_review_ids(officer) == {system.pk}
+    inventory_services.approval_decide(actor=approver2, system=system, decision="approve")
     assert AISystem.objects.get(pk=system.pk).lifecycle_stage == "deployed"
     assert under_review_ids(officer) == set()
 

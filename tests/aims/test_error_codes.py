@@ -16,6 +16,8 @@ REFUSALS = {"BusinessRuleError", "RuleForbidden", "TransitionNotAllowed", "Train
 # aims.permissions: refuse (RuleForbidden) unless the user holds a permission. Their code
 # defaults to the shared "permission_denied"; a code given must be of the app's enumeration.
 PERMISSION_CHECKS = {"require", "require_global"}
+# Services split into a package, one module per part of the app.
+SERVICE_PACKAGES = ("risk/services",)
 
 
 def app_codes(app: str) -> type[StrEnum]:
@@ -85,11 +87,22 @@ def test_every_refusal_carries_a_code_of_its_apps_enumeration(app):
 def test_the_scan_sees_the_refusals_it_checks():
     """Guard against a vacuous battery: the scan finds the refusals of the risk services, those
     they construct and the permission checks they make through aims.permissions."""
-    path = ROOT / "risk" / "services.py"
-    found = list(refusals_in(path))
-    checks = list(permission_checks_in(path))
+    paths = sorted((ROOT / "risk" / "services").glob("*.py"))
+    assert len(paths) > 2 and set(paths) <= set(modules("risk"))
+    found = [refusal for path in paths for refusal in refusals_in(path)]
+    checks = [check for path in paths for check in permission_checks_in(path)]
     assert len(found) >= 5 and all(code is not None for _, code in found)
     assert len(checks) >= 6
+
+
+@pytest.mark.parametrize("package", SERVICE_PACKAGES)
+def test_the_scan_reads_every_module_of_the_service_packages(package):
+    """The services split into packages (one module per part of the app): each module is
+    scanned, the package's __init__ included."""
+    app, _ = package.split("/")
+    paths = set((ROOT / package).glob("*.py"))
+    assert ROOT / package / "__init__.py" in paths and len(paths) > 2
+    assert paths <= set(modules(app))
 
 
 @pytest.mark.parametrize(

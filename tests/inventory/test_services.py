@@ -10,6 +10,7 @@ from aims.models import Notification
 from aims.roles import APPROVER, OWNER
 from inventory import services
 from inventory.models import Approval, ChangeRequest, GateSetting, LifecycleStage
+from inventory.services import gates
 
 from ..factories import make_system, user_with_role
 
@@ -359,7 +360,8 @@ def test_rejected_system_cannot_be_edited(system, officer, approver):
 
 
 def test_registered_gate_checks_block_approval(system, officer, approver, monkeypatch):
-    monkeypatch.setattr(services, "_gate_checks", [lambda s, gate: [f"No {gate} controls"]])
+    # The registry lives in inventory.services.gates, which reads it: patch it there.
+    monkeypatch.setattr(gates, "_gate_checks", [lambda s, gate: [f"No {gate} controls"]])
     to_triage(system, officer)
     with pytest.raises(TransitionNotAllowed) as error:
         services.approval_decide(actor=approver, system=system, decision="approve")

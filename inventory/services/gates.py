@@ -1,0 +1,239 @@
+"""Gates and approvals: the registries through which higher apps add checks and approval
+counts to the gates, the release gate's own rules, who may decide an open gate, recording
+an approver's decision and moving the system on when the gate has what it needs, and the
+gate settings."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from aims.history import save_with_history
+from aims.permissions import has_perm, require
+from aims.services import notify
+
+from ..errors import Code
+from ..models import AISystem, Approval, ChangeRequest, Gate, GateSetting, ValidationRecord
+from ._common import Stage, _close_pending_changes, system_url
+
+# Checks that apps above the inventory add to the gates (the risk app: a prohibited system
+# passes no gate; a tier's required controls must be in place). Each takes the system and the
+# gate and returns what is missing, in words; registered in the app's AppConfig.ready().
+GateCheck = Callable[[AISystem, str], list[str]]
+_gate_checks: list[GateCheck] = []
+
+
+def register_gate_check(check: GateCheck) -> None:
+    if check not in _gate_checks:
+        _gate_checks.append(check)
+
+
+def gate_blockers(system: AISystem, gate: str) -> list[str]:
+    """Everything that stops an approval at ``gate``: the inventory's own release rules and
+    the checks registered by higher apps."""
+    blockers = release_blockers(system) if gate == Gate.RELEASE else []
+    for check in _gate_checks:
+        blockers += check(system, gate)
+    return blockers
+
+
+# Higher apps may ask for more approvals than the gate setting (a high tier needs two).
+ApprovalCount = Callable[[AISystem, str], int]
+_approval_counts: list[ApprovalCount] = []
+
+
+def register_required_approvals(count: ApprovalCount) -> None:
+    if count not in _approval_counts:
+        _approval_counts.append(count)
+
+
+def required_approvals(gate: str, system: AISystem | None = None) -> int:
+    setting = GateSetting.objects.filter(gate=gate).first()
+    configured = setting.required_approvals if setting else 1
+    if system is None:
+        return configured
+    return max([configured, *(count(system, gate) for count in _approval_counts)])
+
+
+def release_blockers(system: AISystem) -> list[str]:
+    """What the release gate still lacks, in words a system owner can act on."""
+    records = list(
+        ValidationRecord.objects.filter(system=system, release_round=system.release_round).order_by(
+            "performed_on", "id"
+        )
+    )
+    if not records:
+        scope = " for this release round" if system.release_round > 1 else ""
+        return [
+            f"At least one validation record is needed{scope}: what was tested (accuracy, "
+            "bias, safety/red-team, security or other), how, and the result."
+        ]
+    latest_by_type: dict[str, ValidationRecord] = {}
+    for record in records:
+        latest_by_type[record.test_type] = record
+    missing = [
+        f"The latest {r.get_test_type_display().lower()} test ({r.reference} '{r.title}') "
+        "failed: record a passing re-test."
+        for r in latest_by_type.values()
+        if r.result == ValidationRecord.Result.FAIL
+    ]
+    return missing
+
+
+def gate_decision_refusal(user, system: AISystem) -> BusinessRuleError | None:
+    """Why ``user`` may not decide the open gate of ``system`` now, or None.
+
+    The one rule behind the service, the Decide buttons and the decision form: approvers
+    only, never on a system they own, only while a gate is open, once per round."""
+    if not has_perm(user, "inventory.decide_gate"):
+        return RuleForbidden("Only approvers can decide gates.", code=Code.PERMISSION_DENIED)
+    if system.owner_id == user.pk:
+        return RuleForbidden(
+            "You own this system: segregation of duties forbids deciding its gates.",
+            code=Code.SEGREGATION_OF_DUTIES,
+        )
+    gate = system.open_gate
+    if gate is None:
+        return TransitionNotAllowed(
+            f"No gate is open at stage '{system.get_lifecycle_stage_display()}': the intake "
+            "gate is decided 'In triage', the release gate 'In validation'.",
+            code=Code.NO_OPEN_GATE,
+        )
+    decided = Approval.objects.filter(
+        system=system, gate=gate, round=system.gate_round(gate), approver=user
+    )
+    if decided.exists():
+        return TransitionNotAllowed(
+            "You have already decided this round of the gate.", code=Code.ALREADY_DECIDED
+        )
+    return None
+
+
+def can_decide_gate(user, system: AISystem) -> bool:
+    return gate_decision_refusal(user, system) is None
+
+
+def gate_progress(system: AISystem) -> dict | None:
+    """The open gate, its round, how many approvals it needs (the tier may ask for more than
+    the gate setting) and how many it has: what the gates tab shows."""
+    gate = system.open_gate
+    if gate is None:
+        return None
+    round_ = system.gate_round(gate)
+    approvals = Approval.objects.filter(
+        system=system, gate=gate, round=round_, decision__in=Approval.APPROVING
+    ).count()
+    return {
+        "gate": gate,
+        "round": round_,
+        "required": required_approvals(gate, system),
+        "approvals": approvals,
+    }
+
+
+@transaction.atomic
+def approval_decide(
+    *,
+    actor,
+    system: AISystem,
+    decision: str,
+    conditions: str = "",
+    comment: str = "",
+) -> Approval:
+    """Record one approver's decision at the gate that is open, and move the system on when
+    the gate has what it needs."""
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    refusal = gate_decision_refusal(actor, system)
+    if refusal is not None:
+        raise refusal
+    gate = system.open_gate
+    round_ = system.gate_round(gate)
+    if decision not in Approval.Decision.values:
+        raise ValidationError({"decision": [f"'{decision}' is not a valid decision."]})
+    if decision == Approval.Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError({"conditions": ["State the conditions of the approval."]})
+    if decision in (Approval.Decision.REJECT, Approval.Decision.REQUEST_CHANGES) and not (
+        comment.strip()
+    ):
+        raise ValidationError({"comment": ["Say why, so the owner knows what to change."]})
+    if decision in Approval.APPROVING:
+        blockers = gate_blockers(system, gate)
+        if blockers:
+            raise TransitionNotAllowed(
+                f"The {Gate(gate).label.lower()} cannot be approved yet: " + " ".join(blockers),
+                code=Code.RELEASE_PREREQUISITES_MISSING,
+                extra={"missing": blockers},
+            )
+    approval = Approval(
+        system=system,
+        gate=gate,
+        round=round_,
+        approver=actor,
+        decision=decision,
+        conditions=conditions,
+        comment=comment,
+    )
+    save_with_history(
+        approval, actor=actor, reason=f"{Gate(gate).label}: {approval.get_decision_display()}"
+    )
+    _apply_gate_outcome(actor=actor, system=system, gate=gate, approval=approval)
+    return approval
+
+
+def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approval) -> None:
+    label = Gate(gate).label
+    pending_changes = ChangeRequest.objects.filter(
+        system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
+    )
+    if (
+        approval.decision == Approval.Decision.REJECT
+        and gate == Gate.RELEASE
+        and (pending_changes.exists())
+    ):
+        # The change is refused, not the system: the version in production stays deployed.
+        _close_pending_changes(actor, system, ChangeRequest.Status.REJECTED, "Rejected at release")
+        system.lifecycle_stage = Stage.DEPLOYED
+        reason = f"{label}: change rejected by {actor}; the deployed version stays"
+    elif approval.decision == Approval.Decision.REJECT:
+        system.lifecycle_stage = Stage.REJECTED
+        reason = f"{label} rejected by {actor}"
+    elif approval.decision == Approval.Decision.REQUEST_CHANGES:
+        system.lifecycle_stage = Stage.CHANGES_REQUESTED
+        system.returned_from_gate = gate
+        reason = f"{label}: changes requested by {actor}"
+    else:
+        approvals = Approval.objects.filter(
+            system=system,
+            gate=gate,
+            round=approval.round,
+            decision__in=Approval.APPROVING,
+        ).count()
+        if approvals < required_approvals(gate, system):
+            return
+        if gate == Gate.INTAKE:
+            system.lifecycle_stage = Stage.APPROVED_FOR_DEVELOPMENT
+        else:
+            system.lifecycle_stage = Stage.DEPLOYED
+            _close_pending_changes(
+                actor, system, ChangeRequest.Status.RELEASED, "Released through the release gate"
+            )
+        reason = f"{label} passed ({approvals} approval(s))"
+    save_with_history(system, actor=actor, reason=reason)
+    notify(
+        recipients=[system.owner],
+        title=f"{system.reference}: {reason}",
+        body=approval.comment or approval.conditions,
+        link=system_url(system),
+    )
+
+
+@transaction.atomic
+def gate_setting_update(*, actor, gate: str, required_approvals: int) -> GateSetting:
+    require(actor, "inventory.change_gatesetting", message="Only officers configure gates.")
+    setting, _ = GateSetting.objects.get_or_create(gate=gate)
+    setting.required_approvals = required_approvals
+    save_with_history(
+        setting, actor=actor, reason=f"Approvals required set to {required_approvals}"
+    )
+    return setting

@@ -1,0 +1,149 @@
+"""Records under a system: its components and datasets, validation records (with their
+evidence) and change requests (a material change to a deployed system reopens the release
+gate). A closed system's records stay as they were."""
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from aims.errors import TransitionNotAllowed
+from aims.history import save_with_history, stamp
+from aims.permissions import require
+from aims.roles import APPROVER
+from aims.services import evidence_create, notify, users_in_role
+
+from ..errors import Code
+from ..models import AISystem, ChangeRequest, Component, Dataset, ValidationRecord
+from ._common import Stage, system_url
+
+
+def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
+    system.refresh_from_db(fields=["lifecycle_stage", "release_round"])
+    require(actor, model_perm)
+    require(
+        actor, "inventory.change_aisystem", system, "You may not change records of this system."
+    )
+    if system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
+        raise TransitionNotAllowed(
+            f"The system is {system.get_lifecycle_stage_display().lower()}: its records are "
+            "closed.",
+            code=Code.SYSTEM_CLOSED,
+        )
+
+
+@transaction.atomic
+def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
+    """Create or edit a component or dataset of a system."""
+    meta = record._meta
+    action = "change" if record.pk else "add"
+    _require_system_change(actor, record.system, f"inventory.{action}_{meta.model_name}")
+    for field, value in data.items():
+        setattr(record, field, value)
+    verb = "edited" if record.pk else "added"
+    save_with_history(
+        record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} {verb}"
+    )
+    return record
+
+
+@transaction.atomic
+def child_delete(*, actor, record, reason: str = "") -> None:
+    meta = record._meta
+    _require_system_change(actor, record.system, f"inventory.delete_{meta.model_name}")
+    stamp(record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} removed")
+    record.delete()
+
+
+def component_save(*, actor, component: Component, data: dict[str, Any]) -> Component:
+    return child_save(actor=actor, record=component, data=data)
+
+
+def dataset_save(*, actor, dataset: Dataset, data: dict[str, Any]) -> Dataset:
+    return child_save(actor=actor, record=dataset, data=data)
+
+
+@transaction.atomic
+def validation_record_create(
+    *,
+    actor,
+    system: AISystem,
+    test_type: str,
+    title: str,
+    method: str,
+    result: str,
+    performed_on: date,
+    summary: str = "",
+    evidence_file=None,
+    evidence_url: str = "",
+) -> ValidationRecord:
+    _require_system_change(actor, system, "inventory.add_validationrecord")
+    record = ValidationRecord(
+        system=system,
+        test_type=test_type,
+        title=title,
+        method=method,
+        result=result,
+        performed_on=performed_on,
+        summary=summary,
+        performed_by=actor,
+        release_round=system.release_round,
+    )
+    save_with_history(record, actor=actor, reason="Validation recorded")
+    if evidence_file or evidence_url:
+        evidence_create(
+            actor=actor,
+            target=record,
+            title=f"Evidence for {record.reference} {title}"[:200],
+            file=evidence_file,
+            url=evidence_url,
+        )
+    return record
+
+
+@transaction.atomic
+def change_request_create(
+    *,
+    actor,
+    system: AISystem,
+    kind: str,
+    title: str,
+    description: str,
+    is_material: bool | None = None,
+) -> ChangeRequest:
+    """Record a change to a deployed system; a material one reopens the release gate."""
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    _require_system_change(actor, system, "inventory.add_changerequest")
+    if system.lifecycle_stage != Stage.DEPLOYED:
+        raise TransitionNotAllowed(
+            "Change requests are for deployed systems; this one is at stage "
+            f"'{system.get_lifecycle_stage_display()}', so edit its records directly.",
+            code=Code.NOT_DEPLOYED,
+        )
+    if is_material is None or kind in ChangeRequest.ALWAYS_MATERIAL:
+        is_material = True  # when in doubt, a change goes back through the release gate
+    change = ChangeRequest(
+        system=system,
+        kind=kind,
+        title=title,
+        description=description,
+        is_material=is_material,
+        requested_by=actor,
+        status=(
+            ChangeRequest.Status.IN_RELEASE_REVIEW if is_material else ChangeRequest.Status.RECORDED
+        ),
+    )
+    save_with_history(change, actor=actor, reason="Change requested")
+    if is_material:
+        system.lifecycle_stage = Stage.IN_VALIDATION
+        system.release_round += 1
+        save_with_history(
+            system, actor=actor, reason=f"Material change {change.reference}: back to release"
+        )
+        notify(
+            recipients=users_in_role(APPROVER).exclude(pk=system.owner_id),
+            title=f"Release gate reopened: {system.reference} {system.name}",
+            body=f"Material change {change.reference}: {title}",
+            link=system_url(system),
+        )
+    return change

@@ -1,0 +1,260 @@
+"""AI systems: intake of a new use case, editing its details (an oversight person on a high
+tier needs in-date training, or an officer's exception), handing it to another owner,
+recording the risk tier the risk app decided, and the lifecycle actions outside the gates
+(triage, resubmit, start validation, retire)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from aims import competence_services
+from aims.errors import BusinessRuleError, TransitionNotAllowed
+from aims.history import save_with_history
+from aims.permissions import has_perm, require
+from aims.roles import OFFICER
+from aims.services import notify, users_in_role
+
+from ..errors import Code
+from ..models import AISystem, ChangeRequest, Component, Gate
+from ._common import Stage, _close_pending_changes, _grant_owner, _revoke_owner, system_url
+
+INTAKE_FIELDS = (
+    "name",
+    "purpose",
+    "expected_benefit",
+    "business_unit",
+    "deployment_type",
+    "ai_technique",
+    "decision_impact",
+    "human_oversight",
+    "intended_users",
+    "affected_groups",
+    "data_description",
+    "personal_data",
+    "user_facing",
+    "used_in_eu",
+    "known_risks",
+)
+EDITABLE_FIELDS = (
+    *INTAKE_FIELDS,
+    "review_cadence_months",
+    "next_review_date",
+    "in_aims_scope",
+    "oversight_person",
+)
+# Not a field: an officer's reason for naming an oversight person who lacks the training a
+# high-tier system requires (aims.competence_services). Forms and the API pass it in ``data``.
+OVERSIGHT_EXCEPTION = "oversight_exception"
+
+
+@transaction.atomic
+def system_submit_intake(
+    *,
+    actor,
+    data: dict[str, Any],
+    owner=None,
+    vendor: str = "",
+    model_name: str = "",
+) -> AISystem:
+    """Register a use case: the system starts at "intake submitted" and officers are told.
+
+    The actor owns it unless an officer names another owner.
+    """
+    require(actor, "inventory.add_aisystem", message="You may not submit intake forms.")
+    if owner is not None and owner != actor:
+        require(
+            actor,
+            "inventory.triage_aisystem",
+            message="Only a governance officer can submit on behalf of another owner.",
+        )
+    unknown = set(data) - set(INTAKE_FIELDS)
+    if unknown:
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
+    system = AISystem(**data, owner=owner or actor, submitted_by=actor)
+    save_with_history(system, actor=actor, reason="Use-case intake submitted")
+    _grant_owner(system, system.owner)
+    if vendor or model_name:
+        component = Component(
+            system=system,
+            kind=Component.Kind.MODEL,
+            name=model_name or f"{vendor} model",
+            provider=vendor,
+        )
+        save_with_history(component, actor=actor, reason="Vendor and model named at intake")
+    notify(
+        recipients=users_in_role(OFFICER),
+        title=f"New intake: {system.reference} {system.name}",
+        body=f"{actor.get_full_name() or actor.username} submitted a use case for triage.",
+        link=system_url(system),
+    )
+    return system
+
+
+@transaction.atomic
+def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str = "") -> AISystem:
+    require(actor, "inventory.change_aisystem", system, "You may not edit this AI system.")
+    # Re-read under lock: a stale copy must never write back an old stage or round.
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    if system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
+        raise TransitionNotAllowed(
+            f"A {system.get_lifecycle_stage_display().lower()} system is kept as it was; it "
+            "cannot be edited.",
+            code=Code.SYSTEM_CLOSED,
+        )
+    data = dict(data)
+    exception = (data.pop(OVERSIGHT_EXCEPTION, "") or "").strip()
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
+    person = data.get("oversight_person")
+    oversight_changed = "oversight_person" in data and (
+        getattr(person, "pk", None) != system.oversight_person_id
+    )
+    missing, granted = [], ""
+    if oversight_changed:  # a high tier needs an oversight person with in-date training
+        missing, granted = competence_services.oversight_check(
+            actor=actor, person=person, risk_tier=system.risk_tier, exception_reason=exception
+        )
+    for field, value in data.items():
+        setattr(system, field, value)
+    reason = reason or "Details edited"
+    if oversight_changed:
+        reason += f"; oversight person: {person or 'none'}"
+        if missing:
+            reason += f" (training exception: {granted})"
+    save_with_history(system, actor=actor, reason=reason)
+    if oversight_changed:
+        competence_services.oversight_record(
+            actor=actor,
+            person=person,
+            system_reference=system.reference,
+            missing=missing,
+            exception=granted,
+        )
+    return system
+
+
+@transaction.atomic
+def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AISystem:
+    """Hand a system to another owner; object permissions follow the owner."""
+    require(
+        actor, "inventory.triage_aisystem", message="Only a governance officer can change owners."
+    )
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    if owner == system.owner:
+        return system
+    previous = system.owner
+    system.owner = owner
+    save_with_history(
+        system, actor=actor, reason=reason or f"Owner changed from {previous} to {owner}"
+    )
+    _revoke_owner(system, previous)
+    _grant_owner(system, owner)
+    notify(
+        recipients=[owner],
+        title=f"You now own {system.reference} {system.name}",
+        link=system_url(system),
+    )
+    return system
+
+
+@transaction.atomic
+def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> AISystem:
+    """Record the risk tier a classification decided. Only the risk app calls this: the tier
+    is never edited by hand, so it always has a recorded, reasoned decision behind it."""
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    if system.risk_tier == tier:
+        return system
+    previous = system.get_risk_tier_display()
+    system.risk_tier = tier
+    save_with_history(system, actor=actor, reason=reason or f"Risk tier {previous} -> {tier}")
+    return system
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str  # checked on the system: global for officers, object-level for owners
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "start_triage": Transition(
+        "Start triage", (Stage.INTAKE_SUBMITTED,), Stage.IN_TRIAGE, "inventory.triage_aisystem"
+    ),
+    "resubmit": Transition(
+        "Resubmit after changes",
+        (Stage.CHANGES_REQUESTED,),
+        "",  # back to the gate that asked for the changes
+        "inventory.change_aisystem",
+    ),
+    "start_validation": Transition(
+        "Start validation",
+        (Stage.APPROVED_FOR_DEVELOPMENT,),
+        Stage.IN_VALIDATION,
+        "inventory.change_aisystem",
+    ),
+    "retire": Transition(
+        "Retire",
+        (Stage.APPROVED_FOR_DEVELOPMENT, Stage.IN_VALIDATION, Stage.DEPLOYED),
+        Stage.RETIRED,
+        "inventory.change_aisystem",
+    ),
+}
+
+
+def available_transitions(*, actor, system: AISystem) -> list[tuple[str, Transition]]:
+    return [
+        (name, t)
+        for name, t in TRANSITIONS.items()
+        if system.lifecycle_stage in t.sources and has_perm(actor, t.permission, system)
+    ]
+
+
+@transaction.atomic
+def system_transition(*, actor, system: AISystem, action: str, reason: str = "") -> AISystem:
+    """Run one lifecycle action named in TRANSITIONS, or refuse with the reason."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    require(
+        actor, transition.permission, system, f"You may not '{transition.label}' on this system."
+    )
+    if system.lifecycle_stage not in transition.sources:
+        allowed = ", ".join(Stage(s).label for s in transition.sources)
+        raise TransitionNotAllowed(
+            f"'{transition.label}' is not possible at stage "
+            f"'{system.get_lifecycle_stage_display()}'; it needs: {allowed}.",
+            code=Code.TRANSITION_NOT_ALLOWED,
+        )
+    target = transition.target
+    if action == "resubmit":
+        if system.returned_from_gate == Gate.RELEASE:
+            target = Stage.IN_VALIDATION
+            system.release_round += 1
+        else:
+            target = Stage.INTAKE_SUBMITTED
+            system.intake_round += 1
+        system.returned_from_gate = ""
+    previous = system.get_lifecycle_stage_display()
+    system.lifecycle_stage = target
+    save_with_history(
+        system,
+        actor=actor,
+        reason=reason
+        or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
+    )
+    if action == "retire":
+        _close_pending_changes(
+            actor, system, ChangeRequest.Status.WITHDRAWN, "Withdrawn: system retired"
+        )
+    if action == "resubmit" and target == Stage.INTAKE_SUBMITTED:
+        notify(
+            recipients=users_in_role(OFFICER),
+            title=f"Intake resubmitted: {system.reference} {system.name}",
+            link=system_url(system),
+        )
+    return system

@@ -17,7 +17,7 @@ REFUSALS = {"BusinessRuleError", "RuleForbidden", "TransitionNotAllowed", "Train
 # defaults to the shared "permission_denied"; a code given must be of the app's enumeration.
 PERMISSION_CHECKS = {"require", "require_global"}
 # Services split into a package, one module per part of the app.
-SERVICE_PACKAGES = ("risk/services", "inventory/services")
+SERVICE_PACKAGES = ("risk/services", "inventory/services", "incidents/services")
 
 
 def app_codes(app: str) -> type[StrEnum]:

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MOVED_APPS = ("inventory", "risk", "suppliers", "incidents")
 MOVED_MODULES = ("aims/services.py", "aims/capa_services.py")
 # Services split into a package, one module per part of the app: the scan must read each.
-SERVICE_PACKAGES = ("risk/services", "inventory/services")
+SERVICE_PACKAGES = ("risk/services", "inventory/services", "incidents/services")
 # The copies that were removed: a save (full_clean, stamp, save) and plain permission checks.
 COPIES = {"_save", "_require", "_require_perm", "_deny"}
 

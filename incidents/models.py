@@ -377,7 +377,7 @@ def overdue_q(now=None) -> Q:
 
 class IncidentEvent(models.Model):
     """The incident's timeline: an append-only business-event log ("contained by X: ..."),
-    written only by incidents.services._event. Not a domain record (no history): rows are
+    written only by incidents.services._common._event. Not a domain record (no history): rows are
     never edited or deleted."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")

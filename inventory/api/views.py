@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from aims.api.bases import SelectorViewSet
 from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from aims.api.views import AIMSViewSetMixin, write_schema
 from aims.permissions import has_global_perm
@@ -164,21 +165,8 @@ class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
 # --- Records under a system -----------------------------------------------------------------
 
 
-class SystemChildViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+class SystemChildViewSet(SelectorViewSet):
     """List and retrieve the records under the systems a user may see."""
-
-    selector = None  # staticmethod(selectors.<model>_list)
-    filter_backends = [filters.DjangoFilterBackend]
-
-    def get_queryset(self) -> QuerySet:
-        return type(self).selector(user=self.request.user)
-
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return self.read_response(self.get_object())
 
 
 class EditableChildViewSet(SystemChildViewSet):

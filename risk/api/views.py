@@ -1,7 +1,6 @@
 """REST API of the risk app. Thin: reads through risk.selectors (an object outside the
 user's reach is a 404), writes through risk.services (400/403/409 with the reason)."""
 
-from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -9,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from aims.api.bases import SelectorViewSet
 from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from aims.api.views import AIMSViewSetMixin, write_schema
 from inventory import selectors as inventory_selectors
@@ -50,26 +50,11 @@ from .serializers import (
 WRITES = ("create", "partial_update")
 
 
-class ReadViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
-    selector = None
-    filter_backends = [filters.DjangoFilterBackend]
-
-    def get_queryset(self) -> QuerySet:
-        return type(self).selector(user=self.request.user)
-
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return self.read_response(self.get_object())
-
-
 class SystemFilter(filters.FilterSet):
     system = filters.NumberFilter()
 
 
-class RecordViewSet(ReadViewSet):
+class RecordViewSet(SelectorViewSet):
     """Create and patch a record that hangs off a parent (its system or risk) through one
     service call. The parent is set at creation only; a patch never moves the record."""
 
@@ -168,7 +153,7 @@ class TierRequirementViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
 @extend_schema_view(
     **write_schema(ClassificationWriteSerializer, ClassificationReadSerializer, ("create",))
 )
-class ClassificationViewSet(ReadViewSet):
+class ClassificationViewSet(SelectorViewSet):
     """EU AI Act classifications. POST records (or replaces) a system's classification and
     recomputes its risk tier."""
 
@@ -201,7 +186,7 @@ class ClassificationViewSet(ReadViewSet):
         )
 
 
-class TierDecisionViewSet(ReadViewSet):
+class TierDecisionViewSet(SelectorViewSet):
     """Each system's internal risk tier with the reasons it was derived from."""
 
     selector = staticmethod(selectors.tier_decision_list)

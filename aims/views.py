@@ -7,10 +7,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from aims.evidence.registry import attachable_model
+from aims.evidence.selectors import evidence_library_get
+
 from .dashboard import panels_for
 from .errors import BusinessRuleError
-from .evidence import attachable_model
-from .evidence_selectors import evidence_library_get
 from .forms import EvidenceForm
 from .models import Evidence
 from .permissions import can_change_record, can_view_record
@@ -91,7 +92,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
 def _visible_evidence(request, pk: int) -> Evidence:
     """Evidence is as visible as the record it proves, by the one evidence engine the
-    library and the API list with (aims.evidence_selectors): what a list shows, opens."""
+    library and the API list with (aims.evidence.selectors): what a list shows, opens."""
     try:
         return evidence_library_get(user=request.user, pk=pk)
     except Evidence.DoesNotExist:

@@ -16,9 +16,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents and monitoring"
 
     def ready(self) -> None:
-        from aims.capa_selectors import register_source
+        from aims.capa.selectors import register_source
         from aims.dashboard import Panel, register_panel
-        from aims.evidence import register_attachable
+        from aims.evidence.registry import register_attachable
         from aims.navigation import NavItem, register_nav
         from inventory.extensions import SystemLink, register_system_link
 

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_selectors
+from aims.capa import selectors as capa_selectors
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
 from aims.permissions import can_change_record, has_perm, require

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
-from aims import competence_services
+from aims.competence import services as competence_services
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history, stamp
 from aims.permissions import has_perm, require
@@ -59,7 +59,7 @@ EDITABLE_FIELDS = (
     "oversight_person",
 )
 # Not a field: an officer's reason for naming an oversight person who lacks the training a
-# high-tier system requires (aims.competence_services). Forms and the API pass it in ``data``.
+# high-tier system requires (aims.competence.services). Forms and the API pass it in ``data``.
 OVERSIGHT_EXCEPTION = "oversight_exception"
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from aims.models import format_reference
-from aims.reminders import Due, ReminderSource, horizon, url_for
+from aims.reminders.engine import Due, ReminderSource, horizon, url_for
 
 from .models import Supplier, SupplierStatus
 

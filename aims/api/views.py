@@ -25,15 +25,15 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aims import services
-from aims.evidence import attachable_labels, attachable_model
-from aims.evidence_selectors import visible_evidence
+from aims.evidence.registry import attachable_labels, attachable_model
+from aims.evidence.selectors import visible_evidence
 from aims.models import Evidence
 from aims.permissions import has_global_perm
+from aims.reminders.api.serializers import UnreadCountSerializer
 from aims.roles import role_names
 from aims.visibility import restrict
 
 from .permissions import WritePermission
-from .reminder_serializers import UnreadCountSerializer
 from .serializers import (
     EvidenceReadSerializer,
     EvidenceWriteSerializer,

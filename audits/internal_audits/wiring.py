@@ -35,9 +35,9 @@ def audits_panel(request) -> dict | None:
 
 
 def register() -> None:
-    from aims.capa_selectors import register_source
+    from aims.capa.selectors import register_source
     from aims.dashboard import Panel, register_panel
-    from aims.evidence import register_attachable
+    from aims.evidence.registry import register_attachable
     from aims.navigation import NavItem, register_nav
 
     from ..models import Finding, InternalAudit, ManagementReview

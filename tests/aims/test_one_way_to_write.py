@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MOVED_APPS = ("inventory", "risk", "suppliers", "incidents")
-MOVED_MODULES = ("aims/services.py", "aims/capa_services.py")
+MOVED_MODULES = ("aims/services.py", "aims/capa/services.py")
 # The copies that were removed: a save (full_clean, stamp, save) and plain permission checks.
 COPIES = {"_save", "_require", "_require_perm", "_deny"}
 

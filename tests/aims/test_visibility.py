@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from aims import services as aims_services
-from aims.evidence import attachable_labels, attachable_model
-from aims.evidence_selectors import visible_evidence
+from aims.evidence.registry import attachable_labels, attachable_model
+from aims.evidence.selectors import visible_evidence
 from aims.roles import OWNER
 from aims.visibility import can, restrict
 from incidents import services as incident_services

@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
-from aims import competence_services
+from aims.competence import services as competence_services
 from aims.errors import RuleForbidden
 from aims.history import BASELINE_REASON, record_relation_baseline
 from aims.history_diff import history_entries

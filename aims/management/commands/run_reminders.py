@@ -9,7 +9,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aims.reminders import run_sweep, sources_by_kind
+from aims.reminders.engine import run_sweep, sources_by_kind
 
 
 class Command(BaseCommand):

@@ -1,0 +1,12 @@
+"""The evidence library: API routes under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from aims.api.views import EvidenceViewSet
+from aims.evidence.api.views import EvidenceLibraryViewSet
+
+router = SimpleRouter()
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("evidence-library", EvidenceLibraryViewSet, basename="evidence-library")
+
+urlpatterns = router.urls

@@ -8,8 +8,9 @@ second load notifies nobody twice.
 
 from django.db import transaction
 
-from aims.reminders.engine import ensure_rules, run_sweep
 from aims.reminders.services import ensure_schedules
+from aims.reminders.sources import ensure_rules
+from aims.reminders.sweep import run_sweep
 
 
 def load(*, stdout) -> None:

@@ -15,8 +15,8 @@ from aims.errors import BusinessRuleError
 from aims.models import ReminderRule
 from aims.permissions import has_perm
 from aims.reminders import services as reminder_services
-from aims.reminders.engine import sources_by_kind
 from aims.reminders.forms import ReminderRuleForm, ScheduleForm
+from aims.reminders.sources import sources_by_kind
 from aims.views import apply_errors
 
 VIEW_RULES = "aims.view_reminderrule"

@@ -15,8 +15,8 @@ def create_rules_and_schedules(sender, using: str = "default", **kwargs) -> None
     from django.db import DEFAULT_DB_ALIAS, connections
 
     from aims.models import ReminderRule
-    from aims.reminders.engine import ensure_rules
     from aims.reminders.services import ensure_schedules
+    from aims.reminders.sources import ensure_rules
 
     created = ensure_schedules(using=using)
     if created and kwargs.get("verbosity", 1) >= 1:

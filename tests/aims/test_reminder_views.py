@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from aims.models import Notification, ReminderRule
-from aims.reminders.engine import ensure_rules
+from aims.reminders.sources import ensure_rules
 from aims.services import notify
 from inventory.models import AISystem
 

@@ -22,7 +22,8 @@ from aims.models import (
     TrainingRecord,
 )
 from aims.reminders import services as reminder_services
-from aims.reminders.engine import discover_sources, ensure_rules, run_sweep
+from aims.reminders.sources import discover_sources, ensure_rules
+from aims.reminders.sweep import run_sweep
 from aims.services import evidence_create
 from audits.models import ManagementReview, ReviewAction
 from incidents import services as incident_services
@@ -567,7 +568,7 @@ def test_digests_sent_in_process_share_one_mail_connection(
 ):
     from django.core.mail import get_connection
 
-    import aims.reminders.engine
+    import aims.reminders.digest
 
     opened = []
 
@@ -575,7 +576,7 @@ def test_digests_sent_in_process_share_one_mail_connection(
         opened.append(1)
         return get_connection(*args, **kwargs)
 
-    monkeypatch.setattr(aims.reminders.engine, "get_connection", counting_get_connection)
+    monkeypatch.setattr(aims.reminders.digest, "get_connection", counting_get_connection)
     _due_for_people(ctx, 3, "mailer")
     with django_capture_on_commit_callbacks(execute=True):
         result = run_sweep(today=ctx.today)

@@ -5,7 +5,7 @@ from django.db.models import Model
 
 from aims.models import ReminderRule
 from aims.reminders import services as reminder_services
-from aims.reminders.engine import ensure_rules
+from aims.reminders.sources import ensure_rules
 
 from .battery_framework import Entry, api, by_id
 

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from aims.models import ReminderRule
-from aims.reminders.engine import sources_by_kind
 from aims.reminders.services import MAX_LEAD_DAYS
+from aims.reminders.sources import sources_by_kind
 
 
 class ReminderRuleReadSerializer(serializers.ModelSerializer):

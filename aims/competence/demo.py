@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from aims.competence import services as services
+from aims.competence import services
 from aims.models import Course, TrainingRecord
 
 User = get_user_model()

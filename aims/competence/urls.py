@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aims.competence import views as views
+from aims.competence import views
 
 app_name = "competence"
 urlpatterns = [

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from aims.competence import selectors as selectors
-from aims.competence import services as services
+from aims.competence import selectors, services
 from aims.competence.forms import (
     AssignmentEndForm,
     AssignmentForm,

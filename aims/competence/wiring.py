@@ -7,7 +7,7 @@ MENU_GROUP = "Management system"
 
 def training_panel(request) -> dict | None:
     """Expiring training for those who follow everyone's; for everyone, their own gaps."""
-    from aims.competence import selectors as selectors
+    from aims.competence import selectors
 
     user = request.user
     if not user.is_authenticated:

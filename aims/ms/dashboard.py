@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from aims.models import Policy, PolicyVersion
-from aims.ms import selectors as selectors
+from aims.ms import selectors
 from aims.permissions import has_global_perm
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from aims.models import AIMSScope, ContextIssue, InterestedParty, Objective, Policy
-from aims.ms import services as services
+from aims.ms import services
 
 User = get_user_model()
 

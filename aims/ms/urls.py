@@ -3,7 +3,7 @@ Mounted by aims/urls.py at /management-system/."""
 
 from django.urls import path
 
-from aims.ms import views as views
+from aims.ms import objective_views, policy_views, views
 
 app_name = "ms"
 urlpatterns = [
@@ -33,37 +33,57 @@ urlpatterns = [
     path("issues/<int:pk>/edit/", views.IssueFormView.as_view(), name="issue_edit"),
     path("issues/<int:pk>/delete/", views.IssueDeleteView.as_view(), name="issue_delete"),
     # Policies (5.2)
-    path("policies/", views.PolicyListView.as_view(), name="policy_list"),
-    path("policies/new/", views.PolicyCreateView.as_view(), name="policy_create"),
-    path("policies/to-acknowledge/", views.PolicyPendingView.as_view(), name="policy_pending"),
-    path("policies/<int:pk>/", views.PolicyDetailView.as_view(), name="policy_detail"),
-    path("policies/<int:pk>/edit/", views.PolicyEditView.as_view(), name="policy_edit"),
-    path("policies/<int:pk>/read/", views.PolicyReadView.as_view(), name="policy_read"),
+    path("policies/", policy_views.PolicyListView.as_view(), name="policy_list"),
+    path("policies/new/", policy_views.PolicyCreateView.as_view(), name="policy_create"),
+    path(
+        "policies/to-acknowledge/", policy_views.PolicyPendingView.as_view(), name="policy_pending"
+    ),
+    path("policies/<int:pk>/", policy_views.PolicyDetailView.as_view(), name="policy_detail"),
+    path("policies/<int:pk>/edit/", policy_views.PolicyEditView.as_view(), name="policy_edit"),
+    path("policies/<int:pk>/read/", policy_views.PolicyReadView.as_view(), name="policy_read"),
     path(
         "policies/<int:pk>/acknowledge/",
-        views.PolicyAcknowledgeView.as_view(),
+        policy_views.PolicyAcknowledgeView.as_view(),
         name="policy_acknowledge",
     ),
     path(
         "policies/<int:pk>/acknowledgements/",
-        views.PolicyAcknowledgementsView.as_view(),
+        policy_views.PolicyAcknowledgementsView.as_view(),
         name="policy_acknowledgements",
     ),
     path(
-        "policies/<int:pk>/versions/new/", views.VersionCreateView.as_view(), name="version_create"
+        "policies/<int:pk>/versions/new/",
+        policy_views.VersionCreateView.as_view(),
+        name="version_create",
     ),
-    path("versions/<int:pk>/", views.VersionDetailView.as_view(), name="version_detail"),
-    path("versions/<int:pk>/edit/", views.VersionEditView.as_view(), name="version_edit"),
-    path("versions/<int:pk>/approve/", views.VersionApproveView.as_view(), name="version_approve"),
-    path("versions/<int:pk>/publish/", views.VersionPublishView.as_view(), name="version_publish"),
+    path("versions/<int:pk>/", policy_views.VersionDetailView.as_view(), name="version_detail"),
+    path("versions/<int:pk>/edit/", policy_views.VersionEditView.as_view(), name="version_edit"),
+    path(
+        "versions/<int:pk>/approve/",
+        policy_views.VersionApproveView.as_view(),
+        name="version_approve",
+    ),
+    path(
+        "versions/<int:pk>/publish/",
+        policy_views.VersionPublishView.as_view(),
+        name="version_publish",
+    ),
     # Objectives (6.2)
-    path("objectives/", views.ObjectiveListView.as_view(), name="objective_list"),
-    path("objectives/new/", views.ObjectiveCreateView.as_view(), name="objective_create"),
-    path("objectives/<int:pk>/", views.ObjectiveDetailView.as_view(), name="objective_detail"),
-    path("objectives/<int:pk>/edit/", views.ObjectiveEditView.as_view(), name="objective_edit"),
+    path("objectives/", objective_views.ObjectiveListView.as_view(), name="objective_list"),
+    path("objectives/new/", objective_views.ObjectiveCreateView.as_view(), name="objective_create"),
+    path(
+        "objectives/<int:pk>/",
+        objective_views.ObjectiveDetailView.as_view(),
+        name="objective_detail",
+    ),
+    path(
+        "objectives/<int:pk>/edit/",
+        objective_views.ObjectiveEditView.as_view(),
+        name="objective_edit",
+    ),
     path(
         "objectives/<int:pk>/progress/",
-        views.ObjectiveProgressView.as_view(),
+        objective_views.ObjectiveProgressView.as_view(),
         name="objective_progress",
     ),
 ]

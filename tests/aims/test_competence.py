@@ -10,8 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from aims.competence import selectors as selectors
-from aims.competence import services as services
+from aims.competence import selectors, services
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 

@@ -3,7 +3,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from aims.competence.api import views as views
+from aims.competence.api import views
 
 router = SimpleRouter()
 router.register("courses", views.CourseViewSet, basename="course")

@@ -16,8 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from aims.api.permissions import RoleReadPermission, WritePermission
 from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin, write_schema
-from aims.competence import selectors as selectors
-from aims.competence import services as services
+from aims.competence import selectors, services
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 
 User = get_user_model()

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from aims.ms.api import views as views
+from aims.ms.api import views
 
 router = SimpleRouter()
 router.register("interested-parties", views.InterestedPartyViewSet, basename="interestedparty")

@@ -29,8 +29,7 @@ from aims.models import (
     Policy,
     PolicyVersion,
 )
-from aims.ms import selectors as selectors
-from aims.ms import services as services
+from aims.ms import selectors, services
 from aims.ms.api.serializers import (
     AcknowledgeInputSerializer,
     AcknowledgementSerializer,

@@ -21,9 +21,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
+from aims.history import save_with_history, stamp
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
-from aims.permissions import has_global_perm
+from aims.permissions import has_global_perm, require_global
 
 APPROVER = "approver"
 HUMAN_OVERSIGHT = "human-oversight"
@@ -62,17 +62,6 @@ class TrainingMissing(BusinessRuleError):
     """The person lacks in-date training the responsibility requires (HTTP 409)."""
 
     status_code = 409
-
-
-def _save(obj, *, actor, reason: str) -> None:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
-
-
-def _require(actor, perm: str, message: str) -> None:
-    if not has_global_perm(actor, perm):
-        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
 
 
 def add_months(start: date, months: int) -> date:
@@ -117,7 +106,7 @@ def responsibility_get(key: str, *, actor=None) -> Responsibility:
     )
     try:
         with transaction.atomic():  # a savepoint: a concurrent first use may win the race
-            _save(
+            save_with_history(
                 responsibility,
                 actor=actor,
                 reason="Created by the application (a role it relies on)",
@@ -166,17 +155,17 @@ def check_training(
 @transaction.atomic
 def course_save(*, actor, course: Course, data: dict) -> Course:
     creating = course.pk is None
-    _require(
+    require_global(
         actor,
         "aims.add_course" if creating else "aims.change_course",
-        "Only governance officers keep the course catalogue.",
+        message="Only governance officers keep the course catalogue.",
     )
     unknown = set(data) - set(COURSE_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     for field, value in data.items():
         setattr(course, field, value)
-    _save(course, actor=actor, reason="Course added" if creating else "Course edited")
+    save_with_history(course, actor=actor, reason="Course added" if creating else "Course edited")
     return course
 
 
@@ -185,7 +174,9 @@ def training_record_create(
     *, actor, user, course: Course, completed_on: date, notes: str = ""
 ) -> TrainingRecord:
     """Record that ``user`` completed ``course``; it expires after the course's validity."""
-    _require(actor, "aims.add_trainingrecord", "Only governance officers record training.")
+    require_global(
+        actor, "aims.add_trainingrecord", message="Only governance officers record training."
+    )
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": ["A completion cannot lie in the future."]})
     if not course.is_active:
@@ -198,7 +189,7 @@ def training_record_create(
         notes=notes,
         recorded_by=actor,
     )
-    _save(record, actor=actor, reason=f"Completion of '{course.title}' recorded")
+    save_with_history(record, actor=actor, reason=f"Completion of '{course.title}' recorded")
     return record
 
 
@@ -210,10 +201,10 @@ def responsibility_save(
     *, actor, responsibility: Responsibility, data: dict, required_courses=None
 ) -> Responsibility:
     creating = responsibility.pk is None
-    _require(
+    require_global(
         actor,
         "aims.add_responsibility" if creating else "aims.change_responsibility",
-        "Only governance officers define responsibilities.",
+        message="Only governance officers define responsibilities.",
     )
     unknown = set(data) - set(RESPONSIBILITY_FIELDS)
     if unknown:
@@ -228,7 +219,7 @@ def responsibility_save(
         setattr(responsibility, field, value)
     wanted = None if required_courses is None else {c.pk for c in required_courses}
     if creating:
-        _save(responsibility, actor=actor, reason="Responsibility defined")
+        save_with_history(responsibility, actor=actor, reason="Responsibility defined")
         if wanted:
             responsibility.required_courses.set(wanted)
         return responsibility
@@ -243,7 +234,7 @@ def responsibility_save(
     # The stamp (set by _save, or alone when only the courses change) must come before the
     # .set(): the relation's history row takes its actor and reason from it.
     if changed:
-        _save(responsibility, actor=actor, reason="; ".join(reasons))
+        save_with_history(responsibility, actor=actor, reason="; ".join(reasons))
     else:
         stamp(responsibility, actor=actor, reason="; ".join(reasons))
     if courses_changed:
@@ -273,7 +264,7 @@ def _create_assignment(
         assignment.exception_granted_by = actor
         names = ", ".join(c.title for c in missing)
         reason = f"{reason}; training exception for {names} granted by {actor}: {exception}"
-    _save(assignment, actor=actor, reason=reason)
+    save_with_history(assignment, actor=actor, reason=reason)
     return assignment
 
 
@@ -289,7 +280,9 @@ def responsibility_assign(
 ) -> ResponsibilityAssignment:
     """Give ``user`` a responsibility; refused when their training is not in date, unless an
     officer records an exception (kept on the assignment with their name)."""
-    _require(actor, "aims.add_responsibilityassignment", "Only governance officers assign roles.")
+    require_global(
+        actor, "aims.add_responsibilityassignment", message="Only governance officers assign roles."
+    )
     if not user.is_active:
         raise ValidationError({"user": ["This account is deactivated."]})
     starts_on = starts_on or timezone.localdate()
@@ -325,8 +318,10 @@ def responsibility_assign(
 def assignment_end(
     *, actor, assignment: ResponsibilityAssignment, ends_on: date | None = None, reason: str = ""
 ) -> ResponsibilityAssignment:
-    _require(
-        actor, "aims.change_responsibilityassignment", "Only governance officers end assignments."
+    require_global(
+        actor,
+        "aims.change_responsibilityassignment",
+        message="Only governance officers end assignments.",
     )
     assignment = ResponsibilityAssignment.objects.select_for_update().get(pk=assignment.pk)
     ends_on = ends_on or timezone.localdate()
@@ -335,7 +330,9 @@ def assignment_end(
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": ["The end cannot come before the start."]})
     assignment.ends_on = ends_on
-    _save(assignment, actor=actor, reason=reason or f"Assignment ended on {ends_on:%Y-%m-%d}")
+    save_with_history(
+        assignment, actor=actor, reason=reason or f"Assignment ended on {ends_on:%Y-%m-%d}"
+    )
     return assignment
 
 
@@ -384,7 +381,7 @@ def oversight_record(
             kept = assignment
             continue
         assignment.ends_on = today
-        _save(
+        save_with_history(
             assignment, actor=actor, reason=f"No longer the oversight person of {system_reference}"
         )
     if person is None or kept is not None:

@@ -22,7 +22,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from aims.errors import Code, RuleForbidden, TransitionNotAllowed
-from aims.history import stamp
+from aims.history import save_with_history, stamp
 from aims.models import (
     AIMSScope,
     ContextIssue,
@@ -34,7 +34,7 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
-from aims.permissions import has_perm
+from aims.permissions import has_perm, require
 from aims.services import notify
 
 VersionStatus = PolicyVersion.Status
@@ -79,18 +79,6 @@ CLOSED_OBJECTIVE = (ObjectiveStatus.ACHIEVED, ObjectiveStatus.MISSED, ObjectiveS
 # --- Shared helpers -------------------------------------------------------------------------
 
 
-def _save(obj: Model, *, actor, reason: str) -> Model:
-    obj.full_clean()
-    stamp(obj, actor=actor, reason=reason)
-    obj.save()
-    return obj
-
-
-def _require(actor, perm: str, message: str) -> None:
-    if not has_perm(actor, perm):
-        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
-
-
 def _assign(obj: Model, data: dict[str, Any], fields: tuple[str, ...]) -> list[str]:
     """Copy the known ``fields`` of ``data`` onto ``obj``; return the names that changed.
     An empty owner keeps the current one (on a new record, the actor)."""
@@ -133,11 +121,11 @@ def scope_save(*, actor, data: dict[str, Any]) -> AIMSScope:
     """Create the scope (first time) or change it. A change withdraws an earlier approval."""
     scope = scope_current()
     if scope is None:
-        _require(actor, "aims.add_aimsscope", "Only governance officers define the scope.")
+        require(actor, "aims.add_aimsscope", message="Only governance officers define the scope.")
         scope = AIMSScope(owner=data.get("owner") or actor)
         _assign(scope, data, SCOPE_FIELDS)
-        return _save(scope, actor=actor, reason="Scope of the AIMS defined")
-    _require(actor, "aims.change_aimsscope", "Only governance officers change the scope.")
+        return save_with_history(scope, actor=actor, reason="Scope of the AIMS defined")
+    require(actor, "aims.change_aimsscope", message="Only governance officers change the scope.")
     scope = AIMSScope.objects.select_for_update().get(pk=scope.pk)
     changed = _assign(scope, data, SCOPE_FIELDS)
     if not changed:
@@ -146,13 +134,13 @@ def scope_save(*, actor, data: dict[str, Any]) -> AIMSScope:
     if scope.approved_at is not None:
         scope.approved_by, scope.approved_at = None, None
         reason += " (approval withdrawn until it is approved again)"
-    return _save(scope, actor=actor, reason=reason)
+    return save_with_history(scope, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def scope_approve(*, actor) -> AIMSScope:
     """Approve the current scope; not by whoever last changed it."""
-    _require(actor, "aims.approve_policy", "Only approvers and officers approve the scope.")
+    require(actor, "aims.approve_policy", message="Only approvers and officers approve the scope.")
     scope = scope_current()
     if scope is None:
         raise TransitionNotAllowed("There is no scope to approve yet.", code=Code.NO_SCOPE)
@@ -168,7 +156,7 @@ def scope_approve(*, actor) -> AIMSScope:
             code=Code.SEGREGATION_OF_DUTIES,
         )
     scope.approved_by, scope.approved_at = actor, timezone.now()
-    return _save(scope, actor=actor, reason=f"Approved by {actor}")
+    return save_with_history(scope, actor=actor, reason=f"Approved by {actor}")
 
 
 # --- Interested parties (4.2) and context issues (4.1) ---------------------------------------
@@ -181,21 +169,27 @@ def _register_save(
     meta = model._meta
     creating = record.pk is None
     action = "add" if creating else "change"
-    _require(actor, f"aims.{action}_{meta.model_name}", f"Only governance officers keep {noun}.")
+    require(
+        actor, f"aims.{action}_{meta.model_name}", message=f"Only governance officers keep {noun}."
+    )
     if creating:
         record.owner = data.get("owner") or actor
         _assign(record, data, fields)
-        return _save(record, actor=actor, reason=f"{meta.verbose_name.capitalize()} recorded")
+        return save_with_history(
+            record, actor=actor, reason=f"{meta.verbose_name.capitalize()} recorded"
+        )
     record = model.objects.select_for_update().get(pk=record.pk)
     changed = _assign(record, data, fields)
     if not changed:
         return record
-    return _save(record, actor=actor, reason=f"Changed: {_labels(record, changed)}")
+    return save_with_history(record, actor=actor, reason=f"Changed: {_labels(record, changed)}")
 
 
 def _register_delete(*, actor, record: Model, reason: str, noun: str) -> None:
     meta = record._meta
-    _require(actor, f"aims.delete_{meta.model_name}", f"Only governance officers remove {noun}.")
+    require(
+        actor, f"aims.delete_{meta.model_name}", message=f"Only governance officers remove {noun}."
+    )
     reason = reason.strip() or f"{meta.verbose_name.capitalize()} removed"
     stamp(record, actor=actor, reason=reason)
     record.delete()
@@ -277,7 +271,7 @@ def _new_version(*, actor, policy: Policy, body: str, change_summary: str) -> Po
         change_summary=change_summary,
         drafted_by=actor,
     )
-    return _save(version, actor=actor, reason=f"Version {version.number} drafted")
+    return save_with_history(version, actor=actor, reason=f"Version {version.number} drafted")
 
 
 @transaction.atomic
@@ -294,7 +288,7 @@ def policy_create(
     change_summary: str = "",
 ) -> Policy:
     """A new policy with its first draft version."""
-    _require(actor, "aims.add_policy", "Only governance officers create policies.")
+    require(actor, "aims.add_policy", message="Only governance officers create policies.")
     policy = Policy(
         title=title,
         purpose=purpose,
@@ -303,7 +297,7 @@ def policy_create(
         requires_acknowledgement=requires_acknowledgement,
         next_review_date=next_review_date,
     )
-    _save(policy, actor=actor, reason="Policy created")
+    save_with_history(policy, actor=actor, reason="Policy created")
     _new_version(
         actor=actor, policy=policy, body=body, change_summary=change_summary or "First version"
     )
@@ -313,18 +307,20 @@ def policy_create(
 @transaction.atomic
 def policy_update(*, actor, policy: Policy, data: dict[str, Any]) -> Policy:
     """Change what describes a policy (its text changes through versions)."""
-    _require(actor, "aims.change_policy", "Only governance officers change policies.")
+    require(actor, "aims.change_policy", message="Only governance officers change policies.")
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     changed = _assign(policy, data, POLICY_FIELDS)
     if not changed:
         return policy
-    return _save(policy, actor=actor, reason=f"Changed: {_labels(policy, changed)}")
+    return save_with_history(policy, actor=actor, reason=f"Changed: {_labels(policy, changed)}")
 
 
 @transaction.atomic
 def version_create(*, actor, policy: Policy, body: str, change_summary: str = "") -> PolicyVersion:
     """Start the next version of a policy; refused while another one is in progress."""
-    _require(actor, "aims.add_policyversion", "Only governance officers draft policy versions.")
+    require(
+        actor, "aims.add_policyversion", message="Only governance officers draft policy versions."
+    )
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     pending = version_in_progress(policy)
     if pending is not None:
@@ -340,7 +336,9 @@ def version_create(*, actor, policy: Policy, body: str, change_summary: str = ""
 @transaction.atomic
 def version_update(*, actor, version: PolicyVersion, data: dict[str, Any]) -> PolicyVersion:
     """Edit a draft. Approved and published versions never change."""
-    _require(actor, "aims.change_policyversion", "Only governance officers edit policy drafts.")
+    require(
+        actor, "aims.change_policyversion", message="Only governance officers edit policy drafts."
+    )
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise TransitionNotAllowed(
@@ -351,7 +349,9 @@ def version_update(*, actor, version: PolicyVersion, data: dict[str, Any]) -> Po
     changed = _assign(version, data, VERSION_FIELDS)
     if not changed:
         return version
-    return _save(version, actor=actor, reason=f"Draft edited: {_labels(version, changed)}")
+    return save_with_history(
+        version, actor=actor, reason=f"Draft edited: {_labels(version, changed)}"
+    )
 
 
 def version_authors(version: PolicyVersion) -> set[int]:
@@ -365,7 +365,7 @@ def version_authors(version: PolicyVersion) -> set[int]:
 @transaction.atomic
 def version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
     """Approve a draft; whoever wrote or edited it may not (segregation of duties)."""
-    _require(actor, "aims.approve_policy", "Only approvers and officers approve policies.")
+    require(actor, "aims.approve_policy", message="Only approvers and officers approve policies.")
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
         raise TransitionNotAllowed(
@@ -380,7 +380,7 @@ def version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
         )
     version.status = VersionStatus.APPROVED
     version.approved_by, version.approved_at = actor, timezone.now()
-    _save(version, actor=actor, reason=f"Version {version.number} approved by {actor}")
+    save_with_history(version, actor=actor, reason=f"Version {version.number} approved by {actor}")
     notify(
         recipients=[version.drafted_by, version.policy.owner],
         title=f"{version} approved: ready to publish",
@@ -392,7 +392,7 @@ def version_approve(*, actor, version: PolicyVersion) -> PolicyVersion:
 @transaction.atomic
 def version_publish(*, actor, version: PolicyVersion) -> PolicyVersion:
     """Publish an approved version; the previous published version is superseded."""
-    _require(actor, "aims.approve_policy", "Only approvers and officers publish policies.")
+    require(actor, "aims.approve_policy", message="Only approvers and officers publish policies.")
     policy = Policy.objects.select_for_update().get(pk=version.policy_id)
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.APPROVED:
@@ -404,14 +404,16 @@ def version_publish(*, actor, version: PolicyVersion) -> PolicyVersion:
         )
     for previous in policy.versions.select_for_update().filter(status=VersionStatus.PUBLISHED):
         previous.status = VersionStatus.SUPERSEDED
-        _save(previous, actor=actor, reason=f"Superseded by version {version.number}")
+        save_with_history(previous, actor=actor, reason=f"Superseded by version {version.number}")
     version.status = VersionStatus.PUBLISHED
     version.published_at = timezone.now()
-    _save(version, actor=actor, reason=f"Version {version.number} published")
+    save_with_history(version, actor=actor, reason=f"Version {version.number} published")
     policy.next_review_date = timezone.localdate() + relativedelta(
         months=policy.review_interval_months
     )
-    _save(policy, actor=actor, reason=f"Version {version.number} published: next review set")
+    save_with_history(
+        policy, actor=actor, reason=f"Version {version.number} published: next review set"
+    )
     return version
 
 
@@ -484,16 +486,16 @@ def _check_direction(objective: Objective) -> None:
 
 @transaction.atomic
 def objective_create(*, actor, data: dict[str, Any]) -> Objective:
-    _require(actor, "aims.add_objective", "Only governance officers set objectives.")
+    require(actor, "aims.add_objective", message="Only governance officers set objectives.")
     objective = Objective(owner=data.get("owner") or actor)
     _assign(objective, data, OBJECTIVE_FIELDS)
     _check_direction(objective)
-    return _save(objective, actor=actor, reason="Objective set")
+    return save_with_history(objective, actor=actor, reason="Objective set")
 
 
 @transaction.atomic
 def objective_update(*, actor, objective: Objective, data: dict[str, Any]) -> Objective:
-    _require(actor, "aims.change_objective", "Only governance officers change objectives.")
+    require(actor, "aims.change_objective", message="Only governance officers change objectives.")
     objective = Objective.objects.select_for_update().get(pk=objective.pk)
     changed = _assign(objective, data, OBJECTIVE_FIELDS)
     if not changed:
@@ -502,7 +504,7 @@ def objective_update(*, actor, objective: Objective, data: dict[str, Any]) -> Ob
     reason = f"Changed: {_labels(objective, changed)}"
     if "status" in changed:
         reason = f"Status set to '{objective.get_status_display()}'. " + reason
-    return _save(objective, actor=actor, reason=reason)
+    return save_with_history(objective, actor=actor, reason=reason)
 
 
 def can_record_progress(user, objective: Objective) -> bool:
@@ -540,9 +542,11 @@ def objective_record_progress(
     update = ObjectiveUpdate(
         objective=objective, value=value, note=note, recorded_by=actor, recorded_on=recorded_on
     )
-    _save(update, actor=actor, reason=f"Progress recorded: {value}")
+    save_with_history(update, actor=actor, reason=f"Progress recorded: {value}")
     latest = objective.updates.order_by("-recorded_on", "-id").values_list("value", flat=True)[0]
     if objective.current_value != latest:
         objective.current_value = latest
-        _save(objective, actor=actor, reason=f"Current value {latest} from a progress reading")
+        save_with_history(
+            objective, actor=actor, reason=f"Current value {latest} from a progress reading"
+        )
     return update

@@ -13,10 +13,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aims.errors import Code, RuleForbidden
 from aims.history import stamp
 from aims.models import ReminderRule
-from aims.permissions import has_perm
+from aims.permissions import require
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +57,12 @@ SCHEDULES = (
 )
 
 
-def _require(actor, perm: str, message: str) -> None:
-    if not has_perm(actor, perm):
-        raise RuleForbidden(message, code=Code.PERMISSION_DENIED)
-
-
 @transaction.atomic
 def reminder_rule_update(
     *, actor, rule: ReminderRule, lead_days: int, enabled: bool
 ) -> ReminderRule:
     """Change how far ahead a kind of reminder is sent, or switch it off."""
-    _require(actor, "aims.change_reminderrule", "Only governance officers change reminders.")
+    require(actor, "aims.change_reminderrule", message="Only governance officers change reminders.")
     rule = ReminderRule.objects.select_for_update().get(pk=rule.pk)
     if not 0 <= lead_days <= MAX_LEAD_DAYS:
         raise ValidationError({"lead_days": [f"Give a number of days from 0 to {MAX_LEAD_DAYS}."]})
@@ -99,10 +93,10 @@ def schedule_update(*, actor, task, enabled: bool, minute: str, hour: str):
     Crontab rows may be shared by several tasks, so a new time points the task at the
     matching crontab (created if needed) instead of editing the shared row.
     """
-    _require(
+    require(
         actor,
         "django_celery_beat.change_periodictask",
-        "Only governance officers change schedules.",
+        message="Only governance officers change schedules.",
     )
     CrontabSchedule, PeriodicTask = _schedule_models()
     task = (
@@ -115,10 +109,10 @@ def schedule_update(*, actor, task, enabled: bool, minute: str, hour: str):
     minute, hour = minute.strip(), hour.strip()
     current = task.crontab
     if (current.minute, current.hour) != (minute, hour):
-        _require(
+        require(
             actor,
             "django_celery_beat.add_crontabschedule",
-            "Only governance officers change schedules.",
+            message="Only governance officers change schedules.",
         )
         spec = {
             "minute": minute,
@@ -192,7 +186,7 @@ def sweep_request(*, actor) -> dict | None:
 
     Answers the sweep's summary when it ran here, None when it was queued.
     """
-    _require(actor, "aims.change_reminderrule", "Only governance officers run the sweep.")
+    require(actor, "aims.change_reminderrule", message="Only governance officers run the sweep.")
     from aims.tasks import run_reminder_sweep
 
     result = run_reminder_sweep.delay()

@@ -9,14 +9,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MOVED_APPS = ("inventory", "risk", "suppliers", "incidents")
-MOVED_MODULES = ("aims/services.py", "aims/capa/services.py")
+MOVED_MODULES = ("aims/services.py",)
+# aims' domain sub-packages, every module in them (services, views, api, wiring, demo...).
+AIMS_DOMAINS = ("aims/ms", "aims/competence", "aims/reminders", "aims/evidence", "aims/capa")
 # The copies that were removed: a save (full_clean, stamp, save) and plain permission checks.
 COPIES = {"_save", "_require", "_require_perm", "_deny"}
 
 
 def moved_modules() -> list[Path]:
     paths = [ROOT / name for name in MOVED_MODULES]
-    for app in MOVED_APPS:
+    for app in (*MOVED_APPS, *AIMS_DOMAINS):
         paths += [p for p in sorted((ROOT / app).rglob("*.py")) if "migrations" not in p.parts]
     return paths
 
@@ -39,6 +41,12 @@ def test_the_scan_sees_the_services_and_a_copy(tmp_path):
     copy of the removed helpers when a module defines one."""
     names = {str(p.relative_to(ROOT)) for p in moved_modules()}
     assert {"inventory/services.py", "risk/services.py", "suppliers/services.py"} <= names
+    assert {
+        "aims/ms/services.py",
+        "aims/competence/services.py",
+        "aims/reminders/services.py",
+        "aims/capa/services.py",
+    } <= names
     copy = tmp_path / "services.py"
     copy.write_text("def _save(obj, *, actor, reason):\n    obj.full_clean()\n    obj.save()\n")
     assert module_functions(copy) & COPIES == {"_save"}

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aims.models import format_reference
+from aims.notifications.services import users_in_role
 from aims.reminders.sources import OVERDUE, Due, ReminderSource, horizon, url_for
 from aims.roles import OFFICER
-from aims.services import users_in_role
 
 from .models import Incident, Status, time_targets
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from aims.capa import selectors as capa_selectors
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
+from aims.notifications.services import notify, users_in_role
 from aims.permissions import can_change_record, has_perm, require
 from aims.roles import APPROVER, OFFICER
-from aims.services import notify, users_in_role
 from inventory.models import AISystem, RiskTier
 from inventory.selectors import restrict_systems
 

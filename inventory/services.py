@@ -13,10 +13,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from aims.competence import services as competence_services
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
+from aims.evidence.services import evidence_create
 from aims.history import save_with_history, stamp
+from aims.notifications.services import notify, users_in_role
 from aims.permissions import has_perm, require
 from aims.roles import APPROVER, OFFICER
-from aims.services import evidence_create, notify, users_in_role
 
 from .errors import Code
 from .models import (

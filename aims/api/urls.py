@@ -6,11 +6,12 @@ from rest_framework.routers import SimpleRouter
 
 from aims.api import views
 from aims.capa.api import views as capa_views
+from aims.notifications.api import views as notification_views
 
 app_name = "api"
 
 router = SimpleRouter()
-router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("notifications", notification_views.NotificationViewSet, basename="notification")
 router.register(
     "corrective-actions", capa_views.CorrectiveActionViewSet, basename="correctiveaction"
 )

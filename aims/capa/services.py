@@ -17,10 +17,11 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
+from aims.evidence.services import evidence_create
 from aims.history import save_with_history
 from aims.models import CorrectiveAction, Evidence
+from aims.notifications.services import notify
 from aims.permissions import can_change_record, has_perm
-from aims.services import evidence_create, notify
 
 Status = CorrectiveAction.Status
 

@@ -1,6 +1,9 @@
 """The evidence library's browser pages (EVD-): every file or link the user may see, one
 piece of evidence with its SHA-256 and version chain, and "replace" that makes a new version.
-Thin: reads through aims.evidence.selectors, writes through aims.services.
+Thin: reads through aims.evidence.selectors, writes through aims.evidence.services.
+
+Also the download of one piece of evidence and the form that attaches evidence to any
+registered record (aims:evidence_download, aims:evidence_attach, mounted by aims.web_urls).
 """
 
 import copy
@@ -12,14 +15,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import Http404
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
+from django.views.generic import FormView
 
+from aims.errors import BusinessRuleError
+from aims.evidence.forms import EvidenceForm
+from aims.evidence.registry import attachable_model
 from aims.evidence.selectors import (
     VALIDITY_CHOICES,
     evidence_library_get,
@@ -28,11 +35,12 @@ from aims.evidence.selectors import (
     evidence_targets,
     version_chain,
 )
+from aims.evidence.services import evidence_create, evidence_replace
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.models import Evidence
-from aims.permissions import can_change_record, has_perm
-from aims.services import evidence_replace
+from aims.permissions import can_change_record, can_view_record, has_perm
 from aims.view_helpers import ServiceFormMixin, paginate
+from aims.views import apply_errors, safe_next
 from aims.visibility import parent_field
 
 User = get_user_model()
@@ -236,3 +244,73 @@ class EvidenceReplaceView(ServiceFormMixin, EvidenceMixin, View):
             self.request, f"{new.reference} is version {new.version} of this evidence."
         )
         return reverse("evidence:evidence_detail", args=[new.pk])
+
+
+def _visible_evidence(request, pk: int) -> Evidence:
+    """Evidence is as visible as the record it proves, by the one evidence engine the
+    library and the API list with (aims.evidence.selectors): what a list shows, opens."""
+    try:
+        return evidence_library_get(user=request.user, pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        evidence = _visible_evidence(request, pk)
+        if evidence.kind != Evidence.Kind.FILE:
+            return HttpResponseRedirect(evidence.url)
+        return FileResponse(
+            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_filename
+        )
+
+
+class EvidenceAttachView(LoginRequiredMixin, FormView):
+    """Attach a file or a link to any registered record the user may change."""
+
+    form_class = EvidenceForm
+    template_name = "aims/evidence_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        model = attachable_model(kwargs["label"])
+        if model is None:
+            raise Http404
+        self.target = get_object_or_404(model, pk=kwargs["pk"])
+        if not can_view_record(request.user, self.target):
+            raise Http404
+        if not can_change_record(request.user, self.target):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["target"] = self.target
+        context["next"] = safe_next(self.request, "/")
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            evidence = evidence_create(
+                actor=self.request.user,
+                target=self.target,
+                title=data["title"],
+                description=data["description"],
+                file=data.get("file"),
+                url=data.get("url") or "",
+                valid_until=data.get("valid_until"),
+            )
+        except (ValidationError, BusinessRuleError) as exc:
+            status = apply_errors(form, exc)
+            return render(
+                self.request, self.template_name, self.get_context_data(form=form), status=status
+            )
+        messages.success(self.request, f"{evidence.reference} attached to {self.target}.")
+        return HttpResponseRedirect(safe_next(self.request, "/"))
+
+    def form_invalid(self, form):
+        return render(
+            self.request, self.template_name, self.get_context_data(form=form), status=400
+        )

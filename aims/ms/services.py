@@ -34,8 +34,8 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from aims.notifications.services import notify
 from aims.permissions import has_perm, require
-from aims.services import notify
 
 VersionStatus = PolicyVersion.Status
 ObjectiveStatus = Objective.Status

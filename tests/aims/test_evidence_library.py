@@ -15,8 +15,8 @@ from django.utils import timezone
 from aims.capa import services as capa_services
 from aims.errors import TransitionNotAllowed
 from aims.evidence import selectors as evidence_selectors
+from aims.evidence.services import evidence_create, evidence_replace
 from aims.models import Evidence
-from aims.services import evidence_create, evidence_replace
 from incidents import services as incident_services
 from inventory import services as inventory_services
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aims.capa import services as capa_services
+from aims.evidence.services import evidence_create
 from aims.models import (
     Course,
     DigestLog,
@@ -24,7 +25,6 @@ from aims.models import (
 from aims.reminders import services as reminder_services
 from aims.reminders.sources import discover_sources, ensure_rules
 from aims.reminders.sweep import run_sweep
-from aims.services import evidence_create
 from audits.models import ManagementReview, ReviewAction
 from incidents import services as incident_services
 from incidents.models import Incident

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from aims import services as aims_services
+from aims.evidence import services as aims_services
 from aims.evidence.registry import attachable_labels, attachable_model
 from aims.evidence.selectors import visible_evidence
 from aims.roles import OWNER

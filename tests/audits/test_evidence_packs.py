@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aims import services as aims_services
 from aims.capa import services as capa_services
+from aims.evidence import services as aims_services
 from audits.models import EvidencePack
 from audits.packs import gather as packs
 from audits.packs import render as pack_render

@@ -2,8 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from aims.api.views import EvidenceViewSet
-from aims.evidence.api.views import EvidenceLibraryViewSet
+from aims.evidence.api.views import EvidenceLibraryViewSet, EvidenceViewSet
 
 router = SimpleRouter()
 router.register("evidence", EvidenceViewSet, basename="evidence")

@@ -4,10 +4,13 @@ Every piece of evidence the user may see (on any record type, not only the inven
 piece with its versions, attaching a file or a link to any registered record, and replacing
 it with a new version. Uploads over the size limit or of a refused type are a 400 with a
 field error on ``file``, and nothing is stored. Thin: aims.evidence.selectors (reads) and
-aims.services (writes)."""
+aims.evidence.services (writes)."""
 
 import logging
 
+from django.db.models import QuerySet
+from django.http import FileResponse
+from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,15 +20,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from aims import services
-from aims.api.serializers import EvidenceReadSerializer
-from aims.api.views import AIMSViewSetMixin, evidence_file_response
+from aims.api.views import AIMSViewSetMixin
+from aims.evidence import services
+from aims.evidence.api.serializers import EvidenceReadSerializer, EvidenceWriteSerializer
 from aims.evidence.registry import attachable_labels, attachable_model
 from aims.evidence.selectors import (
     VALIDITY_CHOICES,
     evidence_library_get,
     evidence_library_list,
     version_chain,
+    visible_evidence,
 )
 from aims.models import Evidence
 from aims.visibility import restrict
@@ -183,4 +187,84 @@ class EvidenceLibraryViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         """The evidence file (any version), streamed after the permission check."""
+        return evidence_file_response(self.get_object())
+
+
+def evidence_file_response(evidence: Evidence) -> FileResponse:
+    """Stream an evidence file the caller was allowed to see; a link or a file gone from
+    storage is a 404 that says which."""
+    if not evidence.file:
+        raise NotFound("This evidence is a link, not a file: follow its url.")
+    try:
+        handle = evidence.file.open("rb")
+    except OSError:
+        logger.exception("Evidence %s: file missing from storage", evidence.reference)
+        raise NotFound("The file of this evidence is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_filename or None)
+
+
+class EvidenceFilter(filters.FilterSet):
+    target_type = filters.CharFilter(method="filter_target_type", label="app_label.model")
+    target_id = filters.NumberFilter()
+    kind = filters.ChoiceFilter(choices=Evidence.Kind.choices)
+
+    class Meta:
+        model = Evidence
+        fields = ["target_type", "target_id", "kind"]
+
+    def filter_target_type(self, queryset, name, value):
+        app_label, _, model = value.lower().partition(".")
+        return queryset.filter(target_type__app_label=app_label, target_type__model=model)
+
+
+class EvidenceViewSet(
+    AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Evidence (every version) on the records a user may view, of every record type that
+    takes evidence (aims.evidence registry). Visibility is the one evidence engine,
+    aims.evidence_selectors.visible_evidence, the same the library pages and downloads use.
+    """
+
+    read_serializer_class = EvidenceReadSerializer
+    write_serializer_class = EvidenceWriteSerializer
+    write_permissions = ("aims.add_evidence",)
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = EvidenceFilter
+
+    def get_queryset(self) -> QuerySet[Evidence]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no database
+            return Evidence.objects.none()
+        return visible_evidence(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        if self.get_serializer_class() is EvidenceWriteSerializer:
+            kwargs["target_types"] = attachable_labels()
+        return super().get_serializer(*args, **kwargs)
+
+    # The request schema comes from get_serializer(), which knows the accepted target types.
+    @extend_schema(responses={201: EvidenceReadSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        model = attachable_model(data.pop("target_type"))
+        target = restrict(model._default_manager.all(), request.user).filter(
+            pk=data.pop("target_id")
+        )
+        target = target.first()
+        if target is None:
+            raise ValidationError({"target_id": [f"No {model._meta.verbose_name} with this id."]})
+        evidence = services.evidence_create(actor=request.user, target=target, **data)
+        return self.read_response(evidence, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such evidence, or it is a link, not a file."),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The evidence file, streamed from storage after the permission check."""
         return evidence_file_response(self.get_object())

@@ -1,51 +1,20 @@
-"""Writes of the shared primitives: notifications and evidence."""
+"""Writes of evidence: attaching a file or a link to a record (hashed, size- and type-checked)
+and replacing it with a new version; who may attach to what."""
 
 import os
-from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from .errors import Code, RuleForbidden, TransitionNotAllowed
-from .history import stamp
-from .models import Evidence, Notification
-from .permissions import can_change_record, has_perm
-
-User = get_user_model()
-
-
-def notify(*, recipients: Iterable, title: str, body: str = "", link: str = "") -> list[int]:
-    """Create in-app notifications; email them once the transaction has committed."""
-    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
-    notes = Notification.objects.bulk_create(
-        Notification(recipient=user, title=title[:200], body=body, link=link)
-        for user in unique.values()
-    )
-    ids = [n.pk for n in notes]
-    if ids:
-        from .tasks import email_notifications
-
-        transaction.on_commit(lambda: email_notifications.delay(ids))
-    return ids
-
-
-def users_in_role(role: str):
-    return User.objects.filter(groups__name=role, is_active=True).distinct()
-
-
-def notification_mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
-    from django.utils import timezone
-
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+from aims.errors import Code, RuleForbidden, TransitionNotAllowed
+from aims.history import stamp
+from aims.models import Evidence
+from aims.permissions import can_change_record, has_perm
 
 
 def _validate_upload(uploaded) -> None:

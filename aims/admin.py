@@ -57,8 +57,8 @@ class InspectOnlyAdmin(ReadOnlyHistoryAdmin):
         return False
 
 
-# Scope, context, policies and objectives: aims/ms_admin.py; reminder rules:
-# aims/reminder_admin.py (registered by their wiring modules).
+# Scope, context, policies and objectives: aims/ms/admin.py; reminder rules:
+# aims/reminders/admin.py (registered by their wiring modules).
 
 
 @admin.register(Course)

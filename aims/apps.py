@@ -14,7 +14,9 @@ class AimsConfig(AppConfig):
             NavItem(75, "Corrective actions", "capa:capa_list", app_name="capa", group="Assurance")
         )
 
-        from . import wiring_competence, wiring_ms, wiring_reminders
+        from aims.competence import wiring as wiring_competence
+        from aims.ms import wiring as wiring_ms
+        from aims.reminders import wiring as wiring_reminders
 
         wiring_ms.register()
         wiring_competence.register()

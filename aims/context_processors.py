@@ -18,7 +18,7 @@ def policy_banner(request) -> dict:
     templates/ms/_policy_banner.html. Lazy: one query, only on a page that shows the banner."""
     from django.utils.functional import SimpleLazyObject
 
-    from .ms_selectors import pending_acknowledgements
+    from aims.ms.selectors import pending_acknowledgements
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -48,17 +48,3 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format=None):
         super().__init__(attrs, format=format or "%Y-%m-%d")
-
-
-class EvidenceForm(BootstrapFormMixin, forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea, required=False)
-    file = forms.FileField(required=False, help_text="PDF, image, office document, text or CSV.")
-    url = forms.URLField(label="Or a link", required=False, assume_scheme="https")
-    valid_until = forms.DateField(required=False, widget=DateInput)
-
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("file")) == bool(data.get("url")):
-            raise forms.ValidationError("Give either a file or a link.")
-        return data

@@ -201,7 +201,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks live in the database (django-celery-beat), where officers change them in
 # /reminders/ without a deployment. migrate creates the project's schedules once
-# (aims.reminder_services.SCHEDULES: the daily reminder sweep at 06:00, the monitoring
+# (aims.reminders.services.SCHEDULES: the daily reminder sweep at 06:00, the monitoring
 # staleness check every 5 minutes) and never overwrites them; no file schedule is kept, as
 # beat would write its entries over the officers' edits at every start.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

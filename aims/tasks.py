@@ -42,7 +42,7 @@ def run_reminder_sweep(day: str | None = None) -> dict:
     """The daily sweep (scheduled by beat; safe to run twice: nothing is sent twice)."""
     from datetime import date
 
-    from .reminders import run_sweep
+    from aims.reminders.sweep import run_sweep
 
     return run_sweep(today=date.fromisoformat(day) if day else None).as_dict()
 
@@ -52,7 +52,7 @@ def send_reminder_digest(self, recipient_id: int, day: str, notification_ids: li
     """Email one user's digest, claimed by the sweep (its DigestLog row) before it was queued."""
     from datetime import date
 
-    from .reminders import digest_send
+    from aims.reminders.digest import digest_send
 
     try:
         return digest_send(

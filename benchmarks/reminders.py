@@ -5,7 +5,7 @@ Prints one JSON object per line on stdout; chatter goes to stderr. See benchmark
 
 Seeds due-dated records across the reminder sources with ``bulk_create`` (AI systems, risks,
 policies, evidence, training records, corrective actions, suppliers, incidents and management
-review actions, owned by a few hundred people), then times ``aims.reminders.run_sweep`` three
+review actions, owned by a few hundred people), then times ``aims.reminders.sweep.run_sweep`` three
 times, seeding excluded:
 
 - ``backlog``: the first sweep ever, every due record is new (about half of them);
@@ -417,7 +417,7 @@ def sweep(case: str, today, vendor: str, profile: bool = False, slowest: int = 0
     from django.db import connection
 
     from aims.models import Notification
-    from aims.reminders import run_sweep
+    from aims.reminders.sweep import run_sweep
 
     mail.outbox = []
     before = Notification.objects.count()
@@ -504,7 +504,7 @@ def main() -> int:
         counts = Seeder(args.records, args.users, today).run()
         emit({"bench": "reminder_seed", "db": db.vendor, **counts})
 
-        from aims.reminders import ensure_rules
+        from aims.reminders.sources import ensure_rules
 
         ensure_rules()  # created by migrate already; a no-op, outside the timings
         results = [sweep("backlog", today, db.vendor, "backlog" in args.profile, args.slowest)]

@@ -17,7 +17,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from aims.dashboard import Panel, register_panel
-        from aims.evidence import register_attachable
+        from aims.evidence.registry import register_attachable
         from aims.navigation import NavItem, register_nav
         from inventory.extensions import SystemLink, register_system_link
 

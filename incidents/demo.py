@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from aims import capa_services
+from aims.capa import services as capa_services
 from inventory.models import AISystem
 
 from . import services

@@ -1,4 +1,4 @@
-"""Reminders of incidents (found by aims.reminders.run_sweep): the time targets to
+"""Reminders of incidents (found by aims.reminders.sweep.run_sweep): the time targets to
 acknowledge, contain and resolve (``incidents.models.time_targets``), and the EU AI Act
 Article 73 reporting deadline of serious incidents (``services.reporting_deadline``).
 
@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aims.models import format_reference
-from aims.reminders import OVERDUE, Due, ReminderSource, horizon, url_for
+from aims.notifications.services import users_in_role
+from aims.reminders.sources import OVERDUE, Due, ReminderSource, horizon, url_for
 from aims.roles import OFFICER
-from aims.services import users_in_role
 
 from .models import Incident, Status, time_targets
 

@@ -1,5 +1,5 @@
 """Browser UI of incidents and monitoring: thin views over incidents.selectors and
-incidents.services (corrective actions through aims.capa_services)."""
+incidents.services (corrective actions through aims.capa.services)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from aims import capa_selectors, capa_services
+from aims.capa import selectors as capa_selectors
+from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError
 from aims.permissions import can_change_record, has_perm
 from aims.view_helpers import ListPageMixin, RecordMixin

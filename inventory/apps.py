@@ -8,7 +8,7 @@ class InventoryConfig(AppConfig):
 
     def ready(self) -> None:
         from aims.dashboard import Panel, register_panel
-        from aims.evidence import register_attachable
+        from aims.evidence.registry import register_attachable
         from aims.navigation import NavItem, register_nav
 
         from .dashboard import inventory_panel

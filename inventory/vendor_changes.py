@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from aims.errors import BusinessRuleError
 from aims.history import save_with_history
+from aims.notifications.services import notify
 from aims.permissions import require
-from aims.services import notify
 from suppliers import services as supplier_services
 from suppliers.dependencies import Dependent, register_provider
 from suppliers.models import ChangeKind, Supplier, VendorChangeImpact, VendorChangeNotice

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views import View
 
 from aims.errors import BusinessRuleError, RuleForbidden
-from aims.evidence_selectors import evidence_on
+from aims.evidence.selectors import evidence_on
 from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.view_helpers import (
     ListPageMixin,

@@ -10,7 +10,7 @@ class RiskConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from aims.dashboard import Panel, register_panel
-        from aims.evidence import register_attachable
+        from aims.evidence.registry import register_attachable
         from aims.navigation import NavItem, register_nav
         from inventory import services as inventory_services
         from inventory.models import AISystem

@@ -1,10 +1,10 @@
-"""Reminders of suppliers: due-diligence reassessments (found by aims.reminders.run_sweep)."""
+"""Reminders of suppliers: due-diligence reassessments (found by aims.reminders.sweep.run_sweep)."""
 
 from collections.abc import Iterator
 from datetime import date
 
 from aims.models import format_reference
-from aims.reminders import Due, ReminderSource, horizon, url_for
+from aims.reminders.sources import Due, ReminderSource, horizon, url_for
 
 from .models import Supplier, SupplierStatus
 

@@ -4,12 +4,14 @@ aims/urls.py): it serves the shared primitives and includes each app's API route
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from . import capa_views, views
+from aims.api import views
+from aims.capa.api import views as capa_views
+from aims.notifications.api import views as notification_views
 
 app_name = "api"
 
 router = SimpleRouter()
-router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("notifications", notification_views.NotificationViewSet, basename="notification")
 router.register(
     "corrective-actions", capa_views.CorrectiveActionViewSet, basename="correctiveaction"
 )
@@ -18,10 +20,10 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     *router.urls,
-    path("", include("aims.api.ms_urls")),
-    path("", include("aims.api.competence_urls")),
-    path("", include("aims.api.evidence_urls")),
-    path("", include("aims.api.reminder_urls")),
+    path("", include("aims.ms.api.urls")),
+    path("", include("aims.competence.api.urls")),
+    path("", include("aims.evidence.api.urls")),
+    path("", include("aims.reminders.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("suppliers.api.urls")),

@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from aims import capa_selectors, capa_services
+from aims.capa import selectors as capa_selectors
+from aims.capa import services as capa_services
 from aims.errors import TransitionNotAllowed
 from aims.history import save_with_history
 from aims.models import CorrectiveAction

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_selectors, capa_services
+from aims.capa import selectors as capa_selectors
+from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError
 from aims.history_diff import record_history
 from aims.permissions import has_perm

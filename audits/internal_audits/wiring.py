@@ -36,7 +36,7 @@ def audits_panel(request) -> dict | None:
 
 def register() -> None:
     from aims.dashboard import Panel, register_panel
-    from aims.evidence import register_attachable
+    from aims.evidence.registry import register_attachable
     from aims.navigation import NavItem, register_nav
 
     from ..models import Finding, InternalAudit, ManagementReview

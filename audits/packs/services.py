@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
+from aims.notifications.services import notify
 from aims.permissions import require
-from aims.services import notify
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 

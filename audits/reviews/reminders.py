@@ -1,11 +1,11 @@
 """Reminders of management reviews: the actions they decided (found by
-aims.reminders.run_sweep)."""
+aims.reminders.sweep.run_sweep)."""
 
 from collections.abc import Iterator
 from datetime import date
 
 from aims.models import format_reference
-from aims.reminders import Due, ReminderSource, horizon, url_for
+from aims.reminders.sources import Due, ReminderSource, horizon, url_for
 
 from ..models import ManagementReview, ReviewAction
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from aims.evidence_selectors import evidence_on
+from aims.evidence.selectors import evidence_on
 from aims.history_diff import record_history
 from aims.permissions import has_perm
 from aims.view_helpers import paginate

@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence
-from aims.services import evidence_create
 from inventory.models import AISystem
 from risk.models import Risk
 

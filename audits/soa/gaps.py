@@ -26,12 +26,12 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aims.competence_selectors import (
+from aims.competence.selectors import (
     sees_everyones_training,
     training_exceptions,
     untrained_for,
 )
-from aims.competence_services import (
+from aims.competence.services import (
     APPROVER,
     HIGH_TIERS,
     HUMAN_OVERSIGHT,

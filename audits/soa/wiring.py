@@ -7,7 +7,7 @@ def register() -> None:
     from django.db.models.signals import post_migrate
 
     from aims.dashboard import Panel, register_panel
-    from aims.evidence import register_attachable
+    from aims.evidence.registry import register_attachable
     from aims.navigation import NavItem, register_nav
 
     from ..catalogue.services import load_after_migrate

@@ -6,7 +6,7 @@ import math
 from django.utils import timezone
 from rest_framework import serializers
 
-from aims.api.capa_views import (  # noqa: F401 (re-exported for the incident API)
+from aims.capa.api.views import (  # noqa: F401 (re-exported for the incident API)
     CorrectiveActionCreateSerializer,
     CorrectiveActionReadSerializer,
 )

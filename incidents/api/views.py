@@ -1,5 +1,5 @@
 """REST API of incidents and monitoring. Thin: reads through incidents.selectors (an object
-outside the user's reach is a 404), writes through incidents.services and aims.capa_services."""
+outside the user's reach is a 404), writes through incidents.services and aims.capa.services."""
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from aims import capa_selectors, capa_services
 from aims.api.views import AIMSViewSetMixin, write_schema
+from aims.capa import selectors as capa_selectors
+from aims.capa import services as capa_services
 from aims.permissions import has_global_perm
 from incidents import selectors, services, time_target_services
 from incidents.models import Alert, Incident, IncidentTimeTarget, Metric, Observation

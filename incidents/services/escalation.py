@@ -2,8 +2,8 @@
 officers; approvers too for SEV1 and SEV2), and the notification sent when an incident is
 reported, its severity is raised or it is marked serious."""
 
+from aims.notifications.services import notify, users_in_role
 from aims.roles import APPROVER, OFFICER
-from aims.services import notify, users_in_role
 
 from ..models import ESCALATE_TO_APPROVERS, Incident
 from ._common import incident_url

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from aims import capa_selectors
+from aims.capa import selectors as capa_selectors
 from aims.errors import BusinessRuleError, TransitionNotAllowed
 from aims.history import save_with_history
 from aims.permissions import require

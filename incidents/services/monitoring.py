@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.history import save_with_history
+from aims.notifications.services import notify, users_in_role
 from aims.permissions import can_change_record, has_perm, require
 from aims.roles import OFFICER
-from aims.services import notify, users_in_role
 
 from ..errors import Code
 from ..models import Alert, DetectionChannel, Incident, Metric, Observation

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
+from aims.notifications.services import notify
 from aims.permissions import has_perm, require
-from aims.services import notify
 
 from ..errors import Code
 from ..models import AISystem, Approval, ChangeRequest, Gate, GateSetting, ValidationRecord

@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 
 from aims.errors import TransitionNotAllowed
+from aims.evidence.services import evidence_create
 from aims.history import save_with_history, stamp
+from aims.notifications.services import notify, users_in_role
 from aims.permissions import require
 from aims.roles import APPROVER
-from aims.services import evidence_create, notify, users_in_role
 
 from ..errors import Code
 from ..models import AISystem, ChangeRequest, Component, Dataset, ValidationRecord

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db import transaction
 
-from aims import competence_services
+from aims.competence import services as competence_services
 from aims.errors import BusinessRuleError, TransitionNotAllowed
 from aims.history import save_with_history
+from aims.notifications.services import notify, users_in_role
 from aims.permissions import has_perm, require
 from aims.roles import OFFICER
-from aims.services import notify, users_in_role
 
 from ..errors import Code
 from ..models import AISystem, ChangeRequest, Component, Gate
@@ -44,7 +44,7 @@ EDITABLE_FIELDS = (
     "oversight_person",
 )
 # Not a field: an officer's reason for naming an oversight person who lacks the training a
-# high-tier system requires (aims.competence_services). Forms and the API pass it in ``data``.
+# high-tier system requires (aims.competence.services). Forms and the API pass it in ``data``.
 OVERSIGHT_EXCEPTION = "oversight_exception"
 
 

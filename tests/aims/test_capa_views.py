@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils import timezone
 from rest_framework.routers import SimpleRouter
 
-from aims.api.capa_views import CorrectiveActionViewSet
+from aims.capa.api.views import CorrectiveActionViewSet
 from aims.models import CorrectiveAction
 from aims.urls import urlpatterns as project_urls
 from incidents import services as incident_services
@@ -18,7 +18,7 @@ from ..incidents.conftest import open_capa
 router = SimpleRouter()
 router.register("corrective-actions", CorrectiveActionViewSet, basename="correctiveaction")
 urlpatterns = [
-    path("capa/", include("aims.capa_urls")),
+    path("capa/", include("aims.capa.urls")),
     path("api/v1/", include((router.urls, "capa_api"))),
     *project_urls,
 ]

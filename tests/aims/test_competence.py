@@ -10,8 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from aims import competence_selectors as selectors
-from aims import competence_services as services
+from aims.competence import selectors, services
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 
@@ -232,7 +231,7 @@ def test_people_see_their_own_training_only(officer, owner, other_owner, auditor
 def test_demo_data_loads_idempotently(officer):
     from django.contrib.auth import get_user_model
 
-    from aims import demo_competence
+    from aims.competence import demo as demo_competence
     from tests.factories import user_with_role
 
     User = get_user_model()

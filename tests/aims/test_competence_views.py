@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from aims import competence_services as services
+from aims.competence import services
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 
 from ..factories import user_with_role

@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_services, evidence_selectors
+from aims.capa import services as capa_services
 from aims.errors import TransitionNotAllowed
+from aims.evidence import selectors as evidence_selectors
+from aims.evidence.services import evidence_create, evidence_replace
 from aims.models import Evidence
-from aims.services import evidence_create, evidence_replace
 from incidents import services as incident_services
 from inventory import services as inventory_services
 
@@ -327,7 +328,7 @@ def test_api_create_on_a_record_out_of_reach_is_a_field_error(api_as, other_owne
 
 
 def test_api_create_a_link_on_a_training_record(api_as, officer, owner):
-    from aims import competence_services
+    from aims.competence import services as competence_services
     from aims.models import Course
 
     course = competence_services.course_save(

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from aims import ms_services
 from aims.models import AIMSScope, ContextIssue, InterestedParty, Objective, PolicyVersion
+from aims.ms import services as ms_services
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from io import StringIO
 
 import pytest
 
-from aims import demo_ms
 from aims.models import (
     AIMSScope,
     ContextIssue,
@@ -16,6 +15,7 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from aims.ms import demo as demo_ms
 from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 
 from ..factories import user_with_role

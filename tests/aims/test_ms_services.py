@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from aims import ms_selectors, ms_services
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import (
     ContextIssue,
@@ -18,6 +17,8 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from aims.ms import selectors as ms_selectors
+from aims.ms import services as ms_services
 
 from ..factories import make_system
 

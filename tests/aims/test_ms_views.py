@@ -9,9 +9,9 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from aims import ms_services
 from aims.context_processors import navigation, policy_banner
 from aims.models import ContextIssue, InterestedParty, Objective, PolicyVersion
+from aims.ms import services as ms_services
 
 from ..factories import make_system
 

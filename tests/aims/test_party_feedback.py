@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from aims import ms_services
 from aims.errors import RuleForbidden
 from aims.models import PartyFeedback
+from aims.ms import services as ms_services
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/party-feedback/"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from aims.models import Notification, ReminderRule
-from aims.reminders import ensure_rules
-from aims.services import notify
+from aims.notifications.services import notify
+from aims.reminders.sources import ensure_rules
 from inventory.models import AISystem
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aims import capa_services, reminder_services
+from aims.capa import services as capa_services
+from aims.evidence.services import evidence_create
 from aims.models import (
     Course,
     DigestLog,
@@ -21,8 +22,9 @@ from aims.models import (
     ReminderRule,
     TrainingRecord,
 )
-from aims.reminders import discover_sources, ensure_rules, run_sweep
-from aims.services import evidence_create
+from aims.reminders import services as reminder_services
+from aims.reminders.sources import discover_sources, ensure_rules
+from aims.reminders.sweep import run_sweep
 from audits.models import ManagementReview, ReviewAction
 from incidents import services as incident_services
 from incidents.models import Incident
@@ -557,7 +559,7 @@ def test_digests_sent_in_process_share_one_mail_connection(
 ):
     from django.core.mail import get_connection
 
-    import aims.reminders
+    import aims.reminders.digest
 
     opened = []
 
@@ -565,7 +567,7 @@ def test_digests_sent_in_process_share_one_mail_connection(
         opened.append(1)
         return get_connection(*args, **kwargs)
 
-    monkeypatch.setattr(aims.reminders, "get_connection", counting_get_connection)
+    monkeypatch.setattr(aims.reminders.digest, "get_connection", counting_get_connection)
     _due_for_people(ctx, 3, "mailer")
     with django_capture_on_commit_callbacks(execute=True):
         result = run_sweep(today=ctx.today)

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from aims import services as aims_services
-from aims.evidence import attachable_labels, attachable_model
-from aims.evidence_selectors import visible_evidence
+from aims.evidence import services as aims_services
+from aims.evidence.registry import attachable_labels, attachable_model
+from aims.evidence.selectors import visible_evidence
 from aims.roles import OWNER
 from aims.visibility import can, restrict
 from incidents import services as incident_services

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence
-from aims.services import evidence_create
 
 from ..factories import make_system
 from .conftest import api_url

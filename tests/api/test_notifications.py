@@ -1,7 +1,7 @@
 import pytest
 
 from aims.models import Notification
-from aims.services import notify
+from aims.notifications.services import notify
 
 from .conftest import api_url
 

@@ -3,8 +3,8 @@ records answer 404); writes are refused with 403 for read-only roles whatever th
 
 import pytest
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence
-from aims.services import evidence_create
 from inventory import services
 from inventory.models import (
     Approval,

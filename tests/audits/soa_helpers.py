@@ -4,8 +4,8 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence
-from aims.services import evidence_create
 from audits.models import ControlStatement
 from audits.soa import services as soa_services
 

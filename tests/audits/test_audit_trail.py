@@ -15,9 +15,9 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import ms_services
 from aims.errors import BusinessRuleError
 from aims.models import Objective
+from aims.ms import services as ms_services
 from audits.models import ChainLink, TrailAdoption, TrailCheckpoint
 from audits.trail import canonical
 from audits.trail.chain import adopt_unsealed, historical_models

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from aims import capa_services
-from aims import services as aims_services
+from aims.capa import services as capa_services
+from aims.evidence import services as aims_services
 from aims.templatetags.aims_ui import when_text
 from audits.models import EvidencePack
 from audits.packs import gather as packs

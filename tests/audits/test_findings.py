@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from aims import capa_selectors, capa_services
+from aims.capa import selectors as capa_selectors
+from aims.capa import services as capa_services
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.models import CorrectiveAction, Notification
 from audits.internal_audits import findings as finding_services

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_services
+from aims.capa import services as capa_services
 from audits.models import Finding, InternalAudit
 from audits.soa import services
 from audits.soa.gaps import gap_list, traceability_gaps
@@ -178,7 +178,7 @@ def test_the_gap_list_on_the_readiness_page(
 
 
 def _oversight_course(officer):
-    from aims import competence_services as competence
+    from aims.competence import services as competence
     from aims.models import Course
 
     course = competence.course_save(
@@ -236,7 +236,7 @@ def test_an_officers_exception_answers_the_oversight_gap(officer, owner, system)
 
 
 def test_approvers_without_in_date_approver_training(officer, approver, owner):
-    from aims import competence_services as competence
+    from aims.competence import services as competence
     from aims.models import Course
 
     # No training named for the role: nothing to check.

@@ -8,12 +8,12 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
-from aims import competence_services
+from aims.competence import services as competence_services
 from aims.errors import RuleForbidden
+from aims.evidence.services import evidence_replace
 from aims.history import BASELINE_REASON, record_relation_baseline
 from aims.history_diff import history_entries
 from aims.models import Course, Responsibility
-from aims.services import evidence_replace
 from audits.internal_audits import findings as finding_services
 from audits.internal_audits import services as internal_audit_services
 from audits.models import SoAVersion

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import ms_services
 from aims.models import InterestedParty
+from aims.ms import services as ms_services
 from audits.internal_audits import findings as finding_services
 from audits.models import Finding
 from incidents.models import Incident

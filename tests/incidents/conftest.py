@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from aims import capa_services
+from aims.capa import services as capa_services
 from incidents import services
 from incidents.models import Metric
 

@@ -9,7 +9,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from aims.models import DigestLog, Notification
-from aims.reminders import run_sweep
+from aims.reminders.sweep import run_sweep
 from inventory.models import AISystem
 
 from ..factories import make_system, user_with_role

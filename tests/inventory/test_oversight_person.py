@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import competence_services
+from aims.competence import services as competence_services
 from aims.errors import RuleForbidden
 from aims.models import Course, ResponsibilityAssignment
 from inventory import services

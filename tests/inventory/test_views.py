@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from aims.services import evidence_create
+from aims.evidence.services import evidence_create
 from inventory import services
 from inventory.models import AISystem, Approval, Component, Dataset, LifecycleStage
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Model
 
-from aims import competence_services as services
+from aims.competence import services
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 
 from .battery_framework import Entry, api, by_id

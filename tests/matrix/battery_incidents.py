@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Model
 
-from aims import capa_services
+from aims.capa import services as capa_services
 from aims.models import CorrectiveAction
 from incidents import services, time_target_services
 from incidents.models import Incident, IncidentTimeTarget, Metric

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.db.models import Model
 
-from aims import ms_services
 from aims.models import (
     AIMSScope,
     ContextIssue,
@@ -20,6 +19,7 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from aims.ms import services as ms_services
 
 from .battery_framework import Entry, api, by_id
 from .world import World

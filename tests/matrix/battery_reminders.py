@@ -3,9 +3,9 @@ officer's change of lead time (as for gate settings)."""
 
 from django.db.models import Model
 
-from aims import reminder_services
 from aims.models import ReminderRule
-from aims.reminders import ensure_rules
+from aims.reminders import services as reminder_services
+from aims.reminders.sources import ensure_rules
 
 from .battery_framework import Entry, api, by_id
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from aims import competence_services as services
+from aims.competence import services
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 
 from .framework import (

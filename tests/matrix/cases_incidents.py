@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from aims import capa_services
+from aims.capa import services as capa_services
 from aims.models import CorrectiveAction
 from incidents import services
 from incidents.models import Alert, Incident, IncidentEvent, IncidentTimeTarget, Metric, Observation

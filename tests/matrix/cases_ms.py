@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from aims import ms_services
 from aims.models import (
     AIMSScope,
     ContextIssue,
@@ -25,6 +24,7 @@ from aims.models import (
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from aims.ms import services as ms_services
 
 from .framework import API_LOGGED_IN, LOGGED_IN, Case, expect
 from .world import World

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from aims.models import Notification, ReminderRule
-from aims.reminders import ensure_rules
+from aims.reminders.sources import ensure_rules
 from inventory.models import AISystem
 
 from .framework import API_GATE_READ, API_GATE_WRITE, API_LOGGED_IN, Case, expect

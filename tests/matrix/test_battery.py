@@ -23,9 +23,9 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence
 from aims.roles import AUDITOR
-from aims.services import evidence_create
 from inventory import services
 from inventory.models import (
     AISystem,

@@ -19,9 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from aims import capa_services
+from aims.capa import services as capa_services
+from aims.evidence.services import evidence_create
 from aims.models import CorrectiveAction, Evidence
-from aims.services import evidence_create
 from audits.internal_audits import findings as ia_services
 from audits.models import Finding, InternalAudit, ManagementReview
 from audits.reviews import services as reviews

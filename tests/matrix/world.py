@@ -17,9 +17,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from simple_history.manager import HistoryManager
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence, Notification
+from aims.notifications.services import notify
 from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
-from aims.services import evidence_create, notify
 from inventory import services
 from inventory.models import (
     AISystem,

@@ -5,8 +5,8 @@ record types)."""
 import pytest
 from django.urls import reverse
 
+from aims.evidence.services import evidence_create
 from aims.models import Evidence
-from aims.services import evidence_create
 from suppliers import services
 
 from .helpers import completed_review, make_supplier

@@ -9,7 +9,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aims.reminders import run_sweep, sources_by_kind
+from aims.reminders.sources import sources_by_kind
+from aims.reminders.sweep import run_sweep
 
 
 class Command(BaseCommand):

@@ -10,10 +10,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from aims import capa_selectors
-from aims.api.capa_views import CorrectiveActionReadSerializer
 from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin
+from aims.capa import selectors as capa_selectors
+from aims.capa.api.views import CorrectiveActionReadSerializer
 from audits.models import (
     AuditProgramme,
     ChecklistItem,

@@ -1,0 +1,33 @@
+"""Reads of corrective actions, restricted to the user in SQL by the one visibility rule
+(``CorrectiveAction.visibility_rule``): a role's view permission shows every corrective
+action; anyone else sees those they own and those of the records they can see (the incident
+or finding a corrective action corrects, whatever app it lives in)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+
+from aims.models import CorrectiveAction
+
+
+def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction]:
+    filters = filters or {}
+    qs = CorrectiveAction.objects.restrict(user).select_related(
+        "owner", "verified_by", "source_type"
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("source"):
+        model, pk = filters["source"]
+        qs = qs.filter(source_type=ContentType.objects.get_for_model(model), source_id=pk)
+    return qs
+
+
+def capa_get(*, user, pk: int) -> CorrectiveAction:
+    """One corrective action the user may see, or CorrectiveAction.DoesNotExist (a 404)."""
+    return capa_list(user=user).get(pk=pk)
+
+
+def capas_of(*, source: Model) -> QuerySet[CorrectiveAction]:
+    return CorrectiveAction.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).select_related("owner")

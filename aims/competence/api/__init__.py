@@ -1,0 +1,2 @@
+"""Competence's REST API: views (with their serializers) and the urls aims.api.urls
+includes."""

@@ -1,0 +1,2 @@
+"""Evidence's REST API: serializers, views (/evidence/ and /evidence-library/), and the urls
+aims.api.urls includes."""

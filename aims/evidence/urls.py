@@ -1,0 +1,13 @@
+"""The evidence library (EVD-) and evidence versions. Mounted at /evidence/; downloads stay at
+aims:evidence_download (/evidence/<pk>/download/), which serves old versions too."""
+
+from django.urls import path
+
+from aims.evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("", views.EvidenceListView.as_view(), name="evidence_list"),
+    path("<int:pk>/", views.EvidenceDetailView.as_view(), name="evidence_detail"),
+    path("<int:pk>/replace/", views.EvidenceReplaceView.as_view(), name="evidence_replace"),
+]

@@ -1,0 +1,2 @@
+"""The notifications' REST API: serializers and the viewset, registered on the root router
+by aims.api.urls."""

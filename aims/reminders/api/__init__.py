@@ -1,0 +1,1 @@
+"""The reminders' REST API: serializers, views, and the urls aims.api.urls includes."""

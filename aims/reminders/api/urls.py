@@ -1,0 +1,14 @@
+"""Reminder rules and sweeps: API routes under /api/v1/."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from aims.reminders.api import views as reminder_views
+
+router = SimpleRouter()
+router.register("reminder-rules", reminder_views.ReminderRuleViewSet, basename="reminderrule")
+
+urlpatterns = [
+    *router.urls,
+    path("reminder-sweeps/", reminder_views.SweepView.as_view(), name="reminder-sweep"),
+]

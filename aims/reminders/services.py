@@ -1,0 +1,194 @@
+"""Writes of reminders: rule lead times, beat schedules, and a sweep on request.
+
+The periodic tasks live in the database (django-celery-beat's DatabaseScheduler), so
+officers change them without a deployment. :func:`ensure_schedules` creates the project's
+schedules when they are missing and never touches one that exists: an officer's change
+survives every migrate and restart.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from aims.history import stamp
+from aims.models import ReminderRule
+from aims.permissions import require
+
+logger = logging.getLogger(__name__)
+
+MAX_LEAD_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    minute: str
+    hour: str
+    description: str
+
+
+# The project's periodic tasks, created once; edited afterwards in /reminders/.
+SCHEDULES = (
+    Schedule(
+        name="Daily reminder sweep",
+        task="aims.tasks.run_reminder_sweep",
+        minute="0",
+        hour="6",
+        description="Notifies everyone of what is due and sends each person one digest email.",
+    ),
+    Schedule(
+        name="Monitoring staleness check",
+        task="incidents.tasks.check_metric_staleness",
+        minute="*/5",
+        hour="*",
+        description="Raises an alert on every monitoring metric that has gone silent.",
+    ),
+    Schedule(
+        name="Audit-trail checkpoint",
+        task="audits.tasks.sign_trail_checkpoint",
+        minute="30",
+        hour="2",
+        description="Signs the audit trail's head, so a later wipe of history is detected.",
+    ),
+)
+
+
+@transaction.atomic
+def reminder_rule_update(
+    *, actor, rule: ReminderRule, lead_days: int, enabled: bool
+) -> ReminderRule:
+    """Change how far ahead a kind of reminder is sent, or switch it off."""
+    require(actor, "aims.change_reminderrule", message="Only governance officers change reminders.")
+    rule = ReminderRule.objects.select_for_update().get(pk=rule.pk)
+    if not 0 <= lead_days <= MAX_LEAD_DAYS:
+        raise ValidationError({"lead_days": [f"Give a number of days from 0 to {MAX_LEAD_DAYS}."]})
+    if rule.lead_days == lead_days and rule.enabled == enabled:
+        return rule
+    changes = []
+    if rule.lead_days != lead_days:
+        changes.append(f"lead time {rule.lead_days} -> {lead_days} days")
+    if rule.enabled != enabled:
+        changes.append("enabled" if enabled else "disabled")
+    rule.lead_days, rule.enabled = lead_days, enabled
+    rule.full_clean()
+    stamp(rule, actor=actor, reason=f"Reminder rule changed: {', '.join(changes)}")
+    rule.save()
+    return rule
+
+
+def _schedule_models():
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    return CrontabSchedule, PeriodicTask
+
+
+@transaction.atomic
+def schedule_update(*, actor, task, enabled: bool, minute: str, hour: str):
+    """Switch a periodic task on or off, or move it to another minute and hour.
+
+    Crontab rows may be shared by several tasks, so a new time points the task at the
+    matching crontab (created if needed) instead of editing the shared row.
+    """
+    require(
+        actor,
+        "django_celery_beat.change_periodictask",
+        message="Only governance officers change schedules.",
+    )
+    CrontabSchedule, PeriodicTask = _schedule_models()
+    task = (
+        PeriodicTask.objects.select_for_update(of=("self",))
+        .select_related("crontab")
+        .get(pk=task.pk)
+    )
+    if task.crontab is None:
+        raise ValidationError("This task does not run on a time of day; change it in the admin.")
+    minute, hour = minute.strip(), hour.strip()
+    current = task.crontab
+    if (current.minute, current.hour) != (minute, hour):
+        require(
+            actor,
+            "django_celery_beat.add_crontabschedule",
+            message="Only governance officers change schedules.",
+        )
+        spec = {
+            "minute": minute,
+            "hour": hour,
+            "day_of_week": current.day_of_week,
+            "day_of_month": current.day_of_month,
+            "month_of_year": current.month_of_year,
+            "timezone": current.timezone,
+        }
+        crontab = CrontabSchedule.objects.filter(**spec).first()
+        if crontab is None:
+            crontab = CrontabSchedule(**spec)
+            crontab.full_clean()
+            crontab.save()
+        task.crontab = crontab
+    task.enabled = enabled
+    task.full_clean()
+    task.save()
+    logger.info(
+        "Schedule '%s' set by %s: enabled=%s minute=%s hour=%s",
+        task.name,
+        actor,
+        enabled,
+        minute,
+        hour,
+    )
+    return task
+
+
+def ensure_schedules(*, using: str = "default") -> list[str]:
+    """Create the project's periodic tasks that do not exist yet; answer their names.
+
+    Idempotent. An existing task (matched by name) is left exactly as an officer left it.
+    """
+    from django.db import connections
+
+    CrontabSchedule, PeriodicTask = _schedule_models()
+    tables = connections[using].introspection.table_names()
+    if PeriodicTask._meta.db_table not in tables or CrontabSchedule._meta.db_table not in tables:
+        return []  # django_celery_beat not migrated (yet) on this database
+    created = []
+    with transaction.atomic(using=using):
+        existing = set(
+            PeriodicTask.objects.using(using)
+            .filter(name__in=[s.name for s in SCHEDULES])
+            .values_list("name", flat=True)
+        )
+        for schedule in SCHEDULES:
+            if schedule.name in existing:
+                continue
+            crontab, _ = CrontabSchedule.objects.using(using).get_or_create(
+                minute=schedule.minute,
+                hour=schedule.hour,
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone=settings.CELERY_TIMEZONE,
+            )
+            PeriodicTask.objects.using(using).create(
+                name=schedule.name,
+                task=schedule.task,
+                crontab=crontab,
+                description=schedule.description,
+            )
+            created.append(schedule.name)
+    return created
+
+
+def sweep_request(*, actor) -> dict | None:
+    """Run the sweep now: queued for a worker when a broker is configured, else in-process.
+
+    Answers the sweep's summary when it ran here, None when it was queued.
+    """
+    require(actor, "aims.change_reminderrule", message="Only governance officers run the sweep.")
+    from aims.tasks import run_reminder_sweep
+
+    result = run_reminder_sweep.delay()
+    logger.info("Reminder sweep requested by %s (task %s)", actor, result.id)
+    return result.get() if result.ready() else None

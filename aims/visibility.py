@@ -92,9 +92,9 @@ def _guarded(user, model: type[Model], action: str, prefix: str) -> Rule:
         (get_user_obj_perms_model(model), {"user": user}),
         (get_group_obj_perms_model(model), {"group__user": user}),
     ):
-        rows = perm_model.objects.filter(
-            permission__codename=codename, permission__content_type=content_type, **who
-        )
+        # Guardian's table is per model (direct) or filtered by content type below (generic),
+        # so the codename names the permission: no join on its content type is needed.
+        rows = perm_model.objects.filter(permission__codename=codename, **who)
         if perm_model.objects.is_generic():
             ids = (
                 rows.filter(content_type=content_type)

@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -40,6 +41,37 @@ def write_schema(write, read, actions=WRITE_ACTIONS) -> dict:
     }
 
 
+def readable_names(serializer_class) -> frozenset[str]:
+    """The fields a record shows when read (declared, or listed in ``Meta.fields``)."""
+    if serializer_class is None:
+        return frozenset()
+    names = set(getattr(serializer_class, "_declared_fields", {}))
+    listed = getattr(getattr(serializer_class, "Meta", None), "fields", ())
+    if not isinstance(listed, str):
+        names.update(listed)
+    return frozenset(names)
+
+
+def refuse_unwritable(serializer, data, readable: frozenset[str] = frozenset()) -> None:
+    """A write that names a field it cannot set is refused (400, naming each such field)
+    instead of answering 200 and ignoring it: a client that sends ``lifecycle_stage`` or
+    ``risk_tier`` must learn that those change only through their own actions."""
+    if not hasattr(data, "keys"):
+        return
+    fields = serializer.fields
+    errors = {}
+    for key in data:
+        field = fields.get(key)
+        if field is not None and not field.read_only:
+            continue
+        if field is not None or key in readable:  # shown on the record, not set by this write
+            errors[key] = ["This field is read-only: it changes only through its own action."]
+        else:
+            errors[key] = ["Unknown field: it cannot be set here."]
+    if errors:
+        raise ValidationError(errors)
+
+
 class AIMSViewSetMixin:
     """Base of every AIMS viewset.
 
@@ -65,6 +97,7 @@ class AIMSViewSetMixin:
         serializer = serializer_class(
             instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
         )
+        refuse_unwritable(serializer, self.request.data, readable_names(self.read_serializer_class))
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -89,6 +89,11 @@ class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
         return super().get_serializer_class()
 
     def detail_response(self, system: AISystem, status_code: int = status.HTTP_200_OK):
+        # Read back what was saved: a save can recompute derived fields (the risk tier) on
+        # another copy of the row, and the answer must show the record as it now stands.
+        system = AISystem.objects.select_related("owner", "submitted_by", "oversight_person").get(
+            pk=system.pk
+        )
         return self.read_response(system, status_code, serializer_class=AISystemDetailSerializer)
 
     def list(self, request):

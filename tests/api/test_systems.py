@@ -147,9 +147,18 @@ def test_state_fields_are_not_writable(api_as, officer, system):
         },
         format="json",
     )
-    assert response.status_code == 200
+    # Refused with every state field named; nothing is saved, not even the rename.
+    assert response.status_code == 400
+    named = set(response.json()["extra"]["fields"])
+    assert named == {
+        "lifecycle_stage",
+        "risk_tier",
+        "intake_round",
+        "release_round",
+        "returned_from_gate",
+    }
     system.refresh_from_db()
-    assert system.name == "Renamed"
+    assert system.name != "Renamed"
     assert (system.lifecycle_stage, system.risk_tier) == ("intake_submitted", "unclassified")
     assert (system.intake_round, system.release_round, system.returned_from_gate) == (1, 1, "")
 
@@ -530,7 +539,9 @@ def test_status_of_change_request_is_not_writable(api_as, owner, deployed_system
         },
         format="json",
     )
-    assert response.json()["status"] == "in_release_review"
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["status"]
+    assert not deployed_system.change_requests.exists()
 
 
 # --- List: filters, sort, pagination, queries -------------------------------------------------

@@ -237,8 +237,10 @@ def test_intake_does_not_take_an_oversight_person(api_as, owner, other_owner):
         {**INTAKE_DATA, "oversight_person": other_owner.pk},
         format="json",
     )
-    assert response.status_code == 201
-    assert AISystem.objects.get(pk=response.json()["id"]).oversight_person is None
+    # Named in the refusal (it is set after intake), and no system is created.
+    assert response.status_code == 400
+    assert list(response.json()["extra"]["fields"]) == ["oversight_person"]
+    assert not AISystem.objects.filter(name=INTAKE_DATA["name"]).exists()
 
 
 def test_scope_filter_in_the_list_and_the_api(client_as, api_as, officer, owner):

@@ -57,3 +57,24 @@ def test_a_valid_write_answers_with_the_record_as_saved(api_as, owner):
     assert body["purpose"] == saved.purpose == "Ranks CVs for recruiters, with reasons."
     assert body["risk_tier"] == saved.risk_tier
     assert body["lifecycle_stage"] == saved.lifecycle_stage
+
+
+def test_a_write_that_raises_the_tier_answers_with_the_new_tier(api_as, officer, owner):
+    """The tier is recomputed on another copy of the row after the save (risk.signals); the
+    answer must show it, not the tier the request started from."""
+    from risk.services import classification_save
+
+    system = make_system(owner)
+    classification_save(actor=officer, system=system, answers={}, role="deployer")
+    system.refresh_from_db()
+    assert system.risk_tier != "high"
+
+    response = api_as(officer).patch(
+        reverse("api:system-detail", args=[system.pk]),
+        {"decision_impact": "decides_alone"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert AISystem.objects.get(pk=system.pk).risk_tier == "high"
+    assert response.json()["risk_tier"] == "high"

@@ -31,6 +31,15 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         # meaningful; the admin's bulk delete would bypass them.
         return False
 
+    # Domain records change only through their services, which carry the rules the browser
+    # and the API obey (an owner change moves object permissions, gates check segregation of
+    # duties, history gets a reason). The admin inspects records and their history.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class ViewOnlyAdmin(admin.ModelAdmin):
     """Rows written only by the application (digests sent, catalogue data, the audit-trail
@@ -47,14 +56,7 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
 
 class InspectOnlyAdmin(ReadOnlyHistoryAdmin):
-    """Management-system records change through the application's services (validation,
-    segregation of duties, history reasons); the admin only shows them and their history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    """Kept for the admins that name it: every ReadOnlyHistoryAdmin now only inspects."""
 
 
 # Scope, context, policies and objectives: aims/ms/admin.py; reminder rules:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from aims.capa import selectors as capa_selectors
 from aims.errors import BusinessRuleError, TransitionNotAllowed
 from aims.history import save_with_history
+from aims.models import CorrectiveAction
 from aims.permissions import require
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
@@ -191,13 +192,33 @@ TIMESTAMPS = {
 }
 
 
+CAPAStatus = CorrectiveAction.Status
+
+# How far every corrective action of a severe incident must have gone before it closes: SEV2
+# needs the actions implemented, SEV1 also needs their effectiveness verified.
+CORRECTED = {
+    "sev1": (CAPAStatus.VERIFIED, CAPAStatus.CLOSED),
+    "sev2": (CAPAStatus.IMPLEMENTED, CAPAStatus.VERIFIED, CAPAStatus.CLOSED),
+}
+
+
 def close_blockers(incident: Incident) -> list[str]:
+    """Why the incident may not close yet (empty: it may): the rule the service enforces and
+    the pages show."""
     blockers = []
-    if incident.severity in NEEDS_CORRECTIVE_ACTION and not (
-        capa_selectors.capas_of(source=incident).exists()
-    ):
+    capas = list(capa_selectors.capas_of(source=incident))
+    if incident.severity in NEEDS_CORRECTIVE_ACTION and not capas:
         blockers.append(
             f"A {incident.severity.upper()} incident needs at least one corrective action."
+        )
+    done = CORRECTED.get(incident.severity)
+    pending = [c for c in capas if done and c.status not in done]
+    if pending:
+        need = "verified effective" if incident.severity == "sev1" else "implemented"
+        refs = ", ".join(c.reference for c in pending)
+        blockers.append(
+            f"Every corrective action of a {incident.severity.upper()} incident must be "
+            f"{need} first ({refs} not yet)."
         )
     if incident.serious_case and not incident.report_submitted_at:
         blockers.append("The serious-incident report to the authority is not recorded yet.")

@@ -57,7 +57,21 @@ def test_report_and_walk_an_incident_through_the_api(api_as, owner, officer, sys
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["reference"].startswith("CAPA-")
+    capa = response.json()
+    assert capa["reference"].startswith("CAPA-")
+    # A SEV2 closes only once its corrective actions are implemented.
+    response = api.post(
+        f"/api/v1/incidents/{pk}/transition/",
+        {"action": "close", "note": "Filter outputs"},
+        format="json",
+    )
+    assert response.status_code == 409 and capa["reference"] in response.json()["message"]
+    response = api.post(
+        f"/api/v1/corrective-actions/{capa['id']}/transition/",
+        {"action": "implement"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
     response = api.post(
         f"/api/v1/incidents/{pk}/transition/",
         {"action": "close", "note": "Filter outputs"},

@@ -2,9 +2,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from aims.capa import services as capa_services
 from aims.errors import RuleForbidden, TransitionNotAllowed
+from aims.evidence.services import evidence_create
 from aims.models import Notification
 from incidents import services
 from incidents.models import Incident, IncidentEvent, IncidentTimeTarget, SeriousCase, Status
@@ -156,8 +159,68 @@ def test_sev1_sev2_need_a_corrective_action_before_closing(report, owner, office
     with pytest.raises(TransitionNotAllowed) as exc:
         walk(incident, owner, "close")
     assert exc.value.code == "close_prerequisites_missing"
-    open_capa(officer, incident)
+    capa = open_capa(officer, incident, owner=owner)
+    capa_services.capa_transition(actor=owner, capa=capa, action="implement")
+    if severity == "sev1":
+        verify(officer, capa)
     assert walk(incident, owner, "close").status == Status.CLOSED
+
+
+def verify(verifier, capa):
+    evidence_create(actor=verifier, target=capa, title="Re-test", url="https://example.org/t")
+    return capa_services.capa_verify(actor=verifier, capa=capa, effective=True, notes="Re-tested")
+
+
+@pytest.mark.parametrize(
+    "severity,steps,closes",
+    [
+        ("sev2", (), False),  # open
+        ("sev2", ("start",), False),  # in progress
+        ("sev2", ("implement",), True),
+        ("sev1", ("implement",), False),  # implemented but not verified effective
+        ("sev1", ("implement", "verify"), True),
+        ("sev3", (), True),  # the rule binds the severe incidents only
+    ],
+)
+def test_a_severe_incident_closes_only_when_its_corrective_actions_are_done(
+    report, owner, officer, severity, steps, closes
+):
+    incident = walk(report(severity=severity), owner, "triage", "contain", "resolve")
+    capa = open_capa(officer, incident, owner=owner)
+    for step in steps:
+        if step == "verify":
+            verify(officer, capa)
+        else:
+            capa_services.capa_transition(actor=owner, capa=capa, action=step)
+    events = incident.events.count()
+    if closes:
+        assert walk(incident, owner, "close").status == Status.CLOSED
+        return
+    with pytest.raises(TransitionNotAllowed) as exc:
+        walk(incident, owner, "close")
+    assert exc.value.code == "close_prerequisites_missing"
+    assert capa.reference in exc.value.message
+    incident.refresh_from_db()
+    assert incident.status == Status.RESOLVED and incident.closed_at is None
+    assert incident.events.count() == events
+
+
+def test_closing_with_an_open_corrective_action_is_refused_through_the_api(
+    report, owner, officer, api_as
+):
+    incident = walk(report(severity="sev1"), owner, "triage", "contain", "resolve")
+    capa = open_capa(officer, incident, owner=owner)
+    response = api_as(owner).post(
+        reverse("api:incident-transition", args=[incident.pk]),
+        {"action": "close", "note": "Done"},
+        format="json",
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "close_prerequisites_missing"
+    assert capa.reference in body["message"]
+    incident.refresh_from_db()
+    assert incident.status == Status.RESOLVED
 
 
 def test_sev3_closes_without_corrective_action(report, owner):
@@ -294,3 +357,13 @@ def test_edit_records_what_changed_on_the_timeline(report, owner):
         services.incident_update(
             actor=owner, incident=incident, data={"aware_at": timezone.now() + timedelta(days=3)}
         )
+
+
+def test_the_incident_page_says_which_corrective_action_holds_the_close(
+    report, owner, officer, client_as
+):
+    incident = walk(report(severity="sev2"), owner, "triage", "contain", "resolve")
+    capa = open_capa(officer, incident, owner=owner)
+    page = client_as(owner).get(incident.get_absolute_url()).content.decode()
+    assert 'id="close-blockers"' in page
+    assert f"must be implemented first ({capa.reference} not yet)" in page

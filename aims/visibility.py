@@ -27,7 +27,6 @@ through uncorrelated ``IN`` subqueries, so a page costs the same queries whateve
 """
 
 import inspect
-from typing import Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -107,9 +106,13 @@ def _guarded(user, model: type[Model], action: str, prefix: str) -> Rule:
     return rule
 
 
+def _role_grants(user, model: type[Model], action: str) -> bool:
+    """Whether a role gives ``user`` the model permission for ``action`` on every record."""
+    return has_global_perm(user, f"{model._meta.app_label}.{_codename(model, action)}")
+
+
 def _own(user, model: type[Model], action: str, prefix: str) -> Rule:
-    meta = model._meta
-    if has_global_perm(user, f"{meta.app_label}.{_codename(model, action)}"):
+    if _role_grants(user, model, action):
         return ALL
     return _guarded(user, model, action, prefix)
 
@@ -179,7 +182,7 @@ def own_records_rule(model: type[Model], user, action: str, prefix: str) -> Rule
     shows everyone's. Other actions follow the default rule."""
     if action != "view":
         return None
-    if has_global_perm(user, f"{model._meta.app_label}.{_codename(model, action)}"):
+    if _role_grants(user, model, action):
         return ALL
     return Q(**{f"{prefix}user": user})
 
@@ -190,11 +193,7 @@ def role_rule(model: type[Model], user, action: str, prefix: str) -> Rule | None
     permission). Other actions follow the default rule."""
     if action != "view":
         return None
-    return (
-        ALL
-        if has_global_perm(user, f"{model._meta.app_label}.{_codename(model, action)}")
-        else NONE
-    )
+    return ALL if _role_grants(user, model, action) else NONE
 
 
 def owner_or_parent_rule(model: type[Model], user, action: str, prefix: str) -> Rule | None:
@@ -266,11 +265,3 @@ class RestrictedQuerySet(QuerySet):
 
 class RestrictedManager(Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
     """The default manager of AIMS records: ``Model.objects.restrict(user, action)``."""
-
-
-def describe(model: type[Model]) -> dict[str, Any]:
-    """How a record type's visibility is decided (for docs and tests)."""
-    return {
-        "custom_rule": getattr(model, "visibility_rule", None) is not None,
-        "parent": parent_field(model),
-    }

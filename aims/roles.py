@@ -76,6 +76,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.view_evidence",
         "aims.add_evidence",
         *CAPA_VIEW,
+        # Approvers verify corrective actions too (not their own, nor those of incidents they
+        # own), so an action owned by the only officer is never stuck unverified.
+        "aims.verify_correctiveaction",
         *MS_VIEW,
         "aims.approve_policy",
     ],

@@ -24,6 +24,7 @@ def incidents_panel(request) -> dict | None:
         "overdue": overdue_rows,
         "overdue_count": overdue.count(),
         "clocks": selectors.serious_clocks(user=user)[:5],
+        "reported_late": selectors.reported_late(user=user)[:5],
         "alerts": selectors.alert_list(user=user, open_only=True)[:5],
         "today": timezone.localdate(),
     }

@@ -13,8 +13,12 @@ class Code(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
 
     ALREADY_REPORTED = "already_reported"
-    CLOSE_PREREQUISITES_MISSING = "close_prerequisites_missing"
+    AWARENESS_LOCKED = "awareness_locked"
     CLOSED = "closed"
+    CLOSE_PREREQUISITES_MISSING = "close_prerequisites_missing"
+    COMPLETE_BEFORE_INITIAL = "complete_before_initial"
     NOT_HIGH_RISK = "not_high_risk"
     NOT_SERIOUS = "not_serious"
+    REPORT_BEFORE_AWARENESS = "report_before_awareness"
+    SEVERITY_LOCKED = "severity_locked"
     UNCHANGED = "unchanged"

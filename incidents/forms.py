@@ -12,6 +12,7 @@ from .models import (
     Incident,
     IncidentTimeTarget,
     Metric,
+    ReportKind,
     SeriousCase,
     Severity,
     Status,
@@ -77,10 +78,36 @@ class IncidentForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class IncidentEditForm(BootstrapFormMixin, forms.ModelForm):
+    """The details of an incident. Once it is serious, its awareness time is shown but not
+    editable (``awareness_locked``): an officer corrects it by its own action, with a reason.
+    A value posted anyway reaches the service, which refuses it with the rule's code."""
+
     class Meta:
         model = Incident
         fields = list(DETAIL_FIELDS)
         widgets = {"aware_at": DateTimeInput()}
+
+    def __init__(self, *args, awareness_locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.awareness_locked = awareness_locked
+        if awareness_locked:
+            field = self.fields["aware_at"]
+            field.required = False
+            field.widget.attrs["disabled"] = True
+            field.help_text = (
+                "This incident is serious: the awareness time starts the reporting clock. "
+                "A governance officer corrects it, with a reason, on the incident page."
+            )
+
+    def clean_aware_at(self):
+        value = self.cleaned_data.get("aware_at")
+        current = self.instance.aware_at if self.instance.pk else None
+        if value is None and self.awareness_locked:
+            return current
+        # The form shows minutes: the same minute is the recorded moment, not a change.
+        if value and current and value == current.replace(second=0, microsecond=0):
+            return current
+        return value
 
 
 class IncidentFilterForm(forms.Form):
@@ -106,15 +133,50 @@ class SeverityForm(BootstrapFormMixin, forms.Form):
     severity = forms.ChoiceField(choices=Severity.choices)
     reason = forms.CharField(max_length=500)
 
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:  # what services.severity_choices offers this user
+            self.fields["severity"].choices = choices
+
+
+class AwarenessCorrectionForm(BootstrapFormMixin, forms.Form):
+    aware_at = forms.DateTimeField(label="Corrected awareness time", widget=DateTimeInput())
+    reason = forms.CharField(
+        label="Why it is corrected",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Kept with the incident; the time first recorded stays visible.",
+    )
+
 
 class SeriousForm(BootstrapFormMixin, forms.Form):
     case = forms.ChoiceField(label="Article 73 case", choices=SeriousCase.choices)
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="Which report",
+        choices=ReportKind.choices,
+        initial=ReportKind.COMPLETE,
+        widget=forms.RadioSelect,
+        help_text="An initial report may come first to meet the deadline; the complete "
+        "report follows (EU AI Act Art. 73(5)).",
+    )
     reference = forms.CharField(
         label="Authority reference", max_length=200, help_text="Or how and to whom it was sent."
     )
+    submitted_at = forms.DateTimeField(
+        label="Submitted at",
+        required=False,
+        widget=DateTimeInput(),
+        help_text="Now if empty. Not before awareness.",
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = kinds
+            self.fields["kind"].initial = kinds[0][0] if kinds else None
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):

@@ -5,6 +5,7 @@ An incident names one primary system (``system``, which governs who may change i
 everyone who can see any affected system can see the incident.
 """
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -222,10 +223,30 @@ REPORTING_DAYS = {
     SeriousCase.CRITICAL_INFRASTRUCTURE: 2,
     SeriousCase.DEATH: 10,
 }
+# The clock runs in hours from the moment of awareness: "2 days" is 48 hours, not "the day
+# after tomorrow", so no case gains the rest of the day it started on.
+REPORTING_HOURS = {case: days * 24 for case, days in REPORTING_DAYS.items()}
+
+
+class ReportKind(models.TextChoices):
+    """Article 73(5): an initial report, possibly incomplete, may come first so the deadline
+    is met; the complete report follows. A complete report alone fulfils both."""
+
+    INITIAL = "initial", "Initial report (may be incomplete)"
+    COMPLETE = "complete", "Complete report"
+
+
+def hours_between(start, end) -> int:
+    """Whole hours from ``start`` to ``end``, a started hour counting as one (0 if none)."""
+    seconds = (end - start).total_seconds()
+    return max(0, math.ceil(seconds / 3600))
 
 
 class Incident(ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "INC"
+    # The incident's owner may not verify the effectiveness of its corrective actions
+    # (aims.capa.services.verification_refusal): someone independent must.
+    CAPA_VERIFIED_INDEPENDENTLY_OF_OWNER = True
 
     title = models.CharField(max_length=200)
     description = models.TextField(help_text="What happened, as far as it is known.")
@@ -267,6 +288,21 @@ class Incident(ReferencedModel, TimeStampedModel):
         default=timezone.now,
         help_text="When the organisation became aware; regulatory clocks start here.",
     )
+    # Once the incident is serious, awareness changes only by an officer's correction, with a
+    # reason (services.incident_correct_awareness); the first value recorded stays here.
+    aware_at_original = models.DateTimeField(
+        "awareness originally recorded", null=True, blank=True, editable=False
+    )
+    aware_at_corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    aware_at_corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    aware_at_correction_reason = models.TextField(blank=True, editable=False)
     people_affected = models.PositiveIntegerField(null=True, blank=True)
     impact = models.TextField(blank=True)
     containment = models.TextField(blank=True)
@@ -281,9 +317,29 @@ class Incident(ReferencedModel, TimeStampedModel):
     serious_case = models.CharField(
         max_length=30, choices=SeriousCase.choices, blank=True, editable=False
     )
+    # The due moment, ``aware_at`` plus the case's hours; ``reporting_deadline`` is its day
+    # (kept for the readers of a date: reminders, older API clients).
+    report_due_at = models.DateTimeField(
+        "report due at", null=True, blank=True, editable=False, db_index=True
+    )
     reporting_deadline = models.DateField(null=True, blank=True, editable=False)
-    report_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    initial_report_at = models.DateTimeField(
+        "initial report submitted at", null=True, blank=True, editable=False
+    )
+    initial_report_reference = models.CharField(max_length=200, blank=True, editable=False)
+    # The complete report (the only one when no initial report came first).
+    report_submitted_at = models.DateTimeField(
+        "complete report submitted at", null=True, blank=True, editable=False
+    )
     report_reference = models.CharField(max_length=200, blank=True, editable=False)
+    report_hours_late = models.PositiveIntegerField(
+        "report hours late",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Hours between the due moment and the first report (initial or complete), "
+        "a started hour counting as one; empty when on time or not reported yet.",
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
     contained_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -350,11 +406,39 @@ class Incident(ReferencedModel, TimeStampedModel):
         }
         return [s for s in TARGET_STAGES if reached[s] is None and self.due_at(s) < now]
 
+    @property
+    def first_report_at(self):
+        """When the authority first heard: the initial report, or the complete one alone."""
+        return self.initial_report_at or self.report_submitted_at
+
+    @property
+    def awaiting_report(self) -> bool:
+        return bool(self.report_due_at) and self.first_report_at is None
+
     def reporting_days_left(self, today=None) -> int | None:
-        if not self.reporting_deadline or self.report_submitted_at:
+        if not self.reporting_deadline or self.first_report_at:
             return None
         today = today or timezone.localdate()
         return (self.reporting_deadline - today).days
+
+    def reporting_hours_overdue(self, now=None) -> int | None:
+        """Hours the report is overdue now (a started hour counts); None unless overdue."""
+        if not self.awaiting_report:
+            return None
+        now = now or timezone.now()
+        return hours_between(self.report_due_at, now) if now > self.report_due_at else None
+
+    def lateness(self, now=None) -> str:
+        """How late the serious-incident report is, in one line for pages, lists and packs:
+        "Reported 5 h late", "Report 3 h overdue", or "" (on time, not serious, not due)."""
+        if self.report_hours_late:
+            return f"Reported {self.report_hours_late} h late"
+        overdue = self.reporting_hours_overdue(now)
+        return f"Report {overdue} h overdue" if overdue else ""
+
+    @property
+    def awareness_corrected(self) -> bool:
+        return self.aware_at_original is not None
 
 
 def overdue_q(now=None) -> Q:

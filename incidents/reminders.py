@@ -83,7 +83,9 @@ def incident_targets(today: date, lead_days: int) -> Iterator[Due]:
 def reporting_deadlines(today: date, lead_days: int) -> Iterator[Due]:
     """Serious incidents whose report to the authority is not recorded yet."""
     rows = Incident.objects.filter(
-        reporting_deadline__lte=horizon(today, lead_days), report_submitted_at__isnull=True
+        reporting_deadline__lte=horizon(today, lead_days),
+        initial_report_at__isnull=True,
+        report_submitted_at__isnull=True,
     ).values_list("pk", "title", "owner_id", "reporting_deadline")
     link = url_for("incidents:incident_detail")
     officers = _officer_ids()

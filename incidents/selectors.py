@@ -70,9 +70,24 @@ def serious_clocks(*, user: AbstractBaseUser) -> QuerySet[Incident]:
     """Serious incidents whose report to the authority is still due."""
     return (
         visible_incidents(user)
-        .filter(reporting_deadline__isnull=False, report_submitted_at__isnull=True)
+        .filter(
+            reporting_deadline__isnull=False,
+            initial_report_at__isnull=True,
+            report_submitted_at__isnull=True,
+        )
         .select_related("system")
-        .order_by("reporting_deadline")
+        .order_by("reporting_deadline", "report_due_at")
+    )
+
+
+def reported_late(*, user: AbstractBaseUser) -> QuerySet[Incident]:
+    """Open serious incidents whose first report reached the authority after the deadline."""
+    return (
+        visible_incidents(user)
+        .filter(report_hours_late__gt=0)
+        .exclude(status=Status.CLOSED)
+        .select_related("system")
+        .order_by("-report_hours_late", "-id")
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
         name="incident_transition",
     ),
     path("<int:pk>/severity/", views.IncidentSeverityView.as_view(), name="incident_severity"),
+    path("<int:pk>/awareness/", views.IncidentAwarenessView.as_view(), name="incident_awareness"),
     path("<int:pk>/serious/", views.IncidentSeriousView.as_view(), name="incident_serious"),
     path(
         "<int:pk>/report-submitted/",

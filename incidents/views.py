@@ -22,6 +22,7 @@ from inventory.models import AISystem, LifecycleStage
 
 from . import selectors, services, time_target_services
 from .forms import (
+    AwarenessCorrectionForm,
     CorrectiveActionForm,
     IncidentEditForm,
     IncidentFilterForm,
@@ -36,9 +37,10 @@ from .forms import (
 )
 from .models import (
     MAX_TARGET_HOURS,
-    REPORTING_DAYS,
+    REPORTING_HOURS,
     IncidentTimeTarget,
     Metric,
+    ReportKind,
     SeriousCase,
 )
 
@@ -63,6 +65,7 @@ class IncidentListView(LoginRequiredMixin, ListPageMixin, View):
         now = timezone.now()
         return {
             "rows": [(i, i.overdue_stages(now)) for i in page.object_list],
+            "now": now,
             "can_report": has_perm(self.request.user, "incidents.add_incident"),
             "can_view_targets": has_perm(self.request.user, VIEW_TARGETS),
         }
@@ -155,17 +158,29 @@ class IncidentDetailView(IncidentMixin, View):
                 "close_blockers": services.close_blockers(incident),
                 "high_risk": services.is_high_risk(incident),
                 "days_left": incident.reporting_days_left(),
+                "hours_overdue": incident.reporting_hours_overdue(now),
                 "serious_cases": [
-                    (c, SeriousCase(c).label, REPORTING_DAYS[c]) for c in SeriousCase
+                    (c, SeriousCase(c).label, REPORTING_HOURS[c]) for c in SeriousCase
                 ],
-                "severity_form": SeverityForm(initial={"severity": incident.severity}),
+                "severity_form": SeverityForm(
+                    initial={"severity": incident.severity},
+                    choices=services.severity_choices(user, incident),
+                ),
+                "can_correct_awareness": services.can_correct_awareness(user, incident),
                 "serious_form": SeriousForm(),
-                "report_form": ReportForm(),
+                "report_form": ReportForm(kinds=report_kinds(incident)),
                 "note_form": NoteForm(),
                 "can_add_capa": can_change and has_perm(user, "aims.add_correctiveaction"),
                 "evidence_list": incident.evidence.select_related("owner"),
             },
         )
+
+
+def report_kinds(incident) -> list[tuple[str, str]]:
+    """The reports still to record: the initial one only until a report is in."""
+    if incident.first_report_at:
+        return [(ReportKind.COMPLETE, ReportKind.COMPLETE.label)]
+    return list(ReportKind.choices)
 
 
 class IncidentEditView(IncidentMixin, View):
@@ -177,15 +192,20 @@ class IncidentEditView(IncidentMixin, View):
         if not services.can_change_incident(request.user, self.incident):
             raise PermissionDenied
 
+    def locked(self) -> bool:
+        return services.awareness_edit_refusal(self.incident) is not None
+
     def get(self, request, pk: int):
         self.check(request)
-        form = IncidentEditForm(instance=self.incident)
+        form = IncidentEditForm(instance=self.incident, awareness_locked=self.locked())
         return render(request, self.template_name, {"form": form, "incident": self.incident})
 
     def post(self, request, pk: int):
         self.check(request)
         original = selectors.incident_get(user=request.user, pk=pk)
-        form = IncidentEditForm(request.POST, instance=self.incident)
+        form = IncidentEditForm(
+            request.POST, instance=self.incident, awareness_locked=self.locked()
+        )
         status = 400
         if form.is_valid():
             try:
@@ -200,6 +220,47 @@ class IncidentEditView(IncidentMixin, View):
         return render(
             request, self.template_name, {"form": form, "incident": original}, status=status
         )
+
+
+class IncidentAwarenessView(IncidentMixin, View):
+    """An officer corrects when the organisation became aware, with a reason; the time first
+    recorded stays on the incident."""
+
+    template_name = "incidents/incident_awareness.html"
+
+    def check(self, request) -> None:
+        refusal = services.awareness_correction_refusal(request.user, self.incident)
+        if refusal is not None:
+            raise PermissionDenied(refusal.message)
+
+    def page(self, form, status: int = 200):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "incident": self.incident},
+            status=status,
+        )
+
+    def get(self, request, pk: int):
+        self.check(request)
+        aware = timezone.localtime(self.incident.aware_at).strftime("%Y-%m-%dT%H:%M")
+        return self.page(AwarenessCorrectionForm(initial={"aware_at": aware}))
+
+    def post(self, request, pk: int):
+        self.check(request)
+        form = AwarenessCorrectionForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                services.incident_correct_awareness(
+                    actor=request.user, incident=self.incident, **form.cleaned_data
+                )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
+            else:
+                messages.success(request, f"{self.incident.reference}: awareness time corrected.")
+                return self.back()
+        return self.page(form, status=status)
 
 
 class IncidentActionView(IncidentMixin, View):
@@ -236,7 +297,7 @@ class IncidentTransitionView(IncidentActionView):
 
 class IncidentSeverityView(IncidentActionView):
     def perform(self, request) -> str:
-        form = SeverityForm(request.POST)
+        form = SeverityForm(request.POST)  # every severity: the service says which may be set
         if not form.is_valid():
             raise ValidationError("Choose a severity and say why it changes.")
         incident = services.incident_set_severity(
@@ -253,18 +314,24 @@ class IncidentSeriousView(IncidentActionView):
         incident = services.incident_mark_serious(
             actor=request.user, incident=self.incident, **form.cleaned_data
         )
-        return f"Marked serious: report due by {incident.reporting_deadline:%d %b %Y}."
+        due = timezone.localtime(incident.report_due_at)
+        return f"Marked serious: report due by {due:%d %b %Y %H:%M}."
 
 
 class IncidentReportSubmittedView(IncidentActionView):
     def perform(self, request) -> str:
         form = ReportForm(request.POST)
         if not form.is_valid():
-            raise ValidationError("Give the authority's reference.")
-        services.incident_record_report(
+            raise ValidationError(
+                "Give the authority's reference, which report it is and a valid time."
+            )
+        incident = services.incident_record_report(
             actor=request.user, incident=self.incident, **form.cleaned_data
         )
-        return "The report submission is recorded."
+        late = incident.report_hours_late
+        return "The report submission is recorded." + (
+            f" It came {late} hour{'s' if late != 1 else ''} after the deadline." if late else ""
+        )
 
 
 class IncidentNoteView(IncidentActionView):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
-from aims.evidence.services import evidence_create
+from aims.evidence.services import evidence_attach_to_verification
 from aims.history import save_with_history
 from aims.models import CorrectiveAction, Evidence
 from aims.notifications.services import notify
@@ -135,17 +135,40 @@ def capa_transition(*, actor, capa: CorrectiveAction, action: str) -> Corrective
     return capa
 
 
+VERIFY_PERMISSION = "aims.verify_correctiveaction"
+
+
+def _source_owner_id(capa: CorrectiveAction) -> int | None:
+    """The owner of the record the action corrects, when that record says its owner may not
+    verify its corrective actions (``CAPA_VERIFIED_INDEPENDENTLY_OF_OWNER``: incidents)."""
+    model = capa.source_type.model_class() if capa.source_type_id else None
+    if not getattr(model, "CAPA_VERIFIED_INDEPENDENTLY_OF_OWNER", False):
+        return None
+    return model._base_manager.filter(pk=capa.source_id).values_list("owner_id", flat=True).first()
+
+
 def verification_refusal(user, capa: CorrectiveAction) -> BusinessRuleError | None:
     """Why ``user`` may not verify ``capa``'s effectiveness now, or None: the one rule behind
-    the service, the Verify button and the verification form."""
-    if not has_perm(user, "aims.verify_correctiveaction"):
+    the service, the Verify button, the verification form and the API action.
+
+    Anyone holding the verifier permission (governance officers and approvers) may verify,
+    except the action's owner and the owner of the incident it corrects: so an action owned
+    by the only officer is verified by an approver, and nobody is stuck."""
+    if not has_perm(user, VERIFY_PERMISSION):
         return RuleForbidden(
-            "Only governance officers verify corrective actions.", code=Code.PERMISSION_DENIED
+            "Only governance officers and approvers verify corrective actions.",
+            code=Code.PERMISSION_DENIED,
         )
     if capa.owner_id == user.pk:
         return RuleForbidden(
             "The owner of a corrective action cannot verify its effectiveness: someone "
-            "independent must.",
+            "independent must (another officer or an approver).",
+            code=Code.SEGREGATION_OF_DUTIES,
+        )
+    if user.pk is not None and _source_owner_id(capa) == user.pk:
+        return RuleForbidden(
+            "The owner of the incident this action corrects cannot verify its effectiveness: "
+            "someone independent must (another officer or an approver).",
             code=Code.SEGREGATION_OF_DUTIES,
         )
     if capa.status != Status.IMPLEMENTED:
@@ -179,7 +202,7 @@ def capa_verify(
     if not notes.strip():
         raise ValidationError({"notes": ["Say how effectiveness was checked."]})
     if evidence_file or evidence_url:
-        evidence_create(
+        evidence_attach_to_verification(
             actor=actor,
             target=capa,
             title=f"Effectiveness check of {capa.reference}",

@@ -121,6 +121,29 @@ def evidence_create(
 
 
 @transaction.atomic
+def evidence_attach_to_verification(
+    *, actor, target: Model, title: str, file=None, url: str = ""
+) -> Evidence:
+    """Attach the evidence of an effectiveness check to the record verified. The verifier need
+    not be able to change the record (independence is the point): the calling service has
+    already applied its own rule (``aims.capa.services.verification_refusal``); attaching
+    still needs the permission to add evidence."""
+    if not has_perm(actor, "aims.add_evidence"):
+        raise RuleForbidden(
+            "You may not attach evidence to this record.", code=Code.PERMISSION_DENIED
+        )
+    evidence = _build_evidence(
+        actor=actor,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        title=title,
+        file=file,
+        url=url,
+    )
+    return _store(evidence, file, actor=actor, reason=f"Evidence of verification of {target}")
+
+
+@transaction.atomic
 def evidence_replace(
     *,
     actor,

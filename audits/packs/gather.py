@@ -455,7 +455,7 @@ def _incidents_in_scope(ids: list[int], sections: dict, start, end) -> dict[int,
             start,
             end,
         )
-        .select_related("incident__owner", "incident__system")
+        .select_related("incident__owner", "incident__system", "incident__aware_at_corrected_by")
         .order_by("aisystem_id", "-incident__created_at", "-incident_id")
     )
     incidents: dict[int, list] = {}

@@ -18,6 +18,7 @@ from incidents.models import (
     IncidentTimeTarget,
     Metric,
     Observation,
+    ReportKind,
     SeriousCase,
     Severity,
 )
@@ -36,6 +37,10 @@ class IncidentReadSerializer(serializers.ModelSerializer):
     systems = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     reporting_days_left = serializers.SerializerMethodField()
+    reporting_hours_overdue = serializers.SerializerMethodField()
+    aware_at_corrected_by_username = serializers.CharField(
+        source="aware_at_corrected_by.username", default=None, read_only=True
+    )
 
     class Meta:
         model = Incident
@@ -59,6 +64,11 @@ class IncidentReadSerializer(serializers.ModelSerializer):
             "status",
             "status_display",
             "aware_at",
+            "aware_at_original",
+            "aware_at_corrected_at",
+            "aware_at_corrected_by",
+            "aware_at_corrected_by_username",
+            "aware_at_correction_reason",
             "people_affected",
             "impact",
             "containment",
@@ -66,10 +76,15 @@ class IncidentReadSerializer(serializers.ModelSerializer):
             "lessons_learned",
             "flagged_high_risk",
             "serious_case",
+            "report_due_at",
             "reporting_deadline",
             "reporting_days_left",
+            "reporting_hours_overdue",
+            "initial_report_at",
+            "initial_report_reference",
             "report_submitted_at",
             "report_reference",
+            "report_hours_late",
             "acknowledged_at",
             "contained_at",
             "resolved_at",
@@ -89,6 +104,9 @@ class IncidentReadSerializer(serializers.ModelSerializer):
 
     def get_reporting_days_left(self, obj) -> int | None:
         return obj.reporting_days_left()
+
+    def get_reporting_hours_overdue(self, obj) -> int | None:
+        return obj.reporting_hours_overdue()
 
 
 class IncidentCreateSerializer(serializers.ModelSerializer):
@@ -139,8 +157,22 @@ class SeriousSerializer(serializers.Serializer):
 
 
 class ReportSubmittedSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=ReportKind.choices,
+        default=ReportKind.COMPLETE,
+        help_text="initial (Art. 73(5), may be incomplete) or complete (the default).",
+    )
     reference = serializers.CharField(max_length=200)
-    submitted_at = serializers.DateTimeField(required=False)
+    submitted_at = serializers.DateTimeField(
+        required=False, help_text="When it was sent (now if absent); not before awareness."
+    )
+
+
+class AwarenessCorrectionSerializer(serializers.Serializer):
+    aware_at = serializers.DateTimeField(help_text="The corrected awareness time.")
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why; kept with the incident beside the original time."
+    )
 
 
 class NoteSerializer(serializers.Serializer):

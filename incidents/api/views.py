@@ -18,6 +18,7 @@ from incidents.models import Alert, Incident, IncidentTimeTarget, Metric, Observ
 
 from .serializers import (
     AlertReadSerializer,
+    AwarenessCorrectionSerializer,
     CorrectiveActionCreateSerializer,
     CorrectiveActionReadSerializer,
     IncidentCreateSerializer,
@@ -124,6 +125,22 @@ class IncidentViewSet(
         incident = services.incident_set_severity(actor=request.user, incident=incident, **data)
         return self.read_response(self.get_object_for(incident))
 
+    @extend_schema(request=AwarenessCorrectionSerializer, responses=IncidentReadSerializer)
+    @action(detail=True, methods=["post"])
+    def awareness(self, request, pk=None):
+        """Correct the awareness time (governance officers, with a reason). The time first
+        recorded stays in ``aware_at_original``; the reporting clock follows the correction.
+        A serious incident's awareness changes only here (PATCH refuses: awareness_locked)."""
+        incident = self.get_object()
+        refusal = services.awareness_correction_refusal(request.user, incident)
+        if refusal is not None:
+            raise refusal
+        data = self.validated_input(AwarenessCorrectionSerializer)
+        incident = services.incident_correct_awareness(
+            actor=request.user, incident=incident, **data
+        )
+        return self.read_response(self.get_object_for(incident))
+
     @extend_schema(request=SeriousSerializer, responses=IncidentReadSerializer)
     @action(detail=True, methods=["post"])
     def serious(self, request, pk=None):
@@ -136,7 +153,9 @@ class IncidentViewSet(
     @extend_schema(request=ReportSubmittedSerializer, responses=IncidentReadSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        """Record the submission of the serious-incident report."""
+        """Record a serious-incident report: the initial one (may be incomplete) or the
+        complete one. Refused before awareness (report_before_awareness) and, for the complete
+        one, before the initial one (complete_before_initial)."""
         incident = self.get_object()
         data = self.validated_input(ReportSubmittedSerializer)
         incident = services.incident_record_report(actor=request.user, incident=incident, **data)

@@ -25,6 +25,8 @@ from .incidents import (
     incident_set_severity,
     incident_transition,
     incident_update,
+    severity_change_refusal,
+    severity_choices,
 )
 from .monitoring import (
     METRIC_FIELDS,
@@ -36,14 +38,30 @@ from .monitoring import (
     observations_ingest,
 )
 from .regulatory import (
+    SERIOUS_PERMISSION,
+    awareness_correction_refusal,
+    awareness_edit_refusal,
+    can_correct_awareness,
+    hours_late,
+    incident_correct_awareness,
     incident_mark_serious,
     incident_record_report,
     is_high_risk,
+    report_due_at,
     reporting_deadline,
 )
 
 __all__ = [
     "DETAIL_FIELDS",
+    "SERIOUS_PERMISSION",
+    "awareness_correction_refusal",
+    "awareness_edit_refusal",
+    "can_correct_awareness",
+    "hours_late",
+    "incident_correct_awareness",
+    "report_due_at",
+    "severity_change_refusal",
+    "severity_choices",
     "FUTURE_TOLERANCE",
     "METRIC_FIELDS",
     "TIMESTAMPS",

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from aims.capa import selectors as capa_selectors
-from aims.errors import BusinessRuleError, TransitionNotAllowed
+from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
 from aims.models import CorrectiveAction
-from aims.permissions import require
+from aims.permissions import has_perm, require
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 
@@ -31,7 +31,7 @@ from ..models import (
 )
 from ._common import FUTURE_TOLERANCE, _event, _require_change, can_change_incident
 from .escalation import _escalate
-from .regulatory import _set_deadline
+from .regulatory import SERIOUS_PERMISSION, awareness_edit_refusal
 
 DETAIL_FIELDS = (
     "title",
@@ -116,7 +116,12 @@ def incident_update(*, actor, incident: Incident, data: dict[str, Any]) -> Incid
     unknown = set(data) - set(DETAIL_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
     aware_at = data.get("aware_at")
+    if "aware_at" in data and aware_at != incident.aware_at:
+        refusal = awareness_edit_refusal(incident)
+        if refusal is not None:
+            raise refusal
     if aware_at and aware_at > timezone.now() + FUTURE_TOLERANCE:
         raise ValidationError({"aware_at": ["Awareness cannot be in the future."]})
     changed = [f for f, v in data.items() if getattr(incident, f) != v]
@@ -127,18 +132,47 @@ def incident_update(*, actor, incident: Incident, data: dict[str, Any]) -> Incid
     names = ", ".join(Incident._meta.get_field(f).verbose_name for f in changed)
     save_with_history(incident, actor=actor, reason=f"Details edited: {names}")
     _event(incident, actor, "edited", f"{names} edited by {actor}")
-    if "aware_at" in changed and incident.serious_case:
-        _set_deadline(incident, actor)
     return incident
+
+
+def severity_change_refusal(user, incident: Incident, severity: str) -> BusinessRuleError | None:
+    """Why ``user`` may not set ``incident`` to ``severity``, or None: lowering the severity
+    of a serious incident (EU AI Act Art. 73) needs a governance officer. The rule behind
+    the service, the choices the page offers and the API action."""
+    if not can_change_incident(user, incident):
+        return RuleForbidden("You may not change this incident.", code=Code.PERMISSION_DENIED)
+    lowered = (
+        severity in SEVERITY_RANK and SEVERITY_RANK[severity] > SEVERITY_RANK[incident.severity]
+    )
+    if lowered and incident.serious_case and not has_perm(user, SERIOUS_PERMISSION):
+        return RuleForbidden(
+            "This incident is serious: only a governance officer may lower its severity, "
+            "with a reason.",
+            code=Code.SEVERITY_LOCKED,
+        )
+    return None
+
+
+def severity_choices(user, incident: Incident) -> list[tuple[str, str]]:
+    """The severities ``user`` may choose for ``incident`` (its current one included)."""
+    return [
+        (value, label)
+        for value, label in Severity.choices
+        if value == incident.severity or severity_change_refusal(user, incident, value) is None
+    ]
 
 
 @transaction.atomic
 def incident_set_severity(*, actor, incident: Incident, severity: str, reason: str) -> Incident:
-    """Change the severity; a raise escalates again (to approvers too for SEV1/SEV2)."""
+    """Change the severity; a raise escalates again (to approvers too for SEV1/SEV2).
+    Lowering a serious incident needs an officer (``severity_change_refusal``)."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _require_change(actor, incident)
     if severity not in Severity.values:
         raise ValidationError({"severity": [f"'{severity}' is not a valid severity."]})
+    refusal = severity_change_refusal(actor, incident, severity)
+    if refusal is not None:
+        raise refusal
     if not reason.strip():
         raise ValidationError({"reason": ["Say why the severity changes."]})
     if severity == incident.severity:
@@ -221,7 +255,10 @@ def close_blockers(incident: Incident) -> list[str]:
             f"{need} first ({refs} not yet)."
         )
     if incident.serious_case and not incident.report_submitted_at:
-        blockers.append("The serious-incident report to the authority is not recorded yet.")
+        if incident.initial_report_at:
+            blockers.append("The complete serious-incident report is not recorded yet.")
+        else:
+            blockers.append("The serious-incident report to the authority is not recorded yet.")
     return blockers
 
 

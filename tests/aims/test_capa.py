@@ -89,10 +89,15 @@ def test_ineffective_goes_back_to_work(owner, officer, incident):
     assert capa.status == Status.IN_PROGRESS and capa.implemented_at is None
 
 
-def test_only_officers_verify(owner, approver, incident, other_owner):
+def test_officers_and_approvers_verify_others_do_not(owner, approver, auditor, incident):
+    """Approvers hold the verifier permission (issue 13, part 7): the auditor and system
+    owners still do not."""
     capa = implemented(owner, open_capa(owner, incident))
-    with pytest.raises(RuleForbidden):
-        capa_services.capa_verify(actor=approver, capa=capa, effective=False, notes="x")
+    for who in (auditor, owner):
+        with pytest.raises(RuleForbidden):
+            capa_services.capa_verify(actor=who, capa=capa, effective=False, notes="x")
+    capa = capa_services.capa_verify(actor=approver, capa=capa, effective=False, notes="x")
+    assert capa.verified_by == approver and capa.status == Status.IN_PROGRESS
 
 
 def test_visibility_follows_the_source(owner, other_owner, auditor, officer, incident):

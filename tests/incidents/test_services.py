@@ -336,14 +336,18 @@ def test_report_needs_a_serious_incident(report, officer):
         services.incident_record_report(actor=officer, incident=report(), reference="x")
 
 
-def test_changing_awareness_recomputes_the_deadline(report, officer, system):
+def test_correcting_awareness_recomputes_the_deadline(report, officer, system):
+    """A serious incident's awareness moves only by an officer's correction (issue 13, part
+    6), which recomputes the clock; an edit of the details no longer does."""
     make_high_risk(system)
     incident = report(aware_at=AWARE)
     incident = services.incident_mark_serious(actor=officer, incident=incident, case="death")
-    incident = services.incident_update(
-        actor=officer, incident=incident, data={"aware_at": AWARE - timedelta(days=3)}
+    incident = services.incident_correct_awareness(
+        actor=officer, incident=incident, aware_at=AWARE - timedelta(days=3), reason="Log found"
     )
     assert incident.reporting_deadline == date(2026, 3, 9)
+    assert incident.report_due_at == AWARE - timedelta(days=3) + timedelta(hours=240)
+    assert incident.aware_at_original == AWARE
 
 
 def test_edit_records_what_changed_on_the_timeline(report, owner):

@@ -530,3 +530,29 @@ def test_the_incidents_owner_cannot_verify(client_as, api_as, officer, owner, hi
     assert capa_services.can_verify(approver, capa)
     other_officer = user_with_role(OFFICER, username="officer_x")
     assert capa_services.can_verify(other_officer, capa)
+
+
+def test_the_evidence_pack_shows_lateness_and_the_corrected_awareness(
+    officer, auditor, owner, high_system, django_capture_on_commit_callbacks
+):
+    from audits.models import EvidencePack
+    from tests.audits.test_evidence_packs import pdf_text, request_and_build
+
+    incident = report(owner, high_system, aware_at=AWARE)
+    incident = services.incident_mark_serious(actor=officer, incident=incident, case="widespread")
+    incident = services.incident_correct_awareness(
+        actor=officer, incident=incident, aware_at=AWARE - timedelta(hours=1), reason="Log"
+    )
+    services.incident_record_report(
+        actor=officer,
+        incident=incident,
+        reference="MSA-LATE",
+        kind="initial",
+        submitted_at=incident.report_due_at + timedelta(hours=4),
+    )
+    pack = request_and_build(django_capture_on_commit_callbacks, auditor, scope="whole")
+    assert pack.status == EvidencePack.Status.READY, pack.error
+    text = pdf_text(pack)
+    assert "Reported 4 h late" in text
+    assert "initial report" in text and "MSA-LATE" in text
+    assert "awareness corrected from" in text

@@ -158,6 +158,7 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         label="Which report",
         choices=ReportKind.choices,
         initial=ReportKind.COMPLETE,
+        required=False,  # the complete report when not said
         widget=forms.RadioSelect,
         help_text="An initial report may come first to meet the deadline; the complete "
         "report follows (EU AI Act Art. 73(5)).",
@@ -177,6 +178,9 @@ class ReportForm(BootstrapFormMixin, forms.Form):
         if kinds is not None:
             self.fields["kind"].choices = kinds
             self.fields["kind"].initial = kinds[0][0] if kinds else None
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or ReportKind.COMPLETE
 
 
 class NoteForm(BootstrapFormMixin, forms.Form):

@@ -19,12 +19,10 @@ from .framework import (
     API_LOGGED_IN,
     API_SYSTEM_CHANGE,
     API_SYSTEM_READ,
-    API_TRIAGE,
     INTAKE,
     LOGGED_IN,
     SYSTEM_CHANGE,
     SYSTEM_READ,
-    TRIAGE,
     Case,
     expect,
 )
@@ -35,6 +33,9 @@ from .world import World
 REPORT_POST             = expect("login    403    ok    400         ok      403      403")
 SERIOUS                 = expect("login    404    403   404         ok      403      403")
 API_SERIOUS             = expect("401      403    403   404         ok      403      403")
+# Verifying a corrective action: officers and approvers (neither owns it nor its incident).
+CAPA_VERIFY             = expect("login    404    403   404         ok      ok       403")
+API_CAPA_VERIFY         = expect("401      403    403   404         ok      ok       403")
 # Time targets: every role reads them, officers change them; no role, no targets.
 TARGETS_READ            = expect("login    403    ok    ok          ok      ok       ok")
 TARGETS_WRITE           = expect("login    403    403   403         ok      403      403")
@@ -212,6 +213,10 @@ CASES = [
          data=lambda w: {"case": "death"}, effect=incident_value("serious_case")),
     Case("incidents:incident_report_submitted", "POST", SERIOUS, kwargs=inc_pk, setup=serious,
          data=lambda w: {"reference": "MSA-1"}, effect=incident_value("report_reference")),
+    Case("incidents:incident_awareness", "GET", SERIOUS, kwargs=inc_pk, setup=serious),
+    Case("incidents:incident_awareness", "POST", SERIOUS, kwargs=inc_pk, setup=serious,
+         data=lambda w: {"aware_at": "2026-01-10T09:00", "reason": "Matrix correction"},
+         effect=incident_value("aware_at")),
     Case("incidents:incident_note", "POST", SYSTEM_CHANGE, kwargs=inc_pk,
          data=lambda w: {"message": "Matrix note"}, effect=events),
     Case("incidents:incident_capa_add", "GET", SYSTEM_CHANGE, kwargs=inc_pk),
@@ -237,6 +242,9 @@ CASES = [
          data=lambda w: {"case": "widespread"}, effect=incident_value("serious_case")),
     Case("api:incident-report", "POST", API_SERIOUS, kwargs=inc_pk, setup=serious,
          data=lambda w: {"reference": "MSA-2"}, effect=incident_value("report_reference")),
+    Case("api:incident-awareness", "POST", API_SERIOUS, kwargs=inc_pk, setup=serious,
+         data=lambda w: {"aware_at": "2026-01-10T09:00:00Z", "reason": "Matrix correction"},
+         effect=incident_value("aware_at")),
     Case("api:incident-notes", "POST", API_SYSTEM_CHANGE, kwargs=inc_pk,
          data=lambda w: {"message": "Matrix API note"}, effect=events),
     Case("api:incident-events", "GET", API_SYSTEM_READ, kwargs=inc_pk),
@@ -321,8 +329,8 @@ if _mounted("capa:capa_list"):
         Case("capa:capa_detail", "GET", SYSTEM_READ, kwargs=capa_pk),
         Case("capa:capa_transition", "POST", SYSTEM_CHANGE,
              kwargs=lambda w: {"pk": capa(w).pk, "action": "start"}, effect=capa_status),
-        Case("capa:capa_verify", "GET", TRIAGE, kwargs=capa_pk, setup=implemented),
-        Case("capa:capa_verify", "POST", TRIAGE, kwargs=capa_pk, setup=implemented,
+        Case("capa:capa_verify", "GET", CAPA_VERIFY, kwargs=capa_pk, setup=implemented),
+        Case("capa:capa_verify", "POST", CAPA_VERIFY, kwargs=capa_pk, setup=implemented,
              data=lambda w: VERIFY, effect=capa_status),
     ]  # fmt: skip
 if _mounted("api:correctiveaction-list"):
@@ -331,7 +339,7 @@ if _mounted("api:correctiveaction-list"):
         Case("api:correctiveaction-detail", "GET", API_SYSTEM_READ, kwargs=capa_pk),
         Case("api:correctiveaction-transition", "POST", API_SYSTEM_CHANGE, kwargs=capa_pk,
              data=lambda w: {"action": "start"}, effect=capa_status),
-        Case("api:correctiveaction-verify", "POST", API_TRIAGE, kwargs=capa_pk,
+        Case("api:correctiveaction-verify", "POST", API_CAPA_VERIFY, kwargs=capa_pk,
              setup=implemented, data=lambda w: {"effective": False, "notes": "Not yet"},
              effect=capa_status),
     ]  # fmt: skip

@@ -26,7 +26,9 @@ def incident_list(
     *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 ) -> QuerySet[Incident]:
     filters = filters or {}
-    qs = visible_incidents(user).select_related("system", "owner", "reporter")
+    qs = visible_incidents(user).select_related(
+        "system", "owner", "reporter", "aware_at_corrected_by"
+    )
     search = (filters.get("q") or "").strip()
     if search:
         pk = parse_reference(Incident.REFERENCE_PREFIX, search)

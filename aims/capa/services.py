@@ -1,8 +1,9 @@
 """Writes of corrective actions (CAPA), with their rules.
 
 Status moves by explicit actions through ``TRANSITIONS``: open -> in progress -> implemented
--> (verified effective by someone other than the owner, with evidence) -> closed. A
-verification that finds the action ineffective sends it back to "in progress".
+-> (verified effective, with evidence, by an officer or approver other than its owner and the
+owner of the incident it corrects) -> closed. A verification that finds the action ineffective
+sends it back to "in progress".
 """
 
 from dataclasses import dataclass

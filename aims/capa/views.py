@@ -67,6 +67,7 @@ class CapaDetailView(CapaMixin, View):
     def get(self, request, pk: int):
         capa, user = self.capa, request.user
         source = capa.source
+        refusal = capa_services.verification_refusal(user, capa)
         return render(
             request,
             "aims/capa_detail.html",
@@ -75,7 +76,12 @@ class CapaDetailView(CapaMixin, View):
                 "source": source,
                 "source_url": getattr(source, "get_absolute_url", lambda: "")(),
                 "actions": capa_services.available_actions(actor=user, capa=capa),
-                "can_verify": capa_services.can_verify(user, capa),
+                "can_verify": refusal is None,
+                # A verifier kept out by segregation of duties is told why, not just left
+                # without a button.
+                "verify_refusal": refusal
+                if refusal is not None and refusal.code == "segregation_of_duties"
+                else None,
                 "evidence_list": capa.evidence.select_related("owner"),
                 "history": capa.history.select_related("history_user").order_by("-history_id"),
             },

@@ -489,7 +489,9 @@ def test_the_actions_owner_cannot_verify(client_as, api_as, officer, owner, high
     assert (
         client.post(f"/capa/{capa.pk}/verify/", {**VERIFY, "effective": "yes"}).status_code == 403
     )
-    assert "Verify effectiveness" not in client.get(f"/capa/{capa.pk}/").content.decode()
+    page = client.get(f"/capa/{capa.pk}/").content.decode()
+    assert "Verify effectiveness" not in page
+    assert 'id="verify-refusal"' in page and "cannot verify its effectiveness" in page
     assert capa_snapshot(capa) == before
 
 

@@ -482,9 +482,12 @@ class ChangeRequestDecideView(SystemFormView):
 
     def get(self, request, *args, **kwargs):
         # The rule of the service and of the Changes tab's Decide button, checked before the
-        # form is offered; a POST regardless is refused by the service, on the form, with its
-        # status (403 for an owner of a medium or high tier system).
+        # form is offered (403 for who may never decide it, e.g. the owner of a medium or high
+        # tier system); a POST regardless is refused by the service, on the form, with its
+        # status and code.
         refusal = services.materiality_refusal(request.user, self.change)
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
         if refusal is not None:
             messages.warning(request, refusal.message)
             return HttpResponseRedirect(self.detail_url("changes"))

@@ -438,7 +438,7 @@ def test_browser_owner_cannot_declare_not_material_or_decide(client_as, owner, h
     change = proposed(high)
     guard = Unchanged(high, change)
     url = reverse("inventory:change_request_decide", args=[high.pk, change.pk])
-    assert client.get(url).status_code == 302  # no form is offered
+    assert client.get(url).status_code == 403  # no form is offered
     response = client.post(url, {"material": "no", "reason": "Wording"})
     assert response.status_code == 403
     guard.check()
@@ -621,19 +621,21 @@ def test_a_tier_rise_in_development_keeps_the_stage_and_says_why(
     assert b"Still approved for development" in text
 
 
-def test_a_tier_rise_during_validation_voids_the_approvals_of_the_round(
-    owner, officer, approver, system
-):
+def test_a_tier_rise_during_validation_voids_the_approvals_of_the_round(owner, officer, approver):
     services.gate_setting_update(actor=officer, gate="release", required_approvals=2)
+    system = make_system(owner, decision_impact="assists", personal_data="none")
     system = approve_for_development(system, officer, approver)
     system = classify(system, officer, {})
     services.system_transition(actor=owner, system=system, action="start_validation")
     validate(system, owner)
-    services.approval_decide(actor=approver, system=system, decision="approve")
+    services.approval_decide(
+        actor=approver, system=AISystem.objects.get(pk=system.pk), decision="approve"
+    )
     before = AISystem.objects.get(pk=system.pk)
-    assert (before.lifecycle_stage, before.risk_tier) == (Stage.IN_VALIDATION, "medium")
+    assert (before.lifecycle_stage, before.risk_tier) == (Stage.IN_VALIDATION, "low")
     system = classify(system, officer, HIGH_RISK_ANSWERS)
     assert system.release_round == before.release_round + 1
+    assert system.reopened_reason.startswith("Release gate restarted")
 
 
 def test_a_tier_drop_reopens_nothing(officer, high):
@@ -682,3 +684,17 @@ def test_passing_the_release_gate_under_the_new_tier_clears_the_reason(
     system = AISystem.objects.get(pk=system.pk)
     assert system.lifecycle_stage == Stage.DEPLOYED
     assert system.reopened_reason == ""
+
+
+def test_a_proposed_dataset_is_created_when_decided(api_as, owner, officer, high):
+    api_as(owner).post(
+        api_url("dataset-list"),
+        {"system": high.pk, "name": "Interview notes", "source": "HR system", "use": "input"},
+        format="json",
+    )
+    change = services.change_request_decide(
+        actor=officer, change=proposed(high), material=True, reason="New personal data"
+    )
+    created = Dataset.objects.get(system=high, name="Interview notes")
+    assert created.source == "HR system" and change.target_id == created.pk
+    assert AISystem.objects.get(pk=high.pk).lifecycle_stage == Stage.IN_VALIDATION

@@ -102,6 +102,7 @@ class AISystemReadSerializer(serializers.ModelSerializer):
             "intake_round",
             "release_round",
             "returned_from_gate",
+            "reopened_reason",
             "submitted_by",
             "created_at",
             "updated_at",

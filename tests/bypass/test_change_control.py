@@ -591,6 +591,8 @@ def test_reclassification_to_high_sends_a_deployed_system_back_to_validation(
     assert "rose from medium to high" in system.reopened_reason
     page = client_as(owner).get(reverse("inventory:system_detail", args=[system.pk]))
     assert "rose from medium to high" in page.content.decode()
+    detail = client_as(owner).get(api_url("system-detail", system.pk)).json()
+    assert "rose from medium to high" in detail["reopened_reason"]
     # the release gate now asks for the high tier's requirements in a new round
     assert services.gate_blockers(system, "release")
 

@@ -308,9 +308,7 @@ def test_owner_cannot_declare_a_change_not_material_on_a_high_tier(api_as, owner
 
 
 @pytest.mark.parametrize("tier", ["medium", "high"])
-def test_owner_cannot_decide_materiality_on_medium_or_high(
-    request, api_as, owner, tier, material=False
-):
+def test_owner_cannot_decide_materiality_on_medium_or_high(request, api_as, owner, tier):
     system = request.getfixturevalue(tier)
     api_as(owner).patch(api_url("system-detail", system.pk), {"purpose": "New"}, format="json")
     change = proposed(system)

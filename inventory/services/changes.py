@@ -455,7 +455,7 @@ def diverted_message(change: ChangeRequest) -> str:
     else:
         who = "a governance officer decides"
     return (
-        f"Change control: {change.title.lower()} on a system past its intake gate is not "
-        f"applied in place. {change.reference} was opened with your proposed values; they are "
-        f"applied once {who} whether the change is material."
+        f"Change control: {system.reference} has passed its intake gate, so '{change.title}' "
+        f"is not applied in place. {change.reference} was opened with your proposed values; "
+        f"they are applied once {who} whether the change is material."
     )

@@ -13,6 +13,10 @@ class Code(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
 
     ALREADY_DECIDED = "already_decided"
+    # An edit of a material fact opened a change request instead of changing the record
+    # (not a refusal: the API answers 202 with the change request under this code).
+    CHANGE_REQUEST_OPENED = "change_request_opened"
+    MATERIALITY_NEEDS_OFFICER = "materiality_needs_officer"
     NO_OPEN_GATE = "no_open_gate"
     NO_SUPPLIER = "no_supplier"
     NOT_DEPLOYED = "not_deployed"

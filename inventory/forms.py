@@ -187,10 +187,39 @@ class ValidationRecordForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ChangeRequestForm(BootstrapFormMixin, forms.ModelForm):
+    is_material = forms.BooleanField(
+        label="Material change",
+        required=False,
+        initial=True,
+        help_text="A material change sends the system back through the release gate. On a "
+        "medium or high tier only a governance officer may record a change as not material.",
+    )
+
     class Meta:
         model = ChangeRequest
         fields = ["kind", "title", "description", "is_material"]
         widgets = {"description": forms.Textarea}
+
+
+class MaterialityDecisionForm(BootstrapFormMixin, forms.Form):
+    material = forms.TypedChoiceField(
+        label="Is the change material?",
+        choices=[
+            ("yes", "Material: apply it and send the system back through the release gate"),
+            ("no", "Not material: apply it and record it"),
+        ],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        max_length=2000,
+        help_text="Why the change is or is not material; kept with your name.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["material"].widget.attrs["class"] = "form-check-input"
 
 
 class GateSettingForm(BootstrapFormMixin, forms.ModelForm):

@@ -149,6 +149,12 @@ class AISystem(ReferencedModel, TimeStampedModel):
     returned_from_gate = models.CharField(
         max_length=10, choices=Gate.choices, blank=True, editable=False
     )
+    reopened_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the system is back before its release gate (its risk tier rose); shown "
+        "on its page until the release gate is passed.",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -355,6 +361,13 @@ class ValidationRecord(ReferencedModel, SystemChild):
 
 
 class ChangeRequest(ReferencedModel, SystemChild):
+    """A change to a system that has passed its intake gate.
+
+    Either written as such (kind, title, description), or opened by an edit of a material fact
+    (a system's purpose, a component's model, a dataset...): the edit is not applied in place;
+    ``proposed_values`` carries it (field -> {"from", "to"}) with the record it targets, and it
+    is applied when the materiality is decided (inventory.services.changes)."""
+
     REFERENCE_PREFIX = "CHG"
 
     class Kind(models.TextChoices):
@@ -363,16 +376,29 @@ class ChangeRequest(ReferencedModel, SystemChild):
         NEW_DATA_SOURCE = "new_data_source", "New data source"
         NEW_POPULATION = "new_population", "New population or purpose"
         VENDOR_CHANGE = "vendor_change", "Vendor change"
+        SYSTEM_FACTS = "system_facts", "Change of the system's facts"
 
     # Kinds that change what the system is or who it affects: always material.
     ALWAYS_MATERIAL = (Kind.NEW_POPULATION,)
 
     class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed (materiality to be decided)"
         RECORDED = "recorded", "Recorded (not material)"
+        APPLIED = "applied", "Applied (material; the release gate is still ahead)"
         IN_RELEASE_REVIEW = "in_release_review", "In release review"
         RELEASED = "released", "Released"
         REJECTED = "rejected", "Rejected at the release gate"
         WITHDRAWN = "withdrawn", "Withdrawn (system retired)"
+
+    class Target(models.TextChoices):
+        SYSTEM = "system", "The system's details"
+        COMPONENT = "component", "A component"
+        DATASET = "dataset", "A dataset"
+
+    class Action(models.TextChoices):
+        EDIT = "edit", "Edit"
+        ADD = "add", "Add"
+        REMOVE = "remove", "Remove"
 
     system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="change_requests")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -380,14 +406,73 @@ class ChangeRequest(ReferencedModel, SystemChild):
     description = models.TextField()
     is_material = models.BooleanField(
         "material change",
+        null=True,
+        blank=True,
         default=True,
-        help_text="A material change sends the system back through the release gate.",
+        help_text="A material change sends the system back through the release gate; empty "
+        "while a governance officer has still to decide.",
     )
     status = models.CharField(max_length=30, choices=Status.choices, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    target = models.CharField(max_length=20, choices=Target.choices, blank=True, editable=False)
+    target_id = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="The component or dataset changed."
+    )
+    target_action = models.CharField(
+        max_length=10, choices=Action.choices, blank=True, editable=False
+    )
+    proposed_values = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text='The proposed edit: field -> {"from": stored value, "to": proposed value}.',
+    )
+    materiality_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    materiality_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    materiality_reason = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def target_model(self):
+        return {self.Target.COMPONENT: Component, self.Target.DATASET: Dataset}.get(
+            self.target, AISystem
+        )
+
+    def proposed_rows(self) -> list[tuple[str, str, str]]:
+        """The proposed edit as (field label, stored value, proposed value), in words."""
+        model = self.target_model()
+        rows = []
+        for name, change in (self.proposed_values or {}).items():
+            field = model._meta.get_field(name)
+            rows.append(
+                (
+                    str(field.verbose_name).capitalize(),
+                    _value_label(field, change.get("from")),
+                    _value_label(field, change.get("to")),
+                )
+            )
+        return rows
+
+
+def _value_label(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.is_relation:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target is not None else f"#{value}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

@@ -40,5 +40,10 @@ urlpatterns = [
     path(
         "<int:pk>/changes/add/", views.ChangeRequestCreateView.as_view(), name="change_request_add"
     ),
+    path(
+        "<int:pk>/changes/<int:child>/decide/",
+        views.ChangeRequestDecideView.as_view(),
+        name="change_request_decide",
+    ),
     path("<int:pk>/<str:tab>/", views.SystemDetailView.as_view(), name="system_tab"),
 ]

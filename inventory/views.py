@@ -25,11 +25,12 @@ from .forms import (
     DatasetForm,
     GateSettingForm,
     IntakeForm,
+    MaterialityDecisionForm,
     SystemEditForm,
     SystemFilterForm,
     ValidationRecordForm,
 )
-from .models import Component, Dataset, GateSetting
+from .models import ChangeRequest, Component, Dataset, GateSetting
 
 TABS = [
     ("overview", "Overview"),
@@ -160,7 +161,13 @@ class SystemDetailView(SystemMixin, View):
         return {"validations": self.system.validations.select_related("performed_by")}
 
     def tab_changes(self) -> dict:
-        return {"changes": self.system.change_requests.select_related("requested_by")}
+        changes = list(
+            self.system.change_requests.select_related("requested_by", "materiality_decided_by")
+        )
+        for change in changes:
+            change.system = self.system
+            change.can_decide = services.can_decide_materiality(self.request.user, change)
+        return {"changes": changes}
 
     def tab_evidence(self) -> dict:
         return {"evidence_list": evidence_on(self.system, user=self.request.user)}
@@ -218,26 +225,39 @@ class SystemEditView(ServiceFormMixin, SystemMixin, View):
         )
 
     def context(self) -> dict:
-        return {"system": self.system}
+        return {
+            "system": self.system,
+            "under_change_control": services.change_control_applies(self.system),
+        }
 
     def save(self, form):
         data = dict(form.cleaned_data)
         new_owner = data.pop("owner", None)
-        system = services.system_update(
+        edited = services.system_edit(
             actor=self.request.user,
             system=self.system,
             data=data,
             reason=self.request.POST.get("reason", "").strip(),
         )
+        system = edited.record
         if new_owner is not None and new_owner != system.owner:
             services.system_set_owner(actor=self.request.user, system=system, owner=new_owner)
-        return system
+        return edited
 
-    def success_message(self, system) -> str:
-        return f"{system.reference} saved."
+    def success_message(self, edited) -> str:
+        return edited_message(edited, self.system)
 
-    def success_url(self, system) -> str:
-        return reverse("inventory:system_detail", args=[system.pk])
+    def success_url(self, edited) -> str:
+        if edited.change is not None:
+            return self.detail_url("changes")
+        return reverse("inventory:system_detail", args=[self.system.pk])
+
+
+def edited_message(edited, system) -> str:
+    """What an edit did, in words: saved, or (partly) diverted into a change request."""
+    if edited.change is None:
+        return f"{(edited.record or system).reference} saved."
+    return services.diverted_message(edited.change)
 
 
 class SystemTransitionView(SystemMixin, View):
@@ -345,9 +365,15 @@ class ChildFormView(SystemFormView):
         return {**super().context(), "record": self.get_record()}
 
     def save(self, form):
-        return services.child_save(
+        return services.child_edit(
             actor=self.request.user, record=self.get_record(), data=form.cleaned_data
         )
+
+    def success_message(self, edited) -> str:
+        return edited_message(edited, self.system)
+
+    def success_url(self, edited) -> str:
+        return self.detail_url("changes" if edited.change is not None else self.success_tab)
 
 
 class ChildDeleteView(SystemMixin, View):
@@ -368,10 +394,13 @@ class ChildDeleteView(SystemMixin, View):
         record = get_object_or_404(self.model, pk=child, system=self.system)
         label = str(record)
         try:
-            services.child_delete(actor=request.user, record=record)
+            change = services.child_delete(actor=request.user, record=record)
         except BusinessRuleError as exc:
             messages.error(request, exc.message)
         else:
+            if change is not None:
+                messages.warning(request, services.diverted_message(change))
+                return HttpResponseRedirect(self.detail_url("changes"))
             messages.success(request, f"{label} removed. Its history is kept.")
         return HttpResponseRedirect(self.detail_url(self.tab))
 
@@ -424,7 +453,10 @@ class ChangeRequestCreateView(SystemFormView):
     form_class = ChangeRequestForm
     success_tab = "changes"
     title = "change request"
-    intro = "A material change sends the system back through the release gate."
+    intro = (
+        "A material change sends the system back through the release gate. On a medium or "
+        "high tier a governance officer decides whether a change is material."
+    )
 
     def save(self, form):
         return services.change_request_create(
@@ -432,7 +464,45 @@ class ChangeRequestCreateView(SystemFormView):
         )
 
     def success_message(self, obj) -> str:
-        return f"{obj.reference} recorded."
+        return f"{obj.reference} recorded: {obj.get_status_display().lower()}."
+
+
+class ChangeRequestDecideView(SystemFormView):
+    """A governance officer (or, on a low tier, the owner) decides whether a proposed change
+    is material; the rule is services.materiality_refusal."""
+
+    template_name = "inventory/change_decide_form.html"
+    form_class = MaterialityDecisionForm
+    success_tab = "changes"
+
+    def check(self, request) -> None:
+        super().check(request)
+        self.change = get_object_or_404(ChangeRequest, pk=self.kwargs["child"], system=self.system)
+        self.change.system = self.system
+
+    def get(self, request, *args, **kwargs):
+        # The rule of the service and of the Changes tab's Decide button, checked before the
+        # form is offered (403 for who may never decide it, e.g. the owner of a medium or high
+        # tier system); a POST regardless is refused by the service, on the form, with its
+        # status and code.
+        refusal = services.materiality_refusal(request.user, self.change)
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
+        if refusal is not None:
+            messages.warning(request, refusal.message)
+            return HttpResponseRedirect(self.detail_url("changes"))
+        return super().get(request, *args, **kwargs)
+
+    def context(self) -> dict:
+        return {**super().context(), "change": self.change}
+
+    def save(self, form):
+        return services.change_request_decide(
+            actor=self.request.user, change=self.change, **form.cleaned_data
+        )
+
+    def success_message(self, obj) -> str:
+        return f"{obj.reference}: {obj.get_status_display().lower()}."
 
 
 class GateSettingsView(LoginRequiredMixin, View):

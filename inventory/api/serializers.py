@@ -102,6 +102,7 @@ class AISystemReadSerializer(serializers.ModelSerializer):
             "intake_round",
             "release_round",
             "returned_from_gate",
+            "reopened_reason",
             "submitted_by",
             "created_at",
             "updated_at",
@@ -408,10 +409,25 @@ class ChangeRequestReadSerializer(SystemChildReadSerializer):
             "status_display",
             "requested_by",
             "requested_by_username",
+            "target",
+            "target_id",
+            "target_action",
+            "proposed_values",
+            "materiality_decided_by",
+            "materiality_decided_at",
+            "materiality_reason",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class MaterialityDecisionSerializer(serializers.Serializer):
+    material = serializers.BooleanField(
+        help_text="true: the change is material (the system goes back through the release "
+        "gate); false: it is recorded. Either way its proposed values are applied."
+    )
+    reason = serializers.CharField(max_length=2000, help_text="Why it is or is not material.")
 
 
 class ChangeRequestWriteSerializer(serializers.ModelSerializer):
@@ -420,7 +436,9 @@ class ChangeRequestWriteSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Leave out when unsure: the change is then treated as material.",
+        help_text="Leave out when unsure: the change is then treated as material. false (not "
+        "material) on a medium or high tier only from a governance officer (else 403 "
+        "materiality_needs_officer).",
     )
 
     class Meta:

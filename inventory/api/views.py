@@ -17,6 +17,7 @@ from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from aims.api.views import AIMSViewSetMixin, write_schema
 from aims.permissions import has_global_perm
 from inventory import selectors, services
+from inventory.errors import Code
 from inventory.history import system_history
 from inventory.models import (
     AISystem,
@@ -43,12 +44,33 @@ from .serializers import (
     DecisionSerializer,
     GateSettingReadSerializer,
     GateSettingWriteSerializer,
+    MaterialityDecisionSerializer,
     ReleaseBlockersSerializer,
     SystemFilterSerializer,
     TransitionSerializer,
     ValidationRecordReadSerializer,
     ValidationRecordWriteSerializer,
 )
+
+# --- Change control -------------------------------------------------------------------------
+
+
+def change_request_opened(view, change: ChangeRequest, record_data) -> Response:
+    """An edit of material facts is not applied: 202 Accepted, with the change request it
+    opened (to be decided at POST /change-requests/{id}/decide/) and the record as saved
+    (its other fields, if the edit had any, were applied; null for a proposed addition)."""
+    return Response(
+        {
+            "code": str(Code.CHANGE_REQUEST_OPENED),
+            "message": services.diverted_message(change),
+            "change_request": ChangeRequestReadSerializer(
+                change, context=view.get_serializer_context()
+            ).data,
+            "record": record_data,
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )
+
 
 # --- AI systems -----------------------------------------------------------------------------
 
@@ -121,11 +143,15 @@ class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
         system = self.get_object()
         data = self.validated_input(instance=system, partial=partial)
         owner = data.pop("owner", None)
+        change = None
         with transaction.atomic():  # details and handover succeed or fail together
             if data:
-                system = services.system_update(actor=request.user, system=system, data=data)
+                edited = services.system_edit(actor=request.user, system=system, data=data)
+                system, change = edited.record, edited.change
             if owner is not None and owner != system.owner:
                 system = services.system_set_owner(actor=request.user, system=system, owner=owner)
+        if change is not None:
+            return change_request_opened(self, change, self.detail_response(system).data)
         return self.detail_response(system)
 
     def partial_update(self, request, pk=None):
@@ -178,23 +204,31 @@ class EditableChildViewSet(SystemChildViewSet):
     """Components and datasets: created, edited and removed through services.child_save and
     services.child_delete."""
 
+    def edited_response(self, edited, status_code=status.HTTP_200_OK):
+        if edited.change is None:
+            return self.read_response(edited.record, status_code)
+        record = self.read_response(edited.record).data if edited.record is not None else None
+        return change_request_opened(self, edited.change, record)
+
     def create(self, request):
         data = self.validated_input()
         record = self.read_serializer_class.Meta.model(system=data.pop("system"))
-        record = services.child_save(actor=request.user, record=record, data=data)
-        return self.read_response(record, status.HTTP_201_CREATED)
+        edited = services.child_edit(actor=request.user, record=record, data=data)
+        return self.edited_response(edited, status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
         record = self.get_object()
         data = self.validated_input(instance=record, partial=partial)
-        record = services.child_save(actor=request.user, record=record, data=data)
-        return self.read_response(record)
+        edited = services.child_edit(actor=request.user, record=record, data=data)
+        return self.edited_response(edited)
 
     def partial_update(self, request, pk=None):
         return self.update(request, pk, partial=True)
 
     def destroy(self, request, pk=None):
-        services.child_delete(actor=request.user, record=self.get_object())
+        change = services.child_delete(actor=request.user, record=self.get_object())
+        if change is not None:
+            return change_request_opened(self, change, None)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -324,6 +358,16 @@ class ChangeRequestViewSet(SystemChildViewSet):
         data = self.validated_input()
         change = services.change_request_create(actor=request.user, **data)
         return self.read_response(change, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MaterialityDecisionSerializer, responses=ChangeRequestReadSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Decide whether a proposed change is material, with a reason; its values are then
+        applied. A governance officer decides; on a low tier also the system's owner."""
+        change = self.get_object()
+        data = self.validated_input(MaterialityDecisionSerializer)
+        change = services.change_request_decide(actor=request.user, change=change, **data)
+        return self.read_response(change)
 
 
 # --- Gate settings --------------------------------------------------------------------------

@@ -10,10 +10,24 @@ The services live in sub-modules, one per part of the app; this package re-expor
   package does not re-export them);
 - :mod:`.records` records under a system: components, datasets, validation records, change
   requests;
+- :mod:`.changes` change control: which edits are material, proposing them as change
+  requests, and deciding their materiality;
 - :mod:`._common` the helpers they share.
 """
 
 from ._common import OWNER_OBJECT_PERMS, Stage, system_url
+from .changes import (
+    MATERIAL_FIELDS,
+    can_decide_materiality,
+    change_control_applies,
+    change_control_required,
+    change_propose,
+    change_request_decide,
+    declaration_refusal,
+    diverted_message,
+    material_changes,
+    materiality_refusal,
+)
 from .gates import (
     ApprovalCount,
     GateCheck,
@@ -31,6 +45,7 @@ from .gates import (
 from .records import (
     change_request_create,
     child_delete,
+    child_edit,
     child_save,
     component_save,
     dataset_save,
@@ -41,8 +56,10 @@ from .systems import (
     INTAKE_FIELDS,
     OVERSIGHT_EXCEPTION,
     TRANSITIONS,
+    Edited,
     Transition,
     available_transitions,
+    system_edit,
     system_set_owner,
     system_set_risk_tier,
     system_submit_intake,
@@ -51,6 +68,19 @@ from .systems import (
 )
 
 __all__ = [
+    "MATERIAL_FIELDS",
+    "Edited",
+    "can_decide_materiality",
+    "change_control_applies",
+    "change_control_required",
+    "change_propose",
+    "change_request_decide",
+    "child_edit",
+    "declaration_refusal",
+    "diverted_message",
+    "material_changes",
+    "materiality_refusal",
+    "system_edit",
     "EDITABLE_FIELDS",
     "INTAKE_FIELDS",
     "OVERSIGHT_EXCEPTION",

@@ -28,8 +28,26 @@ def system_url(system: AISystem) -> str:
 
 
 def _close_pending_changes(actor, system: AISystem, status: str, reason: str) -> None:
-    for change in ChangeRequest.objects.filter(
-        system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
-    ):
+    """Close the changes waiting on the release gate (and, when the system retires, those
+    still proposed). The caller saves ``system`` afterwards: a change the release gate
+    refused has its values put back on it, and a passed release clears the reason the gate
+    was reopened."""
+    from .changes import revert_change
+
+    waiting = [ChangeRequest.Status.IN_RELEASE_REVIEW]
+    if status in (ChangeRequest.Status.RELEASED, ChangeRequest.Status.WITHDRAWN):
+        waiting.append(ChangeRequest.Status.APPLIED)
+    if status == ChangeRequest.Status.WITHDRAWN:
+        waiting.append(ChangeRequest.Status.PROPOSED)
+    for change in ChangeRequest.objects.filter(system=system, status__in=waiting):
+        if status == ChangeRequest.Status.REJECTED:
+            revert_change(
+                actor=actor,
+                change=change,
+                system=system,
+                why=f"Change {change.reference} refused at the release gate: values put back",
+            )
         change.status = status
         save_with_history(change, actor=actor, reason=reason)
+    if status == ChangeRequest.Status.RELEASED:
+        system.reopened_reason = ""

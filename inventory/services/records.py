@@ -1,6 +1,8 @@
 """Records under a system: its components and datasets, validation records (with their
 evidence) and change requests (a material change to a deployed system reopens the release
-gate). A closed system's records stay as they were."""
+gate). A closed system's records stay as they were. An edit of a deployed system's
+component or dataset that touches a material fact opens a change request instead
+(services.changes)."""
 
 from datetime import date
 from typing import Any
@@ -10,13 +12,18 @@ from django.db import transaction
 from aims.errors import TransitionNotAllowed
 from aims.evidence.services import evidence_create
 from aims.history import save_with_history, stamp
-from aims.notifications.services import notify, users_in_role
 from aims.permissions import require
-from aims.roles import APPROVER
 
 from ..errors import Code
 from ..models import AISystem, ChangeRequest, Component, Dataset, ValidationRecord
-from ._common import Stage, system_url
+from ._common import Stage
+from .changes import (
+    change_propose,
+    declaration_refusal,
+    material_changes,
+    notify_release_reopened,
+    reopen_for_material_change,
+)
 
 
 def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
@@ -33,27 +40,64 @@ def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
         )
 
 
-@transaction.atomic
 def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
-    """Create or edit a component or dataset of a system."""
+    """Create or edit a component or dataset of a system; returns the record as saved (see
+    :func:`child_edit`: an edit of material facts opens a change request instead)."""
+    return child_edit(actor=actor, record=record, data=data, reason=reason).record
+
+
+@transaction.atomic
+def child_edit(*, actor, record, data: dict[str, Any], reason: str = ""):
+    """Create or edit a component or dataset of a system. On a deployed system, adding one or
+    changing its material facts opens a change request with the proposed values; the other
+    fields are saved in place."""
+    from .systems import Edited
+
     meta = record._meta
     action = "change" if record.pk else "add"
     _require_system_change(actor, record.system, f"inventory.{action}_{meta.model_name}")
+    data = dict(data)
+    material = material_changes(record, data, action="edit" if record.pk else "add")
+    if material:
+        change = change_propose(
+            actor=actor,
+            record=record,
+            changes=material,
+            action="edit" if record.pk else "add",
+            reason=reason,
+        )
+        if not record.pk:
+            return Edited(None, change)
+        # A bound form may have written its input onto ``record``: work on the stored row.
+        record = type(record).objects.get(pk=record.pk)
+        data = {k: v for k, v in data.items() if k not in material and getattr(record, k) != v}
+        if not data:
+            return Edited(record, change)
+    else:
+        change = None
     for field, value in data.items():
         setattr(record, field, value)
     verb = "edited" if record.pk else "added"
     save_with_history(
         record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} {verb}"
     )
-    return record
+    return Edited(record, change)
 
 
 @transaction.atomic
-def child_delete(*, actor, record, reason: str = "") -> None:
+def child_delete(*, actor, record, reason: str = "") -> ChangeRequest | None:
+    """Remove a component or dataset; on a deployed system the removal is proposed as a
+    change request instead (returned), and the record stays."""
     meta = record._meta
     _require_system_change(actor, record.system, f"inventory.delete_{meta.model_name}")
+    material = material_changes(record, {}, action="remove")
+    if material:
+        return change_propose(
+            actor=actor, record=record, changes=material, action="remove", reason=reason
+        )
     stamp(record, actor=actor, reason=reason or f"{meta.verbose_name.capitalize()} removed")
     record.delete()
+    return None
 
 
 def component_save(*, actor, component: Component, data: dict[str, Any]) -> Component:
@@ -112,7 +156,10 @@ def change_request_create(
     description: str,
     is_material: bool | None = None,
 ) -> ChangeRequest:
-    """Record a change to a deployed system; a material one reopens the release gate."""
+    """Record a change to a deployed system. Declared material (or left undeclared: when in
+    doubt a change is material), it reopens the release gate at once; declared not material,
+    it is recorded, which on a medium or high tier only a governance officer may declare
+    (services.changes.declaration_refusal)."""
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     _require_system_change(actor, system, "inventory.add_changerequest")
     if system.lifecycle_stage != Stage.DEPLOYED:
@@ -123,6 +170,12 @@ def change_request_create(
         )
     if is_material is None or kind in ChangeRequest.ALWAYS_MATERIAL:
         is_material = True  # when in doubt, a change goes back through the release gate
+    refusal = declaration_refusal(actor, system, is_material)
+    if refusal is not None:
+        raise refusal
+    status = (
+        ChangeRequest.Status.IN_RELEASE_REVIEW if is_material else ChangeRequest.Status.RECORDED
+    )
     change = ChangeRequest(
         system=system,
         kind=kind,
@@ -130,21 +183,13 @@ def change_request_create(
         description=description,
         is_material=is_material,
         requested_by=actor,
-        status=(
-            ChangeRequest.Status.IN_RELEASE_REVIEW if is_material else ChangeRequest.Status.RECORDED
-        ),
+        status=status,
     )
     save_with_history(change, actor=actor, reason="Change requested")
     if is_material:
-        system.lifecycle_stage = Stage.IN_VALIDATION
-        system.release_round += 1
+        change.status = reopen_for_material_change(actor=actor, system=system, change=change)
         save_with_history(
             system, actor=actor, reason=f"Material change {change.reference}: back to release"
         )
-        notify(
-            recipients=users_in_role(APPROVER).exclude(pk=system.owner_id),
-            title=f"Release gate reopened: {system.reference} {system.name}",
-            body=f"Material change {change.reference}: {title}",
-            link=system_url(system),
-        )
+        notify_release_reopened(system, change)
     return change

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from aims.competence import services as competence_services
 from aims.errors import BusinessRuleError, TransitionNotAllowed
@@ -16,8 +17,9 @@ from aims.permissions import has_perm, require
 from aims.roles import OFFICER
 
 from ..errors import Code
-from ..models import AISystem, ChangeRequest, Component, Gate
+from ..models import AISystem, Approval, ChangeRequest, Component, Gate, RiskTier
 from ._common import Stage, _close_pending_changes, _grant_owner, _revoke_owner, system_url
+from .changes import change_propose, material_changes
 
 INTAKE_FIELDS = (
     "name",
@@ -91,8 +93,25 @@ def system_submit_intake(
     return system
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Edited:
+    """What an edit did: the record as saved (its non-material fields changed in place) and
+    the change request it opened for the material facts it touched, if any."""
+
+    record: Any
+    change: ChangeRequest | None = None
+
+
 def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str = "") -> AISystem:
+    """Edit a system's details; returns the system as saved (see :func:`system_edit`)."""
+    return system_edit(actor=actor, system=system, data=data, reason=reason).record
+
+
+@transaction.atomic
+def system_edit(*, actor, system: AISystem, data: dict[str, Any], reason: str = "") -> Edited:
+    """Edit a system's details. Material facts of a system past its intake gate are not
+    changed in place: they open a change request (services.changes); the other fields are
+    saved, with history."""
     require(actor, "inventory.change_aisystem", system, "You may not edit this AI system.")
     # Re-read under lock: a stale copy must never write back an old stage or round.
     system = AISystem.objects.select_for_update().get(pk=system.pk)
@@ -107,6 +126,15 @@ def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str 
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
+    material = material_changes(system, data)
+    for field in material:
+        data.pop(field)
+    change = None
+    if material:
+        change = change_propose(actor=actor, record=system, changes=material, reason=reason)
+        data = {k: v for k, v in data.items() if getattr(system, k) != v}
+        if not data:
+            return Edited(AISystem.objects.get(pk=system.pk), change)
     person = data.get("oversight_person")
     oversight_changed = "oversight_person" in data and (
         getattr(person, "pk", None) != system.oversight_person_id
@@ -132,7 +160,7 @@ def system_update(*, actor, system: AISystem, data: dict[str, Any], reason: str 
             missing=missing,
             exception=granted,
         )
-    return system
+    return Edited(system, change)
 
 
 @transaction.atomic
@@ -159,16 +187,68 @@ def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AIS
     return system
 
 
+# The order of the tiers for "the tier rose". "Unclassified" is no tier yet, not one below
+# low: a first classification is not a rise (systems registered before classification keep
+# moving; the requirements matrix's "unclassified" row is what officers tighten).
+TIER_RANK = {RiskTier.LOW: 1, RiskTier.MEDIUM: 2, RiskTier.HIGH: 3, RiskTier.PROHIBITED: 4}
+# Stages past the intake gate that a tier rise sends back before the release gate.
+REOPENED_BY_TIER_RISE = (Stage.APPROVED_FOR_DEVELOPMENT, Stage.IN_VALIDATION, Stage.DEPLOYED)
+
+
+def tier_rose(previous: str, tier: str) -> bool:
+    return previous in TIER_RANK and TIER_RANK.get(tier, 0) > TIER_RANK[previous]
+
+
 @transaction.atomic
 def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> AISystem:
     """Record the risk tier a classification decided. Only the risk app calls this: the tier
-    is never edited by hand, so it always has a recorded, reasoned decision behind it."""
+    is never edited by hand, so it always has a recorded, reasoned decision behind it.
+
+    A rise reopens the release gate, so the new tier's requirements are met before the system
+    is (again) in production: a deployed system goes back to validation in a new release
+    round; one in validation starts a new round when approvals were already given in this one
+    (they were given under the old tier); one approved for development stays there, and its
+    release gate will check the new tier. The system records why (``reopened_reason``,
+    shown on its page) until the release gate is passed. A lower tier reopens nothing."""
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     if system.risk_tier == tier:
         return system
+    previous_tier = system.risk_tier
     previous = system.get_risk_tier_display()
     system.risk_tier = tier
-    save_with_history(system, actor=actor, reason=reason or f"Risk tier {previous} -> {tier}")
+    history_reason = reason or f"Risk tier {previous} -> {tier}"
+    if tier_rose(previous_tier, tier) and system.lifecycle_stage in REOPENED_BY_TIER_RISE:
+        new = system.get_risk_tier_display()
+        when = timezone.localdate().isoformat()
+        if system.lifecycle_stage == Stage.DEPLOYED:
+            system.lifecycle_stage = Stage.IN_VALIDATION
+            system.release_round += 1
+            back = "Back to validation"
+        elif system.lifecycle_stage == Stage.IN_VALIDATION:
+            given = Approval.objects.filter(
+                system=system, gate=Gate.RELEASE, round=system.release_round
+            ).exists()
+            if given:
+                system.release_round += 1
+            back = "Release gate restarted" if given else "Still in validation"
+        else:
+            back = "Still approved for development"
+        system.reopened_reason = (
+            f"{back}: the risk tier rose from {previous.lower()} to {new.lower()} on {when}. "
+            f"The release gate must be passed under the {new.lower()} tier's requirements "
+            "(see 'Gates and approvals')."
+        )
+        history_reason = f"{history_reason} | {system.reopened_reason}"
+        save_with_history(system, actor=actor, reason=history_reason)
+        if system.lifecycle_stage == Stage.IN_VALIDATION:
+            notify(
+                recipients=[system.owner],
+                title=f"{system.reference}: risk tier rose to {new.lower()}",
+                body=system.reopened_reason,
+                link=system_url(system),
+            )
+        return system
+    save_with_history(system, actor=actor, reason=history_reason)
     return system
 
 

@@ -34,17 +34,19 @@ RESOURCES = (
 @pytest.fixture
 def world(system, other_owner, advance, owner):
     """One record of every kind on the owner's system, and a system of another owner."""
+    # Components and datasets are recorded during development: once the system is deployed,
+    # adding one is a change request (change control).
+    component = services.child_save(
+        actor=owner, record=Component(system=system), data={"name": "GPT-x"}
+    )
+    dataset = services.child_save(
+        actor=owner, record=Dataset(system=system), data={"name": "CVs", "source": "ATS export"}
+    )
     advance(system, "deployed")
     records = {
         "system": system,
-        "component": services.child_save(
-            actor=owner, record=Component(system=system), data={"name": "GPT-x"}
-        ),
-        "dataset": services.child_save(
-            actor=owner,
-            record=Dataset(system=system),
-            data={"name": "CVs", "source": "ATS export"},
-        ),
+        "component": component,
+        "dataset": dataset,
         "approval": Approval.objects.filter(system=system).first(),
         "validationrecord": ValidationRecord.objects.get(system=system),
         "changerequest": services.change_request_create(
@@ -205,14 +207,22 @@ def test_officer_can_edit_any_system(api_as, world, officer):
 
 
 def test_owner_edits_own_records(api_as, world, owner):
+    # The system is deployed: a note is edited in place; a version or a removal is a change
+    # request (change control, tests/bypass/test_change_control.py).
     client = api_as(owner)
+    response = client.patch(
+        api_url("component-detail", world["component"].pk), {"notes": "pinned"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["notes"] == "pinned"
     response = client.patch(
         api_url("component-detail", world["component"].pk), {"version": "2"}, format="json"
     )
-    assert response.status_code == 200
-    assert response.json()["version"] == "2"
-    assert client.delete(api_url("dataset-detail", world["dataset"].pk)).status_code == 204
-    assert not Dataset.objects.filter(pk=world["dataset"].pk).exists()
+    assert response.status_code == 202
+    assert response.json()["code"] == "change_request_opened"
+    response = client.delete(api_url("dataset-detail", world["dataset"].pk))
+    assert response.status_code == 202
+    assert Dataset.objects.filter(pk=world["dataset"].pk).exists()
 
 
 def test_record_validation_helper_needs_system_change_right(world, other_owner):

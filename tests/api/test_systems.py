@@ -658,9 +658,8 @@ def test_history_shows_the_actors(api_as, owner, officer, approver, system, adva
     api_as(owner).post(
         api_url("component-list"), {"system": system.pk, "name": "Rank"}, format="json"
     )
-    api_as(officer).patch(
-        api_url("system-detail", system.pk), {"personal_data": "special"}, format="json"
-    )
+    # Not a material fact (those open a change request once past the intake gate).
+    api_as(officer).patch(api_url("system-detail", system.pk), {"user_facing": True}, format="json")
     response = api_as(auditor).get(api_url("system-history", system.pk))
     assert response.status_code == 200
     entries = response.json()["results"]
@@ -670,12 +669,7 @@ def test_history_shows_the_actors(api_as, owner, officer, approver, system, adva
     assert latest["history_user"] == officer.username
     assert latest["object_reference"] == system.reference
     assert latest["changes"] == [
-        {
-            "field": "personal_data",
-            "label": "Personal data",
-            "old": "Personal data",
-            "new": "Special category data",
-        }
+        {"field": "user_facing", "label": "User facing", "old": "No", "new": "Yes"}
     ]
     by_reason = {e["history_change_reason"]: e for e in entries}
     intake = by_reason["Use-case intake submitted"]

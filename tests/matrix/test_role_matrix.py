@@ -159,6 +159,14 @@ CASES: list[Case] = [
          kwargs=system_pk),
     Case("inventory:change_request_add", "POST", SYSTEM_CHANGE, stage="deployed",
          kwargs=system_pk, data=lambda w: CHANGE, effect=count(ChangeRequest)),
+    # The world's system is not classified: its owner may decide materiality (on a medium or
+    # high tier only an officer may: tests/bypass/test_change_control.py).
+    Case("inventory:change_request_decide", "GET", SYSTEM_CHANGE, stage="deployed",
+         kwargs=system_child("proposed_change")),
+    Case("inventory:change_request_decide", "POST", SYSTEM_CHANGE, stage="deployed",
+         kwargs=system_child("proposed_change"),
+         data=lambda w: {"material": "no", "reason": "Wording only"},
+         effect=value("proposed_change", "status")),
     # --- API: authentication and the acting user ---------------------------------------------
     Case("api:token", "POST", API_PUBLIC, check=returns_own_token,
          data=lambda w: {"username": w.person.username, "password": PASSWORD}),
@@ -223,6 +231,10 @@ CASES: list[Case] = [
          effect=count(ChangeRequest)),
     Case("api:changerequest-detail", "GET", API_SYSTEM_READ, stage="deployed",
          kwargs=pk_of("change_request")),
+    Case("api:changerequest-decide", "POST", API_SYSTEM_CHANGE, stage="deployed",
+         kwargs=pk_of("proposed_change"),
+         data=lambda w: {"material": False, "reason": "Wording only"},
+         effect=value("proposed_change", "status")),
     # --- API: gate settings and evidence -----------------------------------------------------
     Case("api:gatesetting-list", "GET", API_LOGGED_IN),
     Case("api:gatesetting-detail", "GET", API_GATE_READ, kwargs=lambda w: {"gate": "release"}),

@@ -248,6 +248,13 @@ class World:
         )
 
     @cached_property
+    def proposed_change(self) -> ChangeRequest:
+        """A change request opened by an edit of the system's purpose (change control)."""
+        return services.system_edit(
+            actor=self.owner, system=self.system, data={"purpose": "Matrix purpose"}
+        ).change
+
+    @cached_property
     def evidence(self) -> Evidence:
         return evidence_create(
             actor=self.owner,

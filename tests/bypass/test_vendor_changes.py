@@ -568,7 +568,7 @@ def test_the_data_migration_keys_the_oldest_of_duplicates(officer, estate):
     gets the key (later sightings attach to it), the others stay as recorded."""
     supplier = estate["supplier"]
     legacy = []
-    for n, component in enumerate(estate["components"][:2]):
+    for component in estate["components"][:2]:
         notice = services.vendor_change_record(
             actor=officer,
             supplier=supplier,

@@ -702,23 +702,23 @@ def impact_assess(
 
 def impact_confirm_refusal(user, impact: VendorChangeImpact) -> BusinessRuleError | None:
     """Why ``user`` may not confirm or send back the "no impact" on ``impact``, or None:
-    officers only, never the system's owner nor the person who assessed it, and only while
-    the "no impact" awaits confirmation."""
+    officers only, only while the "no impact" awaits confirmation, and never the system's
+    owner nor the person who assessed it."""
     if not has_perm(user, CONFIRM_PERM):
         return RuleForbidden(
             "Only a governance officer confirms a 'no impact' on a high-tier system.",
             code=Code.PERMISSION_DENIED,
+        )
+    if impact.assessment != VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED:
+        return TransitionNotAllowed(
+            f"Nothing to confirm: the assessment is '{impact.get_assessment_display()}'.",
+            code=Code.NOT_AWAITING_CONFIRMATION,
         )
     if impact.assessed_by_id == user.pk or _system_facts(impact).owner_id == user.pk:
         return RuleForbidden(
             "You own this system or made this assessment: another officer confirms it "
             "(segregation of duties).",
             code=Code.SEGREGATION_OF_DUTIES,
-        )
-    if impact.assessment != VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED:
-        return TransitionNotAllowed(
-            f"Nothing to confirm: the assessment is '{impact.get_assessment_display()}'.",
-            code=Code.NOT_AWAITING_CONFIRMATION,
         )
     return None
 

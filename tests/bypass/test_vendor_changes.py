@@ -555,7 +555,7 @@ def test_the_list_and_the_system_page_show_the_wait(client_as, officer, owner, e
     report(officer, estate["components"][0])
     listing = client.get(reverse("inventory:system_list")).content.decode()
     assert listing.count('data-flag="vendor-change-unassessed"') == 1  # only the owner's
-    assert "Waits on a vendor change not assessed yet" in listing
+    assert "Gates and changes wait: </span>Vendor change unassessed" in listing
     page = client.get(reverse("inventory:system_detail", args=[estate["mine"].pk]))
     assert b'id="vendor-change-alert"' in page.content and b"is not assessed yet" in page.content
 

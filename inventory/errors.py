@@ -22,3 +22,4 @@ class Code(StrEnum):
     NOT_DEPLOYED = "not_deployed"
     RELEASE_PREREQUISITES_MISSING = "release_prerequisites_missing"
     SYSTEM_CLOSED = "system_closed"
+    VENDOR_CHANGE_UNASSESSED = "vendor_change_unassessed"

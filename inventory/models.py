@@ -377,6 +377,9 @@ class ChangeRequest(ReferencedModel, SystemChild):
         NEW_POPULATION = "new_population", "New population or purpose"
         VENDOR_CHANGE = "vendor_change", "Vendor change"
         SYSTEM_FACTS = "system_facts", "Change of the system's facts"
+        # The one kind a high-tier system may still take while a vendor change on it waits
+        # for its assessment (inventory.vendor_changes.change_request_refusal).
+        EMERGENCY_FIX = "emergency_fix", "Emergency fix (security or safety)"
 
     # Kinds that change what the system is or who it affects: always material.
     ALWAYS_MATERIAL = (Kind.NEW_POPULATION,)

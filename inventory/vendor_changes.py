@@ -8,22 +8,27 @@ The entry point for a change an integration *detects* on a component lives here 
 (``component_report_identifier``), since it starts from an inventory record.
 """
 
+import contextvars
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from aims.errors import BusinessRuleError
-from aims.history import save_with_history
+from aims.errors import BusinessRuleError, TransitionNotAllowed
 from aims.notifications.services import notify
 from aims.permissions import require
 from suppliers import services as supplier_services
-from suppliers.dependencies import Dependent, register_provider
+from suppliers.dependencies import Dependent, SystemFacts, register_provider
 from suppliers.models import ChangeKind, Supplier, VendorChangeImpact, VendorChangeNotice
 
-from . import selectors, services
+from . import selectors
 from .errors import Code
 from .models import AISystem, ChangeRequest, Component, LifecycleStage, RiskTier
+
+# This module is imported by inventory.services (change_request_create asks
+# ``change_request_refusal``), so it imports the services package lazily, where used.
 
 # Systems whose records are closed are not flagged: nothing of theirs can change any more.
 CLOSED = (LifecycleStage.RETIRED, LifecycleStage.REJECTED)
@@ -48,41 +53,32 @@ def dependent_components(supplier: Supplier) -> QuerySet[Component]:
 
 
 def vendor_change_fan_out(*, actor, notice: VendorChangeNotice) -> list[VendorChangeImpact]:
-    """Flag every system that depends on the notice's supplier.
+    """Flag every system that depends on the notice's supplier and is not flagged by this
+    notice yet: one impact per system and notice, however many of its components use the
+    supplier and however often the change is seen (safe to call again).
 
-    Each system gets an impact for its owner to assess; a deployed system also gets a
-    (not yet material) change request to review, and if its tier is high it stays "change
-    under review" until the owner has assessed the change and, where the assessment asks
-    for it, the release gate has been passed again. Runs inside the notice's transaction.
+    Each system gets an impact for its owner to assess. No change request is opened here:
+    the impact is what waits for assessment (a high-tier deployed system waits with it, see
+    ``waiting_impacts``); an assessment that asks for the release gate opens the one change
+    request of this notice and system (``vendor_change_apply_assessment``). Runs inside the
+    notice's transaction.
     """
     by_system: dict[int, list[Component]] = {}
     systems: dict[int, AISystem] = {}
     for component in dependent_components(notice.supplier):
         by_system.setdefault(component.system_id, []).append(component)
         systems[component.system_id] = component.system
+    flagged = set(
+        VendorChangeImpact.objects.filter(
+            notice=notice, system_type=_system_type(), system_id__in=list(systems)
+        ).values_list("system_id", flat=True)
+    )
     impacts = []
     for system_id, components in by_system.items():
+        if system_id in flagged:
+            continue
         system = systems[system_id]
         deployed = system.lifecycle_stage == LifecycleStage.DEPLOYED
-        change_reference = ""
-        if deployed:
-            change = ChangeRequest(
-                system=system,
-                kind=ChangeRequest.Kind.VENDOR_CHANGE,
-                title=f"{notice.reference}: {notice.title}"[:200],
-                description=(
-                    f"{notice.supplier.name} reported or was seen to change "
-                    f"'{notice.affected_service}' ({notice.get_kind_display().lower()}). "
-                    "Review it and record your assessment.\n\n" + notice.description
-                ).strip(),
-                is_material=False,
-                status=ChangeRequest.Status.RECORDED,
-                requested_by=actor,
-            )
-            save_with_history(
-                change, actor=actor, reason=f"Vendor change {notice.reference} to review"
-            )
-            change_reference = change.reference
         impact = supplier_services.impact_create(
             actor=actor,
             notice=notice,
@@ -90,8 +86,9 @@ def vendor_change_fan_out(*, actor, notice: VendorChangeNotice) -> list[VendorCh
             label=f"{system.reference} {system.name}",
             components=", ".join(f"{c.reference} {c.name}" for c in components),
             under_review=deployed and system.risk_tier in REVIEW_TIERS,
-            change_reference=change_reference,
         )
+        if impact is None:
+            continue
         impacts.append(impact)
         notify(
             recipients=[system.owner],
@@ -102,26 +99,135 @@ def vendor_change_fan_out(*, actor, notice: VendorChangeNotice) -> list[VendorCh
     return impacts
 
 
+# Set while an assessment opens its change request: the change request that carries a vendor
+# change through the release gate is how the system stops waiting, so it never waits itself.
+_opening_for_assessment: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "vendor_change_assessment", default=None
+)
+
+
 def vendor_change_apply_assessment(*, actor, impact: VendorChangeImpact) -> None:
     """A re-validation or re-approval of a deployed system reopens its release gate through
-    a material change request (the release gate then asks for new validation records)."""
-    if impact.assessment not in VendorChangeImpact.NEEDS_RELEASE:
+    a material change request (the release gate then asks for new validation records): the
+    one change request of this notice and system."""
+    from . import services
+
+    if impact.assessment not in VendorChangeImpact.NEEDS_RELEASE or impact.change_reference:
         return
     system = AISystem.objects.get(pk=impact.system_id)
     if system.lifecycle_stage != LifecycleStage.DEPLOYED:
         return  # not in production: the release gate is still ahead of it anyway
     label = impact.get_assessment_display().lower()
-    change = services.change_request_create(
-        actor=actor,
-        system=system,
-        kind=ChangeRequest.Kind.VENDOR_CHANGE,
-        title=f"{impact.notice.reference}: {label} after the vendor change"[:200],
-        description=impact.rationale,
-        is_material=True,
-    )
+    token = _opening_for_assessment.set(impact.pk)
+    try:
+        change = services.change_request_create(
+            actor=actor,
+            system=system,
+            kind=ChangeRequest.Kind.VENDOR_CHANGE,
+            title=f"{impact.notice.reference}: {label} after the vendor change"[:200],
+            description=impact.rationale,
+            is_material=True,
+        )
+    finally:
+        _opening_for_assessment.reset(token)
     supplier_services.impact_set_change_reference(
         actor=actor, impact=impact, reference=change.reference
     )
+
+
+# --- What waits while a vendor change is unassessed -----------------------------------------
+#
+# A high-tier system that is (or was) in production and has a vendor change not assessed yet
+# -- pending, or an owner's "no impact" awaiting an officer's confirmation -- waits: the
+# inventory list and the system page show it, its gates refuse approval (a gate check), its
+# change requests other than emergency fixes are refused (``change_request_refusal``) and
+# reminders run (suppliers.reminders). One rule, ``waiting_impacts``, serves them all.
+
+
+def _waiting_systems() -> QuerySet[AISystem]:
+    return AISystem.objects.filter(risk_tier__in=REVIEW_TIERS).exclude(lifecycle_stage__in=CLOSED)
+
+
+def waiting_impacts(queryset: QuerySet | None = None) -> QuerySet[VendorChangeImpact]:
+    """The unassessed impacts that keep a high-tier system waiting: the system is deployed
+    (or back at the release gate after a change to its deployed version), or was flagged
+    while deployed and has not left the high tier."""
+    queryset = VendorChangeImpact.objects.all() if queryset is None else queryset
+    high = _waiting_systems()
+    live = high.filter(Q(lifecycle_stage=LifecycleStage.DEPLOYED) | Q(release_round__gt=1))
+    return queryset.filter(
+        system_type=_system_type(), assessment__in=VendorChangeImpact.UNASSESSED
+    ).filter(
+        Q(system_id__in=live.values("pk")) | Q(under_review=True, system_id__in=high.values("pk"))
+    )
+
+
+def unassessed_vendor_changes(system: AISystem) -> QuerySet[VendorChangeImpact]:
+    """The vendor changes keeping ``system`` waiting, oldest first, with their notices."""
+    return (
+        waiting_impacts()
+        .filter(system_id=system.pk)
+        .select_related("notice__supplier")
+        .order_by("created_at", "id")
+    )
+
+
+def systems_waiting_on_vendor_change(system_ids: Iterable[int]) -> set[int]:
+    """Which of ``system_ids`` wait on a vendor change (one query, for a page of a list)."""
+    return set(
+        waiting_impacts()
+        .filter(system_id__in=list(system_ids))
+        .values_list("system_id", flat=True)
+        .distinct()
+    )
+
+
+def describe(impact: VendorChangeImpact) -> str:
+    notice = impact.notice
+    state = (
+        "awaits an officer's confirmation of the owner's 'no impact'"
+        if impact.assessment == VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED
+        else "is not assessed yet"
+    )
+    return f"Vendor change {notice.reference} ({notice.supplier.name}: {notice.title}) {state}."
+
+
+def vendor_change_gate_check(system: AISystem, gate: str) -> list[str]:
+    """Registered with the gates: no gate of a waiting system is approved."""
+    return [describe(i) for i in unassessed_vendor_changes(system)]
+
+
+def change_request_refusal(*, system: AISystem, kind: str) -> BusinessRuleError | None:
+    """Why a change request of ``kind`` on ``system`` waits, or None: while a vendor change
+    keeps a high-tier system waiting, only an emergency fix (security or safety) is taken.
+    inventory.services.records.change_request_create asks this."""
+    if kind == ChangeRequest.Kind.EMERGENCY_FIX or _opening_for_assessment.get() is not None:
+        return None
+    waiting = [describe(i) for i in unassessed_vendor_changes(system)]
+    if not waiting:
+        return None
+    return TransitionNotAllowed(
+        "Changes to this system wait until its vendor changes are assessed (an emergency "
+        "fix may still be recorded): " + " ".join(waiting),
+        code=Code.VENDOR_CHANGE_UNASSESSED,
+        extra={"missing": waiting},
+    )
+
+
+def waiting_impacts_with_owner(queryset: QuerySet) -> QuerySet:
+    owner = AISystem.objects.filter(pk=OuterRef("system_id")).values("owner_id")[:1]
+    return waiting_impacts(queryset).annotate(system_owner_id=Subquery(owner))
+
+
+def system_facts(impact: VendorChangeImpact) -> SystemFacts:
+    row = (
+        AISystem.objects.filter(pk=impact.system_id).values("owner_id", "risk_tier").first()
+        if impact.system_type_id == _system_type().pk
+        else None
+    )
+    if row is None:
+        return SystemFacts(owner_id=None, high_tier=False)
+    return SystemFacts(owner_id=row["owner_id"], high_tier=row["risk_tier"] in REVIEW_TIERS)
 
 
 # --- Detection by an integration ------------------------------------------------------------
@@ -133,9 +239,11 @@ def component_report_identifier(
 ) -> tuple[VendorChangeNotice | None, bool]:
     """An integration reports the model identifier it observes for a component.
 
-    The same identifier as recorded: nothing happens (None, False). A different one creates
-    a vendor change notice marked "detected" exactly once, however often it is reported;
-    later reports answer the same notice (notice, False).
+    The same identifier as recorded: nothing happens (None, False). A different one is a
+    change of the supplier's model from the recorded identifier to the observed one: the
+    first component on which it is seen creates the "detected" notice (notice, True); the
+    same change seen on another component is added to that notice as a sighting (notice,
+    False), and a repeated report changes nothing (notice, False).
     """
     require(actor, "suppliers.add_vendorchangenotice", message="You may not report vendor changes.")
     identifier = identifier.strip()
@@ -152,21 +260,25 @@ def component_report_identifier(
             code=Code.NO_SUPPLIER,
         )
     recorded = component.model_identifier or "(none recorded)"
+    model = component.model_identifier or identifier
     key = f"component:{component.pk}:{component.model_identifier}->{identifier}"[:300]
+    label = f"{component.reference} {component.name} of {component.system.reference}"
     return supplier_services.vendor_change_detect(
         actor=actor,
         supplier=component.supplier,
         detection_key=key,
         previous=component.model_identifier,
         observed=identifier,
+        target=component,
+        target_label=label,
         data={
-            "affected_service": component.name[:200],
+            "affected_service": model[:200],
             "kind": ChangeKind.NEW_MODEL_VERSION,
-            "title": f"{component.name}: model identifier changed"[:200],
+            "title": f"Model changed: {recorded} -> {identifier}"[:200],
             "description": (
-                f"An integration observed '{identifier}' for {component.reference} "
-                f"{component.name} of {component.system.reference}; the inventory records "
-                f"'{recorded}'."
+                f"An integration observed '{identifier}' for {label}; the inventory records "
+                f"'{recorded}'. Every component on which the change is seen is listed on "
+                "this notice."
             ),
         },
     )
@@ -180,12 +292,18 @@ def impacts_on_systems(queryset: QuerySet, systems: QuerySet[AISystem]) -> Query
 
 
 def still_under_review(*, queryset: QuerySet[VendorChangeImpact]) -> QuerySet:
+    """Waiting for assessment (``waiting_impacts``), or assessed as needing the release gate
+    of a deployed high-tier system, which has not been passed again."""
     releasing = ChangeRequest.objects.filter(
         kind=ChangeRequest.Kind.VENDOR_CHANGE, status=ChangeRequest.Status.IN_RELEASE_REVIEW
     ).values("system_id")
-    return queryset.filter(under_review=True).filter(
-        Q(assessment=VendorChangeImpact.Assessment.PENDING)
-        | Q(assessment__in=VendorChangeImpact.NEEDS_RELEASE, system_id__in=releasing)
+    return queryset.filter(
+        Q(pk__in=waiting_impacts(queryset).values("pk"))
+        | Q(
+            under_review=True,
+            assessment__in=VendorChangeImpact.NEEDS_RELEASE,
+            system_id__in=releasing,
+        )
     )
 
 
@@ -239,13 +357,23 @@ class InventoryDependencies:
     def still_under_review(self, *, queryset: QuerySet) -> QuerySet:
         return still_under_review(queryset=queryset)
 
+    def system_facts(self, *, impact) -> SystemFacts:
+        return system_facts(impact)
+
+    def waiting_impacts(self, *, queryset: QuerySet) -> QuerySet:
+        return waiting_impacts_with_owner(queryset)
+
 
 PROVIDER = InventoryDependencies()
 
 
 def register_supplier_dependencies() -> None:
-    """Tell the suppliers app how to reach AI systems. Idempotent."""
+    """Tell the suppliers app how to reach AI systems, and the gates to wait while a vendor
+    change is unassessed. Idempotent."""
+    from .services.gates import register_gate_check
+
     register_provider(PROVIDER)
+    register_gate_check(vendor_change_gate_check)
 
 
 # --- Demo data ------------------------------------------------------------------------------
@@ -258,7 +386,7 @@ def load_demo(*, stdout) -> None:
     one vendor change, through the services. Idempotent; run after suppliers.demo.load."""
     from django.contrib.auth import get_user_model
 
-    from suppliers import services as supplier_services
+    from . import services
 
     officer = get_user_model().objects.filter(username="officer").first()
     if officer is None:

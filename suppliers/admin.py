@@ -9,6 +9,7 @@ from .models import (
     SupplierReview,
     VendorChangeImpact,
     VendorChangeNotice,
+    VendorChangeObservation,
 )
 
 
@@ -27,5 +28,11 @@ class VendorChangeNoticeAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("supplier",)
 
 
-for model in (ReviewQuestion, SupplierReview, ReviewAnswer, VendorChangeImpact):
+for model in (
+    ReviewQuestion,
+    SupplierReview,
+    ReviewAnswer,
+    VendorChangeImpact,
+    VendorChangeObservation,
+):
     admin.site.register(model, ReadOnlyHistoryAdmin)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from aims.permissions import has_global_perm
 
-from . import selectors
+from . import selectors, services
 from .models import SupplierStatus, VendorChangeImpact, VendorChangeNotice
 
 
@@ -20,8 +20,17 @@ def suppliers_panel(request) -> dict | None:
         "open_notices": open_notices[:10],
         "open_count": open_notices.count(),
         "my_pending": None,
+        "to_confirm": None,
         "overdue": None,
     }
+    if has_global_perm(user, services.CONFIRM_PERM):
+        proposed = (
+            selectors.impact_list(user=user)
+            .filter(assessment=VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED)
+            .exclude(assessed_by=user)
+            .order_by("created_at", "id")[:20]
+        )
+        context["to_confirm"] = [i for i in proposed if services.can_confirm_impact(user, i)][:10]
     if not has_global_perm(user, "suppliers.view_vendorchangeimpact"):
         context["my_pending"] = (
             selectors.impact_list(user=user, codename="change_aisystem")

@@ -25,12 +25,21 @@ class Dependent:
     components: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class SystemFacts:
+    """What the suppliers' rules need to know of the system an impact flags."""
+
+    owner_id: int | None
+    high_tier: bool
+
+
 class DependencyProvider(Protocol):
     def dependents(self, *, user, supplier) -> list[Dependent]:
         """The dependents of ``supplier`` that ``user`` may see."""
 
     def fan_out(self, *, actor, notice) -> None:
-        """Flag every system depending on the notice's supplier (creates impacts)."""
+        """Flag every system depending on the notice's supplier that this notice has not
+        flagged yet (one impact per system and notice; safe to call again)."""
 
     def after_assessment(self, *, actor, impact) -> None:
         """Apply an owner's assessment to the system (e.g. reopen its release gate)."""
@@ -41,6 +50,13 @@ class DependencyProvider(Protocol):
     def still_under_review(self, *, queryset: QuerySet) -> QuerySet:
         """The impacts still keeping their system "change under review": not assessed yet,
         or assessed as needing the release gate, which has not been passed again."""
+
+    def system_facts(self, *, impact) -> SystemFacts:
+        """The owner and tier of the system ``impact`` flags."""
+
+    def waiting_impacts(self, *, queryset: QuerySet) -> QuerySet:
+        """The unassessed impacts that keep a high-tier deployed system waiting, annotated
+        with ``system_owner_id``."""
 
 
 _provider: DependencyProvider | None = None

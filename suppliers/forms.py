@@ -170,11 +170,27 @@ class NoticeForm(BootstrapFormMixin, _NoticeFields):
 
 class AssessmentForm(BootstrapFormMixin, forms.Form):
     assessment = forms.ChoiceField(
-        choices=[c for c in VendorChangeImpact.Assessment.choices if c[0] != "pending"],
+        choices=[
+            c for c in VendorChangeImpact.Assessment.choices if c[0] in VendorChangeImpact.CHOICES
+        ],
         widget=forms.RadioSelect,
         help_text="Re-validate or re-approve sends a deployed system back through the "
-        "release gate.",
+        "release gate. On a high-tier system, an owner's 'no impact' waits for a governance "
+        "officer to confirm it.",
     )
     rationale = forms.CharField(
         widget=forms.Textarea, help_text="What you checked and why you reached this view."
+    )
+
+
+class ConfirmationForm(BootstrapFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("confirm", "Confirm 'no impact'"),
+            ("send_back", "Send back to the owner to assess again"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea, help_text="What you checked, or what the owner should look at."
     )

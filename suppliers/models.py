@@ -295,8 +295,26 @@ class VendorChangeNotice(ReadByRole, ReferencedModel, TimeStampedModel):
     description = models.TextField(blank=True)
     announced_on = models.DateField("announced or detected on", null=True, blank=True)
     effective_on = models.DateField("takes effect on", null=True, blank=True)
-    previous_identifier = models.CharField(max_length=200, blank=True, editable=False)
-    observed_identifier = models.CharField(max_length=200, blank=True, editable=False)
+    previous_identifier = models.CharField(
+        "from version",
+        max_length=200,
+        blank=True,
+        help_text="The model identifier or version in use before the change, if known.",
+    )
+    observed_identifier = models.CharField(
+        "to version",
+        max_length=200,
+        blank=True,
+        help_text="The model identifier or version after the change. With it, the change is "
+        "recorded once: the same change seen again is added to this notice.",
+    )
+    change_key = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Model, from version and to version, normalised: one notice per change "
+        "of a supplier's model. Empty for changes without a new version (terms, outages).",
+    )
     detection_key = models.CharField(
         max_length=300,
         blank=True,
@@ -320,12 +338,54 @@ class VendorChangeNotice(ReadByRole, ReferencedModel, TimeStampedModel):
                 fields=["detection_key"],
                 condition=~Q(detection_key=""),
                 name="vendor_change_detected_once",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["supplier", "change_key"],
+                condition=~Q(change_key=""),
+                name="one_notice_per_vendor_change",
+            ),
         ]
 
     @property
     def permission_parent(self) -> Supplier:
         return self.supplier
+
+
+class VendorChangeObservation(TimeStampedModel):
+    """One sighting of a vendor change on one component (reported by an integration).
+
+    Every component on which the same change is seen is recorded here, on the one notice of
+    that change; ``detection_key`` makes a repeated report of the same sighting a no-op. The
+    component is named generically (content type + id) because this app is below the
+    inventory."""
+
+    notice = models.ForeignKey(
+        VendorChangeNotice, on_delete=models.PROTECT, related_name="observations"
+    )
+    detection_key = models.CharField(max_length=300, unique=True, editable=False)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    label = models.CharField(
+        max_length=300, editable=False, help_text="The component as it was named when seen."
+    )
+    previous_identifier = models.CharField(max_length=200, blank=True, editable=False)
+    observed_identifier = models.CharField(max_length=200, editable=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["notice_id", "created_at", "id"]
+        verbose_name = "vendor change observation"
+
+    def __str__(self) -> str:
+        return f"{self.notice.reference} seen on {self.label}"
+
+    @property
+    def permission_parent(self) -> VendorChangeNotice:
+        return self.notice
 
 
 class VendorChangeImpact(TimeStampedModel):
@@ -337,11 +397,17 @@ class VendorChangeImpact(TimeStampedModel):
 
     class Assessment(models.TextChoices):
         PENDING = "pending", "Awaiting the owner's assessment"
+        NO_IMPACT_PROPOSED = "no_impact_proposed", "No impact (awaiting officer confirmation)"
         NO_IMPACT = "no_impact", "No impact"
         REVALIDATE = "revalidate", "Re-validate"
         REAPPROVE = "reapprove", "Re-approve"
 
     NEEDS_RELEASE = (Assessment.REVALIDATE, Assessment.REAPPROVE)
+    # Not assessed yet, for the rules that make a high-tier system wait: an owner's "no
+    # impact" counts only once an officer has confirmed it.
+    UNASSESSED = (Assessment.PENDING, Assessment.NO_IMPACT_PROPOSED)
+    # What an owner (or officer) may answer; "proposed" is where an unconfirmed answer rests.
+    CHOICES = (Assessment.NO_IMPACT, Assessment.REVALIDATE, Assessment.REAPPROVE)
 
     notice = models.ForeignKey(VendorChangeNotice, on_delete=models.CASCADE, related_name="impacts")
     system_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -372,10 +438,31 @@ class VendorChangeImpact(TimeStampedModel):
         editable=False,
     )
     assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The officer who confirmed 'no impact' on a high-tier system.",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    officer_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The officer's reason for confirming or sending back a 'no impact'.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["notice_id", "system_id", "id"]
+        permissions = [
+            (
+                "confirm_vendorchangeimpact",
+                "Can confirm or send back an owner's 'no impact' on a high-tier system",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "system_type", "system_id"], name="one_impact_per_system"

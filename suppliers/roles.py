@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "suppliers.change_reviewanswer",
         "suppliers.add_vendorchangenotice",
         "suppliers.change_vendorchangeimpact",
+        "suppliers.confirm_vendorchangeimpact",
     ],
     APPROVER: [*VIEW_ALL, "suppliers.approve_supplier"],
     # Owners pick suppliers for their components and follow the vendor changes that touch

@@ -89,7 +89,12 @@ def answer_list(*, user: AbstractBaseUser, review: SupplierReview | None = None)
 
 def notice_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet:
     filters = filters or {}
-    qs = restrict(VendorChangeNotice.objects.select_related("supplier", "recorded_by"), user)
+    qs = restrict(
+        VendorChangeNotice.objects.select_related("supplier", "recorded_by").prefetch_related(
+            "observations"
+        ),
+        user,
+    )
     for key in ("status", "kind", "source", "supplier"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

@@ -32,6 +32,7 @@ from .models import (
     SupplierStatus,
     VendorChangeImpact,
     VendorChangeNotice,
+    VendorChangeObservation,
 )
 
 Status = SupplierStatus
@@ -66,6 +67,8 @@ NOTICE_FIELDS = (
     "description",
     "announced_on",
     "effective_on",
+    "previous_identifier",
+    "observed_identifier",
 )
 
 
@@ -391,6 +394,55 @@ def review_complete(
 
 
 # --- Vendor change notices ------------------------------------------------------------------
+#
+# One notice per vendor change: a change of a supplier's model from one version to another is
+# keyed by (supplier, model, from version, to version) -- ``notice_change_key`` -- and the
+# database holds that key unique. An integration that sees the same change on another
+# component adds its sighting to the existing notice (``vendor_change_detect``); an officer who
+# records by hand a change that is already recorded is refused with ``duplicate_notice`` and
+# pointed at the existing notice (``notice_duplicate_refusal``). Changes without a new version
+# (terms, outages, a deprecation without a successor) carry no key and are never merged.
+
+
+def _normalised(value: str) -> str:
+    return " ".join((value or "").split()).casefold()
+
+
+def notice_change_key(*, affected_service: str, previous: str, observed: str) -> str:
+    """The key of a change of a supplier's model: model | from version | to version,
+    normalised (case and spacing do not make a second change); "" without a to version."""
+    if not _normalised(observed):
+        return ""
+    parts = (_normalised(affected_service), _normalised(previous), _normalised(observed))
+    return "|".join(parts)[:500]
+
+
+def notice_for_change(*, supplier: Supplier, change_key: str) -> VendorChangeNotice | None:
+    if not change_key:
+        return None
+    return VendorChangeNotice.objects.filter(supplier=supplier, change_key=change_key).first()
+
+
+def notice_duplicate_refusal(
+    *, supplier: Supplier, data: dict[str, Any]
+) -> TransitionNotAllowed | None:
+    """Why recording this notice by hand is refused (the change is already recorded), or
+    None. The one rule behind the form, the API and the service."""
+    key = notice_change_key(
+        affected_service=data.get("affected_service", ""),
+        previous=data.get("previous_identifier", ""),
+        observed=data.get("observed_identifier", ""),
+    )
+    existing = notice_for_change(supplier=supplier, change_key=key)
+    if existing is None:
+        return None
+    return TransitionNotAllowed(
+        f"This change is already recorded as {existing.reference} "
+        f"({existing.get_status_display().lower()}): add to that notice instead of recording "
+        "it twice.",
+        code=Code.DUPLICATE_NOTICE,
+        extra={"notice": existing.pk, "reference": existing.reference},
+    )
 
 
 @transaction.atomic
@@ -399,24 +451,26 @@ def vendor_change_record(
     actor,
     supplier: Supplier,
     data: dict[str, Any],
-    previous_identifier: str = "",
-    observed_identifier: str = "",
     detection_key: str = "",
 ) -> VendorChangeNotice:
     """Record a vendor change and flag every AI system that depends on the supplier.
 
     The fan-out belongs to the inventory (the registered dependency provider): each
-    dependent system gets an impact to assess, in the same transaction as the notice.
+    dependent system gets one impact to assess, in the same transaction as the notice.
+    A change already recorded (same supplier, model and from -> to version) is refused.
     """
     require(actor, "suppliers.add_vendorchangenotice", message="You may not record vendor changes.")
     _unknown(data, NOTICE_FIELDS)
+    refusal = notice_duplicate_refusal(supplier=supplier, data=data)
+    if refusal is not None:
+        raise refusal
     notice = VendorChangeNotice(
-        **data,
-        supplier=supplier,
-        recorded_by=actor,
-        previous_identifier=previous_identifier,
-        observed_identifier=observed_identifier,
-        detection_key=detection_key,
+        **data, supplier=supplier, recorded_by=actor, detection_key=detection_key
+    )
+    notice.change_key = notice_change_key(
+        affected_service=notice.affected_service,
+        previous=notice.previous_identifier,
+        observed=notice.observed_identifier,
     )
     save_with_history(notice, actor=actor, reason="Vendor change recorded")
     provider = dependencies.provider()
@@ -432,6 +486,18 @@ def vendor_change_record(
     return notice
 
 
+def _sighting(detection_key: str) -> VendorChangeNotice | None:
+    seen = (
+        VendorChangeObservation.objects.filter(detection_key=detection_key)
+        .select_related("notice")
+        .first()
+    )
+    if seen is not None:
+        return seen.notice
+    # Notices detected before sightings were recorded carry the key themselves.
+    return VendorChangeNotice.objects.filter(detection_key=detection_key).first()
+
+
 def vendor_change_detect(
     *,
     actor,
@@ -440,31 +506,68 @@ def vendor_change_detect(
     data: dict[str, Any],
     previous: str,
     observed: str,
+    target=None,
+    target_label: str = "",
 ) -> tuple[VendorChangeNotice, bool]:
-    """Record a detected change once per ``detection_key``, however often it is reported
-    (also when two reports race: the database's unique constraint decides)."""
-    existing = VendorChangeNotice.objects.filter(detection_key=detection_key).first()
-    if existing is not None:
-        return existing, False
-    data = {**data, "source": ChangeSource.DETECTED}
-    try:
-        with transaction.atomic():
-            notice = vendor_change_record(
-                actor=actor,
-                supplier=supplier,
-                data=data,
-                previous_identifier=previous,
-                observed_identifier=observed,
-                detection_key=detection_key,
+    """Record a detected change once, however often and on however many components it is
+    reported: the first sighting creates the notice (``created`` True); a sighting of the
+    same change on another component is added to that notice (and flags any dependent
+    system not flagged yet); a repeated report of the same sighting changes nothing. When
+    two reports race, the database's unique constraints decide."""
+    require(actor, "suppliers.add_vendorchangenotice", message="You may not report vendor changes.")
+    known = _sighting(detection_key)
+    if known is not None:
+        return known, False
+    data = {
+        **data,
+        "source": ChangeSource.DETECTED,
+        "previous_identifier": previous,
+        "observed_identifier": observed,
+    }
+    key = notice_change_key(
+        affected_service=data.get("affected_service", ""), previous=previous, observed=observed
+    )
+    notice, created = notice_for_change(supplier=supplier, change_key=key), False
+    if notice is None:
+        try:
+            with transaction.atomic():
+                notice = vendor_change_record(
+                    actor=actor, supplier=supplier, data=data, detection_key=detection_key
+                )
+                created = True
+        except (ValidationError, IntegrityError, TransitionNotAllowed):
+            # Another report of the same change committed first (full_clean or the insert
+            # saw its unique key): add this sighting to its notice.
+            notice = notice_for_change(supplier=supplier, change_key=key) or _sighting(
+                detection_key
             )
-    except ValidationError as exc:
-        # full_clean() sees the unique constraint when the other report committed first.
-        if VendorChangeNotice.objects.filter(detection_key=detection_key).exists():
-            return VendorChangeNotice.objects.get(detection_key=detection_key), False
-        raise exc
-    except IntegrityError:
-        return VendorChangeNotice.objects.get(detection_key=detection_key), False
-    return notice, True
+            if notice is None:
+                raise
+    if target is not None:
+        try:
+            with transaction.atomic():
+                observation = VendorChangeObservation(
+                    notice=notice,
+                    detection_key=detection_key,
+                    target_type=ContentType.objects.get_for_model(target),
+                    target_id=target.pk,
+                    label=target_label[:300],
+                    previous_identifier=previous,
+                    observed_identifier=observed,
+                    reported_by=actor,
+                )
+                save_with_history(observation, actor=actor, reason=f"Seen on {target_label}"[:100])
+        except (ValidationError, IntegrityError):
+            known = _sighting(detection_key)
+            if known is None:
+                raise
+            return known, False
+    if not created:
+        provider = dependencies.provider()
+        if provider is not None:
+            provider.fan_out(actor=actor, notice=notice)
+        notice = _refresh_notice_status(actor, notice)
+    return notice, created
 
 
 def impact_create(
@@ -476,20 +579,85 @@ def impact_create(
     components: str,
     under_review: bool,
     change_reference: str = "",
-) -> VendorChangeImpact:
-    """Flag one dependent system. Called by the inventory's fan-out inside the notice's
-    transaction; the permission to record the notice covers it."""
+) -> VendorChangeImpact | None:
+    """Flag one dependent system, once per notice (the database holds notice + system
+    unique): a system already flagged by this notice answers None. Called by the
+    inventory's fan-out inside the notice's transaction; the permission to record the
+    notice covers it."""
+    system_type = ContentType.objects.get_for_model(system)
+    flagged = VendorChangeImpact.objects.filter(
+        notice=notice, system_type=system_type, system_id=system.pk
+    )
+    if flagged.exists():
+        return None
     impact = VendorChangeImpact(
         notice=notice,
-        system_type=ContentType.objects.get_for_model(system),
+        system_type=system_type,
         system_id=system.pk,
         system_label=label[:300],
         components=components[:500],
         under_review=under_review,
         change_reference=change_reference,
     )
-    save_with_history(impact, actor=actor, reason=f"Flagged by vendor change {notice.reference}")
+    try:
+        with transaction.atomic():
+            save_with_history(
+                impact, actor=actor, reason=f"Flagged by vendor change {notice.reference}"
+            )
+    except (ValidationError, IntegrityError):
+        if flagged.exists():  # a concurrent sighting flagged it first
+            return None
+        raise
     return impact
+
+
+# --- Assessing an impact --------------------------------------------------------------------
+#
+# The system's owner (or an officer) assesses what the change means for the system. On a
+# high-tier system an owner's "no impact" is only a proposal: the impact waits "awaiting
+# officer confirmation" (and keeps the system waiting, see inventory.vendor_changes) until an
+# officer other than the owner confirms it or sends it back, with a reason. An officer who
+# does not own the system and assesses "no impact" directly has confirmed it.
+
+CONFIRM_PERM = "suppliers.confirm_vendorchangeimpact"
+
+
+def _system_facts(impact: VendorChangeImpact) -> dependencies.SystemFacts:
+    provider = dependencies.provider()
+    if provider is None:
+        return dependencies.SystemFacts(owner_id=None, high_tier=False)
+    return provider.system_facts(impact=impact)
+
+
+def impact_assess_refusal(user, impact: VendorChangeImpact) -> BusinessRuleError | None:
+    """Why ``user`` may not assess ``impact`` now, or None: the system's owner or an officer,
+    once (an officer may send a 'no impact' back, which opens it again)."""
+    if not has_perm(user, "suppliers.change_vendorchangeimpact") and not can_change_record(
+        user, impact
+    ):
+        return RuleForbidden(
+            "Only the system's owner or a governance officer assesses this change.",
+            code=Code.PERMISSION_DENIED,
+        )
+    if impact.assessment != VendorChangeImpact.Assessment.PENDING:
+        return TransitionNotAllowed(
+            f"This change was already assessed as '{impact.get_assessment_display()}'.",
+            code=Code.ALREADY_ASSESSED,
+        )
+    return None
+
+
+def can_assess_impact(user, impact: VendorChangeImpact) -> bool:
+    return impact_assess_refusal(user, impact) is None
+
+
+def no_impact_needs_confirmation(user, impact: VendorChangeImpact) -> bool:
+    """Whether ``user``'s "no impact" on ``impact`` waits for an officer's confirmation: on
+    a high-tier system, unless ``user`` is an officer who does not own the system."""
+    facts = _system_facts(impact)
+    if not facts.high_tier:
+        return False
+    return not has_perm(user, CONFIRM_PERM) or facts.owner_id == user.pk
 
 
 @transaction.atomic
@@ -497,33 +665,105 @@ def impact_assess(
     *, actor, impact: VendorChangeImpact, assessment: str, rationale: str
 ) -> VendorChangeImpact:
     """The system owner's assessment of a vendor change; the inventory then applies it (a
-    re-validation or re-approval sends a deployed system back through the release gate)."""
+    re-validation or re-approval sends a deployed system back through the release gate).
+    A "no impact" on a high-tier system waits for an officer's confirmation."""
     impact = VendorChangeImpact.objects.select_for_update().get(pk=impact.pk)
-    if not has_perm(actor, "suppliers.change_vendorchangeimpact") and not can_change_record(
-        actor, impact
-    ):
-        raise RuleForbidden(
-            "Only the system's owner or a governance officer assesses this change.",
-            code=Code.PERMISSION_DENIED,
-        )
-    if impact.assessment != VendorChangeImpact.Assessment.PENDING:
-        raise TransitionNotAllowed(
-            f"This change was already assessed as '{impact.get_assessment_display()}'.",
-            code=Code.ALREADY_ASSESSED,
-        )
-    choices = [c for c in VendorChangeImpact.Assessment.values if c != "pending"]
+    refusal = impact_assess_refusal(actor, impact)
+    if refusal is not None:
+        raise refusal
+    choices = list(VendorChangeImpact.CHOICES)
     if assessment not in choices:
         raise ValidationError({"assessment": [f"Choose one of: {', '.join(choices)}."]})
     if not rationale.strip():
         raise ValidationError({"rationale": ["Say how you reached this assessment."]})
-    impact.assessment = assessment
+    proposed = assessment == VendorChangeImpact.Assessment.NO_IMPACT and (
+        no_impact_needs_confirmation(actor, impact)
+    )
+    impact.assessment = VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED if proposed else assessment
     impact.rationale = rationale.strip()
     impact.assessed_by = actor
     impact.assessed_at = timezone.now()
+    if assessment == VendorChangeImpact.Assessment.NO_IMPACT and not proposed:
+        impact.confirmed_by, impact.confirmed_at = actor, impact.assessed_at
     save_with_history(impact, actor=actor, reason=f"Assessed: {impact.get_assessment_display()}")
+    if proposed:
+        notify(
+            recipients=users_in_role(OFFICER).exclude(pk=actor.pk),
+            title=f"Confirm 'no impact': {impact.notice.reference} on {impact.system_label}",
+            body=impact.rationale,
+            link=notice_url(impact.notice),
+        )
     provider = dependencies.provider()
     if provider is not None:
         provider.after_assessment(actor=actor, impact=impact)
+    _refresh_notice_status(actor, impact.notice)
+    return impact
+
+
+def impact_confirm_refusal(user, impact: VendorChangeImpact) -> BusinessRuleError | None:
+    """Why ``user`` may not confirm or send back the "no impact" on ``impact``, or None:
+    officers only, only while the "no impact" awaits confirmation, and never the system's
+    owner nor the person who assessed it."""
+    if not has_perm(user, CONFIRM_PERM):
+        return RuleForbidden(
+            "Only a governance officer confirms a 'no impact' on a high-tier system.",
+            code=Code.PERMISSION_DENIED,
+        )
+    if impact.assessment != VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED:
+        return TransitionNotAllowed(
+            f"Nothing to confirm: the assessment is '{impact.get_assessment_display()}'.",
+            code=Code.NOT_AWAITING_CONFIRMATION,
+        )
+    if impact.assessed_by_id == user.pk or _system_facts(impact).owner_id == user.pk:
+        return RuleForbidden(
+            "You own this system or made this assessment: another officer confirms it "
+            "(segregation of duties).",
+            code=Code.SEGREGATION_OF_DUTIES,
+        )
+    return None
+
+
+def can_confirm_impact(user, impact: VendorChangeImpact) -> bool:
+    return impact_confirm_refusal(user, impact) is None
+
+
+CONFIRM_DECISIONS = ("confirm", "send_back")
+
+
+@transaction.atomic
+def impact_confirm(
+    *, actor, impact: VendorChangeImpact, decision: str, reason: str
+) -> VendorChangeImpact:
+    """An officer confirms an owner's "no impact" (the system stops waiting) or sends it
+    back to the owner to assess again; either way with a reason."""
+    impact = VendorChangeImpact.objects.select_for_update().get(pk=impact.pk)
+    refusal = impact_confirm_refusal(actor, impact)
+    if refusal is not None:
+        raise refusal
+    if decision not in CONFIRM_DECISIONS:
+        raise ValidationError({"decision": [f"Choose one of: {', '.join(CONFIRM_DECISIONS)}."]})
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why, for the record."]})
+    impact.officer_note = reason.strip()
+    if decision == "confirm":
+        impact.assessment = VendorChangeImpact.Assessment.NO_IMPACT
+        impact.confirmed_by, impact.confirmed_at = actor, timezone.now()
+        history_reason = "'No impact' confirmed by an officer"
+    else:
+        owner_id = _system_facts(impact).owner_id
+        impact.assessment = VendorChangeImpact.Assessment.PENDING
+        impact.assessed_by, impact.assessed_at = None, None
+        history_reason = "'No impact' sent back to the owner"
+    save_with_history(impact, actor=actor, reason=history_reason)
+    if decision != "confirm" and owner_id:
+        from django.contrib.auth import get_user_model
+
+        notify(
+            recipients=get_user_model().objects.filter(pk=owner_id),
+            title=f"Assess again: {impact.notice.reference} on {impact.system_label}",
+            body=impact.officer_note,
+            link=notice_url(impact.notice),
+        )
     _refresh_notice_status(actor, impact.notice)
     return impact
 
@@ -539,17 +779,18 @@ def impact_set_change_reference(
 
 def _refresh_notice_status(actor, notice: VendorChangeNotice) -> VendorChangeNotice:
     notice = VendorChangeNotice.objects.select_for_update().get(pk=notice.pk)
-    pending = notice.impacts.filter(assessment=VendorChangeImpact.Assessment.PENDING).exists()
+    pending = notice.impacts.filter(assessment__in=VendorChangeImpact.UNASSESSED).exists()
     target = VendorChangeNotice.Status.OPEN if pending else VendorChangeNotice.Status.REVIEWED
     if notice.status == target:
         return notice
     notice.status = target
     notice.reviewed_at = timezone.now() if target == VendorChangeNotice.Status.REVIEWED else None
-    reason = (
-        "Every dependent system has assessed the change"
-        if notice.impacts.exists()
-        else "No AI system depends on this supplier: nothing to assess"
-    )
+    if target == VendorChangeNotice.Status.OPEN:
+        reason = "Reopened: a dependent system has the change to assess"
+    elif notice.impacts.exists():
+        reason = "Every dependent system has assessed the change"
+    else:
+        reason = "No AI system depends on this supplier: nothing to assess"
     save_with_history(notice, actor=actor, reason=reason)
     return notice
 

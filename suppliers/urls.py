@@ -25,4 +25,5 @@ urlpatterns = [
     path("changes/add/", views.NoticeCreateView.as_view(), name="notice_add"),
     path("changes/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
     path("impacts/<int:pk>/assess/", views.ImpactAssessView.as_view(), name="impact_assess"),
+    path("impacts/<int:pk>/confirm/", views.ImpactConfirmView.as_view(), name="impact_confirm"),
 ]

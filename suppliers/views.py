@@ -15,9 +15,11 @@ from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.view_helpers import ListPageMixin, RecordMixin, ServiceFormMixin, with_people
 
 from . import selectors, services
+from .errors import Code
 from .forms import (
     AnswerFormSet,
     AssessmentForm,
+    ConfirmationForm,
     NoticeForm,
     QuestionForm,
     ReviewCompleteForm,
@@ -515,15 +517,11 @@ class NoticeDetailView(PermissionMixin, View):
             notice = selectors.notice_get(user=request.user, pk=pk)
         except VendorChangeNotice.DoesNotExist:
             raise Http404 from None
-        impacts = list(selectors.impact_list(user=request.user, notice=notice))
-        assessable = {
-            i.pk
-            for i in selectors.impact_list(
-                user=request.user, notice=notice, codename="change_aisystem"
-            ).filter(assessment=VendorChangeImpact.Assessment.PENDING)
-        }
-        if has_perm(request.user, "suppliers.change_vendorchangeimpact"):
-            assessable = {i.pk for i in impacts if i.assessment == "pending"}
+        impacts = list(
+            selectors.impact_list(user=request.user, notice=notice).select_related("confirmed_by")
+        )
+        assessable = {i.pk for i in impacts if services.can_assess_impact(request.user, i)}
+        confirmable = {i.pk for i in impacts if services.can_confirm_impact(request.user, i)}
         under_review = set(
             selectors.impacts_under_review(
                 queryset=selectors.impact_list(user=request.user, notice=notice)
@@ -536,6 +534,8 @@ class NoticeDetailView(PermissionMixin, View):
                 "notice": notice,
                 "impacts": impacts,
                 "assessable": assessable,
+                "confirmable": confirmable,
+                "observations": notice.observations.all(),
                 "under_review": under_review,
                 "hidden_count": notice.impacts.count() - len(impacts),
             },
@@ -550,10 +550,8 @@ class ImpactAssessView(RecordMixin, FormPage):
         return selectors.impact_get(user=user, pk=pk)
 
     def check(self, request) -> None:
-        if not (
-            has_perm(request.user, "suppliers.change_vendorchangeimpact")
-            or can_change_record(request.user, self.impact)
-        ):
+        refusal = services.impact_assess_refusal(request.user, self.impact)
+        if refusal is not None and refusal.code == Code.PERMISSION_DENIED:
             raise PermissionDenied
 
     @property
@@ -575,6 +573,49 @@ class ImpactAssessView(RecordMixin, FormPage):
 
     def save(self, form):
         return services.impact_assess(
+            actor=self.request.user, impact=self.impact, **form.cleaned_data
+        )
+
+    def success_url(self, obj) -> str:
+        return reverse("suppliers:notice_detail", args=[obj.notice_id])
+
+
+class ImpactConfirmView(RecordMixin, FormPage):
+    """An officer confirms an owner's 'no impact' on a high-tier system, or sends it back."""
+
+    form_class = ConfirmationForm
+    record_attr = "impact"
+
+    def load(self, user, pk):
+        return selectors.impact_get(user=user, pk=pk)
+
+    def check(self, request) -> None:
+        refusal = services.impact_confirm_refusal(request.user, self.impact)
+        if refusal is not None and refusal.code == Code.PERMISSION_DENIED:
+            raise PermissionDenied
+
+    @property
+    def title(self) -> str:
+        return (
+            f"Confirm 'no impact' of {self.impact.notice.reference} on {self.impact.system_label}"
+        )
+
+    def context(self) -> dict:
+        impact = self.impact
+        return {
+            **super().context(),
+            "intro": f"{impact.notice.supplier.name}: {impact.notice.title}. The owner's "
+            f"reasoning: {impact.rationale}",
+        }
+
+    def cancel_url(self) -> str:
+        return reverse("suppliers:notice_detail", args=[self.impact.notice_id])
+
+    def success_message(self, obj) -> str:
+        return f"{obj.system_label}: {obj.get_assessment_display()}."
+
+    def save(self, form):
+        return services.impact_confirm(
             actor=self.request.user, impact=self.impact, **form.cleaned_data
         )
 

@@ -16,6 +16,7 @@ from aims.permissions import require
 
 from ..errors import Code
 from ..models import AISystem, ChangeRequest, Component, Dataset, ValidationRecord
+from ..vendor_changes import change_request_refusal
 from ._common import Stage
 from .changes import (
     change_propose,
@@ -168,6 +169,8 @@ def change_request_create(
             f"'{system.get_lifecycle_stage_display()}', so edit its records directly.",
             code=Code.NOT_DEPLOYED,
         )
+    if (waiting := change_request_refusal(system=system, kind=kind)) is not None:
+        raise waiting  # a vendor change to assess first (inventory/vendor_changes.py)
     if is_material is None or kind in ChangeRequest.ALWAYS_MATERIAL:
         is_material = True  # when in doubt, a change goes back through the release gate
     refusal = declaration_refusal(actor, system, is_material)

@@ -15,8 +15,17 @@ from suppliers.models import (
     SupplierReview,
     VendorChangeImpact,
     VendorChangeNotice,
+    VendorChangeObservation,
 )
-from suppliers.services import NOTICE_FIELDS, QUESTION_FIELDS, SUPPLIER_FIELDS, TRANSITIONS
+from suppliers.services import (
+    CONFIRM_DECISIONS,
+    NOTICE_FIELDS,
+    QUESTION_FIELDS,
+    SUPPLIER_FIELDS,
+    TRANSITIONS,
+)
+
+CHOICES = VendorChangeImpact.CHOICES
 
 User = get_user_model()
 
@@ -229,6 +238,26 @@ class VendorChangeImpactSerializer(serializers.ModelSerializer):
             "assessed_by",
             "assessed_by_username",
             "assessed_at",
+            "confirmed_by",
+            "confirmed_at",
+            "officer_note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VendorChangeObservationSerializer(serializers.ModelSerializer):
+    """A component on which the change was seen (the component's id is ``target_id``)."""
+
+    class Meta:
+        model = VendorChangeObservation
+        fields = [
+            "id",
+            "target_id",
+            "label",
+            "previous_identifier",
+            "observed_identifier",
+            "reported_by",
             "created_at",
         ]
         read_only_fields = fields
@@ -240,6 +269,7 @@ class VendorChangeNoticeReadSerializer(serializers.ModelSerializer):
     kind_display = display("kind")
     source_display = display("source")
     status_display = display("status")
+    observations = VendorChangeObservationSerializer(many=True, read_only=True)
 
     class Meta:
         model = VendorChangeNotice
@@ -251,8 +281,8 @@ class VendorChangeNoticeReadSerializer(serializers.ModelSerializer):
             *NOTICE_FIELDS,
             "kind_display",
             "source_display",
-            "previous_identifier",
-            "observed_identifier",
+            "change_key",
+            "observations",
             "status",
             "status_display",
             "recorded_by",
@@ -272,6 +302,14 @@ class VendorChangeNoticeWriteSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.Serializer):
     assessment = serializers.ChoiceField(
-        choices=[c for c in VendorChangeImpact.Assessment.choices if c[0] != "pending"]
+        choices=[c for c in VendorChangeImpact.Assessment.choices if c[0] in CHOICES]
     )
     rationale = serializers.CharField()
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=CONFIRM_DECISIONS,
+        help_text="confirm the owner's 'no impact', or send_back to assess again.",
+    )
+    reason = serializers.CharField()

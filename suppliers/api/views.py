@@ -15,6 +15,7 @@ from suppliers.models import ReviewQuestion, Supplier, VendorChangeImpact, Vendo
 
 from .serializers import (
     AssessmentSerializer,
+    ConfirmationSerializer,
     DependentSerializer,
     ReviewAnswerReadSerializer,
     ReviewAnswersSerializer,
@@ -211,8 +212,10 @@ class NoticeFilter(filters.FilterSet):
 @extend_schema_view(**write_schema(VendorChangeNoticeWriteSerializer,
                                    VendorChangeNoticeReadSerializer, ("create",)))  # fmt: skip
 class VendorChangeNoticeViewSet(SelectorViewSet):
-    """Vendor change notices. Recording one flags every AI system that depends on the
-    supplier (see vendor-change-impacts)."""
+    """Vendor change notices, one per change: a change with a to version (``observed_identifier``)
+    already recorded for the supplier and model is refused (409, duplicate_notice, naming the
+    notice). Recording one flags every AI system that depends on the supplier (see
+    vendor-change-impacts)."""
 
     read_serializer_class = VendorChangeNoticeReadSerializer
     write_serializer_class = VendorChangeNoticeWriteSerializer
@@ -258,8 +261,19 @@ class VendorChangeImpactViewSet(SelectorViewSet):
     @action(detail=True, methods=["post"])
     def assess(self, request, pk=None):
         """The owner's assessment: no_impact, revalidate or reapprove (the last two send a
-        deployed system back through the release gate)."""
+        deployed system back through the release gate). On a high-tier system an owner's
+        no_impact waits for an officer's confirmation (assessment no_impact_proposed)."""
         impact = self.get_object()
         data = self.validated_input(AssessmentSerializer)
         impact = services.impact_assess(actor=request.user, impact=impact, **data)
+        return self.read_response(impact)
+
+    @extend_schema(request=ConfirmationSerializer, responses=VendorChangeImpactSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """An officer (not the system's owner, not the assessor) confirms an owner's
+        'no impact' on a high-tier system, or sends it back; with a reason."""
+        impact = self.get_object()
+        data = self.validated_input(ConfirmationSerializer)
+        impact = services.impact_confirm(actor=request.user, impact=impact, **data)
         return self.read_response(impact)

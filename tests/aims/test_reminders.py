@@ -156,6 +156,30 @@ def due_review_action(ctx):
     return ctx.owner, "Budget for bias testing"
 
 
+def due_vendor_change(ctx):
+    """A vendor change unassessed on a deployed high-tier system, flagged four days ago (an
+    assessment is due a week after the flag)."""
+    from datetime import datetime, time
+
+    from aims.roles import APPROVER
+    from suppliers.models import VendorChangeImpact
+
+    from ..suppliers.helpers import deployed_system, link_component, make_supplier
+
+    approver = user_with_role(APPROVER, username="approver_reminders")
+    supplier = make_supplier(ctx.officer)
+    system = deployed_system(ctx.owner, ctx.officer, approver, name="Reminded bot")
+    link_component(ctx.owner, system, supplier)
+    notice = supplier_services.vendor_change_record(
+        actor=ctx.officer,
+        supplier=supplier,
+        data={"affected_service": "acme", "kind": "deprecation", "source": "press", "title": "t"},
+    )
+    flagged = timezone.make_aware(datetime.combine(days(ctx.today, -4), time(12)))
+    VendorChangeImpact.objects.filter(notice=notice).update(created_at=flagged)
+    return ctx.owner, notice.reference
+
+
 BUILDERS = {
     "system-review": due_system,
     "policy-review": due_policy,
@@ -166,6 +190,7 @@ BUILDERS = {
     "supplier-reassessment": due_supplier,
     "incident-reporting": due_report,
     "review-action": due_review_action,
+    "vendor-change-assessment": due_vendor_change,
 }
 
 

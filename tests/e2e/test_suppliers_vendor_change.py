@@ -62,3 +62,60 @@ def test_officer_records_a_model_change_and_the_owner_assesses_it(login, screens
     impact = VendorChangeImpact.objects.get()
     assert impact.assessment == "revalidate" and impact.assessed_by == owner
     assert AISystem.objects.get(pk=system.pk).lifecycle_stage == "in_validation"
+
+
+def test_an_unassessed_change_flags_the_system_until_an_officer_confirms_no_impact(
+    login, screenshot
+):
+    """The same change seen on two components is one notice; the inventory list and the
+    system page show the system waiting; the owner's "no impact" on a high-tier system
+    keeps it waiting until an officer confirms it."""
+    from inventory import vendor_changes
+
+    connect()
+    officer = user_with_role(OFFICER, username="vera_officer")
+    approver = user_with_role(APPROVER, username="arne_approver")
+    owner = user_with_role(OWNER, username="omar_owner")
+    supplier = make_supplier(officer, name="Acme Models")
+    system = deployed_system(owner, officer, approver, name="Claims assistant")
+    first = link_component(owner, system, supplier, name="Acme LLM", identifier="acme-1")
+    second = link_component(owner, system, supplier, name="Acme summary", identifier="acme-1")
+    for component in (first, second):
+        vendor_changes.component_report_identifier(
+            actor=officer, component=component, identifier="acme-2"
+        )
+    assert VendorChangeImpact.objects.count() == 1
+
+    page = login(owner)
+    page.get_by_role("link", name="AI systems").first.click()
+    table = page.get_by_role("table", name="AI systems")
+    flag = table.get_by_text("Vendor change unassessed")
+    expect(flag).to_be_visible()
+    expect(table.locator('[data-flag="vendor-change-unassessed"]')).to_have_count(1)
+    page.get_by_role("link", name="Claims assistant").click()
+    alert = page.locator("#vendor-change-alert")
+    expect(alert).to_contain_text("is not assessed yet")
+    screenshot(page, "vendor-change-system-waits")
+    alert.get_by_role("link").first.click()
+    expect(page.locator("#observations li")).to_have_count(2)
+    page.get_by_role("link", name="Assess").first.click()
+    page.get_by_label("No impact").check()
+    page.get_by_label("Rationale").fill("Same answers on our 50-case test set.")
+    page.get_by_role("button", name="Save").click()
+    impacts = page.get_by_role("table", name="AI systems flagged")
+    expect(impacts).to_contain_text("awaiting officer confirmation")
+    page.goto(f"/systems/{system.pk}/")
+    expect(page.locator("#vendor-change-alert")).to_contain_text("awaits an officer")
+
+    officer_page = login(officer)
+    officer_page.locator("#vendor-no-impact-to-confirm").get_by_role("link").first.click()
+    officer_page.get_by_label("Confirm 'no impact'").check()
+    officer_page.get_by_label("Reason").fill("Vendor release notes list no behaviour change.")
+    officer_page.get_by_role("button", name="Save").click()
+    expect(officer_page.get_by_role("table", name="AI systems flagged")).to_contain_text(
+        "Confirmed by"
+    )
+    officer_page.get_by_role("link", name="AI systems").first.click()
+    expect(officer_page.locator('[data-flag="vendor-change-unassessed"]')).to_have_count(0)
+    screenshot(officer_page, "vendor-change-confirmed")
+    assert not vendor_changes.unassessed_vendor_changes(system).exists()

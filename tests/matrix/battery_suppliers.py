@@ -1,6 +1,7 @@
 """History-battery entries for the suppliers app."""
 
 from inventory import services as inventory_services
+from inventory import vendor_changes
 from inventory.models import Component
 from inventory.vendor_changes import register_supplier_dependencies
 from suppliers import services
@@ -11,6 +12,7 @@ from suppliers.models import (
     SupplierReview,
     VendorChangeImpact,
     VendorChangeNotice,
+    VendorChangeObservation,
 )
 
 from .battery_framework import Entry, api, by_id
@@ -41,6 +43,22 @@ def dependent_supplier(w: World) -> Supplier:
         data={"name": "Battery LLM", "supplier": found},
     )
     return found
+
+
+def observed_component(w: World) -> Component:
+    """A component of the world's system, from a supplier, with a recorded identifier."""
+    return w.once(
+        "_observed_component",
+        lambda: inventory_services.child_save(
+            actor=w.officer,
+            record=Component(system=w.system),
+            data={
+                "name": "Battery observed LLM",
+                "supplier": supplier(w, "Battery observed vendor"),
+                "model_identifier": "battery-1",
+            },
+        ),
+    )
 
 
 def bad_review(w: World):
@@ -153,5 +171,21 @@ BATTERY = {
         ),
         api_bad=bad_notice,
         api_result=lambda body: VendorChangeImpact.objects.get(notice_id=body["id"]),
+    ),
+    # Sightings are recorded when an integration reports a changed model identifier.
+    VendorChangeObservation: Entry(
+        actor="officer",
+        stage="approved_for_development",
+        create=lambda w: vendor_changes.component_report_identifier(
+            actor=w.officer, component=observed_component(w), identifier="battery-2"
+        )[0].observations.get(),
+        api_create=lambda w: (
+            "post",
+            api("componentobservation-list"),
+            {"component": observed_component(w).pk, "model_identifier": "battery-2"},
+            "json",
+        ),
+        api_bad=lambda w: ("post", api("componentobservation-list"), {"component": 0}, "json"),
+        api_result=lambda body: VendorChangeObservation.objects.get(notice_id=body["notice"]["id"]),
     ),
 }

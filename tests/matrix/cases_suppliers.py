@@ -41,6 +41,9 @@ API_APPROVE         = expect("401      403    403   403         403     ok      
 API_REVIEW_ONE      = expect("401      404    404   404         ok      ok       ok")
 API_IMPACT_ONE      = expect("401      404    ok    404         ok      ok       ok")
 API_IMPACT_ASSESS   = expect("401      404    ok    404         ok      403      403")
+# An officer (not the owner) confirms an owner's "no impact" on a high-tier system.
+IMPACT_CONFIRM      = expect("login    404    403   404         ok      403      403")
+API_IMPACT_CONFIRM  = expect("401      404    403   404         ok      403      403")
 # fmt: on
 
 
@@ -110,6 +113,22 @@ def notice(w: World) -> VendorChangeNotice:
 
 def impact(w: World) -> VendorChangeImpact:
     return notice(w).impacts.get()
+
+
+def proposed_impact(w: World) -> VendorChangeImpact:
+    """The world's system, made high tier, with the owner's "no impact" awaiting an officer."""
+
+    def make():
+        from inventory import services as inventory_services
+
+        inventory_services.system_set_risk_tier(
+            actor=w.officer, system=w.system, tier="high", reason="Matrix: high tier"
+        )
+        return services.impact_assess(
+            actor=w.owner, impact=impact(w), assessment="no_impact", rationale="Matrix"
+        )
+
+    return w.once("_proposed_impact", make)
 
 
 def pk(getter):
@@ -193,6 +212,12 @@ CASES: list[Case] = [
     Case("suppliers:impact_assess", "POST", IMPACT_ASSESS, stage="deployed", kwargs=pk(impact),
          data=lambda w: {"assessment": "no_impact", "rationale": "Matrix checked it"},
          effect=field(impact, "assessment")),
+    Case("suppliers:impact_confirm", "GET", IMPACT_CONFIRM, stage="deployed",
+         kwargs=pk(proposed_impact)),
+    Case("suppliers:impact_confirm", "POST", IMPACT_CONFIRM, stage="deployed",
+         kwargs=pk(proposed_impact),
+         data=lambda w: {"decision": "confirm", "reason": "Matrix checked it"},
+         effect=field(proposed_impact, "assessment")),
     # --- API -------------------------------------------------------------------------------
     Case("api:supplier-list", "GET", API_LIST, setup=supplier),
     Case("api:supplier-list", "POST", API_OFFICER_WRITE,
@@ -234,6 +259,10 @@ CASES: list[Case] = [
     Case("api:vendorchangeimpact-assess", "POST", API_IMPACT_ASSESS, stage="deployed",
          kwargs=pk(impact), data=lambda w: {"assessment": "revalidate", "rationale": "Matrix"},
          effect=field(impact, "assessment")),
+    Case("api:vendorchangeimpact-confirm", "POST", API_IMPACT_CONFIRM, stage="deployed",
+         kwargs=pk(proposed_impact),
+         data=lambda w: {"decision": "confirm", "reason": "Matrix checked it"},
+         effect=field(proposed_impact, "assessment")),
 ]  # fmt: skip
 
 

@@ -280,10 +280,10 @@ def test_a_notice_flags_every_dependent_system_once(officer, owner, other_owner,
     deployed = impacts[estate["deployed"].pk]
     assert deployed.under_review is True
     assert "LLM" in deployed.components and "Embeddings" in deployed.components
-    change = ChangeRequest.objects.get(system=estate["deployed"])
-    assert deployed.change_reference == change.reference
-    assert change.kind == "vendor_change" and change.status == "recorded"
-    assert notice.reference in change.title
+    # No change request until an assessment asks for the release gate: at most one per
+    # notice and system (issue 13, part 8).
+    assert not ChangeRequest.objects.filter(system=estate["deployed"]).exists()
+    assert deployed.change_reference == ""
     developing = impacts[estate["developing"].pk]
     assert developing.under_review is False and developing.change_reference == ""
     assert AISystem.objects.get(pk=estate["deployed"].pk).lifecycle_stage == "deployed"
@@ -298,7 +298,7 @@ def test_a_deployed_system_of_lower_tier_is_flagged_but_not_under_review(officer
     system = deployed_system(owner, officer, approver, tier="medium")
     link_component(owner, system, supplier)
     impact = record(officer, supplier).impacts.get()
-    assert impact.under_review is False and impact.change_reference
+    assert impact.under_review is False and impact.change_reference == ""
 
 
 def test_a_notice_nobody_depends_on_is_reviewed_at_once(officer):
@@ -334,6 +334,11 @@ def test_no_impact_clears_the_flag_and_reviews_the_notice(officer, owner, other_
     assert "rationale" in exc.value.message_dict
     services.impact_assess(
         actor=owner, impact=deployed, assessment="no_impact", rationale="Same outputs on 50 cases"
+    )
+    # On a high-tier system the owner's "no impact" waits for an officer (issue 13, part 8).
+    assert under_review_ids(officer) == {estate["deployed"].pk}
+    services.impact_confirm(
+        actor=officer, impact=deployed, decision="confirm", reason="Release notes checked"
     )
     assert under_review_ids(officer) == set()
     assert VendorChangeNotice.objects.get(pk=notice.pk).status == "open"

@@ -170,6 +170,16 @@ def test_owner_sees_the_flag_and_assesses_in_the_browser(
         {"assessment": "no_impact", "rationale": "Outputs unchanged on our test set"},
     )
     impact.refresh_from_db()
+    # On a high-tier system the owner's "no impact" waits for an officer (issue 13, part 8).
+    assert impact.assessment == VendorChangeImpact.Assessment.NO_IMPACT_PROPOSED
+    page = client.get(reverse("suppliers:notice_detail", args=[notice.pk])).content.decode()
+    assert "Change under review" in page and "awaiting officer confirmation" in page
+    officer_client = client_as(officer)
+    officer_client.post(
+        reverse("suppliers:impact_confirm", args=[impact.pk]),
+        {"decision": "confirm", "reason": "Checked the vendor's release notes"},
+    )
+    impact.refresh_from_db()
     assert impact.assessment == VendorChangeImpact.Assessment.NO_IMPACT
     page = client.get(reverse("suppliers:notice_detail", args=[notice.pk])).content.decode()
     assert "Change under review" not in page and "Reviewed" in page

@@ -484,9 +484,9 @@ def test_the_other_owners_system_is_not_held_by_my_assessment(officer, owner, es
         kind="prompt_change",
         title="Shorter answers",
         description="d",
-        is_material=False,
+        is_material=True,  # on a high tier only an officer may declare "not material"
     )
-    assert change.status == "recorded"
+    assert change.status == "in_release_review"
 
 
 # --- The admin --------------------------------------------------------------------------------

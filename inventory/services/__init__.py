@@ -14,32 +14,49 @@ The services live in sub-modules, one per part of the app; this package re-expor
 """
 
 from ._common import OWNER_OBJECT_PERMS, Stage, system_url
+from .conditions import (
+    Blocker,
+    ConditionSpec,
+    blocking_conditions,
+    can_close_condition,
+    condition_close,
+    condition_close_refusal,
+)
 from .gates import (
     ApprovalCount,
     GateCheck,
     approval_decide,
+    approver_training_refusal,
     can_decide_gate,
     gate_blockers,
     gate_decision_refusal,
     gate_progress,
     gate_setting_update,
+    oversight_gap,
     register_gate_check,
     register_required_approvals,
     release_blockers,
     required_approvals,
 )
 from .records import (
+    can_review_validation,
     change_request_create,
     child_delete,
     child_save,
     component_save,
+    counting_validations,
     dataset_save,
+    independent_review_gap,
     validation_record_create,
+    validation_record_review,
+    validation_review_refusal,
+    validations_needing_review,
 )
 from .systems import (
     EDITABLE_FIELDS,
     INTAKE_FIELDS,
     OVERSIGHT_EXCEPTION,
+    OVERSIGHT_EXCEPTION_EXPIRES,
     TRANSITIONS,
     Transition,
     available_transitions,
@@ -51,9 +68,24 @@ from .systems import (
 )
 
 __all__ = [
+    "Blocker",
+    "ConditionSpec",
+    "approver_training_refusal",
+    "blocking_conditions",
+    "can_close_condition",
+    "can_review_validation",
+    "condition_close",
+    "condition_close_refusal",
+    "counting_validations",
+    "independent_review_gap",
+    "oversight_gap",
+    "validation_record_review",
+    "validation_review_refusal",
+    "validations_needing_review",
     "EDITABLE_FIELDS",
     "INTAKE_FIELDS",
     "OVERSIGHT_EXCEPTION",
+    "OVERSIGHT_EXCEPTION_EXPIRES",
     "OWNER_OBJECT_PERMS",
     "TRANSITIONS",
     "ApprovalCount",

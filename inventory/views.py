@@ -167,10 +167,10 @@ class SystemDetailView(SystemMixin, View):
             "progress": services.gate_progress(self.system),
             "blockers": services.gate_blockers(self.system, gate) if gate else [],
             "approval_form": ApprovalForm(),
-            # An approver who may not decide now reads why (training, segregation, round).
+            # An approver held back by their training reads why (and what to do about it).
             "decision_refusal": (
                 refusal
-                if refusal is not None and gate and has_perm(user, "inventory.decide_gate")
+                if refusal is not None and refusal.code == "approver_training_missing"
                 else None
             ),
             "conditions": conditions,

@@ -100,6 +100,11 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "result": "pass",
                     "summary": "Recall 0.89, precision 0.71. Weakest on engineering roles.",
                     "days_ago": 12,
+                    "reviewed_by": "officer",
+                    "review_note": (
+                        "Re-ran the comparison on the vendor's scores; recall and precision "
+                        "reproduce."
+                    ),
                 },
             ),
             (

@@ -148,13 +148,18 @@ class Loader:
     def dataset(self, system, **data):
         services.dataset_save(actor=self._owner(system), dataset=Dataset(system=system), data=data)
 
-    def test(self, system, days_ago: int, **data):
-        services.validation_record_create(
+    def test(self, system, days_ago: int, reviewed_by: str = "", review_note: str = "", **data):
+        """The owner records a test; ``reviewed_by`` (not the owner) confirms its review."""
+        record = services.validation_record_create(
             actor=self._owner(system),
             system=system,
             performed_on=self.today - timedelta(days=days_ago),
             **data,
         )
+        if reviewed_by:
+            services.validation_record_review(
+                actor=self.users[reviewed_by], record=record, note=review_note
+            )
 
     def change(self, system, **data):
         services.change_request_create(actor=self._owner(system), system=system, **data)

@@ -162,7 +162,14 @@ class ExpiringView(RoleRequiredMixin, View):
         return render(
             request,
             "competence/expiring.html",
-            {"days": days, **page_context(request, records, rows_name="records")},
+            {
+                "days": days,
+                **page_context(request, records, rows_name="records"),
+                "exceptions": selectors.exceptions_ending(user=request.user, within_days=days),
+                "can_grant_exception": has_global_perm(
+                    request.user, "aims.grant_training_exception"
+                ),
+            },
         )
 
 

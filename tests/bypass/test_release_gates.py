@@ -687,3 +687,33 @@ def test_the_admin_cannot_add_or_change_these_records(client, owner, conditional
     record.refresh_from_db()
     assert condition.text != "Changed" and record.title != "Changed"
     assert record.reviewed_by is None
+
+
+def test_the_expiring_page_lists_exceptions_and_an_officer_renews_one(
+    client_as, officer, approver, approver_course
+):
+    role = competence_services.responsibility_get(competence_services.APPROVER)
+    assignment = competence_services.responsibility_assign(
+        actor=officer,
+        responsibility=role,
+        user=approver,
+        exception_reason="Interim",
+        exception_expires_on=TODAY + timedelta(days=5),
+    )
+    client = client_as(officer)
+    page = client.get(reverse("competence:expiring")).content.decode()
+    assert 'id="exceptions-table"' in page and "Interim" in page
+    url = reverse("competence:assignment_exception", args=[assignment.pk])
+    refused = client.post(url, {"reason": "Still booked"})
+    assert (
+        refused.status_code == 400
+        and "Give the date the exception ends" in refused.content.decode()
+    )
+    renewed = client.post(
+        url, {"reason": "Still booked", "expires_on": (TODAY + timedelta(days=90)).isoformat()}
+    )
+    assert renewed.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.exception_expires_on == TODAY + timedelta(days=90)
+    # An approver may not renew their own exception.
+    assert client_as(approver).post(url, {"reason": "x"}).status_code == 403

@@ -5,6 +5,7 @@ from aims.admin import ReadOnlyHistoryAdmin
 from .models import (
     AISystem,
     Approval,
+    ApprovalCondition,
     ChangeRequest,
     Component,
     Dataset,
@@ -33,5 +34,5 @@ class ApprovalAdmin(ReadOnlyHistoryAdmin):
         return False  # decisions go through the gate service (segregation of duties)
 
 
-for model in (Component, Dataset, ValidationRecord, ChangeRequest, GateSetting):
+for model in (Component, Dataset, ValidationRecord, ChangeRequest, GateSetting, ApprovalCondition):
     admin.site.register(model, ReadOnlyHistoryAdmin)

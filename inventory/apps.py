@@ -12,7 +12,7 @@ class InventoryConfig(AppConfig):
         from aims.navigation import NavItem, register_nav
 
         from .dashboard import inventory_panel
-        from .models import AISystem, ValidationRecord
+        from .models import AISystem, ApprovalCondition, ValidationRecord
 
         register_panel(
             Panel(order=10, template="inventory/_dashboard_panel.html", context=inventory_panel)
@@ -42,3 +42,4 @@ class InventoryConfig(AppConfig):
         register_supplier_dependencies()
         register_attachable(AISystem)
         register_attachable(ValidationRecord)
+        register_attachable(ApprovalCondition)

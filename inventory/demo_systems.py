@@ -100,6 +100,11 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "result": "pass",
                     "summary": "Recall 0.89, precision 0.71. Weakest on engineering roles.",
                     "days_ago": 12,
+                    "reviewed_by": "officer",
+                    "review_note": (
+                        "Re-ran the comparison on the vendor's scores; recall and precision "
+                        "reproduce."
+                    ),
                 },
             ),
             (
@@ -300,11 +305,20 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                 },
             ),
             (
+                "condition_met",
+                {
+                    "note": (
+                        "The AI notice opens every chat and 'talk to an agent' hands over at "
+                        "once; checked on the GPT-4.1 build in the red-team re-run."
+                    ),
+                },
+            ),
+            (
                 "release",
                 {
                     "decision": "approve",
                     "by": "approver",
-                    "comment": "Re-validated on the new model; conditions of release 1 stand.",
+                    "comment": "Re-validated on the new model; the condition of release 1 was met.",
                 },
             ),
         ],
@@ -838,6 +852,15 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "result": "pass",
                     "summary": "Data stays in the EU; 30-day deletion confirmed.",
                     "days_ago": 298,
+                },
+            ),
+            (
+                "condition_met",
+                {
+                    "note": (
+                        "Meeting invitations and the Teams banner announce transcription; "
+                        "retention set to 30 days; HR confirmed recaps are not used in reviews."
+                    ),
                 },
             ),
             ("release", {"decision": "approve", "by": "approver2"}),

@@ -88,6 +88,12 @@ class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
         help_text="Only when the oversight person lacks the required training: why they "
         "should oversee the system anyway. Recorded with your name.",
     )
+    oversight_exception_expires_on = forms.DateField(
+        label="Exception ends on",
+        widget=DateInput,
+        required=False,
+        help_text="Required with an exception: the last day it counts.",
+    )
 
     class Meta:
         model = AISystem
@@ -110,6 +116,7 @@ class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
             del self.fields["owner"]
             # Exceptions are for governance officers, the same people who hand systems over.
             del self.fields["oversight_exception"]
+            del self.fields["oversight_exception_expires_on"]
 
 
 class SystemFilterForm(BootstrapFormMixin, forms.Form):
@@ -143,7 +150,22 @@ class SystemFilterForm(BootstrapFormMixin, forms.Form):
 class ApprovalForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=Approval.Decision.choices, widget=forms.RadioSelect)
     conditions = forms.CharField(
-        widget=forms.Textarea, required=False, help_text="Required when approving with conditions."
+        widget=forms.Textarea,
+        required=False,
+        help_text="Required when approving with conditions: one condition a line. Each becomes "
+        "a condition record that the next gate waits for.",
+    )
+    conditions_due_on = forms.DateField(
+        label="Conditions due on",
+        widget=DateInput,
+        required=False,
+        help_text="The date by which the conditions must be met.",
+    )
+    conditions_owner = forms.ModelChoiceField(
+        label="Who meets the conditions",
+        queryset=User.objects.filter(is_active=True).order_by("username"),
+        required=False,
+        help_text="Leave empty for the system's owner.",
     )
     comment = forms.CharField(
         widget=forms.Textarea,
@@ -154,6 +176,31 @@ class ApprovalForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
+
+class ValidationReviewForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label="Review note",
+        widget=forms.Textarea,
+        required=False,
+        max_length=5000,
+        help_text="What you checked: method, data, thresholds, the result.",
+    )
+
+
+class ConditionCloseForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(widget=forms.Textarea, max_length=5000, required=False)
+    evidence_file = forms.FileField(required=False, help_text="Optional.")
+    evidence_url = forms.URLField(label="Or evidence link", required=False, assume_scheme="https")
+
+    def __init__(self, *args, outcome: str = "met", **kwargs):
+        super().__init__(*args, **kwargs)
+        if outcome == "met":
+            self.fields["note"].label = "How the condition was met"
+        else:
+            self.fields["note"].label = "Why it is waived"
+            del self.fields["evidence_file"]
+            del self.fields["evidence_url"]
 
 
 class ComponentForm(BootstrapFormMixin, forms.ModelForm):

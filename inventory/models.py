@@ -351,6 +351,17 @@ class ValidationRecord(ReferencedModel, SystemChild):
         editable=False,
         help_text="The release-gate round this test was recorded for; a new round needs new tests.",
     )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="Who confirmed the review: someone other than the system's owner.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_note = models.TextField(blank=True, editable=False)
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
@@ -358,6 +369,77 @@ class ValidationRecord(ReferencedModel, SystemChild):
 
     class Meta:
         ordering = ["-performed_on", "-id"]
+        permissions = [
+            ("review_validationrecord", "Can confirm an independent review of a validation")
+        ]
+
+    @property
+    def is_independent(self) -> bool:
+        """Performed, or reviewed, by someone other than the system's owner."""
+        owner_id = self.system.owner_id
+        return self.performed_by_id != owner_id or (
+            self.reviewed_by_id is not None and self.reviewed_by_id != owner_id
+        )
+
+
+class ApprovalCondition(ReferencedModel, SystemChild):
+    """One condition an approver attached to an approval: who must meet it and by when. The
+    next gate of the system waits while one is open."""
+
+    REFERENCE_PREFIX = "CND"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+        WAIVED = "waived", "Waived"
+
+    system = models.ForeignKey(AISystem, on_delete=models.CASCADE, related_name="conditions")
+    approval = models.ForeignKey(
+        Approval, on_delete=models.CASCADE, related_name="condition_records", editable=False
+    )
+    text = models.TextField("condition")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="approval_conditions",
+        help_text="Who must meet it; the system's owner unless the approver names someone else.",
+    )
+    due_on = models.DateField("due", db_index=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN, editable=False, db_index=True
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closing_note = models.TextField(blank=True, editable=False)
+    evidence = GenericRelation(
+        "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        permissions = [("waive_approvalcondition", "Can waive a condition of an approval")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.text[:60]}"
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """As visible as its system; its owner also sees it (they must meet it)."""
+        from django.db.models import Q
+
+        from aims.visibility import default_rule, either
+
+        if action != "view":
+            return None
+        return either(default_rule(user, cls, action, prefix), Q(**{f"{prefix}owner": user}))
 
 
 class ChangeRequest(ReferencedModel, SystemChild):

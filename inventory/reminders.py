@@ -1,4 +1,5 @@
-"""Reminders of the inventory: AI system reviews (found by aims.reminders.sweep.run_sweep)."""
+"""Reminders of the inventory: AI system reviews and the conditions of approvals (found by
+aims.reminders.sweep.run_sweep)."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -6,9 +7,10 @@ from datetime import date
 from aims.models import format_reference
 from aims.reminders.sources import Due, ReminderSource, horizon, url_for
 
-from .models import AISystem, LifecycleStage
+from .models import AISystem, ApprovalCondition, LifecycleStage
 
 KIND = "system-review"
+CONDITION_KIND = "approval-condition"
 FINISHED = (LifecycleStage.RETIRED, LifecycleStage.REJECTED)
 
 
@@ -24,6 +26,22 @@ def system_reviews(today: date, lead_days: int) -> Iterator[Due]:
         yield Due(owner_id, KIND, f"Review of {reference} {name}", link(pk), due_date, str(pk))
 
 
+def approval_conditions(today: date, lead_days: int) -> Iterator[Due]:
+    """Open conditions of approvals near or past their due date, to the condition's owner."""
+    link = url_for("inventory:system_detail")
+    rows = (
+        ApprovalCondition.objects.filter(status=ApprovalCondition.Status.OPEN)
+        .exclude(system__lifecycle_stage__in=FINISHED)
+        .filter(due_on__lte=horizon(today, lead_days))
+        .values_list("pk", "text", "owner_id", "due_on", "system_id")
+    )
+    for pk, text, owner_id, due_date, system_id in rows:
+        reference = format_reference(ApprovalCondition.REFERENCE_PREFIX, pk)
+        system = format_reference(AISystem.REFERENCE_PREFIX, system_id)
+        title = f"Condition {reference} of {system}: {text}"[:200]
+        yield Due(owner_id, CONDITION_KIND, title, link(system_id), due_date, str(pk))
+
+
 SOURCES = [
     ReminderSource(
         KIND,
@@ -32,5 +50,12 @@ SOURCES = [
         system_reviews,
         "The next review date of AI systems that are neither retired nor rejected, to the "
         "system owner.",
+    ),
+    ReminderSource(
+        CONDITION_KIND,
+        "Conditions of approvals",
+        14,
+        approval_conditions,
+        "Open conditions of gate approvals, near or past their due date, to the condition's owner.",
     ),
 ]

@@ -11,6 +11,7 @@ VIEW_ALL = [
     "inventory.view_validationrecord",
     "inventory.view_changerequest",
     "inventory.view_gatesetting",
+    "inventory.view_approvalcondition",
 ]
 CHILD_WRITE = [
     "inventory.add_component",
@@ -31,8 +32,15 @@ PERMISSIONS: dict[str, list[str]] = {
         "inventory.change_aisystem",
         "inventory.triage_aisystem",
         "inventory.change_gatesetting",
+        "inventory.review_validationrecord",
+        "inventory.waive_approvalcondition",
     ],
-    APPROVER: [*VIEW_ALL, "inventory.decide_gate", "inventory.add_approval"],
+    APPROVER: [
+        *VIEW_ALL,
+        "inventory.decide_gate",
+        "inventory.add_approval",
+        "inventory.review_validationrecord",
+    ],
     OWNER: [*CHILD_WRITE, "inventory.add_aisystem"],
     AUDITOR: list(VIEW_ALL),
 }

@@ -13,6 +13,7 @@ from aims.visibility import restrict
 from .models import (
     AISystem,
     Approval,
+    ApprovalCondition,
     ChangeRequest,
     Component,
     Dataset,
@@ -90,7 +91,12 @@ def approval_list(*, user: AbstractBaseUser) -> QuerySet[Approval]:
 
 
 def validation_list(*, user: AbstractBaseUser) -> QuerySet[ValidationRecord]:
-    return _children(ValidationRecord, user, ("performed_by",))
+    return _children(ValidationRecord, user, ("performed_by", "reviewed_by"))
+
+
+def condition_list(*, user: AbstractBaseUser) -> QuerySet[ApprovalCondition]:
+    """Conditions of approvals: as visible as their system, and to their owner."""
+    return _children(ApprovalCondition, user, ("approval", "owner", "closed_by"))
 
 
 def change_request_list(*, user: AbstractBaseUser) -> QuerySet[ChangeRequest]:

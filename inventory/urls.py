@@ -38,6 +38,23 @@ urlpatterns = [
     ),
     path("<int:pk>/validation/add/", views.ValidationCreateView.as_view(), name="validation_add"),
     path(
+        "<int:pk>/validation/<int:child>/review/",
+        views.ValidationReviewView.as_view(),
+        name="validation_review",
+    ),
+    path(
+        "<int:pk>/conditions/<int:child>/met/",
+        views.ConditionCloseView.as_view(),
+        {"outcome": "met"},
+        name="condition_met",
+    ),
+    path(
+        "<int:pk>/conditions/<int:child>/waive/",
+        views.ConditionCloseView.as_view(),
+        {"outcome": "waived"},
+        name="condition_waive",
+    ),
+    path(
         "<int:pk>/changes/add/", views.ChangeRequestCreateView.as_view(), name="change_request_add"
     ),
     path(

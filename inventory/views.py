@@ -22,6 +22,7 @@ from .forms import (
     ApprovalForm,
     ChangeRequestForm,
     ComponentForm,
+    ConditionCloseForm,
     DatasetForm,
     GateSettingForm,
     IntakeForm,
@@ -29,8 +30,16 @@ from .forms import (
     SystemEditForm,
     SystemFilterForm,
     ValidationRecordForm,
+    ValidationReviewForm,
 )
-from .models import ChangeRequest, Component, Dataset, GateSetting
+from .models import (
+    ApprovalCondition,
+    ChangeRequest,
+    Component,
+    Dataset,
+    GateSetting,
+    ValidationRecord,
+)
 
 TABS = [
     ("overview", "Overview"),
@@ -148,17 +157,42 @@ class SystemDetailView(SystemMixin, View):
         return {"datasets": Dataset.objects.filter(system=self.system)}
 
     def tab_gates(self) -> dict:
+        user = self.request.user
         approvals = self.system.approvals.select_related("approver")
         gate = self.system.open_gate
+        refusal = services.gate_decision_refusal(user, self.system)
+        conditions = list(
+            ApprovalCondition.objects.filter(system=self.system).select_related(
+                "approval", "owner", "closed_by"
+            )
+        )
+        for condition in conditions:
+            condition.system = self.system
+            condition.can_meet = services.can_close_condition(user, condition, "met")
+            condition.can_waive = services.can_close_condition(user, condition, "waived")
         return {
             "approvals": approvals,
             "progress": services.gate_progress(self.system),
             "blockers": services.gate_blockers(self.system, gate) if gate else [],
             "approval_form": ApprovalForm(),
+            # An approver held back by their training reads why (and what to do about it).
+            "decision_refusal": (
+                refusal
+                if refusal is not None and refusal.code == "approver_training_missing"
+                else None
+            ),
+            "conditions": conditions,
         }
 
     def tab_validation(self) -> dict:
-        return {"validations": self.system.validations.select_related("performed_by")}
+        user = self.request.user
+        validations = list(self.system.validations.select_related("performed_by", "reviewed_by"))
+        counting = {r.pk for r in services.counting_validations(self.system)}
+        for record in validations:
+            record.system = self.system
+            record.counts = record.pk in counting
+            record.can_review = services.can_review_validation(user, record)
+        return {"validations": validations}
 
     def tab_changes(self) -> dict:
         changes = list(
@@ -307,6 +341,7 @@ class SystemFormView(ServiceFormMixin, SystemMixin, View):
         return {
             "system": self.system,
             "model_name": self.title,
+            "button": getattr(self, "button", "Save"),
             "intro": self.intro,
             "multipart": self.multipart,
             "cancel_url": self.detail_url(self.success_tab),
@@ -336,6 +371,123 @@ class ApprovalDecideView(SystemFormView):
 
     def success_message(self, obj) -> str:
         return f"Your decision was recorded as {obj.reference}."
+
+
+class ValidationReviewView(SystemFormView):
+    """An officer or approver who is not the owner confirms the review of a validation."""
+
+    template_name = "inventory/action_form.html"
+    button = "Confirm review"
+    form_class = ValidationReviewForm
+    success_tab = "validation"
+
+    def record(self) -> ValidationRecord:
+        if not hasattr(self, "_record"):
+            self._record = get_object_or_404(
+                ValidationRecord.objects.select_related("performed_by"),
+                pk=self.kwargs["child"],
+                system=self.system,
+            )
+            self._record.system = self.system
+        return self._record
+
+    @property
+    def title(self) -> str:
+        record = self.record()
+        return f"review of {record.reference} {record.title}"
+
+    @property
+    def intro(self) -> str:
+        record = self.record()
+        return (
+            f"{record.get_test_type_display()}: {record.get_result_display()} on "
+            f"{record.performed_on:%d %b %Y}, by {record.performed_by}. Method: {record.method}"
+        )
+
+    def get(self, request, *args, **kwargs):
+        refusal = services.validation_review_refusal(request.user, self.record())
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
+        if refusal is not None:
+            messages.warning(request, refusal.message)
+            return HttpResponseRedirect(self.detail_url("validation"))
+        return super().get(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.validation_record_review(
+            actor=self.request.user, record=self.record(), note=form.cleaned_data["note"]
+        )
+
+    def success_message(self, obj) -> str:
+        return f"Review of {obj.reference} confirmed."
+
+
+class ConditionCloseView(SystemFormView):
+    """The condition's owner marks it met; an officer waives it."""
+
+    template_name = "inventory/action_form.html"
+    multipart = True
+    success_tab = "gates"
+
+    def condition(self) -> ApprovalCondition:
+        if not hasattr(self, "_condition"):
+            self._condition = get_object_or_404(
+                ApprovalCondition.objects.select_related("approval", "owner"),
+                pk=self.kwargs["child"],
+                system=self.system,
+            )
+            self._condition.system = self.system
+        return self._condition
+
+    @property
+    def outcome(self) -> str:
+        return self.kwargs["outcome"]
+
+    @property
+    def button(self) -> str:
+        return "Mark met" if self.outcome == "met" else "Waive the condition"
+
+    @property
+    def title(self) -> str:
+        verb = "met" if self.outcome == "met" else "waived"
+        return f"condition {self.condition().reference} {verb}"
+
+    @property
+    def intro(self) -> str:
+        c = self.condition()
+        return f"Condition of {c.approval.reference}, due {c.due_on:%d %b %Y}: {c.text}"
+
+    def make_form(self, data=None):
+        files = self.request.FILES if data is not None else None
+        return ConditionCloseForm(data, files, outcome=self.outcome)
+
+    def get(self, request, *args, **kwargs):
+        refusal = services.condition_close_refusal(request.user, self.condition(), self.outcome)
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
+        if refusal is not None:
+            messages.warning(request, refusal.message)
+            return HttpResponseRedirect(self.detail_url("gates"))
+        return super().get(request, *args, **kwargs)
+
+    def save(self, form):
+        data = form.cleaned_data
+        try:
+            return services.condition_close(
+                actor=self.request.user,
+                condition=self.condition(),
+                outcome=self.outcome,
+                note=data["note"],
+                evidence_file=data.get("evidence_file"),
+                evidence_url=data.get("evidence_url") or "",
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "file" in exc.error_dict:
+                exc.error_dict["evidence_file"] = exc.error_dict.pop("file")
+            raise
+
+    def success_message(self, obj) -> str:
+        return f"{obj.reference} {obj.get_status_display().lower()}."
 
 
 class ChildFormView(SystemFormView):

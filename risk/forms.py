@@ -261,6 +261,8 @@ class RequirementForm(BootstrapFormMixin, forms.ModelForm):
             "human_oversight_plan",
             "bias_validation",
             "accuracy_validation",
+            "oversight_person",
+            "independent_validation",
             "min_approvals",
             "review_months",
         ]

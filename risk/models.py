@@ -178,6 +178,17 @@ class TierRequirement(TimeStampedModel):
     human_oversight_plan = models.BooleanField("human oversight plan", default=False)
     bias_validation = models.BooleanField("bias validation passed", default=False)
     accuracy_validation = models.BooleanField("accuracy validation passed", default=False)
+    oversight_person = models.BooleanField(
+        "named oversight person with in-date training",
+        default=False,
+        help_text="EU AI Act Art. 14 and 26(2): a named person oversees the system in use.",
+    )
+    independent_validation = models.BooleanField(
+        "validation independent of the owner",
+        default=False,
+        help_text="The validation records that count are performed or reviewed by someone "
+        "other than the system's owner.",
+    )
     min_approvals = models.PositiveSmallIntegerField(
         "approvals", default=1, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )

@@ -93,16 +93,38 @@ class AssignmentForm(BootstrapFormMixin, forms.Form):
         help_text="Only if the person lacks required training: why the assignment should "
         "stand anyway. Recorded with your name.",
     )
+    exception_expires_on = forms.DateField(
+        label="Exception ends on",
+        widget=DateInput,
+        required=False,
+        help_text="Required with an exception: the last day it counts.",
+    )
 
     def __init__(self, *args, can_grant_exception: bool = False, **kwargs):
         # Fields go before BootstrapFormMixin validates the bound form.
+        exception_fields = ("exception_reason", "exception_expires_on")
         self.base_fields = {
             name: field
             for name, field in type(self).base_fields.items()
-            if can_grant_exception or name != "exception_reason"
+            if can_grant_exception or name not in exception_fields
         }
         super().__init__(*args, **kwargs)
         self.fields["starts_on"].initial = timezone.localdate()
+
+
+class AssignmentExceptionForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why the assignment stands without the training",
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+    )
+    expires_on = forms.DateField(
+        label="Exception ends on",
+        widget=DateInput,
+        required=False,
+        help_text="The last day the exception counts.",
+    )
 
 
 class AssignmentEndForm(BootstrapFormMixin, forms.Form):

@@ -119,6 +119,13 @@ class ResponsibilityAssignment(TimeStampedModel):
         related_name="+",
         editable=False,
     )
+    exception_expires_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The last day the training exception counts.",
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from aims.competence.services import in_date_q, open_assignments
+from aims.competence.services import exception_in_force_q, in_date_q, open_assignments
 from aims.models import Course, Responsibility, ResponsibilityAssignment, TrainingRecord
 from aims.permissions import has_global_perm
 
@@ -207,10 +207,37 @@ def untrained_for(key: str, user_ids, on: date) -> set[int]:
 
 def training_exceptions(key: str, user_ids, on: date) -> set[tuple[int, str]]:
     """(user id, scope note) of the open assignments of ``key`` that stand on an officer's
-    training exception."""
+    training exception still in force on ``on``."""
     return set(
         open_assignments(on)
-        .filter(responsibility__key=key, user_id__in=user_ids)
-        .exclude(training_exception="")
+        .filter(exception_in_force_q(on), responsibility__key=key, user_id__in=user_ids)
         .values_list("user_id", "scope_note")
     )
+
+
+def exceptions_ending(*, user, within_days: int = DEFAULT_EXPIRING_DAYS, on: date | None = None):
+    """Current assignments standing on a training exception that ends within ``within_days``
+    or has ended (or has no end date), while the holder still lacks the training; soonest
+    first. Empty for those who may not see every assignment."""
+    on = on or timezone.localdate()
+    if not sees_every_assignment(user):
+        return []
+    candidates = list(
+        open_assignments(on)
+        .exclude(training_exception="")
+        .filter(
+            Q(exception_expires_on__isnull=True)
+            | Q(exception_expires_on__lte=on + timedelta(days=within_days))
+        )
+        .select_related("responsibility", "user", "exception_granted_by")
+        .order_by("exception_expires_on", "id")
+    )
+    lacking: dict[str, set[int]] = {}
+    for key in {a.responsibility.key for a in candidates}:
+        lacking[key] = untrained_for(
+            key, [a.user_id for a in candidates if a.responsibility.key == key], on
+        )
+    ending = [a for a in candidates if a.user_id in lacking[a.responsibility.key]]
+    for a in ending:
+        a.exception_expired = a.exception_expires_on is None or a.exception_expires_on < on
+    return ending

@@ -85,11 +85,42 @@ def in_date_q(on: date, prefix: str = "") -> Q:
     )
 
 
+def exception_in_force_q(on: date, prefix: str = "") -> Q:
+    """Assignments whose training exception still counts on ``on``: one was recorded and its
+    expiry date has not passed. An exception without an expiry date counts no longer."""
+    return ~Q(**{f"{prefix}training_exception": ""}) & Q(
+        **{f"{prefix}exception_expires_on__gte": on}
+    )
+
+
 def missing_training(user, responsibility: Responsibility, on: date | None = None) -> list[Course]:
     """The courses ``responsibility`` requires for which ``user`` has no in-date record."""
     on = on or timezone.localdate()
     held = TrainingRecord.objects.filter(in_date_q(on), user=user).values("course_id")
     return list(responsibility.required_courses.exclude(pk__in=held).order_by("title"))
+
+
+def uncovered_training(*, person, key: str, scope_note: str | None = None, on=None) -> list[Course]:
+    """The courses the responsibility ``key`` requires that ``person`` has no in-date record
+    of, or [] when an officer's exception still in force covers them (on a current assignment
+    of ``key``, for ``scope_note`` when given). A read: nothing is created, and a
+    responsibility nobody defined requires nothing.
+
+    The one rule behind the gates' competence checks: an approver deciding a gate, and the
+    oversight person a release gate needs."""
+    on = on or timezone.localdate()
+    responsibility = Responsibility.objects.filter(key=key).first()
+    if responsibility is None or person is None:
+        return []
+    missing = missing_training(person, responsibility, on)
+    if not missing:
+        return []
+    excepted = open_assignments(on).filter(
+        exception_in_force_q(on), responsibility=responsibility, user=person
+    )
+    if scope_note is not None:
+        excepted = excepted.filter(scope_note=scope_note)
+    return [] if excepted.exists() else missing
 
 
 def responsibility_get(key: str, *, actor=None) -> Responsibility:
@@ -127,10 +158,17 @@ def _missing_message(person, responsibility: Responsibility, missing: list[Cours
 
 
 def check_training(
-    *, actor, person, responsibility: Responsibility, exception_reason: str = "", on=None
+    *,
+    actor,
+    person,
+    responsibility: Responsibility,
+    exception_reason: str = "",
+    exception_expires_on: date | None = None,
+    on=None,
 ) -> tuple[list[Course], str]:
     """Refuse (409) when ``person`` lacks required training and no exception is given; refuse
-    (403) an exception from someone who may not grant one. Returns (missing, exception)."""
+    (403) an exception from someone who may not grant one, and (400) one without an expiry
+    date after today. Returns (missing, exception)."""
     missing = missing_training(person, responsibility, on)
     exception_reason = (exception_reason or "").strip()
     if not missing:
@@ -146,7 +184,22 @@ def check_training(
             "Only a governance officer can record an exception to the required training.",
             code=Code.PERMISSION_DENIED,
         )
+    check_exception_expiry(exception_expires_on)
     return missing, exception_reason
+
+
+def check_exception_expiry(expires_on: date | None) -> None:
+    """A training exception ends on a date after today; it stops counting after that day."""
+    if expires_on is None:
+        raise ValidationError(
+            {
+                "exception_expires_on": [
+                    "Give the date the exception ends: it stops counting after that day."
+                ]
+            }
+        )
+    if expires_on <= timezone.localdate():
+        raise ValidationError({"exception_expires_on": ["The exception must end after today."]})
 
 
 # --- Courses and training records -----------------------------------------------------------
@@ -250,7 +303,16 @@ def open_assignments(on: date | None = None) -> QuerySet[ResponsibilityAssignmen
 
 
 def _create_assignment(
-    *, actor, responsibility, person, starts_on, scope_note, missing, exception, reason
+    *,
+    actor,
+    responsibility,
+    person,
+    starts_on,
+    scope_note,
+    missing,
+    exception,
+    reason,
+    exception_expires_on=None,
 ) -> ResponsibilityAssignment:
     assignment = ResponsibilityAssignment(
         responsibility=responsibility,
@@ -262,8 +324,12 @@ def _create_assignment(
     if missing:
         assignment.training_exception = exception
         assignment.exception_granted_by = actor
+        assignment.exception_expires_on = exception_expires_on
         names = ", ".join(c.title for c in missing)
-        reason = f"{reason}; training exception for {names} granted by {actor}: {exception}"
+        reason = (
+            f"{reason}; training exception for {names} granted by {actor} until "
+            f"{exception_expires_on:%Y-%m-%d}: {exception}"
+        )
     save_with_history(assignment, actor=actor, reason=reason)
     return assignment
 
@@ -277,9 +343,11 @@ def responsibility_assign(
     starts_on: date | None = None,
     scope_note: str = "",
     exception_reason: str = "",
+    exception_expires_on: date | None = None,
 ) -> ResponsibilityAssignment:
     """Give ``user`` a responsibility; refused when their training is not in date, unless an
-    officer records an exception (kept on the assignment with their name)."""
+    officer records an exception (kept on the assignment with their name, until its expiry
+    date)."""
     require_global(
         actor, "aims.add_responsibilityassignment", message="Only governance officers assign roles."
     )
@@ -300,6 +368,7 @@ def responsibility_assign(
         person=user,
         responsibility=responsibility,
         exception_reason=exception_reason,
+        exception_expires_on=exception_expires_on,
         on=starts_on,
     )
     return _create_assignment(
@@ -310,8 +379,41 @@ def responsibility_assign(
         scope_note=scope_note,
         missing=missing,
         exception=exception,
+        exception_expires_on=exception_expires_on,
         reason=f"'{responsibility.title}' assigned to {user}",
     )
+
+
+@transaction.atomic
+def assignment_record_exception(
+    *, actor, assignment: ResponsibilityAssignment, reason: str, expires_on: date | None
+) -> ResponsibilityAssignment:
+    """Record (or renew) an officer's training exception on a current assignment: why it
+    stands without the training, until when."""
+    require_global(
+        actor,
+        "aims.grant_training_exception",
+        message="Only a governance officer can record an exception to the required training.",
+    )
+    assignment = ResponsibilityAssignment.objects.select_for_update().get(pk=assignment.pk)
+    today = timezone.localdate()
+    if assignment.ends_on is not None and assignment.ends_on <= today:
+        raise TransitionNotAllowed("This assignment has already ended.", code=Code.ALREADY_ENDED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the assignment stands without the training."]})
+    check_exception_expiry(expires_on)
+    renewed = bool(assignment.training_exception)
+    assignment.training_exception = reason
+    assignment.exception_granted_by = actor
+    assignment.exception_expires_on = expires_on
+    save_with_history(
+        assignment,
+        actor=actor,
+        reason=f"Training exception {'renewed' if renewed else 'recorded'} by {actor} until "
+        f"{expires_on:%Y-%m-%d}: {reason}",
+    )
+    return assignment
 
 
 @transaction.atomic
@@ -344,7 +446,12 @@ def oversight_scope(system_reference: str) -> str:
 
 
 def oversight_check(
-    *, actor, person, risk_tier: str, exception_reason: str = ""
+    *,
+    actor,
+    person,
+    risk_tier: str,
+    exception_reason: str = "",
+    exception_expires_on: date | None = None,
 ) -> tuple[list[Course], str]:
     """May ``person`` oversee a system of ``risk_tier``? High tiers need in-date training for
     the 'human-oversight' responsibility's courses; refused (409) with the missing courses,
@@ -357,6 +464,7 @@ def oversight_check(
         person=person,
         responsibility=responsibility,
         exception_reason=exception_reason,
+        exception_expires_on=exception_expires_on,
     )
 
 
@@ -367,6 +475,7 @@ def oversight_record(
     system_reference: str,
     missing: list[Course],
     exception: str,
+    exception_expires_on: date | None = None,
 ) -> ResponsibilityAssignment | None:
     """Keep the roles register in step with a system's oversight person: end the assignments
     of whoever oversaw ``system_reference`` before, and assign ``person`` (with the exception,
@@ -394,5 +503,6 @@ def oversight_record(
         scope_note=scope,
         missing=missing,
         exception=exception,
+        exception_expires_on=exception_expires_on,
         reason=f"Named oversight person of {system_reference}",
     )

@@ -23,4 +23,9 @@ urlpatterns = [
     ),
     path("roles/<int:pk>/assign/", views.AssignmentAddView.as_view(), name="assignment_add"),
     path("assignments/<int:pk>/end/", views.AssignmentEndView.as_view(), name="assignment_end"),
+    path(
+        "assignments/<int:pk>/exception/",
+        views.AssignmentExceptionView.as_view(),
+        name="assignment_exception",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.views import View
 from aims.competence import selectors, services
 from aims.competence.forms import (
     AssignmentEndForm,
+    AssignmentExceptionForm,
     AssignmentForm,
     CourseForm,
     ResponsibilityForm,
@@ -161,7 +162,14 @@ class ExpiringView(RoleRequiredMixin, View):
         return render(
             request,
             "competence/expiring.html",
-            {"days": days, **page_context(request, records, rows_name="records")},
+            {
+                "days": days,
+                **page_context(request, records, rows_name="records"),
+                "exceptions": selectors.exceptions_ending(user=request.user, within_days=days),
+                "can_grant_exception": has_global_perm(
+                    request.user, "aims.grant_training_exception"
+                ),
+            },
         )
 
 
@@ -302,6 +310,9 @@ class ResponsibilityDetailView(RoleRequiredMixin, View):
                 "can_change": has_global_perm(request.user, "aims.change_responsibility"),
                 "can_assign": has_global_perm(request.user, "aims.add_responsibilityassignment"),
                 "can_end": has_global_perm(request.user, "aims.change_responsibilityassignment"),
+                "can_grant_exception": has_global_perm(
+                    request.user, "aims.grant_training_exception"
+                ),
                 "today": timezone.localdate(),
             },
         )
@@ -384,6 +395,7 @@ class AssignmentAddView(FormPage):
             starts_on=data["starts_on"],
             scope_note=data["scope_note"],
             exception_reason=data.get("exception_reason", ""),
+            exception_expires_on=data.get("exception_expires_on"),
         )
         note = " (with a training exception)" if assignment.training_exception else ""
         messages.success(
@@ -396,6 +408,48 @@ class AssignmentAddView(FormPage):
 
     def cancel_url(self) -> str:
         return reverse("competence:responsibility_detail", args=[self.responsibility.pk])
+
+
+class AssignmentExceptionView(FormPage):
+    """An officer records or renews the training exception of a current assignment."""
+
+    permission = "aims.grant_training_exception"
+    heading = "Training exception"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                self.assignment = selectors.assignment_get(user=request.user, pk=kwargs["pk"])
+            except ResponsibilityAssignment.DoesNotExist:
+                raise Http404 from None
+            self.heading = (
+                f"Training exception: {self.assignment.user} as '{self.assignment.responsibility}'"
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data=None):
+        initial = {"reason": self.assignment.training_exception}
+        return AssignmentExceptionForm(data, initial=initial)
+
+    def save(self, form):
+        assignment = services.assignment_record_exception(
+            actor=self.request.user,
+            assignment=self.assignment,
+            reason=form.cleaned_data["reason"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
+        messages.success(
+            self.request,
+            f"Training exception for {assignment.user} recorded until "
+            f"{assignment.exception_expires_on:%Y-%m-%d}.",
+        )
+        return assignment
+
+    def success_url(self, assignment) -> str:
+        return reverse("competence:responsibility_detail", args=[assignment.responsibility_id])
+
+    def cancel_url(self) -> str:
+        return reverse("competence:responsibility_detail", args=[self.assignment.responsibility_id])
 
 
 class AssignmentEndView(FormPage):

@@ -12,7 +12,9 @@ Traceability checks (each one query, restricted to what the user may see):
 - high-tier systems in use with no oversight person, or one whose required training has
   lapsed since they were named (without a recorded exception);
 - members of the AI committee (the Approver role) without in-date approver training and
-  without a recorded exception.
+  without a recorded exception;
+- training exceptions that end within 30 days, or have ended, while the holder still lacks
+  the training.
 
 Then the readiness gaps: each requirement or control that is not ready yet.
 """
@@ -27,6 +29,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from aims.competence.selectors import (
+    DEFAULT_EXPIRING_DAYS,
+    exceptions_ending,
     sees_everyones_training,
     training_exceptions,
     untrained_for,
@@ -66,6 +70,7 @@ KINDS = {
     "incident_without_action": "Serious incident without corrective action",
     "oversight_not_assured": "Human oversight not assured",
     "approver_not_trained": "Approver without in-date training",
+    "training_exception_ending": "Training exception ending or ended",
     "not_ready": "Not ready yet",
 }
 CONTROL_KINDS = ("excluded_relied_on", "implemented_without_evidence")
@@ -397,6 +402,39 @@ def approvers_not_trained(user, today: date) -> list[Gap]:
     ]
 
 
+def training_exceptions_ending(user, today: date) -> list[Gap]:
+    """An exception stands in for training only until its end date: those ending within 30
+    days, and those that have ended, while the holder still lacks the training."""
+    gaps = []
+    for a in exceptions_ending(user=user, within_days=DEFAULT_EXPIRING_DAYS, on=today):
+        who = a.user.get_full_name() or a.user.get_username()
+        role = a.responsibility.title + (f" ({a.scope_note})" if a.scope_note else "")
+        if a.exception_expired:
+            ended = (
+                f"ended on {a.exception_expires_on:%Y-%m-%d}"
+                if a.exception_expires_on
+                else "has no end date"
+            )
+            message = f"The training exception of {who} as {role} {ended}: it no longer counts."
+        else:
+            message = (
+                f"The training exception of {who} as {role} ends on "
+                f"{a.exception_expires_on:%Y-%m-%d}."
+            )
+        gaps.append(
+            Gap(
+                "training_exception_ending",
+                MEDIUM if a.exception_expired else LOW,
+                a.user.get_username(),
+                message,
+                "Record their training, or have a governance officer renew the exception "
+                "with a new end date.",
+                link("competence:assignment_exception", a.pk),
+            )
+        )
+    return gaps
+
+
 CHECKS: tuple[Callable[..., list[Gap]], ...] = (
     excluded_relied_on,
     implemented_without_evidence,
@@ -406,6 +444,7 @@ CHECKS: tuple[Callable[..., list[Gap]], ...] = (
     incidents_without_action,
     oversight_not_assured,
     approvers_not_trained,
+    training_exceptions_ending,
 )
 
 

@@ -10,6 +10,7 @@ from inventory import selectors, services
 from inventory.models import (
     AISystem,
     Approval,
+    ApprovalCondition,
     ChangeRequest,
     Component,
     Dataset,
@@ -169,10 +170,21 @@ class AISystemWriteSerializer(serializers.ModelSerializer):
         help_text="Governance officers: why the oversight person may serve without the "
         "required training (recorded on their assignment).",
     )
+    oversight_exception_expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="Required with oversight_exception: the last day the exception counts.",
+    )
 
     class Meta:
         model = AISystem
-        fields = [*services.EDITABLE_FIELDS, "owner", services.OVERSIGHT_EXCEPTION]
+        fields = [
+            *services.EDITABLE_FIELDS,
+            "owner",
+            services.OVERSIGHT_EXCEPTION,
+            services.OVERSIGHT_EXCEPTION_EXPIRES,
+        ]
 
 
 class AISystemIntakeSerializer(AISystemWriteSerializer):
@@ -187,6 +199,7 @@ class AISystemIntakeSerializer(AISystemWriteSerializer):
     )
     oversight_person = None  # named after intake, by editing the system
     oversight_exception = None
+    oversight_exception_expires_on = None
 
     class Meta(AISystemWriteSerializer.Meta):
         fields = [*services.INTAKE_FIELDS, "owner", "vendor", "model_name"]
@@ -199,9 +212,57 @@ class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
 
 
+class ConditionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    due_on = serializers.DateField()
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Who must meet it (user id); the system's owner when left out.",
+    )
+
+
+class ConditionsField(serializers.Field):
+    """A list of conditions ({text, due_on, owner}), or text with one condition a line (all
+    due on ``conditions_due_on``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            return data
+        if not isinstance(data, list):
+            raise serializers.ValidationError("Give a list of conditions, or text.")
+        items = ConditionInputSerializer(data=data, many=True, context=self.context)
+        items.is_valid(raise_exception=True)
+        return [dict(item) for item in items.validated_data]
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(ConditionInputSerializer(many=True))
+class DocumentedConditionsField(ConditionsField):
+    pass
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Approval.Decision.choices)
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    conditions = DocumentedConditionsField(
+        required=False,
+        default="",
+        help_text="With approve_with_conditions: a list of {text, due_on, owner}, or text with "
+        "one condition a line. Each becomes a condition record the next gate waits for.",
+    )
+    conditions_due_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Due date of text conditions."
+    )
+    conditions_owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Owner of text conditions (user id); the system's owner when left out.",
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -318,10 +379,52 @@ class DatasetWriteSerializer(SystemChildWriteSerializer):
         fields = ["system", "name", "use", "source", "personal_data", "licence", "quality_checks"]
 
 
+class ApprovalConditionReadSerializer(SystemChildReadSerializer):
+    status_display = display("status")
+    approval_reference = serializers.CharField(source="approval.reference", read_only=True)
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+    closed_by_username = serializers.CharField(
+        source="closed_by.username", read_only=True, default=None
+    )
+
+    class Meta:
+        model = ApprovalCondition
+        fields = [
+            *SystemChildReadSerializer.CHILD_FIELDS,
+            "approval",
+            "approval_reference",
+            "text",
+            "owner",
+            "owner_username",
+            "due_on",
+            "status",
+            "status_display",
+            "closed_by",
+            "closed_by_username",
+            "closed_at",
+            "closing_note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ConditionCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000, help_text="How it was met, or why it is waived.")
+    evidence_url = serializers.URLField(
+        required=False, allow_blank=True, max_length=500, default=""
+    )
+
+
+class ValidationReviewSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
 class ApprovalReadSerializer(SystemChildReadSerializer):
     gate_display = display("gate")
     decision_display = display("decision")
     approver_username = serializers.CharField(source="approver.username", read_only=True)
+    condition_records = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Approval
@@ -335,6 +438,7 @@ class ApprovalReadSerializer(SystemChildReadSerializer):
             "decision",
             "decision_display",
             "conditions",
+            "condition_records",
             "comment",
             "created_at",
         ]
@@ -345,6 +449,12 @@ class ValidationRecordReadSerializer(SystemChildReadSerializer):
     test_type_display = display("test_type")
     result_display = display("result")
     performed_by_username = serializers.CharField(source="performed_by.username", read_only=True)
+    reviewed_by_username = serializers.CharField(
+        source="reviewed_by.username", read_only=True, default=None
+    )
+    is_independent = serializers.BooleanField(
+        read_only=True, help_text="Performed or reviewed by someone other than the owner."
+    )
 
     class Meta:
         model = ValidationRecord
@@ -360,6 +470,11 @@ class ValidationRecordReadSerializer(SystemChildReadSerializer):
             "performed_on",
             "performed_by",
             "performed_by_username",
+            "reviewed_by",
+            "reviewed_by_username",
+            "reviewed_at",
+            "review_note",
+            "is_independent",
             "release_round",
             "created_at",
             "updated_at",

@@ -22,6 +22,7 @@ from inventory.history import system_history
 from inventory.models import (
     AISystem,
     Approval,
+    ApprovalCondition,
     ChangeRequest,
     Component,
     Dataset,
@@ -34,11 +35,13 @@ from .serializers import (
     AISystemIntakeSerializer,
     AISystemReadSerializer,
     AISystemWriteSerializer,
+    ApprovalConditionReadSerializer,
     ApprovalReadSerializer,
     ChangeRequestReadSerializer,
     ChangeRequestWriteSerializer,
     ComponentReadSerializer,
     ComponentWriteSerializer,
+    ConditionCloseSerializer,
     DatasetReadSerializer,
     DatasetWriteSerializer,
     DecisionSerializer,
@@ -50,6 +53,7 @@ from .serializers import (
     TransitionSerializer,
     ValidationRecordReadSerializer,
     ValidationRecordWriteSerializer,
+    ValidationReviewSerializer,
 )
 
 # --- Change control -------------------------------------------------------------------------
@@ -308,9 +312,19 @@ class ValidationRecordViewSet(SystemChildViewSet):
     selector = staticmethod(selectors.validation_list)
     read_serializer_class = ValidationRecordReadSerializer
     write_serializer_class = ValidationRecordWriteSerializer
-    write_permissions = ("inventory.add_validationrecord",)
+    write_permissions = ("inventory.add_validationrecord", "inventory.review_validationrecord")
     filterset_class = ValidationRecordFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=ValidationReviewSerializer, responses=ValidationRecordReadSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Confirm the review of a validation record: an officer or approver who is neither
+        the system's owner nor the person who performed the test."""
+        record = self.get_object()
+        data = self.validated_input(ValidationReviewSerializer)
+        record = services.validation_record_review(actor=request.user, record=record, **data)
+        return self.read_response(ValidationRecord.objects.get(pk=record.pk))
 
     def create(self, request):
         data = self.validated_input()
@@ -332,6 +346,46 @@ class ValidationRecordViewSet(SystemChildViewSet):
                 {renamed.get(field, field): errors for field, errors in exc.message_dict.items()}
             ) from exc
         return self.read_response(record, status.HTTP_201_CREATED)
+
+
+class ApprovalConditionFilter(filters.FilterSet):
+    system = filters.NumberFilter()
+    owner = filters.NumberFilter()
+
+    class Meta:
+        model = ApprovalCondition
+        fields = ["system", "approval", "status", "owner"]
+
+
+class ApprovalConditionViewSet(SystemChildViewSet):
+    """Conditions of approvals (created by POST /systems/{id}/decide/ with
+    approve_with_conditions). Closed by POST met/ (the condition's owner) or waive/ (a
+    governance officer); the next gate of the system waits while one is open."""
+
+    selector = staticmethod(selectors.condition_list)
+    read_serializer_class = ApprovalConditionReadSerializer
+    filterset_class = ApprovalConditionFilter
+    write_permissions = ()  # the condition's owner or an officer: the service decides
+
+    def _close(self, request, outcome: str):
+        condition = self.get_object()
+        data = self.validated_input(ConditionCloseSerializer)
+        condition = services.condition_close(
+            actor=request.user, condition=condition, outcome=outcome, **data
+        )
+        return self.read_response(ApprovalCondition.objects.get(pk=condition.pk))
+
+    @extend_schema(request=ConditionCloseSerializer, responses=ApprovalConditionReadSerializer)
+    @action(detail=True, methods=["post"])
+    def met(self, request, pk=None):
+        """The condition's owner marks it met, saying how (evidence link optional)."""
+        return self._close(request, "met")
+
+    @extend_schema(request=ConditionCloseSerializer, responses=ApprovalConditionReadSerializer)
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None):
+        """A governance officer, who owns neither it nor the system, waives it with a reason."""
+        return self._close(request, "waived")
 
 
 class ChangeRequestFilter(filters.FilterSet):

@@ -1,13 +1,16 @@
 """Gates and approvals: the registries through which higher apps add checks and approval
-counts to the gates, the release gate's own rules, who may decide an open gate, recording
-an approver's decision and moving the system on when the gate has what it needs, and the
-gate settings."""
+counts to the gates, the release gate's own rules, who may decide an open gate (an approver
+with in-date approver training, or an officer's exception), recording an approver's decision
+(with its conditions) and moving the system on when the gate has what it needs, and the gate
+settings."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from aims.competence import services as competence_services
 from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
 from aims.notifications.services import notify
@@ -16,6 +19,7 @@ from aims.permissions import has_perm, require
 from ..errors import Code
 from ..models import AISystem, Approval, ChangeRequest, Gate, GateSetting, ValidationRecord
 from ._common import Stage, _close_pending_changes, system_url
+from .conditions import Blocker, ConditionSpec, conditions_create, conditions_gap, parse_conditions
 
 # Checks that apps above the inventory add to the gates (the risk app: a prohibited system
 # passes no gate; a tier's required controls must be in place). Each takes the system and the
@@ -33,9 +37,43 @@ def gate_blockers(system: AISystem, gate: str) -> list[str]:
     """Everything that stops an approval at ``gate``: the inventory's own release rules and
     the checks registered by higher apps."""
     blockers = release_blockers(system) if gate == Gate.RELEASE else []
+    blockers += conditions_gap(system, gate)
     for check in _gate_checks:
         blockers += check(system, gate)
     return blockers
+
+
+def oversight_gap(system: AISystem) -> Blocker | None:
+    """Why the system lacks assured human oversight (EU AI Act Art. 14 and 26(2)), or None:
+    a named, active oversight person with in-date training for the 'human-oversight'
+    responsibility, or an officer's exception still in force for this system. The risk app
+    asks it where the tier's requirements name an oversight person."""
+    person = system.oversight_person
+    if person is None:
+        return Blocker(
+            "No human-oversight person is named: name the person who oversees the system in "
+            "use (EU AI Act Art. 14 and 26(2)).",
+            Code.OVERSIGHT_NOT_ASSURED,
+        )
+    who = person.get_full_name() or person.get_username()
+    if not person.is_active:
+        return Blocker(
+            f"The oversight person {who} has left (account deactivated): name someone else.",
+            Code.OVERSIGHT_NOT_ASSURED,
+        )
+    missing = competence_services.uncovered_training(
+        person=person,
+        key=competence_services.HUMAN_OVERSIGHT,
+        scope_note=competence_services.oversight_scope(system.reference),
+    )
+    if missing:
+        names = ", ".join(f"'{c.title}'" for c in missing)
+        return Blocker(
+            f"The oversight person {who} has no in-date training for {names}: record the "
+            "training, name someone trained, or have a governance officer record an exception.",
+            Code.OVERSIGHT_NOT_ASSURED,
+        )
+    return None
 
 
 # Higher apps may ask for more approvals than the gate setting (a high tier needs two).
@@ -81,11 +119,29 @@ def release_blockers(system: AISystem) -> list[str]:
     return missing
 
 
+def approver_training_refusal(user) -> BusinessRuleError | None:
+    """Why ``user`` may not decide gates for want of training, or None: the 'approver'
+    responsibility's required courses, in date, unless an officer's exception on their
+    approver assignment is still in force."""
+    missing = competence_services.uncovered_training(person=user, key=competence_services.APPROVER)
+    if not missing:
+        return None
+    names = ", ".join(f"'{c.title}'" for c in missing)
+    return competence_services.TrainingMissing(
+        f"You have no in-date training for {names}, which approvers need before deciding a "
+        "gate. Record the training, or ask a governance officer to record an exception on "
+        "your approver assignment.",
+        code=Code.APPROVER_TRAINING_MISSING,
+        extra={"missing": [c.title for c in missing]},
+    )
+
+
 def gate_decision_refusal(user, system: AISystem) -> BusinessRuleError | None:
     """Why ``user`` may not decide the open gate of ``system`` now, or None.
 
     The one rule behind the service, the Decide buttons and the decision form: approvers
-    only, never on a system they own, only while a gate is open, once per round."""
+    only, never on a system they own, only while a gate is open, with in-date approver
+    training (or an officer's exception), once per round."""
     if not has_perm(user, "inventory.decide_gate"):
         return RuleForbidden("Only approvers can decide gates.", code=Code.PERMISSION_DENIED)
     if system.owner_id == user.pk:
@@ -100,6 +156,9 @@ def gate_decision_refusal(user, system: AISystem) -> BusinessRuleError | None:
             "gate is decided 'In triage', the release gate 'In validation'.",
             code=Code.NO_OPEN_GATE,
         )
+    untrained = approver_training_refusal(user)
+    if untrained is not None:
+        return untrained
     decided = Approval.objects.filter(
         system=system, gate=gate, round=system.gate_round(gate), approver=user
     )
@@ -138,11 +197,19 @@ def approval_decide(
     actor,
     system: AISystem,
     decision: str,
-    conditions: str = "",
+    conditions: str | Sequence[ConditionSpec | dict] = "",
+    conditions_due_on: date | None = None,
+    conditions_owner=None,
     comment: str = "",
 ) -> Approval:
     """Record one approver's decision at the gate that is open, and move the system on when
-    the gate has what it needs."""
+    the gate has what it needs.
+
+    "Approve with conditions" creates one condition record per condition, each with an owner
+    (the system's owner unless named) and a due date: ``conditions`` is either text, one
+    condition a line, all due on ``conditions_due_on`` and owned by ``conditions_owner``, or a
+    list of conditions each with its ``text``, ``due_on`` and optional ``owner``. The next
+    gate of the system waits while one is open."""
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     refusal = gate_decision_refusal(actor, system)
     if refusal is not None:
@@ -151,8 +218,12 @@ def approval_decide(
     round_ = system.gate_round(gate)
     if decision not in Approval.Decision.values:
         raise ValidationError({"decision": [f"'{decision}' is not a valid decision."]})
-    if decision == Approval.Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        raise ValidationError({"conditions": ["State the conditions of the approval."]})
+    specs = parse_conditions(
+        decision=decision,
+        conditions=conditions,
+        due_on=conditions_due_on,
+        owner=conditions_owner or system.owner,
+    )
     if decision in (Approval.Decision.REJECT, Approval.Decision.REQUEST_CHANGES) and not (
         comment.strip()
     ):
@@ -160,10 +231,13 @@ def approval_decide(
     if decision in Approval.APPROVING:
         blockers = gate_blockers(system, gate)
         if blockers:
+            reasons = sorted(
+                {getattr(b, "code", Code.RELEASE_PREREQUISITES_MISSING) for b in blockers}
+            )
             raise TransitionNotAllowed(
                 f"The {Gate(gate).label.lower()} cannot be approved yet: " + " ".join(blockers),
                 code=Code.RELEASE_PREREQUISITES_MISSING,
-                extra={"missing": blockers},
+                extra={"missing": [str(b) for b in blockers], "reasons": [str(r) for r in reasons]},
             )
     approval = Approval(
         system=system,
@@ -171,12 +245,13 @@ def approval_decide(
         round=round_,
         approver=actor,
         decision=decision,
-        conditions=conditions,
+        conditions="\n".join(spec.text for spec in specs),
         comment=comment,
     )
     save_with_history(
         approval, actor=actor, reason=f"{Gate(gate).label}: {approval.get_decision_display()}"
     )
+    conditions_create(actor=actor, approval=approval, specs=specs)
     _apply_gate_outcome(actor=actor, system=system, gate=gate, approval=approval)
     return approval
 

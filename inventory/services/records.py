@@ -1,23 +1,25 @@
 """Records under a system: its components and datasets, validation records (with their
-evidence) and change requests (a material change to a deployed system reopens the release
-gate). A closed system's records stay as they were. An edit of a deployed system's
-component or dataset that touches a material fact opens a change request instead
-(services.changes)."""
+evidence, and the independent review a tier may ask for) and change requests (a material
+change to a deployed system reopens the release gate). A closed system's records stay as they
+were. An edit of a deployed system's component or dataset that touches a material fact opens a
+change request instead (services.changes)."""
 
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from aims.errors import TransitionNotAllowed
+from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.evidence.services import evidence_create
 from aims.history import save_with_history, stamp
-from aims.permissions import require
+from aims.notifications.services import notify
+from aims.permissions import has_perm, require
 
 from ..errors import Code
 from ..models import AISystem, ChangeRequest, Component, Dataset, ValidationRecord
 from ..vendor_changes import change_request_refusal
-from ._common import Stage
+from ._common import Stage, system_url
 from .changes import (
     change_propose,
     declaration_refusal,
@@ -25,6 +27,7 @@ from .changes import (
     notify_release_reopened,
     reopen_for_material_change,
 )
+from .conditions import Blocker
 
 
 def _require_system_change(actor, system: AISystem, model_perm: str) -> None:
@@ -144,6 +147,103 @@ def validation_record_create(
             file=evidence_file,
             url=evidence_url,
         )
+    return record
+
+
+# --- Independent review of validation records ------------------------------------------------
+
+
+def counting_validations(system: AISystem) -> list[ValidationRecord]:
+    """The records the release gate counts: the latest of each test type in this round."""
+    latest: dict[str, ValidationRecord] = {}
+    records = ValidationRecord.objects.filter(
+        system=system, release_round=system.release_round
+    ).select_related("system", "performed_by")
+    for record in records.order_by("performed_on", "id"):
+        latest[record.test_type] = record
+    return list(latest.values())
+
+
+def validations_needing_review(system: AISystem) -> list[ValidationRecord]:
+    """Of the records the release gate counts, the passing ones the system's owner performed
+    and nobody else has reviewed."""
+    return [
+        r
+        for r in counting_validations(system)
+        if r.result == ValidationRecord.Result.PASS and not r.is_independent
+    ]
+
+
+def independent_review_gap(system: AISystem) -> Blocker | None:
+    """Why the validation is not independent of the owner, or None. The risk app asks it
+    where the tier's requirements ask for independent validation."""
+    pending = validations_needing_review(system)
+    if not pending:
+        return None
+    names = ", ".join(f"{r.reference} '{r.title}'" for r in pending)
+    return Blocker(
+        f"Validation recorded by the system's owner needs a review by someone else (an "
+        f"officer or approver confirms it): {names}.",
+        Code.INDEPENDENT_REVIEW_MISSING,
+    )
+
+
+def validation_review_refusal(user, record: ValidationRecord) -> BusinessRuleError | None:
+    """Why ``user`` may not confirm the review of ``record``, or None: a reviewer holds the
+    permission, is neither the system's owner nor the person who performed the test, and
+    reviews each record once."""
+    if not has_perm(user, "inventory.review_validationrecord"):
+        return RuleForbidden(
+            "Only governance officers and approvers confirm validation reviews.",
+            code=Code.PERMISSION_DENIED,
+        )
+    if user.pk == record.system.owner_id:
+        return RuleForbidden(
+            "You own this system: an independent review must come from someone else.",
+            code=Code.SEGREGATION_OF_DUTIES,
+        )
+    if user.pk == record.performed_by_id:
+        return RuleForbidden(
+            "You performed this test: a review needs a second person.",
+            code=Code.SEGREGATION_OF_DUTIES,
+        )
+    if record.reviewed_by_id is not None:
+        return TransitionNotAllowed(
+            f"{record.reference} was already reviewed.", code=Code.ALREADY_REVIEWED
+        )
+    if record.system.lifecycle_stage in (Stage.RETIRED, Stage.REJECTED):
+        return TransitionNotAllowed(
+            f"The system is {record.system.get_lifecycle_stage_display().lower()}: its "
+            "records are closed.",
+            code=Code.SYSTEM_CLOSED,
+        )
+    return None
+
+
+def can_review_validation(user, record: ValidationRecord) -> bool:
+    return validation_review_refusal(user, record) is None
+
+
+@transaction.atomic
+def validation_record_review(
+    *, actor, record: ValidationRecord, note: str = ""
+) -> ValidationRecord:
+    """Confirm, as someone other than the system's owner, that a validation record was
+    reviewed: its method, data and result hold."""
+    record = ValidationRecord.objects.select_for_update().select_related("system").get(pk=record.pk)
+    refusal = validation_review_refusal(actor, record)
+    if refusal is not None:
+        raise refusal
+    record.reviewed_by = actor
+    record.reviewed_at = timezone.now()
+    record.review_note = (note or "").strip()
+    save_with_history(record, actor=actor, reason=f"Independent review confirmed by {actor}")
+    notify(
+        recipients=[record.system.owner],
+        title=f"{record.system.reference}: {record.reference} reviewed by {actor}",
+        body=record.review_note,
+        link=system_url(record.system),
+    )
     return record
 
 

@@ -48,6 +48,7 @@ EDITABLE_FIELDS = (
 # Not a field: an officer's reason for naming an oversight person who lacks the training a
 # high-tier system requires (aims.competence.services). Forms and the API pass it in ``data``.
 OVERSIGHT_EXCEPTION = "oversight_exception"
+OVERSIGHT_EXCEPTION_EXPIRES = "oversight_exception_expires_on"  # the exception's last day
 
 
 @transaction.atomic
@@ -123,6 +124,7 @@ def system_edit(*, actor, system: AISystem, data: dict[str, Any], reason: str = 
         )
     data = dict(data)
     exception = (data.pop(OVERSIGHT_EXCEPTION, "") or "").strip()
+    exception_expires_on = data.pop(OVERSIGHT_EXCEPTION_EXPIRES, None)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
@@ -142,7 +144,11 @@ def system_edit(*, actor, system: AISystem, data: dict[str, Any], reason: str = 
     missing, granted = [], ""
     if oversight_changed:  # a high tier needs an oversight person with in-date training
         missing, granted = competence_services.oversight_check(
-            actor=actor, person=person, risk_tier=system.risk_tier, exception_reason=exception
+            actor=actor,
+            person=person,
+            risk_tier=system.risk_tier,
+            exception_reason=exception,
+            exception_expires_on=exception_expires_on,
         )
     for field, value in data.items():
         setattr(system, field, value)
@@ -159,6 +165,7 @@ def system_edit(*, actor, system: AISystem, data: dict[str, Any], reason: str = 
             system_reference=system.reference,
             missing=missing,
             exception=granted,
+            exception_expires_on=exception_expires_on,
         )
     return Edited(system, change)
 

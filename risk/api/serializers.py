@@ -114,6 +114,8 @@ class TierRequirementSerializer(serializers.ModelSerializer):
             "human_oversight_plan",
             "bias_validation",
             "accuracy_validation",
+            "oversight_person",
+            "independent_validation",
             "min_approvals",
             "review_months",
         ]

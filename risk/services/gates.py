@@ -25,6 +25,8 @@ REQUIREMENT_FLAGS = (
     "human_oversight_plan",
     "bias_validation",
     "accuracy_validation",
+    "oversight_person",
+    "independent_validation",
 )
 REQUIREMENT_FIELDS = (*REQUIREMENT_FLAGS, "min_approvals", "review_months")
 
@@ -157,6 +159,24 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
                     f"A passing {name} validation for this release round is missing.",
                 )
             )
+    if req.oversight_person:
+        gap = inventory_services.oversight_gap(system)
+        checks.append(
+            Check(
+                "Named human-oversight person with in-date training",
+                gap is None,
+                gap or "",
+            )
+        )
+    if req.independent_validation:
+        gap = inventory_services.independent_review_gap(system)
+        checks.append(
+            Check(
+                "Validation performed or reviewed by someone other than the owner",
+                gap is None,
+                gap or "",
+            )
+        )
     setting = inventory_services.required_approvals(gate)
     approvals = Approval.objects.filter(
         system=system, gate=gate, round=system.gate_round(gate), decision__in=Approval.APPROVING

@@ -133,9 +133,11 @@ def test_officer_exception_is_recorded_with_who_granted_it(officer, owner):
         responsibility=role,
         user=owner,
         exception_reason="Course booked for next month; covered by a trained colleague.",
+        exception_expires_on=timezone.localdate() + timedelta(days=45),
     )
     assert assignment.training_exception.startswith("Course booked")
     assert assignment.exception_granted_by == officer
+    assert assignment.exception_expires_on == timezone.localdate() + timedelta(days=45)
     assert "training exception" in assignment.history.first().history_change_reason
 
 

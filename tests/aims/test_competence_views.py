@@ -50,7 +50,11 @@ def complete(officer, user, course, days_ago=5):
 
 def test_my_training_shows_my_roles_and_what_is_missing(client_as, officer, owner, course, role):
     services.responsibility_assign(
-        actor=officer, responsibility=role, user=owner, exception_reason="Booked"
+        actor=officer,
+        responsibility=role,
+        user=owner,
+        exception_reason="Booked",
+        exception_expires_on=timezone.localdate() + timedelta(days=30),
     )
     html = client_as(owner).get(reverse("competence:my_training")).content.decode()
     assert "Model reviewer" in html
@@ -88,7 +92,13 @@ def test_assign_without_training_is_a_form_error_naming_the_course(client_as, of
     assert "AI literacy essentials" in response.content.decode()
     assert not ResponsibilityAssignment.objects.exists()
     response = client.post(
-        url, {"user": owner.pk, "starts_on": today, "exception_reason": "Course next week"}
+        url,
+        {
+            "user": owner.pk,
+            "starts_on": today,
+            "exception_reason": "Course next week",
+            "exception_expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
     )
     assert response.status_code == 302
     assignment = ResponsibilityAssignment.objects.get()
@@ -218,7 +228,12 @@ def test_api_assignment_refused_with_409_then_officer_exception(api_as, officer,
     assert response.json()["extra"]["missing"] == ["AI literacy essentials"]
     response = client.post(
         url,
-        {"responsibility": role.pk, "user": owner.pk, "exception_reason": "Interim cover"},
+        {
+            "responsibility": role.pk,
+            "user": owner.pk,
+            "exception_reason": "Interim cover",
+            "exception_expires_on": str(timezone.localdate() + timedelta(days=30)),
+        },
         format="json",
     )
     assert response.status_code == 201, response.content

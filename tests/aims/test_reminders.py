@@ -180,7 +180,24 @@ def due_vendor_change(ctx):
     return ctx.owner, notice.reference
 
 
+def due_condition(ctx):
+    from inventory.models import Approval, ApprovalCondition
+
+    approval = Approval.objects.create(
+        system=ctx.system, gate="intake", approver=ctx.officer, decision="approve_with_conditions"
+    )
+    ApprovalCondition.objects.create(
+        system=ctx.system,
+        approval=approval,
+        text="Monthly bias report",
+        owner=ctx.owner,
+        due_on=days(ctx.today, 3),
+    )
+    return ctx.owner, "Monthly bias report"
+
+
 BUILDERS = {
+    "approval-condition": due_condition,
     "system-review": due_system,
     "policy-review": due_policy,
     "evidence-expiry": due_evidence,

@@ -410,9 +410,15 @@ def test_two_approvals_required(api_as, officer, approver, approver2, system, ad
     system.refresh_from_db()
     assert system.lifecycle_stage == "in_triage"
     response = api_as(approver2).post(
-        url, {"decision": "approve_with_conditions", "conditions": "Log every use"}, format="json"
+        url,
+        {
+            "decision": "approve_with_conditions",
+            "conditions": "Log every use",
+            "conditions_due_on": "2099-01-31",
+        },
+        format="json",
     )
-    assert response.status_code == 201
+    assert response.status_code == 201, response.content
     assert response.json()["decision_display"] == "Approve with conditions"
     system.refresh_from_db()
     assert system.lifecycle_stage == "approved_for_development"

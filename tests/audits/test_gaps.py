@@ -223,7 +223,11 @@ def test_an_officers_exception_answers_the_oversight_gap(officer, owner, system)
     competence, _course = _oversight_course(officer)
     AISystem.objects.filter(pk=system.pk).update(risk_tier="high", oversight_person=owner)
     missing, exception = competence.oversight_check(
-        actor=officer, person=owner, risk_tier="high", exception_reason="Course booked for May"
+        actor=officer,
+        person=owner,
+        risk_tier="high",
+        exception_reason="Course booked for May",
+        exception_expires_on=date.today() + timedelta(days=60),
     )
     competence.oversight_record(
         actor=officer,
@@ -231,6 +235,7 @@ def test_an_officers_exception_answers_the_oversight_gap(officer, owner, system)
         system_reference=system.reference,
         missing=missing,
         exception=exception,
+        exception_expires_on=date.today() + timedelta(days=60),
     )
     assert of_kind(traceability_gaps(user=officer), "oversight_not_assured") == []
 

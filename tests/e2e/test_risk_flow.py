@@ -31,7 +31,7 @@ def _system_in_validation(owner, officer, approver) -> AISystem:
         data={"title": "Launch assessment", "assessed_on": date.today(), "scope": "Ranking"},
     )
     for test_type in ("bias", "accuracy"):
-        inventory_services.validation_record_create(
+        record = inventory_services.validation_record_create(
             actor=owner,
             system=system,
             test_type=test_type,
@@ -40,6 +40,10 @@ def _system_in_validation(owner, officer, approver) -> AISystem:
             result="pass",
             performed_on=date.today(),
         )
+        # A high tier counts validation reviewed by someone other than the owner.
+        inventory_services.validation_record_review(actor=officer, record=record)
+    # ... and a named oversight person (no oversight course is required in this test).
+    inventory_services.system_update(actor=owner, system=system, data={"oversight_person": officer})
     return system
 
 

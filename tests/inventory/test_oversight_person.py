@@ -107,12 +107,17 @@ def test_officer_exception_is_recorded_on_the_assignment(
     system = services.system_update(
         actor=officer,
         system=high_system,
-        data={"oversight_person": other_owner, "oversight_exception": "Trained in March"},
+        data={
+            "oversight_person": other_owner,
+            "oversight_exception": "Trained in March",
+            "oversight_exception_expires_on": timezone.localdate() + timedelta(days=60),
+        },
     )
     assert system.oversight_person == other_owner
     assignment = oversight_assignments(system).get()
     assert assignment.training_exception == "Trained in March"
     assert assignment.exception_granted_by == officer
+    assert assignment.exception_expires_on == timezone.localdate() + timedelta(days=60)
     assert "training exception" in system.history.first().history_change_reason
 
 
@@ -188,6 +193,7 @@ def test_edit_form_officer_exception_and_scope(
             owner=high_system.owner.pk,
             oversight_person=other_owner.pk,
             oversight_exception="Booked on the next course",
+            oversight_exception_expires_on=(timezone.localdate() + timedelta(days=30)).isoformat(),
         ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -219,6 +225,7 @@ def test_api_officer_exception_and_read_back(
         {
             "oversight_person": other_owner.pk,
             "oversight_exception": "Interim",
+            "oversight_exception_expires_on": str(timezone.localdate() + timedelta(days=30)),
             "in_aims_scope": False,
         },
         format="json",

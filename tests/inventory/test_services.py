@@ -143,6 +143,7 @@ def test_configured_number_of_approvals(system, officer, approver, approver2):
         system=system,
         decision="approve_with_conditions",
         conditions="Quarterly bias review",
+        conditions_due_on=datetime.date.today() + datetime.timedelta(days=90),
     )
     system.refresh_from_db()
     assert system.lifecycle_stage == Stage.APPROVED_FOR_DEVELOPMENT

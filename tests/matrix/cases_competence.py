@@ -1,7 +1,7 @@
 """Role-matrix rows for training and competence, roles and responsibilities (web and API).
 The records are made through the real services as the world's officer (helpers below)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -91,6 +91,19 @@ def assignments_state(w: World) -> tuple:
     return tuple(ResponsibilityAssignment.objects.order_by("pk").values_list("pk", "ends_on"))
 
 
+def exception_state(w: World) -> tuple:
+    return tuple(
+        ResponsibilityAssignment.objects.order_by("pk").values_list("pk", "exception_expires_on")
+    )
+
+
+def new_exception(w: World) -> dict:
+    return {
+        "reason": "Matrix interim cover",
+        "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+    }
+
+
 def new_record(w: World) -> dict:
     return {"user": w.owner.pk, "course": course(w).pk, "completed_on": "2026-01-15"}
 
@@ -160,6 +173,11 @@ CASES = [
          data=lambda w: {"responsibility": role(w).pk, "user": w.owner.pk},
          effect=assignments_state),
     Case("api:responsibilityassignment-detail", "GET", API_SYSTEM_READ, kwargs=pk(assignment)),
+    Case("competence:assignment_exception", "GET", END_ASSIGNMENT, kwargs=pk(assignment)),
+    Case("competence:assignment_exception", "POST", END_ASSIGNMENT, kwargs=pk(assignment),
+         data=new_exception, effect=exception_state),
+    Case("api:responsibilityassignment-exception", "POST", API_GATE_WRITE,
+         kwargs=pk(assignment), data=new_exception, effect=exception_state),
     Case("api:responsibilityassignment-end", "POST", API_GATE_WRITE, kwargs=pk(assignment),
          data=lambda w: {"reason": "Matrix"}, effect=assignments_state),
 ]  # fmt: skip

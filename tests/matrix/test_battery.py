@@ -30,6 +30,7 @@ from inventory import services
 from inventory.models import (
     AISystem,
     Approval,
+    ApprovalCondition,
     ChangeRequest,
     Component,
     Dataset,
@@ -99,6 +100,34 @@ BATTERY: dict[type[Model], Entry] = {
         ),
         api_result=by_id(Dataset),
     ),
+    ApprovalCondition: Entry(
+        actor="approver",
+        stage="in_triage",
+        # Conditions are created by an approval with conditions, not a create of their own.
+        create=lambda w: services.approval_decide(
+            actor=w.approver,
+            system=w.system,
+            decision="approve_with_conditions",
+            conditions="Monthly bias report",
+            conditions_due_on=date(2099, 1, 31),
+        ).condition_records.get(),
+        api_create=lambda w: (
+            "post",
+            api("system-decide", w.system.pk),
+            {
+                "decision": "approve_with_conditions",
+                "conditions": [{"text": "Monthly bias report", "due_on": "2099-01-31"}],
+            },
+            "json",
+        ),
+        api_bad=lambda w: (
+            "post",
+            api("system-decide", w.system.pk),
+            {"decision": "approve_with_conditions", "conditions": [{"text": "No date"}]},
+            "json",
+        ),
+        api_result=lambda body: ApprovalCondition.objects.get(pk=body["condition_records"][0]),
+    ),
     ValidationRecord: Entry(
         actor="owner",
         stage="in_validation",
@@ -160,7 +189,11 @@ BATTERY: dict[type[Model], Entry] = {
         api_create=lambda w: (
             "post",
             api("system-decide", w.system.pk),
-            {"decision": "approve_with_conditions", "conditions": "Monthly bias report"},
+            {
+                "decision": "approve_with_conditions",
+                "conditions": "Monthly bias report",
+                "conditions_due_on": "2099-01-31",
+            },
             "json",
         ),
         api_bad=lambda w: ("post", api("system-decide", w.system.pk), {"decision": "x"}, "json"),

@@ -86,6 +86,7 @@ API_LISTS_NOT_COMPARED = {
     "api:component-list": "shown on the system page",
     "api:dataset-list": "shown on the system page",
     "api:approval-list": "shown on the system page",
+    "api:approvalcondition-list": "shown on the system page (gates tab)",
     "api:validationrecord-list": "shown on the system page",
     "api:changerequest-list": "shown on the system page",
     "api:evidence-list": "evidence attached to one record, shown on that record's page",

@@ -37,6 +37,15 @@ from .world import (
 
 pytestmark = pytest.mark.django_db
 
+# fmt: off
+#                    anonymous nobody owner other_owner officer approver auditor
+REVIEW     = expect("login    404    403   404         ok      ok       403")
+MEET       = expect("login    404    ok    404         403     403      403")
+API_REVIEW = expect("401      403    403   404         ok      ok       403")
+API_MEET   = expect("401      404    ok    404         403     403      403")
+API_WAIVE  = expect("401      404    403   404         ok      403      403")
+# fmt: on
+
 CASES: list[Case] = [
     # --- accounts --------------------------------------------------------------------------
     Case("login", "GET", PUBLIC),
@@ -155,6 +164,15 @@ CASES: list[Case] = [
     Case("inventory:validation_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
     Case("inventory:validation_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
          data=lambda w: VALIDATION, effect=count(Validation)),
+    Case("inventory:validation_review", "GET", REVIEW, kwargs=system_child("validation")),
+    Case("inventory:validation_review", "POST", REVIEW, kwargs=system_child("validation"),
+         data=lambda w: {"note": "Matrix review"}, effect=value("validation", "reviewed_by_id")),
+    Case("inventory:condition_met", "GET", MEET, kwargs=system_child("condition")),
+    Case("inventory:condition_met", "POST", MEET, kwargs=system_child("condition"),
+         data=lambda w: {"note": "Matrix met"}, effect=value("condition", "status")),
+    Case("inventory:condition_waive", "GET", TRIAGE, kwargs=system_child("condition")),
+    Case("inventory:condition_waive", "POST", TRIAGE, kwargs=system_child("condition"),
+         data=lambda w: {"note": "Matrix waived"}, effect=value("condition", "status")),
     Case("inventory:change_request_add", "GET", SYSTEM_CHANGE, stage="deployed",
          kwargs=system_pk),
     Case("inventory:change_request_add", "POST", SYSTEM_CHANGE, stage="deployed",
@@ -224,6 +242,14 @@ CASES: list[Case] = [
     Case("api:validationrecord-list", "POST", API_CREATE_UNDER_SYSTEM, effect=count(Validation),
          data=lambda w: {"system": w.system.pk, **VALIDATION}),
     Case("api:validationrecord-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("validation")),
+    Case("api:validationrecord-review", "POST", API_REVIEW, kwargs=pk_of("validation"),
+         data=lambda w: {"note": "Matrix"}, effect=value("validation", "reviewed_by_id")),
+    Case("api:approvalcondition-list", "GET", API_LOGGED_IN, marker=lambda w: w.condition.text),
+    Case("api:approvalcondition-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("condition")),
+    Case("api:approvalcondition-met", "POST", API_MEET, kwargs=pk_of("condition"),
+         data=lambda w: {"note": "Matrix met"}, effect=value("condition", "status")),
+    Case("api:approvalcondition-waive", "POST", API_WAIVE, kwargs=pk_of("condition"),
+         data=lambda w: {"note": "Matrix waived"}, effect=value("condition", "status")),
     Case("api:changerequest-list", "GET", API_LOGGED_IN, stage="deployed",
          marker=child_marker("change_request")),
     Case("api:changerequest-list", "POST", API_CREATE_UNDER_SYSTEM, stage="deployed",

@@ -237,6 +237,19 @@ class World:
         return approval
 
     @cached_property
+    def condition(self):
+        """An open condition of the system's intake approval, owned by the system's owner."""
+        from inventory.models import ApprovalCondition
+        from inventory.services.conditions import ConditionSpec, conditions_create
+
+        (condition,) = conditions_create(
+            actor=self.approver,
+            approval=self.approval,
+            specs=[ConditionSpec("Matrix condition", date(2099, 1, 31), self.owner)],
+        )
+        return ApprovalCondition.objects.get(pk=condition.pk)
+
+    @cached_property
     def change_request(self) -> ChangeRequest:
         return services.change_request_create(
             actor=self.owner,

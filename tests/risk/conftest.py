@@ -19,10 +19,12 @@ def make_risk(owner, system):
 
 
 @pytest.fixture
-def complete_high_risk(officer, approver, owner, system):
-    """Everything a high-tier system needs before release, except what a test removes."""
+def complete_high_risk(officer, approver, owner, other_owner, system):
+    """Everything a high-tier system needs before release, except what a test removes: the
+    assessments, passing validations reviewed by an officer (not the owner who recorded them)
+    and a named oversight person (no oversight course is required in these tests)."""
 
-    def run(*, impact=True, validations=("bias", "accuracy")):
+    def run(*, impact=True, validations=("bias", "accuracy"), reviewed=True, oversight=True):
         services.classification_save(actor=officer, system=system, answers=HIGH, role="deployer")
         services.assessment_save(
             actor=owner,
@@ -43,7 +45,7 @@ def complete_high_risk(officer, approver, owner, system):
             )
             services.impact_sign_off(actor=approver, impact=ia)
         for test_type in validations:
-            inventory_services.validation_record_create(
+            record = inventory_services.validation_record_create(
                 actor=owner,
                 system=system,
                 test_type=test_type,
@@ -51,6 +53,12 @@ def complete_high_risk(officer, approver, owner, system):
                 method="Holdout set",
                 result="pass",
                 performed_on=date.today(),
+            )
+            if reviewed:
+                inventory_services.validation_record_review(actor=officer, record=record)
+        if oversight:
+            inventory_services.system_update(
+                actor=owner, system=system, data={"oversight_person": other_owner}
             )
 
     return run

@@ -282,6 +282,7 @@ class AssignmentReadSerializer(serializers.ModelSerializer):
             "training_exception",
             "exception_granted_by",
             "exception_granted_by_username",
+            "exception_expires_on",
             "assigned_by",
             "created_at",
         ]
@@ -300,6 +301,16 @@ class AssignmentWriteSerializer(serializers.Serializer):
         help_text="Officers only, when required training is missing: why the assignment "
         "stands anyway.",
     )
+    exception_expires_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Required with exception_reason: the last day the exception counts.",
+    )
+
+
+class AssignmentExceptionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    expires_on = serializers.DateField(help_text="The last day the exception counts.")
 
 
 class AssignmentEndSerializer(serializers.Serializer):
@@ -365,8 +376,20 @@ class ResponsibilityAssignmentViewSet(
             starts_on=data.get("starts_on"),
             scope_note=data.get("scope_note", ""),
             exception_reason=data.get("exception_reason", ""),
+            exception_expires_on=data.get("exception_expires_on"),
         )
         return self.read_response(assignment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssignmentExceptionSerializer, responses=AssignmentReadSerializer)
+    @action(detail=True, methods=["post"])
+    def exception(self, request, pk=None):
+        """Record or renew an officer's training exception on the assignment, until a date."""
+        assignment = self.get_object()
+        data = self.validated_input(AssignmentExceptionSerializer)
+        assignment = services.assignment_record_exception(
+            actor=request.user, assignment=assignment, **data
+        )
+        return self.read_response(assignment)
 
     @extend_schema(request=AssignmentEndSerializer, responses=AssignmentReadSerializer)
     @action(detail=True, methods=["post"])

@@ -23,7 +23,14 @@ from django.utils import timezone
 from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 from inventory import services
 from inventory.demo_systems import SYSTEMS
-from inventory.models import AISystem, Approval, Component, Dataset, LifecycleStage
+from inventory.models import (
+    AISystem,
+    Approval,
+    ApprovalCondition,
+    Component,
+    Dataset,
+    LifecycleStage,
+)
 
 User = get_user_model()
 Stage = LifecycleStage
@@ -61,6 +68,7 @@ class Loader:
             "review": self.review,
             "update": self.update,
             "retire": self.retire,
+            "condition_met": self.condition_met,
         }
 
     def create(self, spec: dict[str, Any]) -> AISystem:
@@ -88,9 +96,19 @@ class Loader:
             actor=self.users["officer"], system=system, action="start_triage", reason=reason
         )
 
-    def gate(self, system, decision: str, by: str, comment: str = "", conditions: str = ""):
-        """One approver decides; if the gate needs more approvals, the other approvers follow."""
+    def gate(
+        self,
+        system,
+        decision: str,
+        by: str,
+        comment: str = "",
+        conditions: str = "",
+        due_in_days: int = 90,
+    ):
+        """One approver decides; if the gate needs more approvals, the other approvers follow.
+        Conditions are owned by the system's owner and due ``due_in_days`` from today."""
         stage = system.lifecycle_stage
+        due = self.today + timedelta(days=due_in_days) if conditions else None
         others = [name for name in ("approver", "approver2") if name != by]
         for name in (by, *others):
             services.approval_decide(
@@ -99,6 +117,7 @@ class Loader:
                 decision=decision,
                 comment=comment,
                 conditions=conditions,
+                conditions_due_on=due,
             )
             system = AISystem.objects.get(pk=system.pk)
             if decision not in Approval.APPROVING or system.lifecycle_stage != stage:
@@ -129,13 +148,18 @@ class Loader:
     def dataset(self, system, **data):
         services.dataset_save(actor=self._owner(system), dataset=Dataset(system=system), data=data)
 
-    def test(self, system, days_ago: int, **data):
-        services.validation_record_create(
+    def test(self, system, days_ago: int, reviewed_by: str = "", review_note: str = "", **data):
+        """The owner records a test; ``reviewed_by`` (not the owner) confirms its review."""
+        record = services.validation_record_create(
             actor=self._owner(system),
             system=system,
             performed_on=self.today - timedelta(days=days_ago),
             **data,
         )
+        if reviewed_by:
+            services.validation_record_review(
+                actor=self.users[reviewed_by], record=record, note=review_note
+            )
 
     def change(self, system, **data):
         services.change_request_create(actor=self._owner(system), system=system, **data)
@@ -153,6 +177,16 @@ class Loader:
 
     def update(self, system, data: dict[str, Any], reason: str):
         services.system_update(actor=self._owner(system), system=system, data=data, reason=reason)
+
+    def condition_met(self, system, note: str):
+        """The owner of each open condition of the system marks it met."""
+        for condition in ApprovalCondition.objects.filter(system=system, status="open"):
+            services.condition_close(
+                actor=self.users_by_pk[condition.owner_id],
+                condition=condition,
+                outcome="met",
+                note=note,
+            )
 
     def retire(self, system, reason: str):
         services.system_transition(

@@ -7,9 +7,10 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from aims.history import save_with_history
 
-from ..models import AISystem, ChangeRequest, LifecycleStage
+from ..models import AISystem, ChangeRequest, LifecycleStage, RiskTier
 
 Stage = LifecycleStage
+TIER_RANK = {RiskTier.LOW: 1, RiskTier.MEDIUM: 2, RiskTier.HIGH: 3, RiskTier.PROHIBITED: 4}
 OWNER_OBJECT_PERMS = ("inventory.view_aisystem", "inventory.change_aisystem")
 
 
@@ -21,6 +22,21 @@ def _grant_owner(system: AISystem, user) -> None:
 def _revoke_owner(system: AISystem, user) -> None:
     for perm in OWNER_OBJECT_PERMS:
         remove_perm(perm, user, system)
+
+
+def tier_rose(previous: str, tier: str) -> bool:
+    return previous in TIER_RANK and TIER_RANK.get(tier, 0) > TIER_RANK[previous]
+
+
+def released_tier(system: AISystem) -> str | None:
+    """The tier the system last stood at while deployed: the one its production version
+    passed the release gate under (None if it was never deployed)."""
+    return (
+        system.history.filter(lifecycle_stage=Stage.DEPLOYED)
+        .order_by("-history_date", "-history_id")
+        .values_list("risk_tier", flat=True)
+        .first()
+    )
 
 
 def system_url(system: AISystem) -> str:

@@ -18,7 +18,7 @@ from aims.permissions import has_perm, require
 
 from ..errors import Code
 from ..models import AISystem, Approval, ChangeRequest, Gate, GateSetting, ValidationRecord
-from ._common import Stage, _close_pending_changes, system_url
+from ._common import Stage, _close_pending_changes, released_tier, system_url, tier_rose
 from .conditions import Blocker, ConditionSpec, conditions_create, conditions_gap, parse_conditions
 
 # Checks that apps above the inventory add to the gates (the risk app: a prohibited system
@@ -268,8 +268,19 @@ def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approva
     ):
         # The change is refused, not the system: the version in production stays deployed.
         _close_pending_changes(actor, system, ChangeRequest.Status.REJECTED, "Rejected at release")
-        system.lifecycle_stage = Stage.DEPLOYED
-        reason = f"{label}: change rejected by {actor}; the deployed version stays"
+        if tier_rose(released_tier(system) or system.risk_tier, system.risk_tier):
+            # A tier rise reopened the gate as well: the version in production has not yet
+            # passed it under the new tier, so it stays in validation, in a new round. (If
+            # putting the change back lowers the tier again, system_set_risk_tier returns
+            # the system to deployed.)
+            system.release_round += 1
+            reason = (
+                f"{label}: change rejected by {actor}; the deployed version still has to pass "
+                "the release gate under its new tier"
+            )
+        else:
+            system.lifecycle_stage = Stage.DEPLOYED
+            reason = f"{label}: change rejected by {actor}; the deployed version stays"
     elif approval.decision == Approval.Decision.REJECT:
         system.lifecycle_stage = Stage.REJECTED
         reason = f"{label} rejected by {actor}"

@@ -17,8 +17,16 @@ from aims.permissions import has_perm, require
 from aims.roles import OFFICER
 
 from ..errors import Code
-from ..models import AISystem, Approval, ChangeRequest, Component, Gate, RiskTier
-from ._common import Stage, _close_pending_changes, _grant_owner, _revoke_owner, system_url
+from ..models import AISystem, Approval, ChangeRequest, Component, Gate
+from ._common import (
+    Stage,
+    _close_pending_changes,
+    _grant_owner,
+    _revoke_owner,
+    released_tier,
+    system_url,
+    tier_rose,
+)
 from .changes import change_propose, material_changes
 
 INTAKE_FIELDS = (
@@ -197,13 +205,8 @@ def system_set_owner(*, actor, system: AISystem, owner, reason: str = "") -> AIS
 # The order of the tiers for "the tier rose". "Unclassified" is no tier yet, not one below
 # low: a first classification is not a rise (systems registered before classification keep
 # moving; the requirements matrix's "unclassified" row is what officers tighten).
-TIER_RANK = {RiskTier.LOW: 1, RiskTier.MEDIUM: 2, RiskTier.HIGH: 3, RiskTier.PROHIBITED: 4}
 # Stages past the intake gate that a tier rise sends back before the release gate.
 REOPENED_BY_TIER_RISE = (Stage.APPROVED_FOR_DEVELOPMENT, Stage.IN_VALIDATION, Stage.DEPLOYED)
-
-
-def tier_rose(previous: str, tier: str) -> bool:
-    return previous in TIER_RANK and TIER_RANK.get(tier, 0) > TIER_RANK[previous]
 
 
 @transaction.atomic
@@ -255,8 +258,28 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
                 link=system_url(system),
             )
         return system
+    if _back_under_the_released_tier(system):
+        # A rise had reopened the gate and the tier has fallen back (the change that raised
+        # it was refused, or the classification was corrected): the version in production
+        # passed the gate under this tier, so it stays deployed.
+        system.lifecycle_stage = Stage.DEPLOYED
+        system.reopened_reason = ""
+        history_reason += " | back to the tier it was released under: stays deployed"
     save_with_history(system, actor=actor, reason=history_reason)
     return system
+
+
+def _back_under_the_released_tier(system: AISystem) -> bool:
+    reopened = system.lifecycle_stage == Stage.IN_VALIDATION and system.reopened_reason
+    if (
+        not reopened
+        or ChangeRequest.objects.filter(
+            system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
+        ).exists()
+    ):
+        return False
+    released = released_tier(system)
+    return released is not None and not tier_rose(released, system.risk_tier)
 
 
 @dataclass(frozen=True)

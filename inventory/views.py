@@ -337,6 +337,22 @@ class SystemFormView(ServiceFormMixin, SystemMixin, View):
     def success_url(self, obj) -> str:
         return self.detail_url(self.success_tab)
 
+    def refusal(self):
+        """Why the service would refuse this user now (its own predicate), or None."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        # The service's rule, checked before the form is offered: nobody fills in a form the
+        # service would then refuse. Who may never do it gets 403; who may not yet is told why
+        # on the tab. A POST regardless is refused by the service, on the form.
+        refusal = self.refusal()
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
+        if refusal is not None:
+            messages.warning(request, refusal.message)
+            return HttpResponseRedirect(self.detail_url(self.success_tab))
+        return super().get(request, *args, **kwargs)
+
     def context(self) -> dict:
         return {
             "system": self.system,
@@ -353,16 +369,8 @@ class ApprovalDecideView(SystemFormView):
     form_class = ApprovalForm
     success_tab = "gates"
 
-    def get(self, request, *args, **kwargs):
-        # The rule of the service and of the detail page's Decide button, checked before the
-        # form is offered: nobody fills in a decision the service would then refuse.
-        refusal = services.gate_decision_refusal(request.user, self.system)
-        if isinstance(refusal, RuleForbidden):
-            raise PermissionDenied(refusal.message)
-        if refusal is not None:
-            messages.warning(request, refusal.message)
-            return HttpResponseRedirect(self.detail_url("gates"))
-        return super().get(request, *args, **kwargs)
+    def refusal(self):
+        return services.gate_decision_refusal(self.request.user, self.system)
 
     def save(self, form):
         return services.approval_decide(
@@ -404,14 +412,8 @@ class ValidationReviewView(SystemFormView):
             f"{record.performed_on:%d %b %Y}, by {record.performed_by}. Method: {record.method}"
         )
 
-    def get(self, request, *args, **kwargs):
-        refusal = services.validation_review_refusal(request.user, self.record())
-        if isinstance(refusal, RuleForbidden):
-            raise PermissionDenied(refusal.message)
-        if refusal is not None:
-            messages.warning(request, refusal.message)
-            return HttpResponseRedirect(self.detail_url("validation"))
-        return super().get(request, *args, **kwargs)
+    def refusal(self):
+        return services.validation_review_refusal(self.request.user, self.record())
 
     def save(self, form):
         return services.validation_record_review(
@@ -461,14 +463,8 @@ class ConditionCloseView(SystemFormView):
         files = self.request.FILES if data is not None else None
         return ConditionCloseForm(data, files, outcome=self.outcome)
 
-    def get(self, request, *args, **kwargs):
-        refusal = services.condition_close_refusal(request.user, self.condition(), self.outcome)
-        if isinstance(refusal, RuleForbidden):
-            raise PermissionDenied(refusal.message)
-        if refusal is not None:
-            messages.warning(request, refusal.message)
-            return HttpResponseRedirect(self.detail_url("gates"))
-        return super().get(request, *args, **kwargs)
+    def refusal(self):
+        return services.condition_close_refusal(self.request.user, self.condition(), self.outcome)
 
     def save(self, form):
         data = form.cleaned_data
@@ -632,18 +628,8 @@ class ChangeRequestDecideView(SystemFormView):
         self.change = get_object_or_404(ChangeRequest, pk=self.kwargs["child"], system=self.system)
         self.change.system = self.system
 
-    def get(self, request, *args, **kwargs):
-        # The rule of the service and of the Changes tab's Decide button, checked before the
-        # form is offered (403 for who may never decide it, e.g. the owner of a medium or high
-        # tier system); a POST regardless is refused by the service, on the form, with its
-        # status and code.
-        refusal = services.materiality_refusal(request.user, self.change)
-        if isinstance(refusal, RuleForbidden):
-            raise PermissionDenied(refusal.message)
-        if refusal is not None:
-            messages.warning(request, refusal.message)
-            return HttpResponseRedirect(self.detail_url("changes"))
-        return super().get(request, *args, **kwargs)
+    def refusal(self):
+        return services.materiality_refusal(self.request.user, self.change)
 
     def context(self) -> dict:
         return {**super().context(), "change": self.change}

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from aims.permissions import has_global_perm
 
-from . import selectors
+from . import selectors, services
 from .models import LifecycleStage, RiskTier
 
 CLOSED = (LifecycleStage.RETIRED, LifecycleStage.REJECTED)
@@ -33,6 +33,7 @@ def inventory_panel(request) -> dict | None:
         "overdue_count": overdue.count(),
         "awaiting_triage": None,
         "awaiting_me": None,
+        "decide_blocked": "",
         "my_systems": None,
     }
     if has_global_perm(user, "inventory.triage_aisystem"):
@@ -43,6 +44,10 @@ def inventory_panel(request) -> dict | None:
         )
     if has_global_perm(user, "inventory.decide_gate"):
         context["awaiting_me"] = selectors.approvals_waiting_for(user=user)[:10]
+        # The list stays (the work is still there), with the reason the gates' own rule
+        # would give before the approver opens one of them.
+        refusal = services.approver_training_refusal(user)
+        context["decide_blocked"] = refusal.message if refusal else ""
     if has_global_perm(user, "inventory.add_aisystem") and not has_global_perm(
         user, "inventory.view_aisystem"
     ):

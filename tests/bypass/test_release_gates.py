@@ -260,6 +260,18 @@ def test_an_untrained_approver_is_refused_everywhere(
     assert snapshot(system) == before
 
 
+def test_the_dashboard_tells_an_untrained_approver_why_before_they_open_a_gate(
+    client_as, officer, approver, system, approver_course
+):
+    services.system_transition(actor=officer, system=system, action="start_triage")
+    page = client_as(approver).get(reverse("aims:dashboard")).content.decode()
+    assert system.reference in page and 'id="decide-blocked"' in page
+    assert "AI committee approver training" in page
+    train(officer, approver, approver_course)
+    page = client_as(approver).get(reverse("aims:dashboard")).content.decode()
+    assert system.reference in page and 'id="decide-blocked"' not in page
+
+
 def test_trained_approver_decides(officer, approver, system, approver_course):
     train(officer, approver, approver_course)
     services.system_transition(actor=officer, system=system, action="start_triage")

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from inventory import selectors, services
+from inventory import selectors, services, vendor_changes
 from inventory.models import (
     AISystem,
     Approval,
@@ -63,6 +63,10 @@ class AISystemReadSerializer(serializers.ModelSerializer):
     returned_from_gate = serializers.CharField(
         read_only=True, help_text="The gate that asked for changes, while changes are requested."
     )
+    vendor_change_unassessed = serializers.SerializerMethodField(
+        help_text="A vendor change on this deployed high-tier system waits for its assessment: "
+        "its gates and non-emergency change requests wait until it is assessed."
+    )
 
     class Meta:
         model = AISystem
@@ -104,11 +108,19 @@ class AISystemReadSerializer(serializers.ModelSerializer):
             "release_round",
             "returned_from_gate",
             "reopened_reason",
+            "vendor_change_unassessed",
             "submitted_by",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_vendor_change_unassessed(self, system: AISystem) -> bool:
+        # A list puts the waiting systems of its page in the context (one query per page).
+        waiting = self.context.get("vendor_waiting")
+        if waiting is None:
+            waiting = vendor_changes.systems_waiting_on_vendor_change([system.pk])
+        return system.pk in waiting
 
 
 class AvailableActionSerializer(serializers.Serializer):

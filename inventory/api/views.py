@@ -16,7 +16,7 @@ from aims.api.bases import SelectorViewSet
 from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
 from aims.api.views import AIMSViewSetMixin, write_schema
 from aims.permissions import has_global_perm
-from inventory import selectors, services
+from inventory import selectors, services, vendor_changes
 from inventory.errors import Code
 from inventory.history import system_history
 from inventory.models import (
@@ -127,7 +127,12 @@ class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
         params.is_valid(raise_exception=True)
         systems = selectors.system_list(user=request.user, filters=params.validated_data)
         page = self.paginate_queryset(systems)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        context = {
+            **self.get_serializer_context(),
+            "vendor_waiting": vendor_changes.systems_waiting_on_vendor_change(s.pk for s in page),
+        }
+        serializer = self.get_serializer(page, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, pk=None):
         return self.detail_response(self.get_object())

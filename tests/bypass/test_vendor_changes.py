@@ -288,6 +288,25 @@ def test_owner_no_impact_in_the_browser_does_not_clear_the_flag(client_as, offic
     assert b"awaits an officer&#x27;s confirmation" in page
 
 
+def test_the_api_says_which_systems_wait_on_a_vendor_change(
+    api_as, officer, owner, estate, django_assert_max_num_queries
+):
+    report(officer, estate["components"][2])  # one notice: both systems use the supplier
+    client = api_as(officer)
+    with django_assert_max_num_queries(12):
+        listed = client.get(reverse("api:system-list")).json()["results"]
+    flags = {row["id"]: row["vendor_change_unassessed"] for row in listed}
+    assert flags[estate["theirs"].pk] is True and flags[estate["mine"].pk] is True
+    detail = client.get(reverse("api:system-detail", args=[estate["theirs"].pk])).json()
+    assert detail["vendor_change_unassessed"] is True
+    for impact in VendorChangeImpact.objects.all():
+        services.impact_assess(actor=officer, impact=impact, assessment="no_impact", rationale="ok")
+    detail = client.get(reverse("api:system-detail", args=[estate["theirs"].pk])).json()
+    assert detail["vendor_change_unassessed"] is False
+    mine = client.get(reverse("api:system-detail", args=[estate["mine"].pk])).json()
+    assert mine["vendor_change_unassessed"] is False
+
+
 def test_the_owner_cannot_confirm_their_own_no_impact(api_as, client_as, officer, owner, estate):
     report(officer, estate["components"][0])
     impact = services.impact_assess(

@@ -15,7 +15,7 @@ from .models import (
     TierRequirement,
     TreatmentAction,
 )
-from .services import IMPACT_FIELDS, REVERSIBILITY
+from .services import IMPACT_FIELDS, REQUIREMENT_FIELDS, REVERSIBILITY
 
 User = get_user_model()
 TEXTAREA = {"rows": 3}
@@ -253,19 +253,7 @@ class MethodologyForm(BootstrapFormMixin, forms.Form):
 class RequirementForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = TierRequirement
-        fields = [
-            "classification",
-            "risk_assessment",
-            "residual_within_appetite",
-            "impact_assessment",
-            "human_oversight_plan",
-            "bias_validation",
-            "accuracy_validation",
-            "oversight_person",
-            "independent_validation",
-            "min_approvals",
-            "review_months",
-        ]
+        fields = list(REQUIREMENT_FIELDS)
 
 
 class RiskFilterForm(BootstrapFormMixin, forms.Form):

@@ -107,17 +107,7 @@ class TierRequirementSerializer(serializers.ModelSerializer):
             "id",
             "tier",
             "gate",
-            "classification",
-            "risk_assessment",
-            "residual_within_appetite",
-            "impact_assessment",
-            "human_oversight_plan",
-            "bias_validation",
-            "accuracy_validation",
-            "oversight_person",
-            "independent_validation",
-            "min_approvals",
-            "review_months",
+            *services.REQUIREMENT_FIELDS,
         ]
         read_only_fields = ["tier", "gate"]
 

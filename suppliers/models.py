@@ -351,26 +351,57 @@ class VendorChangeNotice(ReadByRole, ReferencedModel, TimeStampedModel):
         return self.supplier
 
 
-class VendorChangeObservation(TimeStampedModel):
-    """One sighting of a vendor change on one component (reported by an integration).
+class ReportChannel(models.TextChoices):
+    """How a report of a vendor change reached us (kept on each observation)."""
 
-    Every component on which the same change is seen is recorded here, on the one notice of
-    that change; ``detection_key`` makes a repeated report of the same sighting a no-op. The
-    component is named generically (content type + id) because this app is below the
-    inventory."""
+    INTEGRATION = "integration", "Integration (component observation)"
+    BROWSER = "browser", "Browser form"
+    API = "api", "API"
+    IMPORT = "import", "Import or script"
+
+
+class VendorChangeObservation(TimeStampedModel):
+    """One report of a vendor change: a sighting on a component (by an integration) or a
+    report recorded by hand (browser, API, import).
+
+    Every report of the same change is kept here, on the one notice of that change, with who
+    reported it, when, through which channel and in which words; ``detection_key`` makes a
+    repeated report of the same sighting a no-op. The component is named generically
+    (content type + id) because this app is below the inventory; a hand-recorded report
+    names none."""
 
     notice = models.ForeignKey(
         VendorChangeNotice, on_delete=models.PROTECT, related_name="observations"
     )
-    detection_key = models.CharField(max_length=300, unique=True, editable=False)
-    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    target_id = models.PositiveBigIntegerField()
+    detection_key = models.CharField(max_length=300, blank=True, editable=False)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
     label = models.CharField(
-        max_length=300, editable=False, help_text="The component as it was named when seen."
+        max_length=300,
+        editable=False,
+        help_text="The component as it was named when seen, or the report's own title.",
+    )
+    channel = models.CharField(
+        max_length=20,
+        choices=ReportChannel.choices,
+        default=ReportChannel.INTEGRATION,
+        editable=False,
+    )
+    source = models.CharField(
+        "how we learned of it",
+        max_length=20,
+        choices=ChangeSource.choices,
+        blank=True,
+        editable=False,
+    )
+    wording = models.TextField(
+        blank=True, editable=False, help_text="The report's title and description as given."
     )
     previous_identifier = models.CharField(max_length=200, blank=True, editable=False)
-    observed_identifier = models.CharField(max_length=200, editable=False)
+    observed_identifier = models.CharField(max_length=200, blank=True, editable=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -379,9 +410,20 @@ class VendorChangeObservation(TimeStampedModel):
     class Meta:
         ordering = ["notice_id", "created_at", "id"]
         verbose_name = "vendor change observation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detection_key"],
+                condition=~Q(detection_key=""),
+                name="vendor_change_sighting_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.notice.reference} seen on {self.label}"
+
+    @property
+    def is_sighting(self) -> bool:
+        return self.target_id is not None
 
     @property
     def permission_parent(self) -> VendorChangeNotice:

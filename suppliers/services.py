@@ -25,6 +25,7 @@ from . import dependencies
 from .errors import Code
 from .models import (
     ChangeSource,
+    ReportChannel,
     ReviewAnswer,
     ReviewQuestion,
     Supplier,
@@ -397,10 +398,12 @@ def review_complete(
 #
 # One notice per vendor change: a change of a supplier's model from one version to another is
 # keyed by (supplier, model, from version, to version) -- ``notice_change_key`` -- and the
-# database holds that key unique. An integration that sees the same change on another
-# component adds its sighting to the existing notice (``vendor_change_detect``); an officer who
-# records by hand a change that is already recorded is refused with ``duplicate_notice`` and
-# pointed at the existing notice (``notice_duplicate_refusal``). Changes without a new version
+# database holds that key unique. However the same change reaches us -- an integration that
+# sees it on another component (``vendor_change_detect``), or someone who records it again by
+# hand in the browser, the API or an import, in other words or with other case or spacing
+# (``vendor_change_report``) -- it is added to the one notice as another observation (who,
+# when, through which channel, in which words), never a second notice to assess twice. The
+# rule deciding "the same change" is ``duplicate_notice``. Changes without a new version
 # (terms, outages, a deprecation without a successor) carry no key and are never merged.
 
 
@@ -423,47 +426,27 @@ def notice_for_change(*, supplier: Supplier, change_key: str) -> VendorChangeNot
     return VendorChangeNotice.objects.filter(supplier=supplier, change_key=change_key).first()
 
 
-def notice_duplicate_refusal(
-    *, supplier: Supplier, data: dict[str, Any]
-) -> TransitionNotAllowed | None:
-    """Why recording this notice by hand is refused (the change is already recorded), or
-    None. The one rule behind the form, the API and the service."""
+def duplicate_notice(*, supplier: Supplier, data: dict[str, Any]) -> VendorChangeNotice | None:
+    """The notice that already records the change ``data`` reports, or None: the one merge
+    rule behind the form, the API, imports and the service. Same supplier, model, from and
+    to version, ignoring case and spacing; wording, source and dates do not matter."""
     key = notice_change_key(
         affected_service=data.get("affected_service", ""),
         previous=data.get("previous_identifier", ""),
         observed=data.get("observed_identifier", ""),
     )
-    existing = notice_for_change(supplier=supplier, change_key=key)
-    if existing is None:
-        return None
-    return TransitionNotAllowed(
-        f"This change is already recorded as {existing.reference} "
-        f"({existing.get_status_display().lower()}): add to that notice instead of recording "
-        "it twice.",
-        code=Code.DUPLICATE_NOTICE,
-        extra={"notice": existing.pk, "reference": existing.reference},
-    )
+    return notice_for_change(supplier=supplier, change_key=key)
 
 
-@transaction.atomic
-def vendor_change_record(
-    *,
-    actor,
-    supplier: Supplier,
-    data: dict[str, Any],
-    detection_key: str = "",
+def _create_notice(
+    *, actor, supplier: Supplier, data: dict[str, Any], detection_key: str = ""
 ) -> VendorChangeNotice:
-    """Record a vendor change and flag every AI system that depends on the supplier.
+    """Insert the notice and flag every AI system that depends on the supplier.
 
     The fan-out belongs to the inventory (the registered dependency provider): each
-    dependent system gets one impact to assess, in the same transaction as the notice.
-    A change already recorded (same supplier, model and from -> to version) is refused.
-    """
-    require(actor, "suppliers.add_vendorchangenotice", message="You may not record vendor changes.")
-    _unknown(data, NOTICE_FIELDS)
-    refusal = notice_duplicate_refusal(supplier=supplier, data=data)
-    if refusal is not None:
-        raise refusal
+    dependent system gets one impact to assess, in the same transaction as the notice. The
+    insert fails (ValidationError or IntegrityError) when the same change was recorded
+    meanwhile: the callers then merge."""
     notice = VendorChangeNotice(
         **data, supplier=supplier, recorded_by=actor, detection_key=detection_key
     )
@@ -484,6 +467,92 @@ def vendor_change_record(
         link=notice_url(notice),
     )
     return notice
+
+
+def _wording(data: dict[str, Any]) -> str:
+    return "\n\n".join(p for p in (data.get("title", ""), data.get("description", "")) if p)
+
+
+def _add_report(
+    *, actor, notice: VendorChangeNotice, data: dict[str, Any], channel: str
+) -> VendorChangeObservation:
+    observation = VendorChangeObservation(
+        notice=notice,
+        label=(data.get("title") or notice.title)[:300],
+        channel=channel,
+        source=data.get("source", ""),
+        wording=_wording(data),
+        previous_identifier=data.get("previous_identifier", "")[:200],
+        observed_identifier=data.get("observed_identifier", "")[:200],
+        reported_by=actor,
+    )
+    save_with_history(
+        observation,
+        actor=actor,
+        reason=f"Reported through {ReportChannel(channel).label.lower()}"[:100],
+    )
+    return observation
+
+
+def _merge_report(
+    *, actor, notice: VendorChangeNotice, data: dict[str, Any], channel: str
+) -> VendorChangeNotice:
+    """Add a second report of the change to its notice: an observation keeps who, when, how
+    and in which words; the notice's history says it was merged. Any dependent system not
+    flagged yet is flagged (the fan-out flags each system once)."""
+    _add_report(actor=actor, notice=notice, data=data, channel=channel)
+    notice = VendorChangeNotice.objects.select_for_update().get(pk=notice.pk)
+    save_with_history(
+        notice,
+        actor=actor,
+        reason=(f"Same change reported again ({ReportChannel(channel).label.lower()}): merged")[
+            :100
+        ],
+    )
+    provider = dependencies.provider()
+    if provider is not None:
+        provider.fan_out(actor=actor, notice=notice)
+    return _refresh_notice_status(actor, notice)
+
+
+@transaction.atomic
+def vendor_change_report(
+    *,
+    actor,
+    supplier: Supplier,
+    data: dict[str, Any],
+    channel: str = ReportChannel.IMPORT,
+) -> tuple[VendorChangeNotice, bool]:
+    """Record a report of a vendor change: a new change becomes a notice (``created`` True)
+    and flags every dependent AI system; the same change already recorded (see
+    ``duplicate_notice``) is added to its notice as another report (``created`` False).
+    When two reports race, the database's unique key decides and the later one merges."""
+    require(actor, "suppliers.add_vendorchangenotice", message="You may not record vendor changes.")
+    _unknown(data, NOTICE_FIELDS)
+    if channel not in ReportChannel.values:
+        raise BusinessRuleError(f"Unknown channel '{channel}'.", code=Code.INVALID)
+    existing = duplicate_notice(supplier=supplier, data=data)
+    if existing is not None:
+        return _merge_report(actor=actor, notice=existing, data=data, channel=channel), False
+    try:
+        with transaction.atomic():
+            notice = _create_notice(actor=actor, supplier=supplier, data=data)
+    except (ValidationError, IntegrityError):
+        # Another report of the same change committed first (full_clean or the insert saw
+        # its unique key): this one is a second report of it.
+        existing = duplicate_notice(supplier=supplier, data=data)
+        if existing is None:
+            raise
+        return _merge_report(actor=actor, notice=existing, data=data, channel=channel), False
+    _add_report(actor=actor, notice=notice, data=data, channel=channel)
+    return notice, True
+
+
+def vendor_change_record(
+    *, actor, supplier: Supplier, data: dict[str, Any], channel: str = ReportChannel.IMPORT
+) -> VendorChangeNotice:
+    """``vendor_change_report`` for callers that only need the notice."""
+    return vendor_change_report(actor=actor, supplier=supplier, data=data, channel=channel)[0]
 
 
 def _sighting(detection_key: str) -> VendorChangeNotice | None:
@@ -531,11 +600,11 @@ def vendor_change_detect(
     if notice is None:
         try:
             with transaction.atomic():
-                notice = vendor_change_record(
+                notice = _create_notice(
                     actor=actor, supplier=supplier, data=data, detection_key=detection_key
                 )
                 created = True
-        except (ValidationError, IntegrityError, TransitionNotAllowed):
+        except (ValidationError, IntegrityError):
             # Another report of the same change committed first (full_clean or the insert
             # saw its unique key): add this sighting to its notice.
             notice = notice_for_change(supplier=supplier, change_key=key) or _sighting(
@@ -552,6 +621,8 @@ def vendor_change_detect(
                     target_type=ContentType.objects.get_for_model(target),
                     target_id=target.pk,
                     label=target_label[:300],
+                    channel=ReportChannel.INTEGRATION,
+                    source=ChangeSource.DETECTED,
                     previous_identifier=previous,
                     observed_identifier=observed,
                     reported_by=actor,

@@ -28,6 +28,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import (
+    ReportChannel,
     ReviewAnswer,
     ReviewQuestion,
     Supplier,
@@ -503,7 +504,18 @@ class NoticeCreateView(FormPage):
     def save(self, form):
         data = dict(form.cleaned_data)
         supplier = data.pop("supplier")
-        return services.vendor_change_record(actor=self.request.user, supplier=supplier, data=data)
+        notice, self.created = services.vendor_change_report(
+            actor=self.request.user, supplier=supplier, data=data, channel=ReportChannel.BROWSER
+        )
+        return notice
+
+    def success_message(self, obj) -> str:
+        if self.created:
+            return f"{obj.reference} recorded."
+        return (
+            f"This change was already recorded as {obj.reference}: your report was added to it "
+            "(one notice, one assessment per system)."
+        )
 
     def success_url(self, obj) -> str:
         return reverse("suppliers:notice_detail", args=[obj.pk])
@@ -535,7 +547,7 @@ class NoticeDetailView(PermissionMixin, View):
                 "impacts": impacts,
                 "assessable": assessable,
                 "confirmable": confirmable,
-                "observations": notice.observations.all(),
+                "observations": notice.observations.select_related("reported_by"),
                 "under_review": under_review,
                 "hidden_count": notice.impacts.count() - len(impacts),
             },

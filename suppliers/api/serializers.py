@@ -247,7 +247,11 @@ class VendorChangeImpactSerializer(serializers.ModelSerializer):
 
 
 class VendorChangeObservationSerializer(serializers.ModelSerializer):
-    """A component on which the change was seen (the component's id is ``target_id``)."""
+    """One report of the change: a component on which it was seen (the component's id is
+    ``target_id``), or a report recorded by hand (``target_id`` null) through the browser, the
+    API or an import, in its own words."""
+
+    channel_display = display("channel")
 
     class Meta:
         model = VendorChangeObservation
@@ -255,6 +259,10 @@ class VendorChangeObservationSerializer(serializers.ModelSerializer):
             "id",
             "target_id",
             "label",
+            "channel",
+            "channel_display",
+            "source",
+            "wording",
             "previous_identifier",
             "observed_identifier",
             "reported_by",

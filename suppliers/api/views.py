@@ -11,7 +11,13 @@ from rest_framework.response import Response
 
 from aims.api.views import AIMSViewSetMixin, write_schema
 from suppliers import selectors, services
-from suppliers.models import ReviewQuestion, Supplier, VendorChangeImpact, VendorChangeNotice
+from suppliers.models import (
+    ReportChannel,
+    ReviewQuestion,
+    Supplier,
+    VendorChangeImpact,
+    VendorChangeNotice,
+)
 
 from .serializers import (
     AssessmentSerializer,
@@ -212,10 +218,11 @@ class NoticeFilter(filters.FilterSet):
 @extend_schema_view(**write_schema(VendorChangeNoticeWriteSerializer,
                                    VendorChangeNoticeReadSerializer, ("create",)))  # fmt: skip
 class VendorChangeNoticeViewSet(SelectorViewSet):
-    """Vendor change notices, one per change: a change with a to version (``observed_identifier``)
-    already recorded for the supplier and model is refused (409, duplicate_notice, naming the
-    notice). Recording one flags every AI system that depends on the supplier (see
-    vendor-change-impacts)."""
+    """Vendor change notices, one per change. POSTing a change with a to version
+    (``observed_identifier``) already recorded for the supplier and model -- whatever the
+    wording, case or spacing -- adds the report to that notice (200, the notice with its
+    observations) instead of creating a second one (201). Recording a new one flags every AI
+    system that depends on the supplier (see vendor-change-impacts)."""
 
     read_serializer_class = VendorChangeNoticeReadSerializer
     write_serializer_class = VendorChangeNoticeWriteSerializer
@@ -227,10 +234,12 @@ class VendorChangeNoticeViewSet(SelectorViewSet):
 
     def create(self, request):
         data = self.validated_input()
-        notice = services.vendor_change_record(
-            actor=request.user, supplier=data.pop("supplier"), data=data
+        notice, created = services.vendor_change_report(
+            actor=request.user, supplier=data.pop("supplier"), data=data, channel=ReportChannel.API
         )
-        return self.read_response(notice, status.HTTP_201_CREATED)
+        return self.read_response(
+            notice, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
 
 
 class ImpactFilter(filters.FilterSet):

@@ -6,7 +6,8 @@ the records and their history rows unchanged:
 
 - the same change (supplier, model, from -> to version) is one notice: sightings on other
   components attach to it; one impact and at most one change request per system and notice;
-- a manually recorded duplicate is refused (``duplicate_notice``, naming the notice);
+- the same change reported again by hand (browser, API, import; other wording, case or
+  spacing; racing reports) is merged into its notice as another report, never a second notice;
 - while a high-tier deployed system has an unassessed vendor change, its gates refuse
   approval, its non-emergency change requests are refused (``vendor_change_unassessed``),
   the inventory list and system page show it, and reminders run;
@@ -179,55 +180,184 @@ def notice_body(supplier, **overrides) -> dict:
     }
 
 
-def test_a_duplicate_recorded_through_the_api_is_refused(api_as, officer, estate):
-    notice, _ = report(officer, estate["components"][0])
-    before = counts()
+def merged_into(notice) -> dict:
+    """What a merged report adds: one report row (and its history row) and one history row
+    on the notice saying it was merged; nothing else."""
+    return {
+        "notices": 0,
+        "notice_history": 1,
+        "impacts": 0,
+        "impact_history": 0,
+        "observations": 1,
+        "observation_history": 1,
+        "changes": 0,
+        "change_history": 0,
+        "approvals": 0,
+        "approval_history": 0,
+        "system_history": 0,
+    }
+
+
+def grew(before: dict, after: dict) -> dict:
+    return {k: after[k] - before[k] for k in before}
+
+
+VARIANTS = (
+    {},
+    {"affected_service": f"  {OLD.upper()} ", "title": "Same change, other words"},
+    {"observed_identifier": f" {NEW.upper()}\t", "source": "press", "description": "Blog post"},
+    {"previous_identifier": OLD.upper(), "kind": "deprecation"},
+)
+
+
+def test_the_same_change_posted_twice_through_the_api_is_one_notice(api_as, officer, estate):
     client = api_as(officer)
-    for variant in (
-        {},
-        {"affected_service": f"  {OLD.upper()} ", "title": "Same change, other words"},
-        {"observed_identifier": NEW.upper(), "source": "press"},
-    ):
+    first = client.post(NOTICES, notice_body(estate["supplier"]), format="json")
+    assert first.status_code == 201, first.content
+    notice = VendorChangeNotice.objects.get(pk=first.json()["id"])
+    for n, variant in enumerate(VARIANTS[1:], start=2):
+        before = counts()
         response = client.post(NOTICES, notice_body(estate["supplier"], **variant), format="json")
-        assert response.status_code == 409, response.content
-        assert response.json()["code"] == "duplicate_notice"
-        assert response.json()["extra"]["reference"] == notice.reference
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert body["id"] == notice.pk and body["reference"] == notice.reference
+        assert grew(before, counts()) == merged_into(notice)
+        assert len(body["observations"]) == n
+        last = body["observations"][-1]
+        assert (last["channel"], last["reported_by"], last["target_id"]) == (
+            "api",
+            officer.pk,
+            None,
+        )
+    # Each report keeps its own words and source; the notice keeps the first.
+    reports = list(notice.observations.order_by("id"))
+    assert [r.source for r in reports] == [
+        "vendor_notice",
+        "vendor_notice",
+        "press",
+        "vendor_notice",
+    ]
+    assert "Same change, other words" in reports[1].wording
+    assert reports[2].observed_identifier == NEW.upper()
+    notice.refresh_from_db()
+    assert notice.title == "Acme moves the model on"
+    # One impact per dependent system, whatever the number of reports.
+    assert VendorChangeImpact.objects.filter(notice=notice).count() == 2
+    assert VendorChangeNotice.objects.count() == 1
     # Neither PUT nor PATCH nor DELETE exists to rewrite a notice's key.
     for method in ("put", "patch", "delete"):
         response = getattr(client, method)(f"{NOTICES}{notice.pk}/", {}, format="json")
         assert response.status_code == 405
-    assert counts() == before
     # A different change of the same model is a new notice.
     other = client.post(
         NOTICES, notice_body(estate["supplier"], observed_identifier="acme-llm-2026-05")
     )
     assert other.status_code == 201
-    # The key is not writable: naming it is refused, naming the field.
-    named = client.post(
-        NOTICES, notice_body(estate["supplier"], observed_identifier="x", change_key="forged")
-    )
-    assert named.status_code == 400 and "change_key" in str(named.json())
+    # The key and the reports are not writable: naming them is refused, naming the field.
+    for field in ("change_key", "observations", "channel"):
+        named = client.post(
+            NOTICES, notice_body(estate["supplier"], observed_identifier="x", **{field: "forged"})
+        )
+        assert named.status_code == 400 and field in str(named.json())
 
 
-def test_a_duplicate_recorded_in_the_browser_is_refused(client_as, officer, estate):
+def test_a_report_detected_first_and_posted_later_is_merged(api_as, officer, estate):
     notice, _ = report(officer, estate["components"][0])
-    before = counts()
-    response = client_as(officer).post(
-        reverse("suppliers:notice_add"), notice_body(estate["supplier"], title="Again")
+    response = api_as(officer).post(
+        NOTICES,
+        notice_body(estate["supplier"], affected_service=OLD.upper(), title="Vendor email"),
+        format="json",
     )
-    assert response.status_code == 409
-    assert notice.reference in response.content.decode()
-    assert counts() == before
+    assert response.status_code == 200 and response.json()["id"] == notice.pk
+    channels = [o["channel"] for o in response.json()["observations"]]
+    assert channels == ["integration", "api"]
 
 
-def test_a_duplicate_recorded_through_the_service_is_refused(officer, estate):
-    notice, _ = report(officer, estate["components"][0])
+def test_the_same_change_recorded_twice_in_the_browser_is_one_notice(client_as, officer, estate):
+    client = client_as(officer)
+    first = client.post(reverse("suppliers:notice_add"), notice_body(estate["supplier"]))
+    assert first.status_code == 302
+    notice = VendorChangeNotice.objects.get()
     before = counts()
+    again = client.post(
+        reverse("suppliers:notice_add"),
+        notice_body(
+            estate["supplier"],
+            title="Acme: NEW model",
+            affected_service=f" {OLD.upper()}  ",
+            observed_identifier=NEW.upper(),
+        ),
+        follow=True,
+    )
+    assert again.status_code == 200
+    assert again.redirect_chain[-1][0] == reverse("suppliers:notice_detail", args=[notice.pk])
+    page = again.content.decode()
+    assert f"already recorded as {notice.reference}" in page
+    assert "Acme: NEW model" in page and page.count('data-channel="browser"') == 2
+    assert grew(before, counts()) == merged_into(notice)
+    # The supplier's history shows the merge.
+    history = client.get(reverse("suppliers:supplier_history", args=[estate["supplier"].pk]))
+    assert "Same change reported again (browser form): merged" in history.content.decode()
+
+
+def test_the_same_change_imported_twice_is_one_notice(officer, estate):
     data = notice_body(estate["supplier"])
     data.pop("supplier")
-    with pytest.raises(TransitionNotAllowed) as refused:
-        services.vendor_change_record(actor=officer, supplier=estate["supplier"], data=data)
-    assert refused.value.code == "duplicate_notice"
+    notice, created = services.vendor_change_report(
+        actor=officer, supplier=estate["supplier"], data=data
+    )
+    assert created
+    before = counts()
+    again, created = services.vendor_change_report(
+        actor=officer,
+        supplier=estate["supplier"],
+        data={**data, "previous_identifier": f"{OLD.upper()} ", "title": "From the vendor feed"},
+    )
+    assert (again.pk, created) == (notice.pk, False)
+    assert grew(before, counts()) == merged_into(notice)
+    merged = VendorChangeNotice.history.filter(id=notice.pk).latest("history_id")
+    assert merged.history_change_reason == "Same change reported again (import or script): merged"
+    assert merged.history_user_id == officer.pk
+    assert [o.channel for o in notice.observations.all()] == ["import", "import"]
+
+
+def test_racing_reports_of_the_same_change_end_in_one_notice(
+    officer, officer2, estate, monkeypatch
+):
+    """The second report looked before the first committed: it saw no notice, its insert
+    meets the unique key, and it merges instead of failing or creating a second one."""
+    data = notice_body(estate["supplier"])
+    data.pop("supplier")
+    notice, _ = services.vendor_change_report(actor=officer, supplier=estate["supplier"], data=data)
+    real = services.notice_for_change
+    calls = {"n": 0}
+
+    def stale_then_real(**kwargs):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services, "notice_for_change", stale_then_real)
+    before = counts()
+    again, created = services.vendor_change_report(
+        actor=officer2,
+        supplier=estate["supplier"],
+        data={**data, "observed_identifier": NEW.upper()},
+        channel="api",
+    )
+    assert (again.pk, created) == (notice.pk, False) and calls["n"] == 2
+    assert grew(before, counts()) == merged_into(notice)
+    assert notice.observations.last().reported_by == officer2
+
+
+def test_a_report_by_someone_who_may_not_record_changes_is_refused(api_as, owner, officer, estate):
+    data = notice_body(estate["supplier"])
+    data.pop("supplier")
+    services.vendor_change_report(actor=officer, supplier=estate["supplier"], data=data)
+    before = counts()
+    with pytest.raises(RuleForbidden):
+        services.vendor_change_report(actor=owner, supplier=estate["supplier"], data=data)
+    response = api_as(owner).post(NOTICES, notice_body(estate["supplier"]), format="json")
+    assert response.status_code in (403, 404)
     assert counts() == before
 
 
@@ -588,7 +718,8 @@ def test_the_data_migration_keys_the_oldest_of_duplicates(officer, estate):
     supplier = estate["supplier"]
     legacy = []
     for component in estate["components"][:2]:
-        notice = services.vendor_change_record(
+        # As the old detection path stored them (the insert, without today's merge).
+        notice = services._create_notice(
             actor=officer,
             supplier=supplier,
             data={

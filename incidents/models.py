@@ -242,6 +242,22 @@ def hours_between(start, end) -> int:
     return max(0, math.ceil(seconds / 3600))
 
 
+def moment_in_zone(value) -> str:
+    """A deadline as people read it: local date and time in the configured zone, the zone
+    named ("6 Dec 2026, 14:30 CET (Europe/Berlin)"; "6 Dec 2026, 14:30 UTC")."""
+    from django.utils import dateformat
+
+    local = timezone.localtime(value)
+    name = timezone.get_current_timezone_name()
+    abbreviation = local.tzname() or name
+    zone = abbreviation if abbreviation == name else f"{abbreviation} ({name})"
+    return f"{dateformat.format(local, 'j M Y, H:i')} {zone}"
+
+
+def hours_phrase(hours: int) -> str:
+    return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
 class Incident(ReferencedModel, TimeStampedModel):
     REFERENCE_PREFIX = "INC"
     # The incident's owner may not verify the effectiveness of its corrective actions
@@ -430,11 +446,17 @@ class Incident(ReferencedModel, TimeStampedModel):
 
     def lateness(self, now=None) -> str:
         """How late the serious-incident report is, in one line for pages, lists and packs:
-        "Reported 5 h late", "Report 3 h overdue", or "" (on time, not serious, not due)."""
+        "Reported 5 h late", "Report overdue by 3 hours", or "" (on time, not serious, not
+        due)."""
         if self.report_hours_late:
             return f"Reported {self.report_hours_late} h late"
         overdue = self.reporting_hours_overdue(now)
-        return f"Report {overdue} h overdue" if overdue else ""
+        return f"Report overdue by {hours_phrase(overdue)}" if overdue else ""
+
+    @property
+    def report_due_text(self) -> str:
+        """The Art. 73 due moment in the configured zone, the zone named; "" if none."""
+        return moment_in_zone(self.report_due_at) if self.report_due_at else ""
 
     @property
     def awareness_corrected(self) -> bool:

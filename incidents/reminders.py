@@ -8,6 +8,7 @@ officers from the start: only officers record the report to the authority.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
@@ -18,7 +19,7 @@ from aims.notifications.services import users_in_role
 from aims.reminders.sources import OVERDUE, Due, ReminderSource, horizon, url_for
 from aims.roles import OFFICER
 
-from .models import Incident, Status, time_targets
+from .models import Incident, Status, hours_between, hours_phrase, moment_in_zone, time_targets
 
 TARGETS = "incident-target"
 REPORTING = "incident-reporting"
@@ -80,25 +81,54 @@ def incident_targets(today: date, lead_days: int) -> Iterator[Due]:
                 )
 
 
+@dataclass(frozen=True, slots=True)
+class ReportDue(Due):
+    """A reporting reminder knows the due moment, not only its day: Art. 73 deadlines run
+    in hours from awareness."""
+
+    due_at: datetime | None = None
+
+
+def report_phrase(due_at: datetime | None, now: datetime) -> str:
+    """ "due 6 Dec 2026, 14:30 CET (Europe/Berlin)", or once that moment has passed
+    "overdue by 5 hours (due 6 Dec 2026, 14:30 CET (Europe/Berlin))"."""
+    if due_at is None:
+        return ""
+    moment = moment_in_zone(due_at)
+    if now > due_at:
+        return f"overdue by {hours_phrase(hours_between(due_at, now))} (due {moment})"
+    return f"due {moment}"
+
+
+class ReportingSource(ReminderSource):
+    """Phrases a reporting reminder with the due date and time, and the hours overdue."""
+
+    def phrase(self, due: Due, today: date) -> str:
+        if isinstance(due, ReportDue) and due.due_at is not None:
+            return report_phrase(due.due_at, timezone.now())
+        return super().phrase(due, today)
+
+
 def reporting_deadlines(today: date, lead_days: int) -> Iterator[Due]:
     """Serious incidents whose report to the authority is not recorded yet."""
     rows = Incident.objects.filter(
         reporting_deadline__lte=horizon(today, lead_days),
         initial_report_at__isnull=True,
         report_submitted_at__isnull=True,
-    ).values_list("pk", "title", "owner_id", "reporting_deadline")
+    ).values_list("pk", "title", "owner_id", "reporting_deadline", "report_due_at")
     link = url_for("incidents:incident_detail")
     officers = _officer_ids()
-    for pk, title, owner_id, deadline in rows:
+    for pk, title, owner_id, deadline, due_at in rows:
         reference = format_reference(Incident.REFERENCE_PREFIX, pk)
         for recipient in {owner_id, *officers}:
-            yield Due(
+            yield ReportDue(
                 recipient_id=recipient,
                 kind=REPORTING,
                 title=f"Serious-incident report on {reference} {title}",
                 link=link(pk),
                 due_date=deadline,
                 key=str(pk),
+                due_at=due_at,
             )
 
 
@@ -111,13 +141,14 @@ SOURCES = [
         "The targets to acknowledge, contain and resolve open incidents, by severity: to the "
         "incident owner, and to the governance officers once a target is missed.",
     ),
-    ReminderSource(
+    ReportingSource(
         REPORTING,
         "Serious-incident reports (EU AI Act Art. 73)",
         15,
         reporting_deadlines,
-        "The last day to report a serious incident to the authority, counted from awareness: "
-        "to the incident owner and the governance officers until the report is recorded.",
+        "The moment (date, time and zone) by which a serious incident is reported to the "
+        "authority, counted in hours from awareness: to the incident owner and the governance "
+        "officers until the report is recorded, saying how many hours overdue once late.",
         soon="due by {date}",
     ),
 ]

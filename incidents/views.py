@@ -314,8 +314,7 @@ class IncidentSeriousView(IncidentActionView):
         incident = services.incident_mark_serious(
             actor=request.user, incident=self.incident, **form.cleaned_data
         )
-        due = timezone.localtime(incident.report_due_at)
-        return f"Marked serious: report due by {due:%d %b %Y %H:%M}."
+        return f"Marked serious: report due by {incident.report_due_text}."
 
 
 class IncidentReportSubmittedView(IncidentActionView):

@@ -38,6 +38,12 @@ class IncidentReadSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     reporting_days_left = serializers.SerializerMethodField()
     reporting_hours_overdue = serializers.SerializerMethodField()
+    report_due_text = serializers.CharField(
+        read_only=True,
+        help_text="The Art. 73 due moment in the configured time zone, the zone named.",
+    )
+    time_zone = serializers.SerializerMethodField()
+    lateness = serializers.SerializerMethodField()
     aware_at_corrected_by_username = serializers.CharField(
         source="aware_at_corrected_by.username", default=None, read_only=True
     )
@@ -80,6 +86,9 @@ class IncidentReadSerializer(serializers.ModelSerializer):
             "reporting_deadline",
             "reporting_days_left",
             "reporting_hours_overdue",
+            "report_due_text",
+            "time_zone",
+            "lateness",
             "initial_report_at",
             "initial_report_reference",
             "report_submitted_at",
@@ -107,6 +116,13 @@ class IncidentReadSerializer(serializers.ModelSerializer):
 
     def get_reporting_hours_overdue(self, obj) -> int | None:
         return obj.reporting_hours_overdue()
+
+    def get_time_zone(self, obj) -> str:
+        """The zone the times of this answer are given in (the configured one)."""
+        return timezone.get_current_timezone_name()
+
+    def get_lateness(self, obj) -> str:
+        return obj.lateness()
 
 
 class IncidentCreateSerializer(serializers.ModelSerializer):

@@ -397,7 +397,7 @@ def test_an_unreported_overdue_incident_shows_hours_overdue(client_as, officer, 
     incident = services.incident_mark_serious(actor=officer, incident=incident, case="widespread")
     assert incident.reporting_hours_overdue() == 2  # 1 h 50 min: a started hour counts
     page = client_as(owner).get(reverse("incidents:incident_list")).content.decode()
-    assert "Report 2 h overdue" in page
+    assert "Report overdue by 2 hours" in page
 
 
 # --- severity of a serious incident ---------------------------------------------------------

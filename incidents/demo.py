@@ -12,7 +12,7 @@ from aims.capa import services as capa_services
 from inventory.models import AISystem
 
 from . import services
-from .models import Incident, Metric
+from .models import Incident, Metric, ReportKind
 
 User = get_user_model()
 
@@ -101,6 +101,7 @@ def load(*, stdout) -> None:
             due_date=timezone.localdate() + timedelta(days=21),
         )
         created += 1
+    created += _serious_incident_reports(officer, cv)
     title = "Assistant suggested an outdated refund policy"
     if not Incident.objects.filter(title=title).exists():
         incident = services.incident_report(
@@ -123,3 +124,70 @@ def load(*, stdout) -> None:
             )
         created += 1
     stdout.write(f"incidents demo: {created} item(s) created")
+
+
+INITIAL_ONLY = "Interview invitations sent to rejected applicants"
+REPORTED_LATE = "Shortlists of one region dropped all part-time applicants"
+
+
+def _serious_incident_reports(officer, cv: AISystem) -> int:
+    """Two serious incidents on the Art. 73 clock, for the incident page, list, dashboard and
+    packs: one with its initial report filed in time and the complete report still to come,
+    one whose only report reached the authority hours after its 48-hour deadline."""
+    created = 0
+    now = timezone.now().replace(second=0, microsecond=0)
+    if not Incident.objects.filter(title=INITIAL_ONLY).exists():
+        incident = services.incident_report(
+            actor=cv.owner,
+            system=cv,
+            title=INITIAL_ONLY,
+            description="A template mix-up invited 38 rejected applicants to interviews and "
+            "told 12 shortlisted ones they had been rejected.",
+            detection_channel="user_complaint",
+            category="inaccurate",
+            severity="sev2",
+            people_affected=50,
+            impact="Applicants received the wrong decision about their application.",
+            aware_at=now - timedelta(days=6, hours=3),
+        )
+        services.incident_transition(actor=officer, incident=incident, action="triage")
+        incident = services.incident_mark_serious(actor=officer, incident=incident, case="general")
+        # Art. 73(5): an initial, incomplete report first, well inside the 15 days; the
+        # complete report is pending (its deadline shows with date, time and zone).
+        services.incident_record_report(
+            actor=officer,
+            incident=incident,
+            reference="MSA-2026-0412 (initial)",
+            kind=ReportKind.INITIAL,
+            submitted_at=now - timedelta(days=4),
+        )
+        created += 1
+    if not Incident.objects.filter(title=REPORTED_LATE).exists():
+        aware = now - timedelta(days=5, hours=2)
+        incident = services.incident_report(
+            actor=cv.owner,
+            system=cv,
+            title=REPORTED_LATE,
+            description="After a feature update, every part-time applicant from one region "
+            "was ranked below the cut-off.",
+            detection_channel="monitoring",
+            category="bias",
+            severity="sev2",
+            people_affected=420,
+            impact="Part-time applicants, mostly women, were excluded from shortlists.",
+            aware_at=aware,
+        )
+        services.incident_transition(actor=officer, incident=incident, action="triage")
+        incident = services.incident_mark_serious(
+            actor=officer, incident=incident, case="widespread"
+        )
+        # Filed 7 hours after the 48-hour deadline: the lateness is kept on the incident.
+        services.incident_record_report(
+            actor=officer,
+            incident=incident,
+            reference="MSA-2026-0398",
+            kind=ReportKind.COMPLETE,
+            submitted_at=incident.report_due_at + timedelta(hours=6, minutes=20),
+        )
+        created += 1
+    return created

@@ -16,11 +16,14 @@ the records and their history rows unchanged:
 """
 
 import importlib
+import threading
 from datetime import date
 
 import pytest
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.urls import reverse
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
@@ -347,6 +350,61 @@ def test_racing_reports_of_the_same_change_end_in_one_notice(
     assert (again.pk, created) == (notice.pk, False) and calls["n"] == 2
     assert grew(before, counts()) == merged_into(notice)
     assert notice.observations.last().reported_by == officer2
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="concurrent writers need PostgreSQL (SQLite serialises the whole file)",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_hand_reports_of_one_change_are_one_notice(officer, officer2, approver, owner):
+    """Four reports of the same change, in four spellings, at once through the service the
+    browser and the API call: one notice, four reports, one impact per system."""
+    connect()
+    supplier = make_supplier(officer)
+    system = deployed_system(owner, officer, approver, name="Concurrent bot")
+    link_component(owner, system, supplier, name="Answers", identifier=OLD)
+    data = notice_body(supplier)
+    data.pop("supplier")
+    spellings = [NEW, NEW.upper(), f" {NEW} ", NEW.title()]
+    barrier = threading.Barrier(len(spellings))
+    results, errors = [], []
+
+    def run(actor, observed, channel):
+        try:
+            barrier.wait()
+            results.append(
+                services.vendor_change_report(
+                    actor=actor,
+                    supplier=supplier,
+                    data={**data, "observed_identifier": observed},
+                    channel=channel,
+                )
+            )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(actor, observed, channel))
+        for actor, observed, channel in zip(
+            (officer, officer2, officer, officer2),
+            spellings,
+            ("api", "browser", "import", "api"),
+            strict=True,
+        )
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(created for _, created in results) == 1
+    (notice,) = VendorChangeNotice.objects.filter(supplier=supplier)
+    assert {n.pk for n, _ in results} == {notice.pk}
+    assert notice.observations.count() == len(spellings)
+    assert VendorChangeImpact.objects.filter(notice=notice).count() == 1
 
 
 def test_a_report_by_someone_who_may_not_record_changes_is_refused(api_as, owner, officer, estate):

@@ -119,3 +119,43 @@ def test_an_unassessed_change_flags_the_system_until_an_officer_confirms_no_impa
     expect(officer_page.locator('[data-flag="vendor-change-unassessed"]')).to_have_count(0)
     screenshot(officer_page, "vendor-change-confirmed")
     assert not vendor_changes.unassessed_vendor_changes(system).exists()
+
+
+def test_the_same_change_recorded_twice_in_the_browser_is_one_notice(login, screenshot):
+    """Two officers record the same model change by hand, in other words and other case:
+    the second lands on the first notice, which lists both reports; one assessment each."""
+    connect()
+    officer = user_with_role(OFFICER, username="vera_officer")
+    officer2 = user_with_role(OFFICER, username="otto_officer")
+    approver = user_with_role(APPROVER, username="arne_approver")
+    owner = user_with_role(OWNER, username="omar_owner")
+    supplier = make_supplier(officer, name="Acme Models")
+    system = deployed_system(owner, officer, approver, name="Claims assistant")
+    link_component(owner, system, supplier, name="Acme LLM")
+
+    def record(user, title: str, model: str, old: str, new: str):
+        page = login(user)
+        page.goto(f"/suppliers/changes/add/?supplier={supplier.pk}")
+        page.get_by_label("Affected model or service").fill(model)
+        page.get_by_label("Kind").select_option(label="New model version")
+        page.get_by_label("How we learned of it").select_option(label="Vendor notice")
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("From version").fill(old)
+        page.get_by_label("To version").fill(new)
+        page.get_by_role("button", name="Save").click()
+        return page
+
+    first = record(officer, "Acme LLM moves to 2026-06", "acme-llm", "2026-01", "2026-06")
+    expect(first.get_by_role("heading", level=1)).to_contain_text("Acme LLM moves to 2026-06")
+    second = record(officer2, "ACME: new model version", " ACME-LLM ", "2026-01", " 2026-06 ")
+    expect(second.get_by_role("heading", level=1)).to_contain_text("Acme LLM moves to 2026-06")
+    expect(second.get_by_text("already recorded as")).to_be_visible()
+    reports = second.locator("#observations li")
+    expect(reports).to_have_count(2)
+    expect(reports.nth(1)).to_contain_text("ACME: new model version")
+    expect(reports.nth(1)).to_contain_text(officer2.get_full_name() or "otto_officer")
+    expect(
+        second.get_by_role("table", name="AI systems flagged").locator("tbody tr")
+    ).to_have_count(1)
+    screenshot(second, "vendor-change-merged")
+    assert VendorChangeImpact.objects.count() == 1

@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from aims.people import display_name
+
 register = template.Library()
 
 DATE_FORMAT = "j M Y"
@@ -72,12 +74,7 @@ def when(value, part: str = "") -> SafeString:
 def person(user) -> str:
     """A user's full name, falling back to the username when no name is on record; empty for
     no user, so ``|default:"—"`` or ``|default:"system"`` applies."""
-    if user is None or user == "":
-        return ""
-    if isinstance(user, str):
-        return user
-    full_name = (user.get_full_name() or "").strip()
-    return full_name or user.get_username()
+    return display_name(user)
 
 
 @register.filter

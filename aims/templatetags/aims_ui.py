@@ -150,3 +150,27 @@ def table(parser, token) -> TableNode:
     nodelist = parser.parse(("endtable",))
     parser.delete_first_token()
     return TableNode(nodelist, kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context, target, *args, method: str = "get") -> bool:
+    """Whether the current user gets past the checks of the page a link or button leads to —
+    the view's own checks, run without rendering it (``aims.view_helpers.offer``):
+    ``{% may_open "inventory:system_edit" system.pk as can_edit %}`` (a URL name and its
+    arguments) or ``{% may_open gap.url as can_open %}`` (a path). ``method="post"`` asks
+    about a form's action."""
+    from django.urls import NoReverseMatch, reverse
+
+    from aims.view_helpers.offer import may_open as ask
+
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if not target:
+        return False
+    url = str(target)
+    if not url.startswith("/"):
+        try:
+            url = reverse(url, args=args)
+        except NoReverseMatch:
+            return False
+    return ask(user, url, method=method, request=request)

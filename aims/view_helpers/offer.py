@@ -74,12 +74,25 @@ def _ask_the_view(user, url: str, method: str, request: HttpRequest | None) -> b
     view.setup(probe, *match.args, **match.kwargs)
     if not hasattr(view, method):
         return False  # the page does not answer this method: 405
-    setattr(view, method, lambda *args, **kwargs: _OPEN)  # the checks run; the page does not
+    reached = []
+
+    def handler(*args, **kwargs):
+        reached.append(True)
+        return _OPEN
+
+    setattr(view, method, handler)  # the checks run; the page itself does not
     try:
         response = view.dispatch(probe, *match.args, **match.kwargs)
-        if response is not _OPEN:
-            return False  # a redirect to the login page or elsewhere, or 405
-        refusal = getattr(view, "refusal", None)
+    except (PermissionDenied, Http404, ObjectDoesNotExist, RuleForbidden):
+        return False
+    except (AttributeError, TypeError):
+        # A dispatch that works on the page's response after the handler (adds a header):
+        # the checks were passed when the handler was reached.
+        response = _OPEN if reached else None
+    if response is not _OPEN:
+        return False  # a redirect to the login page or elsewhere, or 405
+    refusal = getattr(view, "refusal", None)
+    try:
         if callable(refusal) and isinstance(refusal(), RuleForbidden):
             return False
     except (PermissionDenied, Http404, ObjectDoesNotExist, RuleForbidden):

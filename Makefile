@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --url http://$(HOST):$(PORT)/
 
+# `make run PORT=8100 HOST=0.0.0.0` serves elsewhere; the address printed is the one served.
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.models import CorrectiveAction
+from aims.people import choice_label
 from inventory.models import AISystem
 
 from .models import (
@@ -196,6 +197,7 @@ class CorrectiveActionForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("username")
+        self.fields["owner"].label_from_instance = choice_label
 
 
 class MetricForm(BootstrapFormMixin, forms.ModelForm):

@@ -8,6 +8,7 @@ from django.views import View
 
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.evidence.selectors import evidence_on
+from aims.people import display_name
 from aims.permissions import can_change_record, has_global_perm, has_perm
 from aims.view_helpers import (
     ListPageMixin,
@@ -409,7 +410,8 @@ class ValidationReviewView(SystemFormView):
         record = self.record()
         return (
             f"{record.get_test_type_display()}: {record.get_result_display()} on "
-            f"{record.performed_on:%d %b %Y}, by {record.performed_by}. Method: {record.method}"
+            f"{record.performed_on:%d %b %Y}, by {display_name(record.performed_by)}. "
+            f"Method: {record.method}"
         )
 
     def refusal(self):

@@ -8,14 +8,9 @@ from aims.competence.selectors import TRAINING_STATUSES
 from aims.competence.services import COURSE_FIELDS
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.models import Course, Responsibility
+from aims.people import PersonChoiceField
 
 User = get_user_model()
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
 
 
 def active_people():

@@ -23,6 +23,7 @@ from aims.ms.services import (
     SCOPE_FIELDS,
     VERSION_FIELDS,
 )
+from aims.people import choice_label
 
 User = get_user_model()
 
@@ -41,9 +42,7 @@ class OwnerFieldMixin:
             self.fields["owner"].queryset = _active_users()
             self.fields["owner"].required = False
             self.fields["owner"].help_text = "Leave empty to make it yours."
-            self.fields["owner"].label_from_instance = lambda u: (
-                f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
-            )
+            self.fields["owner"].label_from_instance = choice_label
 
     def _get_validation_exclusions(self):
         # An empty owner means "me": the service fills it in before validating the record.

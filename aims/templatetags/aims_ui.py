@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from aims.people import display_name
+
 register = template.Library()
 
 DATE_FORMAT = "j M Y"
@@ -72,12 +74,7 @@ def when(value, part: str = "") -> SafeString:
 def person(user) -> str:
     """A user's full name, falling back to the username when no name is on record; empty for
     no user, so ``|default:"—"`` or ``|default:"system"`` applies."""
-    if user is None or user == "":
-        return ""
-    if isinstance(user, str):
-        return user
-    full_name = (user.get_full_name() or "").strip()
-    return full_name or user.get_username()
+    return display_name(user)
 
 
 @register.filter
@@ -153,3 +150,27 @@ def table(parser, token) -> TableNode:
     nodelist = parser.parse(("endtable",))
     parser.delete_first_token()
     return TableNode(nodelist, kwargs)
+
+
+@register.simple_tag(takes_context=True)
+def may_open(context, target, *args, method: str = "get") -> bool:
+    """Whether the current user gets past the checks of the page a link or button leads to —
+    the view's own checks, run without rendering it (``aims.view_helpers.offer``):
+    ``{% may_open "inventory:system_edit" system.pk as can_edit %}`` (a URL name and its
+    arguments) or ``{% may_open gap.url as can_open %}`` (a path). ``method="post"`` asks
+    about a form's action."""
+    from django.urls import NoReverseMatch, reverse
+
+    from aims.view_helpers.offer import may_open as ask
+
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if not target:
+        return False
+    url = str(target)
+    if not url.startswith("/"):
+        try:
+            url = reverse(url, args=args)
+        except NoReverseMatch:
+            return False
+    return ask(user, url, method=method, request=request)

@@ -18,6 +18,19 @@ from . import selectors, services
 from .forms import EvidencePackForm
 
 
+def _outcome(pack: EvidencePack, verb: str) -> tuple[int, str]:
+    """What became of a request, read back after the service returned: in the embedded default
+    (no broker) the build runs during the request, so the pack is already ready or failed and
+    the message says so instead of "being built" above a page that shows "Ready"."""
+    pack.refresh_from_db()
+    if pack.status == EvidencePack.Status.READY:
+        pages = f"{pack.page_count} page{'s' if pack.page_count != 1 else ''}"
+        return messages.SUCCESS, f"{pack.reference} {verb} and built ({pages}): ready to download."
+    if pack.status == EvidencePack.Status.FAILED:
+        return messages.ERROR, f"{pack.reference} {verb} but the build failed: {pack.error}"
+    return messages.SUCCESS, f"{pack.reference} {verb}; it is being built in the background."
+
+
 def _systems(user):
     return restrict_systems(AISystem.objects.order_by("id"), user)
 
@@ -49,7 +62,7 @@ class PackListView(LoginRequiredMixin, View):
             pack = services.evidence_pack_request(actor=request.user, **form.cleaned_data)
         except (ValidationError, BusinessRuleError) as exc:
             return self.render_page(request, form, apply_errors(form, exc))
-        messages.success(request, f"{pack.reference} requested; it is being built.")
+        messages.add_message(request, *_outcome(pack, "requested"))
         return HttpResponseRedirect(reverse("audits:pack_detail", args=[pack.pk]))
 
 
@@ -84,7 +97,7 @@ class PackRetryView(PackMixin, View):
                 raise PermissionDenied(exc.message) from exc
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{self.pack.reference} queued again.")
+            messages.add_message(request, *_outcome(self.pack, "queued again"))
         return HttpResponseRedirect(reverse("audits:pack_detail", args=[pk]))
 
 

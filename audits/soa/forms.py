@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from aims.forms import BootstrapFormMixin
+from aims.people import choice_label
 from inventory.models import AISystem
 from risk.models import Risk
 
@@ -91,7 +92,7 @@ class StatementForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("username")
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["owner"].label_from_instance = choice_label
         self.fields["systems"].queryset = AISystem.objects.order_by("id")
         self.fields["systems"].label_from_instance = lambda s: f"{s.reference} {s.name}"
         self.fields["systems"].help_text = "Hold Ctrl (or Cmd) to pick several."

@@ -45,11 +45,13 @@ from aims.models import (
     CorrectiveAction,
     Policy,
 )
+from aims.people import display_name
 from aims.permissions import has_global_perm
+from aims.visibility import restrict
 from incidents.models import NEEDS_CORRECTIVE_ACTION, Incident
 from incidents.models import Status as IncidentStatus
 from incidents.selectors import visible_incidents
-from inventory.models import LifecycleStage
+from inventory.models import AISystem, LifecycleStage
 from risk.models import ImpactAssessment, TierRequirement
 from risk.selectors import risk_list, visible_systems
 from suppliers.models import SupplierStatus
@@ -315,14 +317,12 @@ def incidents_without_action(user, today: date) -> list[Gap]:
     ]
 
 
-def _oversight_gap(system, message: str, action: str) -> Gap:
+def _oversight_gap(system, message: str, action: str, *, may_edit: bool) -> Gap:
+    # The fix is on the system's edit page; who may not change the system (an auditor, an
+    # approver) is taken to the system's page instead of a page that would answer 403.
+    page = "inventory:system_edit" if may_edit else "inventory:system_detail"
     return Gap(
-        "oversight_not_assured",
-        HIGH,
-        system.reference,
-        message,
-        action,
-        link("inventory:system_edit", system.pk),
+        "oversight_not_assured", HIGH, system.reference, message, action, link(page, system.pk)
     )
 
 
@@ -338,6 +338,13 @@ def oversight_not_assured(user, today: date) -> list[Gap]:
     )
     if not systems:
         return []
+    # The edit page's own rule (inventory.views.SystemMixin: may change the record), for the
+    # whole list in one query.
+    editable = set(
+        restrict(
+            AISystem.objects.filter(pk__in=[s.pk for s in systems]), user, "change"
+        ).values_list("pk", flat=True)
+    )
     people = {s.oversight_person_id for s in systems if s.oversight_person_id}
     untrained = untrained_for(HUMAN_OVERSIGHT, people, today)
     excepted = training_exceptions(HUMAN_OVERSIGHT, untrained, today)
@@ -351,12 +358,13 @@ def oversight_not_assured(user, today: date) -> list[Gap]:
                     f"{system.reference} {system.name} is at tier "
                     f"{system.get_risk_tier_display()} and has no named oversight person.",
                     "Name the person who exercises human oversight of it.",
+                    may_edit=system.pk in editable,
                 )
             )
         elif person.pk in untrained and (
             (person.pk, oversight_scope(system.reference)) not in excepted
         ):
-            who = person.get_full_name() or person.get_username()
+            who = display_name(person)
             gaps.append(
                 _oversight_gap(
                     system,
@@ -364,6 +372,7 @@ def oversight_not_assured(user, today: date) -> list[Gap]:
                     "human-oversight training.",
                     "Record their refreshed training, name someone trained, or have a "
                     "governance officer record an exception.",
+                    may_edit=system.pk in editable,
                 )
             )
     return gaps

@@ -6,3 +6,29 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Error summaries: land on the summary when the page loads, and let each of its links put the
+// focus on the field it names (a fragment link alone scrolls but does not move the focus).
+// A group of radios or checkboxes has no element with the field's id: its first input takes it.
+function aimsFieldFor(id) {
+  var el = document.getElementById(id);
+  if (el && el.matches("input, select, textarea, button, [tabindex]")) return el;
+  return (el || document).querySelector(
+    el ? "input, select, textarea" : '[id^="' + id + '_"]'
+  ) || el;
+}
+document.addEventListener("click", function (event) {
+  var link = event.target.closest(".error-summary a[data-error-field]");
+  if (!link) return;
+  var field = aimsFieldFor(link.getAttribute("data-error-field"));
+  if (!field) return;
+  event.preventDefault();
+  var label = document.querySelector('label[for="' + field.id + '"]');
+  (label || field).scrollIntoView({ block: "center" });
+  field.focus({ preventScroll: true });
+  if (history.replaceState) history.replaceState(null, "", "#" + field.id);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary && !location.hash) summary.focus();
+});

@@ -579,3 +579,33 @@ def test_period_scope_filters_the_new_registers_by_creation(
         r["impact"].reference,
     ):
         assert present in text, present  # fmt: skip
+
+
+def test_request_message_says_what_happened_when_built_in_the_request(
+    deployed, client_as, auditor, monkeypatch
+):
+    """In the embedded default (no broker) the build runs inside the request: the message then
+    says the pack is ready (not "being built" above a page that says "Ready")."""
+    from audits.packs.tasks import build_evidence_pack
+
+    monkeypatch.setattr(services, "_enqueue", lambda pack: build_evidence_pack(pack.pk))
+    client = client_as(auditor)
+    response = client.post(reverse("audits:pack_list"), {"scope": "whole"}, follow=True)
+    page = response.content.decode()
+    pack = EvidencePack.objects.get()
+    assert pack.status == EvidencePack.Status.READY
+    assert "ready to download" in page and "being built" not in page
+    assert f"{pack.page_count} pages" in page
+
+
+def test_request_message_names_a_failed_build(deployed, client_as, auditor, monkeypatch):
+    from audits.packs.tasks import build_evidence_pack
+
+    def broken(context):
+        raise RuntimeError("fonts missing")
+
+    monkeypatch.setattr(pack_render, "render_pack", broken)
+    monkeypatch.setattr(services, "_enqueue", lambda pack: build_evidence_pack(pack.pk))
+    response = client_as(auditor).post(reverse("audits:pack_list"), {"scope": "whole"}, follow=True)
+    page = response.content.decode()
+    assert "the build failed" in page and "fonts missing" in page and "being built" not in page

@@ -191,11 +191,14 @@ def _oversight_course(officer):
     return competence, course
 
 
-def test_a_high_tier_system_without_an_oversight_person(officer, system):
+def test_a_high_tier_system_without_an_oversight_person(officer, auditor, system):
     AISystem.objects.filter(pk=system.pk).update(risk_tier="high")
     (gap,) = of_kind(traceability_gaps(user=officer), "oversight_not_assured")
     assert "no named oversight person" in gap.message
     assert gap.url == reverse("inventory:system_edit", args=[system.pk])
+    # Who may not change the system is sent to its page, not to an edit page answering 403.
+    (seen,) = of_kind(traceability_gaps(user=auditor), "oversight_not_assured")
+    assert seen.url == reverse("inventory:system_detail", args=[system.pk])
     AISystem.objects.filter(pk=system.pk).update(risk_tier="low")
     assert of_kind(traceability_gaps(user=officer), "oversight_not_assured") == []
 

@@ -90,6 +90,12 @@ def test_output_lists_logins_and_url(demo):
 
 
 @pytest.mark.django_db
+def test_output_names_the_address_make_run_serves(demo):
+    # `make run PORT=18803` passes its address: the one printed is the one served.
+    assert "Open http://127.0.0.1:18803/ " in load(url="http://127.0.0.1:18803/")
+
+
+@pytest.mark.django_db
 def test_demo_users_log_in_with_the_demo_password_and_hold_their_role(demo):
     for username, role in DEMO_ROLES.items():
         user = authenticate(username=username, password=settings.AIMS_DEMO_PASSWORD)

@@ -255,6 +255,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even when AIMS_ENV=production (demo users have a shared password).",
         )
+        parser.add_argument(
+            "--url",
+            default=BASE_URL,
+            help="The address to print for the demo (`make run` passes its HOST and PORT).",
+        )
 
     def handle(self, *args, **options):
         if getattr(settings, "PRODUCTION", False) and not options["allow_production"]:
@@ -286,7 +291,7 @@ class Command(BaseCommand):
             from inventory.vendor_changes import load_demo as load_vendor_demo
 
             load_vendor_demo(stdout=self.stdout)
-        self._report(users, users_saved, created, len(existing), password)
+        self._report(users, users_saved, created, len(existing), password, options["url"])
 
     def _load_other_apps(self) -> None:
         """Each app above the inventory may ship demo records in ``<app>/demo.py`` with an
@@ -304,7 +309,7 @@ class Command(BaseCommand):
                 continue
             importlib.import_module(f"{config.name}.demo").load(stdout=self.stdout)
 
-    def _report(self, users, users_saved, created, skipped, password):
+    def _report(self, users, users_saved, created, skipped, password, url=BASE_URL):
         out = self.stdout
         out.write(
             f"Demo users: {len(users)} ({users_saved} created or updated). "
@@ -325,4 +330,4 @@ class Command(BaseCommand):
             if i == 0:
                 out.write("  " + "  ".join("-" * w for w in widths))
         out.write("")
-        out.write(f"Open {BASE_URL} (python manage.py runserver).")
+        out.write(f"Open {url} (python manage.py runserver).")

@@ -249,6 +249,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "days_ago": 137,
                 },
             ),
+            ("classify", {}),
             (
                 "release",
                 {
@@ -1158,6 +1159,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "days_ago": 88,
                 },
             ),
+            ("classify", {}),
             (
                 "release",
                 {

@@ -56,11 +56,11 @@ MATERIAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Component: ("model_identifier", "provider", "version", "supplier"),
     Dataset: ("use", "source", "personal_data"),
 }
-# Adding or removing one of these is a material change too. A component is not (yet): adding
-# one records a new dependency in place, and its model, provider, version and supplier are
-# then under change control (integrations and the supplier registry link components to
-# deployed systems; see the report of issue 13).
-ADDED_OR_REMOVED_UNDER_CONTROL = (Dataset,)
+# Adding or removing one of these is a material change too: a component is a model, provider
+# or version the system depends on, a dataset data it learns from or processes. (The
+# integrations and the supplier registry link a supplier to an existing component, which is
+# an edit: a first link to the supplier already named as provider is bookkeeping.)
+ADDED_OR_REMOVED_UNDER_CONTROL = (Component, Dataset)
 # Every field of a component or dataset, as recorded when one is added or removed.
 RECORD_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Component: ("kind", "name", "version", "provider", "supplier", "model_identifier", "notes"),

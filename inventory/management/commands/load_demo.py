@@ -7,6 +7,9 @@ demo role, details and password (``settings.AIMS_DEMO_PASSWORD``), saved only wh
 differs.
 """
 
+import importlib
+import importlib.util
+import io
 import logging
 from contextlib import contextmanager
 from datetime import timedelta
@@ -69,6 +72,7 @@ class Loader:
             "update": self.update,
             "retire": self.retire,
             "condition_met": self.condition_met,
+            "classify": self.classify,
         }
 
     def create(self, spec: dict[str, Any]) -> AISystem:
@@ -187,6 +191,14 @@ class Loader:
                 outcome="met",
                 note=note,
             )
+
+    def classify(self, system):
+        """The risk app's demo classifies the systems loaded so far (this one included),
+        before this one's release gate: the gate then checks its tier's requirements, as it
+        would in real use (a first classification after release is a tier rise, which sends
+        the system back to validation). Found by name, like the other apps' demos."""
+        if importlib.util.find_spec("risk.demo") is not None:
+            importlib.import_module("risk.demo").load(stdout=io.StringIO())
 
     def retire(self, system, reason: str):
         services.system_transition(

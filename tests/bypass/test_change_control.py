@@ -271,19 +271,26 @@ def test_api_post_of_a_dataset_opens_a_change_request(api_as, owner, high):
     guard.check(new_changes=1)
 
 
-def test_a_component_added_to_a_deployed_system_has_its_model_under_control(api_as, owner, high):
+def test_a_component_added_to_a_deployed_system_has_its_model_under_control(
+    api_as, owner, officer, high
+):
+    guard = Unchanged(high)
     response = api_as(owner).post(
         api_url("component-list"),
         {"system": high.pk, "name": "Second model", "model_identifier": "x-2"},
         format="json",
     )
-    assert response.status_code == 201  # a new dependency is recorded in place ...
-    component = Component.objects.get(pk=response.json()["id"])
+    assert response.status_code == 202  # adding a dependency is a change request ...
+    guard.check(new_changes=1)
+    change = services.change_request_decide(
+        actor=officer, change=proposed(high), material=False, reason="A helper model"
+    )
+    component = Component.objects.get(pk=change.target_id)
     guard = Unchanged(component)
     response = api_as(owner).patch(
         api_url("component-detail", component.pk), {"model_identifier": "x-3"}, format="json"
     )
-    assert response.status_code == 202  # ... and its model is then under change control
+    assert response.status_code == 202  # ... and so is a change of its model
     guard.check(new_changes=1)
 
 

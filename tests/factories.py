@@ -108,11 +108,13 @@ def write_unsealed_history(owner, count: int = 1) -> None:
 MEDIUM_RISK_ANSWERS = {"interacts_with_people": True}
 
 
-def release_classified(system, *, owner, officer, approver, answers=None) -> AISystem:
+def release_classified(system, *, owner, officer, approver, answers=None, build=None) -> AISystem:
     """Take ``system`` (as submitted) through intake and then the release gate of the tier
     ``answers`` classify it in, meeting what that tier's release requirements ask through the
     real services: a system is classified before its release gate, as it would be; a first
-    classification after release is a tier rise. ``answers=None`` leaves it unclassified."""
+    classification after release is a tier rise. ``answers=None`` leaves it unclassified.
+    ``build(system)``, if given, runs during development (its components and datasets are
+    added in place there, before validation puts them under change control)."""
     from datetime import date
 
     from aims.roles import APPROVER, OFFICER
@@ -121,6 +123,8 @@ def release_classified(system, *, owner, officer, approver, answers=None) -> AIS
 
     services.system_transition(actor=officer, system=system, action="start_triage")
     services.approval_decide(actor=approver, system=system, decision="approve")
+    if build is not None:
+        build(AISystem.objects.get(pk=system.pk))
     services.system_transition(actor=owner, system=system, action="start_validation")
     if answers is not None:
         risk_services.classification_save(

@@ -49,10 +49,19 @@ def completed_review(officer, supplier, value="yes", decision="approve"):
     return services.review_complete(actor=officer, review=review, decision=decision)
 
 
-def deployed_system(owner, officer, approver, *, name="Deployed chatbot", tier="high"):
+def deployed_system(
+    owner, officer, approver, *, name="Deployed chatbot", tier="high", supplier=None, models=()
+):
     """A system released through the real gates: classified in ``tier`` (high: Annex III;
     medium: a limited-risk system with personal data) before its release gate, and released
-    under that tier's requirements; ``tier=None`` releases it unclassified."""
+    under that tier's requirements; ``tier=None`` releases it unclassified. ``models`` are
+    (name, model identifier) of components using ``supplier``'s models, added during
+    development."""
+
+    def build(system):
+        for component_name, identifier in models:
+            link_component(owner, system, supplier, name=component_name, identifier=identifier)
+
     answers = {"high": HIGH_RISK_ANSWERS, "medium": MEDIUM_RISK_ANSWERS, None: None}[tier or None]
     system = release_classified(
         make_system(owner, name=name),
@@ -60,6 +69,7 @@ def deployed_system(owner, officer, approver, *, name="Deployed chatbot", tier="
         officer=officer,
         approver=approver,
         answers=answers,
+        build=build,
     )
     assert system.lifecycle_stage == "deployed" and system.risk_tier == (tier or "unclassified")
     return system

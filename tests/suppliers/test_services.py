@@ -243,9 +243,13 @@ def estate(officer, approver, owner, other_owner):
     system; a second supplier used by another system."""
     supplier = make_supplier(officer)
     other_supplier = make_supplier(officer, name="Other vendor")
-    deployed = deployed_system(owner, officer, approver)
-    link_component(owner, deployed, supplier)
-    link_component(owner, deployed, supplier, name="Embeddings", identifier="acme-embed-3")
+    deployed = deployed_system(
+        owner,
+        officer,
+        approver,
+        supplier=supplier,
+        models=[("LLM", "acme-llm-2026-01"), ("Embeddings", "acme-embed-3")],
+    )
     developing = make_system(other_owner, name="Developing tool")
     inventory_services.system_transition(actor=officer, system=developing, action="start_triage")
     inventory_services.approval_decide(actor=approver, system=developing, decision="approve")

@@ -249,6 +249,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "days_ago": 137,
                 },
             ),
+            ("classify", {}),
             (
                 "release",
                 {
@@ -261,27 +262,29 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                 },
             ),
             ("review", {"days": 150, "cadence": 6}),
-            (
-                "change",
-                {
-                    "kind": "model_update",
-                    "title": "Move from GPT-4o to GPT-4.1",
-                    "description": (
-                        "The provider retires the pinned GPT-4o snapshot. GPT-4.1 follows "
-                        "instructions better and costs less; prompts are unchanged."
-                    ),
-                    "is_material": True,
-                },
-            ),
+            # The owner edits the deployed model: change control opens a change request with
+            # the new values, and the officer decides it is material (back to validation).
             (
                 "component",
                 {
                     "match": "GPT-4o",
-                    "name": "GPT-4.1",
                     "version": "2025-04-14",
                     "model_identifier": "gpt-4.1-2025-04-14",
+                    "reason": (
+                        "Move from GPT-4o to GPT-4.1: the provider retires the pinned GPT-4o "
+                        "snapshot. GPT-4.1 follows instructions better and costs less; prompts "
+                        "are unchanged."
+                    ),
                 },
             ),
+            (
+                "decide",
+                {
+                    "material": True,
+                    "reason": "A new model behind a customer-facing assistant: re-validate.",
+                },
+            ),
+            ("component", {"match": "GPT-4o", "name": "GPT-4.1"}),
             (
                 "test",
                 {
@@ -664,19 +667,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
             ("release", {"decision": "approve", "by": "approver2"}),
             ("review", {"days": 200, "cadence": 12}),
             (
-                "change",
-                {
-                    "kind": "new_data_source",
-                    "title": "Add web-analytics browsing events as features",
-                    "description": (
-                        "Adds visits to the cancellation and pricing pages from the web "
-                        "analytics tool. Needs a consent check: only customers who accepted "
-                        "analytics cookies."
-                    ),
-                    "is_material": True,
-                },
-            ),
-            (
                 "dataset",
                 {
                     "name": "Web-analytics browsing events",
@@ -685,7 +675,16 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "personal_data": "personal",
                     "licence": "Internal data; consented visitors only",
                     "quality_checks": "Consent flag verified per event; bot traffic filtered.",
+                    "reason": (
+                        "Add web-analytics browsing events as features: visits to the "
+                        "cancellation and pricing pages. Needs a consent check: only customers "
+                        "who accepted analytics cookies."
+                    ),
                 },
+            ),
+            (
+                "decide",
+                {"material": True, "reason": "New personal data in training: re-validate."},
             ),
         ],
     },
@@ -1158,6 +1157,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "days_ago": 88,
                 },
             ),
+            ("classify", {}),
             (
                 "release",
                 {

@@ -101,3 +101,84 @@ def write_unsealed_history(owner, count: int = 1) -> None:
         finally:
             if connection.vendor == "postgresql":
                 cursor.execute("SET session_replication_role = origin")
+
+
+# Classification answers that give the medium tier to a system with personal data (a limited-
+# risk system that talks to people).
+MEDIUM_RISK_ANSWERS = {"interacts_with_people": True}
+
+
+def release_classified(system, *, owner, officer, approver, answers=None, build=None) -> AISystem:
+    """Take ``system`` (as submitted) through intake and then the release gate of the tier
+    ``answers`` classify it in, meeting what that tier's release requirements ask through the
+    real services: a system is classified before its release gate, as it would be; a first
+    classification after release is a tier rise. ``answers=None`` leaves it unclassified.
+    ``build(system)``, if given, runs during development (its components and datasets are
+    added in place there, before validation puts them under change control)."""
+    from datetime import date
+
+    from aims.roles import APPROVER, OFFICER
+    from risk import services as risk_services
+    from risk.models import ImpactAssessment, RiskAssessment
+
+    services.system_transition(actor=officer, system=system, action="start_triage")
+    services.approval_decide(actor=approver, system=system, decision="approve")
+    if build is not None:
+        build(AISystem.objects.get(pk=system.pk))
+    services.system_transition(actor=owner, system=system, action="start_validation")
+    if answers is not None:
+        risk_services.classification_save(
+            actor=officer, system=system, answers=answers, role="deployer"
+        )
+    system = AISystem.objects.get(pk=system.pk)
+    tier = system.risk_tier
+    if tier in ("medium", "high"):
+        risk_services.assessment_save(
+            actor=owner,
+            assessment=RiskAssessment(system=system),
+            data={
+                "title": "Pre-release risk assessment",
+                "assessed_on": date.today(),
+                "scope": "Intended use, data and model",
+            },
+        )
+    test_types = ["accuracy"]
+    # The high tier's validations are reviewed by someone other than the owner.
+    reviewer = officer if officer.pk != system.owner_id else user_with_role(OFFICER)
+    if tier == "high":
+        impact = risk_services.impact_save(
+            actor=owner,
+            impact=ImpactAssessment(system=system),
+            data={
+                "title": "Impact assessment",
+                "affected_individuals": "The people the system's outputs concern",
+                "intended_use": "As recorded at intake",
+                "human_oversight_measures": "A trained reviewer checks every output",
+                "conclusion": "Acceptable",
+            },
+        )
+        risk_services.impact_sign_off(actor=approver, impact=impact)
+        services.system_update(actor=owner, system=system, data={"oversight_person": officer})
+        test_types.append("bias")
+    for test_type in test_types:
+        record = services.validation_record_create(
+            actor=owner,
+            system=system,
+            test_type=test_type,
+            title=f"{test_type.capitalize()} validation",
+            method="Holdout set of 500 cases",
+            result="pass",
+            performed_on=date.today(),
+        )
+        if tier == "high":
+            services.validation_record_review(actor=reviewer, record=record, note="Reproduced")
+    decider = approver
+    for _ in range(3):  # the tier's approvals: each by another approver
+        system = AISystem.objects.get(pk=system.pk)
+        if system.lifecycle_stage == "deployed":
+            return system
+        blockers = services.gate_blockers(system, "release")
+        assert not blockers, blockers
+        services.approval_decide(actor=decider, system=system, decision="approve")
+        decider = user_with_role(APPROVER)
+    raise AssertionError(f"{system} was not released")

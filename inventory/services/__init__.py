@@ -27,6 +27,7 @@ from .changes import (
     diverted_message,
     material_changes,
     materiality_refusal,
+    officer_decides,
 )
 from .conditions import (
     Blocker,
@@ -97,6 +98,7 @@ __all__ = [
     "diverted_message",
     "material_changes",
     "materiality_refusal",
+    "officer_decides",
     "system_edit",
     "Blocker",
     "ConditionSpec",

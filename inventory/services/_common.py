@@ -10,7 +10,17 @@ from aims.history import save_with_history
 from ..models import AISystem, ChangeRequest, LifecycleStage, RiskTier
 
 Stage = LifecycleStage
-TIER_RANK = {RiskTier.LOW: 1, RiskTier.MEDIUM: 2, RiskTier.HIGH: 3, RiskTier.PROHIBITED: 4}
+# "Unclassified" ranks with low: it asks nothing of its own at the gates, so a system released
+# unclassified has passed no medium or high requirement, and its first classification as
+# medium or high is a rise like any other (one classified low passed all a low tier asks,
+# bar the classification it now has).
+TIER_RANK = {
+    RiskTier.UNCLASSIFIED: 1,
+    RiskTier.LOW: 1,
+    RiskTier.MEDIUM: 2,
+    RiskTier.HIGH: 3,
+    RiskTier.PROHIBITED: 4,
+}
 OWNER_OBJECT_PERMS = ("inventory.view_aisystem", "inventory.change_aisystem")
 
 

@@ -4,12 +4,15 @@ are applied when the change's materiality is decided.
 
 The rule, once, for the browser, the API, the admin and the services:
 
-- :func:`change_control_applies` says whether a record is under change control (a system's
-  facts from "approved for development" on: the intake gate approved them; its components and
-  datasets once deployed: the release gate approved them. Before the first release, the
-  components and datasets are what development builds and the release gate judges; a system
-  still in validation shows every edit in its history, and a new release round is started by
-  a material change, not by each development edit).
+- :func:`change_control_applies` says whether a record is under change control: a system's
+  facts from "approved for development" on (the intake gate approved them); its components
+  and datasets from "in validation" on. Validation tests the components and datasets as they
+  are, and the release gate relies on those tests: from then on, a new or removed component
+  or dataset, or a changed model, provider, version, supplier, data use, source or personal
+  data, is proposed and decided (material: a new release round, whose validations are run
+  again; not material: applied and recorded). During development ("approved for
+  development") they are what development builds, nothing has been validated yet, and the
+  release gate ahead judges them as built; their edits there are kept in their history.
 - :func:`material_changes` says which fields of an edit are material facts (field ->
   {"from", "to"}); the services divert those into :func:`change_propose`.
 - :func:`materiality_refusal` says why a user may not decide a change's materiality: on a
@@ -56,11 +59,11 @@ MATERIAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Component: ("model_identifier", "provider", "version", "supplier"),
     Dataset: ("use", "source", "personal_data"),
 }
-# Adding or removing one of these is a material change too. A component is not (yet): adding
-# one records a new dependency in place, and its model, provider, version and supplier are
-# then under change control (integrations and the supplier registry link components to
-# deployed systems; see the report of issue 13).
-ADDED_OR_REMOVED_UNDER_CONTROL = (Dataset,)
+# Adding or removing one of these is a material change too: a component is a model, provider
+# or version the system depends on, a dataset data it learns from or processes. (The
+# integrations and the supplier registry link a supplier to an existing component, which is
+# an edit: a first link to the supplier already named as provider is bookkeeping.)
+ADDED_OR_REMOVED_UNDER_CONTROL = (Component, Dataset)
 # Every field of a component or dataset, as recorded when one is added or removed.
 RECORD_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Component: ("kind", "name", "version", "provider", "supplier", "model_identifier", "notes"),
@@ -69,8 +72,8 @@ RECORD_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 # The stages from which a record of this type is under change control.
 CONTROLLED_STAGES: dict[type[models.Model], tuple[str, ...]] = {
     AISystem: (Stage.APPROVED_FOR_DEVELOPMENT, Stage.IN_VALIDATION, Stage.DEPLOYED),
-    Component: (Stage.DEPLOYED,),
-    Dataset: (Stage.DEPLOYED,),
+    Component: (Stage.IN_VALIDATION, Stage.DEPLOYED),
+    Dataset: (Stage.IN_VALIDATION, Stage.DEPLOYED),
 }
 # On these tiers a governance officer decides a change's materiality; the owner proposes. On
 # the others (low, and "unclassified", which asks nothing of its own) the owner may decide.

@@ -1,8 +1,8 @@
 """Records under a system: its components and datasets, validation records (with their
 evidence, and the independent review a tier may ask for) and change requests (a material
 change to a deployed system reopens the release gate). A closed system's records stay as they
-were. An edit of a deployed system's component or dataset that touches a material fact opens a
-change request instead (services.changes)."""
+were. From validation on, adding or removing a component or dataset, or an edit that touches a
+material fact of one, opens a change request instead (services.changes)."""
 
 from datetime import date
 from typing import Any
@@ -52,9 +52,9 @@ def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
 
 @transaction.atomic
 def child_edit(*, actor, record, data: dict[str, Any], reason: str = ""):
-    """Create or edit a component or dataset of a system. On a deployed system, adding one or
-    changing its material facts opens a change request with the proposed values; the other
-    fields are saved in place."""
+    """Create or edit a component or dataset of a system. Under change control (in validation
+    or deployed), adding one or changing its material facts opens a change request with the
+    proposed values; the other fields are saved in place."""
     from .systems import Edited
 
     meta = record._meta
@@ -90,8 +90,8 @@ def child_edit(*, actor, record, data: dict[str, Any], reason: str = ""):
 
 @transaction.atomic
 def child_delete(*, actor, record, reason: str = "") -> ChangeRequest | None:
-    """Remove a component or dataset; on a deployed system the removal is proposed as a
-    change request instead (returned), and the record stays."""
+    """Remove a component or dataset; under change control (in validation or deployed) the
+    removal is proposed as a change request instead (returned), and the record stays."""
     meta = record._meta
     _require_system_change(actor, record.system, f"inventory.delete_{meta.model_name}")
     material = material_changes(record, {}, action="remove")

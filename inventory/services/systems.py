@@ -17,7 +17,7 @@ from aims.permissions import has_perm, require
 from aims.roles import OFFICER
 
 from ..errors import Code
-from ..models import AISystem, Approval, ChangeRequest, Component, Gate
+from ..models import AISystem, Approval, ChangeRequest, Component, Gate, RiskTier
 from ._common import (
     Stage,
     _close_pending_changes,
@@ -227,7 +227,7 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
     previous = system.get_risk_tier_display()
     system.risk_tier = tier
     history_reason = reason or f"Risk tier {previous} -> {tier}"
-    if tier_rose(previous_tier, tier) and system.lifecycle_stage in REOPENED_BY_TIER_RISE:
+    if _reopens(system, previous_tier, tier):
         new = system.get_risk_tier_display()
         when = timezone.localdate().isoformat()
         if system.lifecycle_stage == Stage.DEPLOYED:
@@ -267,6 +267,21 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
         history_reason += " | back to the tier it was released under: stays deployed"
     save_with_history(system, actor=actor, reason=history_reason)
     return system
+
+
+def _reopens(system: AISystem, previous_tier: str, tier: str) -> bool:
+    """Whether moving ``system`` from ``previous_tier`` to ``tier`` reopens its release gate.
+    A first classification ("unclassified" ranks with low) reopens it once something passed
+    or was approved at the release gate under no tier: the system is deployed, or release
+    approvals were given in this round; before that, the gate still ahead will check the new
+    tier anyway, and nothing needs saying."""
+    if not tier_rose(previous_tier, tier) or system.lifecycle_stage not in REOPENED_BY_TIER_RISE:
+        return False
+    if previous_tier != RiskTier.UNCLASSIFIED or system.lifecycle_stage == Stage.DEPLOYED:
+        return True
+    return Approval.objects.filter(
+        system=system, gate=Gate.RELEASE, round=system.release_round
+    ).exists()
 
 
 def _back_under_the_released_tier(system: AISystem) -> bool:

@@ -18,7 +18,14 @@ from inventory import services
 from inventory.models import AISystem, ChangeRequest, Component, Dataset, LifecycleStage
 from risk import services as risk_services
 from risk.models import ImpactAssessment, RiskAssessment
-from tests.factories import HIGH_RISK_ANSWERS, INTAKE_DATA, make_system, user_with_role
+from tests.factories import (
+    HIGH_RISK_ANSWERS,
+    INTAKE_DATA,
+    MEDIUM_RISK_ANSWERS,
+    make_system,
+    release_classified,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +35,7 @@ MATERIAL = {
     "human_oversight": "none",
     "purpose": "Now auto-rejects applicants below the cut-off.",
 }
-LIMITED_ANSWERS = {"interacts_with_people": True}  # with personal data: the medium tier
+LIMITED_ANSWERS = MEDIUM_RISK_ANSWERS  # with personal data: the medium tier
 
 
 def api_url(name: str, *args) -> str:
@@ -94,11 +101,13 @@ def deployed(system, owner, officer, approver, component, dataset):
 
 
 @pytest.fixture
-def high(deployed, officer):
-    """A deployed high-risk system (Annex III recruitment); its first classification came
-    after release, which is not a rise (see test_a_first_classification_reopens_nothing)."""
-    system = classify(deployed, officer, HIGH_RISK_ANSWERS)
-    assert system.risk_tier == "high" and system.lifecycle_stage == Stage.DEPLOYED
+def high(system, owner, officer, approver, component, dataset):
+    """A deployed high-risk system (Annex III recruitment), classified before its release and
+    released through the high tier's gate."""
+    system = release_classified(
+        system, owner=owner, officer=officer, approver=approver, answers=HIGH_RISK_ANSWERS
+    )
+    assert system.risk_tier == "high" and system.reopened_reason == ""
     return system
 
 
@@ -108,15 +117,17 @@ def low(owner, officer, approver):
     system = make_system(
         owner, name="Shift planner", decision_impact="assists", personal_data="none"
     )
-    system = classify(deploy(system, owner, officer, approver), officer, {})
-    assert system.risk_tier == "low" and system.lifecycle_stage == Stage.DEPLOYED
+    system = release_classified(system, owner=owner, officer=officer, approver=approver, answers={})
+    assert system.risk_tier == "low"
     return system
 
 
 @pytest.fixture
-def medium(deployed, officer):
-    system = classify(deployed, officer, LIMITED_ANSWERS)
-    assert system.risk_tier == "medium" and system.lifecycle_stage == Stage.DEPLOYED
+def medium(system, owner, officer, approver, component, dataset):
+    system = release_classified(
+        system, owner=owner, officer=officer, approver=approver, answers=LIMITED_ANSWERS
+    )
+    assert system.risk_tier == "medium" and system.reopened_reason == ""
     return system
 
 
@@ -260,19 +271,26 @@ def test_api_post_of_a_dataset_opens_a_change_request(api_as, owner, high):
     guard.check(new_changes=1)
 
 
-def test_a_component_added_to_a_deployed_system_has_its_model_under_control(api_as, owner, high):
+def test_a_component_added_to_a_deployed_system_has_its_model_under_control(
+    api_as, owner, officer, high
+):
+    guard = Unchanged(high)
     response = api_as(owner).post(
         api_url("component-list"),
         {"system": high.pk, "name": "Second model", "model_identifier": "x-2"},
         format="json",
     )
-    assert response.status_code == 201  # a new dependency is recorded in place ...
-    component = Component.objects.get(pk=response.json()["id"])
+    assert response.status_code == 202  # adding a dependency is a change request ...
+    guard.check(new_changes=1)
+    change = services.change_request_decide(
+        actor=officer, change=proposed(high), material=False, reason="A helper model"
+    )
+    component = Component.objects.get(pk=change.target_id)
     guard = Unchanged(component)
     response = api_as(owner).patch(
         api_url("component-detail", component.pk), {"model_identifier": "x-3"}, format="json"
     )
-    assert response.status_code == 202  # ... and its model is then under change control
+    assert response.status_code == 202  # ... and so is a change of its model
     guard.check(new_changes=1)
 
 
@@ -377,6 +395,7 @@ def edit_form(system, **changes):
         "used_in_eu": "on",
         "review_cadence_months": 12,
         "in_aims_scope": "on",
+        "oversight_person": system.oversight_person_id or "",
         **changes,
     }
     return {k: v for k, v in data.items() if v is not False}
@@ -644,10 +663,39 @@ def test_a_tier_drop_reopens_nothing(officer, high):
     assert system.lifecycle_stage == Stage.DEPLOYED and system.reopened_reason == ""
 
 
-def test_a_first_classification_reopens_nothing(officer, deployed):
-    # "Unclassified" is no tier yet; its matrix row asks nothing of its own (documented).
+def test_a_first_classification_as_high_after_release_reopens_the_release_gate(officer, deployed):
+    # Released unclassified, the system passed none of the high tier's release requirements.
+    history = deployed.history.count()
     system = classify(deployed, officer, HIGH_RISK_ANSWERS)
-    assert system.lifecycle_stage == Stage.DEPLOYED and system.reopened_reason == ""
+    assert system.lifecycle_stage == Stage.IN_VALIDATION
+    assert system.release_round == deployed.release_round + 1
+    assert "from unclassified to high" in system.reopened_reason
+    assert system.history.count() == history + 1
+
+
+def test_a_first_classification_as_medium_after_release_reopens_the_release_gate(officer, deployed):
+    system = classify(deployed, officer, LIMITED_ANSWERS)
+    assert system.risk_tier == "medium" and system.lifecycle_stage == Stage.IN_VALIDATION
+    assert "from unclassified to medium" in system.reopened_reason
+
+
+def test_a_first_classification_as_low_after_release_reopens_nothing(owner, officer, approver):
+    # "Unclassified" asks nothing of its own at the gates, and neither does low beyond the
+    # classification now recorded.
+    system = make_system(
+        owner, name="Shift planner", decision_impact="assists", personal_data="none"
+    )
+    system = release_classified(system, owner=owner, officer=officer, approver=approver)
+    system = classify(system, officer, {})
+    assert system.risk_tier == "low" and system.lifecycle_stage == Stage.DEPLOYED
+    assert system.reopened_reason == ""
+
+
+def test_a_first_classification_through_the_inventory_service_reopens_too(officer, deployed):
+    # The rule lives in the inventory's tier service, whatever records the classification.
+    services.system_set_risk_tier(actor=officer, system=deployed, tier="high", reason="Annex III")
+    system = AISystem.objects.get(pk=deployed.pk)
+    assert system.lifecycle_stage == Stage.IN_VALIDATION and system.reopened_reason
 
 
 def test_passing_the_release_gate_under_the_new_tier_clears_the_reason(

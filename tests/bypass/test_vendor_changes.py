@@ -31,11 +31,11 @@ from aims.models import Notification
 from aims.reminders.sweep import run_sweep
 from inventory import services as inventory_services
 from inventory import vendor_changes
-from inventory.models import AISystem, Approval, ChangeRequest
+from inventory.models import AISystem, Approval, ChangeRequest, Component
 from suppliers import services
 from suppliers.models import VendorChangeImpact, VendorChangeNotice, VendorChangeObservation
 
-from ..suppliers.helpers import connect, deployed_system, link_component, make_supplier
+from ..suppliers.helpers import connect, deployed_system, make_supplier
 from ..suppliers.test_services import meet_the_high_tier_release_rules
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +57,30 @@ def estate(officer, approver, owner, other_owner):
     """Two deployed high-tier systems using the same model of one supplier: the owner's
     with two components, the other owner's with one."""
     supplier = make_supplier(officer)
-    mine = deployed_system(owner, officer, approver, name="Support bot")
-    theirs = deployed_system(other_owner, officer, approver, name="Triage bot")
+    mine = deployed_system(
+        owner,
+        officer,
+        approver,
+        name="Support bot",
+        supplier=supplier,
+        models=[("Answers", OLD), ("Summaries", OLD)],
+    )
+    theirs = deployed_system(
+        other_owner,
+        officer,
+        approver,
+        name="Triage bot",
+        supplier=supplier,
+        models=[("Triage", OLD)],
+    )
     return {
         "supplier": supplier,
         "mine": mine,
         "theirs": theirs,
         "components": [
-            link_component(owner, mine, supplier, name="Answers", identifier=OLD),
-            link_component(owner, mine, supplier, name="Summaries", identifier=OLD),
-            link_component(other_owner, theirs, supplier, name="Triage", identifier=OLD),
+            Component.objects.get(system=mine, name="Answers"),
+            Component.objects.get(system=mine, name="Summaries"),
+            Component.objects.get(system=theirs, name="Triage"),
         ],
     }
 
@@ -148,8 +162,15 @@ def test_a_sighting_on_a_system_flagged_later_attaches_and_flags_it(
     officer, approver, owner, estate
 ):
     notice, _ = report(officer, estate["components"][0])
-    late = deployed_system(owner, officer, approver, name="Late bot")
-    component = link_component(owner, late, estate["supplier"], name="Late", identifier=OLD)
+    late = deployed_system(
+        owner,
+        officer,
+        approver,
+        name="Late bot",
+        supplier=estate["supplier"],
+        models=[("Late", OLD)],
+    )
+    component = Component.objects.get(system=late, name="Late")
     notice.refresh_from_db()
     assert notice.impacts.count() == 2
     same, created = report(officer, component)
@@ -521,8 +542,15 @@ def test_an_officer_who_owns_the_system_or_assessed_it_cannot_confirm(
     api_as, officer, officer2, approver, estate
 ):
     # An officer's own high-tier system: their "no impact" is a proposal like anyone's.
-    system = deployed_system(officer, officer, approver, name="Officer's bot")
-    component = link_component(officer, system, estate["supplier"], name="O", identifier=OLD)
+    system = deployed_system(
+        officer,
+        officer,
+        approver,
+        name="Officer's bot",
+        supplier=estate["supplier"],
+        models=[("O", OLD)],
+    )
+    component = Component.objects.get(system=system, name="O")
     report(officer2, component)
     impact = services.impact_assess(
         actor=officer, impact=impact_on(system), assessment="no_impact", rationale="Fine"
@@ -574,8 +602,16 @@ def test_an_officer_assessing_directly_counts_as_confirmed(officer, estate):
 
 
 def test_no_impact_on_a_lower_tier_needs_no_confirmation(officer, approver, owner, estate):
-    system = deployed_system(owner, officer, approver, name="Medium bot", tier="medium")
-    component = link_component(owner, system, estate["supplier"], name="M", identifier=OLD)
+    system = deployed_system(
+        owner,
+        officer,
+        approver,
+        name="Medium bot",
+        tier="medium",
+        supplier=estate["supplier"],
+        models=[("M", OLD)],
+    )
+    component = Component.objects.get(system=system, name="M")
     report(officer, component)
     impact = services.impact_assess(
         actor=owner, impact=impact_on(system), assessment="no_impact", rationale="Same"

@@ -3,17 +3,19 @@ high-risk system and sees a change request instead of a changed record; a govern
 then decides that the change is material, which applies it and sends the system back to
 validation."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from aims.roles import APPROVER, OFFICER, OWNER
-from inventory import services
 from inventory.models import AISystem, ChangeRequest
-from risk import services as risk_services
-from tests.factories import HIGH_RISK_ANSWERS, INTAKE_DATA, make_system, user_with_role
+from tests.factories import (
+    HIGH_RISK_ANSWERS,
+    INTAKE_DATA,
+    make_system,
+    release_classified,
+    user_with_role,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -24,24 +26,15 @@ NEW_PURPOSE = "Ranks CVs and rejects the bottom half without a recruiter seeing 
 
 
 def deployed_high_risk_system(owner, officer, approver) -> AISystem:
-    system = make_system(owner)
-    services.system_transition(actor=officer, system=system, action="start_triage")
-    services.approval_decide(actor=approver, system=system, decision="approve")
-    services.system_transition(actor=owner, system=system, action="start_validation")
-    services.validation_record_create(
-        actor=owner,
-        system=system,
-        test_type="accuracy",
-        title="Holdout accuracy",
-        method="500 labelled CVs",
-        result="pass",
-        performed_on=date.today(),
+    """Classified high before its release gate and released through it (a first
+    classification after release would send it back to validation)."""
+    system = release_classified(
+        make_system(owner),
+        owner=owner,
+        officer=officer,
+        approver=approver,
+        answers=HIGH_RISK_ANSWERS,
     )
-    services.approval_decide(actor=approver, system=system, decision="approve")
-    risk_services.classification_save(
-        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
-    )
-    system = AISystem.objects.get(pk=system.pk)
     assert (system.lifecycle_stage, system.risk_tier) == ("deployed", "high")
     return system
 

@@ -37,11 +37,7 @@ def supplier(w: World, name: str = "Battery vendor") -> Supplier:
 def dependent_supplier(w: World) -> Supplier:
     """A supplier the world's system depends on (linked by the officer, the acting user)."""
     found = supplier(w, "Battery dependency")
-    inventory_services.child_save(
-        actor=w.officer,
-        record=Component(system=w.system),
-        data={"name": "Battery LLM", "supplier": found},
-    )
+    w.add_component(w.officer, {"name": "Battery LLM", "supplier": found})
     return found
 
 

@@ -90,12 +90,8 @@ def question(w: World) -> ReviewQuestion:
 
 def notice(w: World) -> VendorChangeNotice:
     def make():
-        from inventory import services as inventory_services
-
-        inventory_services.child_save(
-            actor=w.owner,
-            record=Component(system=w.system),
-            data={"name": "Matrix LLM", "supplier": supplier(w), "model_identifier": "m-1"},
+        w.add_component(
+            w.owner, {"name": "Matrix LLM", "supplier": supplier(w), "model_identifier": "m-1"}
         )
         return services.vendor_change_record(
             actor=w.officer,

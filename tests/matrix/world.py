@@ -211,6 +211,22 @@ class World:
     def refreshed_system(self) -> AISystem:
         return AISystem.objects.get(pk=self.system.pk)
 
+    def add_component(self, actor, data: dict) -> Component:
+        """A component of the world's system, added by ``actor`` through the services. Under
+        change control (the system in validation or deployed) the addition is a change
+        request: the officer records it as not material (a dependency the system already
+        uses), which creates the component."""
+        edited = services.child_edit(actor=actor, record=Component(system=self.system), data=data)
+        if edited.change is None:
+            return edited.record
+        change = services.change_request_decide(
+            actor=self.officer,
+            change=edited.change,
+            material=False,
+            reason="Records a dependency the system already uses",
+        )
+        return Component.objects.get(pk=change.target_id)
+
     @cached_property
     def component(self) -> Component:
         return services.child_save(

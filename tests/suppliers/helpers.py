@@ -2,13 +2,21 @@
 
 from datetime import date
 
+from aims.notifications.services import users_in_role
+from aims.roles import OFFICER
 from inventory import services as inventory_services
 from inventory.models import Component
 from inventory.vendor_changes import register_supplier_dependencies
 from suppliers import services
 from suppliers.models import ReviewQuestion
 
-from ..factories import make_system
+from ..factories import (
+    HIGH_RISK_ANSWERS,
+    MEDIUM_RISK_ANSWERS,
+    make_system,
+    release_classified,
+    user_with_role,
+)
 
 SUPPLIER_DATA = {
     "name": "Acme Models",
@@ -41,19 +49,29 @@ def completed_review(officer, supplier, value="yes", decision="approve"):
     return services.review_complete(actor=officer, review=review, decision=decision)
 
 
-def deployed_system(owner, officer, approver, *, name="Deployed chatbot", tier="high"):
-    system = make_system(owner, name=name)
-    inventory_services.system_transition(actor=officer, system=system, action="start_triage")
-    inventory_services.approval_decide(actor=approver, system=system, decision="approve")
-    inventory_services.system_transition(actor=owner, system=system, action="start_validation")
-    record_validation(owner, system)
-    inventory_services.approval_decide(actor=approver, system=system, decision="approve")
-    if tier:
-        inventory_services.system_set_risk_tier(
-            actor=officer, system=system, tier=tier, reason="Classified for the test"
-        )
-    system.refresh_from_db()
-    assert system.lifecycle_stage == "deployed"
+def deployed_system(
+    owner, officer, approver, *, name="Deployed chatbot", tier="high", supplier=None, models=()
+):
+    """A system released through the real gates: classified in ``tier`` (high: Annex III;
+    medium: a limited-risk system with personal data) before its release gate, and released
+    under that tier's requirements; ``tier=None`` releases it unclassified. ``models`` are
+    (name, model identifier) of components using ``supplier``'s models, added during
+    development."""
+
+    def build(system):
+        for component_name, identifier in models:
+            link_component(owner, system, supplier, name=component_name, identifier=identifier)
+
+    answers = {"high": HIGH_RISK_ANSWERS, "medium": MEDIUM_RISK_ANSWERS, None: None}[tier or None]
+    system = release_classified(
+        make_system(owner, name=name),
+        owner=owner,
+        officer=officer,
+        approver=approver,
+        answers=answers,
+        build=build,
+    )
+    assert system.lifecycle_stage == "deployed" and system.risk_tier == (tier or "unclassified")
     return system
 
 
@@ -70,11 +88,25 @@ def record_validation(owner, system):
 
 
 def link_component(owner, system, supplier, *, name="LLM", identifier="acme-llm-2026-01"):
-    return inventory_services.child_save(
+    """A component using ``supplier``'s model on ``system``, added by its owner. On a system
+    under change control the addition is a change request: a governance officer other than
+    the owner decides it (not material: it records a dependency already in use), which
+    creates the component and leaves the system where it was."""
+    edited = inventory_services.child_edit(
         actor=owner,
         record=Component(system=system),
         data={"name": name, "supplier": supplier, "model_identifier": identifier},
     )
+    if edited.change is None:
+        return edited.record
+    officer = users_in_role(OFFICER).exclude(pk=owner.pk).exclude(pk=system.owner_id).first()
+    change = inventory_services.change_request_decide(
+        actor=officer or user_with_role(OFFICER),
+        change=edited.change,
+        material=False,
+        reason="Records a dependency the system already uses",
+    )
+    return Component.objects.get(pk=change.target_id)
 
 
 def active_questions() -> int:

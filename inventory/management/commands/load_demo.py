@@ -7,6 +7,9 @@ demo role, details and password (``settings.AIMS_DEMO_PASSWORD``), saved only wh
 differs.
 """
 
+import importlib
+import importlib.util
+import io
 import logging
 from contextlib import contextmanager
 from datetime import timedelta
@@ -27,6 +30,7 @@ from inventory.models import (
     AISystem,
     Approval,
     ApprovalCondition,
+    ChangeRequest,
     Component,
     Dataset,
     LifecycleStage,
@@ -69,6 +73,8 @@ class Loader:
             "update": self.update,
             "retire": self.retire,
             "condition_met": self.condition_met,
+            "classify": self.classify,
+            "decide": self.decide,
         }
 
     def create(self, spec: dict[str, Any]) -> AISystem:
@@ -139,14 +145,29 @@ class Loader:
             reason="Development done: validation started",
         )
 
-    def component(self, system, match: str = "", **data):
+    def component(self, system, match: str = "", reason: str = "", **data):
+        """The owner adds a component, or edits the one named ``match``; under change control
+        the edit opens a change request (see ``decide``)."""
         record = (
             Component.objects.get(system=system, name=match) if match else Component(system=system)
         )
-        services.component_save(actor=self._owner(system), component=record, data=data)
+        services.child_edit(actor=self._owner(system), record=record, data=data, reason=reason)
 
-    def dataset(self, system, **data):
-        services.dataset_save(actor=self._owner(system), dataset=Dataset(system=system), data=data)
+    def dataset(self, system, reason: str = "", **data):
+        services.child_edit(
+            actor=self._owner(system), record=Dataset(system=system), data=data, reason=reason
+        )
+
+    def decide(self, system, material: bool, reason: str):
+        """Whoever decides on the system's tier (an officer from medium up, else the owner)
+        decides the materiality of the change the last edit proposed."""
+        change = ChangeRequest.objects.filter(
+            system=system, status=ChangeRequest.Status.PROPOSED
+        ).latest("pk")
+        decider = self.users["officer"] if services.officer_decides(system) else self._owner(system)
+        services.change_request_decide(
+            actor=decider, change=change, material=material, reason=reason
+        )
 
     def test(self, system, days_ago: int, reviewed_by: str = "", review_note: str = "", **data):
         """The owner records a test; ``reviewed_by`` (not the owner) confirms its review."""
@@ -187,6 +208,14 @@ class Loader:
                 outcome="met",
                 note=note,
             )
+
+    def classify(self, system):
+        """The risk app's demo classifies the systems loaded so far (this one included),
+        before this one's release gate: the gate then checks its tier's requirements, as it
+        would in real use (a first classification after release is a tier rise, which sends
+        the system back to validation). Found by name, like the other apps' demos."""
+        if importlib.util.find_spec("risk.demo") is not None:
+            importlib.import_module("risk.demo").load(stdout=io.StringIO())
 
     def retire(self, system, reason: str):
         services.system_transition(

@@ -959,12 +959,12 @@ def classify(clean: dict, role: str) -> Outcome:
     }
     provisional_answers, _ = normalise(provisional_answers, role)
     outcome = _decide(provisional_answers, role)
-    texts = "; ".join(QUESTION_BY_KEY[k].text for k in unsure)
+    texts = " / ".join(f"'{QUESTION_BY_KEY[k].text.rstrip('.?')}'" for k in unsure)
     return Outcome(
         "pending",
         outcome.route,
         [
-            f"Answered 'not sure': {texts}. A governance officer decides the classification.",
+            f"Answered 'not sure' to: {texts}. A governance officer decides the classification.",
             f"If every 'not sure' were 'no', the result would be: "
             f"{label(RESULTS, outcome.result)}.",
             *outcome.reasoning,

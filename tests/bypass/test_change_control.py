@@ -18,7 +18,13 @@ from inventory import services
 from inventory.models import AISystem, ChangeRequest, Component, Dataset, LifecycleStage
 from risk import services as risk_services
 from risk.models import ImpactAssessment, RiskAssessment
-from tests.factories import HIGH_RISK_ANSWERS, INTAKE_DATA, make_system, user_with_role
+from tests.factories import (
+    HIGH_RISK_ANSWERS,
+    INTAKE_DATA,
+    LIMITED_RISK_ANSWERS,
+    make_system,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +34,7 @@ MATERIAL = {
     "human_oversight": "none",
     "purpose": "Now auto-rejects applicants below the cut-off.",
 }
-LIMITED_ANSWERS = {"interacts_with_people": True}  # with personal data: the medium tier
+LIMITED_ANSWERS = LIMITED_RISK_ANSWERS  # with personal data: the medium tier
 
 
 def api_url(name: str, *args) -> str:

@@ -366,3 +366,17 @@ def test_prefilled_answers_are_valid_answers():
     answers = complete("deployer", prefill_from_intake(scorer))
     clean, errors = normalise(answers, "deployer")
     assert not errors and "profiling" not in clean  # not asked without an Annex III use
+
+
+def test_demo_answers_are_complete_v2_answers():
+    from risk.demo import CLASSIFICATIONS
+
+    results = {}
+    for name, (role, answers) in CLASSIFICATIONS.items():
+        clean, errors = normalise(answers, role)
+        assert not errors, (name, errors)
+        results[name] = classify(clean, role).result
+    assert results["CV screening assistant"] == "high_risk"
+    assert results["Customer support chatbot"] == "limited"
+    assert results["Employee attrition prediction"] == "high_risk"
+    assert results["Marketing copy generator"] == "minimal"  # no Art. 50 duty as deployer

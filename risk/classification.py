@@ -743,6 +743,10 @@ def asked(question: Question, answers: dict, role: str | None = None) -> bool:
             continue
         value = answers.get(key)
         parent = QUESTION_BY_KEY.get(key)
+        if parent is not None and value not in (None, "", []):
+            # Raw form or JSON values ("yes", "true", a single choice) count as their answer.
+            coerced, error = _coerce(parent, value)
+            value = value if error else coerced
         if parent is not None and parent.many and isinstance(value, list):
             if not any(_matches(v, allowed) for v in value):
                 return False

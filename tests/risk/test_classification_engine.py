@@ -313,6 +313,10 @@ def test_show_if_without_a_role_counts_the_role_condition_as_met():
     assert asked(QUESTION_BY_KEY["gpai"], {"role": "provider"})
     assert not asked(QUESTION_BY_KEY["gpai"], {"role": "deployer"})
     assert ANY_BUT_NONE in QUESTION_BY_KEY["profiling"].show_if["annex_iii_areas"]
+    # raw form values count as their answer
+    assert asked(QUESTION_BY_KEY["deep_fake"], {"synthetic_content": "yes"}, "deployer")
+    assert asked(QUESTION_BY_KEY["profiling"], {"annex_iii_areas": "4a"}, "deployer")
+    assert not asked(QUESTION_BY_KEY["profiling"], {"annex_iii_areas": ["none"]}, "deployer")
 
 
 # --- "Not sure" ---------------------------------------------------------------------------

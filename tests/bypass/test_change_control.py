@@ -22,6 +22,7 @@ from tests.factories import (
     HIGH_RISK_ANSWERS,
     INTAKE_DATA,
     LIMITED_RISK_ANSWERS,
+    MINIMAL_RISK_ANSWERS,
     make_system,
     user_with_role,
 )
@@ -114,7 +115,7 @@ def low(owner, officer, approver):
     system = make_system(
         owner, name="Shift planner", decision_impact="assists", personal_data="none"
     )
-    system = classify(deploy(system, owner, officer, approver), officer, {})
+    system = classify(deploy(system, owner, officer, approver), officer, MINIMAL_RISK_ANSWERS)
     assert system.risk_tier == "low" and system.lifecycle_stage == Stage.DEPLOYED
     return system
 
@@ -631,7 +632,7 @@ def test_a_tier_rise_during_validation_voids_the_approvals_of_the_round(owner, o
     services.gate_setting_update(actor=officer, gate="release", required_approvals=2)
     system = make_system(owner, decision_impact="assists", personal_data="none")
     system = approve_for_development(system, officer, approver)
-    system = classify(system, officer, {})
+    system = classify(system, officer, MINIMAL_RISK_ANSWERS)
     services.system_transition(actor=owner, system=system, action="start_validation")
     validate(system, owner)
     services.approval_decide(

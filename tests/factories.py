@@ -67,6 +67,9 @@ MINIMAL_RISK_ANSWERS = {
     "interacts_with_people": False,
     "synthetic_content": False,
     "emotion_or_biometric_categorisation": False,
+    # asked of providers only (a "no" to a question not asked is dropped), so that the same
+    # answers serve a provider too
+    "gpai": False,
 }
 # A high-risk use under the EU AI Act (Annex III 4(a), with profiling).
 HIGH_RISK_ANSWERS = {

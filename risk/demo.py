@@ -15,23 +15,162 @@ from .models import Classification, ImpactAssessment, Risk, RiskAssessment
 
 User = get_user_model()
 
-# system name -> (role, answers)
+# system name -> (role, answers): complete answers to questionnaire version 2
 CLASSIFICATIONS = {
-    "CV screening assistant": ("deployer", {"annex_iii_area": "4a", "profiling": True}),
-    "Customer support chatbot": ("deployer", {"interacts_with_people": True}),
-    "Invoice anomaly detection": ("deployer", {}),
-    "Developer code assistant": ("deployer", {}),
-    "Marketing copy generator": ("deployer", {"synthetic_content": True}),
-    "Customer churn prediction": ("provider", {}),
+    # Annex III 4(a) with profiling: high-risk
+    "CV screening assistant": (
+        "deployer",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["4a"],
+            "profiling": True,
+            "own_name_or_trademark": False,
+            "substantial_modification": False,
+            "changed_purpose": False,
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+            "public_body_or_service": False,
+        },
+    ),
+    # built in-house on a model API and run under our name: provider; Art. 50(1)-(2): limited
+    "Customer support chatbot": (
+        "provider",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["none"],
+            "interacts_with_people": True,
+            "interaction_exception": "none",
+            "synthetic_content": True,
+            "marking_exception": "none",
+            "emotion_or_biometric_categorisation": False,
+            "gpai": False,
+        },
+    ),
+    # minimal
+    "Invoice anomaly detection": (
+        "deployer",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["none"],
+            "own_name_or_trademark": False,
+            "substantial_modification": False,
+            "changed_purpose": False,
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+        },
+    ),
+    # Art. 50(1)-(2) are the provider's duties: minimal for us as deployer
+    "Developer code assistant": (
+        "deployer",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["none"],
+            "own_name_or_trademark": False,
+            "substantial_modification": False,
+            "changed_purpose": False,
+            "interacts_with_people": True,
+            "synthetic_content": True,
+            "deep_fake": False,
+            "public_interest_text": False,
+            "emotion_or_biometric_categorisation": False,
+        },
+    ),
+    # marketing copy is not text of public interest (Art. 50(4)); 50(1)-(2) are the
+    # provider's duties: minimal
+    "Marketing copy generator": (
+        "deployer",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["none"],
+            "own_name_or_trademark": False,
+            "substantial_modification": False,
+            "changed_purpose": False,
+            "interacts_with_people": True,
+            "synthetic_content": True,
+            "deep_fake": False,
+            "public_interest_text": False,
+            "emotion_or_biometric_categorisation": False,
+        },
+    ),
+    # minimal
+    "Customer churn prediction": (
+        "provider",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["none"],
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+            "gpai": False,
+        },
+    ),
+    # Annex III 5(b), Art. 6(3)(d): not high-risk; Art. 6(4) documentation
     "Credit-limit scoring for trade customers": (
         "provider",
-        {"annex_iii_area": "5b", "art6_3_exception": "preparatory"},
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["5b"],
+            "profiling": False,
+            "art6_3_exception": "preparatory",
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+            "gpai": False,
+        },
     ),
-    "Employee attrition prediction": ("provider", {"annex_iii_area": "4b", "profiling": True}),
-    "Payment fraud detection": ("provider", {}),
+    # Annex III 4(b) with profiling: high-risk
+    "Employee attrition prediction": (
+        "provider",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["4b"],
+            "profiling": True,
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+            "gpai": False,
+        },
+    ),
+    # fraud detection is outside Annex III 5(b): minimal
+    "Payment fraud detection": (
+        "provider",
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["none"],
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+            "gpai": False,
+        },
+    ),
+    # Annex III 4(a), Art. 6(3)(b): not high-risk
     "Inclusive job advert checker": (
         "deployer",
-        {"annex_iii_area": "4a", "art6_3_exception": "improves_human"},
+        {
+            "prohibited_practices": ["none"],
+            "annex_i_product": False,
+            "annex_iii_areas": ["4a"],
+            "profiling": False,
+            "art6_3_exception": "improves_human",
+            "own_name_or_trademark": False,
+            "substantial_modification": False,
+            "changed_purpose": False,
+            "interacts_with_people": False,
+            "synthetic_content": False,
+            "emotion_or_biometric_categorisation": False,
+            "public_body_or_service": False,
+        },
     ),
 }
 

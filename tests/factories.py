@@ -55,8 +55,37 @@ def make_system(owner, **overrides) -> AISystem:
     return services.system_submit_intake(actor=owner, data=data)
 
 
-# A high-risk use under the EU AI Act (Annex III 4(a), with profiling), as classification answers.
-HIGH_RISK_ANSWERS = {"annex_iii_area": "4a", "profiling": True}
+# Complete answers to the classification questionnaire (version 2) for a deployer.
+# Nothing applies: minimal risk.
+MINIMAL_RISK_ANSWERS = {
+    "prohibited_practices": ["none"],
+    "annex_i_product": False,
+    "annex_iii_areas": ["none"],
+    "own_name_or_trademark": False,
+    "substantial_modification": False,
+    "changed_purpose": False,
+    "interacts_with_people": False,
+    "synthetic_content": False,
+    "emotion_or_biometric_categorisation": False,
+    # asked of providers only (a "no" to a question not asked is dropped), so that the same
+    # answers serve a provider too
+    "gpai": False,
+}
+# A high-risk use under the EU AI Act (Annex III 4(a), with profiling).
+HIGH_RISK_ANSWERS = {
+    **MINIMAL_RISK_ANSWERS,
+    "annex_iii_areas": ["4a"],
+    "profiling": True,
+    "public_body_or_service": False,
+}
+# Limited risk for a deployer: it publishes deep fakes (Art. 50(4)).
+LIMITED_RISK_ANSWERS = {
+    **MINIMAL_RISK_ANSWERS,
+    "synthetic_content": True,
+    "deep_fake": True,
+    "deep_fake_context": "none",
+    "public_interest_text": False,
+}
 
 RISK_DATA = {
     "title": "Ranking disadvantages older applicants",
@@ -104,8 +133,8 @@ def write_unsealed_history(owner, count: int = 1) -> None:
 
 
 # Classification answers that give the medium tier to a system with personal data (a limited-
-# risk system that talks to people).
-MEDIUM_RISK_ANSWERS = {"interacts_with_people": True}
+# risk system: a deployer publishing deep fakes).
+MEDIUM_RISK_ANSWERS = LIMITED_RISK_ANSWERS
 
 
 def release_classified(system, *, owner, officer, approver, answers=None, build=None) -> AISystem:

@@ -27,11 +27,8 @@ def classification_save(
     require(
         actor, "risk.change_classification", message="Only governance officers classify systems."
     )
-    clean, errors = questionnaire.normalise(answers if isinstance(answers, dict) else {})
-    if not isinstance(answers, dict):
-        errors["answers"] = ["Give the answers as an object."]
-    if role not in dict(questionnaire.ROLES):
-        errors["role"] = [f"'{role}' is not a valid role: provider or deployer."]
+    # Questionnaire v2: the role decides which questions are asked (normalise checks it).
+    clean, errors = questionnaire.normalise(answers, role)
     if errors:
         raise ValidationError(errors)
     outcome = questionnaire.classify(clean, role)
@@ -43,7 +40,9 @@ def classification_save(
     record.result = outcome.result
     record.route = outcome.route
     record.reasoning = outcome.reasoning
-    record.obligations = outcome.obligations
+    # Stored as text ("Art. 26(1): ...", as in v1) until the storage moves to
+    # Obligation.as_dict() (helper B's change).
+    record.obligations = [f"{o.articles}: {o.text}" for o in outcome.obligations]
     record.fria_required = outcome.fria_required
     record.classified_by = actor
     save_with_history(record, actor=actor, reason=f"{verb}: {record.get_result_display()}")

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import AISystem
-from tests.factories import make_system
+from tests.factories import MINIMAL_RISK_ANSWERS, make_system
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_a_write_that_raises_the_tier_answers_with_the_new_tier(api_as, officer,
     from risk.services import classification_save
 
     system = make_system(owner)
-    classification_save(actor=officer, system=system, answers={}, role="deployer")
+    classification_save(actor=officer, system=system, answers=MINIMAL_RISK_ANSWERS, role="deployer")
     system.refresh_from_db()
     assert system.risk_tier != "high"
 

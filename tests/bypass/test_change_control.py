@@ -22,6 +22,7 @@ from tests.factories import (
     HIGH_RISK_ANSWERS,
     INTAKE_DATA,
     MEDIUM_RISK_ANSWERS,
+    MINIMAL_RISK_ANSWERS,
     make_system,
     release_classified,
     user_with_role,
@@ -117,7 +118,9 @@ def low(owner, officer, approver):
     system = make_system(
         owner, name="Shift planner", decision_impact="assists", personal_data="none"
     )
-    system = release_classified(system, owner=owner, officer=officer, approver=approver, answers={})
+    system = release_classified(
+        system, owner=owner, officer=officer, approver=approver, answers=MINIMAL_RISK_ANSWERS
+    )
     assert system.risk_tier == "low"
     return system
 
@@ -644,7 +647,7 @@ def test_a_tier_rise_during_validation_voids_the_approvals_of_the_round(owner, o
     services.gate_setting_update(actor=officer, gate="release", required_approvals=2)
     system = make_system(owner, decision_impact="assists", personal_data="none")
     system = approve_for_development(system, officer, approver)
-    system = classify(system, officer, {})
+    system = classify(system, officer, MINIMAL_RISK_ANSWERS)
     services.system_transition(actor=owner, system=system, action="start_validation")
     validate(system, owner)
     services.approval_decide(

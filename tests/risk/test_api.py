@@ -34,7 +34,7 @@ def test_classify_through_the_api_sets_the_tier(api_as, officer, system):
 
 def test_questionnaire_is_served(api_as, auditor):
     questions = api_as(auditor).get("/api/v1/classifications/questions/").json()
-    assert questions[0]["key"] == "prohibited_practice"
+    assert questions[0]["key"] == "prohibited_practices"
 
 
 def test_bad_scores_and_unknown_category_are_field_errors(api_as, owner, system):

@@ -11,7 +11,21 @@ from inventory.models import AISystem, Approval
 from risk import services
 from risk.models import Classification, ImpactAssessment, Methodology, Risk, TierDecision
 
+from ..factories import MINIMAL_RISK_ANSWERS as MINIMAL
 from .conftest import HIGH
+
+# Emotion recognition of workers (Art. 5(1)(f)), no exception: prohibited.
+PROHIBITED = {
+    **MINIMAL,
+    "prohibited_practices": ["5f"],
+    "art5_exception": False,
+    "annex_iii_areas": ["1c"],
+    "profiling": False,
+    "art6_3_exception": "none",
+    "emotion_or_biometric_categorisation": True,
+    "biometric_exception": False,
+    "public_body_or_service": False,
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +189,7 @@ def test_tier_is_recomputed_when_residual_risk_changes(officer, owner, make_risk
     inventory_services.system_update(
         actor=owner, system=system, data={"decision_impact": "assists", "personal_data": "none"}
     )
-    services.classification_save(actor=officer, system=system, answers={}, role="deployer")
+    services.classification_save(actor=officer, system=system, answers=MINIMAL, role="deployer")
     system.refresh_from_db()
     assert system.risk_tier == "low"
     risk = make_risk(inherent_likelihood=5, inherent_impact=5, residual_likelihood=5,
@@ -191,7 +205,9 @@ def test_tier_is_recomputed_when_residual_risk_changes(officer, owner, make_risk
 def test_only_officers_classify(owner, approver, system):
     for actor in (owner, approver):
         with pytest.raises(RuleForbidden) as refused:
-            services.classification_save(actor=actor, system=system, answers={}, role="deployer")
+            services.classification_save(
+                actor=actor, system=system, answers=MINIMAL, role="deployer"
+            )
         assert refused.value.code == "permission_denied"
     assert not Classification.objects.exists()
 
@@ -206,9 +222,7 @@ def _to_validation(officer, approver, owner, system):
 
 
 def test_prohibited_blocks_every_gate(officer, approver, system):
-    services.classification_save(
-        actor=officer, system=system, answers={"prohibited_practice": "5f"}, role="deployer"
-    )
+    services.classification_save(actor=officer, system=system, answers=PROHIBITED, role="deployer")
     inventory_services.system_transition(actor=officer, system=system, action="start_triage")
     for gate in ("intake", "release"):
         assert any("prohibited" in m for m in services.gate_check(system, gate))
@@ -305,7 +319,7 @@ def test_requirements_matrix_is_editable_by_officers_only(officer, owner, system
             actor=owner, requirement=req, data={"bias_validation": True}
         )
     services.tier_requirement_update(actor=officer, requirement=req, data={"bias_validation": True})
-    services.classification_save(actor=officer, system=system, answers={}, role="deployer")
+    services.classification_save(actor=officer, system=system, answers=MINIMAL, role="deployer")
     system.refresh_from_db()
     if system.risk_tier == "low":
         assert "A passing bias validation for this release round is missing." in (
@@ -336,7 +350,7 @@ def test_fria_fields_required_when_the_classification_calls_for_one(officer, own
     services.classification_save(
         actor=officer,
         system=system,
-        answers={"annex_iii_area": "5b", "profiling": True},
+        answers={**HIGH, "annex_iii_areas": ["5b"]},
         role="deployer",
     )
     with pytest.raises(ValidationError) as caught:
@@ -380,7 +394,7 @@ def test_tier_follows_a_change_of_the_systems_details(officer, owner, system):
     inventory_services.system_update(
         actor=owner, system=system, data={"decision_impact": "assists", "personal_data": "none"}
     )
-    services.classification_save(actor=officer, system=system, answers={}, role="deployer")
+    services.classification_save(actor=officer, system=system, answers=MINIMAL, role="deployer")
     system.refresh_from_db()
     assert system.risk_tier == "low"
     inventory_services.system_update(

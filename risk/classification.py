@@ -385,3 +385,113 @@ def _high_risk_obligations(role: str, area: str) -> list[str]:
     if area in ("4a", "4b"):
         duties.insert(5, "Art. 26(7): inform workers' representatives and affected workers.")
     return duties
+
+
+# --- v2 interface shim (replaced by the engine branch) ---
+# The workflow branch codes against the v2 contract (/work/classification_contract.md); this
+# block gives the v1 engine that interface so the workflow runs before the engines meet.
+from datetime import date as _date  # noqa: E402
+
+QUESTIONNAIRE_VERSION = 2
+UNSURE = "unsure"
+ANY_BUT_NONE = "__any_but_none__"
+_v1_normalise = normalise
+_v1_classify = classify
+
+
+@dataclass(frozen=True)
+class ApplicationDate:
+    label: str
+    act: _date
+    omnibus: _date
+
+
+APPLICATION_DATES: dict[str, ApplicationDate] = {
+    "general": ApplicationDate("Art. 4 and Art. 5", _date(2025, 2, 2), _date(2025, 2, 2)),
+    "gpai": ApplicationDate("General-purpose AI (Chapter V)", _date(2025, 8, 2), _date(2025, 8, 2)),
+    "transparency": ApplicationDate("Art. 50", _date(2026, 8, 2), _date(2026, 8, 2)),
+    "annex_iii": ApplicationDate("Annex III high-risk", _date(2026, 8, 2), _date(2027, 12, 2)),
+    "annex_i": ApplicationDate("Annex I high-risk", _date(2027, 8, 2), _date(2028, 8, 2)),
+}
+
+
+@dataclass
+class Obligation:
+    text: str
+    articles: str = ""
+    applies: str = "general"
+    party: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "articles": self.articles,
+            "applies": self.applies,
+            "party": self.party,
+        }
+
+
+@dataclass
+class Outcome(Outcome):  # noqa: F811
+    unsure: list[str] = field(default_factory=list)
+    provisional: str = ""
+
+
+def asked(question: Question, answers: dict) -> bool:
+    return True
+
+
+def question_as_dict(question: Question) -> dict:
+    return {
+        "key": question.key,
+        "section": question.section,
+        "text": question.text,
+        "help": question.help,
+        "reference": getattr(question, "reference", ""),
+        "examples": list(getattr(question, "examples", ())),
+        "choices": [list(c) for c in question.choices] if question.choices else None,
+        "many": getattr(question, "many", False),
+        "show_if": {},
+        "prefill": getattr(question, "prefill", ""),
+    }
+
+
+def prefill_from_intake(system) -> dict:
+    return {}
+
+
+def normalise(answers: dict, role: str | None = None) -> tuple[dict, dict[str, list[str]]]:  # noqa: F811
+    if role is None:  # the v1 classify calls normalise(answers)
+        return _v1_normalise(answers)
+    answers = answers if isinstance(answers, dict) else {}
+    unsure = {k for k, v in answers.items() if v == UNSURE and k in QUESTION_KEYS}
+    clean, errors = _v1_normalise({k: v for k, v in answers.items() if k not in unsure})
+    for q in QUESTIONS:
+        if q.key not in answers or answers[q.key] in (None, "", []):
+            errors.setdefault(q.key, []).append("Answer this question: yes, no or not sure.")
+    if role not in dict(ROLES):
+        errors["role"] = [f"'{role}' is not a valid role."]
+    for key in unsure:
+        clean[key] = UNSURE
+    return clean, errors
+
+
+def classify(clean: dict, role: str) -> Outcome:  # noqa: F811
+    unsure = [k for k, v in clean.items() if v == UNSURE]
+    base = {
+        k: (NONE if CHOICE_QUESTIONS.get(k) else False) if v == UNSURE else v
+        for k, v in clean.items()
+    }
+    old = _v1_classify(base, role)
+    obligations = [Obligation(text=o, party=role) for o in old.obligations]
+    if unsure:
+        return Outcome(
+            "pending",
+            old.route,
+            [*old.reasoning, "Some answers are 'not sure': a governance officer decides."],
+            obligations,
+            old.fria_required,
+            unsure,
+            old.result,
+        )
+    return Outcome(old.result, old.route, old.reasoning, obligations, old.fria_required)

@@ -1,55 +1,16 @@
-"""The EU AI Act classification of a system and the internal risk tier that follows from it:
-the questionnaire's answers and result are recorded, the tier is derived from the class,
-the decision impact, the personal data and the highest residual risk, and the decision
-(with its reasons) is recorded and handed to the inventory."""
+"""The internal risk tier of a system: derived from the confirmed EU AI Act class (see
+.classifications for the questionnaire's workflow), the decision impact, the personal data
+and the highest residual risk; the decision (with its reasons) is recorded and handed to the
+inventory. An unconfirmed classification decides nothing: the tier stays unclassified and
+says "classification pending", never minimal."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-
 from aims.history import save_with_history
-from aims.permissions import require
 from inventory import services as inventory_services
 from inventory.models import AISystem, DecisionImpact, PersonalData, RiskTier
 
-from .. import classification as questionnaire
 from ..models import LEVEL_RANK, Classification, EUClass, Level, Risk, TierDecision
-from ._common import _require_system_write
-
-
-@transaction.atomic
-def classification_save(
-    *, actor, system: AISystem, answers: dict, role: str, notes: str = ""
-) -> Classification:
-    """Record the questionnaire's answers and the result; recompute the system's tier."""
-    system = _require_system_write(actor, system, "risk.add_classification")
-    require(
-        actor, "risk.change_classification", message="Only governance officers classify systems."
-    )
-    clean, errors = questionnaire.normalise(answers if isinstance(answers, dict) else {})
-    if not isinstance(answers, dict):
-        errors["answers"] = ["Give the answers as an object."]
-    if role not in dict(questionnaire.ROLES):
-        errors["role"] = [f"'{role}' is not a valid role: provider or deployer."]
-    if errors:
-        raise ValidationError(errors)
-    outcome = questionnaire.classify(clean, role)
-    record = Classification.objects.filter(system=system).first() or Classification(system=system)
-    verb = "Reclassified" if record.pk else "Classified"
-    record.answers = clean
-    record.role = role
-    record.notes = notes
-    record.result = outcome.result
-    record.route = outcome.route
-    record.reasoning = outcome.reasoning
-    record.obligations = outcome.obligations
-    record.fria_required = outcome.fria_required
-    record.classified_by = actor
-    save_with_history(record, actor=actor, reason=f"{verb}: {record.get_result_display()}")
-    tier_recompute(actor=actor, system=system, cause="classification saved")
-    record.system.refresh_from_db()
-    return record
 
 
 @dataclass(frozen=True)
@@ -107,16 +68,22 @@ def top_residual_level(system: AISystem) -> str | None:
     return max(levels, key=lambda lv: LEVEL_RANK[lv], default=None)
 
 
-def tier_recompute(*, actor, system: AISystem, cause: str = "") -> TierDecision:
-    """Derive the tier again and record it (with its reasons) when it or its reasons change."""
-    system = AISystem.objects.get(pk=system.pk)
+def tier_outcome_for(system: AISystem) -> TierOutcome:
+    """The tier the system's confirmed classification and details call for now."""
     record = Classification.objects.filter(system=system).first()
-    outcome = derive_tier(
-        eu_class=record.result if record else None,
+    return derive_tier(
+        eu_class=(record.confirmed_result or None) if record else None,
         decision_impact=system.decision_impact,
         personal_data=system.personal_data,
         top_residual=top_residual_level(system),
+        pending=record is not None,
     )
+
+
+def tier_recompute(*, actor, system: AISystem, cause: str = "") -> TierDecision:
+    """Derive the tier again and record it (with its reasons) when it or its reasons change."""
+    system = AISystem.objects.get(pk=system.pk)
+    outcome = tier_outcome_for(system)
     decision = TierDecision.objects.filter(system=system).first()
     changed = (
         decision is None or decision.tier != outcome.tier or decision.reasons != (outcome.reasons)

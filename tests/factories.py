@@ -55,8 +55,55 @@ def make_system(owner, **overrides) -> AISystem:
     return services.system_submit_intake(actor=owner, data=data)
 
 
-# A high-risk use under the EU AI Act (Annex III 4(a), with profiling), as classification answers.
-HIGH_RISK_ANSWERS = {"annex_iii_area": "4a", "profiling": True}
+def no_answer(question):
+    """The negative answer to ``question`` under the questionnaire's contract: false for
+    yes/no, ["none"] for a many-choice, "none" (else the first choice) for a single choice."""
+    from risk import classification as questionnaire
+
+    if not question.choices:
+        return False
+    values = [value for value, _ in question.choices]
+    none = questionnaire.NONE if questionnaire.NONE in values else values[0]
+    return [none] if getattr(question, "many", False) else none
+
+
+def answers_with(**overrides) -> dict:
+    """Complete answers: ``overrides``, and "no" to every other question that is asked given
+    them (conditional questions included), whatever the questionnaire's version."""
+    from risk import classification as questionnaire
+
+    answers = dict(overrides)
+    for _ in range(3):  # a question's answer may make later (or earlier) questions asked
+        for question in questionnaire.QUESTIONS:
+            if question.key not in answers and questionnaire.asked(question, answers):
+                answers[question.key] = no_answer(question)
+    return answers
+
+
+def first_yes_no_key() -> str:
+    """A yes/no question asked whatever else is answered: where a test says "not sure"."""
+    from risk import classification as questionnaire
+
+    base = answers_with()
+    return next(q.key for q in questionnaire.QUESTIONS if not q.choices and q.key in base)
+
+
+def classify_confirmed(
+    *, officer, system, result: str = "high_risk", role: str = "deployer", actor=None
+):
+    """A classification answered by ``actor`` (default the officer), submitted, and
+    confirmed by ``officer`` as ``result`` (with a reason when it changes the proposal):
+    what a system's tier is derived from. Returns the classification."""
+    from risk import services as risk_services
+
+    saved = risk_services.classification_save(
+        actor=actor or officer, system=system, answers=answers_with(), role=role, submit=True
+    )
+    reason = "" if result == saved.result else "Confirmed after review of the intended use."
+    return risk_services.classification_confirm(
+        actor=officer, classification=saved, result=result, reason=reason
+    )
+
 
 RISK_DATA = {
     "title": "Ranking disadvantages older applicants",

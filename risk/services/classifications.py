@@ -43,8 +43,7 @@ def classification_answer_refusal(user, system: AISystem) -> str | None:
         return "Only the system's owner or a governance officer answers its questionnaire."
     if system.lifecycle_stage in CLOSED:
         return (
-            f"The system is {system.get_lifecycle_stage_display().lower()}: its records are "
-            "closed."
+            f"The system is {system.get_lifecycle_stage_display().lower()}: its records are closed."
         )
     return None
 
@@ -55,7 +54,8 @@ def classification_submit_refusal(user, record: Classification) -> str | None:
     if why:
         return why
     if record.status != Status.DRAFT:
-        return f"Only a draft is submitted; this classification is {record.get_status_display().lower()}."
+        state = record.get_status_display().lower()
+        return f"Only a draft is submitted; this classification is {state}."
     return None
 
 
@@ -128,9 +128,7 @@ def classification_save(
     record.status = Status.DRAFT
     record.submitted_by = None
     record.submitted_at = None
-    save_with_history(
-        record, actor=actor, reason=f"{verb} (draft): {record.get_result_display()}"
-    )
+    save_with_history(record, actor=actor, reason=f"{verb} (draft): {record.get_result_display()}")
     if submit:
         record = classification_submit(actor=actor, classification=record)
     tier_recompute(actor=actor, system=system, cause="classification saved")
@@ -206,7 +204,8 @@ def classification_confirm(
     save_with_history(
         record,
         actor=actor,
-        reason=f"Confirmed: {label}" + (f" (changed from the proposal: {reason})" if changed else ""),
+        reason=f"Confirmed: {label}"
+        + (f" (changed from the proposal: {reason})" if changed else ""),
     )
     tier_recompute(actor=actor, system=record.system, cause="classification confirmed")
     return record
@@ -297,8 +296,14 @@ def timeline_rows(timeline: ObligationTimeline | None = None) -> list[DateRow]:
     for key, entry in questionnaire.APPLICATION_DATES.items():
         override = timeline.overrides.get(key)
         override_date = date.fromisoformat(override) if override else None
-        chosen = entry.omnibus if timeline.timeline == ObligationTimeline.Timeline.OMNIBUS else entry.act
-        rows.append(DateRow(key, entry.label, entry.act, entry.omnibus, override_date, override_date or chosen))
+        chosen = (
+            entry.omnibus if timeline.timeline == ObligationTimeline.Timeline.OMNIBUS else entry.act
+        )
+        rows.append(
+            DateRow(
+                key, entry.label, entry.act, entry.omnibus, override_date, override_date or chosen
+            )
+        )
     return rows
 
 

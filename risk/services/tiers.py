@@ -22,12 +22,26 @@ class TierOutcome:
 TIER_RANK = {RiskTier.UNCLASSIFIED: 0, RiskTier.LOW: 1, RiskTier.MEDIUM: 2, RiskTier.HIGH: 3}
 
 
+PENDING_REASON = (
+    "Classification pending: the EU AI Act classification waits for a governance officer's "
+    "confirmation."
+)
+
+
 def derive_tier(
-    *, eu_class: str | None, decision_impact: str, personal_data: str, top_residual: str | None
+    *,
+    eu_class: str | None,
+    decision_impact: str,
+    personal_data: str,
+    top_residual: str | None,
+    pending: bool = False,
 ) -> TierOutcome:
-    """The internal tier from the EU AI Act class, decision impact, personal data and the
-    highest residual risk level; each input that raises the tier says so."""
-    if eu_class is None:
+    """The internal tier from the confirmed EU AI Act class, decision impact, personal data
+    and the highest residual risk level; each input that raises the tier says so.
+    ``pending``: the questionnaire was answered but no result is confirmed yet."""
+    if eu_class in (None, "", EUClass.PENDING):
+        if pending or eu_class == EUClass.PENDING:
+            return TierOutcome(RiskTier.UNCLASSIFIED, [PENDING_REASON])
         return TierOutcome(RiskTier.UNCLASSIFIED, ["No EU AI Act classification recorded yet."])
     if eu_class == EUClass.PROHIBITED:
         return TierOutcome(

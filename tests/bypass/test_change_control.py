@@ -18,7 +18,7 @@ from inventory import services
 from inventory.models import AISystem, ChangeRequest, Component, Dataset, LifecycleStage
 from risk import services as risk_services
 from risk.models import ImpactAssessment, RiskAssessment
-from tests.factories import HIGH_RISK_ANSWERS, INTAKE_DATA, make_system, user_with_role
+from tests.factories import INTAKE_DATA, classify_confirmed, make_system, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ MATERIAL = {
     "human_oversight": "none",
     "purpose": "Now auto-rejects applicants below the cut-off.",
 }
-LIMITED_ANSWERS = {"interacts_with_people": True}  # with personal data: the medium tier
+HIGH_RISK_ANSWERS = "high_risk"
+LIMITED_ANSWERS = "limited"  # with personal data: the medium tier
 
 
 def api_url(name: str, *args) -> str:
@@ -63,10 +64,9 @@ def deploy(system, owner, officer, approver):
     return system
 
 
-def classify(system, officer, answers):
-    risk_services.classification_save(
-        actor=officer, system=system, answers=answers, role="deployer"
-    )
+def classify(system, officer, result):
+    """Classified and confirmed by the officer as ``result``."""
+    classify_confirmed(officer=officer, system=system, result=result)
     return AISystem.objects.get(pk=system.pk)
 
 

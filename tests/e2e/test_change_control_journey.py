@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from aims.roles import APPROVER, OFFICER, OWNER
 from inventory import services
 from inventory.models import AISystem, ChangeRequest
-from risk import services as risk_services
-from tests.factories import HIGH_RISK_ANSWERS, INTAKE_DATA, make_system, user_with_role
+from tests.factories import INTAKE_DATA, classify_confirmed, make_system, user_with_role
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,9 +37,7 @@ def deployed_high_risk_system(owner, officer, approver) -> AISystem:
         performed_on=date.today(),
     )
     services.approval_decide(actor=approver, system=system, decision="approve")
-    risk_services.classification_save(
-        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
-    )
+    classify_confirmed(officer=officer, system=system)
     system = AISystem.objects.get(pk=system.pk)
     assert (system.lifecycle_stage, system.risk_tier) == ("deployed", "high")
     return system

@@ -14,10 +14,10 @@ from risk.models import (
     TreatmentAction,
 )
 
-from ..factories import HIGH_RISK_ANSWERS
+from ..factories import answers_with, classify_confirmed
 from .battery_framework import Entry, api, by_id
 
-ANSWERS = HIGH_RISK_ANSWERS
+ANSWERS = answers_with()
 RISK = {
     "title": "Battery risk",
     "category": "fairness",
@@ -44,9 +44,7 @@ def make_risk(w) -> Risk:
 
 
 def classify(w) -> Classification:
-    return services.classification_save(
-        actor=w.officer, system=w.system, answers=ANSWERS, role="deployer"
-    )
+    return classify_confirmed(officer=w.officer, system=w.system)
 
 
 BATTERY = {

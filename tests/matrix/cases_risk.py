@@ -13,7 +13,7 @@ from risk.models import (
     TreatmentAction,
 )
 
-from ..factories import HIGH_RISK_ANSWERS
+from ..factories import answers_with, classify_confirmed
 from .framework import (
     API_CREATE_UNDER_SYSTEM,
     API_DECIDE,
@@ -40,7 +40,7 @@ API_SIGN_OFF  = expect("401      403    403   404         ok      ok       403")
 # fmt: on
 
 RISK_TITLE = "Matrix risk: biased ranking"
-ANSWERS = HIGH_RISK_ANSWERS
+ANSWERS = answers_with()
 
 
 def risk(w) -> Risk:
@@ -102,9 +102,7 @@ def action(w) -> TreatmentAction:
 def classification(w) -> Classification:
     return w.once(
         "_risk_classification",
-        lambda: services.classification_save(
-            actor=w.officer, system=w.system, answers=ANSWERS, role="deployer"
-        ),
+        lambda: classify_confirmed(officer=w.officer, system=w.system),
     )
 
 

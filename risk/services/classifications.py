@@ -132,6 +132,7 @@ def classification_save(
     if submit:
         record = classification_submit(actor=actor, classification=record)
     tier_recompute(actor=actor, system=system, cause="classification saved")
+    record.system.refresh_from_db()
     return record
 
 
@@ -208,6 +209,7 @@ def classification_confirm(
         + (f" (changed from the proposal: {reason})" if changed else ""),
     )
     tier_recompute(actor=actor, system=record.system, cause="classification confirmed")
+    record.system.refresh_from_db()  # the tier just set
     return record
 
 

@@ -32,17 +32,6 @@ def test_system_risk_page_shows_classification_tier_checklist_and_heat_map(
     assert risk.reference in html
 
 
-def test_classify_form_records_result(client_as, officer, system):
-    response = client_as(officer).post(
-        reverse("risk:classify", args=[system.pk]),
-        {"role": "deployer", "prohibited_practice": "5f", "annex_iii_area": "none",
-         "art6_3_exception": "none"},
-    )  # fmt: skip
-    assert response.status_code == 302
-    system.refresh_from_db()
-    assert system.risk_tier == "prohibited"
-
-
 def test_risk_form_shows_field_errors_for_scores_out_of_range(client_as, owner, system):
     response = client_as(owner).post(
         reverse("risk:risk_create", args=[system.pk]),

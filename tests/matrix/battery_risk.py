@@ -7,6 +7,7 @@ from risk.models import (
     Classification,
     ImpactAssessment,
     Methodology,
+    ObligationTimeline,
     Risk,
     RiskAssessment,
     TierDecision,
@@ -47,7 +48,29 @@ def classify(w) -> Classification:
     return classify_confirmed(officer=w.officer, system=w.system)
 
 
+def timeline_pk() -> int:
+    return services.timeline_current().pk
+
+
 BATTERY = {
+    ObligationTimeline: Entry(
+        actor="officer",
+        stage="in_triage",
+        create=lambda w: services.timeline_update(actor=w.officer, data={"timeline": "omnibus"}),
+        api_create=lambda w: (
+            "patch",
+            api("obligationtimeline-detail", timeline_pk()),
+            {"timeline": "omnibus", "overrides": {"annex_iii": "2027-12-02"}},
+            "json",
+        ),
+        api_bad=lambda w: (
+            "patch",
+            api("obligationtimeline-detail", timeline_pk()),
+            {"timeline": "someday"},
+            "json",
+        ),
+        api_result=by_id(ObligationTimeline),
+    ),
     Methodology: Entry(
         actor="officer",
         stage="in_triage",

@@ -394,3 +394,42 @@ def test_dates_page_for_officers(client_as, officer, owner):
     response = client_as(officer).post(url, {"timeline": "omnibus", "override_general": ""})
     assert response.status_code == 302
     assert services.timeline_current().timeline == "omnibus"
+
+
+def test_the_migration_confirms_existing_classifications_and_dates_their_obligations(
+    owner, officer, system
+):
+    """Rows recorded before the workflow were officers' classifications under the first
+    questionnaire: they become version 1 and confirmed; plain-sentence obligations become
+    objects (the migration's own function, run on a row shaped as before)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("risk.migrations.0004_classification_workflow")
+    record = draft(owner, system)
+    Classification.objects.filter(pk=record.pk).update(
+        questionnaire_version=1,
+        status="draft",
+        obligations=["Art. 4: AI literacy of staff."],
+        classified_by=officer,
+    )
+    migration.forwards(apps, None)
+    record.refresh_from_db()
+    assert record.status == "confirmed" and record.confirmed_result == record.result
+    assert record.confirmed_by == officer and record.questionnaire_version == 1
+    assert record.obligations == [
+        {
+            "text": "Art. 4: AI literacy of staff.",
+            "articles": "",
+            "applies": "",
+            "party": "deployer",
+        }
+    ]
+    assert services.classification_review_due(record)
+
+
+def test_officers_see_what_waits_for_their_confirmation(client_as, owner, officer, system):
+    record = draft(owner, system, submit=True)
+    page = client_as(officer).get("/").content.decode()
+    assert reverse("risk:classification_confirm", args=[record.pk]) in page

@@ -28,6 +28,7 @@ MATERIAL = {
     "human_oversight": "none",
     "purpose": "Now auto-rejects applicants below the cut-off.",
 }
+# The class an officer confirms (classify below).
 HIGH_RISK_ANSWERS = "high_risk"
 LIMITED_ANSWERS = "limited"  # with personal data: the medium tier
 
@@ -108,7 +109,7 @@ def low(owner, officer, approver):
     system = make_system(
         owner, name="Shift planner", decision_impact="assists", personal_data="none"
     )
-    system = classify(deploy(system, owner, officer, approver), officer, {})
+    system = classify(deploy(system, owner, officer, approver), officer, "minimal")
     assert system.risk_tier == "low" and system.lifecycle_stage == Stage.DEPLOYED
     return system
 
@@ -625,7 +626,7 @@ def test_a_tier_rise_during_validation_voids_the_approvals_of_the_round(owner, o
     services.gate_setting_update(actor=officer, gate="release", required_approvals=2)
     system = make_system(owner, decision_impact="assists", personal_data="none")
     system = approve_for_development(system, officer, approver)
-    system = classify(system, officer, {})
+    system = classify(system, officer, "minimal")
     services.system_transition(actor=owner, system=system, action="start_validation")
     validate(system, owner)
     services.approval_decide(

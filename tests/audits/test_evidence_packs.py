@@ -429,7 +429,7 @@ def test_pack_contains_every_register(
         # classification and tier, with its reasons
         "High-risk",
         r["classification"].route,
-        r["classification"].obligations[0],
+        r["classification"].obligations[0]["text"],
         tier.get_tier_display(),
         tier.reasons[0],
         # risks and assessments

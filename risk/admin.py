@@ -6,6 +6,7 @@ from .models import (
     Classification,
     ImpactAssessment,
     Methodology,
+    ObligationTimeline,
     Risk,
     RiskAssessment,
     TierDecision,
@@ -23,6 +24,7 @@ class RiskAdmin(ReadOnlyHistoryAdmin):
 
 for model in (
     Methodology,
+    ObligationTimeline,
     Classification,
     TierDecision,
     TierRequirement,

@@ -1,6 +1,10 @@
-"""The heat map panel on the dashboard: risks the user may see, by likelihood and impact."""
+"""The heat map panel on the dashboard: risks the user may see, by likelihood and impact;
+for governance officers, the classifications waiting for their confirmation."""
+
+from aims.permissions import has_global_perm
 
 from . import selectors
+from .models import Classification
 
 
 def heatmap_panel(request) -> dict | None:
@@ -12,4 +16,10 @@ def heatmap_panel(request) -> dict | None:
         "inherent": selectors.heatmap(risks, "inherent"),
         "residual": selectors.heatmap(risks, "residual"),
         "pending": selectors.risk_list(user=user, filters={"acceptance": "pending"})[:10],
+        # The same rule as the confirm page: officers, never for a system they own.
+        "to_confirm": selectors.classification_list(user=user)
+        .filter(status=Classification.Status.SUBMITTED)
+        .exclude(system__owner=user)[:10]
+        if has_global_perm(user, "risk.confirm_classification")
+        else [],
     }

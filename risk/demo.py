@@ -10,8 +10,9 @@ from django.utils import timezone
 from aims.errors import BusinessRuleError
 from inventory.models import AISystem
 
+from . import classification as questionnaire
 from . import services
-from .models import Classification, ImpactAssessment, Risk, RiskAssessment
+from .models import Classification, EUClass, ImpactAssessment, Risk, RiskAssessment
 
 User = get_user_model()
 
@@ -261,12 +262,46 @@ def load(*, stdout) -> None:
         if system is None or Classification.objects.filter(system=system).exists():
             continue
         try:
-            services.classification_save(actor=officer, system=system, answers=answers, role=role)
+            _classify(system, officer, role, answers)
         except BusinessRuleError:
             continue  # a closed (retired or rejected) demo system keeps its records as they are
         classified += 1
         _records(system, approver)
-    stdout.write(f"risk demo: {classified} system(s) classified")
+    stdout.write(f"risk demo: {classified} system(s) classified and confirmed")
+
+
+def _no(question) -> object:
+    if not question.choices:
+        return False
+    values = [value for value, _ in question.choices]
+    none = questionnaire.NONE if questionnaire.NONE in values else values[0]
+    return [none] if getattr(question, "many", False) else none
+
+
+def _complete(answers: dict) -> dict:
+    """The table lists the answers that matter; every other question asked is "no"."""
+    answers = dict(answers)
+    for _ in range(3):  # an answer may make another question asked
+        for question in questionnaire.QUESTIONS:
+            if question.key not in answers and questionnaire.asked(question, answers):
+                answers[question.key] = _no(question)
+    return answers
+
+
+def _classify(system: AISystem, officer, role: str, answers: dict) -> None:
+    """As in use: the system's owner answers and submits the questionnaire, a governance
+    officer confirms the result (the owner answers when they are an officer themselves)."""
+    answerer = system.owner if system.owner_id != officer.pk else officer
+    record = services.classification_save(
+        actor=answerer, system=system, answers=_complete(answers), role=role, submit=True
+    )
+    result = record.result if record.result != EUClass.PENDING else record.provisional_result
+    services.classification_confirm(
+        actor=officer,
+        classification=record,
+        result=result,
+        reason="" if result == record.result else "Checked with the system's owner.",
+    )
 
 
 def _records(system: AISystem, approver) -> None:

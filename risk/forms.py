@@ -1,5 +1,7 @@
 """Browser forms of the risk app: shape of input only; the rules are in risk.services."""
 
+import json
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -8,8 +10,10 @@ from inventory.models import RiskTier
 
 from . import classification as questionnaire
 from .models import (
+    CONFIRMABLE,
     ImpactAssessment,
     Level,
+    ObligationTimeline,
     Risk,
     RiskAssessment,
     TierRequirement,
@@ -22,39 +26,177 @@ TEXTAREA = {"rows": 3}
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+YES, NO = "yes", "no"
+YES_NO_UNSURE = [(YES, "Yes"), (NO, "No"), (questionnaire.UNSURE, "Not sure")]
+
+
 class ClassificationForm(BootstrapFormMixin, forms.Form):
+    """The questionnaire: yes / no / not sure radios, choices as radios or (several may be
+    picked) checkboxes, each with "not sure". A question left blank stays blank: the engine
+    says which of the questions asked (given the other answers) still need an answer, and
+    refuses contradictions; its errors land on the questions' own fields."""
+
     role = forms.ChoiceField(
         label="The organisation's role for this system",
         choices=questionnaire.ROLES,
-        help_text="Provider: develops it or has it developed and puts it on the market under "
-        "its name. Deployer: uses it under its authority.",
+        widget=forms.RadioSelect,
+        # Checked with the answers by the questionnaire, so every error shows at once.
+        required=False,
+        help_text="Provider: develops it (or has it developed) and puts it on the market or "
+        "into service under its own name. Deployer: uses it under its authority. Importer, "
+        "distributor, product manufacturer: as the Act defines them (Art. 3).",
     )
     notes = forms.CharField(
         label="Notes and sources", required=False, widget=forms.Textarea(attrs=TEXTAREA)
     )
 
-    def sections(self):
-        grouped: dict[str, list] = {}
-        for q in questionnaire.QUESTIONS:
-            grouped.setdefault(q.section, []).append(self[q.key])
-        grouped.setdefault("Role", [])
-        grouped["Role"] += [self["role"], self["notes"]]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in questionnaire.QUESTIONS:
+            self.fields[question.key] = _question_field(question)
+        # The questions first, in the Act's order; the role and notes close the form.
+        self.order_fields([q.key for q in questionnaire.QUESTIONS] + ["role", "notes"])
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        """Form values from stored (or pre-filled) answers."""
+        initial = {}
+        for question in questionnaire.QUESTIONS:
+            if question.key not in answers:
+                continue
+            value = answers[question.key]
+            if value is True:
+                value = YES
+            elif value is False:
+                value = NO
+            elif question_many(question) and value == questionnaire.UNSURE:
+                value = [questionnaire.UNSURE]
+            initial[question.key] = value
+        return initial
+
+    def questions(self) -> list[dict]:
+        """Each question with its field, section, reference, examples and ``show_if``."""
+        out = []
+        for question in questionnaire.QUESTIONS:
+            out.append(
+                {
+                    "question": question,
+                    "field": self[question.key],
+                    "show_if": json.dumps(
+                        {k: list(v) for k, v in (getattr(question, "show_if", {}) or {}).items()}
+                    ),
+                    "examples": list(getattr(question, "examples", ()) or ()),
+                    "reference": getattr(question, "reference", ""),
+                }
+            )
+        return out
+
+    def sections(self) -> list[tuple[str, list[dict]]]:
+        grouped: dict[str, list[dict]] = {}
+        for item in self.questions():
+            grouped.setdefault(item["question"].section, []).append(item)
         return list(grouped.items())
 
     def answers(self) -> dict:
-        return {q.key: self.cleaned_data[q.key] for q in questionnaire.QUESTIONS}
+        """The answers in the engine's shape; blank questions are left out."""
+        out: dict = {}
+        for question in questionnaire.QUESTIONS:
+            value = self.cleaned_data.get(question.key)
+            if value in (None, "", []):
+                continue
+            if not question.choices:
+                value = {YES: True, NO: False}.get(value, value)
+            elif question_many(question) and questionnaire.UNSURE in value:
+                value = questionnaire.UNSURE
+            out[question.key] = value
+        return out
+
+
+def question_many(question) -> bool:
+    return bool(getattr(question, "many", False))
 
 
 def _question_field(q) -> forms.Field:
-    if q.choices:
-        return forms.ChoiceField(label=q.text, help_text=q.help, choices=q.choices, initial="none")
-    return forms.BooleanField(label=q.text, help_text=q.help, required=False)
+    label = q.text
+    if not q.choices:
+        return forms.ChoiceField(
+            label=label,
+            help_text=q.help,
+            choices=YES_NO_UNSURE,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    choices = [*q.choices, (questionnaire.UNSURE, "Not sure")]
+    if question_many(q):
+        return forms.MultipleChoiceField(
+            label=label,
+            help_text=q.help,
+            choices=choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+    return forms.ChoiceField(
+        label=label, help_text=q.help, choices=choices, required=False, widget=forms.RadioSelect
+    )
 
 
-ClassificationForm.base_fields = {
-    **{q.key: _question_field(q) for q in questionnaire.QUESTIONS},
-    **ClassificationForm.base_fields,
-}
+class ConfirmClassificationForm(BootstrapFormMixin, forms.Form):
+    """A governance officer confirms the proposed result or changes it with a reason."""
+
+    result = forms.ChoiceField(
+        label="Confirmed result",
+        choices=[("", "The proposed result")] + CONFIRMABLE,
+        required=False,
+        help_text="Leave on the proposed result to confirm it; another result changes it.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        help_text="Required when you change the result, or when an answer was 'not sure'.",
+    )
+
+
+class ObligationTimelineForm(BootstrapFormMixin, forms.Form):
+    """The timeline and an optional override date per key of the dates table."""
+
+    timeline = forms.ChoiceField(
+        label="Timeline",
+        choices=ObligationTimeline.Timeline.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Reason for the change", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, entry in questionnaire.APPLICATION_DATES.items():
+            self.fields[f"override_{key}"] = forms.DateField(
+                label=f"{entry.label}: override date",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                help_text=f"The Act: {entry.act:%d %B %Y}; the Digital Omnibus proposal: "
+                f"{entry.omnibus:%d %B %Y}. Empty: the chosen timeline's date.",
+            )
+
+    @staticmethod
+    def initial_for(timeline: ObligationTimeline) -> dict:
+        return {
+            "timeline": timeline.timeline,
+            **{f"override_{k}": v for k, v in timeline.overrides.items()},
+        }
+
+    def override_fields(self):
+        return [self[f"override_{key}"] for key in questionnaire.APPLICATION_DATES]
+
+    def data_for_service(self) -> dict:
+        return {
+            "timeline": self.cleaned_data["timeline"],
+            "overrides": {
+                key: self.cleaned_data[f"override_{key}"].isoformat()
+                for key in questionnaire.APPLICATION_DATES
+                if self.cleaned_data.get(f"override_{key}")
+            },
+        }
 
 
 class AssessmentForm(BootstrapFormMixin, forms.ModelForm):

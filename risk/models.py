@@ -101,11 +101,21 @@ class EUClass(models.TextChoices):
     HIGH_RISK = "high_risk", "High-risk"
     LIMITED = "limited", "Limited risk (transparency, Art. 50)"
     MINIMAL = "minimal", "Minimal risk"
+    # The questionnaire's result when an answer is "not sure": a governance officer decides.
+    # Never a confirmed result, never a tier.
+    PENDING = "pending", "Classification pending"
+
+
+# What an officer may confirm: every class but "pending".
+CONFIRMABLE = [c for c in EUClass.choices if c[0] != EUClass.PENDING]
 
 
 class OperatorRole(models.TextChoices):
     PROVIDER = "provider", "Provider"
     DEPLOYER = "deployer", "Deployer"
+    IMPORTER = "importer", "Importer"
+    DISTRIBUTOR = "distributor", "Distributor"
+    PRODUCT_MANUFACTURER = "product_manufacturer", "Product manufacturer"
 
 
 class SystemRecord(TimeStampedModel):
@@ -120,30 +130,134 @@ class SystemRecord(TimeStampedModel):
 
 
 class Classification(SystemRecord):
-    """The EU AI Act classification of one system: the questionnaire's answers, the result,
-    the reasoning that led to it and the obligations for the organisation's role."""
+    """The EU AI Act classification of one system: the questionnaire's answers (under a
+    numbered questionnaire version), the result the questionnaire proposes with its reasoning
+    and obligations, and the result a governance officer confirmed. Only the confirmed result
+    counts for the tier and the gates; every version is in the history.
+
+    ``status`` follows the answers: a draft, submitted for confirmation, confirmed. A new
+    draft over a confirmed classification keeps the confirmed result (and so the tier) until
+    an officer confirms again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted, waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
 
     system = models.OneToOneField(
         AISystem, on_delete=models.CASCADE, related_name="eu_classification"
     )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    questionnaire_version = models.PositiveSmallIntegerField(
+        default=1,
+        editable=False,
+        help_text="The version of the questionnaire the answers were given under.",
+    )
     answers = models.JSONField(default=dict)
-    role = models.CharField(max_length=10, choices=OperatorRole.choices)
-    result = models.CharField(max_length=20, choices=EUClass.choices, editable=False)
+    role = models.CharField(max_length=30, choices=OperatorRole.choices)
+    result = models.CharField(
+        "proposed result",
+        max_length=20,
+        choices=EUClass.choices,
+        editable=False,
+        help_text="What the questionnaire concludes from the answers; 'pending' when an "
+        "answer is 'not sure'.",
+    )
+    provisional_result = models.CharField(
+        max_length=20,
+        choices=EUClass.choices,
+        blank=True,
+        editable=False,
+        help_text="When pending: the result if every 'not sure' were 'no'.",
+    )
+    unsure = models.JSONField(
+        default=list, editable=False, help_text="The questions answered 'not sure'."
+    )
     route = models.CharField(max_length=200, blank=True, editable=False)
     reasoning = models.JSONField(default=list, editable=False)
-    obligations = models.JSONField(default=list, editable=False)
+    obligations = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="Each obligation: text, articles, applies (a key of the dates table), party.",
+    )
     fria_required = models.BooleanField(default=False, editable=False)
     notes = models.TextField(blank=True)
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_result = models.CharField(
+        max_length=20,
+        choices=CONFIRMABLE,
+        blank=True,
+        editable=False,
+        help_text="The result a governance officer confirmed: the one the tier uses.",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmed_version = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The questionnaire version of the confirmed answers.",
+    )
+    confirmation_reason = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["system_id"]
+        permissions = [
+            ("confirm_classification", "Can confirm or change an EU AI Act classification"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.system.reference}: {self.get_result_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        """No confirmed result yet: the system shows "classification pending"."""
+        return not self.confirmed_result
+
+
+class ObligationTimeline(TimeStampedModel):
+    """Which dates the obligations apply from: the AI Act's own timeline or the Digital
+    Omnibus proposal's, and optional override dates per key of the engine's table. One row;
+    officers switch it without a release, and the history keeps each change."""
+
+    class Timeline(models.TextChoices):
+        ACT = "act", "The AI Act as adopted"
+        OMNIBUS = "omnibus", "The Digital Omnibus proposal"
+
+    timeline = models.CharField(max_length=10, choices=Timeline.choices, default=Timeline.ACT)
+    overrides = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Key of the dates table -> ISO date, replacing the timeline's date.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.get_timeline_display()
 
 
 class TierDecision(SystemRecord):

@@ -12,6 +12,7 @@ VIEW_ALL = [
     "risk.view_risk",
     "risk.view_treatmentaction",
     "risk.view_impactassessment",
+    "risk.view_obligationtimeline",
 ]
 SYSTEM_RECORDS_WRITE = [
     "risk.add_riskassessment",
@@ -30,11 +31,15 @@ PERMISSIONS: dict[str, list[str]] = {
         *SYSTEM_RECORDS_WRITE,
         "risk.add_classification",
         "risk.change_classification",
+        "risk.confirm_classification",
+        "risk.change_obligationtimeline",
         "risk.change_methodology",
         "risk.change_tierrequirement",
         "risk.signoff_impactassessment",
     ],
     APPROVER: [*VIEW_ALL, "risk.accept_risk", "risk.signoff_impactassessment"],
-    OWNER: list(SYSTEM_RECORDS_WRITE),
+    # Owners answer the questionnaire of their own systems (draft, submit); an officer
+    # confirms. The object permission on the system decides which systems.
+    OWNER: [*SYSTEM_RECORDS_WRITE, "risk.add_classification", "risk.change_classification"],
     AUDITOR: list(VIEW_ALL),
 }

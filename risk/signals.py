@@ -7,7 +7,7 @@ from inventory.models import AISystem
 
 def system_saved(sender, instance: AISystem, created: bool, **kwargs) -> None:
     from .models import Classification, TierDecision
-    from .services import derive_tier, tier_recompute, top_residual_level
+    from .services import tier_outcome_for, tier_recompute
 
     actor = getattr(instance, "_history_user", None)
     if created or actor is None:
@@ -15,12 +15,7 @@ def system_saved(sender, instance: AISystem, created: bool, **kwargs) -> None:
     classification = Classification.objects.filter(system_id=instance.pk).first()
     if classification is None:
         return
-    outcome = derive_tier(
-        eu_class=classification.result,
-        decision_impact=instance.decision_impact,
-        personal_data=instance.personal_data,
-        top_residual=top_residual_level(instance),
-    )
+    outcome = tier_outcome_for(instance)
     decision = TierDecision.objects.filter(system_id=instance.pk).first()
     if decision is None or (decision.tier, decision.reasons) != (outcome.tier, outcome.reasons):
         tier_recompute(actor=actor, system=instance, cause="system details changed")

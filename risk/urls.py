@@ -9,7 +9,13 @@ urlpatterns = [
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("requirements/", views.RequirementsView.as_view(), name="requirements"),
     path("systems/<int:pk>/", views.SystemRiskView.as_view(), name="system_risk"),
+    path("obligation-dates/", views.ObligationDatesView.as_view(), name="obligation_dates"),
     path("systems/<int:pk>/classify/", views.ClassifyView.as_view(), name="classify"),
+    path(
+        "classifications/<int:pk>/confirm/",
+        views.ConfirmClassificationView.as_view(),
+        name="classification_confirm",
+    ),
     path("systems/<int:pk>/risks/add/", views.RiskCreateView.as_view(), name="risk_create"),
     path(
         "systems/<int:pk>/assessments/add/",

@@ -15,6 +15,7 @@ from aims.view_helpers import ListPageMixin, ServiceFormMixin, with_people
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, Gate
 
+from . import classification as questionnaire
 from . import selectors, services
 from .forms import (
     TIERS_IN_MATRIX,
@@ -22,8 +23,10 @@ from .forms import (
     ActionForm,
     AssessmentForm,
     ClassificationForm,
+    ConfirmClassificationForm,
     ImpactForm,
     MethodologyForm,
+    ObligationTimelineForm,
     RequirementForm,
     RiskFilterForm,
     RiskForm,
@@ -122,14 +125,26 @@ class SystemRiskView(RecordMixin, View):
         user = request.user
         risks = selectors.risk_list(user=user, filters={"system": system.pk})
         gates = [(Gate(g).label, services.checklist(system, g)) for g in Gate.values]
+        classification = (
+            Classification.objects.filter(system=system)
+            .select_related("classified_by", "submitted_by", "confirmed_by")
+            .first()
+        )
         return render(
             request,
             "risk/system_risk.html",
             {
                 "system": system,
-                "classification": Classification.objects.filter(system=system)
-                .select_related("classified_by")
-                .first(),
+                "classification": classification,
+                "obligations": services.obligations_with_dates(classification),
+                "review_due": services.classification_review_due(classification),
+                "versions": classification.history.select_related("history_user", "confirmed_by")[
+                    :20
+                ]
+                if classification
+                else [],
+                "can_confirm": classification is not None
+                and services.classification_confirm_refusal(user, classification) is None,
                 "decision": TierDecision.objects.filter(system=system).first(),
                 "gates": gates,
                 "risks": risks,
@@ -142,31 +157,59 @@ class SystemRiskView(RecordMixin, View):
                 "inherent": selectors.heatmap(risks, "inherent", system),
                 "residual": selectors.heatmap(risks, "residual", system),
                 "can_change": can_change_record(user, system),
-                "can_classify": has_perm(user, "risk.change_classification")
-                and can_change_record(user, system),
+                "can_classify": services.classification_answer_refusal(user, system) is None,
                 "history": with_people(system_risk_history(system)[:50]),
             },
         )
 
 
 class ClassifyView(ServiceFormView):
+    """The questionnaire of one system, for its owner or a governance officer: save as a
+    draft, or submit for an officer's confirmation. A new classification starts from the
+    answers the intake already gives."""
+
     loader = staticmethod(load_system)
-    permission = "risk.change_classification"
-    need_change = True
     template_name = "risk/classification_form.html"
     title = "EU AI Act classification"
+    raise_forbidden = True
+
+    def check(self, request) -> None:
+        super().check(request)
+        why = services.classification_answer_refusal(request.user, self.system)
+        if why:
+            raise PermissionDenied(why)
 
     def make_form(self, data=None):
         existing = Classification.objects.filter(system=self.system).first()
-        initial = (
-            {**existing.answers, "role": existing.role, "notes": existing.notes}
-            if (existing)
-            else {}
-        )
+        if existing:
+            initial = {
+                **ClassificationForm.initial_from(existing.answers),
+                "role": existing.role,
+                "notes": existing.notes,
+            }
+        else:
+            initial = ClassificationForm.initial_from(
+                questionnaire.prefill_from_intake(self.system)
+            )
         return ClassificationForm(data, initial=initial)
 
+    def context(self) -> dict:
+        existing = Classification.objects.filter(system=self.system).first()
+        return {
+            **super().context(),
+            "classification": existing,
+            "review_due": services.classification_review_due(existing),
+            "prefilled": existing is None,
+            "any_but_none": getattr(questionnaire, "ANY_BUT_NONE", ""),
+        }
+
     def success_message(self, obj) -> str:
-        return f"{self.system.reference} classified: {obj.get_result_display()}."
+        if obj.status == Classification.Status.SUBMITTED:
+            return (
+                f"{self.system.reference}: answers submitted ({obj.get_result_display()}); a "
+                "governance officer confirms the result."
+            )
+        return f"{self.system.reference}: answers saved as a draft."
 
     def save(self, form):
         return services.classification_save(
@@ -175,7 +218,53 @@ class ClassifyView(ServiceFormView):
             answers=form.answers(),
             role=form.cleaned_data["role"],
             notes=form.cleaned_data["notes"],
+            submit="submit" in self.request.POST,
         )
+
+
+def load_classification(user, pk):
+    return selectors.classification_list(user=user).get(pk=pk)
+
+
+class ConfirmClassificationView(ServiceFormView):
+    """A governance officer confirms the proposed result, or changes it with a reason."""
+
+    loader = staticmethod(load_classification)
+    template_name = "risk/classification_confirm.html"
+    title = "Confirm the EU AI Act classification"
+    raise_forbidden = True
+
+    def check(self, request) -> None:
+        super().check(request)
+        if not has_global_perm(request.user, services.classifications.CONFIRM_PERM):
+            raise PermissionDenied("Only a governance officer confirms a classification.")
+
+    def make_form(self, data=None):
+        return ConfirmClassificationForm(data)
+
+    def context(self) -> dict:
+        record = self.record
+        return {
+            **super().context(),
+            "classification": record,
+            "obligations": services.obligations_with_dates(record),
+            "refusal": services.classification_confirm_refusal(self.request.user, record),
+            "unsure_questions": [
+                q for q in questionnaire.QUESTIONS if q.key in (record.unsure or [])
+            ],
+        }
+
+    def save(self, form):
+        return services.classification_confirm(
+            actor=self.request.user,
+            classification=self.record,
+            result=form.cleaned_data["result"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    def success_message(self, obj) -> str:
+        result = obj.get_confirmed_result_display()
+        return f"{self.system.reference}: classification confirmed ({result})."
 
 
 class AssessmentCreateView(ServiceFormView):
@@ -582,3 +671,44 @@ class RequirementsView(SettingsMixin, View):
                 changed += 1
         messages.success(request, f"Requirements matrix saved ({changed} row(s) changed).")
         return HttpResponseRedirect(reverse("risk:requirements"))
+
+
+class ObligationDatesView(ServiceFormMixin, SettingsMixin, View):
+    """The dates obligations apply from: the timeline and override dates (officers)."""
+
+    permission = "risk.view_obligationtimeline"
+    template_name = "risk/obligation_dates.html"
+
+    def context(self) -> dict:
+        timeline = services.timeline_current()
+        return {
+            "timeline": timeline,
+            "rows": services.timeline_rows(timeline),
+            "can_change": has_global_perm(self.request.user, "risk.change_obligationtimeline"),
+            "history": timeline.history.select_related("history_user")[:10],
+        }
+
+    def make_form(self, data=None):
+        if data is not None:
+            return ObligationTimelineForm(data)
+        return ObligationTimelineForm(
+            initial=ObligationTimelineForm.initial_for(services.timeline_current())
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not has_global_perm(request.user, "risk.change_obligationtimeline"):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.timeline_update(
+            actor=self.request.user,
+            data=form.data_for_service(),
+            reason=form.cleaned_data["reason"],
+        )
+
+    def success_message(self, obj) -> str:
+        return f"Obligation dates: {obj.get_timeline_display()}."
+
+    def success_url(self, obj) -> str:
+        return reverse("risk:obligation_dates")

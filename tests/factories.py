@@ -86,6 +86,66 @@ LIMITED_RISK_ANSWERS = {
     "deep_fake_context": "none",
     "public_interest_text": False,
 }
+def no_answer(question):
+    """The negative answer to ``question`` under the questionnaire's contract: false for
+    yes/no, ["none"] for a many-choice, "none" (else the first choice) for a single choice."""
+    from risk import classification as questionnaire
+
+    if not question.choices:
+        return False
+    values = [value for value, _ in question.choices]
+    none = questionnaire.NONE if questionnaire.NONE in values else values[0]
+    return [none] if getattr(question, "many", False) else none
+
+
+def answers_with(**overrides) -> dict:
+    """Complete answers: ``overrides``, and "no" to every other question that is asked given
+    them (conditional questions included), whatever the questionnaire's version."""
+    from risk import classification as questionnaire
+
+    answers = dict(overrides)
+    for _ in range(3):  # a question's answer may make later (or earlier) questions asked
+        for question in questionnaire.QUESTIONS:
+            if question.key not in answers and questionnaire.asked(question, answers):
+                answers[question.key] = no_answer(question)
+    return answers
+
+
+def first_yes_no_key() -> str:
+    """A yes/no question asked whatever else is answered: where a test says "not sure"."""
+    from risk import classification as questionnaire
+
+    base = answers_with()
+    return next(q.key for q in questionnaire.QUESTIONS if not q.choices and q.key in base)
+
+
+def classify_confirmed(
+    *, officer, system, result: str = "high_risk", role: str = "deployer", actor=None
+):
+    """A classification answered by ``actor`` (default the officer), submitted, and
+    confirmed by ``officer`` as ``result`` (with a reason when it changes the proposal):
+    what a system's tier is derived from. Returns the classification."""
+    from risk import services as risk_services
+
+    saved = risk_services.classification_save(
+        actor=actor or officer, system=system, answers=answers_with(), role=role, submit=True
+    )
+    reason = "" if result == saved.result else "Confirmed after review of the intended use."
+    return risk_services.classification_confirm(
+        actor=officer, classification=saved, result=result, reason=reason
+    )
+
+
+def classify_answered(*, officer, system, answers: dict, role: str = "deployer"):
+    """``answers`` saved and submitted by ``officer``, who confirms the result they give:
+    the tier follows from it. Returns the classification."""
+    from risk import services as risk_services
+
+    saved = risk_services.classification_save(
+        actor=officer, system=system, answers=answers, role=role, submit=True
+    )
+    return risk_services.classification_confirm(actor=officer, classification=saved)
+
 
 RISK_DATA = {
     "title": "Ranking disadvantages older applicants",
@@ -156,9 +216,7 @@ def release_classified(system, *, owner, officer, approver, answers=None, build=
         build(AISystem.objects.get(pk=system.pk))
     services.system_transition(actor=owner, system=system, action="start_validation")
     if answers is not None:
-        risk_services.classification_save(
-            actor=officer, system=system, answers=answers, role="deployer"
-        )
+        classify_answered(officer=officer, system=system, answers=answers)
     system = AISystem.objects.get(pk=system.pk)
     tier = system.risk_tier
     if tier in ("medium", "high"):

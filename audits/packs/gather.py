@@ -302,7 +302,9 @@ class Risks:
 def _risks(ids: list[int], sections: dict, start, end) -> Risks:
     """Classification and tier of each system, its risks (each with its treatment actions),
     risk assessments and impact assessments."""
-    for record in Classification.objects.filter(system_id__in=ids).select_related("classified_by"):
+    for record in Classification.objects.filter(system_id__in=ids).select_related(
+        "classified_by", "confirmed_by"
+    ):
         sections[record.system_id].classification = record
     for record in TierDecision.objects.filter(system_id__in=ids).select_related("decided_by"):
         sections[record.system_id].tier_decision = record

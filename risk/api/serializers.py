@@ -10,9 +10,11 @@ from inventory.api.serializers import VisibleSystemField, display
 from .. import classification as questionnaire
 from .. import services
 from ..models import (
+    CONFIRMABLE,
     Classification,
     ImpactAssessment,
     Methodology,
+    ObligationTimeline,
     Risk,
     RiskAssessment,
     TierDecision,
@@ -44,10 +46,44 @@ class MethodologySerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "updated_at"]
 
 
+class ObligationSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="What to do.")
+    articles = serializers.CharField(help_text="The articles it comes from, e.g. 'Art. 26(8)'.")
+    applies = serializers.CharField(
+        help_text="Key of the dates table (/api/v1/obligation-dates/); empty on obligations "
+        "recorded under the first questionnaire."
+    )
+    party = serializers.CharField(help_text="Who carries it: a role, or 'public_body'.")
+    applies_from = serializers.DateField(
+        allow_null=True,
+        help_text="The date it applies from under the organisation's chosen timeline and "
+        "override dates; null when the key is unknown.",
+    )
+
+
 class ClassificationReadSerializer(serializers.ModelSerializer):
+    status_display = display("status")
     result_display = display("result")
+    confirmed_result_display = display("confirmed_result")
     system_reference = serializers.CharField(source="system.reference", read_only=True)
-    risk_tier = serializers.CharField(source="system.risk_tier", read_only=True)
+    risk_tier = serializers.CharField(
+        source="system.risk_tier",
+        read_only=True,
+        help_text="The system's internal tier, derived from the confirmed result only.",
+    )
+    answers = serializers.DictField(
+        help_text="Question key -> answer (true, false, 'unsure', a choice value or a list "
+        "of them); the questions are at /api/v1/classifications/questions/."
+    )
+    reasoning = serializers.ListField(
+        child=serializers.CharField(), help_text="How the questionnaire reached its result."
+    )
+    unsure = serializers.ListField(
+        child=serializers.CharField(), help_text="The questions answered 'not sure'."
+    )
+    obligations = serializers.SerializerMethodField()
+    classification_review_due = serializers.SerializerMethodField()
+    classification_pending = serializers.SerializerMethodField()
 
     class Meta:
         model = Classification
@@ -55,19 +91,48 @@ class ClassificationReadSerializer(serializers.ModelSerializer):
             "id",
             "system",
             "system_reference",
+            "status",
+            "status_display",
+            "questionnaire_version",
+            "classification_review_due",
+            "classification_pending",
             "answers",
             "role",
             "result",
             "result_display",
+            "provisional_result",
+            "unsure",
             "route",
             "reasoning",
             "obligations",
             "fria_required",
             "notes",
             "classified_by",
+            "submitted_by",
+            "submitted_at",
+            "confirmed_result",
+            "confirmed_result_display",
+            "confirmed_by",
+            "confirmed_at",
+            "confirmed_version",
+            "confirmation_reason",
             "risk_tier",
             "updated_at",
         ]
+
+    @extend_schema_field(ObligationSerializer(many=True))
+    def get_obligations(self, obj) -> list[dict]:
+        if "timeline" not in self.context:
+            self.context["timeline"] = services.timeline_current()
+        return services.obligations_with_dates(obj, self.context["timeline"])
+
+    def get_classification_review_due(self, obj) -> bool:
+        """Answered under an older questionnaire version: to be answered again."""
+        return services.classification_review_due(obj)
+
+    def get_classification_pending(self, obj) -> bool:
+        """No confirmed result yet: the tier says "classification pending"."""
+        return obj.is_pending
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -78,18 +143,89 @@ class SystemIdField(VisibleSystemField):
 class ClassificationWriteSerializer(serializers.Serializer):
     system = SystemIdField()
     answers = serializers.DictField(
-        help_text="Question key -> answer; see /classification-questions/."
+        help_text="Question key -> answer: true, false or 'unsure' for yes/no questions; a "
+        "choice value or 'unsure' for a single choice; a list of choice values (['none'] for "
+        "none) or 'unsure' for a many-choice question. Every question asked must be answered; "
+        "see GET /api/v1/classifications/questions/."
     )
-    role = serializers.ChoiceField(choices=questionnaire.ROLES)
+    role = serializers.ChoiceField(
+        choices=questionnaire.ROLES, help_text="The organisation's role for this system."
+    )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
+    submit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="True: submit the answers for a governance officer's confirmation at once.",
+    )
+
+
+class ClassificationUpdateSerializer(ClassificationWriteSerializer):
+    """A patch of the answers: each omitted field keeps its value; it goes back to draft."""
+
+    system = None
+    answers = serializers.DictField(
+        required=False, help_text=ClassificationWriteSerializer().fields["answers"].help_text
+    )
+    role = serializers.ChoiceField(choices=questionnaire.ROLES, required=False)
+
+
+class ConfirmSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(
+        choices=[("", "the proposed result"), *CONFIRMABLE],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Empty: confirm the questionnaire's result. Another result changes it "
+        "(a reason is then required); required when the result is 'pending'.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why: required when the result changes or was pending.",
+    )
 
 
 class QuestionSerializer(serializers.Serializer):
     key = serializers.CharField()
     section = serializers.CharField()
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="The question, in plain language.")
     help = serializers.CharField()
-    choices = serializers.ListField(child=serializers.ListField(), allow_null=True)
+    reference = serializers.CharField(help_text="The legal reference, e.g. 'Art. 5(1)(f)'.")
+    examples = serializers.ListField(child=serializers.CharField())
+    choices = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()),
+        allow_null=True,
+        help_text="[value, label] pairs; null: a yes / no / not sure question.",
+    )
+    many = serializers.BooleanField(help_text="Several choices may be picked (a list).")
+    show_if = serializers.DictField(
+        help_text="Asked only when, for every named question, its answer is one of the listed "
+        "values."
+    )
+    prefill = serializers.CharField(help_text="The intake field it is pre-filled from, if any.")
+
+
+class ObligationDateSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    act = serializers.DateField(help_text="The date under the AI Act as adopted.")
+    omnibus = serializers.DateField(help_text="The date under the Digital Omnibus proposal.")
+    override = serializers.DateField(allow_null=True)
+    applies_from = serializers.DateField(help_text="The date that counts for the organisation.")
+
+
+class ObligationTimelineSerializer(serializers.ModelSerializer):
+    dates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ObligationTimeline
+        fields = ["id", "timeline", "overrides", "dates", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    @extend_schema_field(ObligationDateSerializer(many=True))
+    def get_dates(self, obj) -> list[dict]:
+        return [row.__dict__ for row in services.timeline_rows(obj)]
 
 
 class TierDecisionSerializer(serializers.ModelSerializer):
@@ -309,6 +445,9 @@ class RiskProfileSerializer(serializers.Serializer):
     system = serializers.IntegerField()
     risk_tier = serializers.CharField()
     classification = ClassificationReadSerializer(allow_null=True)
+    classification_review_due = serializers.BooleanField(
+        help_text="The classification was answered under an older questionnaire version."
+    )
     tier_decision = TierDecisionSerializer(allow_null=True)
     checklist = serializers.DictField(child=CheckSerializer(many=True))
     heatmap = serializers.DictField()

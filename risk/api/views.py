@@ -21,6 +21,7 @@ from ..models import (
     Classification,
     ImpactAssessment,
     Methodology,
+    ObligationTimeline,
     Risk,
     RiskAssessment,
     TierDecision,
@@ -30,10 +31,13 @@ from ..models import (
 from .serializers import (
     AcceptSerializer,
     ClassificationReadSerializer,
+    ClassificationUpdateSerializer,
     ClassificationWriteSerializer,
+    ConfirmSerializer,
     ImpactAssessmentReadSerializer,
     ImpactAssessmentWriteSerializer,
     MethodologySerializer,
+    ObligationTimelineSerializer,
     QuestionSerializer,
     RiskAssessmentReadSerializer,
     RiskAssessmentWriteSerializer,
@@ -151,39 +155,108 @@ class TierRequirementViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    **write_schema(ClassificationWriteSerializer, ClassificationReadSerializer, ("create",))
+    create=extend_schema(
+        request=ClassificationWriteSerializer,
+        responses={201: ClassificationReadSerializer, 200: ClassificationReadSerializer},
+    ),
+    partial_update=extend_schema(
+        request=ClassificationUpdateSerializer, responses=ClassificationReadSerializer
+    ),
 )
 class ClassificationViewSet(SelectorViewSet):
-    """EU AI Act classifications. POST records (or replaces) a system's classification and
-    recomputes its risk tier."""
+    """EU AI Act classifications, one per system. The system's owner (or a governance
+    officer) answers the questionnaire: POST records the answers as a draft (201 new, 200 when
+    it replaces the system's answers), PATCH revises them; ``submit`` sends them to the
+    governance officers; ``confirm`` (officers) confirms the result or changes it with a
+    reason. Only the confirmed result decides the system's risk tier."""
 
     selector = staticmethod(selectors.classification_list)
     read_serializer_class = ClassificationReadSerializer
     write_serializer_class = ClassificationWriteSerializer
-    write_permissions = ("risk.change_classification",)
+    write_permissions = ("risk.add_classification", "risk.confirm_classification")
     filterset_class = SystemFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def create(self, request):
         data = self.validated_input()
+        existed = Classification.objects.filter(system=data["system"]).exists()
         record = services.classification_save(actor=request.user, **data)
-        return self.read_response(record, status.HTTP_201_CREATED)
-
-    @extend_schema(responses=QuestionSerializer(many=True))
-    @action(detail=False, methods=["get"])
-    def questions(self, request):
-        """The questionnaire, in the order of the Act."""
-        return Response(
-            [
-                {
-                    "key": q.key,
-                    "section": q.section,
-                    "text": q.text,
-                    "help": q.help,
-                    "choices": [list(c) for c in q.choices] if q.choices else None,
-                }
-                for q in questionnaire.QUESTIONS
-            ]
+        return self.read_response(
+            record, status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         )
+
+    def partial_update(self, request, pk=None):
+        record = self.get_object()
+        data = self.validated_input(ClassificationUpdateSerializer, partial=True)
+        saved = services.classification_save(
+            actor=request.user,
+            system=record.system,
+            answers=data.get("answers", record.answers),
+            role=data.get("role", record.role),
+            notes=data.get("notes", record.notes),
+            submit=data.get("submit", False),
+        )
+        return self.read_response(saved)
+
+    @extend_schema(request=None, responses=ClassificationReadSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Send the draft to the governance officers for confirmation."""
+        record = services.classification_submit(
+            actor=request.user, classification=self.get_object()
+        )
+        return self.read_response(record)
+
+    @extend_schema(request=ConfirmSerializer, responses=ClassificationReadSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Confirm the proposed result, or change it with a reason (officers)."""
+        record = self.get_object()
+        data = self.validated_input(ConfirmSerializer)
+        record = services.classification_confirm(actor=request.user, classification=record, **data)
+        return self.read_response(record)
+
+    @extend_schema(responses=QuestionSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def questions(self, request):
+        """The current questionnaire, in the order of the Act: a plain list (not paginated,
+        no filters). A question is asked only when its ``show_if`` holds."""
+        return Response([questionnaire.question_as_dict(q) for q in questionnaire.QUESTIONS])
+
+
+@extend_schema_view(
+    **write_schema(ObligationTimelineSerializer, ObligationTimelineSerializer, ("partial_update",))
+)
+class ObligationTimelineViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
+    """Which dates obligations apply from: the AI Act's timeline or the Digital Omnibus
+    proposal's, with optional override dates per key. One current setting (a list of one);
+    officers switch it (PATCH), the history keeps each choice."""
+
+    read_serializer_class = ObligationTimelineSerializer
+    write_serializer_class = ObligationTimelineSerializer
+    write_permissions = ("risk.change_obligationtimeline",)
+    http_method_names = ["get", "patch", "head", "options"]
+    pagination_class = None
+
+    def get_queryset(self):
+        return ObligationTimeline.objects.order_by("-id")
+
+    @extend_schema(responses=ObligationTimelineSerializer(many=True))
+    def list(self, request):
+        return Response([ObligationTimelineSerializer(services.timeline_current()).data])
+
+    def retrieve(self, request, pk=None):
+        current = services.timeline_current()
+        if str(current.pk) != str(pk):
+            raise NotFound()
+        return self.read_response(current)
+
+    def partial_update(self, request, pk=None):
+        current = services.timeline_current()
+        if str(current.pk) != str(pk):
+            raise NotFound()
+        data = self.validated_input(instance=current, partial=True)
+        return self.read_response(services.timeline_update(actor=request.user, data=data))
 
 
 class TierDecisionViewSet(SelectorViewSet):
@@ -209,10 +282,12 @@ class RiskProfileViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
         except AISystem.DoesNotExist:
             raise NotFound() from None
         risks = selectors.risk_list(user=request.user, filters={"system": system.pk})
+        classification = Classification.objects.filter(system=system).first()
         data = {
             "system": system.pk,
             "risk_tier": system.risk_tier,
-            "classification": Classification.objects.filter(system=system).first(),
+            "classification": classification,
+            "classification_review_due": services.classification_review_due(classification),
             "tier_decision": TierDecision.objects.filter(system=system).first(),
             "checklist": {
                 gate: [c.__dict__ for c in services.checklist(system, gate)] for gate in Gate.values

@@ -4,7 +4,9 @@ The services live in sub-modules, one per part of the app; this package re-expor
 ``from risk import services`` and ``services.risk_save(...)`` work as before:
 
 - :mod:`.methodology` the risk methodology (scales, thresholds, appetite);
-- :mod:`.tiers` the EU AI Act classification and the internal risk tier derived from it;
+- :mod:`.classifications` the EU AI Act classification's workflow (draft, submit, confirm),
+  its rules, the obligation dates table and the review after a new questionnaire;
+- :mod:`.tiers` the internal risk tier derived from the confirmed classification;
 - :mod:`.gates` the requirements matrix and the gate checks registered with the inventory;
 - :mod:`.risks` risk assessments, risks, acceptance above appetite, treatment actions;
 - :mod:`.impact` impact assessments and their sign-off;
@@ -13,6 +15,20 @@ The services live in sub-modules, one per part of the app; this package re-expor
 
 from ..models import RiskAssessment
 from ._common import CLOSED, today
+from .classifications import (
+    DateRow,
+    classification_answer_refusal,
+    classification_confirm,
+    classification_confirm_refusal,
+    classification_review_due,
+    classification_save,
+    classification_submit,
+    classification_submit_refusal,
+    obligations_with_dates,
+    timeline_current,
+    timeline_rows,
+    timeline_update,
+)
 from .gates import (
     REQUIREMENT_FIELDS,
     REQUIREMENT_FLAGS,
@@ -38,8 +54,8 @@ from .risks import (
 from .tiers import (
     TIER_RANK,
     TierOutcome,
-    classification_save,
     derive_tier,
+    tier_outcome_for,
     tier_recompute,
     top_residual_level,
 )
@@ -62,7 +78,19 @@ __all__ = [
     "action_save",
     "assessment_save",
     "checklist",
+    "DateRow",
+    "classification_answer_refusal",
+    "classification_confirm",
+    "classification_confirm_refusal",
+    "classification_review_due",
     "classification_save",
+    "classification_submit",
+    "classification_submit_refusal",
+    "obligations_with_dates",
+    "timeline_current",
+    "timeline_rows",
+    "timeline_update",
+    "tier_outcome_for",
     "clean_harms",
     "derive_tier",
     "gate_check",

@@ -90,12 +90,17 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
     checks: list[Check] = []
     tier = system.get_risk_tier_display().lower()
     if req.classification:
-        done = Classification.objects.filter(system=system).exists()
+        # Recorded means confirmed by a governance officer: answers waiting for confirmation
+        # (or answered "not sure") decide nothing yet.
+        record = Classification.objects.filter(system=system).first()
+        done = bool(record and record.confirmed_result)
         checks.append(
             Check(
                 "EU AI Act classification recorded",
                 done,
-                "An EU AI Act classification is missing (risk page, 'Classify').",
+                "An EU AI Act classification is missing (risk page, 'Classify')."
+                if record is None
+                else "Classification pending: a governance officer has not confirmed it yet.",
             )
         )
     if req.risk_assessment:

@@ -1,54 +1,16 @@
-"""The EU AI Act classification of a system and the internal risk tier that follows from it:
-the questionnaire's answers and result are recorded, the tier is derived from the class,
-the decision impact, the personal data and the highest residual risk, and the decision
-(with its reasons) is recorded and handed to the inventory."""
+"""The internal risk tier of a system: derived from the confirmed EU AI Act class (see
+.classifications for the questionnaire's workflow), the decision impact, the personal data
+and the highest residual risk; the decision (with its reasons) is recorded and handed to the
+inventory. An unconfirmed classification decides nothing: the tier stays unclassified and
+says "classification pending", never minimal."""
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-
 from aims.history import save_with_history
-from aims.permissions import require
 from inventory import services as inventory_services
 from inventory.models import AISystem, DecisionImpact, PersonalData, RiskTier
 
-from .. import classification as questionnaire
 from ..models import LEVEL_RANK, Classification, EUClass, Level, Risk, TierDecision
-from ._common import _require_system_write
-
-
-@transaction.atomic
-def classification_save(
-    *, actor, system: AISystem, answers: dict, role: str, notes: str = ""
-) -> Classification:
-    """Record the questionnaire's answers and the result; recompute the system's tier."""
-    system = _require_system_write(actor, system, "risk.add_classification")
-    require(
-        actor, "risk.change_classification", message="Only governance officers classify systems."
-    )
-    # Questionnaire v2: the role decides which questions are asked (normalise checks it).
-    clean, errors = questionnaire.normalise(answers, role)
-    if errors:
-        raise ValidationError(errors)
-    outcome = questionnaire.classify(clean, role)
-    record = Classification.objects.filter(system=system).first() or Classification(system=system)
-    verb = "Reclassified" if record.pk else "Classified"
-    record.answers = clean
-    record.role = role
-    record.notes = notes
-    record.result = outcome.result
-    record.route = outcome.route
-    record.reasoning = outcome.reasoning
-    # Stored as text ("Art. 26(1): ...", as in v1) until the storage moves to
-    # Obligation.as_dict() (helper B's change).
-    record.obligations = [f"{o.articles}: {o.text}" for o in outcome.obligations]
-    record.fria_required = outcome.fria_required
-    record.classified_by = actor
-    save_with_history(record, actor=actor, reason=f"{verb}: {record.get_result_display()}")
-    tier_recompute(actor=actor, system=system, cause="classification saved")
-    record.system.refresh_from_db()
-    return record
 
 
 @dataclass(frozen=True)
@@ -60,12 +22,26 @@ class TierOutcome:
 TIER_RANK = {RiskTier.UNCLASSIFIED: 0, RiskTier.LOW: 1, RiskTier.MEDIUM: 2, RiskTier.HIGH: 3}
 
 
+PENDING_REASON = (
+    "Classification pending: the EU AI Act classification waits for a governance officer's "
+    "confirmation."
+)
+
+
 def derive_tier(
-    *, eu_class: str | None, decision_impact: str, personal_data: str, top_residual: str | None
+    *,
+    eu_class: str | None,
+    decision_impact: str,
+    personal_data: str,
+    top_residual: str | None,
+    pending: bool = False,
 ) -> TierOutcome:
-    """The internal tier from the EU AI Act class, decision impact, personal data and the
-    highest residual risk level; each input that raises the tier says so."""
-    if eu_class is None:
+    """The internal tier from the confirmed EU AI Act class, decision impact, personal data
+    and the highest residual risk level; each input that raises the tier says so.
+    ``pending``: the questionnaire was answered but no result is confirmed yet."""
+    if eu_class in (None, "", EUClass.PENDING):
+        if pending or eu_class == EUClass.PENDING:
+            return TierOutcome(RiskTier.UNCLASSIFIED, [PENDING_REASON])
         return TierOutcome(RiskTier.UNCLASSIFIED, ["No EU AI Act classification recorded yet."])
     if eu_class == EUClass.PROHIBITED:
         return TierOutcome(
@@ -106,16 +82,22 @@ def top_residual_level(system: AISystem) -> str | None:
     return max(levels, key=lambda lv: LEVEL_RANK[lv], default=None)
 
 
-def tier_recompute(*, actor, system: AISystem, cause: str = "") -> TierDecision:
-    """Derive the tier again and record it (with its reasons) when it or its reasons change."""
-    system = AISystem.objects.get(pk=system.pk)
+def tier_outcome_for(system: AISystem) -> TierOutcome:
+    """The tier the system's confirmed classification and details call for now."""
     record = Classification.objects.filter(system=system).first()
-    outcome = derive_tier(
-        eu_class=record.result if record else None,
+    return derive_tier(
+        eu_class=(record.confirmed_result or None) if record else None,
         decision_impact=system.decision_impact,
         personal_data=system.personal_data,
         top_residual=top_residual_level(system),
+        pending=record is not None,
     )
+
+
+def tier_recompute(*, actor, system: AISystem, cause: str = "") -> TierDecision:
+    """Derive the tier again and record it (with its reasons) when it or its reasons change."""
+    system = AISystem.objects.get(pk=system.pk)
+    outcome = tier_outcome_for(system)
     decision = TierDecision.objects.filter(system=system).first()
     changed = (
         decision is None or decision.tier != outcome.tier or decision.reasons != (outcome.reasons)

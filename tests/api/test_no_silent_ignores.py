@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from inventory.models import AISystem
-from tests.factories import MINIMAL_RISK_ANSWERS, make_system
+from tests.factories import make_system
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,10 @@ def test_a_valid_write_answers_with_the_record_as_saved(api_as, owner):
 def test_a_write_that_raises_the_tier_answers_with_the_new_tier(api_as, officer, owner):
     """The tier is recomputed on another copy of the row after the save (risk.signals); the
     answer must show it, not the tier the request started from."""
-    from risk.services import classification_save
+    from tests.factories import classify_confirmed
 
     system = make_system(owner)
-    classification_save(actor=officer, system=system, answers=MINIMAL_RISK_ANSWERS, role="deployer")
+    classify_confirmed(officer=officer, system=system, result="minimal")
     system.refresh_from_db()
     assert system.risk_tier != "high"
 

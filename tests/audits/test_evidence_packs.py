@@ -32,7 +32,7 @@ from risk import services as risk
 from risk.models import ImpactAssessment, Risk, RiskAssessment, TreatmentAction
 from suppliers import services as suppliers
 
-from ..factories import HIGH_RISK_ANSWERS, make_system
+from ..factories import classify_confirmed, make_system
 from ..suppliers.helpers import completed_review, connect, link_component
 
 pytestmark = pytest.mark.django_db
@@ -112,9 +112,7 @@ def registers(deployed, owner, officer, approver):
     connect()
     system, _ = deployed
     other = make_system(owner, name="Invoice anomaly detection")
-    classification = risk.classification_save(
-        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
-    )
+    classification = classify_confirmed(officer=officer, system=system)
     assessment = risk.assessment_save(
         actor=owner,
         assessment=RiskAssessment(system=system),
@@ -431,7 +429,7 @@ def test_pack_contains_every_register(
         # classification and tier, with its reasons
         "High-risk",
         r["classification"].route,
-        r["classification"].obligations[0],
+        r["classification"].obligations[0]["text"],
         tier.get_tier_display(),
         tier.reasons[0],
         # risks and assessments

@@ -24,6 +24,8 @@ from tests.factories import (
     MEDIUM_RISK_ANSWERS,
     MINIMAL_RISK_ANSWERS,
     make_system,
+    classify_answered,
+    classify_confirmed,
     release_classified,
     user_with_role,
 )
@@ -72,9 +74,8 @@ def deploy(system, owner, officer, approver):
 
 
 def classify(system, officer, answers):
-    risk_services.classification_save(
-        actor=officer, system=system, answers=answers, role="deployer"
-    )
+    """Classified with ``answers`` and confirmed by the officer as the questionnaire says."""
+    classify_answered(officer=officer, system=system, answers=answers)
     return AISystem.objects.get(pk=system.pk)
 
 
@@ -346,8 +347,11 @@ def test_owner_cannot_decide_materiality_on_medium_or_high(request, api_as, owne
 
 
 def test_an_officer_who_owns_the_system_does_not_decide_its_changes(api_as, officer, approver):
-    system = deploy(make_system(officer), officer, user_with_role(OFFICER), approver)
-    system = classify(system, officer, HIGH_RISK_ANSWERS)
+    second = user_with_role(OFFICER)
+    system = deploy(make_system(officer), officer, second, approver)
+    # The officer owns it: another officer confirms its classification.
+    classify_confirmed(officer=second, system=system, result="high_risk", actor=officer)
+    system = AISystem.objects.get(pk=system.pk)
     api_as(officer).patch(api_url("system-detail", system.pk), {"purpose": "New"}, format="json")
     change = proposed(system)
     response = api_as(officer).post(

@@ -30,7 +30,7 @@ from inventory.reminders import approval_conditions
 from risk import services as risk_services
 from risk.models import ImpactAssessment, RiskAssessment
 
-from ..factories import HIGH_RISK_ANSWERS, make_system
+from ..factories import classify_confirmed, make_system
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -63,9 +63,7 @@ def record_validation(system, actor, test_type="bias", result="pass"):
 def high_system(officer, approver, owner, system):
     """A high-tier system in validation with everything its release needs except an
     oversight person; its validations are recorded by the owner and reviewed by the officer."""
-    risk_services.classification_save(
-        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
-    )
+    classify_confirmed(officer=officer, system=system)
     risk_services.assessment_save(
         actor=owner,
         assessment=RiskAssessment(system=system),

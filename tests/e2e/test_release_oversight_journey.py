@@ -15,7 +15,7 @@ from inventory import services
 from inventory.models import Approval
 from risk import services as risk_services
 from risk.models import ImpactAssessment, RiskAssessment
-from tests.factories import HIGH_RISK_ANSWERS, INTAKE_DATA, user_with_role
+from tests.factories import INTAKE_DATA, classify_confirmed, user_with_role
 
 pytestmark = [
     pytest.mark.e2e,
@@ -28,9 +28,7 @@ MISSING = "No human-oversight person is named"
 def high_risk_system_in_validation(officer, approver, owner):
     """Everything a high-tier release needs, except the oversight person."""
     system = services.system_submit_intake(actor=owner, data=INTAKE_DATA)
-    risk_services.classification_save(
-        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
-    )
+    classify_confirmed(officer=officer, system=system)
     risk_services.assessment_save(
         actor=owner,
         assessment=RiskAssessment(system=system),

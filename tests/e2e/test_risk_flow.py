@@ -14,6 +14,8 @@ from risk import services
 from risk.models import RiskAssessment
 from tests.factories import make_system, user_with_role
 
+from .classification_helpers import answer_the_rest_no
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -57,13 +59,16 @@ def test_high_risk_release_needs_the_impact_assessment(login, screenshot):
     page = login(officer)
     page.goto(f"/risk/systems/{system.pk}/")
     page.get_by_role("link", name="Classify").click()
-    page.get_by_label("Is it intended for a use listed in Annex III?").select_option("4a")
-    page.get_by_label("Does it profile natural persons?").check()
-    page.get_by_label("The organisation's role for this system").select_option("deployer")
-    page.get_by_role("button", name="Classify").click()
+    answer_the_rest_no(page)
+    page.locator('input[name="role"][value="deployer"]').check()
+    page.get_by_role("button", name="Submit for confirmation").click()
+    # ... and confirms it as high-risk (Annex III 4(a): recruitment), with the reason.
+    page.get_by_role("link", name="Confirm or change the result").click()
+    page.get_by_label("Confirmed result").select_option("high_risk")
+    page.get_by_label("Reason").fill("Annex III 4(a): it ranks job applicants.")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_test_id("eu-class")).to_have_text("High-risk")
     expect(page.get_by_test_id("tier")).to_contain_text("High")
-    expect(page.locator("#obligations")).to_contain_text("Art. 26(1)")
     expect(page.get_by_role("main")).to_contain_text("A signed-off impact assessment is missing.")
     screenshot(page, "risk-system-page")
 

@@ -7,6 +7,7 @@ from risk.models import (
     Classification,
     ImpactAssessment,
     Methodology,
+    ObligationTimeline,
     Risk,
     RiskAssessment,
     TierDecision,
@@ -14,10 +15,10 @@ from risk.models import (
     TreatmentAction,
 )
 
-from ..factories import HIGH_RISK_ANSWERS
+from ..factories import answers_with, classify_confirmed
 from .battery_framework import Entry, api, by_id
 
-ANSWERS = HIGH_RISK_ANSWERS
+ANSWERS = answers_with()
 RISK = {
     "title": "Battery risk",
     "category": "fairness",
@@ -44,12 +45,32 @@ def make_risk(w) -> Risk:
 
 
 def classify(w) -> Classification:
-    return services.classification_save(
-        actor=w.officer, system=w.system, answers=ANSWERS, role="deployer"
-    )
+    return classify_confirmed(officer=w.officer, system=w.system)
+
+
+def timeline_pk() -> int:
+    return services.timeline_current().pk
 
 
 BATTERY = {
+    ObligationTimeline: Entry(
+        actor="officer",
+        stage="in_triage",
+        create=lambda w: services.timeline_update(actor=w.officer, data={"timeline": "omnibus"}),
+        api_create=lambda w: (
+            "patch",
+            api("obligationtimeline-detail", timeline_pk()),
+            {"timeline": "omnibus", "overrides": {"annex_iii": "2027-12-02"}},
+            "json",
+        ),
+        api_bad=lambda w: (
+            "patch",
+            api("obligationtimeline-detail", timeline_pk()),
+            {"timeline": "someday"},
+            "json",
+        ),
+        api_result=by_id(ObligationTimeline),
+    ),
     Methodology: Entry(
         actor="officer",
         stage="in_triage",

@@ -13,7 +13,7 @@ from risk.models import (
     TreatmentAction,
 )
 
-from ..factories import HIGH_RISK_ANSWERS
+from ..factories import answers_with, classify_confirmed
 from .framework import (
     API_CREATE_UNDER_SYSTEM,
     API_DECIDE,
@@ -27,7 +27,6 @@ from .framework import (
     LOGGED_IN,
     SYSTEM_CHANGE,
     SYSTEM_READ,
-    TRIAGE,
     Case,
     expect,
     system_pk,
@@ -37,10 +36,13 @@ from .framework import (
 #                       anonymous nobody owner other_owner officer approver auditor
 SIGN_OFF      = expect("login    404    403   404         ok      ok       403")
 API_SIGN_OFF  = expect("401      403    403   404         ok      ok       403")
+# The owner answers their system's questionnaire; an officer (not the owner) confirms it.
+CONFIRM       = expect("login    404    403   404         ok      403      403")
+API_CONFIRM   = expect("401      403    403   404         ok      403      403")
 # fmt: on
 
 RISK_TITLE = "Matrix risk: biased ranking"
-ANSWERS = HIGH_RISK_ANSWERS
+ANSWERS = answers_with()
 
 
 def risk(w) -> Risk:
@@ -102,10 +104,46 @@ def action(w) -> TreatmentAction:
 def classification(w) -> Classification:
     return w.once(
         "_risk_classification",
+        lambda: classify_confirmed(officer=w.officer, system=w.system),
+    )
+
+
+def drafted(w) -> Classification:
+    """The owner's answers, saved as a draft (not yet submitted)."""
+    return w.once(
+        "_risk_draft",
         lambda: services.classification_save(
-            actor=w.officer, system=w.system, answers=ANSWERS, role="deployer"
+            actor=w.owner, system=w.system, answers=ANSWERS, role="deployer"
         ),
     )
+
+
+def submitted(w) -> Classification:
+    """The owner's answers, submitted for an officer's confirmation."""
+    return w.once(
+        "_risk_submitted",
+        lambda: services.classification_save(
+            actor=w.owner, system=w.system, answers=ANSWERS, role="deployer", submit=True
+        ),
+    )
+
+
+def html_answers() -> dict:
+    """The answers as the browser form posts them."""
+    data = {"role": "deployer", "submit": ""}
+    for key, value in ANSWERS.items():
+        data[key] = (
+            {True: "yes", False: "no"}.get(value, value) if not isinstance(value, list) else value
+        )
+    return data
+
+
+def timeline_pk(w) -> dict:
+    return {"pk": services.timeline_current().pk}
+
+
+def timeline_choice(w) -> str:
+    return services.timeline_current().timeline
 
 
 def pk(getter):
@@ -189,10 +227,15 @@ CASES: list[Case] = [
     Case("risk:requirements", "POST", GATES_WRITE, data=requirements_post,
          effect=requirement_values),
     Case("risk:system_risk", "GET", SYSTEM_READ, kwargs=system_pk),
-    Case("risk:classify", "GET", TRIAGE, kwargs=system_pk),
-    Case("risk:classify", "POST", TRIAGE, kwargs=system_pk, effect=count(Classification),
-         data=lambda w: {"role": "deployer", "annex_iii_area": "4a", "profiling": "on",
-                         "prohibited_practice": "none", "art6_3_exception": "none"}),
+    Case("risk:classify", "GET", SYSTEM_CHANGE, kwargs=system_pk),
+    Case("risk:classify", "POST", SYSTEM_CHANGE, kwargs=system_pk, effect=count(Classification),
+         data=lambda w: html_answers()),
+    Case("risk:classification_confirm", "GET", CONFIRM, kwargs=pk(submitted)),
+    Case("risk:classification_confirm", "POST", CONFIRM, kwargs=pk(submitted),
+         data=lambda w: {"result": "", "reason": ""}, effect=field(submitted, "status")),
+    Case("risk:obligation_dates", "GET", GATES_READ),
+    Case("risk:obligation_dates", "POST", GATES_WRITE,
+         data=lambda w: {"timeline": "omnibus", "reason": "Matrix"}, effect=timeline_choice),
     Case("risk:risk_create", "GET", SYSTEM_CHANGE, kwargs=system_pk),
     Case("risk:risk_create", "POST", SYSTEM_CHANGE, kwargs=system_pk, effect=count(Risk),
          data=lambda w: HTML_RISK),
@@ -237,8 +280,19 @@ CASES: list[Case] = [
          kwargs=lambda w: {"pk": release_high(w)}, data=lambda w: {"min_approvals": 3},
          effect=requirement_values),
     Case("api:classification-list", "GET", API_LOGGED_IN),
-    Case("api:classification-list", "POST", API_GATE_WRITE, effect=count(Classification),
+    Case("api:classification-list", "POST", API_CREATE_UNDER_SYSTEM,
+         effect=count(Classification),
          data=lambda w: {"system": w.system.pk, "answers": ANSWERS, "role": "deployer"}),
+    Case("api:classification-detail", "PATCH", API_SYSTEM_CHANGE, kwargs=pk(drafted),
+         data=lambda w: {"notes": "Checked in the matrix"}, effect=field(drafted, "notes")),
+    Case("api:classification-submit", "POST", API_SYSTEM_CHANGE, kwargs=pk(drafted),
+         data=lambda w: {}, effect=field(drafted, "status")),
+    Case("api:classification-confirm", "POST", API_CONFIRM, kwargs=pk(submitted),
+         data=lambda w: {}, effect=field(submitted, "status")),
+    Case("api:obligationtimeline-list", "GET", API_LOGGED_IN),
+    Case("api:obligationtimeline-detail", "GET", API_LOGGED_IN, kwargs=timeline_pk),
+    Case("api:obligationtimeline-detail", "PATCH", API_GATE_WRITE, kwargs=timeline_pk,
+         data=lambda w: {"timeline": "omnibus"}, effect=timeline_choice),
     Case("api:classification-questions", "GET", API_LOGGED_IN),
     Case("api:classification-detail", "GET", API_SYSTEM_READ, kwargs=pk(classification)),
     Case("api:tierdecision-list", "GET", API_LOGGED_IN),

@@ -6,8 +6,8 @@ from inventory import services as inventory_services
 from risk import services
 from risk.models import ImpactAssessment, Risk, RiskAssessment
 
-from ..factories import HIGH_RISK_ANSWERS as HIGH
 from ..factories import RISK_DATA as RISK
+from ..factories import classify_confirmed
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def complete_high_risk(officer, approver, owner, other_owner, system):
     and a named oversight person (no oversight course is required in these tests)."""
 
     def run(*, impact=True, validations=("bias", "accuracy"), reviewed=True, oversight=True):
-        services.classification_save(actor=officer, system=system, answers=HIGH, role="deployer")
+        classify_confirmed(officer=officer, system=system)
         services.assessment_save(
             actor=owner,
             assessment=RiskAssessment(system=system),

@@ -5,7 +5,8 @@ import pytest
 from inventory import services as inventory_services
 from risk.models import Risk
 
-from .conftest import HIGH, RISK
+from ..factories import classify_confirmed
+from .conftest import RISK
 
 pytestmark = pytest.mark.django_db
 
@@ -14,27 +15,6 @@ def fields(response) -> dict:
     body = response.json()
     assert set(body) == {"message", "code", "extra"}, body
     return body["extra"].get("fields", {})
-
-
-def test_classify_through_the_api_sets_the_tier(api_as, officer, system):
-    response = api_as(officer).post(
-        "/api/v1/classifications/",
-        {"system": system.pk, "answers": HIGH, "role": "deployer"},
-        format="json",
-    )
-    assert response.status_code == 201, response.content
-    body = response.json()
-    assert body["result"] == "high_risk" and body["risk_tier"] == "high"
-    assert any("Art. 26" in o for o in body["obligations"])
-    profile = api_as(officer).get(f"/api/v1/risk-profiles/{system.pk}/").json()
-    assert profile["risk_tier"] == "high"
-    assert any(not c["met"] for c in profile["checklist"]["release"])
-    assert len(profile["heatmap"]["inherent"]["rows"]) == 5
-
-
-def test_questionnaire_is_served(api_as, auditor):
-    questions = api_as(auditor).get("/api/v1/classifications/questions/").json()
-    assert questions[0]["key"] == "prohibited_practices"
 
 
 def test_bad_scores_and_unknown_category_are_field_errors(api_as, owner, system):
@@ -84,11 +64,7 @@ def test_register_filters_in_the_api(api_as, owner, system):
 
 
 def test_release_refused_in_the_api_lists_what_is_missing(api_as, officer, approver, owner, system):
-    api_as(officer).post(
-        "/api/v1/classifications/",
-        {"system": system.pk, "answers": HIGH, "role": "deployer"},
-        format="json",
-    )
+    classify_confirmed(officer=officer, system=system)
     response = api_as(approver).post(
         f"/api/v1/systems/{system.pk}/decide/", {"decision": "approve"}, format="json"
     )
@@ -181,11 +157,7 @@ def test_methodology_patch_validates(api_as, officer):
 
 def test_risk_history_of_a_system(api_as, owner, officer, system):
     api_as(owner).post("/api/v1/risks/", {**RISK, "system": system.pk}, format="json")
-    api_as(officer).post(
-        "/api/v1/classifications/",
-        {"system": system.pk, "answers": HIGH, "role": "deployer"},
-        format="json",
-    )
+    classify_confirmed(officer=officer, system=system)
     body = api_as(officer).get(f"/api/v1/risk-profiles/{system.pk}/history/").json()
     models = {entry["model"] for entry in body["results"]}
     assert {"risk.risk", "risk.classification", "risk.tierdecision"} <= models

@@ -9,23 +9,10 @@ from aims.errors import RuleForbidden, TransitionNotAllowed
 from inventory import services as inventory_services
 from inventory.models import AISystem, Approval
 from risk import services
-from risk.models import Classification, ImpactAssessment, Methodology, Risk, TierDecision
+from risk.models import ImpactAssessment, Methodology, Risk, TierDecision
 
-from ..factories import MINIMAL_RISK_ANSWERS as MINIMAL
-from .conftest import HIGH
+from ..factories import answers_with, classify_confirmed
 
-# Emotion recognition of workers (Art. 5(1)(f)), no exception: prohibited.
-PROHIBITED = {
-    **MINIMAL,
-    "prohibited_practices": ["5f"],
-    "art5_exception": False,
-    "annex_iii_areas": ["1c"],
-    "profiling": False,
-    "art6_3_exception": "none",
-    "emotion_or_biometric_categorisation": True,
-    "biometric_exception": False,
-    "public_body_or_service": False,
-}
 
 pytestmark = pytest.mark.django_db
 
@@ -173,10 +160,8 @@ def test_derive_tier(eu_class, impact, personal, residual, tier):
 
 
 def test_classification_sets_the_tier_with_reasons_and_history(officer, system):
-    record = services.classification_save(
-        actor=officer, system=system, answers=HIGH, role="deployer"
-    )
-    assert record.result == "high_risk"
+    record = classify_confirmed(officer=officer, system=system)
+    assert record.confirmed_result == "high_risk"
     system.refresh_from_db()
     assert system.risk_tier == "high"
     decision = TierDecision.objects.get(system=system)
@@ -189,7 +174,7 @@ def test_tier_is_recomputed_when_residual_risk_changes(officer, owner, make_risk
     inventory_services.system_update(
         actor=owner, system=system, data={"decision_impact": "assists", "personal_data": "none"}
     )
-    services.classification_save(actor=officer, system=system, answers=MINIMAL, role="deployer")
+    classify_confirmed(officer=officer, system=system, result="minimal")
     system.refresh_from_db()
     assert system.risk_tier == "low"
     risk = make_risk(inherent_likelihood=5, inherent_impact=5, residual_likelihood=5,
@@ -199,17 +184,8 @@ def test_tier_is_recomputed_when_residual_risk_changes(officer, owner, make_risk
     services.risk_save(actor=owner, risk=risk, data={"residual_likelihood": 1})
     system.refresh_from_db()
     assert system.risk_tier == "low"
-    assert TierDecision.history.filter(system_id=system.pk).count() == 3
-
-
-def test_only_officers_classify(owner, approver, system):
-    for actor in (owner, approver):
-        with pytest.raises(RuleForbidden) as refused:
-            services.classification_save(
-                actor=actor, system=system, answers=MINIMAL, role="deployer"
-            )
-        assert refused.value.code == "permission_denied"
-    assert not Classification.objects.exists()
+    # pending (answered), low (confirmed), high (critical residual), low again
+    assert TierDecision.history.filter(system_id=system.pk).count() == 4
 
 
 # --- gates ----------------------------------------------------------------------------------
@@ -222,7 +198,7 @@ def _to_validation(officer, approver, owner, system):
 
 
 def test_prohibited_blocks_every_gate(officer, approver, system):
-    services.classification_save(actor=officer, system=system, answers=PROHIBITED, role="deployer")
+    classify_confirmed(officer=officer, system=system, result="prohibited")
     inventory_services.system_transition(actor=officer, system=system, action="start_triage")
     for gate in ("intake", "release"):
         assert any("prohibited" in m for m in services.gate_check(system, gate))
@@ -237,7 +213,7 @@ def test_prohibited_blocks_every_gate(officer, approver, system):
 
 
 def test_high_tier_release_refused_with_the_exact_list(officer, approver, owner, system):
-    services.classification_save(actor=officer, system=system, answers=HIGH, role="deployer")
+    classify_confirmed(officer=officer, system=system)
     missing_at_intake = services.gate_check(system, "intake")
     assert missing_at_intake == [
         "A current risk assessment is missing (none dated within 6 months)."
@@ -319,7 +295,7 @@ def test_requirements_matrix_is_editable_by_officers_only(officer, owner, system
             actor=owner, requirement=req, data={"bias_validation": True}
         )
     services.tier_requirement_update(actor=officer, requirement=req, data={"bias_validation": True})
-    services.classification_save(actor=officer, system=system, answers=MINIMAL, role="deployer")
+    classify_confirmed(officer=officer, system=system, result="minimal")
     system.refresh_from_db()
     if system.risk_tier == "low":
         assert "A passing bias validation for this release round is missing." in (
@@ -350,7 +326,7 @@ def test_fria_fields_required_when_the_classification_calls_for_one(officer, own
     services.classification_save(
         actor=officer,
         system=system,
-        answers={**HIGH, "annex_iii_areas": ["5b"]},
+        answers=answers_with(annex_iii_areas=["5b"], profiling=True),
         role="deployer",
     )
     with pytest.raises(ValidationError) as caught:
@@ -394,7 +370,7 @@ def test_tier_follows_a_change_of_the_systems_details(officer, owner, system):
     inventory_services.system_update(
         actor=owner, system=system, data={"decision_impact": "assists", "personal_data": "none"}
     )
-    services.classification_save(actor=officer, system=system, answers=MINIMAL, role="deployer")
+    classify_confirmed(officer=officer, system=system, result="minimal")
     system.refresh_from_db()
     assert system.risk_tier == "low"
     inventory_services.system_update(

@@ -11,7 +11,7 @@ from inventory.models import AISystem, LifecycleStage
 from risk import services
 from risk.models import Risk
 
-from .conftest import HIGH
+from ..factories import classify_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -19,28 +19,17 @@ pytestmark = pytest.mark.django_db
 def test_system_risk_page_shows_classification_tier_checklist_and_heat_map(
     client_as, officer, system, make_risk
 ):
-    services.classification_save(actor=officer, system=system, answers=HIGH, role="deployer")
+    classify_confirmed(officer=officer, system=system)
     risk = make_risk()
     page = client_as(officer).get(reverse("risk:system_risk", args=[system.pk]))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "High-risk" in html and "Art. 26(1)" in html
+    assert "High-risk" in html
     assert "A signed-off impact assessment is missing." in html
     assert 'data-testid="heatmap-inherent"' in html and 'data-testid="heatmap-residual"' in html
     cell = f"?system={system.pk}&amp;inherent_likelihood=4&amp;inherent_impact=4"
     assert cell in html
     assert risk.reference in html
-
-
-def test_classify_form_records_result(client_as, officer, system):
-    response = client_as(officer).post(
-        reverse("risk:classify", args=[system.pk]),
-        {"role": "deployer", "prohibited_practice": "5f", "annex_iii_area": "none",
-         "art6_3_exception": "none"},
-    )  # fmt: skip
-    assert response.status_code == 302
-    system.refresh_from_db()
-    assert system.risk_tier == "prohibited"
 
 
 def test_risk_form_shows_field_errors_for_scores_out_of_range(client_as, owner, system):

@@ -20,7 +20,7 @@ from suppliers.models import (
     VendorChangeNotice,
 )
 
-from ..factories import HIGH_RISK_ANSWERS, make_system
+from ..factories import classify_confirmed, make_system
 from .helpers import (
     active_questions,
     answer_all,
@@ -364,9 +364,7 @@ def meet_the_high_tier_release_rules(officer, approver, owner, system) -> None:
     """What the risk app's release check asks of a high-tier system (classification, a
     current risk assessment, a signed-off impact assessment with an oversight plan, a bias
     and an accuracy validation in this release round), made through the real services."""
-    risk_services.classification_save(
-        actor=officer, system=system, answers=HIGH_RISK_ANSWERS, role="deployer"
-    )
+    classify_confirmed(officer=officer, system=system)
     risk_services.assessment_save(
         actor=owner,
         assessment=RiskAssessment(system=system),

@@ -86,6 +86,8 @@ LIMITED_RISK_ANSWERS = {
     "deep_fake_context": "none",
     "public_interest_text": False,
 }
+
+
 def no_answer(question):
     """The negative answer to ``question`` under the questionnaire's contract: false for
     yes/no, ["none"] for a many-choice, "none" (else the first choice) for a single choice."""

@@ -23,9 +23,9 @@ from tests.factories import (
     INTAKE_DATA,
     MEDIUM_RISK_ANSWERS,
     MINIMAL_RISK_ANSWERS,
-    make_system,
     classify_answered,
     classify_confirmed,
+    make_system,
     release_classified,
     user_with_role,
 )

@@ -383,8 +383,10 @@ def test_simultaneous_hand_reports_of_one_change_are_one_notice(officer, officer
     browser and the API call: one notice, four reports, one impact per system."""
     connect()
     supplier = make_supplier(officer)
-    system = deployed_system(owner, officer, approver, name="Concurrent bot")
-    link_component(owner, system, supplier, name="Answers", identifier=OLD)
+    deployed_system(
+        owner, officer, approver, name="Concurrent bot", supplier=supplier,
+        models=[("Answers", OLD)],
+    )  # fmt: skip
     data = notice_body(supplier)
     data.pop("supplier")
     spellings = [NEW, NEW.upper(), f" {NEW} ", NEW.title()]

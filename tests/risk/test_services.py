@@ -13,7 +13,6 @@ from risk.models import ImpactAssessment, Methodology, Risk, TierDecision
 
 from ..factories import answers_with, classify_confirmed
 
-
 pytestmark = pytest.mark.django_db
 
 

@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "TreatmentActionStatusEnum": "risk.models.TreatmentAction.Status",
         "ImpactAssessmentStatusEnum": "risk.models.ImpactAssessment.Status",
         "EUClassEnum": "risk.models.EUClass",
+        "ConfirmedEUClassEnum": "risk.models.CONFIRMABLE",
         "OperatorRoleEnum": "risk.models.OperatorRole",
         "ValidationResultEnum": "inventory.models.ValidationRecord.Result",
         "CorrectiveActionStatusEnum": "aims.models.CorrectiveAction.Status",

@@ -139,14 +139,20 @@ def classify_confirmed(
 
 
 def classify_answered(*, officer, system, answers: dict, role: str = "deployer"):
-    """``answers`` saved and submitted by ``officer``, who confirms the result they give:
-    the tier follows from it. Returns the classification."""
+    """``answers`` saved and submitted by ``officer`` and the result they give confirmed (by
+    another officer when ``officer`` owns the system): the tier follows from it. Returns the
+    classification."""
     from risk import services as risk_services
+
+    from aims.roles import OFFICER
 
     saved = risk_services.classification_save(
         actor=officer, system=system, answers=answers, role=role, submit=True
     )
-    return risk_services.classification_confirm(actor=officer, classification=saved)
+    confirmer = officer
+    if system.owner_id == officer.pk:  # segregation of duties: another officer confirms
+        confirmer = user_with_role(OFFICER, username=f"{officer.username}_colleague")
+    return risk_services.classification_confirm(actor=confirmer, classification=saved)
 
 
 RISK_DATA = {

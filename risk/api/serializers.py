@@ -7,7 +7,6 @@ from rest_framework import serializers
 
 from inventory.api.serializers import VisibleSystemField, display
 
-from .. import classification as questionnaire
 from .. import services
 from ..models import (
     CONFIRMABLE,
@@ -15,6 +14,7 @@ from ..models import (
     ImpactAssessment,
     Methodology,
     ObligationTimeline,
+    OperatorRole,
     Risk,
     RiskAssessment,
     TierDecision,
@@ -149,7 +149,7 @@ class ClassificationWriteSerializer(serializers.Serializer):
         "see GET /api/v1/classifications/questions/."
     )
     role = serializers.ChoiceField(
-        choices=questionnaire.ROLES, help_text="The organisation's role for this system."
+        choices=OperatorRole.choices, help_text="The organisation's role for this system."
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(
@@ -166,12 +166,12 @@ class ClassificationUpdateSerializer(ClassificationWriteSerializer):
     answers = serializers.DictField(
         required=False, help_text=ClassificationWriteSerializer().fields["answers"].help_text
     )
-    role = serializers.ChoiceField(choices=questionnaire.ROLES, required=False)
+    role = serializers.ChoiceField(choices=OperatorRole.choices, required=False)
 
 
 class ConfirmSerializer(serializers.Serializer):
     result = serializers.ChoiceField(
-        choices=[("", "the proposed result"), *CONFIRMABLE],
+        choices=CONFIRMABLE,
         required=False,
         allow_blank=True,
         default="",

@@ -693,7 +693,7 @@ def test_a_first_classification_as_low_after_release_reopens_nothing(owner, offi
         owner, name="Shift planner", decision_impact="assists", personal_data="none"
     )
     system = release_classified(system, owner=owner, officer=officer, approver=approver)
-    system = classify(system, officer, {})
+    system = classify(system, officer, MINIMAL_RISK_ANSWERS)
     assert system.risk_tier == "low" and system.lifecycle_stage == Stage.DEPLOYED
     assert system.reopened_reason == ""
 

@@ -142,9 +142,8 @@ def classify_answered(*, officer, system, answers: dict, role: str = "deployer")
     """``answers`` saved and submitted by ``officer`` and the result they give confirmed (by
     another officer when ``officer`` owns the system): the tier follows from it. Returns the
     classification."""
-    from risk import services as risk_services
-
     from aims.roles import OFFICER
+    from risk import services as risk_services
 
     saved = risk_services.classification_save(
         actor=officer, system=system, answers=answers, role=role, submit=True

@@ -724,6 +724,18 @@ def negative(question: Question):
     return False
 
 
+def completed(answers: dict, role: str | None = None) -> dict:
+    """``answers`` plus the negative answer to every other question they leave asked: how a
+    table of use cases, the demo or a test states only what applies."""
+    done = dict(answers)
+    grew = True
+    while grew:  # an answer may make another question asked
+        missing = [q for q in QUESTIONS if q.key not in done and asked(q, done, role)]
+        done.update((q.key, negative(q)) for q in missing)
+        grew = bool(missing)
+    return done
+
+
 def _is_negative_or_blank(question: Question, value) -> bool:
     if value in (None, "", [], UNSURE, False, NONE):
         return True

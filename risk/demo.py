@@ -16,70 +16,36 @@ from .models import Classification, EUClass, ImpactAssessment, Risk, RiskAssessm
 
 User = get_user_model()
 
-# system name -> (role, answers): complete answers to questionnaire version 2
+# system name -> (role, the answers that apply): every other question asked is answered "no"
+# (questionnaire.completed), as the owner would after reading it
 CLASSIFICATIONS = {
     # Annex III 4(a) with profiling: high-risk
     "CV screening assistant": (
         "deployer",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
             "annex_iii_areas": ["4a"],
             "profiling": True,
-            "own_name_or_trademark": False,
-            "substantial_modification": False,
-            "changed_purpose": False,
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-            "public_body_or_service": False,
         },
     ),
     # built in-house on a model API and run under our name: provider; Art. 50(1)-(2): limited
     "Customer support chatbot": (
         "provider",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
-            "annex_iii_areas": ["none"],
             "interacts_with_people": True,
-            "interaction_exception": "none",
             "synthetic_content": True,
-            "marking_exception": "none",
-            "emotion_or_biometric_categorisation": False,
-            "gpai": False,
         },
     ),
     # minimal
     "Invoice anomaly detection": (
         "deployer",
-        {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
-            "annex_iii_areas": ["none"],
-            "own_name_or_trademark": False,
-            "substantial_modification": False,
-            "changed_purpose": False,
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-        },
+        {},
     ),
     # Art. 50(1)-(2) are the provider's duties: minimal for us as deployer
     "Developer code assistant": (
         "deployer",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
-            "annex_iii_areas": ["none"],
-            "own_name_or_trademark": False,
-            "substantial_modification": False,
-            "changed_purpose": False,
             "interacts_with_people": True,
             "synthetic_content": True,
-            "deep_fake": False,
-            "public_interest_text": False,
-            "emotion_or_biometric_categorisation": False,
         },
     ),
     # marketing copy is not text of public interest (Art. 50(4)); 50(1)-(2) are the
@@ -87,90 +53,42 @@ CLASSIFICATIONS = {
     "Marketing copy generator": (
         "deployer",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
-            "annex_iii_areas": ["none"],
-            "own_name_or_trademark": False,
-            "substantial_modification": False,
-            "changed_purpose": False,
             "interacts_with_people": True,
             "synthetic_content": True,
-            "deep_fake": False,
-            "public_interest_text": False,
-            "emotion_or_biometric_categorisation": False,
         },
     ),
     # minimal
     "Customer churn prediction": (
         "provider",
-        {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
-            "annex_iii_areas": ["none"],
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-            "gpai": False,
-        },
+        {},
     ),
     # Annex III 5(b), Art. 6(3)(d): not high-risk; Art. 6(4) documentation
     "Credit-limit scoring for trade customers": (
         "provider",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
             "annex_iii_areas": ["5b"],
-            "profiling": False,
             "art6_3_exception": "preparatory",
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-            "gpai": False,
         },
     ),
     # Annex III 4(b) with profiling: high-risk
     "Employee attrition prediction": (
         "provider",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
             "annex_iii_areas": ["4b"],
             "profiling": True,
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-            "gpai": False,
         },
     ),
     # fraud detection is outside Annex III 5(b): minimal
     "Payment fraud detection": (
         "provider",
-        {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
-            "annex_iii_areas": ["none"],
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-            "gpai": False,
-        },
+        {},
     ),
     # Annex III 4(a), Art. 6(3)(b): not high-risk
     "Inclusive job advert checker": (
         "deployer",
         {
-            "prohibited_practices": ["none"],
-            "annex_i_product": False,
             "annex_iii_areas": ["4a"],
-            "profiling": False,
             "art6_3_exception": "improves_human",
-            "own_name_or_trademark": False,
-            "substantial_modification": False,
-            "changed_purpose": False,
-            "interacts_with_people": False,
-            "synthetic_content": False,
-            "emotion_or_biometric_categorisation": False,
-            "public_body_or_service": False,
         },
     ),
 }
@@ -270,30 +188,16 @@ def load(*, stdout) -> None:
     stdout.write(f"risk demo: {classified} system(s) classified and confirmed")
 
 
-def _no(question) -> object:
-    if not question.choices:
-        return False
-    values = [value for value, _ in question.choices]
-    none = questionnaire.NONE if questionnaire.NONE in values else values[0]
-    return [none] if getattr(question, "many", False) else none
-
-
-def _complete(answers: dict) -> dict:
-    """The table lists the answers that matter; every other question asked is "no"."""
-    answers = dict(answers)
-    for _ in range(3):  # an answer may make another question asked
-        for question in questionnaire.QUESTIONS:
-            if question.key not in answers and questionnaire.asked(question, answers):
-                answers[question.key] = _no(question)
-    return answers
-
-
 def _classify(system: AISystem, officer, role: str, answers: dict) -> None:
     """As in use: the system's owner answers and submits the questionnaire, a governance
     officer confirms the result (the owner answers when they are an officer themselves)."""
     answerer = system.owner if system.owner_id != officer.pk else officer
     record = services.classification_save(
-        actor=answerer, system=system, answers=_complete(answers), role=role, submit=True
+        actor=answerer,
+        system=system,
+        answers=questionnaire.completed(answers, role),
+        role=role,
+        submit=True,
     )
     result = record.result if record.result != EUClass.PENDING else record.provisional_result
     services.classification_confirm(

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from inventory import services
 from inventory.models import AISystem
+from risk import classification as questionnaire
 
 User = get_user_model()
 PASSWORD = "test-pass-123!"
@@ -55,68 +56,24 @@ def make_system(owner, **overrides) -> AISystem:
     return services.system_submit_intake(actor=owner, data=data)
 
 
-# Complete answers to the classification questionnaire (version 2) for a deployer.
+# Complete answers to the classification questionnaire (version 2): what applies, and "no"
+# to every other question asked (for any role: a "no" to a question not asked is dropped).
 # Nothing applies: minimal risk.
-MINIMAL_RISK_ANSWERS = {
-    "prohibited_practices": ["none"],
-    "annex_i_product": False,
-    "annex_iii_areas": ["none"],
-    "own_name_or_trademark": False,
-    "substantial_modification": False,
-    "changed_purpose": False,
-    "interacts_with_people": False,
-    "synthetic_content": False,
-    "emotion_or_biometric_categorisation": False,
-    # asked of providers only (a "no" to a question not asked is dropped), so that the same
-    # answers serve a provider too
-    "gpai": False,
-}
+MINIMAL_RISK_ANSWERS = questionnaire.completed({})
 # A high-risk use under the EU AI Act (Annex III 4(a), with profiling).
-HIGH_RISK_ANSWERS = {
-    **MINIMAL_RISK_ANSWERS,
-    "annex_iii_areas": ["4a"],
-    "profiling": True,
-    "public_body_or_service": False,
-}
+HIGH_RISK_ANSWERS = questionnaire.completed({"annex_iii_areas": ["4a"], "profiling": True})
 # Limited risk for a deployer: it publishes deep fakes (Art. 50(4)).
-LIMITED_RISK_ANSWERS = {
-    **MINIMAL_RISK_ANSWERS,
-    "synthetic_content": True,
-    "deep_fake": True,
-    "deep_fake_context": "none",
-    "public_interest_text": False,
-}
-
-
-def no_answer(question):
-    """The negative answer to ``question`` under the questionnaire's contract: false for
-    yes/no, ["none"] for a many-choice, "none" (else the first choice) for a single choice."""
-    from risk import classification as questionnaire
-
-    if not question.choices:
-        return False
-    values = [value for value, _ in question.choices]
-    none = questionnaire.NONE if questionnaire.NONE in values else values[0]
-    return [none] if getattr(question, "many", False) else none
+LIMITED_RISK_ANSWERS = questionnaire.completed({"synthetic_content": True, "deep_fake": True})
 
 
 def answers_with(**overrides) -> dict:
     """Complete answers: ``overrides``, and "no" to every other question that is asked given
-    them (conditional questions included), whatever the questionnaire's version."""
-    from risk import classification as questionnaire
-
-    answers = dict(overrides)
-    for _ in range(3):  # a question's answer may make later (or earlier) questions asked
-        for question in questionnaire.QUESTIONS:
-            if question.key not in answers and questionnaire.asked(question, answers):
-                answers[question.key] = no_answer(question)
-    return answers
+    them (conditional questions included)."""
+    return questionnaire.completed(overrides)
 
 
 def first_yes_no_key() -> str:
     """A yes/no question asked whatever else is answered: where a test says "not sure"."""
-    from risk import classification as questionnaire
-
     base = answers_with()
     return next(q.key for q in questionnaire.QUESTIONS if not q.choices and q.key in base)
 

@@ -9,7 +9,7 @@ every other question that is asked (for that role and those answers) is answered
 
 from dataclasses import dataclass
 
-from risk.classification import QUESTIONS, asked, negative
+from risk.classification import completed
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,7 @@ class Case:
 
 def complete(role: str, given: dict) -> dict:
     """The given answers plus "no" / "none" for every other question asked."""
-    answers = dict(given)
-    for question in QUESTIONS:
-        if question.key not in answers and asked(question, answers, role):
-            answers[question.key] = negative(question)
-    return answers
+    return completed(given, role)
 
 
 def case(name, basis, role, expected, *, must=(), must_not=(), fria=None, provisional="",

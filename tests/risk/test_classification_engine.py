@@ -18,6 +18,7 @@ from risk.classification import (
     Obligation,
     asked,
     classify,
+    completed,
     normalise,
     prefill_from_intake,
     question_as_dict,
@@ -372,12 +373,12 @@ def test_prefilled_answers_are_valid_answers():
     assert not errors and "profiling" not in clean  # not asked without an Annex III use
 
 
-def test_demo_answers_are_complete_v2_answers():
+def test_demo_answers_completed_are_valid_v2_answers():
     from risk.demo import CLASSIFICATIONS
 
     results = {}
     for name, (role, answers) in CLASSIFICATIONS.items():
-        clean, errors = normalise(answers, role)
+        clean, errors = normalise(completed(answers, role), role)
         assert not errors, (name, errors)
         results[name] = classify(clean, role).result
     assert results["CV screening assistant"] == "high_risk"

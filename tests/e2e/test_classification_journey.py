@@ -29,9 +29,12 @@ def test_owner_answers_with_not_sure_and_the_officer_confirms(login, screenshot)
     page.goto(f"/risk/systems/{system.pk}/")
     page.get_by_role("link", name="Classify").click()
     expect(page.locator('input[name="role"]:checked')).to_have_count(0)  # no role pre-chosen
+    # The role comes first: it decides which questions are asked (Art. 25 of deployers).
+    page.locator('input[name="role"][value="deployer"]').check()
+    expect(page.locator('fieldset[data-question="own_name_or_trademark"]')).to_be_visible()
+    expect(page.locator('fieldset[data-question="gpai"]')).to_be_hidden()
     page.locator(f'fieldset[data-question="{unsure_key}"]').get_by_label("Not sure").check()
     answer_the_rest_no(page)
-    page.locator('input[name="role"][value="deployer"]').check()
     page.get_by_role("button", name="Submit for confirmation").click()
     expect(page.get_by_test_id("eu-class")).to_have_text("Classification pending")
     expect(page.get_by_test_id("classification-status")).to_contain_text("Submitted")

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from aims.people import choice_label
 from aims.roles import APPROVER, AUDITOR, OFFICER
 from audits.models import ControlStatement
 from audits.soa import services as soa_services
@@ -81,7 +82,7 @@ def test_officer_makes_a_control_ready_and_the_auditor_can_only_read_it(
     # Marks it implemented, with an owner.
     form = page.locator("#statement-form")
     form.get_by_label("Implementation status").select_option("implemented")
-    form.get_by_label("Owner").select_option(label=officer.get_full_name())
+    form.get_by_label("Owner").select_option(label=choice_label(officer))
     form.get_by_label("How it is implemented").fill("Bias and accuracy tests gate every release.")
     form.get_by_role("button", name="Save the statement").click()
     expect(page.get_by_role("status").first).to_contain_text(f"Statement of {CODE} saved")

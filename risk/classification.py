@@ -1709,10 +1709,3 @@ def prefill_from_intake(system) -> dict:
         # Profiling is processing of personal data: without personal data there is none.
         answers["profiling"] = False
     return answers
-
-
-def suggested_role(system) -> str:
-    """A starting suggestion for the role from the intake's deployment type (never chosen
-    for the user: the form starts without a role)."""
-    deployment = getattr(system, "deployment_type", None)
-    return "provider" if deployment in ("in_house", "fine_tuned") else "deployer"

@@ -13,7 +13,6 @@ class Code(StrEnum):
     UNKNOWN_ACTION = "unknown_action"
 
     ALREADY_ASSESSED = "already_assessed"
-    DUPLICATE_NOTICE = "duplicate_notice"
     NOT_AWAITING_CONFIRMATION = "not_awaiting_confirmation"
     APPROVAL_PREREQUISITES_MISSING = "approval_prerequisites_missing"
     NO_QUESTIONS = "no_questions"

@@ -52,9 +52,9 @@ def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
 
 @transaction.atomic
 def child_edit(*, actor, record, data: dict[str, Any], reason: str = ""):
-    """Create or edit a component or dataset of a system. Under change control (in validation
-    or deployed), adding one or changing its material facts opens a change request with the
-    proposed values; the other fields are saved in place."""
+    """Create or edit a component or dataset of a system. Under change control (from
+    "approved for development" on), adding one or changing its material facts opens a change
+    request with the proposed values; the other fields are saved in place."""
     from .systems import Edited
 
     meta = record._meta

@@ -49,18 +49,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         "steps": [
             ("triage", {"reason": "Triage started: employment use case, likely high risk"}),
             (
-                "intake",
-                {
-                    "decision": "approve_with_conditions",
-                    "by": "approver",
-                    "conditions": (
-                        "Recruiters must see why each CV scored as it did and must review "
-                        "every application before a rejection is sent. Run a bias test per "
-                        "job family before release."
-                    ),
-                },
-            ),
-            (
                 "component",
                 {
                     "match": "HireFlow Match ranking model",
@@ -84,6 +72,18 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": (
                         "Duplicates removed; vacancies with fewer than 20 applicants dropped; "
                         "self-declared gender and age band kept apart for bias testing only."
+                    ),
+                },
+            ),
+            (
+                "intake",
+                {
+                    "decision": "approve_with_conditions",
+                    "by": "approver",
+                    "conditions": (
+                        "Recruiters must see why each CV scored as it did and must review "
+                        "every application before a rejection is sent. Run a bias test per "
+                        "job family before release."
                     ),
                 },
             ),
@@ -163,7 +163,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {"reason": "Triage started: customer-facing generative AI"}),
-            ("intake", {"decision": "approve", "by": "approver"}),
             (
                 "component",
                 {
@@ -209,6 +208,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": "Each prompt labelled with the expected safe behaviour.",
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver"}),
             ("start_validation", {}),
             (
                 "test",
@@ -359,7 +359,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {}),
-            ("intake", {"decision": "approve", "by": "approver2"}),
             (
                 "component",
                 {
@@ -394,6 +393,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     ),
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver2"}),
             ("start_validation", {}),
             (
                 "test",
@@ -446,7 +446,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {}),
-            ("intake", {"decision": "approve", "by": "approver"}),
             (
                 "component",
                 {
@@ -478,6 +477,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": "Secret scanning runs on every push; exclusions enforced.",
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver"}),
             ("start_validation", {}),
             (
                 "test",
@@ -550,17 +550,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         "steps": [
             ("triage", {}),
             (
-                "intake",
-                {
-                    "decision": "approve_with_conditions",
-                    "by": "approver2",
-                    "conditions": (
-                        "An editor approves every text before publication; no customer data "
-                        "in prompts; product claims are checked against the data sheet."
-                    ),
-                },
-            ),
-            (
                 "component",
                 {
                     "match": "GPT-4o mini",
@@ -578,6 +567,17 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "personal_data": "none",
                     "licence": "Company-owned content",
                     "quality_checks": "Only texts approved by legal for publication included.",
+                },
+            ),
+            (
+                "intake",
+                {
+                    "decision": "approve_with_conditions",
+                    "by": "approver2",
+                    "conditions": (
+                        "An editor approves every text before publication; no customer data "
+                        "in prompts; product claims are checked against the data sheet."
+                    ),
                 },
             ),
         ],
@@ -609,7 +609,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {}),
-            ("intake", {"decision": "approve", "by": "approver"}),
             (
                 "component",
                 {
@@ -641,6 +640,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": "Monthly row counts and null rates checked by dbt tests.",
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver"}),
             ("start_validation", {}),
             (
                 "test",
@@ -808,6 +808,15 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         "steps": [
             ("triage", {}),
             (
+                "component",
+                {
+                    "match": "Teams Premium intelligent recap",
+                    "kind": "api",
+                    "version": "Microsoft 365 monthly channel",
+                    "notes": "Tenant in the EU Data Boundary.",
+                },
+            ),
+            (
                 "intake",
                 {
                     "decision": "approve_with_conditions",
@@ -816,15 +825,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                         "Participants are told when transcription is on; transcripts are kept "
                         "30 days; never used for performance evaluation."
                     ),
-                },
-            ),
-            (
-                "component",
-                {
-                    "match": "Teams Premium intelligent recap",
-                    "kind": "api",
-                    "version": "Microsoft 365 monthly channel",
-                    "notes": "Tenant in the EU Data Boundary.",
                 },
             ),
             ("start_validation", {}),
@@ -893,7 +893,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {}),
-            ("intake", {"decision": "approve", "by": "approver2"}),
             (
                 "component",
                 {
@@ -919,6 +918,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     ),
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver2"}),
             ("start_validation", {}),
             (
                 "test",
@@ -970,7 +970,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {}),
-            ("intake", {"decision": "approve", "by": "approver"}),
             (
                 "component",
                 {
@@ -991,6 +990,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": "Weeks with stock-outs flagged so lost demand is imputed.",
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver"}),
             ("start_validation", {}),
             (
                 "test",
@@ -1090,7 +1090,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
         },
         "steps": [
             ("triage", {}),
-            ("intake", {"decision": "approve", "by": "approver"}),
             (
                 "component",
                 {
@@ -1134,6 +1133,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": "Sample of 200 labels re-checked by a second analyst.",
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver"}),
             ("start_validation", {}),
             (
                 "test",
@@ -1307,7 +1307,6 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
             ),
             ("resubmit", {"reason": "Resubmitted with hosting and evaluation details"}),
             ("triage", {"reason": "Triage restarted on the resubmitted intake"}),
-            ("intake", {"decision": "approve", "by": "approver"}),
             (
                 "component",
                 {
@@ -1339,6 +1338,7 @@ SYSTEMS: tuple[dict[str, Any], ...] = (
                     "quality_checks": "Each document has an owner and a review date.",
                 },
             ),
+            ("intake", {"decision": "approve", "by": "approver"}),
         ],
     },
 )

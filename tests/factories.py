@@ -166,18 +166,18 @@ def release_classified(system, *, owner, officer, approver, answers=None, build=
     ``answers`` classify it in, meeting what that tier's release requirements ask through the
     real services: a system is classified before its release gate, as it would be; a first
     classification after release is a tier rise. ``answers=None`` leaves it unclassified.
-    ``build(system)``, if given, runs during development (its components and datasets are
-    added in place there, before validation puts them under change control)."""
+    ``build(system)``, if given, runs before the intake gate (its components and datasets are
+    recorded in place there, before the gate puts them under change control)."""
     from datetime import date
 
     from aims.roles import APPROVER, OFFICER
     from risk import services as risk_services
     from risk.models import ImpactAssessment, RiskAssessment
 
-    services.system_transition(actor=officer, system=system, action="start_triage")
-    services.approval_decide(actor=approver, system=system, decision="approve")
     if build is not None:
         build(AISystem.objects.get(pk=system.pk))
+    services.system_transition(actor=officer, system=system, action="start_triage")
+    services.approval_decide(actor=approver, system=system, decision="approve")
     services.system_transition(actor=owner, system=system, action="start_validation")
     if answers is not None:
         classify_answered(officer=officer, system=system, answers=answers)

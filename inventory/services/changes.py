@@ -5,14 +5,13 @@ are applied when the change's materiality is decided.
 The rule, once, for the browser, the API, the admin and the services:
 
 - :func:`change_control_applies` says whether a record is under change control: a system's
-  facts from "approved for development" on (the intake gate approved them); its components
-  and datasets from "in validation" on. Validation tests the components and datasets as they
-  are, and the release gate relies on those tests: from then on, a new or removed component
-  or dataset, or a changed model, provider, version, supplier, data use, source or personal
-  data, is proposed and decided (material: a new release round, whose validations are run
-  again; not material: applied and recorded). During development ("approved for
-  development") they are what development builds, nothing has been validated yet, and the
-  release gate ahead judges them as built; their edits there are kept in their history.
+  facts, and those of its components and datasets, from "approved for development" on (the
+  intake gate approved them all, one rule). From then on a new or removed component or
+  dataset, or a changed model, provider, version, supplier, data use, source or personal
+  data, is proposed and decided like a change to the system's own facts (material: in
+  validation or deployed, a new release round whose validations are run again; during
+  development, applied, and the release gate ahead judges it; not material: applied and
+  recorded). Before the intake gate (draft, intake submitted) they are edited in place.
 - :func:`material_changes` says which fields of an edit are material facts (field ->
   {"from", "to"}); the services divert those into :func:`change_propose`.
 - :func:`materiality_refusal` says why a user may not decide a change's materiality: on a
@@ -69,12 +68,13 @@ RECORD_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Component: ("kind", "name", "version", "provider", "supplier", "model_identifier", "notes"),
     Dataset: ("name", "use", "source", "personal_data", "licence", "quality_checks"),
 }
-# The stages from which a record of this type is under change control.
-CONTROLLED_STAGES: dict[type[models.Model], tuple[str, ...]] = {
-    AISystem: (Stage.APPROVED_FOR_DEVELOPMENT, Stage.IN_VALIDATION, Stage.DEPLOYED),
-    Component: (Stage.IN_VALIDATION, Stage.DEPLOYED),
-    Dataset: (Stage.IN_VALIDATION, Stage.DEPLOYED),
-}
+# The stages in which a system's material facts, and those of its components and datasets, are
+# under change control: from the intake gate on, which approved them all.
+CONTROLLED_STAGES: tuple[str, ...] = (
+    Stage.APPROVED_FOR_DEVELOPMENT,
+    Stage.IN_VALIDATION,
+    Stage.DEPLOYED,
+)
 # On these tiers a governance officer decides a change's materiality; the owner proposes. On
 # the others (low, and "unclassified", which asks nothing of its own) the owner may decide.
 OFFICER_DECIDES_TIERS = (RiskTier.MEDIUM, RiskTier.HIGH, RiskTier.PROHIBITED)
@@ -100,12 +100,11 @@ def _system_of(record) -> AISystem:
 def change_control_applies(record) -> bool:
     """Whether the material facts of ``record`` (a system, component or dataset) are under
     change control now, given the stage of its system."""
-    stages = CONTROLLED_STAGES.get(type(record))
-    if not stages:
+    if type(record) not in MATERIAL_FIELDS:
         return False
     system = _system_of(record)
     stage = AISystem.objects.filter(pk=system.pk).values_list("lifecycle_stage", flat=True)
-    return bool(system.pk) and stage.first() in stages
+    return bool(system.pk) and stage.first() in CONTROLLED_STAGES
 
 
 def _json(field: models.Field, value) -> Any:

@@ -52,9 +52,9 @@ def child_save(*, actor, record, data: dict[str, Any], reason: str = ""):
 
 @transaction.atomic
 def child_edit(*, actor, record, data: dict[str, Any], reason: str = ""):
-    """Create or edit a component or dataset of a system. Under change control (in validation
-    or deployed), adding one or changing its material facts opens a change request with the
-    proposed values; the other fields are saved in place."""
+    """Create or edit a component or dataset of a system. Under change control (from
+    "approved for development" on), adding one or changing its material facts opens a change
+    request with the proposed values; the other fields are saved in place."""
     from .systems import Edited
 
     meta = record._meta
@@ -90,8 +90,8 @@ def child_edit(*, actor, record, data: dict[str, Any], reason: str = ""):
 
 @transaction.atomic
 def child_delete(*, actor, record, reason: str = "") -> ChangeRequest | None:
-    """Remove a component or dataset; under change control (in validation or deployed) the
-    removal is proposed as a change request instead (returned), and the record stays."""
+    """Remove a component or dataset; under change control (from "approved for development"
+    on) the removal is proposed as a change request instead (returned), and the record stays."""
     meta = record._meta
     _require_system_change(actor, record.system, f"inventory.delete_{meta.model_name}")
     material = material_changes(record, {}, action="remove")

@@ -34,8 +34,8 @@ RESOURCES = (
 @pytest.fixture
 def world(system, other_owner, advance, owner):
     """One record of every kind on the owner's system, and a system of another owner."""
-    # Components and datasets are recorded during development: once the system is deployed,
-    # adding one is a change request (change control).
+    # Components and datasets are recorded before the intake gate: once it has passed, adding
+    # one is a change request (change control).
     component = services.child_save(
         actor=owner, record=Component(system=system), data={"name": "GPT-x"}
     )

@@ -660,10 +660,12 @@ def test_systems_list_queries_do_not_grow_with_rows(request, api_as, owner, role
 
 
 def test_history_shows_the_actors(api_as, owner, officer, approver, system, advance, auditor):
-    advance(system, "approved_for_development")
-    api_as(owner).post(
+    # A component is recorded in place before the intake gate (a change request after it).
+    response = api_as(owner).post(
         api_url("component-list"), {"system": system.pk, "name": "Rank"}, format="json"
     )
+    assert response.status_code == 201
+    advance(system, "approved_for_development")
     # Not a material fact (those open a change request once past the intake gate).
     api_as(officer).patch(api_url("system-detail", system.pk), {"user_facing": True}, format="json")
     response = api_as(auditor).get(api_url("system-history", system.pk))

@@ -582,11 +582,13 @@ def test_approved_for_development_change_waits_for_the_release_gate(
     system = AISystem.objects.get(pk=system.pk)
     assert change.status == ChangeRequest.Status.APPLIED
     assert (system.lifecycle_stage, system.purpose) == (Stage.APPROVED_FOR_DEVELOPMENT, "Broader")
-    # ... and components are still recorded in place during development
+    # ... and a new component takes the same path during development (one rule): proposed,
+    # not created
     response = api_as(owner).post(
         api_url("component-list"), {"system": system.pk, "name": "Model"}, format="json"
     )
-    assert response.status_code == 201
+    assert response.status_code == 202
+    assert not Component.objects.filter(system=system).exists()
 
 
 def test_linking_the_registered_supplier_of_the_recorded_provider_is_not_a_change(

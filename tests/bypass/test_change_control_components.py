@@ -1,12 +1,11 @@
 """Bypass battery for change control of a system's components and datasets (issue 13, part 1).
 
 A component is a model, provider or version the system depends on, a dataset data it learns
-from or processes. From "in validation" on (validation tests them as they are, the release
-gate relies on those tests), adding or removing one, or editing its material facts, opens a
-change request with the proposed values, through every route (API POST/PUT/PATCH/DELETE, the
-browser forms, the admin); the records and their history stay as they were until someone
-entitled decides. During development ("approved for development") they are what development
-builds: edited in place, with history, and judged by the release gate ahead.
+from or processes. From the intake gate on ("approved for development", as for the system's
+own facts: one rule), adding or removing one, or editing its material facts, opens a change
+request with the proposed values, through every route (API POST/PUT/PATCH/DELETE, the browser
+forms, the admin); the records and their history stay as they were until someone entitled
+decides. Before the intake gate (intake submitted) they are recorded in place.
 """
 
 import pytest
@@ -87,9 +86,9 @@ def counts() -> tuple[int, int, int, int]:
 
 @pytest.mark.parametrize(
     ("stage", "applies"),
-    [("intake", False), ("approved", False), ("validation", True), ("deployed", True)],
+    [("intake", False), ("approved", True), ("validation", True), ("deployed", True)],
 )
-def test_components_and_datasets_are_under_control_from_validation_on(
+def test_components_and_datasets_are_under_control_from_the_intake_gate_on(
     system, owner, officer, approver, component, dataset, stage, applies
 ):
     if stage != "intake":
@@ -107,8 +106,8 @@ def test_components_and_datasets_are_under_control_from_validation_on(
     assert bool(removed) is applies
 
 
-def test_during_development_components_are_built_in_place(api_as, owner, officer, approver, system):
-    approve_for_development(system, officer, approver)
+def test_before_the_intake_gate_components_are_recorded_in_place(api_as, owner, system):
+    assert system.lifecycle_stage == Stage.INTAKE_SUBMITTED
     client = api_as(owner)
     response = client.post(
         api_url("component-list"), {"system": system.pk, **NEW_COMPONENT}, format="json"
@@ -122,6 +121,156 @@ def test_during_development_components_are_built_in_place(api_as, owner, officer
     assert Component.objects.get(pk=pk).model_identifier == "acme-rerank-3"
     assert Component.history.filter(id=pk).count() == 2  # each edit kept in its history
     assert not ChangeRequest.objects.filter(system=system).exists()
+
+
+# --- During development ("approved for development") ----------------------------------------
+
+
+@pytest.fixture
+def developing(system, officer, approver, component, dataset):
+    """A system that passed its intake gate, with one component and one dataset."""
+    system = approve_for_development(system, officer, approver)
+    assert system.lifecycle_stage == Stage.APPROVED_FOR_DEVELOPMENT
+    return system
+
+
+def test_in_development_an_api_edit_of_a_component_model_opens_a_change_request(
+    api_as, owner, developing, component
+):
+    guard, before = Unchanged(developing, component), counts()
+    response = api_as(owner).patch(
+        api_url("component-detail", component.pk),
+        {"model_identifier": "acme-rank-2"},
+        format="json",
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert body["change_request"]["target"] == "component"
+    assert body["change_request"]["proposed_values"]["model_identifier"] == {
+        "from": "acme-rank-1",
+        "to": "acme-rank-2",
+    }
+    assert Component.objects.get(pk=component.pk).model_identifier == "acme-rank-1"
+    assert counts() == before  # no new record, no new history row
+    guard.check(new_changes=1)
+
+
+def test_in_development_an_api_put_of_a_component_provider_opens_a_change_request(
+    api_as, owner, developing, component
+):
+    guard, before = Unchanged(developing, component), counts()
+    response = api_as(owner).put(
+        api_url("component-detail", component.pk),
+        {
+            "kind": component.kind,
+            "name": "Ranker",
+            "provider": "Other vendor",
+            "model_identifier": "acme-rank-1",
+        },
+        format="json",
+    )
+    assert response.status_code == 202
+    assert counts() == before
+    guard.check(new_changes=1)
+
+
+def test_in_development_an_api_post_of_a_component_creates_nothing(api_as, owner, developing):
+    guard, before = Unchanged(developing), counts()
+    response = api_as(owner).post(
+        api_url("component-list"), {"system": developing.pk, **NEW_COMPONENT}, format="json"
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert body["record"] is None
+    assert body["change_request"]["target_action"] == "add"
+    assert not Component.objects.filter(name=NEW_COMPONENT["name"]).exists()
+    assert counts() == before
+    guard.check(new_changes=1)
+
+
+def test_in_development_an_api_delete_of_a_component_leaves_it_there(
+    api_as, owner, developing, component
+):
+    guard, before = Unchanged(developing, component), counts()
+    response = api_as(owner).delete(api_url("component-detail", component.pk))
+    assert response.status_code == 202
+    assert response.json()["change_request"]["target_action"] == "remove"
+    assert Component.objects.filter(pk=component.pk).exists()
+    assert counts() == before
+    guard.check(new_changes=1)
+
+
+def test_in_development_datasets_added_edited_or_removed_open_change_requests(
+    api_as, owner, developing, dataset
+):
+    guard, before = Unchanged(developing, dataset), counts()
+    client = api_as(owner)
+    response = client.post(
+        api_url("dataset-list"),
+        {"system": developing.pk, "name": "Interview notes", "source": "HR system"},
+        format="json",
+    )
+    assert response.status_code == 202
+    response = client.patch(
+        api_url("dataset-detail", dataset.pk), {"personal_data": "none"}, format="json"
+    )
+    assert response.status_code == 202
+    assert client.delete(api_url("dataset-detail", dataset.pk)).status_code == 202
+    assert counts() == before
+    guard.check(new_changes=3)
+
+
+def test_in_development_the_browser_edit_form_opens_a_change_request(
+    client_as, owner, developing, component
+):
+    guard = Unchanged(developing, component)
+    client = client_as(owner)
+    response = client.post(
+        reverse("inventory:component_edit", args=[developing.pk, component.pk]),
+        {"kind": "model", "name": "Ranker", "provider": "Acme", "model_identifier": "v99"},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "not applied in place" in text and "v99" in text
+    guard.check(new_changes=1)
+    change = ChangeRequest.objects.get(system=developing)
+    changes_tab = client.get(reverse("inventory:system_tab", args=[developing.pk, "changes"]))
+    assert changes_tab.status_code == 200
+    assert change.reference in changes_tab.content.decode()
+
+
+def test_in_development_other_fields_are_edited_in_place(api_as, owner, developing, component):
+    client = api_as(owner)
+    response = client.patch(
+        api_url("component-detail", component.pk),
+        {"notes": "Pinned in the build", "name": "Ranker v1"},
+        format="json",
+    )
+    assert response.status_code == 200
+    record = Component.objects.get(pk=component.pk)
+    assert (record.notes, record.name) == ("Pinned in the build", "Ranker v1")
+    assert not ChangeRequest.objects.filter(system=developing).exists()
+
+
+def test_in_development_a_material_decision_applies_and_leaves_the_release_gate_to_judge(
+    owner, officer, developing, component
+):
+    """As for the system's own facts: nothing has been validated yet, so a material decision
+    applies the values and the system stays in development; the release gate ahead judges
+    them."""
+    edited = services.child_edit(
+        actor=owner, record=component, data={"model_identifier": "acme-rank-2"}
+    )
+    change = services.change_request_decide(
+        actor=officer, change=edited.change, material=True, reason="Another model"
+    )
+    system = AISystem.objects.get(pk=developing.pk)
+    assert change.status == ChangeRequest.Status.APPLIED
+    assert Component.objects.get(pk=component.pk).model_identifier == "acme-rank-2"
+    assert (system.lifecycle_stage, system.release_round) == (
+        Stage.APPROVED_FOR_DEVELOPMENT,
+        developing.release_round,
+    )
 
 
 # --- Adding and removing a component on a deployed system -----------------------------------

@@ -34,8 +34,7 @@ def test_anonymous_is_sent_to_login(client, system):
 def test_every_tab_shows_its_own_content(client_as, officer, approver, owner, system):
     """Each tab answers with its own heading and the records that belong on it, and not
     another tab's records."""
-    services.system_transition(actor=officer, system=system, action="start_triage")
-    services.approval_decide(actor=approver, system=system, decision="approve", comment="Fine")
+    # Components and datasets are recorded before the intake gate (change control after it).
     component = services.child_save(
         actor=owner, record=Component(system=system), data={"name": "Ranker model v7"}
     )
@@ -44,6 +43,8 @@ def test_every_tab_shows_its_own_content(client_as, officer, approver, owner, sy
         record=Dataset(system=system),
         data={"name": "CV corpus 2025", "source": "ATS export"},
     )
+    services.system_transition(actor=officer, system=system, action="start_triage")
+    services.approval_decide(actor=approver, system=system, decision="approve", comment="Fine")
     validation = services.validation_record_create(
         actor=owner,
         system=system,

@@ -1,6 +1,5 @@
 """History-battery entries for the suppliers app."""
 
-from inventory import services as inventory_services
 from inventory import vendor_changes
 from inventory.models import Component
 from inventory.vendor_changes import register_supplier_dependencies
@@ -45,10 +44,9 @@ def observed_component(w: World) -> Component:
     """A component of the world's system, from a supplier, with a recorded identifier."""
     return w.once(
         "_observed_component",
-        lambda: inventory_services.child_save(
-            actor=w.officer,
-            record=Component(system=w.system),
-            data={
+        lambda: w.add_component(
+            w.officer,
+            {
                 "name": "Battery observed LLM",
                 "supplier": supplier(w, "Battery observed vendor"),
                 "model_identifier": "battery-1",

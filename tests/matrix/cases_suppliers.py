@@ -4,7 +4,6 @@ The world's officer registers and owns the supplier; the world's system depends 
 through a component, so a recorded vendor change flags that system (owned by ``owner``).
 """
 
-from inventory.models import Component
 from inventory.vendor_changes import register_supplier_dependencies
 from suppliers import services
 from suppliers.models import (
@@ -268,12 +267,8 @@ CASES: list[Case] = [
 
 
 def observation(w: World) -> dict:
-    from inventory import services as inventory_services
-
-    component = inventory_services.child_save(
-        actor=w.owner,
-        record=Component(system=w.system),
-        data={"name": "Observed LLM", "supplier": supplier(w), "model_identifier": "m-1"},
+    component = w.add_component(
+        w.owner, {"name": "Observed LLM", "supplier": supplier(w), "model_identifier": "m-1"}
     )
     return {"component": component.pk, "model_identifier": "m-2"}
 

@@ -63,9 +63,10 @@ BATTERY: dict[type[Model], Entry] = {
         api_bad=lambda w: ("post", api("system-list"), {"name": "", "business_unit": "x"}, "json"),
         api_result=by_id(AISystem),
     ),
+    # Recorded in place before the intake gate (after it, adding one is a change request).
     Component: Entry(
         actor="owner",
-        stage="approved_for_development",
+        stage="intake_submitted",
         create=lambda w: services.child_save(
             actor=w.owner, record=Component(system=w.system), data={"name": "Battery model"}
         ),
@@ -78,9 +79,10 @@ BATTERY: dict[type[Model], Entry] = {
         api_bad=lambda w: ("post", api("component-list"), {"system": w.system.pk}, "json"),
         api_result=by_id(Component),
     ),
+    # Recorded in place before the intake gate (after it, adding one is a change request).
     Dataset: Entry(
         actor="owner",
-        stage="approved_for_development",
+        stage="intake_submitted",
         create=lambda w: services.child_save(
             actor=w.owner,
             record=Dataset(system=w.system),

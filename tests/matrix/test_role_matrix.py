@@ -46,6 +46,10 @@ API_MEET   = expect("401      404    ok    404         403     403      403")
 API_WAIVE  = expect("401      404    403   404         ok      403      403")
 # fmt: on
 
+# Components and datasets are added, removed or have their model edited in place only before
+# the intake gate (change control, inventory/services/changes.py).
+BEFORE_GATE = {"stage": "intake_submitted"}
+
 CASES: list[Case] = [
     # --- accounts --------------------------------------------------------------------------
     Case("login", "GET", PUBLIC),
@@ -144,22 +148,26 @@ CASES: list[Case] = [
     Case("inventory:approval_decide", "POST", DECIDE, stage="in_triage", kwargs=system_pk,
          data=lambda w: {"decision": "approve"}, effect=count(Approval)),
     Case("inventory:component_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
-    Case("inventory:component_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
+    # Adding or removing a component or dataset (or editing its model, version...) is done in
+    # place before the intake gate; after it, it is a change request (tests/bypass).
+    Case("inventory:component_add", "POST", SYSTEM_CHANGE, **BEFORE_GATE, kwargs=system_pk,
          data=lambda w: HTML_COMPONENT, effect=count(Component)),
     Case("inventory:component_edit", "GET", SYSTEM_CHANGE, kwargs=system_child("component")),
     Case("inventory:component_edit", "POST", SYSTEM_CHANGE, kwargs=system_child("component"),
          data=lambda w: {**HTML_COMPONENT, "name": "Renamed"}, effect=value("component", "name")),
     Case("inventory:component_delete", "GET", SYSTEM_CHANGE, kwargs=system_child("component")),
-    Case("inventory:component_delete", "POST", SYSTEM_CHANGE, kwargs=system_child("component"),
+    Case("inventory:component_delete", "POST", SYSTEM_CHANGE, **BEFORE_GATE,
+         kwargs=system_child("component"),
          data=lambda w: {}, effect=exists("component")),
     Case("inventory:dataset_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
-    Case("inventory:dataset_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
+    Case("inventory:dataset_add", "POST", SYSTEM_CHANGE, **BEFORE_GATE, kwargs=system_pk,
          data=lambda w: HTML_DATASET, effect=count(Dataset)),
     Case("inventory:dataset_edit", "GET", SYSTEM_CHANGE, kwargs=system_child("dataset")),
     Case("inventory:dataset_edit", "POST", SYSTEM_CHANGE, kwargs=system_child("dataset"),
          data=lambda w: {**HTML_DATASET, "licence": "CC-BY"}, effect=value("dataset", "licence")),
     Case("inventory:dataset_delete", "GET", SYSTEM_CHANGE, kwargs=system_child("dataset")),
-    Case("inventory:dataset_delete", "POST", SYSTEM_CHANGE, kwargs=system_child("dataset"),
+    Case("inventory:dataset_delete", "POST", SYSTEM_CHANGE, **BEFORE_GATE,
+         kwargs=system_child("dataset"),
          data=lambda w: {}, effect=exists("dataset")),
     Case("inventory:validation_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
     Case("inventory:validation_add", "POST", SYSTEM_CHANGE, kwargs=system_pk,
@@ -221,20 +229,25 @@ CASES: list[Case] = [
          effect=system_field("lifecycle_stage")),
     # --- API: records under a system ---------------------------------------------------------
     Case("api:component-list", "GET", API_LOGGED_IN, marker=child_marker("component")),
-    Case("api:component-list", "POST", API_CREATE_UNDER_SYSTEM, effect=count(Component),
+    Case("api:component-list", "POST", API_CREATE_UNDER_SYSTEM, **BEFORE_GATE,
+         effect=count(Component),
          data=lambda w: {"system": w.system.pk, "name": "Matrix component"}),
     Case("api:component-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("component")),
-    Case("api:component-detail", "PATCH", API_SYSTEM_CHANGE, kwargs=pk_of("component"),
+    Case("api:component-detail", "PATCH", API_SYSTEM_CHANGE, **BEFORE_GATE,
+         kwargs=pk_of("component"),
          data=lambda w: {"version": "9"}, effect=value("component", "version")),
-    Case("api:component-detail", "DELETE", API_SYSTEM_CHANGE, kwargs=pk_of("component"),
+    Case("api:component-detail", "DELETE", API_SYSTEM_CHANGE, **BEFORE_GATE,
+         kwargs=pk_of("component"),
          effect=exists("component")),
     Case("api:dataset-list", "GET", API_LOGGED_IN, marker=child_marker("dataset")),
-    Case("api:dataset-list", "POST", API_CREATE_UNDER_SYSTEM, effect=count(Dataset),
+    Case("api:dataset-list", "POST", API_CREATE_UNDER_SYSTEM, **BEFORE_GATE,
+         effect=count(Dataset),
          data=lambda w: {"system": w.system.pk, "name": "Matrix data", "source": "Export"}),
     Case("api:dataset-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("dataset")),
     Case("api:dataset-detail", "PATCH", API_SYSTEM_CHANGE, kwargs=pk_of("dataset"),
          data=lambda w: {"licence": "CC-BY"}, effect=value("dataset", "licence")),
-    Case("api:dataset-detail", "DELETE", API_SYSTEM_CHANGE, kwargs=pk_of("dataset"),
+    Case("api:dataset-detail", "DELETE", API_SYSTEM_CHANGE, **BEFORE_GATE,
+         kwargs=pk_of("dataset"),
          effect=exists("dataset")),
     Case("api:approval-list", "GET", API_LOGGED_IN, marker=child_marker("approval")),
     Case("api:approval-detail", "GET", API_SYSTEM_READ, kwargs=pk_of("approval")),

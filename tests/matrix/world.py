@@ -212,11 +212,15 @@ class World:
         return AISystem.objects.get(pk=self.system.pk)
 
     def add_component(self, actor, data: dict) -> Component:
-        """A component of the world's system, added by ``actor`` through the services. Under
-        change control (the system in validation or deployed) the addition is a change
+        """A component of the world's system, added by ``actor`` through the services."""
+        return self.add_child(Component, actor, data)
+
+    def add_child(self, model, actor, data: dict):
+        """A component or dataset of the world's system, added by ``actor`` through the
+        services. Under change control (from the intake gate on) the addition is a change
         request: the officer records it as not material (a dependency the system already
-        uses), which creates the component."""
-        edited = services.child_edit(actor=actor, record=Component(system=self.system), data=data)
+        uses), which creates the record."""
+        edited = services.child_edit(actor=actor, record=model(system=self.system), data=data)
         if edited.change is None:
             return edited.record
         change = services.change_request_decide(
@@ -225,21 +229,15 @@ class World:
             material=False,
             reason="Records a dependency the system already uses",
         )
-        return Component.objects.get(pk=change.target_id)
+        return model.objects.get(pk=change.target_id)
 
     @cached_property
     def component(self) -> Component:
-        return services.child_save(
-            actor=self.owner, record=Component(system=self.system), data={"name": "Ranker"}
-        )
+        return self.add_child(Component, self.owner, {"name": "Ranker"})
 
     @cached_property
     def dataset(self) -> Dataset:
-        return services.child_save(
-            actor=self.owner,
-            record=Dataset(system=self.system),
-            data={"name": "CV corpus", "source": "ATS export"},
-        )
+        return self.add_child(Dataset, self.owner, {"name": "CV corpus", "source": "ATS export"})
 
     @cached_property
     def validation(self) -> ValidationRecord:

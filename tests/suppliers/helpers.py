@@ -55,8 +55,8 @@ def deployed_system(
     """A system released through the real gates: classified in ``tier`` (high: Annex III;
     medium: a limited-risk system with personal data) before its release gate, and released
     under that tier's requirements; ``tier=None`` releases it unclassified. ``models`` are
-    (name, model identifier) of components using ``supplier``'s models, added during
-    development."""
+    (name, model identifier) of components using ``supplier``'s models, added before
+    its intake gate."""
 
     def build(system):
         for component_name, identifier in models:

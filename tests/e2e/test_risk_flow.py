@@ -59,8 +59,8 @@ def test_high_risk_release_needs_the_impact_assessment(login, screenshot):
     page = login(officer)
     page.goto(f"/risk/systems/{system.pk}/")
     page.get_by_role("link", name="Classify").click()
+    page.locator('input[name="role"][value="deployer"]').check()  # first: it decides what is asked
     answer_the_rest_no(page)
-    page.locator('input[name="role"][value="deployer"]').check()
     page.get_by_role("button", name="Submit for confirmation").click()
     # ... and confirms it as high-risk (Annex III 4(a): recruitment), with the reason.
     page.get_by_role("link", name="Confirm or change the result").click()

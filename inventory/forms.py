@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from aims.forms import BootstrapFormMixin, DateInput
+from aims.people import PersonChoiceField
 
 from .models import (
     AISystem,
@@ -70,10 +71,8 @@ class IntakeForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class SystemEditForm(BootstrapFormMixin, forms.ModelForm):
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True).order_by("username")
-    )
-    oversight_person = forms.ModelChoiceField(
+    owner = PersonChoiceField(queryset=User.objects.filter(is_active=True).order_by("username"))
+    oversight_person = PersonChoiceField(
         label="Human oversight person",
         queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,
@@ -161,7 +160,7 @@ class ApprovalForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text="The date by which the conditions must be met.",
     )
-    conditions_owner = forms.ModelChoiceField(
+    conditions_owner = PersonChoiceField(
         label="Who meets the conditions",
         queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from aims.forms import BootstrapFormMixin
+from aims.people import PersonChoiceField
 from inventory.models import RiskTier
 
 from . import classification as questionnaire
@@ -215,7 +216,7 @@ class AssessmentForm(BootstrapFormMixin, forms.ModelForm):
 class RiskForm(BootstrapFormMixin, forms.ModelForm):
     """Scores are checked against the methodology by the service (field errors)."""
 
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,
         help_text="Empty: the system owner.",
@@ -265,7 +266,7 @@ class AcceptForm(BootstrapFormMixin, forms.Form):
 
 
 class ActionForm(BootstrapFormMixin, forms.ModelForm):
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),
         required=False,
         help_text="Empty: the risk owner.",

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from aims.competence import services as competence_services
 from aims.models import Course
+from aims.people import choice_label
 from aims.roles import APPROVER, OFFICER, OWNER
 from inventory import services
 from inventory.models import Approval
@@ -104,7 +105,7 @@ def test_an_approver_cannot_release_a_high_risk_system_without_a_trained_oversig
     # The owner names someone without the training: refused with the missing course.
     owner_page = login(owner)
     owner_page.goto(f"/systems/{system.pk}/edit/")
-    owner_page.get_by_label("Human oversight person").select_option(label=overseer.username)
+    owner_page.get_by_label("Human oversight person").select_option(label=choice_label(overseer))
     owner_page.get_by_role("button", name="Save").click()
     expect(owner_page.get_by_role("alert")).to_contain_text("Human oversight of high-risk AI")
 
@@ -115,7 +116,7 @@ def test_an_approver_cannot_release_a_high_risk_system_without_a_trained_oversig
         course=course,
         completed_on=date.today() - timedelta(days=3),
     )
-    owner_page.get_by_label("Human oversight person").select_option(label=overseer.username)
+    owner_page.get_by_label("Human oversight person").select_option(label=choice_label(overseer))
     owner_page.get_by_role("button", name="Save").click()
     expect(owner_page.get_by_role("status")).to_contain_text("saved")
 

@@ -355,3 +355,20 @@ def test_pages_of_other_apps_are_linked_from_the_system_page(
     assert "Risk profile" in html
     assert reverse("inventory:system_edit", args=[system.pk]) in html
     assert "Secret page" not in html
+
+
+def test_people_pickers_name_each_person_with_their_username(client_as, officer, owner, system):
+    """One naming rule for people: the system's owner and oversight pickers and the risk
+    owner picker read "Full Name (username)", as every other picker does."""
+    from aims.people import choice_label
+
+    owner.first_name, owner.last_name = "Olga", "Owner"
+    owner.save()
+    option = f">{escape(choice_label(owner))}</option>"
+    assert choice_label(owner) == f"Olga Owner ({owner.username})"
+    for url in (
+        reverse("inventory:system_edit", args=[system.pk]),
+        reverse("risk:risk_create", args=[system.pk]),
+    ):
+        body = client_as(officer).get(url).content.decode()
+        assert option in body, url

@@ -80,24 +80,6 @@ def classify(system, officer, answers):
 
 
 @pytest.fixture
-def component(system, owner):
-    return services.child_save(
-        actor=owner,
-        record=Component(system=system),
-        data={"name": "Ranker", "provider": "Acme", "model_identifier": "acme-rank-1"},
-    )
-
-
-@pytest.fixture
-def dataset(system, owner):
-    return services.child_save(
-        actor=owner,
-        record=Dataset(system=system),
-        data={"name": "CVs", "source": "ATS export", "personal_data": "personal"},
-    )
-
-
-@pytest.fixture
 def deployed(system, owner, officer, approver, component, dataset):
     return deploy(system, owner, officer, approver)
 

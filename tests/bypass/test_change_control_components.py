@@ -33,24 +33,6 @@ NEW_COMPONENT = {"name": "Re-ranker", "provider": "Acme", "model_identifier": "a
 
 
 @pytest.fixture
-def component(system, owner):
-    return services.child_save(
-        actor=owner,
-        record=Component(system=system),
-        data={"name": "Ranker", "provider": "Acme", "model_identifier": "acme-rank-1"},
-    )
-
-
-@pytest.fixture
-def dataset(system, owner):
-    return services.child_save(
-        actor=owner,
-        record=Dataset(system=system),
-        data={"name": "CVs", "source": "ATS export", "personal_data": "personal"},
-    )
-
-
-@pytest.fixture
 def high(system, owner, officer, approver, component, dataset):
     """A high-risk system released through the high tier's gate, with one component and one
     dataset."""

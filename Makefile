@@ -12,7 +12,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) >&2
 	@$(PY) -m pip install --quiet --upgrade pip >&2
-	@$(PY) -m pip install --quiet -e '.[dev]' >&2
+	@$(PY) -m pip install --quiet '.[dev]' >&2
 	@touch $(STAMP)
 
 setup: $(STAMP)

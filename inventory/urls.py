@@ -5,7 +5,8 @@ from . import views
 app_name = "inventory"
 urlpatterns = [
     path("", views.SystemListView.as_view(), name="system_list"),
-    path("export.csv", views.SystemExportView.as_view(), name="system_export"),
+    path("export.csv", views.SystemListView.as_view(export="csv"), name="system_export"),
+    path("export.xlsx", views.SystemListView.as_view(export="xlsx"), name="system_export_xlsx"),
     path("intake/", views.SystemIntakeView.as_view(), name="system_intake"),
     path("gates/", views.GateSettingsView.as_view(), name="gate_settings"),
     path("<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),

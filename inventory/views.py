@@ -101,12 +101,6 @@ class SystemListView(LoginRequiredMixin, ListPageMixin, View):
         }
 
 
-class SystemExportView(SystemListView):
-    """The filtered list as CSV: the same rows as the page, every page of them."""
-
-    export = True
-
-
 class SystemMixin(RecordMixin):
     """Loads the system from the URL; a system the user may not see is a 404, one they may
     not change (``need_change``) a 403."""

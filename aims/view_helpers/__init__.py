@@ -18,12 +18,14 @@ Three kinds of page, one base each:
         def rows(self, filters):                       # the selector: visibility + filters
             return selectors.system_list(user=self.request.user, filters=filters)
 
-    class SystemExportView(SystemListView):
-        export = True                                  # same rows, every page, as CSV
+    # urls.py: one class, three routes
+    path("export.csv", SystemListView.as_view(export="csv"), name="system_export"),
+    path("export.xlsx", SystemListView.as_view(export="xlsx"), name="system_export_xlsx"),
 
-The export is the list view with ``export = True``: the same filter form, selector and sort,
-so it holds exactly the rows the user sees, on all pages. Cells are made safe against
-spreadsheet formulas (:func:`csv_safe`). For a CSV that is not a list page, use
+The export is the list view with ``export = "csv"`` or ``"xlsx"``: the same filter form,
+selector and sort, so it holds exactly the rows the user sees, on all pages. Cells are made
+safe against spreadsheet formulas (:func:`csv_safe`; the XLSX writer keeps numbers and dates
+typed, :func:`xlsx_cell`). For a CSV that is not a list page, use
 :func:`csv_response` or :func:`csv_lines` (``export.py``). Pages that only need a pager use
 :func:`paginate` or :func:`page_context`.
 
@@ -45,7 +47,7 @@ them all before ``View``; a refused ``dispatch`` (login, 404, 403) stops the req
 any form or query runs. History pages name people through :func:`with_people`.
 """
 
-from .export import Column, Echo, csv_lines, csv_response, csv_safe
+from .export import Column, Echo, csv_lines, csv_response, csv_safe, xlsx_cell, xlsx_response
 from .forms import ServiceFormMixin
 from .lists import (
     PAGE_SIZE,
@@ -73,4 +75,6 @@ __all__ = [
     "paginate",
     "querystring_without_page",
     "with_people",
+    "xlsx_cell",
+    "xlsx_response",
 ]

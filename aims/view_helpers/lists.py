@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .export import Column, csv_response
+from .export import Column, csv_response, xlsx_response
 
 PAGE_SIZE = 25
 
@@ -59,7 +59,13 @@ def order_by_sort(queryset: QuerySet, sort: str, sortable: Mapping[str, str]) ->
 
 
 class ListPageMixin:
-    """A list page, and with ``export = True`` the CSV file of the same list.
+    """A list page, and with ``export = "csv"`` or ``"xlsx"`` the file of the same list
+    (``export = True`` is CSV). One view class serves all three routes::
+
+        path("", SystemListView.as_view(), name="system_list"),
+        path("export.csv", SystemListView.as_view(export="csv"), name="system_export"),
+        path("export.xlsx", SystemListView.as_view(export="xlsx"), name="system_export_xlsx"),
+
 
     A subclass declares:
 
@@ -74,7 +80,8 @@ class ListPageMixin:
       sort on (``?sort=name``, ``?sort=-name``); any other key falls back to the default;
     - ``page_sizes``: the sizes offered through ``?page_size=``; the first is the default and
       any other value is refused for it, so nobody asks for an unbounded page;
-    - ``export_columns`` (header, getter) and ``export_filename`` for the CSV;
+    - ``export_columns`` (header, getter) and ``export_filename`` (``name.csv``; the XLSX
+      file takes the same name with ``.xlsx``);
     - ``extra_context(page)`` for what else the template needs (permissions, labels); the
       bound filter form and the filters are there as ``self.filter_form``, ``self.filters``.
 
@@ -91,7 +98,7 @@ class ListPageMixin:
     sortable: Mapping[str, str] = {}
     default_sort = ""
     page_sizes: Sequence[int] = (PAGE_SIZE,)
-    export = False
+    export: bool | str = False
     export_columns: Sequence[Column] = ()
     export_filename = "export.csv"
     request: HttpRequest
@@ -129,9 +136,16 @@ class ListPageMixin:
         self.filter_form = form = self.get_filter_form()
         self.filters = self.get_filters(form)
         rows = self.queryset(self.filters)
+        if self.export == "xlsx":
+            name = self.export_filename.removesuffix(".csv") + ".xlsx"
+            return xlsx_response(rows, self.export_columns, name, title=self.export_title())
         if self.export:
             return csv_response(rows, self.export_columns, self.export_filename)
         return render(request, self.template_name, self.get_context(form, rows))
+
+    def export_title(self) -> str:
+        """The worksheet's name: the file's name in words ("ai-systems" -> "Ai systems")."""
+        return self.export_filename.removesuffix(".csv").replace("-", " ").capitalize()
 
     def get_context(self, form, rows: QuerySet) -> dict[str, Any]:
         page = Paginator(rows, self.get_page_size()).get_page(self.request.GET.get("page"))

@@ -4,11 +4,13 @@ that holds the filtered list on every page, as the user may see it, with formula
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from aims.view_helpers import csv_safe, order_by_sort
+from aims.view_helpers import csv_safe, order_by_sort, xlsx_cell
 from inventory import selectors
 from inventory.models import AISystem
 
@@ -61,6 +63,40 @@ def test_export_holds_every_page_of_the_filtered_list_as_the_user_sees_it(
     rows = exported(client.get(reverse("inventory:system_export"), {"business_unit": "finance"}))
     assert rows[0][:2] == ["Reference", "Name"]
     assert sorted(r[1] for r in rows[1:]) == sorted(f"Mine {i}" for i in range(27))
+
+
+def xlsx_rows(response) -> list[list]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [list(row) for row in book.active.iter_rows(values_only=True)]
+
+
+def test_xlsx_export_holds_the_same_filtered_rows_as_the_csv_with_formulas_defused(
+    client_as, owner, other_owner
+):
+    for i in range(27):
+        make_system(owner, name=f"Mine {i}", business_unit="finance")
+    make_system(owner, name='=HYPERLINK("http://x")', business_unit="finance")
+    make_system(owner, name="Mine elsewhere", business_unit="hr")
+    make_system(other_owner, name="Not mine", business_unit="finance")
+    client = client_as(owner)
+    query = {"business_unit": "finance"}
+    response = client.get(reverse("inventory:system_export_xlsx"), query)
+    assert "ai-systems.xlsx" in response["Content-Disposition"]
+    rows = xlsx_rows(response)
+    csv_rows = exported(client.get(reverse("inventory:system_export"), query))
+    assert rows[0] == csv_rows[0]
+    names = sorted(row[1] for row in rows[1:])
+    assert names == sorted(r[1] for r in csv_rows[1:])
+    assert '\'=HYPERLINK("http://x")' in names and "Not mine" not in names
+    assert len(names) == 28
+
+
+def test_xlsx_cells_keep_numbers_and_dates_typed_and_text_safe():
+    assert xlsx_cell(3) == 3 and xlsx_cell(date(2026, 1, 2)) == date(2026, 1, 2)
+    assert xlsx_cell(None) == "" and xlsx_cell(True) == "yes"
+    assert xlsx_cell("=1+1") == "'=1+1"
+    assert xlsx_cell("bell\x07 gone") == "bell gone"
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe():

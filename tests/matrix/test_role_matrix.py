@@ -100,6 +100,7 @@ CASES: list[Case] = [
     # --- inventory pages ---------------------------------------------------------------------
     Case("inventory:system_list", "GET", LOGGED_IN, marker=shows_system),
     Case("inventory:system_export", "GET", LOGGED_IN, marker=shows_system),
+    Case("inventory:system_export_xlsx", "GET", LOGGED_IN),
     Case("inventory:system_intake", "GET", INTAKE),
     Case("inventory:system_intake", "POST", INTAKE, data=lambda w: HTML_INTAKE,
          effect=lambda w: AISystem.objects.filter(name="Matrix intake").count()),

@@ -116,11 +116,22 @@ class IncidentFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)
     category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
+    system = forms.ModelChoiceField(
+        label="AI system",
+        queryset=AISystem.objects.none(),
+        required=False,
+        empty_label="Any system",
+    )
     open = forms.BooleanField(label="Open only", required=False)
     overdue = forms.BooleanField(label="Overdue", required=False)
+    report_overdue = forms.BooleanField(label="Regulatory report overdue", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, systems=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the systems the user may see are offered (and accepted): the list's own scope.
+        if systems is not None:
+            self.fields["system"].queryset = systems
+            self.fields["system"].label_from_instance = lambda s: f"{s.reference} {s.name}"
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"

@@ -8,12 +8,25 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from aims.models import parse_reference
 from aims.visibility import restricted_ids
 from inventory.models import AISystem
 
 from .models import Alert, Incident, IncidentEvent, Metric, Observation, Status, overdue_q
+
+#: The incident list's sortable columns (URL key -> field).
+SORTABLE = {
+    "reference": "id",
+    "title": "title",
+    "severity": "severity",
+    "status": "status",
+    "system": "system_id",
+    "owner": "owner__username",
+    "aware": "aware_at",
+    "reported": "created_at",
+}
 
 
 def visible_incidents(user: AbstractBaseUser) -> QuerySet[Incident]:
@@ -40,9 +53,21 @@ def incident_list(
         qs = qs.exclude(status=Status.CLOSED)
     if filters.get("overdue"):
         qs = qs.filter(overdue_q())
+    if filters.get("report_overdue"):
+        qs = qs.filter(report_overdue_q())
     if filters.get("system"):
         qs = qs.filter(systems=filters["system"])
     return qs.order_by("-created_at", "-id")
+
+
+def report_overdue_q(now=None) -> Q:
+    """Serious incidents whose report to the authority is past due and not sent yet (the same
+    condition as ``Incident.reporting_hours_overdue``, in SQL)."""
+    return Q(
+        report_due_at__lt=now or timezone.now(),
+        initial_report_at__isnull=True,
+        report_submitted_at__isnull=True,
+    )
 
 
 def incident_get(*, user: AbstractBaseUser, pk: int) -> Incident:

@@ -5,6 +5,8 @@ from . import views
 app_name = "incidents"
 urlpatterns = [
     path("", views.IncidentListView.as_view(), name="incident_list"),
+    path("export.csv", views.IncidentListView.as_view(export="csv"), name="incident_export"),
+    path("export.xlsx", views.IncidentListView.as_view(export="xlsx"), name="incident_export_xlsx"),
     path("report/", views.IncidentReportView.as_view(), name="incident_report"),
     path("time-targets/", views.TimeTargetsView.as_view(), name="time_targets"),
     path("<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),

@@ -14,8 +14,9 @@ from django.views import View
 from aims.capa import selectors as capa_selectors
 from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError
+from aims.people import display_name
 from aims.permissions import can_change_record, has_perm
-from aims.view_helpers import ListPageMixin, RecordMixin
+from aims.view_helpers import ListPageMixin, RecordMixin, moment
 from aims.views import apply_errors
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, LifecycleStage
@@ -53,18 +54,69 @@ def _error_text(exc: Exception) -> str:
     return " ".join(exc.messages)
 
 
+#: The export of the incident list: references and labels in words, people by name.
+EXPORT_COLUMNS = [
+    ("Reference", lambda i: i.reference),
+    ("Title", lambda i: i.title),
+    ("Severity", lambda i: i.get_severity_display()),
+    ("Status", lambda i: i.get_status_display()),
+    ("Category", lambda i: i.get_category_display()),
+    ("Detected through", lambda i: i.get_detection_channel_display()),
+    ("AI system", lambda i: i.system.reference),
+    ("System name", lambda i: i.system.name),
+    ("Affected systems", lambda i: ", ".join(s.reference for s in i.systems.all())),
+    ("Owner", lambda i: display_name(i.owner)),
+    ("Reported by", lambda i: display_name(i.reporter)),
+    ("Aware at", lambda i: moment(i.aware_at)),
+    ("Reported at", lambda i: moment(i.created_at)),
+    ("Acknowledged at", lambda i: moment(i.acknowledged_at)),
+    ("Contained at", lambda i: moment(i.contained_at)),
+    ("Resolved at", lambda i: moment(i.resolved_at)),
+    ("Closed at", lambda i: moment(i.closed_at)),
+    ("Serious incident case", lambda i: i.get_serious_case_display()),
+    ("Report due at", lambda i: moment(i.report_due_at)),
+    ("First report at", lambda i: moment(i.first_report_at)),
+    ("Report lateness", lambda i: i.lateness()),
+    ("People affected", lambda i: "" if i.people_affected is None else i.people_affected),
+    ("Description", lambda i: i.description),
+]
+
+INCIDENT_COLUMNS = [
+    ("reference", "Ref."),
+    ("title", "Title"),
+    ("severity", "Severity"),
+    ("status", "Status"),
+    ("system", "AI system"),
+    ("owner", "Owner"),
+    ("reported", "Reported"),
+]
+
+
 class IncidentListView(LoginRequiredMixin, ListPageMixin, View):
+    """The incidents the user may see; with ``export="csv"`` or ``"xlsx"`` the file of the
+    same filtered incidents, every page of them."""
+
     template_name = "incidents/incident_list.html"
     rows_name = ""  # the rows carry their overdue stages: see extra_context
     filter_form_class = IncidentFilterForm
+    sortable, default_sort = selectors.SORTABLE, "-reported"
+    export_columns = EXPORT_COLUMNS
+    export_filename = "incidents.csv"
+
+    def get_filter_form(self):
+        systems = inventory_selectors.restrict_systems(AISystem.objects.all(), self.request.user)
+        return IncidentFilterForm(self.request.GET or None, systems=systems.order_by("name"))
 
     def rows(self, filters):
-        return selectors.incident_list(user=self.request.user, filters=filters)
+        rows = selectors.incident_list(user=self.request.user, filters=filters)
+        # Only the file names every affected system: one more query per chunk of rows.
+        return rows.prefetch_related("systems") if self.export else rows
 
     def extra_context(self, page) -> dict:
         now = timezone.now()
         return {
             "rows": [(i, i.overdue_stages(now)) for i in page.object_list],
+            "columns": INCIDENT_COLUMNS,
             "now": now,
             "can_report": has_perm(self.request.user, "incidents.add_incident"),
             "can_view_targets": has_perm(self.request.user, VIEW_TARGETS),

@@ -21,6 +21,20 @@ from .models import (
     TreatmentAction,
 )
 
+#: The register's sortable columns (URL key -> field); ``reference`` is creation order.
+RISK_SORTABLE = {
+    "reference": "id",
+    "title": "title",
+    "system": "system_id",  # the column shows the system's reference
+    "category": "category",
+    "inherent": "inherent_score",
+    "treatment": "treatment",
+    "residual": "residual_score",
+    "acceptance": "acceptance",
+    "owner": "owner__username",
+    "review": "review_date",
+}
+
 RISK_FILTERS = (
     "system",
     "category",

@@ -5,7 +5,8 @@ from . import views
 app_name = "risk"
 urlpatterns = [
     path("", views.RegisterView.as_view(), name="register"),
-    path("export.csv", views.RegisterExportView.as_view(), name="register_export"),
+    path("export.csv", views.RegisterView.as_view(export="csv"), name="register_export"),
+    path("export.xlsx", views.RegisterView.as_view(export="xlsx"), name="register_export_xlsx"),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("requirements/", views.RequirementsView.as_view(), name="requirements"),
     path("systems/<int:pk>/", views.SystemRiskView.as_view(), name="system_risk"),

@@ -10,8 +10,9 @@ from django.views import View
 
 from aims import view_helpers
 from aims.errors import BusinessRuleError
+from aims.people import display_name
 from aims.permissions import can_change_record, has_global_perm, has_perm
-from aims.view_helpers import ListPageMixin, ServiceFormMixin, with_people
+from aims.view_helpers import ListPageMixin, ServiceFormMixin, moment, with_people
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, Gate
 
@@ -532,17 +533,34 @@ RISK_CSV = [
     ("Residual score", lambda r: r.residual_score),
     ("Residual level", lambda r: r.get_residual_level_display()),
     ("Acceptance", lambda r: r.get_acceptance_display()),
-    ("Accepted by", lambda r: r.accepted_by.username if r.accepted_by else ""),
-    ("Owner", lambda r: r.owner.username),
-    ("Review date", lambda r: r.review_date.isoformat() if r.review_date else ""),
+    ("Accepted by", lambda r: display_name(r.accepted_by)),
+    ("Owner", lambda r: display_name(r.owner)),
+    ("Review date", lambda r: moment(r.review_date)),
     ("Methodology version", lambda r: r.methodology_version),
+]
+
+#: The register's columns: (sort key, header); the keys are those of ``selectors.RISK_SORTABLE``.
+RISK_COLUMNS = [
+    ("reference", "Ref."),
+    ("title", "Title"),
+    ("system", "System"),
+    ("category", "Category"),
+    ("inherent", "Inherent"),
+    ("treatment", "Treatment"),
+    ("residual", "Residual"),
+    ("acceptance", "Acceptance"),
+    ("owner", "Owner"),
 ]
 
 
 class RegisterView(LoginRequiredMixin, ListPageMixin, View):
+    """The risk register; with ``export="csv"`` or ``"xlsx"`` the file of the same filtered
+    risks, every page of them."""
+
     template_name = "risk/register.html"
     rows_name = "risks"
     filter_form_class = RiskFilterForm
+    sortable, default_sort = selectors.RISK_SORTABLE, "-residual"
     export_columns = RISK_CSV
     export_filename = "risk-register.csv"
 
@@ -557,6 +575,7 @@ class RegisterView(LoginRequiredMixin, ListPageMixin, View):
                 selectors.visible_systems(self.request.user).filter(pk=filters["system"]).first()
             )
         return {
+            "columns": RISK_COLUMNS,
             "scope_system": system,
             "cell": {
                 k: filters.get(k)
@@ -569,12 +588,6 @@ class RegisterView(LoginRequiredMixin, ListPageMixin, View):
                 if filters.get(k)
             },
         }
-
-
-class RegisterExportView(RegisterView):
-    """The filtered register as CSV: the same risks as the page, every page of them."""
-
-    export = True
 
 
 class SettingsMixin(LoginRequiredMixin):

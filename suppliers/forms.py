@@ -92,6 +92,30 @@ class SupplierFilterForm(BootstrapFormMixin, forms.Form):
     reassessment_overdue = forms.BooleanField(label="Reassessment overdue", required=False)
 
 
+class NoticeFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Change, service or VC-0001"}),
+    )
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *VendorChangeNotice.Status.choices]
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *ChangeKind.choices])
+    source = forms.ChoiceField(
+        label="Learned from", required=False, choices=[("", "Any source"), *ChangeSource.choices]
+    )
+    supplier = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(), required=False, empty_label="Any supplier"
+    )
+
+    def __init__(self, *args, suppliers=None, **kwargs):
+        # Only the suppliers the user may see are offered (and accepted).
+        super().__init__(*args, **kwargs)
+        if suppliers is not None:
+            self.fields["supplier"].queryset = suppliers
+
+
 class TransitionForm(BootstrapFormMixin, forms.Form):
     conditions = forms.CharField(widget=forms.Textarea, required=False)
     reason = forms.CharField(widget=forms.Textarea, required=False)

@@ -34,6 +34,18 @@ SORTABLE = {
     "contract_end": "contract_end",
 }
 
+#: The vendor-change register's sortable columns (URL key -> field).
+NOTICE_SORTABLE = {
+    "reference": "id",
+    "supplier": "supplier__name",
+    "title": "title",
+    "kind": "kind",
+    "source": "source",
+    "recorded": "created_at",
+    "effective": "effective_on",
+    "status": "status",
+}
+
 
 def supplier_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None) -> QuerySet:
     filters = filters or {}
@@ -95,6 +107,12 @@ def notice_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
         ),
         user,
     )
+    search = (filters.get("q") or "").strip()
+    if search:
+        pk = parse_reference(VendorChangeNotice.REFERENCE_PREFIX, search)
+        qs = qs.filter(
+            Q(pk=pk) if pk else Q(title__icontains=search) | Q(affected_service__icontains=search)
+        )
     for key in ("status", "kind", "source", "supplier"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

@@ -11,8 +11,15 @@ from django.views import View
 
 from aims.errors import BusinessRuleError
 from aims.history_diff import history_entries
+from aims.people import display_name
 from aims.permissions import can_change_record, has_global_perm, has_perm
-from aims.view_helpers import ListPageMixin, RecordMixin, ServiceFormMixin, with_people
+from aims.view_helpers import (
+    ListPageMixin,
+    RecordMixin,
+    ServiceFormMixin,
+    moment,
+    with_people,
+)
 
 from . import selectors, services
 from .errors import Code
@@ -20,6 +27,7 @@ from .forms import (
     AnswerFormSet,
     AssessmentForm,
     ConfirmationForm,
+    NoticeFilterForm,
     NoticeForm,
     QuestionForm,
     ReviewCompleteForm,
@@ -85,10 +93,6 @@ class FormPage(ServiceFormMixin, PermissionMixin, View):
 # --- Suppliers ------------------------------------------------------------------------------
 
 
-def _date(value) -> str:
-    return value.isoformat() if value else ""
-
-
 CSV_COLUMNS = [
     ("Reference", lambda s: s.reference),
     ("Name", lambda s: s.name),
@@ -97,26 +101,42 @@ CSV_COLUMNS = [
     ("Criticality", lambda s: s.get_criticality_display()),
     ("Status", lambda s: s.get_status_display()),
     ("Conditions", lambda s: s.status_conditions),
-    ("Owner", lambda s: s.owner.username),
-    ("Contract start", lambda s: _date(s.contract_start)),
-    ("Contract end", lambda s: _date(s.contract_end)),
+    ("Owner", lambda s: display_name(s.owner)),
+    ("Approved by", lambda s: display_name(s.approved_by)),
+    ("Contract start", lambda s: moment(s.contract_start)),
+    ("Contract end", lambda s: moment(s.contract_end)),
     ("Trains on our data", lambda s: s.get_trains_on_our_data_display()),
     ("Data retention", lambda s: s.data_retention),
     ("Data location", lambda s: s.data_location),
     ("Output logging", lambda s: s.output_logging),
-    ("ISO 27001 until", lambda s: _date(s.iso27001_expires)),
-    ("SOC 2 until", lambda s: _date(s.soc2_expires)),
-    ("ISO 42001 until", lambda s: _date(s.iso42001_expires)),
+    ("ISO 27001 until", lambda s: moment(s.iso27001_expires)),
+    ("SOC 2 until", lambda s: moment(s.soc2_expires)),
+    ("ISO 42001 until", lambda s: moment(s.iso42001_expires)),
     ("Other certifications", lambda s: s.other_certifications),
     ("Change notice commitment", lambda s: s.change_notice_commitment),
     ("Sub-processors", lambda s: s.sub_processors),
     ("Exit plan", lambda s: s.exit_plan),
     ("Reassessment every (months)", lambda s: s.reassessment_cadence_months),
-    ("Next reassessment", lambda s: _date(s.next_reassessment_date)),
+    ("Next reassessment", lambda s: moment(s.next_reassessment_date)),
+]
+
+
+SUPPLIER_COLUMNS = [
+    ("reference", "Ref."),
+    ("name", "Name"),
+    ("type", "Type"),
+    ("criticality", "Criticality"),
+    ("status", "Status"),
+    ("owner", "Owner"),
+    ("contract_end", "Contract end"),
+    ("next_reassessment", "Next reassessment"),
 ]
 
 
 class SupplierListView(PermissionMixin, ListPageMixin, View):
+    """The supplier register; with ``export="csv"`` or ``"xlsx"`` the file of the same
+    filtered suppliers, every page of them."""
+
     permission = "suppliers.view_supplier"
     template_name = "suppliers/supplier_list.html"
     rows_name = "suppliers"
@@ -129,13 +149,10 @@ class SupplierListView(PermissionMixin, ListPageMixin, View):
         return selectors.supplier_list(user=self.request.user, filters=filters)
 
     def extra_context(self, page) -> dict:
-        return {"can_add": has_perm(self.request.user, "suppliers.add_supplier")}
-
-
-class SupplierExportView(SupplierListView):
-    """The filtered register as CSV: the same suppliers as the page, every page of them."""
-
-    export = True
+        return {
+            "columns": SUPPLIER_COLUMNS,
+            "can_add": has_perm(self.request.user, "suppliers.add_supplier"),
+        }
 
 
 class SupplierMixin(RecordMixin, PermissionMixin):
@@ -459,22 +476,59 @@ class QuestionFormView(FormPage):
 # --- Vendor change notices ------------------------------------------------------------------
 
 
+NOTICE_EXPORT = [
+    ("Reference", lambda n: n.reference),
+    ("Supplier", lambda n: n.supplier.reference),
+    ("Supplier name", lambda n: n.supplier.name),
+    ("Affected service", lambda n: n.affected_service),
+    ("Change", lambda n: n.title),
+    ("Kind", lambda n: n.get_kind_display()),
+    ("Learned from", lambda n: n.get_source_display()),
+    ("Status", lambda n: n.get_status_display()),
+    ("Announced or detected on", lambda n: moment(n.announced_on)),
+    ("Takes effect on", lambda n: moment(n.effective_on)),
+    ("Previous identifier", lambda n: n.previous_identifier),
+    ("Observed identifier", lambda n: n.observed_identifier),
+    ("Reports", lambda n: len(n.observations.all())),
+    ("Recorded by", lambda n: display_name(n.recorded_by)),
+    ("Recorded at", lambda n: moment(n.created_at)),
+    ("Reviewed at", lambda n: moment(n.reviewed_at)),
+    ("Description", lambda n: n.description),
+]
+
+NOTICE_COLUMNS = [
+    ("reference", "Ref."),
+    ("supplier", "Supplier"),
+    ("title", "Change"),
+    ("kind", "Kind"),
+    ("source", "Learned from"),
+    ("recorded", "Recorded"),
+    ("status", "Status"),
+]
+
+
 class NoticeListView(PermissionMixin, ListPageMixin, View):
+    """The vendor-change register; with ``export="csv"`` or ``"xlsx"`` the file of the same
+    filtered notices, every page of them."""
+
     permission = "suppliers.view_vendorchangenotice"
     template_name = "suppliers/notice_list.html"
     rows_name = "notices"
+    filter_form_class = NoticeFilterForm
+    sortable, default_sort = selectors.NOTICE_SORTABLE, "-reference"
+    export_columns = NOTICE_EXPORT
+    export_filename = "vendor-changes.csv"
 
-    def get_filters(self, form) -> dict:
-        status = self.request.GET.get("status", "")
-        return {"status": status if status in VendorChangeNotice.Status.values else ""}
+    def get_filter_form(self):
+        suppliers = selectors.supplier_list(user=self.request.user)
+        return NoticeFilterForm(self.request.GET or None, suppliers=suppliers)
 
     def rows(self, filters):
         return selectors.notice_list(user=self.request.user, filters=filters)
 
     def extra_context(self, page) -> dict:
         return {
-            "status": self.filters["status"],
-            "statuses": VendorChangeNotice.Status.choices,
+            "columns": NOTICE_COLUMNS,
             "can_add": has_perm(self.request.user, "suppliers.add_vendorchangenotice"),
         }
 

@@ -4,9 +4,29 @@ action; anyone else sees those they own and those of the records they can see (t
 or finding a corrective action corrects, whatever app it lives in)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
-from aims.models import CorrectiveAction
+from aims.models import CorrectiveAction, parse_reference
+
+#: The register's sortable columns (URL key -> field).
+SORTABLE = {
+    "reference": "id",
+    "title": "title",
+    "source": "source_type__model",
+    "owner": "owner__username",
+    "due": "due_date",
+    "status": "status",
+}
+
+#: Statuses after which a due date no longer matters.
+DONE = (CorrectiveAction.Status.VERIFIED, CorrectiveAction.Status.CLOSED)
+
+
+def capa_source_types() -> list[ContentType]:
+    """The record types corrective actions are opened on (one query, then cached)."""
+    ids = CorrectiveAction.objects.order_by().values_list("source_type_id", flat=True).distinct()
+    return sorted((ContentType.objects.get_for_id(pk) for pk in ids), key=lambda ct: ct.model)
 
 
 def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction]:
@@ -14,8 +34,19 @@ def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction
     qs = CorrectiveAction.objects.restrict(user).select_related(
         "owner", "verified_by", "source_type"
     )
+    search = (filters.get("q") or "").strip()
+    if search:
+        pk = parse_reference(CorrectiveAction.REFERENCE_PREFIX, search)
+        qs = qs.filter(Q(pk=pk) if pk else Q(title__icontains=search))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
+    if filters.get("source_type"):
+        app_label, _, model = filters["source_type"].partition(".")
+        qs = qs.filter(source_type__app_label=app_label, source_type__model=model)
+    if filters.get("owner"):
+        qs = qs.filter(owner=filters["owner"])
+    if filters.get("overdue"):
+        qs = qs.filter(due_date__lt=timezone.localdate()).exclude(status__in=DONE)
     if filters.get("source"):
         model, pk = filters["source"]
         qs = qs.filter(source_type=ContentType.objects.get_for_model(model), source_id=pk)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from aims.capa import selectors as capa_selectors
@@ -15,7 +16,8 @@ from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError, RuleForbidden
 from aims.forms import BootstrapFormMixin
 from aims.models import CorrectiveAction
-from aims.view_helpers import ListPageMixin, RecordMixin
+from aims.people import display_name
+from aims.view_helpers import ListPageMixin, RecordMixin, moment
 from aims.views import apply_errors
 
 
@@ -35,22 +37,86 @@ class CapaVerifyForm(BootstrapFormMixin, forms.Form):
     )
 
 
+def source_label(content_type) -> str:
+    """A record type in words ("Incident", "Audit finding")."""
+    model = content_type.model_class()
+    name = str(model._meta.verbose_name if model else content_type.model)
+    return name[:1].upper() + name[1:]
+
+
+class CapaFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status"), *CorrectiveAction.Status.choices]
+    )
+    source_type = forms.ChoiceField(label="Opened on", required=False)
+    overdue = forms.BooleanField(label="Overdue", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_type"].choices = [
+            ("", "Any record"),
+            *(
+                (f"{ct.app_label}.{ct.model}", source_label(ct))
+                for ct in capa_selectors.capa_source_types()
+            ),
+        ]
+
+
+def _source(capa: CorrectiveAction) -> str:
+    source = capa.source
+    if source is None:
+        return "(removed)"
+    return f"{source_label(capa.source_type)} {getattr(source, 'reference', source)}"
+
+
+#: The export: references and labels in words, people by name.
+EXPORT_COLUMNS = [
+    ("Reference", lambda c: c.reference),
+    ("Title", lambda c: c.title),
+    ("Status", lambda c: c.get_status_display()),
+    ("Opened on", _source),
+    ("Owner", lambda c: display_name(c.owner)),
+    ("Due date", lambda c: moment(c.due_date)),
+    ("Opened at", lambda c: moment(c.created_at)),
+    ("Implemented at", lambda c: moment(c.implemented_at)),
+    ("Verified by", lambda c: display_name(c.verified_by)),
+    ("Verified at", lambda c: moment(c.verified_at)),
+    ("Closed at", lambda c: moment(c.closed_at)),
+    ("Nonconformity", lambda c: c.nonconformity),
+    ("Root cause", lambda c: c.root_cause),
+    ("Action plan", lambda c: c.action_plan),
+]
+
+CAPA_COLUMNS = [
+    ("reference", "Ref."),
+    ("title", "Title"),
+    ("source", "Opened on"),
+    ("owner", "Owner"),
+    ("due", "Due"),
+    ("status", "Status"),
+]
+
+
 class CapaListView(LoginRequiredMixin, ListPageMixin, View):
+    """The corrective actions the user may see; with ``export="csv"`` or ``"xlsx"`` the file
+    of the same filtered actions, every page of them."""
+
     template_name = "aims/capa_list.html"
     rows_name = "capas"
-
-    def get_filters(self, form) -> dict:
-        status = self.request.GET.get("status", "")
-        return {"status": status} if status in CorrectiveAction.Status.values else {}
+    filter_form_class = CapaFilterForm
+    sortable, default_sort = capa_selectors.SORTABLE, "-reference"
+    export_columns = EXPORT_COLUMNS
+    export_filename = "corrective-actions.csv"
 
     def rows(self, filters):
-        return capa_selectors.capa_list(user=self.request.user, filters=filters)
+        # The source records are read once per record type on the page (or chunk of the file).
+        return capa_selectors.capa_list(user=self.request.user, filters=filters).prefetch_related(
+            "source"
+        )
 
     def extra_context(self, page) -> dict:
-        return {
-            "status": self.request.GET.get("status", ""),
-            "statuses": CorrectiveAction.Status.choices,
-        }
+        return {"columns": CAPA_COLUMNS, "today": timezone.localdate()}
 
 
 class CapaMixin(RecordMixin):

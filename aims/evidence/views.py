@@ -38,8 +38,9 @@ from aims.evidence.selectors import (
 from aims.evidence.services import evidence_create, evidence_replace
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.models import Evidence
+from aims.people import display_name
 from aims.permissions import can_change_record, can_view_record, has_perm
-from aims.view_helpers import ServiceFormMixin, paginate
+from aims.view_helpers import ListPageMixin, ServiceFormMixin, moment
 from aims.views import apply_errors, safe_next
 from aims.visibility import parent_field
 
@@ -144,24 +145,90 @@ def _rows(page_items) -> list[Row]:
     return rows
 
 
-class EvidenceListView(LoginRequiredMixin, View):
-    def get(self, request):
-        types = evidence_target_types()
-        form = EvidenceFilterForm(request.GET or None, target_types=types)
-        filters = dict(form.cleaned_data) if form.is_valid() else {}
-        evidence = evidence_library_list(user=request.user, filters=filters)
-        page, query = paginate(request, evidence)
-        return render(
-            request,
-            "evidence/evidence_list.html",
-            {
-                "form": form,
-                "page_obj": page,
-                "rows": _rows(page.object_list),
-                "today": timezone.localdate(),
-                "querystring_without_page": query,
-            },
-        )
+def _rows_in_chunks(evidence, size: int = 1000):
+    """The export's rows with their target records, a chunk at a time: one query per record
+    type per chunk, and one chunk in memory, however large the library."""
+    chunk = []
+    for item in evidence.iterator(chunk_size=size):
+        chunk.append(item)
+        if len(chunk) == size:
+            yield from _rows(chunk)
+            chunk = []
+    yield from _rows(chunk)
+
+
+def _attached_to(row: Row) -> str:
+    label = type_label(row.evidence.target_type)
+    if row.target is None:
+        return f"{label} (removed)"
+    return f"{label} {getattr(row.target, 'reference', row.target)}"
+
+
+#: The export: references and labels in words, people by name; one row per piece.
+EXPORT_COLUMNS = [
+    ("Reference", lambda r: r.evidence.reference),
+    ("Version", lambda r: r.evidence.version),
+    ("Title", lambda r: r.evidence.title),
+    ("Kind", lambda r: r.evidence.get_kind_display()),
+    ("Attached to", _attached_to),
+    ("File name", lambda r: r.evidence.original_filename),
+    ("Size (bytes)", lambda r: "" if r.evidence.size_bytes is None else r.evidence.size_bytes),
+    ("SHA-256", lambda r: r.evidence.sha256),
+    ("Link", lambda r: r.evidence.url),
+    ("Owner", lambda r: display_name(r.evidence.owner)),
+    ("Valid from", lambda r: moment(r.evidence.valid_from)),
+    ("Valid until", lambda r: moment(r.evidence.valid_until)),
+    ("Added at", lambda r: moment(r.evidence.created_at)),
+    ("Superseded at", lambda r: moment(r.evidence.superseded_at)),
+    ("Description", lambda r: r.evidence.description),
+]
+
+EVIDENCE_COLUMNS = [
+    ("reference", "Ref."),
+    ("title", "Title"),
+    ("attached", "Attached to"),
+    ("kind", "File or link"),
+    ("valid_until", "Validity"),
+    ("owner", "Owner"),
+]
+
+SORTABLE = {
+    "reference": "id",
+    "title": "title",
+    "attached": "target_type__model",
+    "kind": "kind",
+    "valid_until": "valid_until",
+    "owner": "owner__username",
+    "added": "created_at",
+}
+
+
+class EvidenceListView(LoginRequiredMixin, ListPageMixin, View):
+    """The evidence library; with ``export="csv"`` or ``"xlsx"`` the file of the same
+    filtered pieces, every page of them."""
+
+    template_name = "evidence/evidence_list.html"
+    rows_name = ""  # the rows carry their target records: see extra_context
+    sortable, default_sort = SORTABLE, "-reference"
+    export_columns = EXPORT_COLUMNS
+    export_filename = "evidence.csv"
+
+    def get_filter_form(self):
+        return EvidenceFilterForm(self.request.GET or None, target_types=evidence_target_types())
+
+    def rows(self, filters):
+        return evidence_library_list(user=self.request.user, filters=filters)
+
+    def queryset(self, filters):
+        evidence = super().queryset(filters)
+        return _rows_in_chunks(evidence) if self.export else evidence
+
+    def extra_context(self, page) -> dict:
+        return {
+            "rows": _rows(page.object_list),
+            "columns": EVIDENCE_COLUMNS,
+            "today": timezone.localdate(),
+        }
 
 
 class EvidenceMixin(LoginRequiredMixin):

@@ -47,7 +47,16 @@ them all before ``View``; a refused ``dispatch`` (login, 404, 403) stops the req
 any form or query runs. History pages name people through :func:`with_people`.
 """
 
-from .export import Column, Echo, csv_lines, csv_response, csv_safe, xlsx_cell, xlsx_response
+from .export import (
+    Column,
+    Echo,
+    csv_lines,
+    csv_response,
+    csv_safe,
+    moment,
+    xlsx_cell,
+    xlsx_response,
+)
 from .forms import ServiceFormMixin
 from .lists import (
     PAGE_SIZE,
@@ -70,6 +79,7 @@ __all__ = [
     "csv_lines",
     "csv_response",
     "csv_safe",
+    "moment",
     "order_by_sort",
     "page_context",
     "paginate",

@@ -28,6 +28,14 @@ def csv_safe(value: str) -> str:
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
+def moment(value: date | datetime | None) -> date | datetime | str:
+    """A date or moment for an export cell: kept typed (the XLSX cell stays a date a
+    spreadsheet can sort), to the whole second, and "" when there is none (not "None")."""
+    if value is None:
+        return ""
+    return value.replace(microsecond=0) if isinstance(value, datetime) else value
+
+
 class Echo:
     """A file-like object whose ``write`` hands back the line, for streaming csv.writer."""
 

@@ -26,6 +26,9 @@ from django.urls import reverse
 from inventory.models import Approval, ChangeRequest, Component, Dataset
 from inventory.models import ValidationRecord as Validation
 
+from .cases_incidents import show_capa, show_incident  # registers
+from .cases_risk import risk_marker  # registers
+from .cases_suppliers import SUP_READ, notice, supplier  # registers
 from .framework import *  # the shared vocabulary of every cases module
 from .world import (
     PASSWORD,
@@ -101,6 +104,18 @@ CASES: list[Case] = [
     Case("inventory:system_list", "GET", LOGGED_IN, marker=shows_system),
     Case("inventory:system_export", "GET", LOGGED_IN, marker=shows_system),
     Case("inventory:system_export_xlsx", "GET", LOGGED_IN),
+    # --- registers: CSV and XLSX exports of the registers people work in -------------------
+    # (an XLSX file is zipped, so only the CSV can be searched for the marker)
+    Case("risk:register_export_xlsx", "GET", LOGGED_IN, setup=risk_marker),
+    Case("incidents:incident_export", "GET", LOGGED_IN, marker=show_incident),
+    Case("incidents:incident_export_xlsx", "GET", LOGGED_IN, setup=show_incident),
+    Case("capa:capa_export", "GET", LOGGED_IN, marker=show_capa),
+    Case("capa:capa_export_xlsx", "GET", LOGGED_IN, setup=show_capa),
+    Case("evidence:evidence_export", "GET", LOGGED_IN, setup=lambda w: w.evidence),
+    Case("evidence:evidence_export_xlsx", "GET", LOGGED_IN, setup=lambda w: w.evidence),
+    Case("suppliers:supplier_export_xlsx", "GET", SUP_READ, setup=supplier),
+    Case("suppliers:notice_export", "GET", SUP_READ, setup=notice),
+    Case("suppliers:notice_export_xlsx", "GET", SUP_READ, setup=notice),
     Case("inventory:system_intake", "GET", INTAKE),
     Case("inventory:system_intake", "POST", INTAKE, data=lambda w: HTML_INTAKE,
          effect=lambda w: AISystem.objects.filter(name="Matrix intake").count()),

@@ -40,8 +40,17 @@ SOURCE = Source(
     permission="inventory.view_aisystem",
     figures=figures,
     charts=(
-        Chart("tiers", 20, "AI systems in play by risk tier", TIERS, hide_empty=True),
-        Chart("stages", 21, "AI systems by lifecycle stage", STAGES, hide_empty=True),
+        Chart(
+            "tiers", 20, "AI systems in play by risk tier", TIERS, hide_empty=True, breakdown="Tier"
+        ),
+        Chart(
+            "stages",
+            21,
+            "AI systems by lifecycle stage",
+            STAGES,
+            hide_empty=True,
+            breakdown="Stage",
+        ),
     ),
     headline=(ACTIVE,),
 )

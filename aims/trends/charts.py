@@ -4,10 +4,13 @@ the chart shows, and the rows of its data table. No JavaScript, nothing fetched.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from aims.templatetags.aims_ui import when_text
+
 from .registry import Chart
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 34
+# A narrow canvas with large type: scaled down to a 390 px phone, the labels stay legible.
+WIDTH, HEIGHT = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 14, 14, 36
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 # Each at least 4.5:1 against white (text-grade contrast, above the 3:1 graphics need), and
 # each with its own dash pattern, so no line is told apart by colour alone.
@@ -83,7 +86,7 @@ def summary_text(chart: Chart, labels: list[str], rows, days: int) -> str:
     if first_day == last_day:
         values = rows[-1][1]
         parts = [f"{label} {_fmt(v, chart.unit)}" for label, v in zip(labels, values, strict=True)]
-        return f"One snapshot in the period, on {last_day:%-d %B %Y}: " + "; ".join(parts) + "."
+        return f"One snapshot in the period, on {when_text(last_day)}: " + "; ".join(parts) + "."
     span = (last_day - first_day).days
     parts = []
     for n, label in enumerate(labels):

@@ -25,6 +25,9 @@ class Chart:
     # use reads better as two lines); the table keeps every series shown.
     hide_empty: bool = False
     maximum: int | None = None  # a fixed top of the scale (100 for a percentage)
+    # A breakdown of one population ("Tier", "Stage"): the executive summary shows it as a
+    # table, today against 30 days ago, headed by this word.
+    breakdown: str = ""
 
 
 @dataclass(frozen=True)

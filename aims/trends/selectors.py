@@ -75,11 +75,12 @@ def executive_summary(*, user, today: date | None = None) -> dict:
     ]
     groups = []
     for chart in charts():
-        if len(chart.series) < 2 or chart.unit:
+        if not chart.breakdown:
             continue
         groups.append(
             {
                 "title": chart.title,
+                "breakdown": chart.breakdown,
                 "rows": [(s.label, figures.get(s.key, 0), before.get(s.key)) for s in chart.series],
             }
         )
@@ -90,6 +91,7 @@ def executive_summary(*, user, today: date | None = None) -> dict:
     return {
         "today": today,
         "compared_with": past.day if past else None,
+        "compared_with_demo": bool(past and past.origin == DailySnapshot.Origin.DEMO),
         "headline": heads,
         "groups": groups,
         "gaps": gaps[:TOP_GAPS],

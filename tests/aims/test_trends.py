@@ -308,3 +308,16 @@ def test_demo_history_fills_ninety_days_once(officer, owner, system):
     # Readiness is a generated climb that ends at today's real figure.
     percents = [r.figures["readiness.percent"] for r in rows]
     assert percents == sorted(percents) and percents[-1] == readiness().percent
+
+
+def test_aims_trends_imports_no_higher_layer():
+    """The figures come through the registry: aims.trends names no app above aims."""
+    import re
+    from pathlib import Path
+
+    import aims.trends
+
+    higher = re.compile(r"^\s*(from|import)\s+(suppliers|inventory|risk|incidents|audits)\b", re.M)
+    root = Path(aims.trends.__file__).parent
+    offenders = [str(p) for p in root.rglob("*.py") if higher.search(p.read_text())]
+    assert not offenders

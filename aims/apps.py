@@ -17,7 +17,9 @@ class AimsConfig(AppConfig):
         from aims.competence import wiring as wiring_competence
         from aims.ms import wiring as wiring_ms
         from aims.reminders import wiring as wiring_reminders
+        from aims.trends import wiring as wiring_trends
 
         wiring_ms.register()
         wiring_competence.register()
         wiring_reminders.register()
+        wiring_trends.register()

@@ -275,3 +275,4 @@ from .ms.models import (  # noqa: E402, F401
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from .trends.models import DailySnapshot  # noqa: E402, F401

@@ -62,3 +62,14 @@ def send_reminder_digest(self, recipient_id: int, day: str, notification_ids: li
         )
     except OSError as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True)
+def take_daily_snapshot(day: str | None = None) -> dict:
+    """The daily trends snapshot (scheduled by beat; safe to run twice: the day keeps one row)."""
+    from datetime import date
+
+    from aims.trends.services import take_snapshot
+
+    snapshot = take_snapshot(date.fromisoformat(day) if day else None)
+    return {"day": snapshot.day.isoformat(), "figures": len(snapshot.figures)}

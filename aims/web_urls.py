@@ -2,12 +2,17 @@ from django.urls import path
 
 from aims.evidence import views as evidence_views
 from aims.notifications import views as notification_views
+from aims.trends import views as trends_views
 
 from . import views
 
 app_name = "aims"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/summary/", trends_views.SummaryView.as_view(), name="dashboard_summary"),
+    path(
+        "dashboard/summary.pdf", trends_views.SummaryPdfView.as_view(), name="dashboard_summary_pdf"
+    ),
     path(
         "notifications/",
         notification_views.NotificationListView.as_view(),

@@ -19,10 +19,12 @@ class IncidentsConfig(AppConfig):
         from aims.dashboard import Panel, register_panel
         from aims.evidence.registry import register_attachable
         from aims.navigation import NavItem, register_nav
+        from aims.trends.registry import register_source
         from inventory.extensions import SystemLink, register_system_link
 
         from .dashboard import incidents_panel
         from .models import Incident
+        from .trends import SOURCE as TRENDS_SOURCE
 
         register_panel(
             Panel(order=30, template="incidents/_dashboard_panel.html", context=incidents_panel)
@@ -45,4 +47,5 @@ class IncidentsConfig(AppConfig):
         )
         register_system_link(SystemLink(30, "Monitoring", "incidents:monitoring"))
         register_attachable(Incident)
+        register_source(TRENDS_SOURCE)
         setting_changed.connect(_targets_setting_changed, dispatch_uid="incidents_time_targets")

@@ -10,13 +10,16 @@ class InventoryConfig(AppConfig):
         from aims.dashboard import Panel, register_panel
         from aims.evidence.registry import register_attachable
         from aims.navigation import NavItem, register_nav
+        from aims.trends.registry import register_source
 
         from .dashboard import inventory_panel
         from .models import AISystem, ApprovalCondition, ValidationRecord
+        from .trends import SOURCE as TRENDS_SOURCE
 
         register_panel(
             Panel(order=10, template="inventory/_dashboard_panel.html", context=inventory_panel)
         )
+        register_source(TRENDS_SOURCE)
         register_nav(NavItem(10, "AI systems", "inventory:system_list", app_name="inventory"))
         register_nav(
             NavItem(

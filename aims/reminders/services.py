@@ -54,6 +54,13 @@ SCHEDULES = (
         hour="2",
         description="Signs the audit trail's head, so a later wipe of history is detected.",
     ),
+    Schedule(
+        name="Daily trends snapshot",
+        task="aims.tasks.take_daily_snapshot",
+        minute="55",
+        hour="23",
+        description="Records the day's key figures for the dashboard's trends and the summary.",
+    ),
 )
 
 

@@ -9,10 +9,12 @@ def register() -> None:
     from aims.dashboard import Panel, register_panel
     from aims.evidence.registry import register_attachable
     from aims.navigation import NavItem, register_nav
+    from aims.trends.registry import register_source
 
     from ..catalogue.services import load_after_migrate
     from ..models import ControlStatement
     from .dashboard import readiness_panel
+    from .trends import SOURCE as TRENDS_SOURCE
 
     # Every database gets the catalogue (test databases too): idempotent and a few queries.
     post_migrate.connect(load_after_migrate, dispatch_uid="audits_load_catalogue")
@@ -37,4 +39,5 @@ def register() -> None:
         )
     )
     register_attachable(ControlStatement)
+    register_source(TRENDS_SOURCE)
     register_panel(Panel(order=40, template="soa/_dashboard_panel.html", context=readiness_panel))

@@ -320,6 +320,10 @@ class Command(BaseCommand):
             from inventory.vendor_changes import load_demo as load_vendor_demo
 
             load_vendor_demo(stdout=self.stdout)
+            # Last: the trends' history counts the records every app has just loaded.
+            from aims.trends.demo import load as load_trends_demo
+
+            load_trends_demo(stdout=self.stdout)
         self._report(users, users_saved, created, len(existing), password, options["url"])
 
     def _load_other_apps(self) -> None:

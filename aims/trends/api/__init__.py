@@ -1,0 +1,1 @@
+"""The trends' REST API: the series of the daily snapshots over a period."""

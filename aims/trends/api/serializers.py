@@ -1,0 +1,49 @@
+"""Serializers of the trends API: the period asked for, and the charts' series."""
+
+from rest_framework import serializers
+
+from aims.trends.selectors import DEFAULT_DAYS
+
+
+class TrendQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=366,
+        default=DEFAULT_DAYS,
+        help_text="How many days back from today, today included (1 to 366; default 90).",
+    )
+
+
+class PointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    value = serializers.IntegerField(allow_null=True, help_text="Null: not counted that day.")
+
+
+class SeriesSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text='The figure, e.g. "readiness.percent".')
+    label = serializers.CharField()
+    points = PointSerializer(many=True, help_text="One per daily snapshot, oldest first.")
+
+
+class ChartSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    unit = serializers.CharField(help_text='"%" for a percentage, "" for a count.')
+    summary = serializers.CharField(help_text="The trend in one sentence.")
+    series = SeriesSerializer(many=True)
+
+
+class SnapshotDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    origin = serializers.ChoiceField(
+        choices=["live", "demo"],
+        help_text='"live": taken on the day; "demo": demonstration history from load_demo.',
+    )
+
+
+class TrendsSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    start = serializers.DateField(help_text="The first day of the period.")
+    end = serializers.DateField(help_text="The last day of the period (today).")
+    snapshots = SnapshotDaySerializer(many=True, help_text="The days that have a snapshot.")
+    charts = ChartSerializer(many=True)

@@ -185,3 +185,44 @@ def test_the_page_reads_a_bounded_number_of_queries(client, people, django_asser
         page = client.get(decide_url(system))
     assert page.status_code == 200
     assert "Extra risk 3" in page.content.decode()
+
+
+def test_review_and_condition_messages_name_the_record(client, people):
+    system = case_of(people)
+    record = services.validation_record_create(
+        actor=people["owner"],
+        system=system,
+        test_type="safety",
+        title="Red team",
+        method="Prompt attacks",
+        result="pass",
+        performed_on=date.today(),
+    )
+    client.force_login(people["officer"])
+    response = client.post(
+        reverse("inventory:validation_review", args=[system.pk, record.pk]),
+        {"note": "Reproduced"},
+        follow=True,
+    )
+    assert (
+        f"Review of {record.reference} Red team on {system.reference} Loan scoring confirmed "
+        "by Olivia Officer." in response.content.decode()
+    )
+    approval = services.approval_decide(
+        actor=people["second"],
+        system=system,
+        decision="approve_with_conditions",
+        conditions="Report monthly",
+        conditions_due_on=date.today() + timedelta(days=9),
+    )
+    condition = ApprovalCondition.objects.get(approval=approval)
+    client.force_login(people["owner"])
+    response = client.post(
+        reverse("inventory:condition_met", args=[system.pk, condition.pk]),
+        {"note": "First report sent"},
+        follow=True,
+    )
+    assert (
+        f"Condition {condition.reference} on {system.reference} Loan scoring is now met."
+        in response.content.decode()
+    )

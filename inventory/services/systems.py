@@ -416,7 +416,7 @@ def transition_message(system: AISystem, action: str) -> str:
             f"{target}."
         )
     if action == "resubmit":
-        return f"{name} was resubmitted and is now {stage}."
+        return f"{name} was resubmitted; its stage is now '{system.get_lifecycle_stage_display()}'."
     if action == "retire":
         return f"{name} is now retired."
     return f"{name} is now {stage}."

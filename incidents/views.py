@@ -338,13 +338,16 @@ class IncidentActionView(IncidentMixin, View):
 
 class IncidentTransitionView(IncidentActionView):
     def perform(self, request, action: str) -> str:
-        services.incident_transition(
+        incident = services.incident_transition(
             actor=request.user,
             incident=self.incident,
             action=action,
             note=request.POST.get("note", ""),
         )
-        return f"{self.incident.reference}: {services.TRANSITIONS[action].label.lower()} — done."
+        verb = "was reopened and is now" if action == "reopen" else "is now"
+        return (
+            f"{incident.reference} {incident.title} {verb} {incident.get_status_display().lower()}."
+        )
 
 
 class IncidentSeverityView(IncidentActionView):
@@ -355,7 +358,10 @@ class IncidentSeverityView(IncidentActionView):
         incident = services.incident_set_severity(
             actor=request.user, incident=self.incident, **form.cleaned_data
         )
-        return f"Severity set to {incident.get_severity_display()}."
+        return (
+            f"{incident.reference} {incident.title}: severity set to "
+            f"{incident.get_severity_display()}."
+        )
 
 
 class IncidentSeriousView(IncidentActionView):
@@ -366,7 +372,10 @@ class IncidentSeriousView(IncidentActionView):
         incident = services.incident_mark_serious(
             actor=request.user, incident=self.incident, **form.cleaned_data
         )
-        return f"Marked serious: report due by {incident.report_due_text}."
+        return (
+            f"{incident.reference} {incident.title} is marked serious: report due by "
+            f"{incident.report_due_text}."
+        )
 
 
 class IncidentReportSubmittedView(IncidentActionView):
@@ -380,7 +389,7 @@ class IncidentReportSubmittedView(IncidentActionView):
             actor=request.user, incident=self.incident, **form.cleaned_data
         )
         late = incident.report_hours_late
-        return "The report submission is recorded." + (
+        return f"{incident.reference}: the report submission is recorded." + (
             f" It came {late} hour{'s' if late != 1 else ''} after the deadline." if late else ""
         )
 
@@ -391,7 +400,7 @@ class IncidentNoteView(IncidentActionView):
         if not form.is_valid():
             raise ValidationError("Write something.")
         services.incident_add_note(actor=request.user, incident=self.incident, **form.cleaned_data)
-        return "Note added to the timeline."
+        return f"Note added to the timeline of {self.incident.reference} {self.incident.title}."
 
 
 class IncidentCapaAddView(IncidentMixin, View):

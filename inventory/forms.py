@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.people import PersonChoiceField
@@ -175,6 +177,47 @@ class ApprovalForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
+
+def triage_officers():
+    """Everyone who can triage an intake (services.can_triage), for the assignee picker."""
+    perms = Permission.objects.filter(
+        codename="triage_aisystem", content_type__app_label="inventory"
+    )
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True) | Q(groups__permissions__in=perms) | Q(user_permissions__in=perms)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class TriageForm(BootstrapFormMixin, forms.Form):
+    """Shape of the triage details; the rules (who may be assigned, the date) are the
+    service's (services.triage_input_errors)."""
+
+    assignee = PersonChoiceField(
+        label="Assigned to",
+        queryset=User.objects.none(),
+        help_text="The governance officer who works the intake through.",
+    )
+    target_date = forms.DateField(
+        label="Target date",
+        widget=DateInput,
+        help_text="When the intake should be ready for its gate decision.",
+    )
+    notes = forms.CharField(
+        label="Triage notes",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text="What to look at first, who else to ask, what is missing from the intake.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = triage_officers()
 
 
 class ValidationReviewForm(BootstrapFormMixin, forms.Form):

@@ -163,6 +163,18 @@ class AISystem(ReferencedModel, TimeStampedModel):
         related_name="+",
         editable=False,
     )
+    # Set when a governance officer starts triage (services.system_transition, start_triage):
+    # who works the intake through, by when, and what they noted. Kept in the history.
+    triage_notes = models.TextField(blank=True, editable=False)
+    triage_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="systems_triaged",
+        editable=False,
+    )
+    triage_target_date = models.DateField(null=True, blank=True, editable=False)
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )

@@ -69,7 +69,10 @@ def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 def system_get(*, user: AbstractBaseUser, pk: int) -> AISystem:
     """One system the user may see, or AISystem.DoesNotExist (a 404: nothing leaks)."""
     return restrict_systems(
-        AISystem.objects.select_related("owner", "submitted_by", "oversight_person"), user
+        AISystem.objects.select_related(
+            "owner", "submitted_by", "oversight_person", "triage_assignee"
+        ),
+        user,
     ).get(pk=pk)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
         views.SystemTransitionView.as_view(),
         name="system_transition",
     ),
+    path("<int:pk>/triage/", views.SystemTriageView.as_view(), name="system_triage"),
     path("<int:pk>/decide/", views.ApprovalDecideView.as_view(), name="approval_decide"),
     path("<int:pk>/components/add/", views.ComponentFormView.as_view(), name="component_add"),
     path(

@@ -18,7 +18,7 @@ from aims.view_helpers import (
 )
 
 from . import selectors, services
-from .extensions import system_links
+from .extensions import decision_sections, system_links
 from .forms import (
     ApprovalForm,
     ChangeRequestForm,
@@ -30,6 +30,7 @@ from .forms import (
     MaterialityDecisionForm,
     SystemEditForm,
     SystemFilterForm,
+    TriageForm,
     ValidationRecordForm,
     ValidationReviewForm,
 )
@@ -303,9 +304,61 @@ class SystemTransitionView(SystemMixin, View):
             if exc.status_code == 403:
                 raise PermissionDenied(exc.message) from exc
             return HttpResponseRedirect(self.detail_url())
-        label = services.TRANSITIONS[action].label
-        messages.success(request, f"{label}: done. {self.system.reference} moved on.")
+        self.system.refresh_from_db()
+        messages.success(request, services.transition_message(self.system, action))
         return HttpResponseRedirect(self.detail_url())
+
+
+def decision_case(user, system) -> dict:
+    """What the decision page shows beside the form; a fixed number of queries whatever the
+    number of records (one per table, people joined in)."""
+    gate = system.open_gate
+    round_ = system.gate_round(gate) if gate else None
+    approvals = list(system.approvals.select_related("approver").order_by("-created_at", "-id"))
+    conditions = list(
+        ApprovalCondition.objects.filter(
+            system=system, status=ApprovalCondition.Status.OPEN
+        ).select_related("approval", "owner")
+    )
+    validations = list(
+        system.validations.filter(release_round=system.release_round).select_related(
+            "performed_by", "reviewed_by"
+        )
+    )
+    from .history import system_history
+
+    return {
+        "gate": gate,
+        "refusal_reason": services.gate_decision_refusal(user, system),
+        "progress": services.gate_progress(system),
+        "blockers": services.gate_blockers(system, gate) if gate else [],
+        "round_decisions": [a for a in approvals if a.gate == gate and a.round == round_],
+        "earlier_decisions": [a for a in approvals if not (a.gate == gate and a.round == round_)],
+        "open_conditions": conditions,
+        "validations": validations,
+        "recent_history": with_people(system_history(system)[: ApprovalDecideView.history_size]),
+        "case_sections": decision_sections(user, system, gate),
+    }
+
+
+def decision_message(approval, system) -> str:
+    """What recording a decision did, in words: whose decision, on what, and where the
+    system stands now."""
+    system.refresh_from_db()
+    text = (
+        f"Your decision on {system.reference} {system.name} was recorded as "
+        f"{approval.reference}: {approval.get_decision_display().lower()}"
+    )
+    if system.open_gate == approval.gate and system.lifecycle_stage in (
+        services.Stage.IN_TRIAGE,
+        services.Stage.IN_VALIDATION,
+    ):
+        progress = services.gate_progress(system)
+        return (
+            f"{text}. The {approval.get_gate_display().lower()} has {progress['approvals']} of "
+            f"{progress['required']} approvals it needs."
+        )
+    return f"{text}. {system.reference} is now {system.get_lifecycle_stage_display().lower()}."
 
 
 class SystemFormView(ServiceFormMixin, SystemMixin, View):
@@ -359,13 +412,65 @@ class SystemFormView(ServiceFormMixin, SystemMixin, View):
         }
 
 
+class SystemTriageView(SystemFormView):
+    """A governance officer starts triage with its substance: who works it, by when, notes.
+    The rules are the service's (transition_refusal, triage_input_errors)."""
+
+    form_class = TriageForm
+    template_name = "inventory/action_form.html"
+    title = "start triage"
+    button = "Start triage"
+    intro = (
+        "Name the governance officer who works this intake through to its gate decision, "
+        "the date it should be ready by, and what to look at."
+    )
+
+    def refusal(self):
+        return services.transition_refusal(self.request.user, self.system, "start_triage")
+
+    def make_form(self, data=None):
+        return TriageForm(data, initial={"assignee": self.request.user.pk})
+
+    def post(self, request, *args, **kwargs):
+        # Who may never start triage is refused before their input is read.
+        refusal = self.refusal()
+        if isinstance(refusal, RuleForbidden):
+            raise PermissionDenied(refusal.message)
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.system_transition(
+            actor=self.request.user, system=self.system, action="start_triage", **form.cleaned_data
+        )
+
+    def success_message(self, system) -> str:
+        return services.transition_message(system, "start_triage")
+
+
 class ApprovalDecideView(SystemFormView):
+    """The decision page: the case an approver decides on (intake, classification, tier
+    requirements, risks, validation, impact assessment, conditions, the round's decisions,
+    recent history) with the decision form under it. The higher apps' parts come through
+    inventory.extensions.decision_sections; the rules stay in services.gate_decision_refusal
+    and approval_decide."""
+
     template_name = "inventory/approval_form.html"
     form_class = ApprovalForm
     success_tab = "gates"
+    history_size = 10
 
     def refusal(self):
         return services.gate_decision_refusal(self.request.user, self.system)
+
+    def get(self, request, *args, **kwargs):
+        # Only approvers open the case; an approver the rule refuses (their own system, the
+        # round already decided, no training) reads the case and why they cannot decide.
+        if not has_perm(request.user, "inventory.decide_gate"):
+            raise PermissionDenied("Only approvers decide gates.")
+        return self.render_form(self.make_form())
+
+    def context(self) -> dict:
+        return {**super().context(), **decision_case(self.request.user, self.system)}
 
     def save(self, form):
         return services.approval_decide(
@@ -373,7 +478,7 @@ class ApprovalDecideView(SystemFormView):
         )
 
     def success_message(self, obj) -> str:
-        return f"Your decision was recorded as {obj.reference}."
+        return decision_message(obj, self.system)
 
 
 class ValidationReviewView(SystemFormView):
@@ -417,7 +522,10 @@ class ValidationReviewView(SystemFormView):
         )
 
     def success_message(self, obj) -> str:
-        return f"Review of {obj.reference} confirmed."
+        return (
+            f"Review of {obj.reference} {obj.title} on {self.system.reference} "
+            f"{self.system.name} confirmed by {display_name(self.request.user)}."
+        )
 
 
 class ConditionCloseView(SystemFormView):
@@ -479,7 +587,10 @@ class ConditionCloseView(SystemFormView):
             raise
 
     def success_message(self, obj) -> str:
-        return f"{obj.reference} {obj.get_status_display().lower()}."
+        return (
+            f"Condition {obj.reference} on {self.system.reference} {self.system.name} is now "
+            f"{obj.get_status_display().lower()}."
+        )
 
 
 class ChildFormView(SystemFormView):
@@ -589,7 +700,10 @@ class ValidationCreateView(SystemFormView):
             raise
 
     def success_message(self, obj) -> str:
-        return f"{obj.reference} recorded."
+        return (
+            f"{obj.reference} {obj.title} recorded on {self.system.reference} "
+            f"{self.system.name}: {obj.get_result_display().lower()}."
+        )
 
 
 class ChangeRequestCreateView(SystemFormView):
@@ -608,7 +722,10 @@ class ChangeRequestCreateView(SystemFormView):
         )
 
     def success_message(self, obj) -> str:
-        return f"{obj.reference} recorded: {obj.get_status_display().lower()}."
+        return (
+            f"Change request {obj.reference} {obj.title} recorded on {self.system.reference} "
+            f"{self.system.name}: {obj.get_status_display().lower()}."
+        )
 
 
 class ChangeRequestDecideView(SystemFormView):
@@ -636,7 +753,10 @@ class ChangeRequestDecideView(SystemFormView):
         )
 
     def success_message(self, obj) -> str:
-        return f"{obj.reference}: {obj.get_status_display().lower()}."
+        return (
+            f"Change request {obj.reference} {obj.title} on {self.system.reference} "
+            f"{self.system.name} is now {obj.get_status_display().lower()}."
+        )
 
 
 class GateSettingsView(LoginRequiredMixin, View):

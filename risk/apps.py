@@ -26,6 +26,11 @@ class RiskConfig(AppConfig):
         from inventory.extensions import SystemLink, register_system_link
 
         register_system_link(SystemLink(10, "Risk and classification", "risk:system_risk"))
+        from inventory.extensions import DecisionSection, register_decision_section
+
+        from .decision import decision_case
+
+        register_decision_section(DecisionSection(10, "risk/_decision_case.html", decision_case))
         register_panel(
             Panel(order=20, template="risk/_dashboard_panel.html", context=heatmap_panel)
         )

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.people import display_name
 from inventory import selectors, services, vendor_changes
 from inventory.models import (
     AISystem,
@@ -139,16 +140,26 @@ class AISystemDetailSerializer(AISystemReadSerializer):
     oversight_person_username = serializers.CharField(
         source="oversight_person.username", read_only=True, default=None
     )
+    triage_assignee_name = serializers.SerializerMethodField(
+        help_text="The governance officer triaging the intake, by name."
+    )
 
     class Meta(AISystemReadSerializer.Meta):
         fields = [
             *AISystemReadSerializer.Meta.fields,
+            "triage_assignee",
+            "triage_assignee_name",
+            "triage_target_date",
+            "triage_notes",
             "oversight_person_username",
             "submitted_by_username",
             "open_gate",
             "available_actions",
         ]
         read_only_fields = fields
+
+    def get_triage_assignee_name(self, obj: AISystem) -> str:
+        return display_name(obj.triage_assignee)
 
     @extend_schema_field(AvailableActionSerializer(many=True))
     def get_available_actions(self, obj: AISystem) -> list[dict[str, str]]:
@@ -222,6 +233,27 @@ class TransitionSerializer(serializers.Serializer):
         choices=[(k, t.label) for k, t in services.TRANSITIONS.items()]
     )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+    # start_triage only; optional, so callers that only name the action keep working (the
+    # assignee is then the caller, with no target date). The rules are the service's.
+    notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, help_text="Triage notes."
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(),
+        required=False,
+        help_text="The governance officer who triages (default: the caller).",
+    )
+    target_date = serializers.DateField(
+        required=False, help_text="When triage should be done; not in the past."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        triage = {k for k in ("notes", "assignee", "target_date") if k in attrs}
+        if triage and attrs["action"] != "start_triage":
+            raise serializers.ValidationError(
+                {k: ["Only 'start_triage' takes triage details."] for k in triage}
+            )
+        return attrs
 
 
 class ConditionInputSerializer(serializers.Serializer):

@@ -74,15 +74,20 @@ from .systems import (
     OVERSIGHT_EXCEPTION,
     OVERSIGHT_EXCEPTION_EXPIRES,
     TRANSITIONS,
+    TRIAGE_PERMISSION,
     Edited,
     Transition,
     available_transitions,
+    can_triage,
     system_edit,
     system_set_owner,
     system_set_risk_tier,
     system_submit_intake,
     system_transition,
     system_update,
+    transition_message,
+    transition_refusal,
+    triage_input_errors,
 )
 
 __all__ = [
@@ -146,5 +151,10 @@ __all__ = [
     "system_transition",
     "system_update",
     "system_url",
+    "TRIAGE_PERMISSION",
+    "can_triage",
+    "transition_message",
+    "transition_refusal",
+    "triage_input_errors",
     "validation_record_create",
 ]

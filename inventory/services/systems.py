@@ -4,16 +4,19 @@ recording the risk tier the risk app decided, and the lifecycle actions outside 
 (triage, resubmit, start validation, retire)."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from aims.competence import services as competence_services
-from aims.errors import BusinessRuleError, TransitionNotAllowed
+from aims.errors import BusinessRuleError, RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
 from aims.notifications.services import notify, users_in_role
-from aims.permissions import has_perm, require
+from aims.people import display_name
+from aims.permissions import has_global_perm, has_perm, require
 from aims.roles import OFFICER
 
 from ..errors import Code
@@ -338,23 +341,111 @@ def available_transitions(*, actor, system: AISystem) -> list[tuple[str, Transit
     ]
 
 
-@transaction.atomic
-def system_transition(*, actor, system: AISystem, action: str, reason: str = "") -> AISystem:
-    """Run one lifecycle action named in TRANSITIONS, or refuse with the reason."""
+def transition_refusal(actor, system: AISystem, action: str) -> BusinessRuleError | None:
+    """Why ``actor`` may not run ``action`` on ``system`` now, or None: the permission the
+    action needs (on the system), then the stage it starts from."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
-    system = AISystem.objects.select_for_update().get(pk=system.pk)
-    require(
-        actor, transition.permission, system, f"You may not '{transition.label}' on this system."
-    )
+        return BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
+    if not has_perm(actor, transition.permission, system):
+        return RuleForbidden(
+            f"You may not '{transition.label}' on this system.", code=Code.PERMISSION_DENIED
+        )
     if system.lifecycle_stage not in transition.sources:
         allowed = ", ".join(Stage(s).label for s in transition.sources)
-        raise TransitionNotAllowed(
+        return TransitionNotAllowed(
             f"'{transition.label}' is not possible at stage "
             f"'{system.get_lifecycle_stage_display()}'; it needs: {allowed}.",
             code=Code.TRANSITION_NOT_ALLOWED,
         )
+    return None
+
+
+TRIAGE_PERMISSION = "inventory.triage_aisystem"
+TRIAGE_NOTES_MAX = 5000
+
+
+def can_triage(user) -> bool:
+    """Whether ``user`` may be given an intake to triage: an active governance officer."""
+    return user is not None and has_global_perm(user, TRIAGE_PERMISSION)
+
+
+def triage_input_errors(
+    *, assignee=None, target_date: date | None = None, notes: str = ""
+) -> dict[str, list[str]]:
+    """What is wrong with the triage details, field by field, in words (empty: nothing).
+
+    The one rule behind the triage form, the API and the service: the assignee must be
+    someone who can triage, the target date must not be in the past."""
+    errors: dict[str, list[str]] = {}
+    if assignee is not None and not can_triage(assignee):
+        errors["assignee"] = [
+            f"{display_name(assignee)} cannot triage intakes: choose a governance officer."
+        ]
+    if target_date is not None and target_date < timezone.localdate():
+        errors["target_date"] = ["The target date cannot be in the past."]
+    if len(notes or "") > TRIAGE_NOTES_MAX:
+        errors["notes"] = [f"Keep the notes under {TRIAGE_NOTES_MAX} characters."]
+    return errors
+
+
+def _apply_triage(
+    system: AISystem, *, actor, notes: str, assignee, target_date: date | None
+) -> None:
+    errors = triage_input_errors(assignee=assignee, target_date=target_date, notes=notes)
+    if errors:
+        raise ValidationError(errors)
+    # Whoever starts triage without naming someone else triages it themselves.
+    system.triage_assignee = assignee or actor
+    system.triage_target_date = target_date
+    system.triage_notes = (notes or "").strip()
+
+
+def transition_message(system: AISystem, action: str) -> str:
+    """What a lifecycle action did, in words, for the page's message."""
+    name = f"{system.reference} {system.name}"
+    stage = system.get_lifecycle_stage_display().lower()
+    if action == "start_triage":
+        target = (
+            f"target {system.triage_target_date:%d %b %Y}"
+            if system.triage_target_date
+            else "no target date"
+        )
+        return (
+            f"{name} is now in triage, assigned to {display_name(system.triage_assignee)}, "
+            f"{target}."
+        )
+    if action == "resubmit":
+        return f"{name} was resubmitted; its stage is now '{system.get_lifecycle_stage_display()}'."
+    if action == "retire":
+        return f"{name} is now retired."
+    return f"{name} is now {stage}."
+
+
+@transaction.atomic
+def system_transition(
+    *,
+    actor,
+    system: AISystem,
+    action: str,
+    reason: str = "",
+    notes: str = "",
+    assignee=None,
+    target_date: date | None = None,
+) -> AISystem:
+    """Run one lifecycle action named in TRANSITIONS, or refuse with the reason.
+
+    ``start_triage`` also records the triage details: notes, the assignee (the actor unless
+    named; someone who can triage) and a target date (not in the past); all optional."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise BusinessRuleError(f"Unknown action '{action}'.", code=Code.UNKNOWN_ACTION)
+    system = AISystem.objects.select_for_update().get(pk=system.pk)
+    refusal = transition_refusal(actor, system, action)
+    if refusal is not None:
+        raise refusal
+    if action == "start_triage":
+        _apply_triage(system, actor=actor, notes=notes, assignee=assignee, target_date=target_date)
     target = transition.target
     if action == "resubmit":
         if system.returned_from_gate == Gate.RELEASE:
@@ -372,6 +463,13 @@ def system_transition(*, actor, system: AISystem, action: str, reason: str = "")
         reason=reason
         or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
     )
+    if action == "start_triage" and system.triage_assignee != actor:
+        notify(
+            recipients=[system.triage_assignee],
+            title=f"Triage assigned to you: {system.reference} {system.name}",
+            body=system.triage_notes,
+            link=system_url(system),
+        )
     if action == "retire":
         _close_pending_changes(
             actor, system, ChangeRequest.Status.WITHDRAWN, "Withdrawn: system retired"

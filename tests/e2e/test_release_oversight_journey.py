@@ -127,7 +127,7 @@ def test_an_approver_cannot_release_a_high_risk_system_without_a_trained_oversig
     page.get_by_label("Approve", exact=True).check()
     page.get_by_label("Comment").fill("Oversight in place; go ahead.")
     page.get_by_role("button", name="Record decision").click()
-    expect(page.get_by_role("status")).to_contain_text("Your decision was recorded")
+    expect(page.get_by_role("status")).to_contain_text("Your decision on")
 
     # The high tier needs a second approver; then the system is released.
     second = login(approver2)
@@ -135,7 +135,7 @@ def test_an_approver_cannot_release_a_high_risk_system_without_a_trained_oversig
     second.get_by_role("link", name="Record your decision").click()
     second.get_by_label("Approve", exact=True).check()
     second.get_by_role("button", name="Record decision").click()
-    expect(second.get_by_role("status")).to_contain_text("Your decision was recorded")
+    expect(second.get_by_role("status")).to_contain_text("Your decision on")
     expect(second.get_by_role("main").get_by_test_id("stage").first).to_contain_text("deployed")
     screenshot(second, "released-with-oversight")
     system.refresh_from_db()

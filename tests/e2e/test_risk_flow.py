@@ -109,7 +109,7 @@ def test_high_risk_release_needs_the_impact_assessment(login, screenshot):
     approver_page.goto(f"/systems/{system.pk}/decide/")
     approver_page.get_by_label("Approve", exact=True).check()
     approver_page.get_by_role("button", name="Record decision").click()
-    expect(approver_page.get_by_role("status")).to_contain_text("decision was recorded")
+    expect(approver_page.get_by_role("status")).to_contain_text("was recorded as")
     system.refresh_from_db()
     assert system.lifecycle_stage == "in_validation"  # the high tier asks for two approvals
     second = user_with_role(APPROVER, username="ben_approver")

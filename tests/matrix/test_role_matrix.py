@@ -163,6 +163,12 @@ CASES: list[Case] = [
     ),
     Case("inventory:approval_decide", "POST", DECIDE, stage="in_triage", kwargs=system_pk,
          data=lambda w: {"decision": "approve"}, effect=count(Approval)),
+    # --- decision page and triage with substance (issue 15) ----------------------------------
+    Case("inventory:system_triage", "GET", TRIAGE, stage="intake_submitted", kwargs=system_pk),
+    Case("inventory:system_triage", "POST", TRIAGE, stage="intake_submitted", kwargs=system_pk,
+         data=lambda w: {"assignee": w.officer.pk, "target_date": "2099-01-31",
+                         "notes": "Check the data sources first."},
+         effect=system_field("lifecycle_stage")),
     Case("inventory:component_add", "GET", SYSTEM_CHANGE, kwargs=system_pk),
     # Adding or removing a component or dataset (or editing its model, version...) is done in
     # place before the intake gate; after it, it is a change request (tests/bypass).

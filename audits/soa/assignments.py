@@ -44,6 +44,15 @@ VIEW_PERM = "audits.view_gapassignment"
 ACTING_ROLES = (OFFICER, APPROVER, OWNER)
 DONE = (Status.RESOLVED, Status.ACCEPTED)
 UNASSIGNED = "unassigned"
+# The register's sortable columns (URL key -> GapRow attribute), for the page and the API.
+SORTABLE = {
+    "severity": "severity_rank",
+    "record": "record",
+    "kind": "kind_label",
+    "owner": "owner_name",
+    "due": "due_date",
+    "status": "status_label",
+}
 
 
 class GapNotFound(BusinessRuleError):
@@ -152,6 +161,10 @@ class GapRow:
     @property
     def owner(self):
         return self.assignment.owner if self.assignment else None
+
+    @property
+    def owner_id(self) -> int | None:
+        return self.assignment.owner_id if self.assignment else None
 
     @property
     def owner_name(self) -> str:

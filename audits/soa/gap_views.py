@@ -15,18 +15,10 @@ from aims.view_helpers import ListPageMixin
 from aims.views import apply_errors
 
 from . import assignments
-from .assignments import GapRow
+from .assignments import SORTABLE, GapRow
 from .forms import GapAssignForm, GapFilterForm, GapStatusForm
 from .views import PermissionMixin
 
-SORTABLE = {
-    "severity": "severity_rank",
-    "record": "record",
-    "kind": "kind_label",
-    "owner": "owner_name",
-    "due": "due_date",
-    "status": "status_label",
-}
 COLUMNS = [
     ("severity", "Severity"),
     ("record", "Record"),

@@ -227,6 +227,9 @@ def test_the_api_assigns_with_field_errors_and_the_assignee_updates(
     bad = api.post(url, {"owner": owner.pk, "due_date": "2000-01-01"}, format="json")
     assert bad.status_code == 400 and bad.data["code"] == "due_date_past"
     assert "due_date" in bad.data["extra"]["fields"]
+    unknown = api.post(url, {"owner": owner.pk, "due_date": "2999-01-01", "status": "resolved"})
+    assert unknown.status_code == 400 and "status" in unknown.data["extra"]["fields"]
+    assert not GapAssignment.objects.exists()
     shape = api.post(url, {"owner": owner.pk}, format="json")
     assert shape.status_code == 400 and "due_date" in shape.data["extra"]["fields"]
     due = (TODAY + timedelta(days=9)).isoformat()

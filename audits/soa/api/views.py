@@ -15,7 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
-from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
+from aims.api.views import (
+    AUTHENTICATION_CLASSES,
+    AIMSViewSetMixin,
+    readable_names,
+    refuse_unwritable,
+    write_schema,
+)
 from aims.history_diff import history_entries
 from aims.view_helpers import order_list_by_sort
 from audits.models import CatalogueItem, ControlStatement, SoAVersion
@@ -198,6 +204,13 @@ class GapAPIMixin:
             raise NotFound("There is no such gap today, or you do not see its record.")
         return row
 
+    def validated(self, serializer_class) -> dict:
+        """The input, shaped; a field it cannot set is refused by name, never ignored."""
+        serializer = serializer_class(data=self.request.data)
+        refuse_unwritable(serializer, self.request.data, readable_names(GapRowSerializer))
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
 
 class GapListView(GapAPIMixin, GenericAPIView):
     """The readiness-gap register: every gap the user sees, each with its assignment. The
@@ -242,11 +255,8 @@ class GapAssignView(GapAPIMixin, APIView):
 
     @extend_schema(request=GapAssignSerializer, responses=GapRowSerializer)
     def post(self, request, kind: str, record: str):
-        serializer = GapAssignSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        assignments.gap_assign(
-            actor=request.user, kind=kind, record=record, **serializer.validated_data
-        )
+        data = self.validated(GapAssignSerializer)
+        assignments.gap_assign(actor=request.user, kind=kind, record=record, **data)
         return Response(GapRowSerializer(self.row(request, kind, record)).data)
 
 
@@ -259,12 +269,11 @@ class GapStatusView(GapAPIMixin, APIView):
         row = self.row(request, kind, record)
         if row.assignment is None:
             raise NotFound("This gap is not assigned yet.")
-        serializer = GapStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = self.validated(GapStatusSerializer)
         assignments.gap_update(
             actor=request.user,
             assignment=row.assignment,
-            status=serializer.validated_data["status"],
-            note=serializer.validated_data.get("note", ""),
+            status=data["status"],
+            note=data.get("note", ""),
         )
         return Response(GapRowSerializer(self.row(request, kind, record)).data)

@@ -140,6 +140,8 @@ class GapRow:
     today: date
 
     def __getattr__(self, name: str) -> Any:  # kind, severity, record, message, action, url
+        if name.startswith("__") or name == "gap":  # copy/pickle probe an empty instance
+            raise AttributeError(name)
         return getattr(self.gap, name)
 
     @property

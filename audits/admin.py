@@ -8,6 +8,7 @@ from .models import (
     ControlStatement,
     Crosswalk,
     EvidencePack,
+    GapAssignment,
     SoAVersion,
     TrailAdoption,
     TrailCheckpoint,
@@ -38,6 +39,14 @@ class ControlStatementAdmin(InspectOnlyAdmin):
 @admin.register(SoAVersion)
 class SoAVersionAdmin(InspectOnlyAdmin):
     list_display = ("number", "approved_by", "approved_at")
+
+
+@admin.register(GapAssignment)
+class GapAssignmentAdmin(InspectOnlyAdmin):
+    list_display = ("kind", "record", "owner", "due_date", "status")
+    list_filter = ("kind", "status")
+    list_select_related = ("owner",)
+    search_fields = ("record",)
 
 
 # Internal audits, findings and management reviews: audits/internal_audits/admin.py.

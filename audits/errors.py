@@ -21,6 +21,11 @@ class Code(StrEnum):
     NOT_A_NONCONFORMITY = "not_a_nonconformity"
     PREREQUISITES_MISSING = "prerequisites_missing"
     REVIEW_CLOSED = "review_closed"
+    # readiness-gap assignments and finding owners
+    UNKNOWN_GAP = "unknown_gap"
+    DUE_DATE_PAST = "due_date_past"
+    OWNER_CANNOT_ACT = "owner_cannot_act"
+    NOTE_REQUIRED = "note_required"
     # the audit trail
     TRAIL_BACKDATED = "trail_backdated"
     REASON_REQUIRED = "reason_required"

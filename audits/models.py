@@ -422,6 +422,17 @@ class Finding(ReadByRole, ReferencedModel, TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who sees the finding through (reminders when overdue) and by when; the status stays
+    # open/closed through the close action.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sees the finding through; reminded when it is overdue.",
+    )
+    due_date = models.DateField(null=True, blank=True)
     evidence = GenericRelation(
         "aims.Evidence", content_type_field="target_type", object_id_field="target_id"
     )
@@ -503,3 +514,48 @@ class ReviewAction(ReadByRole, TimeStampedModel):
     @property
     def permission_parent(self) -> ManagementReview:
         return self.review
+
+
+class GapAssignment(TimeStampedModel):
+    """Who works on a readiness gap, by when, and how far they got. Gaps are computed on the
+    fly (audits.soa.gaps); the assignment is keyed by the gap's kind and record, so the same
+    gap finds its assignment again on every computation, and an assignment outlives a gap that
+    was fixed (it is then resolved with a note)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        RESOLVED = "resolved", "Resolved"
+        ACCEPTED = "accepted", "Accepted as is"
+
+    kind = models.CharField(max_length=40)
+    record = models.CharField(max_length=150)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gap_assignments"
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    note = models.TextField(blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "record"], name="one_assignment_per_gap")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.record}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.record}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (self.Status.RESOLVED, self.Status.ACCEPTED)

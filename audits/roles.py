@@ -39,6 +39,12 @@ MS_WRITE = [
     ),
 ]
 
+# Readiness-gap assignments: officers assign; everyone who reads the SoA reads them. An
+# assignee updates their own through a rule on the record (audits.soa.assignments), not a
+# model permission.
+GAPS_VIEW = ["audits.view_gapassignment"]
+GAPS_WRITE = ["audits.add_gapassignment", "audits.change_gapassignment"]
+
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
         *TRAIL,
@@ -47,12 +53,15 @@ PERMISSIONS: dict[str, list[str]] = {
         *PACKS,
         *MS_VIEW,
         *MS_WRITE,
+        *GAPS_VIEW,
+        *GAPS_WRITE,
     ],
-    APPROVER: [*MS_VIEW, "audits.approve_soaversion"],
+    APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion"],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
+        *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW],
 }

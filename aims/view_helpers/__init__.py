@@ -22,6 +22,10 @@ Three kinds of page, one base each:
     path("export.csv", SystemListView.as_view(export="csv"), name="system_export"),
     path("export.xlsx", SystemListView.as_view(export="xlsx"), name="system_export_xlsx"),
 
+Rows computed in Python rather than read by a queryset (the readiness gaps joined with their
+assignments, ``audits.soa.gap_views``) are a list: ``rows`` returns it, and the same
+``sortable`` whitelist names row attributes, sorted by :func:`order_list_by_sort`.
+
 The export is the list view with ``export = "csv"`` or ``"xlsx"``: the same filter form,
 selector and sort, so it holds exactly the rows the user sees, on all pages. Cells are made
 safe against spreadsheet formulas (:func:`csv_safe`; the XLSX writer keeps numbers and dates
@@ -62,6 +66,7 @@ from .lists import (
     PAGE_SIZE,
     ListPageMixin,
     order_by_sort,
+    order_list_by_sort,
     page_context,
     paginate,
     querystring_without_page,
@@ -81,6 +86,7 @@ __all__ = [
     "csv_safe",
     "moment",
     "order_by_sort",
+    "order_list_by_sort",
     "page_context",
     "paginate",
     "querystring_without_page",

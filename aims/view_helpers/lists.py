@@ -58,6 +58,26 @@ def order_by_sort(queryset: QuerySet, sort: str, sortable: Mapping[str, str]) ->
     return queryset.order_by(*ordering)
 
 
+def order_list_by_sort(rows: Sequence, sort: str, sortable: Mapping[str, str]) -> list:
+    """A list of rows computed in Python (not a queryset) ordered as :func:`order_by_sort`
+    orders a queryset: through the same whitelist, where the value is the row's attribute of
+    that name. Text sorts without regard to case; rows without a value come last either way;
+    the sort is stable, so rows that tie keep the order they were computed in."""
+    rows = list(rows)
+    attr = sortable.get(sort.removeprefix("-"))
+    if attr is None:
+        return rows
+
+    def value(row):
+        found = getattr(row, attr, None)
+        return found.lower() if isinstance(found, str) else found
+
+    present = [row for row in rows if value(row) not in (None, "")]
+    missing = [row for row in rows if value(row) in (None, "")]
+    present.sort(key=value, reverse=sort.startswith("-"))
+    return present + missing
+
+
 class ListPageMixin:
     """A list page, and with ``export = "csv"`` or ``"xlsx"`` the file of the same list
     (``export = True`` is CSV). One view class serves all three routes::
@@ -72,7 +92,9 @@ class ListPageMixin:
     - ``template_name`` and ``rows_name``, the context name of the page's rows;
     - ``rows(filters)``: the app's selector call, e.g.
       ``selectors.system_list(user=self.request.user, filters=filters)``. The selector
-      restricts to what the user may see, so the page and the export show the same rows;
+      restricts to what the user may see, so the page and the export show the same rows.
+      Rows computed in Python (a list, e.g. the readiness gaps) work too: they are sorted
+      by :func:`order_list_by_sort`, where ``sortable`` names row attributes;
     - ``filter_form_class``: a GET form (search ``q`` and the declared filters) whose cleaned
       data are the selector's ``filters``; an invalid form filters nothing. A page without a
       form overrides ``get_filters``;
@@ -103,7 +125,7 @@ class ListPageMixin:
     export_filename = "export.csv"
     request: HttpRequest
 
-    def rows(self, filters: dict) -> QuerySet:
+    def rows(self, filters: dict) -> QuerySet | list:
         raise NotImplementedError
 
     def extra_context(self, page: Page) -> dict:
@@ -128,9 +150,13 @@ class ListPageMixin:
             return self.page_sizes[0]
         return size if size in self.page_sizes else self.page_sizes[0]
 
-    def queryset(self, filters: dict) -> QuerySet:
+    def queryset(self, filters: dict) -> QuerySet | list:
         rows = self.rows(filters)
-        return order_by_sort(rows, self.get_sort(), self.sortable) if self.sortable else rows
+        if not self.sortable:
+            return rows
+        if isinstance(rows, QuerySet):
+            return order_by_sort(rows, self.get_sort(), self.sortable)
+        return order_list_by_sort(rows, self.get_sort(), self.sortable)
 
     def get(self, request, *args, **kwargs) -> HttpResponse:
         self.filter_form = form = self.get_filter_form()

@@ -34,7 +34,7 @@ class ChecklistItemAdmin(ReadOnlyHistoryAdmin):
 
 
 class FindingAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("reference", "title", "kind", "status", "audit")
+    list_display = ("reference", "title", "kind", "status", "owner", "due_date", "audit")
     list_filter = ("kind", "status")
     search_fields = ("title",)
 

@@ -18,7 +18,9 @@ from aims.capa import services as capa_services
 from aims.errors import TransitionNotAllowed
 from aims.history import save_with_history
 from aims.models import CorrectiveAction
-from aims.permissions import require
+from aims.notifications.services import notify
+from aims.people import display_name
+from aims.permissions import has_perm, require
 
 from ..errors import Code
 from ..models import (
@@ -98,6 +100,42 @@ def _require_open(finding: Finding) -> None:
         raise TransitionNotAllowed(f"{finding.reference} is closed.", code=Code.FINDING_CLOSED)
 
 
+# Who follows a finding through and by when: set by officers, also once the audit is closed
+# (the follow-up outlives the audit), while the finding is open.
+FOLLOW_UP_FIELDS = ("owner", "due_date")
+
+
+def can_assign_finding(user) -> bool:
+    """Governance officers (the audit team) name a finding's owner and due date."""
+    return has_perm(user, "audits.change_finding")
+
+
+def _check_follow_up(finding: Finding, changed: dict[str, Any]) -> None:
+    """A new due date is today or later; a new owner is someone able to act on it."""
+    from ..soa.assignments import able_to_act, field_refusal
+
+    due = changed.get("due_date")
+    if due is not None and due < timezone.localdate():
+        raise field_refusal("due_date", "The due date cannot be in the past.", Code.DUE_DATE_PAST)
+    owner = changed.get("owner")
+    if owner is not None and not able_to_act(owner):
+        raise field_refusal(
+            "owner",
+            f"{display_name(owner)} cannot act on findings (a disabled account, or a role "
+            "that reads only).",
+            Code.OWNER_CANNOT_ACT,
+        )
+
+
+def _changed(finding: Finding, data: dict[str, Any], controls: list | None) -> set[str]:
+    names = {field for field, value in data.items() if getattr(finding, field) != value}
+    if controls is not None and {c.pk for c in controls} != set(
+        finding.controls.values_list("pk", flat=True)
+    ):
+        names.add("controls")
+    return names
+
+
 @transaction.atomic
 def finding_update(*, actor, finding: Finding, data: dict[str, Any]) -> Finding:
     require(
@@ -106,15 +144,18 @@ def finding_update(*, actor, finding: Finding, data: dict[str, Any]) -> Finding:
         message="Only the audit team edits findings.",
         code=Code.PERMISSION_DENIED,
     )
-    _unknown(data, (*FINDING_FIELDS, "controls"))
+    _unknown(data, (*FINDING_FIELDS, *FOLLOW_UP_FIELDS, "controls"))
     finding = Finding.objects.select_for_update().select_related("audit").get(pk=finding.pk)
     _require_open(finding)
-    if finding.audit.status == Status.CLOSED:
-        raise TransitionNotAllowed(
-            "The audit is closed: its findings stand as reported.", code=Code.AUDIT_CLOSED
-        )
     data = dict(data)
     controls = list(data.pop("controls")) if "controls" in data else None
+    changed = _changed(finding, data, controls)
+    if finding.audit.status == Status.CLOSED and changed - set(FOLLOW_UP_FIELDS):
+        raise TransitionNotAllowed(
+            "The audit is closed: its findings stand as reported (only the owner and due "
+            "date change).",
+            code=Code.AUDIT_CLOSED,
+        )
     if (
         data.get("kind") in (Finding.Kind.OBSERVATION, Finding.Kind.OFI)
         and finding.is_nonconformity
@@ -124,16 +165,30 @@ def finding_update(*, actor, finding: Finding, data: dict[str, Any]) -> Finding:
             "This nonconformity already has a corrective action; it cannot be downgraded.",
             code=Code.HAS_CAPA,
         )
+    _check_follow_up(finding, {f: data[f] for f in FOLLOW_UP_FIELDS if f in changed})
+    new_owner = data.get("owner") if "owner" in changed else None
     for field, value in data.items():
         setattr(finding, field, value)
     if controls is not None:
         _check_controls(finding.audit, controls)
     save_with_history(
-        finding, actor=actor, reason=f"Edited: {', '.join(sorted({*data})) or 'controls'}"
+        finding, actor=actor, reason=f"Edited: {', '.join(sorted(changed)) or 'nothing'}"
     )
     if controls is not None:
         finding.controls.set(controls)
+    if new_owner is not None:
+        _tell_owner(finding, new_owner)
     return finding
+
+
+def _tell_owner(finding: Finding, owner) -> None:
+    due = f", due {finding.due_date:%d %b %Y}" if finding.due_date else ""
+    notify(
+        recipients=[owner],
+        title=f"Finding {finding.reference} is yours to follow through{due}",
+        body=f"{finding.get_kind_display()}: {finding.title}",
+        link=finding.get_absolute_url(),
+    )
 
 
 def default_capa_text(finding: Finding) -> dict[str, str]:

@@ -130,6 +130,29 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
+class FindingFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Finding.Kind.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Finding.Status.choices], required=False
+    )
+    owner = UserChoiceField(queryset=User.objects.none(), required=False, empty_label="Anyone")
+    overdue = forms.BooleanField(label="Overdue", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Everyone who owns a finding, in one query for the picker.
+        self.fields["owner"].queryset = User.objects.filter(
+            pk__in=Finding.objects.values("owner")
+        ).order_by("username")
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+                continue
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
+
+
 class TransitionForm(forms.Form):
     note = forms.CharField(required=False, max_length=5000)
 
@@ -156,9 +179,17 @@ class FindingForm(BootstrapFormMixin, ScopedChoices, forms.ModelForm):
         help_text="Its control is linked to the finding.",
     )
 
+    owner = UserChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Owner",
+        help_text="Who follows the finding through; they are told, and reminded when it is due.",
+    )
+
     class Meta:
         model = Finding
-        fields = ["kind", "title", "description", "controls"]
+        fields = ["kind", "title", "description", "controls", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
         help_texts = {
             "description": "What was seen, where, and against which requirement.",
         }
@@ -175,8 +206,15 @@ class FindingForm(BootstrapFormMixin, ScopedChoices, forms.ModelForm):
         if self.with_item:
             self.fields["checklist_item"].queryset = audit.checklist.select_related("item")
             self.fields["checklist_item"].label_from_instance = lambda c: str(c.item)
+            # Owner and due date are set once the finding stands (its edit page).
+            del self.fields["owner"], self.fields["due_date"]
         else:
             del self.fields["checklist_item"]
+            self.fields["owner"].queryset = active_users()
+            if audit.status == InternalAudit.Status.CLOSED:
+                # The audit is closed: what was found stands; only the follow-up changes.
+                for name in ("kind", "title", "description", "controls"):
+                    self.fields[name].disabled = True
         self.fields["kind"].widget = forms.RadioSelect(choices=Finding.Kind.choices)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from aims.models import parse_reference
 
@@ -127,15 +128,36 @@ def checklist_result_counts(*, audit: InternalAudit) -> dict[str, int]:
 # --- Findings -------------------------------------------------------------------------------
 
 
+# The findings register's sortable columns (URL key -> model field).
+FINDING_SORTABLE = {
+    "reference": "id",
+    "title": "title",
+    "kind": "kind",
+    "audit": "audit_id",
+    "owner": "owner__username",
+    "due": "due_date",
+    "status": "status",
+    "raised": "created_at",
+}
+
+
 def finding_list(
     *, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 ) -> QuerySet[Finding]:
+    """The findings ``user`` sees, filtered by q (reference or title), audit, kind, status,
+    owner and overdue (open, with a due date before today)."""
     filters = filters or {}
-    qs = visible_findings(user).select_related("audit", "raised_by").prefetch_related("controls")
+    qs = (
+        visible_findings(user)
+        .select_related("audit", "raised_by", "owner")
+        .prefetch_related("controls")
+    )
     qs = search_by_reference(qs, Finding.REFERENCE_PREFIX, filters.get("q", ""))
-    for key in ("audit", "kind", "status"):
+    for key in ("audit", "kind", "status", "owner"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
+    if filters.get("overdue"):
+        qs = qs.filter(status=Finding.Status.OPEN, due_date__lt=timezone.localdate())
     return qs.order_by("-created_at", "-id")
 
 

@@ -30,6 +30,12 @@ urlpatterns = [
     path("programmes/<int:pk>/", views.ProgrammeDetailView.as_view(), name="programme_detail"),
     path("programmes/<int:pk>/edit/", views.ProgrammeEditView.as_view(), name="programme_edit"),
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
+    path("findings/export.csv", views.FindingListView.as_view(export="csv"), name="finding_export"),
+    path(
+        "findings/export.xlsx",
+        views.FindingListView.as_view(export="xlsx"),
+        name="finding_export_xlsx",
+    ),
     path("findings/<int:pk>/", views.FindingDetailView.as_view(), name="finding_detail"),
     path("findings/<int:pk>/edit/", views.FindingEditView.as_view(), name="finding_edit"),
     path("findings/<int:pk>/capa/", views.FindingCapaView.as_view(), name="finding_capa"),

@@ -14,8 +14,9 @@ from aims.capa import selectors as capa_selectors
 from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError
 from aims.history_diff import record_history
+from aims.people import display_name
 from aims.permissions import has_perm
-from aims.view_helpers import paginate
+from aims.view_helpers import ListPageMixin, paginate
 
 from ..models import (
     AuditProgramme,
@@ -31,6 +32,7 @@ from .forms import (
     AuditForm,
     ChecklistResultForm,
     FindingCapaForm,
+    FindingFilterForm,
     FindingForm,
     ProgrammeForm,
     TransitionForm,
@@ -338,28 +340,55 @@ class FindingMixin:
         return services.finding_url(self.finding)
 
 
-class FindingListView(Base):
-    permission = "audits.view_finding"
+def _controls(finding: Finding) -> str:
+    return ", ".join(c.code for c in finding.controls.all())
 
-    def get(self, request):
-        filters = {
-            key: request.GET.get(key, "")
-            for key, choices in (("kind", Finding.Kind.values), ("status", Finding.Status.values))
-            if request.GET.get(key, "") in choices
+
+FINDING_EXPORT = [
+    ("Reference", lambda f: f.reference),
+    ("Title", lambda f: f.title),
+    ("Kind", lambda f: f.get_kind_display()),
+    ("Audit", lambda f: f.audit.reference),
+    ("Controls", _controls),
+    ("Status", lambda f: f.get_status_display()),
+    ("Owner", lambda f: display_name(f.owner)),
+    ("Due date", lambda f: f.due_date),
+    ("Raised by", lambda f: display_name(f.raised_by)),
+    ("Raised on", lambda f: f.created_at),
+    ("Description", lambda f: f.description),
+]
+
+
+class FindingListView(ListPageMixin, Base):
+    """The findings register: search, filters (kind, status, owner, overdue), sortable
+    columns, pages, and the same list as CSV or XLSX."""
+
+    permission = "audits.view_finding"
+    template_name = T + "finding_list.html"
+    rows_name = "findings"
+    filter_form_class = FindingFilterForm
+    sortable, default_sort = selectors.FINDING_SORTABLE, "-raised"
+    page_sizes = (25, 50, 100)
+    export_columns = FINDING_EXPORT
+    export_filename = "audit-findings.csv"
+
+    def rows(self, filters):
+        return selectors.finding_list(user=self.request.user, filters=filters)
+
+    def extra_context(self, page):
+        return {
+            "columns": [
+                ("reference", "Ref."),
+                ("title", "Title"),
+                ("kind", "Kind"),
+                ("audit", "Audit"),
+                ("owner", "Owner"),
+                ("due", "Due"),
+                ("status", "Status"),
+                ("raised", "Raised"),
+            ],
+            "today": timezone.localdate(),
         }
-        filters["q"] = request.GET.get("q", "")
-        page, qs = paginate(request, selectors.finding_list(user=request.user, filters=filters))
-        return render(
-            request,
-            T + "finding_list.html",
-            {
-                "page_obj": page,
-                "querystring_without_page": qs,
-                "kinds": Finding.Kind.choices,
-                "statuses": Finding.Status.choices,
-                "filters": filters,
-            },
-        )
 
 
 class FindingCreateView(AuditMixin, FormPage):
@@ -425,7 +454,12 @@ class FindingDetailView(FindingMixin, Base):
                 "finding": finding,
                 "audit": finding.audit,
                 "capas": capas,
-                "can_change": can_change and finding.audit.status != InternalAudit.Status.CLOSED,
+                "overdue": is_open
+                and finding.due_date is not None
+                and finding.due_date < timezone.localdate(),
+                # Once the audit is closed, only the owner and due date change (the form
+                # shows the rest read-only).
+                "can_change": can_change,
                 "can_close": can_change,
                 "close_blockers": finding_services.finding_close_blockers(finding)
                 if is_open

@@ -175,6 +175,42 @@ def load(*, stdout) -> None:
             _set(officer, statement, data, "Demo SoA: change after version 1")
         stdout.write("SoA demo: version 1 approved, then two changes for comparison.")
     stdout.write(f"SoA demo: {changed} statements set, {attached} evidence attached.")
+    _assign_gaps(officer, users["owner"], approver, stdout)
+
+
+# Readiness gaps the demo officer assigns (control not ready: to whom, due in how many days).
+GAP_ASSIGNMENTS = {"A.6.2.6": ("owner", 21), "A.9.3": ("approver", -5)}
+
+
+def _assign_gaps(officer, owner, approver, stdout) -> None:
+    """Two readiness gaps assigned through the service, one of them overdue (its due date is
+    moved back afterwards: the service accepts no past date), once only."""
+    from aims.errors import BusinessRuleError
+
+    from ..models import GapAssignment
+    from .assignments import gap_assign
+
+    if GapAssignment.objects.exists():
+        return
+    people = {"owner": owner, "approver": approver}
+    today = timezone.localdate()
+    for code, (who, days) in GAP_ASSIGNMENTS.items():
+        try:
+            assignment = gap_assign(
+                actor=officer,
+                kind="not_ready",
+                record=code,
+                owner=people[who],
+                due_date=today + timedelta(days=max(days, 1)),
+                note="Demo: assigned at the readiness review.",
+            )
+        except BusinessRuleError:  # the control is ready in this database: nothing to assign
+            continue
+        if days < 0:
+            GapAssignment.objects.filter(pk=assignment.pk).update(
+                due_date=today + timedelta(days=days)
+            )
+    stdout.write(f"SoA demo: {GapAssignment.objects.count()} readiness gaps assigned.")
 
 
 def _link_records(officer, statements: dict[str, ControlStatement]) -> None:

@@ -3,12 +3,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin
-from aims.people import choice_label
+from aims.forms import BootstrapFormMixin, DateInput
+from aims.people import PersonChoiceField, choice_label
 from inventory.models import AISystem
 from risk.models import Risk
 
-from ..models import CatalogueItem, ControlStatement
+from ..models import CatalogueItem, ControlStatement, GapAssignment
 
 User = get_user_model()
 Implementation = ControlStatement.Implementation
@@ -117,4 +117,71 @@ class VersionApproveForm(BootstrapFormMixin, forms.Form):
         required=False,
         max_length=5000,
         help_text="For example the decision or review that led to it.",
+    )
+
+
+# --- Readiness gaps: the register's filters, the officer's assignment, the assignee's update
+
+
+def _small(form: forms.Form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs["class"] = "form-check-input"
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs["class"] = f"{css} {css}-sm"
+
+
+class GapFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[])
+    severity = forms.ChoiceField(
+        label="Severity",
+        required=False,
+        choices=[("", "Any"), ("high", "High"), ("medium", "Medium"), ("low", "To do")],
+    )
+    owner = PersonChoiceField(
+        label="Owner", required=False, queryset=User.objects.none(), empty_label="Anyone"
+    )
+    status = forms.ChoiceField(label="Status", required=False, choices=[])
+    overdue = forms.BooleanField(label="Overdue", required=False)
+    unassigned = forms.BooleanField(label="Not assigned", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .gaps import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *KINDS.items()]
+        self.fields["status"].choices = [
+            ("", "Any status"),
+            ("unassigned", "Not assigned"),
+            *GapAssignment.Status.choices,
+        ]
+        self.fields["owner"].queryset = (
+            User.objects.filter(gap_assignments__isnull=False).distinct().order_by("username")
+        )
+        _small(self)
+
+
+class GapAssignForm(BootstrapFormMixin, forms.Form):
+    owner = PersonChoiceField(
+        queryset=User.objects.none(), help_text="Who fixes the gap; they are told at once."
+    )
+    due_date = forms.DateField(label="Due date", widget=DateInput())
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("username")
+
+
+class GapStatusForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=GapAssignment.Status.choices)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=5000,
+        help_text="Needed to resolve or accept: how it was fixed, or why it stands.",
     )

@@ -171,10 +171,16 @@ class StatementEditView(StatementMixin, View):
 
 
 class ReadinessView(PermissionMixin, View):
+    """The summary: readiness figures, how the gaps are being worked, and the gaps to fix
+    first. The full list, with owners and due dates, is the register (gap_views)."""
+
+    top = 10
+
     def get(self, request):
+        from .assignments import gap_rows
+
         state = readiness()
-        gaps = gap_checks.gap_list(user=request.user, state=state)
-        traced = [g for g in gaps if g.kind != "not_ready"]
+        rows = gap_rows(user=request.user, today=state.today)
         return render(
             request,
             "soa/readiness.html",
@@ -182,8 +188,15 @@ class ReadinessView(PermissionMixin, View):
                 "state": state,
                 "clause_part": state.part("clause"),
                 "control_part": state.part("control"),
-                "traced": traced,
-                "not_ready": [g for g in gaps if g.kind == "not_ready"],
+                "top_gaps": rows[: self.top],
+                "figures": {
+                    "total": len(rows),
+                    "high": sum(1 for r in rows if r.severity == gap_checks.HIGH),
+                    "traced": sum(1 for r in rows if r.kind != "not_ready"),
+                    "not_ready": sum(1 for r in rows if r.kind == "not_ready"),
+                    "unassigned": sum(1 for r in rows if r.assignment is None),
+                    "overdue": sum(1 for r in rows if r.overdue),
+                },
             },
         )
 

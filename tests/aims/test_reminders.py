@@ -156,6 +156,41 @@ def due_review_action(ctx):
     return ctx.owner, "Budget for bias testing"
 
 
+def due_readiness_gap(ctx):
+    from audits.models import GapAssignment
+
+    GapAssignment.objects.create(
+        kind="not_ready",
+        record="A.6.2.6",
+        owner=ctx.owner,
+        due_date=days(ctx.today, 3),
+        assigned_by=ctx.officer,
+    )
+    return ctx.owner, "A.6.2.6"
+
+
+def due_finding(ctx):
+    from audits.models import Finding, InternalAudit
+
+    audit = InternalAudit.objects.create(
+        title="Reminded audit",
+        scope="Everything",
+        lead_auditor=ctx.officer,
+        planned_start=ctx.today,
+        planned_end=ctx.today,
+    )
+    finding = Finding.objects.create(
+        audit=audit,
+        kind="minor",
+        title="Policy not reviewed",
+        description="d",
+        raised_by=ctx.officer,
+        owner=ctx.owner,
+        due_date=days(ctx.today, 3),
+    )
+    return ctx.owner, finding.reference
+
+
 def due_vendor_change(ctx):
     """A vendor change unassessed on a deployed high-tier system, flagged four days ago (an
     assessment is due a week after the flag)."""
@@ -208,6 +243,8 @@ BUILDERS = {
     "incident-reporting": due_report,
     "review-action": due_review_action,
     "vendor-change-assessment": due_vendor_change,
+    "readiness-gap": due_readiness_gap,
+    "finding-due": due_finding,
 }
 
 

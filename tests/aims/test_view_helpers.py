@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from aims.view_helpers import csv_safe, order_by_sort, xlsx_cell
+from aims.view_helpers import csv_safe, order_by_sort, order_list_by_sort, xlsx_cell
 from inventory import selectors
 from inventory.models import AISystem
 
@@ -103,3 +103,21 @@ def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe():
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert csv_safe(text) == "'" + text
     assert csv_safe("Plain 1-2") == "Plain 1-2"
+
+
+def test_a_computed_list_sorts_through_the_same_whitelist():
+    """Rows computed in Python (the readiness gaps) sort like a queryset: by the attribute the
+    whitelist names, text without regard to case, rows without a value last either way, ties
+    in the order they came; an unknown key leaves the order as it was."""
+    from types import SimpleNamespace as Row
+
+    rows = [Row(name="beta", due=None), Row(name="Alpha", due=2), Row(name="alpha", due=1)]
+    sortable = {"name": "name", "due": "due"}
+    assert [r.name for r in order_list_by_sort(rows, "name", sortable)] == [
+        "Alpha",
+        "alpha",
+        "beta",
+    ]
+    assert [r.due for r in order_list_by_sort(rows, "due", sortable)] == [1, 2, None]
+    assert [r.due for r in order_list_by_sort(rows, "-due", sortable)] == [2, 1, None]
+    assert order_list_by_sort(rows, "secret", sortable) == rows

@@ -32,10 +32,12 @@ PAGES = [
     "/incidents/",
     "/suppliers/",
     "/controls/readiness/",
+    "/controls/readiness/gaps/",
+    "/internal-audits/findings/",
     "/evidence/",
     "/audits/packs/",
 ]
-NARROW_PAGES = ["/", "/systems/", "/controls/readiness/"]
+NARROW_PAGES = ["/", "/systems/", "/controls/readiness/", "/controls/readiness/gaps/"]
 # WCAG 2.1 A and AA plus axe's best practices: everything axe checks by default.
 RUN_AXE = """
 async () => {

@@ -222,6 +222,7 @@ class FindingReadSerializer(serializers.ModelSerializer):
     audit_reference = serializers.CharField(source="audit.reference", read_only=True)
     controls = ControlSummarySerializer(many=True, read_only=True)
     raised_by_username = serializers.CharField(source="raised_by.username", read_only=True)
+    owner_username = serializers.CharField(source="owner.username", read_only=True, default="")
     is_nonconformity = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -241,6 +242,9 @@ class FindingReadSerializer(serializers.ModelSerializer):
             "status_display",
             "raised_by",
             "raised_by_username",
+            "owner",
+            "owner_username",
+            "due_date",
             "closed_at",
             "created_at",
             "updated_at",
@@ -264,11 +268,16 @@ class FindingCreateSerializer(serializers.ModelSerializer):
 
 
 class FindingUpdateSerializer(serializers.ModelSerializer):
+    """Officers edit a finding; owner and due date (who follows it through, by when) change
+    also once the audit is closed."""
+
     controls = CatalogueItemField(many=True, required=False)
+    owner = ActiveUserField(required=False, allow_null=True)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
     class Meta:
         model = Finding
-        fields = ["kind", "title", "description", "controls"]
+        fields = ["kind", "title", "description", "controls", "owner", "due_date"]
 
 
 class FindingCapaSerializer(serializers.Serializer):

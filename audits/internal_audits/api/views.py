@@ -225,7 +225,7 @@ class ChecklistItemViewSet(ReadWriteViewSet):
 class FindingFilter(filters.FilterSet):
     class Meta:
         model = Finding
-        fields = ["audit", "kind", "status"]
+        fields = ["audit", "kind", "status", "owner"]
 
 
 @extend_schema_view(

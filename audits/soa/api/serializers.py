@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from audits.models import (
     ControlStatement,
+    GapAssignment,
     SoAVersion,
 )
 from inventory.models import AISystem
@@ -245,3 +246,45 @@ class ReadinessSerializer(serializers.Serializer):
     clauses = GroupReadinessSerializer(many=True)
     annex = GroupReadinessSerializer(many=True)
     gaps = GapSerializer(many=True)
+
+
+# --- Readiness gaps and their assignments ---------------------------------------------------
+
+
+class GapRowSerializer(serializers.Serializer):
+    """A readiness gap joined with its assignment (owner, due date, status)."""
+
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["high", "medium", "low"])
+    record = serializers.CharField(help_text="The code or reference of the record to fix.")
+    message = serializers.CharField()
+    action = serializers.CharField(help_text="What to do next.")
+    url = serializers.CharField(allow_blank=True, help_text="The page of the record to fix.")
+    owner = serializers.IntegerField(
+        source="owner_id", allow_null=True, help_text="The assignee's user id."
+    )
+    owner_name = serializers.CharField(allow_blank=True, help_text="The assignee, by name.")
+    due_date = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["unassigned", *GapAssignment.Status.values],
+        help_text="'unassigned' until an officer assigns the gap.",
+    )
+    status_label = serializers.CharField()
+    overdue = serializers.BooleanField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class GapAssignSerializer(serializers.Serializer):
+    """An officer assigns a gap: who fixes it and by when."""
+
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    due_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class GapStatusSerializer(serializers.Serializer):
+    """The assignee (or an officer) records how far the work is."""
+
+    status = serializers.ChoiceField(choices=GapAssignment.Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)

@@ -8,24 +8,36 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aims.api.serializers import HistoryEntrySerializer, HistoryPageSerializer
-from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
+from aims.api.views import (
+    AUTHENTICATION_CLASSES,
+    AIMSViewSetMixin,
+    readable_names,
+    refuse_unwritable,
+    write_schema,
+)
 from aims.history_diff import history_entries
+from aims.view_helpers import order_list_by_sort
 from audits.models import CatalogueItem, ControlStatement, SoAVersion
 
+from .. import assignments, selectors, services
 from .. import gaps as gap_checks
-from .. import selectors, services
+from ..forms import GapFilterForm
 from ..readiness import readiness
 from .serializers import (
     ComparisonSerializer,
     ControlStatementReadSerializer,
     ControlStatementWriteSerializer,
+    GapAssignSerializer,
+    GapRowSerializer,
     GapSerializer,
+    GapStatusSerializer,
     GroupReadinessSerializer,
     ReadinessSerializer,
     SoAVersionApproveSerializer,
@@ -177,3 +189,91 @@ class ReadinessView(APIView):
             "gaps": GapSerializer(found, many=True).data,
         }
         return Response(data)
+
+
+# --- Readiness gaps and their assignments ---------------------------------------------------
+
+
+class GapAPIMixin:
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [CanViewStatements]
+
+    def row(self, request, kind: str, record: str) -> assignments.GapRow:
+        row = assignments.row_of(user=request.user, kind=kind, record=record)
+        if row is None:
+            raise NotFound("There is no such gap today, or you do not see its record.")
+        return row
+
+    def validated(self, serializer_class) -> dict:
+        """The input, shaped; a field it cannot set is refused by name, never ignored."""
+        serializer = serializer_class(data=self.request.data)
+        refuse_unwritable(serializer, self.request.data, readable_names(GapRowSerializer))
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class GapListView(GapAPIMixin, GenericAPIView):
+    """The readiness-gap register: every gap the user sees, each with its assignment. The
+    register page's filters (q, kind, severity, owner, status, overdue, unassigned) and
+    sort (severity, record, kind, owner, due, status; "-" for descending) apply."""
+
+    serializer_class = GapRowSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, required=False)
+            for name in ("q", "kind", "severity", "owner", "status", "sort")
+        ]
+        + [OpenApiParameter(name, bool, required=False) for name in ("overdue", "unassigned")],
+        responses=GapRowSerializer(many=True),
+    )
+    def get(self, request):
+        form = GapFilterForm(request.query_params or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        if form.is_bound and not form.is_valid():
+            raise ValidationError(form.errors)
+        rows = assignments.gap_rows(user=request.user, filters=filters)
+        sort = request.query_params.get("sort", "severity")
+        rows = order_list_by_sort(rows, sort, assignments.SORTABLE)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(GapRowSerializer(page, many=True).data)
+
+
+class GapDetailView(GapAPIMixin, APIView):
+    """One gap with its assignment."""
+
+    @extend_schema(responses=GapRowSerializer)
+    def get(self, request, kind: str, record: str):
+        return Response(GapRowSerializer(self.row(request, kind, record)).data)
+
+
+class GapAssignView(GapAPIMixin, APIView):
+    """Assign a gap (governance officers): owner, due date, note. Refusals: 403
+    ``permission_denied``; 404 ``unknown_gap``; 400 ``due_date_past`` or ``owner_cannot_act``
+    with the field under ``extra.fields``."""
+
+    @extend_schema(request=GapAssignSerializer, responses=GapRowSerializer)
+    def post(self, request, kind: str, record: str):
+        data = self.validated(GapAssignSerializer)
+        assignments.gap_assign(actor=request.user, kind=kind, record=record, **data)
+        return Response(GapRowSerializer(self.row(request, kind, record)).data)
+
+
+class GapStatusView(GapAPIMixin, APIView):
+    """The assignee (or an officer) sets the status and note; resolving or accepting needs a
+    note (400 ``note_required``). Anyone else: 403 ``permission_denied``."""
+
+    @extend_schema(request=GapStatusSerializer, responses=GapRowSerializer)
+    def post(self, request, kind: str, record: str):
+        row = self.row(request, kind, record)
+        if row.assignment is None:
+            raise NotFound("This gap is not assigned yet.")
+        data = self.validated(GapStatusSerializer)
+        assignments.gap_update(
+            actor=request.user,
+            assignment=row.assignment,
+            status=data["status"],
+            note=data.get("note", ""),
+        )
+        return Response(GapRowSerializer(self.row(request, kind, record)).data)

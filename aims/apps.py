@@ -21,3 +21,7 @@ class AimsConfig(AppConfig):
         wiring_ms.register()
         wiring_competence.register()
         wiring_reminders.register()
+
+        from aims.search import wiring as wiring_search
+
+        wiring_search.register()

@@ -2,12 +2,14 @@ from django.urls import path
 
 from aims.evidence import views as evidence_views
 from aims.notifications import views as notification_views
+from aims.search import views as search_views
 
 from . import views
 
 app_name = "aims"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("search/", search_views.SearchView.as_view(), name="search"),
     path(
         "notifications/",
         notification_views.NotificationListView.as_view(),

@@ -45,4 +45,7 @@ class IncidentsConfig(AppConfig):
         )
         register_system_link(SystemLink(30, "Monitoring", "incidents:monitoring"))
         register_attachable(Incident)
+        from . import search
+
+        search.register()
         setting_changed.connect(_targets_setting_changed, dispatch_uid="incidents_time_targets")

@@ -43,3 +43,6 @@ class InventoryConfig(AppConfig):
         register_attachable(AISystem)
         register_attachable(ValidationRecord)
         register_attachable(ApprovalCondition)
+        from . import search
+
+        search.register()

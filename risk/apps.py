@@ -42,3 +42,6 @@ class RiskConfig(AppConfig):
         )
         for model in (Risk, RiskAssessment, ImpactAssessment):
             register_attachable(model)
+        from . import search
+
+        search.register()

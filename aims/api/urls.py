@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from aims.api import views
 from aims.capa.api import views as capa_views
 from aims.notifications.api import views as notification_views
+from aims.search.api import SearchAPIView
 
 app_name = "api"
 
@@ -19,6 +20,7 @@ router.register(
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("search/", SearchAPIView.as_view(), name="search"),
     *router.urls,
     path("", include("aims.ms.api.urls")),
     path("", include("aims.competence.api.urls")),

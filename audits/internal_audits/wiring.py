@@ -56,3 +56,6 @@ def register() -> None:
     register_attachable(Finding)
     register_attachable(ManagementReview)
     internal_audit_admin.register()
+    from . import search
+
+    search.register()

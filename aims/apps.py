@@ -25,3 +25,6 @@ class AimsConfig(AppConfig):
         from aims.search import wiring as wiring_search
 
         wiring_search.register()
+        from aims.comments import wiring as wiring_comments
+
+        wiring_comments.register()

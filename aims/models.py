@@ -275,3 +275,4 @@ from .ms.models import (  # noqa: E402, F401
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from .comments.models import Comment  # noqa: E402, F401

@@ -48,4 +48,7 @@ class IncidentsConfig(AppConfig):
         from . import search
 
         search.register()
+        from aims.comments.registry import register_commentable
+
+        register_commentable("incident", Incident)
         setting_changed.connect(_targets_setting_changed, dispatch_uid="incidents_time_targets")

@@ -46,3 +46,6 @@ class InventoryConfig(AppConfig):
         from . import search
 
         search.register()
+        from aims.comments.registry import register_commentable
+
+        register_commentable("system", AISystem, "inventory:system_detail")

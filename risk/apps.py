@@ -45,3 +45,6 @@ class RiskConfig(AppConfig):
         from . import search
 
         search.register()
+        from aims.comments.registry import register_commentable
+
+        register_commentable("risk", Risk, "risk:risk_detail")

@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from aims.api import views
 from aims.capa.api import views as capa_views
+from aims.comments.api import CommentViewSet
 from aims.notifications.api import views as notification_views
 from aims.search.api import SearchAPIView
 
@@ -13,6 +14,7 @@ app_name = "api"
 
 router = SimpleRouter()
 router.register("notifications", notification_views.NotificationViewSet, basename="notification")
+router.register("comments", CommentViewSet, basename="comment")
 router.register(
     "corrective-actions", capa_views.CorrectiveActionViewSet, basename="correctiveaction"
 )

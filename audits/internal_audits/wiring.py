@@ -59,3 +59,6 @@ def register() -> None:
     from . import search
 
     search.register()
+    from aims.comments.registry import register_commentable
+
+    register_commentable("finding", Finding)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from aims.comments import services
 from aims.models import Comment, Notification
-from tests.factories import make_risk, make_system
+from tests.factories import make_risk
 
 pytestmark = pytest.mark.django_db
 

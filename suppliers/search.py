@@ -44,6 +44,7 @@ def register() -> None:
             context=lambda n: f"{n.supplier.name} · {n.get_status_display()}",
             detail_url="suppliers:notice_detail",
             register_url="suppliers:notice_list",
+            register_searches=False,
             order=45,
         )
     )

@@ -4,9 +4,9 @@ action; anyone else sees those they own and those of the records they can see (t
 or finding a corrective action corrects, whatever app it lives in)."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from aims.models import CorrectiveAction
+from aims.models import CorrectiveAction, parse_reference
 
 
 def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction]:
@@ -14,6 +14,10 @@ def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction
     qs = CorrectiveAction.objects.restrict(user).select_related(
         "owner", "verified_by", "source_type"
     )
+    search = (filters.get("q") or "").strip()
+    if search:  # the global search's "more in the register" lands here
+        pk = parse_reference(CorrectiveAction.REFERENCE_PREFIX, search)
+        qs = qs.filter(Q(pk=pk) if pk else Q(title__icontains=search))
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("source"):

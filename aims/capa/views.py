@@ -41,7 +41,10 @@ class CapaListView(LoginRequiredMixin, ListPageMixin, View):
 
     def get_filters(self, form) -> dict:
         status = self.request.GET.get("status", "")
-        return {"status": status} if status in CorrectiveAction.Status.values else {}
+        filters = {"q": self.request.GET.get("q", "").strip()[:200]}
+        if status in CorrectiveAction.Status.values:
+            filters["status"] = status
+        return filters
 
     def rows(self, filters):
         return capa_selectors.capa_list(user=self.request.user, filters=filters)
@@ -49,6 +52,7 @@ class CapaListView(LoginRequiredMixin, ListPageMixin, View):
     def extra_context(self, page) -> dict:
         return {
             "status": self.request.GET.get("status", ""),
+            "q": self.request.GET.get("q", ""),
             "statuses": CorrectiveAction.Status.choices,
         }
 

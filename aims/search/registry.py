@@ -4,6 +4,7 @@ search in aims only reads this registry, so it knows no app above it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -30,6 +31,7 @@ class SearchType:
     detail_url: str = ""
     register_url: str = ""
     order: int = 100
+    register_searches: bool = True  # the register reads ``?q=`` (else the link has none)
 
     def searched_fields(self) -> tuple[str, ...]:
         return (self.title_field, *[f for f in self.text_fields if f != self.title_field])
@@ -42,11 +44,15 @@ class SearchType:
         except (NoReverseMatch, AttributeError):
             return ""
 
-    def register_link(self) -> str:
+    def register_link(self, query: str = "") -> str:
+        """The register's page; with its own search for ``query`` when it has one."""
         try:
-            return reverse(self.register_url) if self.register_url else ""
+            url = reverse(self.register_url) if self.register_url else ""
         except NoReverseMatch:
             return ""
+        if url and query and self.register_searches:
+            url = f"{url}?{urlencode({'q': query})}"
+        return url
 
 
 _types: dict[str, SearchType] = {}

@@ -114,7 +114,7 @@ def search_group(
         key=search_type.key,
         label=search_type.label,
         register_label=search_type.register_label,
-        register_url=search_type.register_link(),
+        register_url=search_type.register_link(query),
         hits=[_hit(search_type, obj) for obj in found[:per_type]],
         more=len(found) > per_type,
     )

@@ -1,7 +1,5 @@
 """The global search page, /search/?q= (mounted by aims.web_urls as aims:search)."""
 
-from urllib.parse import urlencode
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -20,9 +18,4 @@ class SearchView(LoginRequiredMixin, View):
         # stays one "back" away through ?all=1).
         if results.exact is not None and request.GET.get("all") != "1":
             return HttpResponseRedirect(results.exact.url)
-        more_query = urlencode({"q": results.query})
-        return render(
-            request,
-            self.template_name,
-            {"results": results, "query": results.query, "more_query": more_query},
-        )
+        return render(request, self.template_name, {"results": results, "query": results.query})

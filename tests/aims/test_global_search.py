@@ -136,3 +136,17 @@ def test_api_answers_the_same(api_as, owner, officer, mine, theirs):
 def test_api_refuses_an_overlong_query(api_as, owner):
     response = api_as(owner).get(reverse("api:search"), {"q": "x" * 201})
     assert response.status_code == 400
+
+
+def test_corrective_action_register_reads_the_query(client_as, officer):
+    response = client_as(officer).get(reverse("capa:capa_list"), {"q": "CAPA-0042"})
+    assert response.status_code == 200
+    assert b'value="CAPA-0042"' in response.content
+    assert b"0 corrective actions" in response.content
+
+
+def test_a_register_without_a_search_gets_a_plain_link():
+    notices = next(t for t in searchable_types() if t.key == "suppliers.vendorchangenotice")
+    assert "?" not in notices.register_link("gpt")
+    systems = next(t for t in searchable_types() if t.key == "inventory.aisystem")
+    assert systems.register_link("gpt 4") == reverse("inventory:system_list") + "?q=gpt+4"

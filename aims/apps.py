@@ -23,3 +23,10 @@ class AimsConfig(AppConfig):
         wiring_competence.register()
         wiring_reminders.register()
         wiring_trends.register()
+
+        from aims.search import wiring as wiring_search
+
+        wiring_search.register()
+        from aims.comments import wiring as wiring_comments
+
+        wiring_comments.register()

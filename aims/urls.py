@@ -11,6 +11,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("audits/", include("audits.urls")),
     path("capa/", include("aims.capa.urls")),
+    path("comments/", include("aims.comments.urls")),
     path("management-system/", include("aims.ms.urls")),
     path("training/", include("aims.competence.urls")),
     path("evidence/", include("aims.evidence.urls")),

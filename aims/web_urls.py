@@ -2,6 +2,7 @@ from django.urls import path
 
 from aims.evidence import views as evidence_views
 from aims.notifications import views as notification_views
+from aims.search import views as search_views
 from aims.trends import views as trends_views
 
 from . import views
@@ -13,6 +14,7 @@ urlpatterns = [
     path(
         "dashboard/summary.pdf", trends_views.SummaryPdfView.as_view(), name="dashboard_summary_pdf"
     ),
+    path("search/", search_views.SearchView.as_view(), name="search"),
     path(
         "notifications/",
         notification_views.NotificationListView.as_view(),

@@ -48,4 +48,10 @@ class IncidentsConfig(AppConfig):
         register_system_link(SystemLink(30, "Monitoring", "incidents:monitoring"))
         register_attachable(Incident)
         register_source(TRENDS_SOURCE)
+        from . import search
+
+        search.register()
+        from aims.comments.registry import register_commentable
+
+        register_commentable("incident", Incident)
         setting_changed.connect(_targets_setting_changed, dispatch_uid="incidents_time_targets")

@@ -46,3 +46,9 @@ class InventoryConfig(AppConfig):
         register_attachable(AISystem)
         register_attachable(ValidationRecord)
         register_attachable(ApprovalCondition)
+        from . import search
+
+        search.register()
+        from aims.comments.registry import register_commentable
+
+        register_commentable("system", AISystem, "inventory:system_detail")

@@ -47,3 +47,9 @@ class RiskConfig(AppConfig):
         )
         for model in (Risk, RiskAssessment, ImpactAssessment):
             register_attachable(model)
+        from . import search
+
+        search.register()
+        from aims.comments.registry import register_commentable
+
+        register_commentable("risk", Risk, "risk:risk_detail")

@@ -29,3 +29,6 @@ class SuppliersConfig(AppConfig):
         register_attachable(Supplier)
         register_attachable(SupplierReview)
         register_attachable(ReviewAnswer)
+        from . import search
+
+        search.register()

@@ -6,12 +6,15 @@ from rest_framework.routers import SimpleRouter
 
 from aims.api import views
 from aims.capa.api import views as capa_views
+from aims.comments.api import CommentViewSet
 from aims.notifications.api import views as notification_views
+from aims.search.api import SearchAPIView
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("notifications", notification_views.NotificationViewSet, basename="notification")
+router.register("comments", CommentViewSet, basename="comment")
 router.register(
     "corrective-actions", capa_views.CorrectiveActionViewSet, basename="correctiveaction"
 )
@@ -19,6 +22,7 @@ router.register(
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("search/", SearchAPIView.as_view(), name="search"),
     *router.urls,
     path("", include("aims.ms.api.urls")),
     path("", include("aims.competence.api.urls")),

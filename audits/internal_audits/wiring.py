@@ -56,3 +56,9 @@ def register() -> None:
     register_attachable(Finding)
     register_attachable(ManagementReview)
     internal_audit_admin.register()
+    from . import search
+
+    search.register()
+    from aims.comments.registry import register_commentable
+
+    register_commentable("finding", Finding)

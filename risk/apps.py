@@ -26,6 +26,11 @@ class RiskConfig(AppConfig):
         from inventory.extensions import SystemLink, register_system_link
 
         register_system_link(SystemLink(10, "Risk and classification", "risk:system_risk"))
+        from inventory.next_steps import register_step_provider
+
+        from .next_steps import risk_steps
+
+        register_step_provider(risk_steps)
         register_panel(
             Panel(order=20, template="risk/_dashboard_panel.html", context=heatmap_panel)
         )

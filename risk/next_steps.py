@@ -30,7 +30,9 @@ def _classify(user, system: AISystem, check) -> Step:
     page = reverse("risk:system_risk", args=[system.pk])
     owner = owner_words(user, system)
 
-    def step(status, who, detail, url=reverse("risk:classify", args=[system.pk])):
+    classify = reverse("risk:classify", args=[system.pk])
+
+    def step(status, who, detail, url=classify):
         return Step(10, "classify", "EU AI Act classification", status, who, detail, url, page)
 
     if record is not None and record.status == Classification.Status.SUBMITTED:

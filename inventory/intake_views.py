@@ -79,12 +79,9 @@ class IntakeStepMixin(ServiceFormMixin):
         }
 
     def save(self, form):
-        action = self.request.POST.get("go", "next")
+        # The step's answers are valid: the draft resumes at the next step, left or not.
         draft = services.draft_save(
-            actor=self.request.user,
-            draft=self.draft,
-            answers=form.answers(),
-            step=self.step + 1 if action == "next" else self.step,
+            actor=self.request.user, draft=self.draft, answers=form.answers(), step=self.step + 1
         )
         if self.step == 1:
             similar = _similar(self.request.user, draft.name)

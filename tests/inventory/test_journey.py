@@ -311,3 +311,50 @@ def test_a_supplier_not_listed_is_proposed_to_officers(owner, officer):
 def test_one_shot_intake_still_takes_a_free_text_vendor(owner):
     system = services.system_submit_intake(actor=owner, data=dict(INTAKE_DATA), vendor="Acme")
     assert system.components.get().provider == "Acme"
+
+
+# --- Lists and the API -------------------------------------------------------------------------
+
+
+def test_drafts_list_costs_the_same_queries_whatever_its_size(
+    client_as, owner, django_assert_max_num_queries
+):
+    client = client_as(owner)
+    services.draft_save(actor=owner, answers=STEP1, step=2)
+    client.get(reverse("inventory:intake_drafts"))  # warm the session and permission caches
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("inventory:intake_drafts"))
+    for n in range(5):
+        services.draft_save(actor=owner, answers={**STEP1, "name": f"Idea {n}"}, step=2)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("inventory:intake_drafts"))
+
+
+def test_drafts_through_the_api(api_as, owner, other_owner, officer):
+    api = api_as(owner)
+    created = api.post("/api/v1/intake-drafts/", {"step": 1, "answers": STEP1}, format="json")
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["step"] == 2
+    refused = api.patch(
+        f"/api/v1/intake-drafts/{pk}/",
+        {"step": 3, "answers": {**STEP3, "uses_third_party": True, "supplier": 999999}},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "supplier" in refused.json()["answers"]
+    assert (
+        api.patch(
+            f"/api/v1/intake-drafts/{pk}/", {"step": 2, "answers": STEP2}, format="json"
+        ).status_code
+        == 200
+    )
+    assert api_as(other_owner).get(f"/api/v1/intake-drafts/{pk}/").status_code == 404
+    assert api_as(other_owner).post(f"/api/v1/intake-drafts/{pk}/submit/").status_code == 404
+    assert api_as(officer).post(f"/api/v1/intake-drafts/{pk}/submit/").status_code == 403
+    api = api_as(owner)  # the fixture's one client, authenticated as the owner again
+    submitted = api.post(f"/api/v1/intake-drafts/{pk}/submit/")
+    assert submitted.status_code == 201, submitted.json()
+    system = AISystem.objects.get(pk=submitted.json()["id"])
+    assert system.owner == owner
+    assert api.get("/api/v1/intake-drafts/").json()["results"] == []

@@ -10,6 +10,8 @@ from aims.roles import OWNER
 from inventory.models import AISystem, IntakeDraft
 from tests.factories import INTAKE_DATA, user_with_role
 
+from .classification_helpers import answer_the_rest_no
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -69,3 +71,17 @@ def test_an_owner_drafts_resumes_submits_and_sees_the_next_step(login, screensho
     )
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("403")
+
+    # Further along: the owner answers and submits; the step now waits for an officer.
+    page.locator('input[name="role"][value="deployer"]').check()
+    answer_the_rest_no(page)
+    page.get_by_role("button", name="Submit for confirmation").click()
+    expect(page.get_by_test_id("classification-status")).to_contain_text("Submitted")
+    page.goto(reverse("inventory:system_detail", args=[system.pk]))
+    classify = page.locator('#next-steps [data-step="classify"]')
+    expect(classify).to_have_attribute("data-status", "waiting")
+    expect(classify).to_contain_text("a governance officer")
+    # The oversight step links to the page where the owner names the person.
+    oversight = page.locator('#next-steps [data-step="oversight"]')
+    oversight.get_by_role("link", name="Human oversight person").click()
+    expect(page.get_by_label("Human oversight person")).to_be_visible()

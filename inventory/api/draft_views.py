@@ -34,6 +34,15 @@ class IntakeDraftStepSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         form = STEP_FORMS[attrs["step"]](attrs["answers"], user=self.context["request"].user)
+        unknown = sorted(set(attrs["answers"]) - set(form.fields))
+        if unknown:  # never silently ignored: a question of another step, or none at all
+            raise serializers.ValidationError(
+                {
+                    "answers": {
+                        name: [f"Unknown field for step {attrs['step']}."] for name in unknown
+                    }
+                }
+            )
         if not form.is_valid():
             raise serializers.ValidationError(
                 {"answers": {name: list(errors) for name, errors in form.errors.items()}}

@@ -39,10 +39,15 @@ STEP2 = {
 }
 
 
+def answers(form_data: dict) -> dict:
+    """A step's form data as answers (without the browser's button)."""
+    return {k: v for k, v in form_data.items() if k != "go"}
+
+
 def draft(w) -> IntakeDraft:
-    answers = {k: v for k, v in {**STEP1, **STEP2}.items() if k != "go"}
+    saved = {**answers(STEP1), **answers(STEP2)}
     return w.once(
-        "journey_draft", lambda: services.draft_save(actor=w.owner, answers=answers, step=3)
+        "journey_draft", lambda: services.draft_save(actor=w.owner, answers=saved, step=3)
     )
 
 
@@ -80,11 +85,11 @@ CASES: list[Case] = [
     Case("api:system-next-steps", "GET", API_SYSTEM_READ, kwargs=system_pk),
     Case("api:intakedraft-list", "GET", API_LOGGED_IN),
     Case("api:intakedraft-list", "POST", API_INTAKE,
-         data=lambda w: {"step": 1, "answers": {**STEP1, "name": "Matrix API draft"}},
+         data=lambda w: {"step": 1, "answers": {**answers(STEP1), "name": "Matrix API draft"}},
          effect=lambda w: IntakeDraft.objects.filter(name="Matrix API draft").count()),
     Case("api:intakedraft-detail", "GET", API_DRAFT_READ, kwargs=draft_pk),
     Case("api:intakedraft-detail", "PATCH", API_DRAFT_EDIT, kwargs=draft_pk,
-         data=lambda w: {"step": 2, "answers": {**STEP2, "known_risks": "API risk"}},
+         data=lambda w: {"step": 2, "answers": {**answers(STEP2), "known_risks": "API risk"}},
          effect=draft_answers),
     Case("api:intakedraft-detail", "DELETE", API_DRAFT_EDIT, kwargs=draft_pk,
          effect=lambda w: IntakeDraft.objects.filter(pk=draft(w).pk).exists()),

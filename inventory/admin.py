@@ -10,6 +10,7 @@ from .models import (
     Component,
     Dataset,
     GateSetting,
+    IntakeDraft,
     ValidationRecord,
 )
 
@@ -34,5 +35,13 @@ class ApprovalAdmin(ReadOnlyHistoryAdmin):
         return False  # decisions go through the gate service (segregation of duties)
 
 
-for model in (Component, Dataset, ValidationRecord, ChangeRequest, GateSetting, ApprovalCondition):
+for model in (
+    Component,
+    Dataset,
+    ValidationRecord,
+    ChangeRequest,
+    GateSetting,
+    ApprovalCondition,
+    IntakeDraft,
+):
     admin.site.register(model, ReadOnlyHistoryAdmin)

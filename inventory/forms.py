@@ -315,3 +315,139 @@ class GateSettingForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = GateSetting
         fields = ["required_approvals"]
+
+
+# --- The guided intake (services.drafts) ------------------------------------------------------
+
+INTAKE_STEPS = {
+    1: "Purpose and people affected",
+    2: "How it decides and oversight",
+    3: "Data and vendors",
+    4: "Review and submit",
+}
+
+
+class IntakeStepForm(BootstrapFormMixin, forms.ModelForm):
+    """One step of the guided intake: the intake's own fields, labels and validation (the
+    model's), a step at a time. ``answers`` gives what the draft holds so far."""
+
+    class Meta:
+        model = AISystem
+        fields: list[str] = []
+        labels = IntakeForm.Meta.labels
+        help_texts = IntakeForm.Meta.help_texts
+        widgets = IntakeForm.Meta.widgets
+
+    def __init__(self, data=None, *, user=None, answers=None, **kwargs):
+        super().__init__(data, initial=dict(answers or {}), **kwargs)
+        self.user = user
+
+    def answers(self) -> dict:
+        """The cleaned input as a draft stores it (JSON: a supplier by its id)."""
+        return {
+            name: (value.pk if hasattr(value, "pk") else value)
+            for name, value in self.cleaned_data.items()
+        }
+
+
+class IntakeStep1Form(IntakeStepForm):
+    class Meta(IntakeStepForm.Meta):
+        fields = [
+            "name",
+            "purpose",
+            "expected_benefit",
+            "business_unit",
+            "intended_users",
+            "affected_groups",
+            "user_facing",
+        ]
+
+
+class IntakeStep2Form(IntakeStepForm):
+    class Meta(IntakeStepForm.Meta):
+        fields = [
+            "deployment_type",
+            "ai_technique",
+            "decision_impact",
+            "human_oversight",
+            "known_risks",
+        ]
+
+
+class IntakeStep3Form(IntakeStepForm):
+    personal_data_details = forms.CharField(
+        label="Which personal data, about whom",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text="Only when it uses personal data: the kinds of data, whose, and why they "
+        "are needed.",
+    )
+    uses_third_party = forms.BooleanField(
+        label="It uses a model or service from a third party",
+        required=False,
+        help_text="A vendor's model, API or platform, rather than one built in-house.",
+    )
+    supplier = forms.ModelChoiceField(
+        label="Supplier",
+        queryset=None,
+        required=False,
+        empty_label="Choose from the supplier register",
+        help_text="Who provides the model or service.",
+    )
+    proposed_supplier = forms.CharField(
+        label="Not listed? Name the supplier",
+        max_length=200,
+        required=False,
+        help_text="The governance officers are told when you submit, and add it to the register.",
+    )
+    model_name = forms.CharField(
+        label="Model or service",
+        max_length=200,
+        required=False,
+        help_text="For example 'GPT-4o' or 'Document AI'.",
+    )
+
+    class Meta(IntakeStepForm.Meta):
+        fields = ["data_description", "personal_data", "used_in_eu"]
+
+    # Questions asked only given an earlier answer: (field, the answer it depends on, values).
+    CONDITIONS = {
+        "personal_data_details": ("personal_data", ("personal", "special")),
+        "supplier": ("uses_third_party", ("on",)),
+        "proposed_supplier": ("uses_third_party", ("on",)),
+        "model_name": ("uses_third_party", ("on",)),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import supplier_choices
+
+        self.fields["supplier"].queryset = supplier_choices(user=self.user)
+        for name, (depends_on, values) in self.CONDITIONS.items():
+            self.fields[name].widget.attrs.update(
+                {"data-show-if": f"id_{depends_on}", "data-show-values": ",".join(values)}
+            )
+
+    def clean(self):
+        data = super().clean()
+        personal = data.get("personal_data") not in (None, "", "none")
+        if personal and not (data.get("personal_data_details") or "").strip():
+            self.add_error(
+                "personal_data_details", "Say which personal data it uses and about whom."
+            )
+        if not personal:
+            data["personal_data_details"] = ""
+        if data.get("uses_third_party"):
+            if not data.get("supplier") and not (data.get("proposed_supplier") or "").strip():
+                self.add_error(
+                    "supplier",
+                    "Choose the supplier, or name it under 'Not listed? Name the supplier'.",
+                )
+        else:
+            for name in ("supplier", "proposed_supplier", "model_name"):
+                data[name] = None if name == "supplier" else ""
+        return data
+
+
+STEP_FORMS = {1: IntakeStep1Form, 2: IntakeStep2Form, 3: IntakeStep3Form}

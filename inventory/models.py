@@ -573,3 +573,37 @@ def _value_label(field, value) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
+
+
+class IntakeDraft(ReferencedModel, TimeStampedModel):
+    """A use-case intake being written step by step, before it is submitted. Not an AI
+    system yet: it has no lifecycle, no owner rights and no reference in the register; on
+    submit, its answers go through the intake service (every intake rule applies then) and
+    the draft records the system it became."""
+
+    REFERENCE_PREFIX = "DRAFT"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    step = models.PositiveSmallIntegerField(default=1, help_text="The step to resume at.")
+    answers = models.JSONField(default=dict, blank=True)
+    submitted_system = models.ForeignKey(
+        AISystem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = "intake draft"
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """A draft is its author's: only they change it. Governance officers, who triage
+        intake, may read every draft (to help an owner who is stuck)."""
+        from aims.visibility import ALL
+
+        if action == "view" and user.has_perm("inventory.triage_aisystem"):
+            return ALL
+        return models.Q(**{f"{prefix}author": user.pk})

@@ -122,3 +122,62 @@ def approvals_waiting_for(*, user: AbstractBaseUser) -> QuerySet[AISystem]:
         .select_related("owner")
         .order_by("updated_at")
     )
+
+
+# --- The guided intake ------------------------------------------------------------------------
+
+
+def draft_list(*, user: AbstractBaseUser, mine: bool = True) -> QuerySet:
+    """Intake drafts not yet submitted that ``user`` may see; ``mine``: only their own (the
+    "your drafts" list; officers may read others' drafts, see IntakeDraft.visibility_rule)."""
+    from .models import IntakeDraft
+
+    qs = restrict(IntakeDraft.objects.select_related("author"), user).filter(
+        submitted_system__isnull=True
+    )
+    return qs.filter(author=user) if mine else qs
+
+
+def draft_get(*, user: AbstractBaseUser, pk: int):
+    """One open draft the user may see, or IntakeDraft.DoesNotExist (a 404)."""
+    return draft_list(user=user, mine=False).get(pk=pk)
+
+
+def _words(name: str) -> str:
+    """A name compared as words: lower case, punctuation and repeated spaces ignored."""
+    import re
+
+    return " ".join(re.findall(r"[^\W_]+", name.lower()))
+
+
+SIMILAR_LIMIT = 5
+
+
+def similar_systems(*, user: AbstractBaseUser, name: str, limit: int = SIMILAR_LIMIT) -> list:
+    """Systems the user may see whose name is like ``name``: the same words ignoring case and
+    punctuation, one name containing the other, or close in spelling. A warning, never a
+    block: two systems may share a name for good reasons."""
+    from difflib import SequenceMatcher
+
+    wanted = _words(name)
+    if len(wanted) < 3:
+        return []
+    tokens = [t for t in wanted.split() if len(t) >= 3] or [wanted]
+    match = Q()
+    for token in tokens[:6]:
+        match |= Q(name__icontains=token)
+    candidates = restrict_systems(AISystem.objects.select_related("owner"), user).filter(match)
+    scored = []
+    for system in candidates.order_by("id")[:200]:
+        theirs = _words(system.name)
+        ratio = SequenceMatcher(None, wanted, theirs).ratio()
+        if wanted == theirs or wanted in theirs or theirs in wanted or ratio >= 0.75:
+            scored.append((-(ratio + (wanted == theirs)), system.pk, system))
+    return [system for *_, system in sorted(scored, key=lambda row: row[:2])][:limit]
+
+
+def supplier_choices(*, user: AbstractBaseUser) -> QuerySet:
+    """The register's suppliers the user may see and pick for a system (not offboarded)."""
+    from suppliers.selectors import supplier_list
+
+    return supplier_list(user=user).exclude(status="offboarded").order_by("name", "id")

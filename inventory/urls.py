@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import intake_views, views
 
 app_name = "inventory"
 urlpatterns = [
@@ -8,6 +8,20 @@ urlpatterns = [
     path("export.csv", views.SystemListView.as_view(export="csv"), name="system_export"),
     path("export.xlsx", views.SystemListView.as_view(export="xlsx"), name="system_export_xlsx"),
     path("intake/", views.SystemIntakeView.as_view(), name="system_intake"),
+    # The guided intake (journey): steps saved as drafts, resumable, deletable.
+    path("intake/new/", intake_views.IntakeStartView.as_view(), name="intake_start"),
+    path("intake/drafts/", intake_views.IntakeDraftListView.as_view(), name="intake_drafts"),
+    path(
+        "intake/drafts/<int:pk>/step/<int:step>/",
+        intake_views.IntakeDraftStepView.as_view(),
+        name="intake_draft_step",
+    ),
+    path(
+        "intake/drafts/<int:pk>/delete/",
+        intake_views.IntakeDraftDeleteView.as_view(),
+        name="intake_draft_delete",
+    ),
+    path("intake/similar/", intake_views.SimilarSystemsView.as_view(), name="intake_similar"),
     path("gates/", views.GateSettingsView.as_view(), name="gate_settings"),
     path("<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
     path("<int:pk>/edit/", views.SystemEditView.as_view(), name="system_edit"),

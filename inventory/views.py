@@ -142,7 +142,9 @@ class SystemDetailView(SystemMixin, View):
         return render(request, self.template_name, context)
 
     def tab_overview(self) -> dict:
-        return {}
+        from .next_steps import next_steps
+
+        return {"next_steps": next_steps(self.request.user, self.system, request=self.request)}
 
     def tab_components(self) -> dict:
         return {

@@ -31,6 +31,11 @@ class RiskConfig(AppConfig):
         from .decision import decision_case
 
         register_decision_section(DecisionSection(10, "risk/_decision_case.html", decision_case))
+        from inventory.next_steps import register_step_provider
+
+        from .next_steps import risk_steps
+
+        register_step_provider(risk_steps)
         register_panel(
             Panel(order=20, template="risk/_dashboard_panel.html", context=heatmap_panel)
         )

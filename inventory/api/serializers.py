@@ -315,6 +315,21 @@ class ReleaseBlockersSerializer(serializers.Serializer):
     blockers = serializers.ListField(child=serializers.CharField())
 
 
+class NextStepSerializer(serializers.Serializer):
+    """One step of a system's next-steps checklist (inventory.next_steps)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["done", "todo", "waiting", "optional"])
+    status_label = serializers.CharField()
+    who = serializers.CharField(help_text="Who acts next, in words.")
+    detail = serializers.CharField()
+    url = serializers.CharField(
+        allow_blank=True, help_text="The page where it is done, when the caller may open it."
+    )
+    is_next = serializers.BooleanField()
+
+
 class SystemFilterSerializer(serializers.Serializer):
     """Query parameters of the systems list (passed to selectors.system_list)."""
 

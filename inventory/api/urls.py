@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import vendor_views, views
+from . import draft_views, vendor_views, views
 
 router = SimpleRouter()
 router.register("systems", views.SystemViewSet, basename="system")
@@ -12,6 +12,7 @@ router.register("approvals", views.ApprovalViewSet, basename="approval")
 router.register("approval-conditions", views.ApprovalConditionViewSet, basename="approvalcondition")
 router.register("validation-records", views.ValidationRecordViewSet, basename="validationrecord")
 router.register("change-requests", views.ChangeRequestViewSet, basename="changerequest")
+router.register("intake-drafts", draft_views.IntakeDraftViewSet, basename="intakedraft")
 router.register("gate-settings", views.GateSettingViewSet, basename="gatesetting")
 router.register(
     "component-observations",

@@ -48,6 +48,7 @@ from .serializers import (
     GateSettingReadSerializer,
     GateSettingWriteSerializer,
     MaterialityDecisionSerializer,
+    NextStepSerializer,
     ReleaseBlockersSerializer,
     SystemFilterSerializer,
     TransitionSerializer,
@@ -192,6 +193,16 @@ class SystemViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
         """What the release gate still lacks."""
         blockers = services.gate_blockers(self.get_object(), "release")
         return Response({"ready": not blockers, "blockers": blockers})
+
+    @extend_schema(responses=NextStepSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="next-steps")
+    def next_steps(self, request, pk=None):
+        """What the system needs next: each step's status, who acts, and the page where it is
+        done when the caller may open it (the same checklist as the system page)."""
+        from inventory.next_steps import next_steps
+
+        steps = next_steps(request.user, self.get_object())
+        return Response(NextStepSerializer(steps, many=True).data)
 
     @extend_schema(responses=HistoryPageSerializer)
     @action(detail=True, methods=["get"])

@@ -12,6 +12,7 @@ The services live in sub-modules, one per part of the app; this package re-expor
   requests;
 - :mod:`.changes` change control: which edits are material, proposing them as change
   requests, and deciding their materiality;
+- :mod:`.drafts` the guided intake: drafts saved step by step, submitted through the intake;
 - :mod:`._common` the helpers they share.
 """
 
@@ -36,6 +37,14 @@ from .conditions import (
     can_close_condition,
     condition_close,
     condition_close_refusal,
+)
+from .drafts import (
+    DRAFT_FIELDS,
+    LAST_STEP,
+    draft_change_refusal,
+    draft_delete,
+    draft_save,
+    draft_submit,
 )
 from .gates import (
     ApprovalCount,
@@ -91,6 +100,12 @@ from .systems import (
 )
 
 __all__ = [
+    "DRAFT_FIELDS",
+    "LAST_STEP",
+    "draft_change_refusal",
+    "draft_delete",
+    "draft_save",
+    "draft_submit",
     "MATERIAL_FIELDS",
     "Edited",
     "can_decide_materiality",

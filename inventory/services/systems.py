@@ -70,10 +70,13 @@ def system_submit_intake(
     owner=None,
     vendor: str = "",
     model_name: str = "",
+    supplier=None,
 ) -> AISystem:
     """Register a use case: the system starts at "intake submitted" and officers are told.
 
-    The actor owns it unless an officer names another owner.
+    The actor owns it unless an officer names another owner. ``supplier`` (a register
+    entry, picked by the guided intake) links the first component to the supplier register;
+    ``vendor`` is the older free-text name, kept for the one-shot form and the API.
     """
     require(actor, "inventory.add_aisystem", message="You may not submit intake forms.")
     if owner is not None and owner != actor:
@@ -88,12 +91,15 @@ def system_submit_intake(
     system = AISystem(**data, owner=owner or actor, submitted_by=actor)
     save_with_history(system, actor=actor, reason="Use-case intake submitted")
     _grant_owner(system, system.owner)
+    if supplier is not None:
+        vendor = supplier.name
     if vendor or model_name:
         component = Component(
             system=system,
             kind=Component.Kind.MODEL,
             name=model_name or f"{vendor} model",
             provider=vendor,
+            supplier=supplier,
         )
         save_with_history(component, actor=actor, reason="Vendor and model named at intake")
     notify(

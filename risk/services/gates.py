@@ -59,6 +59,7 @@ class Check:
     missing: str  # what to do, when not met
     enforced: bool = True
     kind: str = "requirement"  # "approvals": counted by the gate itself, never a blocker here
+    key: str = ""  # the requirement flag it checks (REQUIREMENT_FLAGS), for callers that ask
 
 
 def _validation_passed(system: AISystem, test_type: str) -> bool:
@@ -101,6 +102,7 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
                 "An EU AI Act classification is missing (risk page, 'Classify')."
                 if record is None
                 else "Classification pending: a governance officer has not confirmed it yet.",
+                key="classification",
             )
         )
     if req.risk_assessment:
@@ -112,6 +114,7 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
                 current,
                 f"A current risk assessment is missing (none dated within "
                 f"{req.review_months} months).",
+                key="risk_assessment",
             )
         )
     if req.residual_within_appetite:
@@ -136,6 +139,7 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
                 "Impact assessment signed off",
                 signed,
                 "A signed-off impact assessment is missing.",
+                key="impact_assessment",
             )
         )
     if req.human_oversight_plan:

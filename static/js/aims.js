@@ -32,3 +32,18 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary");
   if (summary && !location.hash) summary.focus();
 });
+// Conditional questions: a field with data-show-if="<id of the field it depends on>" and
+// data-show-values="a,b" is shown only while that field has one of the values ("on" for a
+// ticked checkbox). Without JavaScript every question shows; the server drops the answers
+// that do not apply.
+function aimsConditionalFields() {
+  document.querySelectorAll("[data-show-if]").forEach(function (field) {
+    var source = document.getElementById(field.dataset.showIf);
+    var wrapper = field.closest(".mb-3") || field;
+    if (!source) return;
+    var value = source.type === "checkbox" ? (source.checked ? "on" : "") : source.value;
+    wrapper.hidden = field.dataset.showValues.split(",").indexOf(value) === -1;
+  });
+}
+document.addEventListener("change", aimsConditionalFields);
+document.addEventListener("DOMContentLoaded", aimsConditionalFields);

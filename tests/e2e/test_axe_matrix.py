@@ -18,7 +18,7 @@ import pytest
 from tests.factories import PASSWORD
 from tests.matrix.pages import matrix_pages, stages
 
-from .test_axe import AXE
+from .test_axe import AXE, SIDEWAYS
 
 pytestmark = [
     pytest.mark.e2e,
@@ -34,12 +34,7 @@ async (tags) => {
   return result.violations.flatMap((v) => v.nodes.map((n) => v.id + " " + n.target.join(" ")));
 }
 """
-SIDEWAYS = """
-() => {
-  const el = document.documentElement;
-  return el.scrollWidth <= el.clientWidth + 1 ? null : `${el.scrollWidth} > ${el.clientWidth}`;
-}
-"""
+
 # A control has a visible focus indicator when focusing it changes its outline or box shadow
 # (Bootstrap's focus ring is a box shadow; the browser's own is an outline).
 NO_FOCUS_RING = """
@@ -86,9 +81,10 @@ def audit(page, role: str, where: str) -> list[str]:
     if role == "officer":
         problems += [f"{where}: no visible focus on {c}" for c in page.evaluate(NO_FOCUS_RING)]
         page.set_viewport_size({"width": 390, "height": 900})
-        sideways = page.evaluate(SIDEWAYS)
-        if sideways:
-            problems.append(f"{where}: scrolls sideways at 390 px ({sideways})")
+        # document.documentElement.scrollWidth <= clientWidth + 1, naming the widest culprits.
+        width = page.evaluate(SIDEWAYS)
+        if width["scrollWidth"] > width["clientWidth"] + 1:
+            problems.append(f"{where}: scrolls sideways at 390 px ({width})")
         page.set_viewport_size({"width": 1280, "height": 900})
     return problems
 

@@ -4,7 +4,9 @@ For each role (officer, approver, owner, auditor) the test logs in once and open
 page the role matrix (tests/matrix) lets that role open, with the matrix's own records and
 URL arguments (tests/matrix/pages.py), and runs axe-core (vendored, tests/e2e/vendor/) with
 the WCAG 2.1 A and AA rules, colour contrast included. Every violation of every page is
-listed at the end (page, rule, target), so one run shows all there is to fix.
+listed at the end (page, rule, target), so one run shows all there is to fix. Files
+(exports, downloads) are not pages and are left out; the pages are grouped by the lifecycle
+stage the matrix puts their target system at, one test per stage.
 
 The officer, who opens the most pages, also has each page measured at 390 px (a phone): the
 page must not scroll sideways (wide tables scroll inside their own `.table-responsive`), and

@@ -68,6 +68,8 @@ NO_FOCUS_RING = """
 
 def logged_in(new_page, role: str):
     page = new_page()
+    # axe comes with every page the context opens (sent to the browser once, not per page).
+    page.context.add_init_script(path=str(AXE))
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(f"m_{role}")
     page.get_by_label("Password").fill(PASSWORD)
@@ -92,7 +94,6 @@ def audit(page, role: str, where: str) -> list[str]:
 
 
 def axe_wcag(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE, WCAG_TAGS)
 
 

@@ -195,6 +195,10 @@ CELERY_RESULT_BACKEND = os.environ.get(
 )
 CELERY_TASK_ALWAYS_EAGER = not BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker, a long job (an evidence pack build takes seconds) would hold the request
+# that asked for it: it runs in a background thread of the web process once the request's
+# transaction commits, and the page shows its progress. The tests keep it in the request.
+AIMS_BACKGROUND_THREAD_TASKS = CELERY_TASK_ALWAYS_EAGER
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -123,6 +123,9 @@ def eager_celery(request, settings):
         return
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
+    # Long jobs (evidence packs) run in the request too, not in a background thread, so a test
+    # reads their outcome at once (tests/audits/test_pack_background.py covers the thread).
+    settings.AIMS_BACKGROUND_THREAD_TASKS = False
     yield
     app.conf.task_always_eager = previous
 

@@ -39,6 +39,7 @@ def declared(variable: str, scope: str = ":root") -> str:
         (":root", "--bs-link-color"),
         (":root", "--bs-primary"),
         (":root", "--bs-secondary-color"),
+        (":root", "--bs-code-color"),
         (":root", "--bs-danger"),
         (":root", "--bs-success"),
         (":root", "--bs-form-invalid-color"),

@@ -1,10 +1,13 @@
-"""Evidence packs: requested by auditors and officers, built by a Celery task."""
+"""Evidence packs: requested by auditors and officers, built by a Celery task (without a
+broker, in a background thread of the web process)."""
 
 import logging
+import threading
 from datetime import date
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
@@ -26,9 +29,29 @@ REQUESTERS_ONLY = "Only auditors and governance officers request evidence packs.
 
 
 def _enqueue(pack: EvidencePack) -> None:
+    transaction.on_commit(lambda: _start_build(pack.pk))
+
+
+def _start_build(pack_id: int) -> None:
+    """With a broker, the Celery task; without one (eager tasks, the embedded default), a
+    background thread, so that the request returns at once and the page shows the progress."""
     from .tasks import build_evidence_pack
 
-    transaction.on_commit(lambda: build_evidence_pack.delay(pack.pk))
+    if getattr(settings, "AIMS_BACKGROUND_THREAD_TASKS", False):
+        threading.Thread(
+            target=_build_in_thread, args=(pack_id,), name=f"evidence-pack-{pack_id}", daemon=True
+        ).start()
+    else:
+        build_evidence_pack.delay(pack_id)
+
+
+def _build_in_thread(pack_id: int) -> None:
+    try:
+        evidence_pack_build(pack_id=pack_id)  # records its own failure on the pack
+    except Exception:  # noqa: BLE001 -- a thread has nobody to raise to
+        logger.exception("Evidence pack %s: the background build stopped", pack_id)
+    finally:
+        connections.close_all()  # the thread's own database connection
 
 
 @transaction.atomic

@@ -18,17 +18,27 @@ from . import selectors, services
 from .forms import EvidencePackForm
 
 
+def _scope_words(pack: EvidencePack) -> str:
+    if pack.scope == EvidencePack.Scope.WHOLE:
+        return "the whole AIMS"
+    if pack.scope == EvidencePack.Scope.PERIOD:
+        return f"the period {pack.scope_label}"
+    return pack.scope_label
+
+
 def _outcome(pack: EvidencePack, verb: str) -> tuple[int, str]:
-    """What became of a request, read back after the service returned: in the embedded default
-    (no broker) the build runs during the request, so the pack is already ready or failed and
-    the message says so instead of "being built" above a page that shows "Ready"."""
+    """What became of a request, read back after the service returned. The build usually runs
+    in the background (a Celery worker, or without a broker a thread of the web process) and
+    the pack page follows it; where it ran in the request (tests), the pack is already ready or
+    failed and the message says so instead of "being built" above a page that shows "Ready"."""
     pack.refresh_from_db()
+    what = f"{pack.reference} for {_scope_words(pack)}"
     if pack.status == EvidencePack.Status.READY:
         pages = f"{pack.page_count} page{'s' if pack.page_count != 1 else ''}"
-        return messages.SUCCESS, f"{pack.reference} {verb} and built ({pages}): ready to download."
+        return messages.SUCCESS, f"{what} {verb} and built ({pages}): ready to download."
     if pack.status == EvidencePack.Status.FAILED:
-        return messages.ERROR, f"{pack.reference} {verb} but the build failed: {pack.error}"
-    return messages.SUCCESS, f"{pack.reference} {verb}; it is being built in the background."
+        return messages.ERROR, f"{what} {verb} but the build failed: {pack.error}"
+    return messages.SUCCESS, f"{what} {verb}; it is being built and this page will update."
 
 
 def _systems(user):
@@ -79,7 +89,8 @@ class PackMixin(LoginRequiredMixin):
 
 class PackDetailView(PackMixin, View):
     def get(self, request, pk: int):
-        # htmx polls this page while the pack is being built; it swaps only the status card.
+        # htmx polls this page while the pack is being built; it swaps only the status inside
+        # the page's live region, which stays in place so screen readers announce the change.
         template = (
             "audits/_pack_status.html"
             if request.headers.get("HX-Request")

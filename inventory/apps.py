@@ -25,7 +25,7 @@ class InventoryConfig(AppConfig):
             NavItem(
                 11,
                 "New intake",
-                "inventory:system_intake",
+                "inventory:intake_start",
                 "inventory.add_aisystem",
                 exclusive=True,
             )

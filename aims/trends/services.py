@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from aims.errors import Code, RuleForbidden
 from aims.permissions import has_global_perm
+from aims.roles import OFFICER, role_names
 
 from .models import DailySnapshot
 from .registry import sources
@@ -38,6 +39,20 @@ def can_view_trends(user) -> bool:
     return trends_refusal(user) is None
 
 
+TAKE_REFUSAL = (
+    "Only a governance officer may take the day's snapshot by hand; the daily task takes it "
+    "for everyone else."
+)
+
+
+def snapshot_take_refusal(user) -> RuleForbidden | None:
+    """Why ``user`` may not take today's snapshot now (None: they may). Officers run the AIMS
+    and answer for its figures; a snapshot taken by hand is one they stand behind."""
+    if not user.is_authenticated or OFFICER not in role_names(user):
+        return RuleForbidden(TAKE_REFUSAL, code=Code.PERMISSION_DENIED)
+    return None
+
+
 def current_figures(today: date) -> dict[str, int]:
     """Every source's figures as they stand now, merged into one mapping."""
     figures: dict[str, int] = {}
@@ -46,26 +61,33 @@ def current_figures(today: date) -> dict[str, int]:
     return figures
 
 
-def take_snapshot(today: date | None = None) -> DailySnapshot:
+def take_snapshot(today: date | None = None, *, actor=None) -> DailySnapshot:
     """Record today's figures: one row per day, updated when taken again the same day (a
-    retried task or a second run of the command changes the figures, never adds a row)."""
+    retried task or a second run of the command changes the figures, never adds a row).
+    ``actor``: the officer who took it by hand (none for the daily task), kept in history."""
     today = today or timezone.localdate()
     figures = current_figures(today)
     try:
-        return _store(today, figures)
+        return _store(today, figures, actor)
     except IntegrityError:  # another worker created the day's row between our read and write
-        return _store(today, figures)
+        return _store(today, figures, actor)
 
 
 @transaction.atomic
-def _store(today: date, figures: dict[str, int]) -> DailySnapshot:
+def _store(today: date, figures: dict[str, int], actor=None) -> DailySnapshot:
     snapshot = DailySnapshot.objects.select_for_update().filter(day=today).first()
     if snapshot is None:
         snapshot = DailySnapshot(day=today)
     snapshot.figures = figures
     snapshot.origin = DailySnapshot.Origin.LIVE
     snapshot.taken_at = timezone.now()
-    snapshot._change_reason = f"Daily snapshot of {today:%Y-%m-%d}"
+    snapshot._change_reason = (
+        f"Snapshot of {today:%Y-%m-%d} taken by hand"
+        if actor
+        else f"Daily snapshot of {today:%Y-%m-%d}"
+    )
+    if actor is not None:
+        snapshot._history_user = actor
     snapshot.save()
     logger.info("Trends snapshot of %s: %d figures", today, len(figures))
     return snapshot

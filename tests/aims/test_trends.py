@@ -321,3 +321,22 @@ def test_aims_trends_imports_no_higher_layer():
     root = Path(aims.trends.__file__).parent
     offenders = [str(p) for p in root.rglob("*.py") if higher.search(p.read_text())]
     assert not offenders
+
+
+def test_an_officer_takes_todays_snapshot_by_hand_and_history_names_them(api_as, officer):
+    response = api_as(officer).post(reverse("api:trends-snapshot"), {}, format="json")
+    assert response.status_code == 201, response.content
+    snapshot = DailySnapshot.objects.get(pk=response.json()["id"])
+    assert snapshot.day == timezone.localdate()
+    assert snapshot.history.latest().history_user == officer
+    again = api_as(officer).post(reverse("api:trends-snapshot"), {}, format="json")
+    assert again.json()["id"] == snapshot.pk and DailySnapshot.objects.count() == 1
+
+
+def test_only_today_may_be_taken_and_only_by_an_officer(api_as, officer, approver):
+    past = (timezone.localdate() - timedelta(days=3)).isoformat()
+    refused = api_as(officer).post(reverse("api:trends-snapshot"), {"day": past}, format="json")
+    assert refused.status_code == 400 and "day" in refused.json()["extra"]["fields"]
+    denied = api_as(approver).post(reverse("api:trends-snapshot"), {}, format="json")
+    assert denied.status_code == 403
+    assert not DailySnapshot.objects.exists()

@@ -8,6 +8,7 @@ from .world import World
 #                                anonymous nobody owner other_owner officer approver auditor
 ORG_WIDE                = expect("login    403    403   403         ok      ok       ok")
 API_ORG_WIDE            = expect("401      403    403   403         ok      ok       ok")
+API_OFFICER_WRITE       = expect("401      403    403   403         ok      403      403")
 # fmt: on
 
 
@@ -21,4 +22,5 @@ CASES = [
     Case("aims:dashboard_summary", "GET", ORG_WIDE),
     Case("aims:dashboard_summary_pdf", "GET", ORG_WIDE, check=is_pdf),
     Case("api:trends", "GET", API_ORG_WIDE),
+    Case("api:trends-snapshot", "POST", API_OFFICER_WRITE, data=lambda w: {}),
 ]  # fmt: skip

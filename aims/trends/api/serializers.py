@@ -47,3 +47,29 @@ class TrendsSerializer(serializers.Serializer):
     end = serializers.DateField(help_text="The last day of the period (today).")
     snapshots = SnapshotDaySerializer(many=True, help_text="The days that have a snapshot.")
     charts = ChartSerializer(many=True)
+
+
+class SnapshotTakeSerializer(serializers.Serializer):
+    """Taking the day's snapshot by hand: only today may be taken (a past day would record
+    today's figures under a date they were not true on)."""
+
+    day = serializers.DateField(
+        required=False, help_text="The day to take; only today is accepted (default today)."
+    )
+
+    def validate_day(self, value):
+        from django.utils import timezone
+
+        if value != timezone.localdate():
+            raise serializers.ValidationError(
+                "Only today's snapshot can be taken: figures are counted as they stand now."
+            )
+        return value
+
+
+class SnapshotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    day = serializers.DateField()
+    origin = serializers.CharField()
+    taken_at = serializers.DateTimeField()
+    figures = serializers.DictField(child=serializers.IntegerField())

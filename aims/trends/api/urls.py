@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from .views import TrendsView
+from .views import SnapshotTakeView, TrendsView
 
-urlpatterns = [path("trends/", TrendsView.as_view(), name="trends")]
+urlpatterns = [
+    path("trends/", TrendsView.as_view(), name="trends"),
+    path("trends/snapshot/", SnapshotTakeView.as_view(), name="trends-snapshot"),
+]

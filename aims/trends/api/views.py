@@ -13,9 +13,14 @@ from rest_framework.views import APIView
 from aims.api.views import AUTHENTICATION_CLASSES
 from aims.trends.registry import charts
 from aims.trends.selectors import snapshots
-from aims.trends.services import trends_refusal
+from aims.trends.services import snapshot_take_refusal, take_snapshot, trends_refusal
 
-from .serializers import TrendQuerySerializer, TrendsSerializer
+from .serializers import (
+    SnapshotSerializer,
+    SnapshotTakeSerializer,
+    TrendQuerySerializer,
+    TrendsSerializer,
+)
 
 
 class TrendsView(APIView):
@@ -74,3 +79,21 @@ def _summary(chart, found, end, days) -> str:
     from aims.trends.charts import build
 
     return build(chart, found, today=end, days=days).summary
+
+
+class SnapshotTakeView(APIView):
+    """POST /api/v1/trends/snapshot/: a governance officer takes today's snapshot now (after
+    a correction, say) instead of waiting for the daily task; the same day keeps one row."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=SnapshotTakeSerializer, responses={201: SnapshotSerializer})
+    def post(self, request):
+        refusal = snapshot_take_refusal(request.user)
+        if refusal is not None:
+            raise PermissionDenied(detail=refusal.message, code=refusal.code)
+        data = SnapshotTakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        snapshot = take_snapshot(actor=request.user)
+        return Response(SnapshotSerializer(snapshot).data, status=201)

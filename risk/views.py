@@ -558,17 +558,32 @@ class RegisterView(LoginRequiredMixin, ListPageMixin, View):
             )
         return {
             "scope_system": system,
-            "cell": {
-                k: filters.get(k)
-                for k in (
-                    "inherent_likelihood",
-                    "inherent_impact",
-                    "residual_likelihood",
-                    "residual_impact",
-                )
-                if filters.get(k)
-            },
+            "cell": cell_sentence(filters),
         }
+
+
+HEATMAP_FILTERS = (
+    ("inherent_likelihood", "likelihood_scale"),
+    ("inherent_impact", "impact_scale"),
+    ("residual_likelihood", "likelihood_scale"),
+    ("residual_impact", "impact_scale"),
+)
+
+
+def cell_sentence(filters: dict) -> str:
+    """The heat-map cell a register page is narrowed to, in words: "Showing risks with
+    inherent likelihood 4 (Likely) and inherent impact 3 (Moderate)." Labels are the risk
+    fields' names and the current methodology's scale labels; "" when no cell is chosen."""
+    chosen = [(name, scale, filters[name]) for name, scale in HEATMAP_FILTERS if filters.get(name)]
+    if not chosen:
+        return ""
+    methodology = services.methodology_current()
+    parts = []
+    for name, scale, value in chosen:
+        label = {step["value"]: step["label"] for step in getattr(methodology, scale)}.get(value)
+        field = Risk._meta.get_field(name).verbose_name
+        parts.append(f"{field} {value} ({label})" if label else f"{field} {value}")
+    return f"Showing risks with {' and '.join(parts)}."
 
 
 class RegisterExportView(RegisterView):

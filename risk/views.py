@@ -31,6 +31,7 @@ from .forms import (
     RiskFilterForm,
     RiskForm,
     SignOffForm,
+    harms_in_words,
 )
 from .history import system_risk_history
 from .models import (
@@ -439,6 +440,12 @@ class ImpactCreateView(ServiceFormView):
     def make_form(self, data=None):
         return ImpactForm(data)
 
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if form.adding_harm:  # "Add another harm": the same form, one more row, not saved
+            return self.render_form(form)
+        return super().post(request, *args, **kwargs)
+
     def context(self):
         classification = Classification.objects.filter(system=self.system).first()
         return {
@@ -481,6 +488,7 @@ class ImpactDetailView(RecordMixin, View):
             "risk/impact_detail.html",
             {
                 "impact": impact,
+                "harms": harms_in_words(impact.harms),
                 "system": self.system,
                 "can_change": can_change_record(user, self.system),
                 "can_sign": has_perm(user, "risk.signoff_impactassessment")

@@ -215,7 +215,8 @@ def _parent(model, row) -> tuple[type[Model], Any] | None:
     """The record a reference-less record belongs to (a classification's system, a treatment
     action's risk): its first foreign key to a record that has a reference."""
     for field in model._meta.concrete_fields:
-        if field.many_to_one and getattr(field.related_model, "REFERENCE_PREFIX", ""):
+        linked = field.many_to_one or field.one_to_one
+        if linked and getattr(field.related_model, "REFERENCE_PREFIX", ""):
             value = getattr(row, field.attname, None)
             if value is not None:
                 return field.related_model, value

@@ -108,5 +108,11 @@ class ScheduleForm(BootstrapFormMixin, forms.Form):
         return data
 
     @property
+    def at_value(self) -> str:
+        """The time input's value as HH:MM (what was typed, when the form was posted)."""
+        value = self["at"].value()
+        return value.strftime("%H:%M") if hasattr(value, "strftime") else (value or "")
+
+    @property
     def picker_fields(self) -> list:
         return [self["every_minutes"], self["every_hours"], self["at"], self["day"]]

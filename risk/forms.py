@@ -360,11 +360,14 @@ class ImpactForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in fields if name != "title"}
 
     def __init__(self, data=None, *args, **kwargs):
-        self.adding_harm = data is not None and ADD_HARM in data
+        total = f"{HARM_PREFIX}-TOTAL_FORMS"
+        # A post without the rows (an older client) leaves the stored harms as they are.
+        self.harms_posted = data is not None and total in data
+        self.adding_harm = self.harms_posted and ADD_HARM in data
         if self.adding_harm:
             data = data.copy()
-            total = f"{HARM_PREFIX}-TOTAL_FORMS"
-            data[total] = str(int(data.get(total) or 0) + 1)
+            count = data.get(total) or "0"
+            data[total] = str(int(count) + 1 if count.isdigit() else 1)
         super().__init__(data, *args, **kwargs)
         harms = self.instance.harms if self.instance.pk else []
         self.harms_formset = HarmFormSet(
@@ -380,7 +383,7 @@ class ImpactForm(BootstrapFormMixin, forms.ModelForm):
             self._errors, self.cleaned_data = ErrorDict(), {}
             return
         super().full_clean()
-        if not self.is_bound:
+        if not self.harms_posted:
             return
         if not self.harms_formset.is_valid():
             self.add_error(None, "Check the harms: each row needs all four answers.")

@@ -4,8 +4,10 @@ One helper for the API and the HTML history tab. It takes the historical queryse
 (a system's own rows, its child records' rows...), reads each with one query (plus one per
 many-to-many relation the model records), diffs consecutive rows of the same object in Python,
 and resolves every user id it meets (the acting user, user foreign keys and linked users) with
-one more query, and the other linked records with one query per model that has no human
-reference. The cost does not grow per row.
+one more query, and the other records it names (foreign keys, linked records, the parent of
+a record that has no reference of its own) with one query per model. The cost does not grow
+per row. Everything shown is in words: references and titles, labels, people's names; a
+record deleted since reads "RSK-0002 (deleted)" or "a deleted supplier", never a database id.
 """
 
 from collections import defaultdict
@@ -14,10 +16,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Field, Model, QuerySet
 from django.utils.text import capfirst
 
 from .models import format_reference
+from .people import display_name
 
 HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Bookkeeping that changes on every save and says nothing to a reader.
@@ -40,8 +44,11 @@ def history_entries(
          history_user_id, history_user, history_change_reason,
          changes: [{field, label, old, new}]}
 
-    Field labels are verbose names, choice values their labels, user ids usernames and
-    foreign keys to referenced records their references (AIS-0001). A many-to-many change
+    ``object_label`` names the record as people know it: "AIS-0003 Loan scoring", or for a
+    record with no reference of its own its kind and parent ("Classification of AIS-0003
+    Loan scoring"). Field labels are verbose names, choice values their labels, people their
+    display names and foreign keys the record's reference (AIS-0001), else its code, title or
+    name. A many-to-many change
     also lists the records linked (``added``) and unlinked (``removed``) by reference, code,
     title or username, never by database id, and ``summary`` reads "added RSK-0003; removed
     RSK-0001"; its ``old`` and ``new`` are the whole sets, comma-separated.
@@ -74,8 +81,10 @@ def history_entries(
                         new = getattr(row, field.attname)
                         if _comparable(old) != _comparable(new):
                             changes.append((field, old, new))
-                            if _is_user_fk(field, user_model):
-                                user_ids.update(v for v in (old, new) if v is not None)
+                            if field.is_relation:
+                                targets[field.related_model].update(
+                                    v for v in (old, new) if v is not None
+                                )
                     for field, linked in links.items():
                         old = linked.get(previous.history_id, frozenset())
                         new = linked.get(row.history_id, frozenset())
@@ -84,26 +93,25 @@ def history_entries(
                             targets[field.related_model].update(old ^ new)
                 if row.history_user_id is not None:
                     user_ids.add(row.history_user_id)
-                raw.append((_entry(model, object_id, row), changes))
+                entry = _entry(model, object_id, row)
+                if entry["parent"] is not None:
+                    targets[entry["parent"][0]].add(entry["parent"][1])
+                raw.append((entry, changes))
                 previous = row
 
     user_ids.update(targets.pop(user_model, set()))
-    usernames = dict(
-        user_model._default_manager.filter(pk__in=user_ids).values_list(
-            "pk", user_model.USERNAME_FIELD
-        )
-        if user_ids
-        else []
-    )
-    names = _target_names(targets)
-    names[user_model] = usernames
+    users = user_model._default_manager.in_bulk(user_ids) if user_ids else {}
+    usernames = {pk: user.get_username() for pk, user in users.items()}
+    names, titles = _target_names(targets)
+    names[user_model] = {pk: display_name(user) for pk, user in users.items()}
     entries = []
     for entry, changes in raw:
         entry["history_user"] = usernames.get(entry["history_user_id"])
+        entry["object_label"] = _object_label(entry, entry.pop("parent"), names, titles)
         entry["changes"] = [
             _relation_change(field, old, new, names[field.related_model])
             if field.many_to_many
-            else _field_change(field, old, new, usernames, user_model)
+            else _field_change(field, old, new, names)
             for field, old, new in changes
         ]
         entries.append(entry)
@@ -111,20 +119,18 @@ def history_entries(
     return entries
 
 
-def _field_change(field: Field, old: Any, new: Any, usernames: dict, user_model) -> dict:
+def _field_change(field: Field, old: Any, new: Any, names: dict) -> dict:
     return {
         "field": field.name,
         "label": capfirst(str(field.verbose_name)),
-        "old": _render(field, old, usernames, user_model),
-        "new": _render(field, new, usernames, user_model),
+        "old": _render(field, old, names),
+        "new": _render(field, new, names),
     }
 
 
 def _relation_change(field: Field, old: frozenset, new: frozenset, names: dict) -> dict:
-    gone = f"a deleted {field.related_model._meta.verbose_name}"
-
     def named(ids) -> list[str]:
-        return sorted(names.get(pk, gone) for pk in ids)
+        return sorted(names.get(pk) or _deleted(field.related_model, pk) for pk in ids)
 
     added, removed = named(new - old), named(old - new)
     parts = ([f"added {', '.join(added)}"] if added else []) + (
@@ -153,19 +159,37 @@ def _links(historical_model, field: Field, queryset: QuerySet) -> dict[int, froz
     return {history_id: frozenset(ids) for history_id, ids in found.items()}
 
 
-def _target_names(targets: dict[type[Model], set[int]]) -> dict[type[Model], dict[int, str]]:
-    """How people know each linked record: its reference (no query) or else its code, title
-    or name (one query per model)."""
-    names: dict[type[Model], dict[int, str]] = defaultdict(dict)
+Names = dict[type[Model], dict[Any, str]]
+
+
+def _target_names(targets: dict[type[Model], set[int]]) -> tuple[Names, Names]:
+    """How people know each record named: its reference, else its code, title or name (one
+    query per model), and the title or name of those that have a reference. Records deleted
+    since are absent: callers say so in words."""
+    names: Names = defaultdict(dict)
+    titles: Names = defaultdict(dict)
     for model, ids in targets.items():
         prefix = getattr(model, "REFERENCE_PREFIX", "")
-        if prefix:
-            names[model] = {pk: format_reference(prefix, pk) for pk in ids}
-            continue
         for obj in model._default_manager.filter(pk__in=ids):
-            label = getattr(obj, "code", None) or getattr(obj, "title", None)
-            names[model][obj.pk] = str(label or obj)
-    return names
+            names[model][obj.pk] = format_reference(prefix, obj.pk) if prefix else _name(obj)
+            if prefix:
+                titles[model][obj.pk] = str(getattr(obj, "name", "") or getattr(obj, "title", ""))
+    return names, titles
+
+
+def _name(obj: Model) -> str:
+    if isinstance(obj, ContentType):
+        model = obj.model_class()
+        return capfirst(str(model._meta.verbose_name)) if model else obj.model
+    label = getattr(obj, "code", None) or getattr(obj, "title", None)
+    return str(label or getattr(obj, "name", None) or obj)
+
+
+def _deleted(model: type[Model], pk: Any) -> str:
+    prefix = getattr(model, "REFERENCE_PREFIX", "")
+    if prefix:
+        return f"{format_reference(prefix, pk)} (deleted)"
+    return f"a deleted {model._meta.verbose_name}"
 
 
 def _entry(model, object_id, row) -> dict[str, Any]:
@@ -175,7 +199,7 @@ def _entry(model, object_id, row) -> dict[str, Any]:
         "model": model._meta.label_lower,
         "model_name": capfirst(str(model._meta.verbose_name)),
         "object_id": object_id,
-        "object_reference": format_reference(prefix, object_id) if prefix else str(object_id),
+        "object_reference": format_reference(prefix, object_id) if prefix else "",
         "object_repr": str(label),
         "history_id": row.history_id,
         "history_type": row.history_type,
@@ -183,7 +207,33 @@ def _entry(model, object_id, row) -> dict[str, Any]:
         "history_date": row.history_date,
         "history_user_id": row.history_user_id,
         "history_change_reason": row.history_change_reason or "",
+        "parent": None if prefix or label else _parent(model, row),
     }
+
+
+def _parent(model, row) -> tuple[type[Model], Any] | None:
+    """The record a reference-less record belongs to (a classification's system, a treatment
+    action's risk): its first foreign key to a record that has a reference."""
+    for field in model._meta.concrete_fields:
+        linked = field.many_to_one or field.one_to_one
+        if linked and getattr(field.related_model, "REFERENCE_PREFIX", ""):
+            value = getattr(row, field.attname, None)
+            if value is not None:
+                return field.related_model, value
+    return None
+
+
+def _object_label(entry: dict, parent, names: Names, titles: Names) -> str:
+    if entry["object_reference"]:
+        return " ".join(filter(None, [entry["object_reference"], entry["object_repr"]]))
+    if entry["object_repr"]:
+        return entry["object_repr"]
+    if parent is None:
+        return entry["model_name"]
+    model, pk = parent
+    parent_name = names[model].get(pk) or _deleted(model, pk)
+    title = titles[model].get(pk)
+    return f"{entry['model_name']} of {parent_name}{' ' + title if title else ''}"
 
 
 def _comparable(value: Any) -> Any:
@@ -191,27 +241,31 @@ def _comparable(value: Any) -> Any:
     return getattr(value, "name", value) if hasattr(value, "storage") else value
 
 
-def _is_user_fk(field: Field, user_model) -> bool:
-    return field.is_relation and field.related_model is user_model
-
-
-def _render(field: Field, value: Any, usernames: dict[int, str], user_model) -> Any:
+def _render(field: Field, value: Any, names: Names) -> Any:
     if value is None or value == "":
         return None
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        if field.related_model is user_model:
-            return usernames.get(value, f"user #{value}")
-        prefix = getattr(field.related_model, "REFERENCE_PREFIX", "")
-        return format_reference(prefix, value) if prefix else str(value)
+        return names[field.related_model].get(value) or _deleted(field.related_model, value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, int | float | str):
         return value
+    if isinstance(value, list | dict):
+        return _words(value)
     return str(_comparable(value))
+
+
+def _words(value: Any) -> str:
+    """Structured values (JSON lists of rows) as a line people read, not Python syntax."""
+    if isinstance(value, list):
+        return "; ".join(_words(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')}: {_words(v)}" for k, v in value.items())
+    return str(value)
 
 
 def record_history(obj: Model, *, limit: int = 20) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -568,8 +569,19 @@ def _value_label(field, value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if field.is_relation:
-        target = field.related_model.objects.filter(pk=value).first()
-        return str(target) if target is not None else f"#{value}"
+        # People by name, records by reference and name; a record deleted since says so.
+        from aims.people import display_name
+
+        model = field.related_model
+        target = model._default_manager.filter(pk=value).first()
+        prefix = getattr(model, "REFERENCE_PREFIX", "")
+        if target is None:
+            gone = f"{prefix}-{int(value):04d}" if prefix and str(value).isdigit() else ""
+            return f"{gone} (deleted)" if gone else f"a deleted {model._meta.verbose_name}"
+        if isinstance(target, AbstractBaseUser):
+            return display_name(target)
+        name = getattr(target, "name", "") or getattr(target, "title", "")
+        return f"{target.reference} {name}".strip() if prefix else str(target)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)

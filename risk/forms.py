@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import ErrorDict
 
 from aims.forms import BootstrapFormMixin
 from aims.people import PersonChoiceField
@@ -19,6 +20,8 @@ from .models import (
     RiskAssessment,
     TierRequirement,
     TreatmentAction,
+    default_impact_scale,
+    default_likelihood_scale,
 )
 from .services import IMPACT_FIELDS, REQUIREMENT_FIELDS, REVERSIBILITY
 
@@ -281,57 +284,115 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
         """The service validates the record (owner defaults are filled there)."""
 
 
-class HarmsField(forms.CharField):
-    """One harm per line: description | severity 1-5 | likelihood 1-5 | reversibility."""
+def _scale_choices(scale: list[dict]) -> list[tuple]:
+    return [("", "Choose…")] + [
+        (step["value"], f"{step['value']} – {step['label']}") for step in scale
+    ]
 
-    widget = forms.Textarea(attrs={"rows": 4})
 
-    def prepare_value(self, value):
-        if isinstance(value, list):
-            return "\n".join(
-                f"{h['description']} | {h['severity']} | {h['likelihood']} | {h['reversibility']}"
-                for h in value
-            )
-        return value
+# Harms are scored 1 to 5 on the default scales' words, whatever the risk methodology says.
+SEVERITY_CHOICES = _scale_choices(default_impact_scale())
+LIKELIHOOD_CHOICES = _scale_choices(default_likelihood_scale())
+REVERSIBILITY_LABELS = {
+    "reversible": "Reversible",
+    "partly_reversible": "Partly reversible",
+    "irreversible": "Irreversible",
+}
+REVERSIBILITY_CHOICES = [("", "Choose…")] + [(v, REVERSIBILITY_LABELS[v]) for v in REVERSIBILITY]
 
-    def to_python(self, value):
-        text = super().to_python(value)
-        harms = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
-                raise forms.ValidationError(
-                    f"Line {number}: write 'description | severity 1-5 | likelihood 1-5 | "
-                    f"reversibility' ({', '.join(REVERSIBILITY)})."
-                )
-            harms.append(
-                {
-                    "description": parts[0],
-                    "severity": int(parts[1]),
-                    "likelihood": int(parts[2]),
-                    "reversibility": parts[3],
-                }
-            )
-        return harms
+
+def harms_in_words(harms: list[dict]) -> list[dict]:
+    """Stored harms with their scores and reversibility as people read them ("4 – Major")."""
+    severity, likelihood = dict(SEVERITY_CHOICES), dict(LIKELIHOOD_CHOICES)
+    return [
+        {
+            **harm,
+            "severity_label": severity.get(harm.get("severity"), harm.get("severity")),
+            "likelihood_label": likelihood.get(harm.get("likelihood"), harm.get("likelihood")),
+            "reversibility_label": REVERSIBILITY_LABELS.get(
+                harm.get("reversibility"), harm.get("reversibility")
+            ),
+        }
+        for harm in harms or []
+    ]
+
+
+class HarmForm(BootstrapFormMixin, forms.Form):
+    """One potential harm: a row of labelled inputs. A row left empty is no harm."""
+
+    description = forms.CharField(
+        label="Harm", max_length=1000, error_messages={"required": "Describe the harm."}
+    )
+    severity = forms.TypedChoiceField(
+        label="Severity",
+        choices=SEVERITY_CHOICES,
+        coerce=int,
+        error_messages={"required": "Choose how severe the harm would be."},
+    )
+    likelihood = forms.TypedChoiceField(
+        label="Likelihood",
+        choices=LIKELIHOOD_CHOICES,
+        coerce=int,
+        error_messages={"required": "Choose how likely the harm is."},
+    )
+    reversibility = forms.ChoiceField(
+        label="Reversibility",
+        choices=REVERSIBILITY_CHOICES,
+        error_messages={"required": "Choose whether the harm can be undone."},
+    )
+
+
+HarmFormSet = forms.formset_factory(HarmForm, extra=1, can_delete=True, max_num=50)
+HARM_PREFIX = "harm"
+HARM_KEYS = ("description", "severity", "likelihood", "reversibility")
+ADD_HARM = "add_harm"
 
 
 class ImpactForm(BootstrapFormMixin, forms.ModelForm):
-    harms = HarmsField(
-        required=False,
-        help_text="One harm per line: description | severity 1-5 | likelihood 1-5 | "
-        "reversible, partly_reversible or irreversible.",
-    )
+    """The impact assessment, with its harms as rows (``harms_formset``): one empty row to
+    fill, "Add another harm" (a submit button, no script needed) for more, "Remove" per row.
+    ``cleaned_data["harms"]`` keeps the stored shape: a list of {description, severity,
+    likelihood, reversibility}."""
 
     class Meta:
         model = ImpactAssessment
-        fields = list(IMPACT_FIELDS)
-        widgets = {
-            name: forms.Textarea(attrs=TEXTAREA)
-            for name in fields
-            if name not in ("title", "harms")
-        }
+        fields = [f for f in IMPACT_FIELDS if f != "harms"]
+        widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in fields if name != "title"}
+
+    def __init__(self, data=None, *args, **kwargs):
+        total = f"{HARM_PREFIX}-TOTAL_FORMS"
+        # A post without the rows (an older client) leaves the stored harms as they are.
+        self.harms_posted = data is not None and total in data
+        self.adding_harm = self.harms_posted and ADD_HARM in data
+        if self.adding_harm:
+            data = data.copy()
+            count = data.get(total) or "0"
+            data[total] = str(int(count) + 1 if count.isdigit() else 1)
+        super().__init__(data, *args, **kwargs)
+        harms = self.instance.harms if self.instance.pk else []
+        self.harms_formset = HarmFormSet(
+            data, prefix=HARM_PREFIX, initial=[dict(h) for h in harms or []]
+        )
+
+    def is_valid(self) -> bool:
+        return not self.adding_harm and super().is_valid()
+
+    def full_clean(self):
+        if self.adding_harm:
+            # Only a row was asked for: nothing is checked yet, nothing is saved.
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+        if not self.harms_posted:
+            return
+        if not self.harms_formset.is_valid():
+            self.add_error(None, "Check the harms: each row needs all four answers.")
+            return
+        self.cleaned_data["harms"] = [
+            {key: row.cleaned_data[key] for key in HARM_KEYS}
+            for row in self.harms_formset
+            if row.cleaned_data and not row.cleaned_data.get("DELETE")
+        ]
 
 
 class SignOffForm(BootstrapFormMixin, forms.Form):

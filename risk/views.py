@@ -32,6 +32,7 @@ from .forms import (
     RiskFilterForm,
     RiskForm,
     SignOffForm,
+    harms_in_words,
 )
 from .history import system_risk_history
 from .models import (
@@ -440,6 +441,12 @@ class ImpactCreateView(ServiceFormView):
     def make_form(self, data=None):
         return ImpactForm(data)
 
+    def post(self, request, *args, **kwargs):
+        form = self.make_form(request.POST)
+        if form.adding_harm:  # "Add another harm": the same form, one more row, not saved
+            return self.render_form(form)
+        return super().post(request, *args, **kwargs)
+
     def context(self):
         classification = Classification.objects.filter(system=self.system).first()
         return {
@@ -482,6 +489,7 @@ class ImpactDetailView(RecordMixin, View):
             "risk/impact_detail.html",
             {
                 "impact": impact,
+                "harms": harms_in_words(impact.harms),
                 "system": self.system,
                 "can_change": can_change_record(user, self.system),
                 "can_sign": has_perm(user, "risk.signoff_impactassessment")
@@ -577,17 +585,32 @@ class RegisterView(LoginRequiredMixin, ListPageMixin, View):
         return {
             "columns": RISK_COLUMNS,
             "scope_system": system,
-            "cell": {
-                k: filters.get(k)
-                for k in (
-                    "inherent_likelihood",
-                    "inherent_impact",
-                    "residual_likelihood",
-                    "residual_impact",
-                )
-                if filters.get(k)
-            },
+            "cell": cell_sentence(filters),
         }
+
+
+HEATMAP_FILTERS = (
+    ("inherent_likelihood", "likelihood_scale"),
+    ("inherent_impact", "impact_scale"),
+    ("residual_likelihood", "likelihood_scale"),
+    ("residual_impact", "impact_scale"),
+)
+
+
+def cell_sentence(filters: dict) -> str:
+    """The heat-map cell a register page is narrowed to, in words: "Showing risks with
+    inherent likelihood 4 (Likely) and inherent impact 3 (Moderate)." Labels are the risk
+    fields' names and the current methodology's scale labels; "" when no cell is chosen."""
+    chosen = [(name, scale, filters[name]) for name, scale in HEATMAP_FILTERS if filters.get(name)]
+    if not chosen:
+        return ""
+    methodology = services.methodology_current()
+    parts = []
+    for name, scale, value in chosen:
+        label = {step["value"]: step["label"] for step in getattr(methodology, scale)}.get(value)
+        field = Risk._meta.get_field(name).verbose_name
+        parts.append(f"{field} {value} ({label})" if label else f"{field} {value}")
+    return f"Showing risks with {' and '.join(parts)}."
 
 
 class SettingsMixin(LoginRequiredMixin):

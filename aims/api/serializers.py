@@ -55,8 +55,14 @@ class HistoryEntrySerializer(serializers.Serializer):
     model = serializers.CharField()
     model_name = serializers.CharField()
     object_id = serializers.IntegerField()
-    object_reference = serializers.CharField()
-    object_repr = serializers.CharField()
+    object_reference = serializers.CharField(
+        allow_blank=True, help_text="The record's reference (RSK-0002); empty if it has none."
+    )
+    object_repr = serializers.CharField(allow_blank=True)
+    object_label = serializers.CharField(
+        help_text='The record as people know it: "AIS-0003 Loan scoring", or its kind and '
+        'parent ("Classification of AIS-0003 Loan scoring").'
+    )
     history_id = serializers.IntegerField()
     history_type = serializers.ChoiceField(choices=["+", "~", "-"])
     history_type_display = serializers.CharField()

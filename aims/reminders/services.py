@@ -16,6 +16,7 @@ from django.db import transaction
 from aims.history import stamp
 from aims.models import ReminderRule
 from aims.permissions import require
+from aims.reminders.schedules import ScheduleChoice, describe_crontab
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +95,9 @@ def _schedule_models():
 
 
 @transaction.atomic
-def schedule_update(*, actor, task, enabled: bool, minute: str, hour: str):
-    """Switch a periodic task on or off, or move it to another minute and hour.
+def schedule_update(*, actor, task, enabled: bool, choice: ScheduleChoice | None = None):
+    """Switch a periodic task on or off, or make it run as ``choice`` says ("every 15
+    minutes", "every day at 06:00"...); no choice keeps the times it has.
 
     Crontab rows may be shared by several tasks, so a new time points the task at the
     matching crontab (created if needed) instead of editing the shared row.
@@ -113,22 +115,15 @@ def schedule_update(*, actor, task, enabled: bool, minute: str, hour: str):
     )
     if task.crontab is None:
         raise ValidationError("This task does not run on a time of day; change it in the admin.")
-    minute, hour = minute.strip(), hour.strip()
     current = task.crontab
-    if (current.minute, current.hour) != (minute, hour):
+    spec = choice.crontab() if choice is not None else None
+    if spec is not None and any(getattr(current, k) != v for k, v in spec.items()):
         require(
             actor,
             "django_celery_beat.add_crontabschedule",
             message="Only governance officers change schedules.",
         )
-        spec = {
-            "minute": minute,
-            "hour": hour,
-            "day_of_week": current.day_of_week,
-            "day_of_month": current.day_of_month,
-            "month_of_year": current.month_of_year,
-            "timezone": current.timezone,
-        }
+        spec["timezone"] = current.timezone
         crontab = CrontabSchedule.objects.filter(**spec).first()
         if crontab is None:
             crontab = CrontabSchedule(**spec)
@@ -139,12 +134,11 @@ def schedule_update(*, actor, task, enabled: bool, minute: str, hour: str):
     task.full_clean()
     task.save()
     logger.info(
-        "Schedule '%s' set by %s: enabled=%s minute=%s hour=%s",
+        "Schedule '%s' set by %s: %s, %s",
         task.name,
         actor,
-        enabled,
-        minute,
-        hour,
+        "on" if enabled else "off",
+        describe_crontab(task.crontab),
     )
     return task
 

@@ -16,6 +16,7 @@ from aims.models import ReminderRule
 from aims.permissions import has_perm
 from aims.reminders import services as reminder_services
 from aims.reminders.forms import ReminderRuleForm, ScheduleForm
+from aims.reminders.schedules import choice_from_crontab
 from aims.reminders.sources import sources_by_kind
 from aims.views import apply_errors
 
@@ -49,9 +50,12 @@ def _schedule_forms(data=None) -> list:
     for task in tasks:
         form = None
         if task.crontab is not None:
-            initial = {"enabled": task.enabled, "hour": task.crontab.hour}
-            initial["minute"] = task.crontab.minute
-            form = ScheduleForm(data, prefix=f"task-{task.pk}", initial=initial)
+            form = ScheduleForm(
+                data,
+                prefix=f"task-{task.pk}",
+                initial={"enabled": task.enabled},
+                crontab=task.crontab,
+            )
         rows.append((task, form))
     return rows
 
@@ -120,15 +124,13 @@ class ScheduleSaveView(ReminderPageMixin, View):
         if not all(form.is_valid() for _, form in forms):
             return self.render_page(request, schedule_forms=rows, status=400)
         for task, form in forms:
-            data = form.cleaned_data
-            if (data["enabled"], data["hour"], data["minute"]) == (
-                task.enabled,
-                task.crontab.hour,
-                task.crontab.minute,
-            ):
+            enabled, choice = form.cleaned_data["enabled"], form.cleaned_data["choice"]
+            if enabled == task.enabled and choice in (None, choice_from_crontab(task.crontab)):
                 continue
             try:
-                reminder_services.schedule_update(actor=request.user, task=task, **data)
+                reminder_services.schedule_update(
+                    actor=request.user, task=task, enabled=enabled, choice=choice
+                )
             except BusinessRuleError as exc:
                 raise PermissionDenied(exc.message) from exc
             except ValidationError as exc:

@@ -12,6 +12,7 @@ from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 
 from aims.people import display_name
 
@@ -174,3 +175,23 @@ def may_open(context, target, *args, method: str = "get") -> bool:
         except NoReverseMatch:
             return False
     return ask(user, url, method=method, request=request)
+
+
+@register.filter
+def history_of(label: str) -> str:
+    """A history table's label ("inventory.HistoricalAISystem") as people say it: "AI system
+    history"; the label itself when the model is gone."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    tracked = getattr(model, "instance_type", model)
+    return f"{capfirst(str(tracked._meta.verbose_name))} history"
+
+
+@register.filter
+def code_words(code: str) -> str:
+    """A machine code ("missing_link") in words ("Missing link")."""
+    return capfirst(str(code or "").replace("_", " "))

@@ -383,11 +383,29 @@ class AcceptSerializer(serializers.Serializer):
 
 
 class HarmSerializer(serializers.Serializer):
-    description = serializers.CharField()
-    severity = serializers.IntegerField(min_value=1, max_value=5)
-    likelihood = serializers.IntegerField(min_value=1, max_value=5)
+    """One potential harm, as the form's rows store it. A refusal is keyed by the row's
+    index in ``harms`` (from 0) and the field: {"harms": {"1": {"severity": ["..."]}}}."""
+
+    SCORE = {
+        "required": "Give a score from 1 to 5.",
+        "invalid": "Give a whole number from 1 to 5.",
+        "min_value": "Give a score from 1 to 5.",
+        "max_value": "Give a score from 1 to 5.",
+    }
+
+    description = serializers.CharField(error_messages={"required": "Describe the harm."})
+    severity = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="1 Negligible … 5 Severe.", error_messages=SCORE
+    )
+    likelihood = serializers.IntegerField(
+        min_value=1, max_value=5, help_text="1 Rare … 5 Almost certain.", error_messages=SCORE
+    )
     reversibility = serializers.ChoiceField(
-        choices=["reversible", "partly_reversible", "irreversible"]
+        choices=["reversible", "partly_reversible", "irreversible"],
+        error_messages={
+            "required": "Say whether the harm can be undone.",
+            "invalid_choice": "Choose reversible, partly_reversible or irreversible.",
+        },
     )
 
 

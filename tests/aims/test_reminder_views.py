@@ -11,6 +11,7 @@ from django_celery_beat.models import PeriodicTask
 
 from aims.models import Notification, ReminderRule
 from aims.notifications.services import notify
+from aims.reminders.schedules import choice_from_crontab
 from aims.reminders.sources import ensure_rules
 from inventory.models import AISystem
 
@@ -39,13 +40,21 @@ def sweep_task() -> PeriodicTask:
 
 
 def schedule_data(**changes) -> dict:
+    """The schedules form as posted, with ``changes`` ({task: (fields, enabled)}): the
+    other tasks keep the schedule they have ("keep" when no choice describes it)."""
     data = {}
     for task in PeriodicTask.objects.select_related("crontab").exclude(crontab=None):
-        hour, minute, enabled = changes.get(
-            task.task, (task.crontab.hour, task.crontab.minute, task.enabled)
-        )
-        data[f"task-{task.pk}-hour"] = hour
-        data[f"task-{task.pk}-minute"] = minute
+        choice = choice_from_crontab(task.crontab)
+        fields = {"frequency": choice.frequency if choice else "keep"}
+        if choice and choice.every:
+            fields["every_hours" if choice.frequency == "hours" else "every_minutes"] = choice.every
+        if choice and choice.at:
+            fields["at"] = f"{choice.at:%H:%M}"
+        if choice and choice.day:
+            fields["day"] = choice.day
+        fields, enabled = changes.get(task.task, (fields, task.enabled))
+        for name, value in fields.items():
+            data[f"task-{task.pk}-{name}"] = value
         if enabled:
             data[f"task-{task.pk}-enabled"] = "on"
     return data
@@ -110,7 +119,9 @@ def test_officer_moves_and_pauses_the_daily_sweep(client_as, officer, rules):
     shared = sweep_task().crontab
     response = client_as(officer).post(
         reverse("reminders:schedules"),
-        schedule_data(**{"aims.tasks.run_reminder_sweep": ("7", "30", False)}),
+        schedule_data(
+            **{"aims.tasks.run_reminder_sweep": ({"frequency": "daily", "at": "07:30"}, False)}
+        ),
     )
     assert response.status_code == 302
     task = sweep_task()
@@ -119,13 +130,15 @@ def test_officer_moves_and_pauses_the_daily_sweep(client_as, officer, rules):
     assert (shared.hour, shared.minute) == ("6", "0")  # the old crontab row is not rewritten
 
 
-def test_a_bad_hour_is_a_form_error(client_as, officer, rules):
+def test_a_bad_time_is_a_form_error_in_words(client_as, officer, rules):
     response = client_as(officer).post(
         reverse("reminders:schedules"),
-        schedule_data(**{"aims.tasks.run_reminder_sweep": ("25", "0", True)}),
+        schedule_data(
+            **{"aims.tasks.run_reminder_sweep": ({"frequency": "daily", "at": "25:00"}, True)}
+        ),
     )
     assert response.status_code == 400
-    assert "not understood" in response.content.decode()
+    assert "Give the time of day as hours and minutes, e.g. 06:30." in response.content.decode()
     assert sweep_task().crontab.hour == "6"
 
 

@@ -1,7 +1,7 @@
 """The daily reminder sweep: every source, once per record and stage, and one digest email per
 person per day."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from io import StringIO
 
 import pytest
@@ -23,6 +23,7 @@ from aims.models import (
     TrainingRecord,
 )
 from aims.reminders import services as reminder_services
+from aims.reminders.schedules import ScheduleChoice
 from aims.reminders.sources import discover_sources, ensure_rules
 from aims.reminders.sweep import run_sweep
 from audits.models import ManagementReview, ReviewAction
@@ -563,7 +564,10 @@ def test_schedules_exist_after_migrate_and_keep_officers_edits(officer):
     assert (sweep.crontab.hour, sweep.crontab.minute, sweep.enabled) == ("6", "0", True)
     assert PeriodicTask.objects.filter(task="incidents.tasks.check_metric_staleness").exists()
     reminder_services.schedule_update(
-        actor=officer, task=sweep, enabled=True, minute="30", hour="7"
+        actor=officer,
+        task=sweep,
+        enabled=True,
+        choice=ScheduleChoice("daily", at=time(7, 30)),
     )
     assert reminder_services.ensure_schedules() == []
     sweep.refresh_from_db()

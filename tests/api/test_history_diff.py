@@ -3,6 +3,7 @@
 import pytest
 
 from aims.history_diff import history_entries
+from aims.people import display_name
 from inventory import services
 from inventory.models import AISystem, Component
 
@@ -37,9 +38,15 @@ def test_entries_render_labels_choices_booleans_and_users(system, owner, officer
     ]
     assert handover["history_user"] == officer.username
     assert handover["changes"] == [
-        {"field": "owner", "label": "Owner", "old": owner.username, "new": other_owner.username}
+        {
+            "field": "owner",
+            "label": "Owner",
+            "old": display_name(owner),
+            "new": display_name(other_owner),
+        }
     ]
     assert created["object_reference"] == system.reference
+    assert created["object_label"] == f"{system.reference} {system.name}"
     assert created["model_name"] == "AI system"
 
 

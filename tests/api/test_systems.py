@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aims.models import Notification
+from aims.people import display_name
 from inventory import services
 from inventory.models import AISystem, Approval, Component
 
@@ -702,7 +703,12 @@ def test_history_shows_handover_as_usernames(api_as, officer, other_owner, owner
     )
     latest = api_as(officer).get(api_url("system-history", system.pk)).json()["results"][0]
     assert latest["changes"] == [
-        {"field": "owner", "label": "Owner", "old": owner.username, "new": other_owner.username}
+        {
+            "field": "owner",
+            "label": "Owner",
+            "old": display_name(owner),
+            "new": display_name(other_owner),
+        }
     ]
 
 

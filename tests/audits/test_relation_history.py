@@ -14,6 +14,7 @@ from aims.evidence.services import evidence_replace
 from aims.history import BASELINE_REASON, record_relation_baseline
 from aims.history_diff import history_entries
 from aims.models import Course, Responsibility
+from aims.people import display_name
 from audits.internal_audits import findings as finding_services
 from audits.internal_audits import services as internal_audit_services
 from audits.models import SoAVersion
@@ -449,7 +450,7 @@ def test_statement_page_and_api_show_relation_changes(client_as, api_as, officer
     ]
 
 
-def test_people_and_controls_read_as_usernames_and_codes(client_as, officer, approver, auditor):
+def test_people_and_controls_read_as_names_and_codes(client_as, officer, approver, auditor):
     today = statement("A.2.2").created_at.date()
     audit = internal_audit_services.audit_save(
         actor=officer,
@@ -468,10 +469,10 @@ def test_people_and_controls_read_as_usernames_and_codes(client_as, officer, app
         data={"team": [auditor], "controls": [statement("A.2.2").item]},
     )
     entries = history_entries([audit.history.all()])
-    assert [c["added"] for c in relation_changes(entries, "team")] == [[auditor.username]]
+    assert [c["added"] for c in relation_changes(entries, "team")] == [[display_name(auditor)]]
     assert [c["added"] for c in relation_changes(entries, "controls")] == [["A.2.2"]]
     page = client_as(officer).get(reverse("internal_audits:audit_detail", args=[audit.pk]))
-    assert f"Team: added {auditor.username}" in page.content.decode()
+    assert f"Team: added {display_name(auditor)}" in page.content.decode()
 
 
 def test_field_changes_keep_their_shape_beside_relation_changes(api_as, officer, auditor, risks):

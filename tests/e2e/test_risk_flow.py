@@ -91,15 +91,20 @@ def test_high_risk_release_needs_the_impact_assessment(login, screenshot):
     owner_page.get_by_label("Title").fill("CV screening impact assessment")
     owner_page.get_by_label("Affected individuals").fill("Job applicants")
     owner_page.get_by_label("Intended use").fill("Rank CVs for recruiters to review")
-    owner_page.get_by_label("Harms").fill(
-        "Qualified older applicants ranked low | 4 | 3 | partly_reversible"
+    # Harms are rows of labelled inputs, scores in words.
+    owner_page.get_by_label("Harm (harm 1)", exact=True).fill(
+        "Qualified older applicants ranked low"
     )
+    owner_page.get_by_label("Severity (harm 1)").select_option(label="4 – Major")
+    owner_page.get_by_label("Likelihood (harm 1)").select_option(label="3 – Possible")
+    owner_page.get_by_label("Reversibility (harm 1)").select_option(label="Partly reversible")
     owner_page.get_by_label("Human oversight measures", exact=True).fill(
         "A recruiter reviews every shortlist and can override the ranking"
     )
     owner_page.get_by_label("Conclusion").fill("Acceptable with the oversight above")
     owner_page.get_by_role("button", name="Save").click()
     expect(owner_page.get_by_test_id("ia-status")).to_have_text("Draft")
+    expect(owner_page.get_by_role("main")).to_contain_text("4 – Major")
 
     # The approver signs it off, and the release approval goes through.
     approver_page.goto(f"/risk/systems/{system.pk}/")

@@ -189,7 +189,9 @@ HTML_RISK = {
 }  # fmt: skip
 HTML_ASSESSMENT = {"title": "HTML RA", "assessed_on": "2026-03-01", "scope": "Ranking"}
 HTML_IMPACT = {"title": "HTML IA", "affected_individuals": "Applicants", "intended_use": "Ranking",
-               "harms": "Unfair rejection | 4 | 3 | partly_reversible"}  # fmt: skip
+               "harm-TOTAL_FORMS": "1", "harm-INITIAL_FORMS": "0",
+               "harm-0-description": "Unfair rejection", "harm-0-severity": "4",
+               "harm-0-likelihood": "3", "harm-0-reversibility": "partly_reversible"}  # fmt: skip
 HTML_METHODOLOGY = {
     "name": "Matrix methodology", "likelihood_scale": "A: a\nB: b\nC: c\nD: d\nE: e",
     "impact_scale": "A: a\nB: b\nC: c\nD: d\nE: e", "low_max": "3", "medium_max": "8",

@@ -162,3 +162,25 @@ def test_risk_history_of_a_system(api_as, owner, officer, system):
     models = {entry["model"] for entry in body["results"]}
     assert {"risk.risk", "risk.classification", "risk.tierdecision"} <= models
     assert all(entry["history_change_reason"] for entry in body["results"])
+
+
+def test_impact_harms_errors_name_the_row_and_the_field(api_as, owner, system):
+    harm = {"description": "Unfair rejection", "severity": 4, "likelihood": 3}
+    response = api_as(owner).post(
+        "/api/v1/impact-assessments/",
+        {
+            "system": system.pk,
+            "title": "IA",
+            "affected_individuals": "Applicants",
+            "intended_use": "Shortlisting",
+            "harms": [
+                {**harm, "reversibility": "irreversible"},
+                {"description": "Loss of income", "likelihood": 2, "reversibility": "reversible"},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    rows = response.json()["extra"]["fields"]["harms"]
+    # Keyed by the row's index in "harms" (from 0): the second harm lacks its severity.
+    assert rows == {"1": {"severity": ["Give a score from 1 to 5."]}}

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from inventory.models import AISystem, LifecycleStage
 from risk import services
-from risk.models import Risk
+from risk.models import ImpactAssessment, Risk
 
 from ..factories import classify_confirmed
 
@@ -71,13 +71,74 @@ def test_methodology_and_requirements_pages(client_as, officer, auditor):
     assert "High / Release gate" in page
 
 
-def test_impact_form_parses_harms_and_reports_bad_lines(client_as, owner, system):
+def harm_rows(*rows: dict, initial: int = 0) -> dict:
+    """The harms rows of the impact form as posted."""
+    data = {"harm-TOTAL_FORMS": str(len(rows)), "harm-INITIAL_FORMS": str(initial)}
+    for index, row in enumerate(rows):
+        data.update({f"harm-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+HARM = {
+    "description": "Unfair rejection",
+    "severity": "4",
+    "likelihood": "3",
+    "reversibility": "irreversible",
+}
+
+
+def test_impact_form_takes_harms_as_rows_and_stores_the_same_shape(client_as, owner, system):
     url = reverse("risk:impact_create", args=[system.pk])
     base = {"title": "IA", "affected_individuals": "A", "intended_use": "B"}
-    bad = client_as(owner).post(url, {**base, "harms": "Only a description"})
-    assert bad.status_code == 400 and 'id="id_harms_errors"' in bad.content.decode()
-    good = client_as(owner).post(url, {**base, "harms": "Unfair rejection | 4 | 3 | irreversible"})
+    empty = {"description": "", "severity": "", "likelihood": "", "reversibility": ""}
+    good = client_as(owner).post(url, {**base, **harm_rows(HARM, empty)})
     assert good.status_code == 302
+    impact = ImpactAssessment.objects.get(system=system)
+    assert impact.harms == [
+        {
+            "description": "Unfair rejection",
+            "severity": 4,
+            "likelihood": 3,
+            "reversibility": "irreversible",
+        }
+    ]
+    detail = client_as(owner).get(good.url).content.decode()
+    assert "4 – Major" in detail and "3 – Possible" in detail and "Irreversible" in detail
+    edit = client_as(owner).get(reverse("risk:impact_edit", args=[impact.pk])).content.decode()
+    assert 'value="Unfair rejection"' in edit and "Add another harm" in edit
+    assert 'name="harm-1-description"' in edit  # one empty row to fill after the stored one
+
+
+def test_a_harm_without_severity_is_a_row_error_and_nothing_is_lost(client_as, owner, system):
+    url = reverse("risk:impact_create", args=[system.pk])
+    base = {"title": "IA kept", "affected_individuals": "A", "intended_use": "B"}
+    second = {**HARM, "description": "Loss of income", "severity": ""}
+    response = client_as(owner).post(url, {**base, **harm_rows(HARM, second)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Harm 2: Choose how severe the harm would be." in html
+    assert 'value="Loss of income"' in html and 'value="Unfair rejection"' in html
+    assert 'value="IA kept"' in html
+    assert not ImpactAssessment.objects.filter(system=system).exists()
+
+
+def test_add_another_harm_gives_a_row_without_saving(client_as, owner, system):
+    url = reverse("risk:impact_create", args=[system.pk])
+    data = {"title": "IA", "add_harm": "1", **harm_rows(HARM)}
+    response = client_as(owner).post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="harm-1-description"' in html and 'value="Unfair rejection"' in html
+    assert "This field is required" not in html
+    assert not ImpactAssessment.objects.filter(system=system).exists()
+
+
+def test_a_removed_harm_is_dropped(client_as, owner, system):
+    url = reverse("risk:impact_create", args=[system.pk])
+    base = {"title": "IA", "affected_individuals": "A", "intended_use": "B"}
+    rows = harm_rows(HARM, {**HARM, "description": "Dropped", "DELETE": "on"})
+    assert client_as(owner).post(url, {**base, **rows}).status_code == 302
+    assert [h["description"] for h in ImpactAssessment.objects.get().harms] == ["Unfair rejection"]
 
 
 def test_system_risk_page_shows_the_history(client_as, owner, system, make_risk):

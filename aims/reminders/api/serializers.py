@@ -1,8 +1,10 @@
 """Serializers of the reminder API: rules, and the summary of a sweep."""
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from aims.models import ReminderRule
+from aims.reminders import schedules
 from aims.reminders.services import MAX_LEAD_DAYS
 from aims.reminders.sources import sources_by_kind
 
@@ -57,3 +59,93 @@ class SweepSerializer(serializers.Serializer):
 
 class UnreadCountSerializer(serializers.Serializer):
     unread = serializers.IntegerField(help_text="The acting user's unread notifications.")
+
+
+class ScheduleReadSerializer(serializers.Serializer):
+    """A scheduled task and when it runs, as the settings page shows it. ``frequency``,
+    ``every``, ``at`` and ``day`` are the choice to send back; they are null when the stored
+    schedule is one no choice describes (``schedule`` still says it in words)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    enabled = serializers.BooleanField()
+    schedule = serializers.SerializerMethodField(help_text='In words: "Every 15 minutes".')
+    frequency = serializers.SerializerMethodField()
+    every = serializers.SerializerMethodField()
+    at = serializers.SerializerMethodField()
+    day = serializers.SerializerMethodField()
+    last_run_at = serializers.DateTimeField(allow_null=True)
+    total_run_count = serializers.IntegerField()
+
+    def _choice(self, task) -> schedules.ScheduleChoice | None:
+        return schedules.choice_from_crontab(task.crontab) if task.crontab else None
+
+    def get_schedule(self, task) -> str:
+        if task.crontab is None:
+            return str(task.interval or "Another kind of schedule").capitalize()
+        return schedules.describe_crontab(task.crontab)
+
+    def get_frequency(self, task) -> str | None:
+        choice = self._choice(task)
+        return choice.frequency if choice else None
+
+    def get_every(self, task) -> int | None:
+        choice = self._choice(task)
+        return choice.every if choice else None
+
+    def get_at(self, task) -> str | None:
+        choice = self._choice(task)
+        return f"{choice.at:%H:%M}" if choice and choice.at else None
+
+    def get_day(self, task) -> str | None:
+        choice = self._choice(task)
+        return choice.day if choice else None
+
+
+class ScheduleWriteSerializer(serializers.Serializer):
+    """Switch a task on or off and/or choose when it runs. A new time is given whole:
+    ``frequency`` with ``every`` (minutes or hours apart), or ``at`` (HH:MM) and, weekly,
+    ``day``."""
+
+    enabled = serializers.BooleanField(required=False)
+    frequency = serializers.ChoiceField(
+        choices=schedules.FREQUENCIES,
+        required=False,
+        error_messages={"invalid_choice": "Choose how often: minutes, hours, daily or weekly."},
+    )
+    every = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=f"Minutes apart ({', '.join(map(str, schedules.MINUTE_STEPS))}) or hours "
+        f"apart ({', '.join(map(str, schedules.HOUR_STEPS))}).",
+    )
+    at = serializers.TimeField(
+        required=False,
+        allow_null=True,
+        format="%H:%M",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        help_text="Time of day, HH:MM (daily and weekly).",
+        error_messages={"invalid": "Give the time of day as hours and minutes, e.g. 06:30."},
+    )
+    day = serializers.ChoiceField(
+        choices=schedules.DAYS,
+        required=False,
+        allow_null=True,
+        help_text="Day of the week (weekly).",
+        error_messages={"invalid_choice": "Choose a day of the week, e.g. monday."},
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        timing = {k: attrs.get(k) for k in ("every", "at", "day")}
+        if "frequency" not in attrs:
+            if any(v is not None for v in timing.values()):
+                raise serializers.ValidationError(
+                    {"frequency": "Say how often as well: minutes, hours, daily or weekly."}
+                )
+            return attrs
+        try:
+            attrs["choice"] = schedules.schedule_choice(frequency=attrs["frequency"], **timing)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+        return attrs

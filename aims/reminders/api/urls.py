@@ -7,6 +7,7 @@ from aims.reminders.api import views as reminder_views
 
 router = SimpleRouter()
 router.register("reminder-rules", reminder_views.ReminderRuleViewSet, basename="reminderrule")
+router.register("schedules", reminder_views.ScheduleViewSet, basename="schedule")
 
 urlpatterns = [
     *router.urls,

@@ -16,6 +16,8 @@ from aims.reminders import services as reminder_services
 from aims.reminders.api.serializers import (
     ReminderRuleReadSerializer,
     ReminderRuleWriteSerializer,
+    ScheduleReadSerializer,
+    ScheduleWriteSerializer,
     SweepSerializer,
 )
 
@@ -50,6 +52,40 @@ class ReminderRuleViewSet(
             enabled=data.get("enabled", rule.enabled),
         )
         return self.read_response(rule)
+
+
+@extend_schema_view(
+    **write_schema(ScheduleWriteSerializer, ScheduleReadSerializer, ("partial_update",))
+)
+class ScheduleViewSet(
+    AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """When the scheduled tasks run, in words and as a choice (every N minutes or hours,
+    daily or weekly at a time). Read and changed by governance officers."""
+
+    read_serializer_class = ScheduleReadSerializer
+    write_serializer_class = ScheduleWriteSerializer
+    write_permissions = ("django_celery_beat.change_periodictask",)
+    filter_backends = []
+    pagination_class = None  # a handful of tasks
+
+    def get_queryset(self):
+        from django_celery_beat.models import PeriodicTask
+
+        if has_global_perm(self.request.user, "django_celery_beat.view_periodictask"):
+            return PeriodicTask.objects.select_related("crontab", "interval").order_by("name")
+        return PeriodicTask.objects.none()
+
+    def partial_update(self, request, pk=None):
+        task = self.get_object()
+        data = self.validated_input(partial=True)
+        task = reminder_services.schedule_update(
+            actor=request.user,
+            task=task,
+            enabled=data.get("enabled", task.enabled),
+            choice=data.get("choice"),
+        )
+        return self.read_response(task)
 
 
 class SweepView(APIView):

@@ -1,4 +1,5 @@
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -41,11 +42,21 @@ def format_reference(prefix: str, pk: int | None) -> str:
     return f"{prefix}-{pk:04d}" if pk else f"{prefix}-new"
 
 
+#: A record number as typed: ASCII digits only (``str.isdigit`` also accepts "²", which
+#: ``int`` refuses), and short enough for any database's integer key.
+RECORD_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def record_number(text: str) -> int | None:
+    """``"0012"`` -> 12; anything that is not a plain record number -> None."""
+    return int(text) if RECORD_NUMBER.fullmatch(text) else None
+
+
 def parse_reference(prefix: str, text: str) -> int | None:
     """``AIS-0012`` or ``ais-12`` -> 12; anything else -> None."""
     text = text.strip().upper()
-    if text.startswith(prefix + "-") and text[len(prefix) + 1 :].isdigit():
-        return int(text[len(prefix) + 1 :])
+    if text.startswith(prefix + "-"):
+        return record_number(text[len(prefix) + 1 :])
     return None
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.forms.utils import ErrorDict
 
 from aims.forms import BootstrapFormMixin
+from aims.models import record_number
 from aims.people import PersonChoiceField
 from inventory.models import RiskTier
 
@@ -367,7 +368,8 @@ class ImpactForm(BootstrapFormMixin, forms.ModelForm):
         if self.adding_harm:
             data = data.copy()
             count = data.get(total) or "0"
-            data[total] = str(int(count) + 1 if count.isdigit() else 1)
+            number = record_number(count)
+            data[total] = str(number + 1 if number is not None else 1)
         super().__init__(data, *args, **kwargs)
         harms = self.instance.harms if self.instance.pk else []
         self.harms_formset = HarmFormSet(

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
-from aims.models import parse_reference
+from aims.models import parse_reference, record_number
 from aims.visibility import can, restrict
 
 from .models import Comment
@@ -42,8 +42,8 @@ def resolve_target(*, user, key: str, identifier: str) -> Model:
     model = entry.model
     identifier = identifier.strip()
     pk = parse_reference(getattr(model, "REFERENCE_PREFIX", "") or "\0", identifier)
-    if pk is None and identifier.isdigit():
-        pk = int(identifier)
+    if pk is None:
+        pk = record_number(identifier)
     if pk is None:
         raise TargetError(f"“{identifier}” is not a reference of this type.")
     return restrict(model._default_manager.all(), user).get(pk=pk)

@@ -23,7 +23,7 @@ from aims.competence.forms import (
     TrainingFilterForm,
     TrainingRecordForm,
 )
-from aims.models import Course, Responsibility, ResponsibilityAssignment
+from aims.models import Course, Responsibility, ResponsibilityAssignment, record_number
 from aims.permissions import has_global_perm
 from aims.view_helpers import ServiceFormMixin, page_context
 
@@ -107,8 +107,8 @@ class RecordListView(LoginRequiredMixin, View):
         if filters.get("course"):
             filters["course"] = filters["course"].pk
         person = request.GET.get("person", "")
-        if person.isdigit():
-            filters["person"] = int(person)
+        if record_number(person) is not None:
+            filters["person"] = record_number(person)
         records = selectors.training_record_list(user=request.user, filters=filters)
         return render(
             request,
@@ -131,8 +131,8 @@ class RecordAddView(FormPage):
         initial = {}
         for key in ("user", "course"):
             value = self.request.GET.get(key, "")
-            if value.isdigit():
-                initial[key] = int(value)
+            if record_number(value) is not None:
+                initial[key] = record_number(value)
         return TrainingRecordForm(data, initial=initial)
 
     def save(self, form):
@@ -378,8 +378,8 @@ class AssignmentAddView(FormPage):
     def make_form(self, data=None):
         initial = {}
         user = self.request.GET.get("user", "")
-        if user.isdigit():
-            initial["user"] = int(user)
+        if record_number(user) is not None:
+            initial["user"] = record_number(user)
         return AssignmentForm(
             data,
             initial=initial,

@@ -13,6 +13,7 @@ from aims.errors import BusinessRuleError
 from aims.models import (
     Policy,
     PolicyVersion,
+    record_number,
 )
 from aims.ms import selectors, services
 from aims.ms.forms import (
@@ -290,7 +291,7 @@ class PolicyAcknowledgeView(PolicyMixin):
             ack, created = services.policy_acknowledge(
                 actor=request.user,
                 policy=self.policy,
-                version_id=int(version) if version.isdigit() else None,
+                version_id=record_number(version),
             )
         except (BusinessRuleError, ValidationError) as exc:
             status = getattr(exc, "status_code", 409)  # a stale version: read the new one

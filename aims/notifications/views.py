@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.views.generic import ListView
 
+from aims.models import record_number
 from aims.notifications.services import notification_mark_read
 
 
@@ -35,7 +36,8 @@ class NotificationListView(LoginRequiredMixin, ListView):
         """Mark the posted ids read, or every unread notification when none is posted."""
         ids = request.POST.getlist("id")
         count = notification_mark_read(
-            user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None
+            user=request.user,
+            notification_ids=[n for n in map(record_number, ids) if n is not None] or None,
         )
         messages.success(request, f"{count} notification(s) marked as read.")
         return HttpResponseRedirect(request.get_full_path())

@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
-from aims.models import parse_reference
+from aims.models import parse_reference, record_number
 
 from .registry import SearchType, searchable_types
 
@@ -148,4 +148,5 @@ def exact_hit(results: SearchResults) -> Hit | None:
 
 def _normalised_reference(query: str) -> str:
     prefix, _, number = query.strip().upper().partition("-")
-    return f"{prefix}-{int(number):04d}" if number.isdigit() else query.strip().upper()
+    pk = record_number(number)
+    return f"{prefix}-{pk:04d}" if pk is not None else query.strip().upper()

@@ -14,6 +14,7 @@ from aims.capa import selectors as capa_selectors
 from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError
 from aims.history_diff import record_history
+from aims.models import record_number
 from aims.people import display_name
 from aims.permissions import has_perm
 from aims.view_helpers import ListPageMixin, paginate
@@ -164,8 +165,8 @@ class AuditCreateView(FormPage):
     def make_form(self, data=None):
         initial = {}
         programme = self.request.GET.get("programme", "")
-        if programme.isdigit():
-            initial["programme"] = int(programme)
+        if record_number(programme) is not None:
+            initial["programme"] = record_number(programme)
         return AuditForm(data, initial=initial)
 
     def save(self, form):

@@ -150,3 +150,24 @@ def test_a_register_without_a_search_gets_a_plain_link():
     assert "?" not in notices.register_link("gpt")
     systems = next(t for t in searchable_types() if t.key == "inventory.aisystem")
     assert systems.register_link("gpt 4") == reverse("inventory:system_list") + "?q=gpt+4"
+
+
+# Digits that are not ASCII ("²", "٣") pass str.isdigit() but not int(): typed into a search
+# box, a comment target or a register filter, they are words, never a server error.
+ODD_REFERENCES = ("RSK-²", "AIS-٣", "CAPA-99999999999999999999999", "INC-")
+
+
+@pytest.mark.parametrize("typed", ODD_REFERENCES)
+def test_odd_references_are_searched_as_words_never_a_server_error(
+    client_as, api_as, owner, typed
+):
+    assert client_as(owner).get(reverse("aims:search"), {"q": typed}).status_code == 200
+    assert api_as(owner).get(reverse("api:search"), {"q": typed}).status_code == 200
+    for register in ("capa:capa_list", "risk:register", "incidents:incident_list"):
+        assert client_as(owner).get(reverse(register), {"q": typed}).status_code == 200
+
+
+@pytest.mark.parametrize("typed", ODD_REFERENCES)
+def test_an_odd_comment_target_is_a_400(api_as, owner, typed):
+    response = api_as(owner).get("/api/v1/comments/", {"target": f"risk:{typed}"})
+    assert response.status_code in (400, 404), response.content

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from aims.history import HistoryWithRelations
@@ -145,6 +148,20 @@ class EvidencePack(ReferencedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.scope_label}"
+
+    #: A build that has not moved for this long has stopped (its worker or web process was
+    #: restarted mid-build); it may then be retried like a failed one.
+    STALLED_AFTER = timedelta(minutes=20)
+
+    def is_stalled(self, now=None) -> bool:
+        """Queued or running, with no progress for :attr:`STALLED_AFTER`."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING) or not self.updated_at:
+            return False
+        return (now or timezone.now()) - self.updated_at > self.STALLED_AFTER
+
+    @property
+    def stalled(self) -> bool:  # for templates
+        return self.is_stalled()
 
     @property
     def scope_label(self) -> str:

@@ -2,7 +2,7 @@
 broker, in a background thread of the web process)."""
 
 import logging
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from django.conf import settings
@@ -32,24 +32,34 @@ def _enqueue(pack: EvidencePack) -> None:
     transaction.on_commit(lambda: _start_build(pack.pk))
 
 
+#: Without a broker, builds run one at a time in one background thread of the web process:
+#: each renders a whole PDF, and several at once would compete for memory and (on SQLite)
+#: for the database's single writer.
+_BACKGROUND_BUILDS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-pack")
+
+
 def _start_build(pack_id: int) -> None:
-    """With a broker, the Celery task; without one (eager tasks, the embedded default), a
+    """With a broker, the Celery task; without one (eager tasks, the embedded default), the
     background thread, so that the request returns at once and the page shows the progress."""
     from .tasks import build_evidence_pack
 
     if getattr(settings, "AIMS_BACKGROUND_THREAD_TASKS", False):
-        threading.Thread(
-            target=_build_in_thread, args=(pack_id,), name=f"evidence-pack-{pack_id}", daemon=True
-        ).start()
+        _BACKGROUND_BUILDS.submit(_build_in_thread, pack_id)
     else:
         build_evidence_pack.delay(pack_id)
 
 
 def _build_in_thread(pack_id: int) -> None:
     try:
-        evidence_pack_build(pack_id=pack_id)  # records its own failure on the pack
-    except Exception:  # noqa: BLE001 -- a thread has nobody to raise to
+        evidence_pack_build(pack_id=pack_id)  # records a failure of the build on the pack
+    except Exception as exc:  # noqa: BLE001 -- a thread has nobody to raise to
+        # A failure outside the build itself (the database busy when the build starts, the
+        # files not stored): recorded too, so the pack never waits forever and can be retried.
         logger.exception("Evidence pack %s: the background build stopped", pack_id)
+        try:
+            _finish_failed(EvidencePack(pk=pack_id), exc)
+        except Exception:  # noqa: BLE001
+            logger.exception("Evidence pack %s: the failure could not be recorded", pack_id)
     finally:
         connections.close_all()  # the thread's own database connection
 
@@ -88,21 +98,35 @@ def evidence_pack_retry(*, actor, pack: EvidencePack) -> EvidencePack:
         actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
     )
     pack = EvidencePack.objects.select_for_update().get(pk=pack.pk)
-    if pack.status != Status.FAILED:
-        raise TransitionNotAllowed(
-            f"Only a failed pack can be retried; {pack.reference} is {pack.get_status_display()}.",
-            code=Code.TRANSITION_NOT_ALLOWED,
-        )
+    refusal = pack_retry_refusal(pack)
+    if refusal is not None:
+        raise refusal
     pack.status, pack.progress, pack.step, pack.error = Status.QUEUED, 0, "", ""
     save_with_history(pack, actor=actor, reason="Evidence pack build retried")
     _enqueue(pack)
     return pack
 
 
+def pack_retry_refusal(pack: EvidencePack) -> TransitionNotAllowed | None:
+    """Why ``pack`` may not be built again (None: it may). A failed pack may, and so may one
+    whose build stopped without finishing (:meth:`EvidencePack.is_stalled`); a pack being
+    built or ready may not: a second build would race the first."""
+    if pack.status == Status.FAILED or pack.is_stalled():
+        return None
+    return TransitionNotAllowed(
+        f"Only a failed or stalled pack can be retried; {pack.reference} is "
+        f"{pack.get_status_display().lower()}.",
+        code=Code.TRANSITION_NOT_ALLOWED,
+    )
+
+
 def _progress(pack: EvidencePack):
     def report(percent: int, step: str) -> None:
-        # Progress ticks are not events worth a history row: a plain update.
-        EvidencePack.objects.filter(pk=pack.pk).update(progress=percent, step=step[:100])
+        # Progress ticks are not events worth a history row: a plain update, which also
+        # moves updated_at so a build that is progressing never looks stalled.
+        EvidencePack.objects.filter(pk=pack.pk).update(
+            progress=percent, step=step[:100], updated_at=timezone.now()
+        )
 
     return report
 

@@ -158,9 +158,7 @@ ODD_REFERENCES = ("RSK-²", "AIS-٣", "CAPA-99999999999999999999999", "INC-")
 
 
 @pytest.mark.parametrize("typed", ODD_REFERENCES)
-def test_odd_references_are_searched_as_words_never_a_server_error(
-    client_as, api_as, owner, typed
-):
+def test_odd_references_are_searched_as_words_never_a_server_error(client_as, api_as, owner, typed):
     assert client_as(owner).get(reverse("aims:search"), {"q": typed}).status_code == 200
     assert api_as(owner).get(reverse("api:search"), {"q": typed}).status_code == 200
     for register in ("capa:capa_list", "risk:register", "incidents:incident_list"):

@@ -99,6 +99,13 @@ def sideways_at_390(page, urls: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
+def is_full_page(page, response) -> bool:
+    """An HTML document of its own: our pages start with a doctype; files (PDF) are not HTML,
+    and htmx fragments (swapped into a page that is itself audited) have no doctype."""
+    html = response.headers.get("content-type", "").startswith("text/html")
+    return html and page.evaluate("document.doctype !== null")
+
+
 def axe_wcag(page) -> list[str]:
     return page.evaluate(RUN_AXE, WCAG_TAGS)
 
@@ -122,6 +129,8 @@ def test_every_matrix_page_passes_axe(new_page, stage):
             if response is None or response.status != 200:
                 problems.append(f"{where}: answered {response and response.status}")
                 continue
+            if not is_full_page(page, response):
+                continue  # a file (PDF) or an htmx fragment, not a page a person lands on
             problems += audit(page, role, where)
             if role == "officer":
                 officer_urls.append((target.url, target.key))

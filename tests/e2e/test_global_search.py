@@ -17,8 +17,8 @@ pytestmark = [
 
 
 def search(page: Page, text: str) -> None:
-    box = page.get_by_role("search", name="Search the AIMS").first.get_by_label(
-        "Search by reference or title"
+    box = page.get_by_role("search", name="Find records").get_by_label(
+        "Find a record by reference or words"
     )
     box.fill(text)
     box.press("Enter")

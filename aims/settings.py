@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
         "ComponentKindEnum": "inventory.models.Component.Kind",
         "ChangeRequestKindEnum": "inventory.models.ChangeRequest.Kind",
         "IncidentSeverityEnum": "incidents.models.Severity",
+        "GapSeverityEnum": "audits.soa.gaps.SEVERITIES",
         "RiskLevelEnum": "risk.models.Level",
         "RiskTierEnum": "inventory.models.RiskTier",
         "RiskCategoryEnum": "risk.models.Risk.Category",

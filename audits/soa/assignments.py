@@ -35,7 +35,7 @@ from aims.roles import APPROVER, OFFICER, OWNER
 
 from ..errors import Code
 from ..models import GapAssignment
-from .gaps import KINDS, SEVERITY_ORDER, Gap, gap_list
+from .gaps import KINDS, SEVERITY_LABELS, SEVERITY_ORDER, Gap, gap_list
 
 Status = GapAssignment.Status
 ASSIGN_PERM = "audits.change_gapassignment"
@@ -158,7 +158,7 @@ class GapRow:
 
     @property
     def severity_label(self) -> str:
-        return {"high": "High", "medium": "Medium"}.get(self.gap.severity, "To do")
+        return SEVERITY_LABELS[self.gap.severity]
 
     @property
     def owner(self):

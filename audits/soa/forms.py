@@ -9,6 +9,7 @@ from inventory.models import AISystem
 from risk.models import Risk
 
 from ..models import CatalogueItem, ControlStatement, GapAssignment
+from .gaps import SEVERITY_LABELS
 
 User = get_user_model()
 Implementation = ControlStatement.Implementation
@@ -138,7 +139,7 @@ class GapFilterForm(forms.Form):
     severity = forms.ChoiceField(
         label="Severity",
         required=False,
-        choices=[("", "Any"), ("high", "High"), ("medium", "Medium"), ("low", "To do")],
+        choices=[("", "Any"), *SEVERITY_LABELS.items()],
     )
     owner = PersonChoiceField(
         label="Owner", required=False, queryset=User.objects.none(), empty_label="Anyone"

@@ -62,6 +62,9 @@ from .readiness import Readiness, evidence_state, readiness
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+#: A gap's severity in words ("low" gaps are the ones simply still to do).
+SEVERITY_LABELS = {HIGH: "High", MEDIUM: "Medium", LOW: "To do"}
+SEVERITIES = tuple(SEVERITY_ORDER)
 
 KINDS = {
     "excluded_relied_on": "Excluded control relied on by a risk",

@@ -82,6 +82,7 @@ PAIRS = [
 API_LISTS_NOT_COMPARED = {
     "api:notification-list": "personal, and the page marks them read",
     "api:comment-list": "search+comments: a record's thread, shown on that record's page",
+    "api:intakedraft-list": "personal: only the author's own drafts (tests/inventory/test_journey.py)",
     # Records shown on their parent's page (a system's tabs, a review, an audit), not in a
     # list page of their own.
     "api:component-list": "shown on the system page",
@@ -116,6 +117,7 @@ API_LISTS_NOT_COMPARED = {
     "api:tierrequirement-list": "settings table",
     "api:incidenttimetarget-list": "settings table",
     "api:reminderrule-list": "settings table",
+    "api:schedule-list": "settings table (reminder schedules, in words)",
     "api:reviewquestion-list": "question catalogue, no human reference",
     "api:catalogueitem-list": "control catalogue, no human reference",
     "api:controlstatement-list": "one statement per control, no human reference",

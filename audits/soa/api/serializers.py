@@ -14,6 +14,7 @@ from audits.models import (
 from inventory.models import AISystem
 from risk.models import Risk
 
+from ..gaps import SEVERITIES
 from ..readiness import readiness_of
 from ..services import current_evidence
 
@@ -231,7 +232,7 @@ class GroupReadinessSerializer(serializers.Serializer):
 class GapSerializer(serializers.Serializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField()
-    severity = serializers.ChoiceField(choices=["high", "medium", "low"])
+    severity = serializers.ChoiceField(choices=SEVERITIES)
     record = serializers.CharField(help_text="The code or reference of the record to fix.")
     message = serializers.CharField()
     action = serializers.CharField(help_text="What to do next.")
@@ -256,7 +257,7 @@ class GapRowSerializer(serializers.Serializer):
 
     kind = serializers.CharField()
     kind_label = serializers.CharField()
-    severity = serializers.ChoiceField(choices=["high", "medium", "low"])
+    severity = serializers.ChoiceField(choices=SEVERITIES)
     record = serializers.CharField(help_text="The code or reference of the record to fix.")
     message = serializers.CharField()
     action = serializers.CharField(help_text="What to do next.")

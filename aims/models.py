@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .visibility import RestrictedManager, owner_or_parent_rule
@@ -225,6 +226,25 @@ class CorrectiveAction(ReferencedModel, TimeStampedModel):
     @classmethod
     def visibility_rule(cls, user, action: str, prefix: str):
         return owner_or_parent_rule(cls, user, action, prefix)
+
+    @classmethod
+    def done_statuses(cls) -> tuple[str, ...]:
+        """Verified effective or closed: nothing is left to do (no reminder, not overdue)."""
+        return (cls.Status.VERIFIED, cls.Status.CLOSED)
+
+    @classmethod
+    def overdue_q(cls, today) -> models.Q:
+        """Past their due date and not done: the one rule of "overdue" for the register's
+        filter and badge, the reminders and the trends."""
+        return models.Q(due_date__lt=today) & ~models.Q(status__in=cls.done_statuses())
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.due_date < today and self.status not in self.done_statuses()
+
+    @property
+    def overdue(self) -> bool:  # for templates
+        return self.is_overdue()
 
 
 # --- Reminders (issue 7) ---------------------------------------------------------------------

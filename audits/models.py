@@ -458,6 +458,22 @@ class Finding(ReadByRole, ReferencedModel, TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    @staticmethod
+    def overdue_q(today) -> models.Q:
+        """Open findings whose due date has passed: the one rule of "overdue" for the
+        register's filter, its badge, the finding page and the reminders."""
+        return models.Q(status=Finding.Status.OPEN, due_date__lt=today)
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.status == self.Status.OPEN and self.due_date is not None and self.due_date < today
+        )
+
+    @property
+    def overdue(self) -> bool:  # for templates
+        return self.is_overdue()
+
     @property
     def is_nonconformity(self) -> bool:
         return self.kind in (self.Kind.MAJOR, self.Kind.MINOR)

@@ -20,7 +20,6 @@ SORTABLE = {
 }
 
 #: Statuses after which a due date no longer matters.
-DONE = (CorrectiveAction.Status.VERIFIED, CorrectiveAction.Status.CLOSED)
 
 
 def capa_source_types() -> list[ContentType]:
@@ -46,7 +45,7 @@ def capa_list(*, user, filters: dict | None = None) -> QuerySet[CorrectiveAction
     if filters.get("owner"):
         qs = qs.filter(owner=filters["owner"])
     if filters.get("overdue"):
-        qs = qs.filter(due_date__lt=timezone.localdate()).exclude(status__in=DONE)
+        qs = qs.filter(CorrectiveAction.overdue_q(timezone.localdate()))
     if filters.get("source"):
         model, pk = filters["source"]
         qs = qs.filter(source_type=ContentType.objects.get_for_model(model), source_id=pk)

@@ -8,20 +8,17 @@ from django.utils import timezone
 from aims.models import CorrectiveAction
 from aims.trends.registry import Chart, Series, Source
 
-Status = CorrectiveAction.Status
-# Verified effective or closed: nothing is left to do (the reminders count them done too).
-DONE = (Status.VERIFIED, Status.CLOSED)
-
 
 def end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def figures(today: date) -> dict[str, int]:
-    open_ = CorrectiveAction.objects.exclude(status__in=DONE)
     return {
-        "capa.open": open_.count(),
-        "capa.overdue": open_.filter(due_date__lt=today).count(),
+        "capa.open": CorrectiveAction.objects.exclude(
+            status__in=CorrectiveAction.done_statuses()
+        ).count(),
+        "capa.overdue": CorrectiveAction.objects.filter(CorrectiveAction.overdue_q(today)).count(),
     }
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from aims.capa import selectors as capa_selectors
@@ -116,7 +115,7 @@ class CapaListView(LoginRequiredMixin, ListPageMixin, View):
         )
 
     def extra_context(self, page) -> dict:
-        return {"columns": CAPA_COLUMNS, "today": timezone.localdate()}
+        return {"columns": CAPA_COLUMNS}
 
 
 class CapaMixin(RecordMixin):

@@ -35,9 +35,8 @@ def evidence_expiring(today: date, lead_days: int) -> Iterator[Due]:
 
 def corrective_actions_due(today: date, lead_days: int) -> Iterator[Due]:
     link = url_for("capa:capa_detail")
-    done = (CorrectiveAction.Status.VERIFIED, CorrectiveAction.Status.CLOSED)
     rows = (
-        CorrectiveAction.objects.exclude(status__in=done)
+        CorrectiveAction.objects.exclude(status__in=CorrectiveAction.done_statuses())
         .filter(due_date__lte=horizon(today, lead_days))
         .values_list("pk", "title", "owner_id", "due_date")
     )

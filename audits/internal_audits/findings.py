@@ -20,7 +20,7 @@ from aims.history import save_with_history
 from aims.models import CorrectiveAction
 from aims.notifications.services import notify
 from aims.people import display_name
-from aims.permissions import has_perm, require
+from aims.permissions import require
 
 from ..errors import Code
 from ..models import (
@@ -103,11 +103,6 @@ def _require_open(finding: Finding) -> None:
 # Who follows a finding through and by when: set by officers, also once the audit is closed
 # (the follow-up outlives the audit), while the finding is open.
 FOLLOW_UP_FIELDS = ("owner", "due_date")
-
-
-def can_assign_finding(user) -> bool:
-    """Governance officers (the audit team) name a finding's owner and due date."""
-    return has_perm(user, "audits.change_finding")
 
 
 def _check_follow_up(finding: Finding, changed: dict[str, Any]) -> None:

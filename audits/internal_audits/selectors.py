@@ -157,7 +157,7 @@ def finding_list(
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
     if filters.get("overdue"):
-        qs = qs.filter(status=Finding.Status.OPEN, due_date__lt=timezone.localdate())
+        qs = qs.filter(Finding.overdue_q(timezone.localdate()))
     return qs.order_by("-created_at", "-id")
 
 

@@ -388,7 +388,6 @@ class FindingListView(ListPageMixin, Base):
                 ("status", "Status"),
                 ("raised", "Raised"),
             ],
-            "today": timezone.localdate(),
         }
 
 
@@ -455,9 +454,7 @@ class FindingDetailView(FindingMixin, Base):
                 "finding": finding,
                 "audit": finding.audit,
                 "capas": capas,
-                "overdue": is_open
-                and finding.due_date is not None
-                and finding.due_date < timezone.localdate(),
+                "overdue": finding.is_overdue(),
                 # Once the audit is closed, only the owner and due date change (the form
                 # shows the rest read-only).
                 "can_change": can_change,

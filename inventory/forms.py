@@ -1,7 +1,5 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.people import PersonChoiceField
@@ -19,7 +17,7 @@ from .models import (
     RiskTier,
     ValidationRecord,
 )
-from .services import INTAKE_FIELDS
+from .services import INTAKE_FIELDS, triage_candidates
 
 User = get_user_model()
 
@@ -179,21 +177,6 @@ class ApprovalForm(BootstrapFormMixin, forms.Form):
         self.fields["decision"].widget.attrs["class"] = "form-check-input"
 
 
-def triage_officers():
-    """Everyone who can triage an intake (services.can_triage), for the assignee picker."""
-    perms = Permission.objects.filter(
-        codename="triage_aisystem", content_type__app_label="inventory"
-    )
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True) | Q(groups__permissions__in=perms) | Q(user_permissions__in=perms)
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 class TriageForm(BootstrapFormMixin, forms.Form):
     """Shape of the triage details; the rules (who may be assigned, the date) are the
     service's (services.triage_input_errors)."""
@@ -217,7 +200,7 @@ class TriageForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = triage_officers()
+        self.fields["assignee"].queryset = triage_candidates()
 
 
 class ValidationReviewForm(BootstrapFormMixin, forms.Form):

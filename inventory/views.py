@@ -467,7 +467,7 @@ class ApprovalDecideView(SystemFormView):
     def get(self, request, *args, **kwargs):
         # Only approvers open the case; an approver the rule refuses (their own system, the
         # round already decided, no training) reads the case and why they cannot decide.
-        if not has_perm(request.user, "inventory.decide_gate"):
+        if not services.is_gate_approver(request.user):
             raise PermissionDenied("Only approvers decide gates.")
         return self.render_form(self.make_form())
 

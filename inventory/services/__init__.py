@@ -56,6 +56,7 @@ from .gates import (
     gate_decision_refusal,
     gate_progress,
     gate_setting_update,
+    is_gate_approver,
     oversight_gap,
     register_gate_check,
     register_required_approvals,
@@ -96,6 +97,7 @@ from .systems import (
     system_update,
     transition_message,
     transition_refusal,
+    triage_candidates,
     triage_input_errors,
 )
 
@@ -154,6 +156,7 @@ __all__ = [
     "dataset_save",
     "gate_blockers",
     "gate_decision_refusal",
+    "is_gate_approver",
     "gate_progress",
     "gate_setting_update",
     "register_gate_check",
@@ -168,6 +171,7 @@ __all__ = [
     "system_url",
     "TRIAGE_PERMISSION",
     "can_triage",
+    "triage_candidates",
     "transition_message",
     "transition_refusal",
     "triage_input_errors",

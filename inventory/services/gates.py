@@ -136,13 +136,19 @@ def approver_training_refusal(user) -> BusinessRuleError | None:
     )
 
 
+def is_gate_approver(user) -> bool:
+    """Approvers (the AI committee) decide gates; they alone open a system's decision case,
+    even when a rule below keeps them from deciding this one."""
+    return has_perm(user, "inventory.decide_gate")
+
+
 def gate_decision_refusal(user, system: AISystem) -> BusinessRuleError | None:
     """Why ``user`` may not decide the open gate of ``system`` now, or None.
 
     The one rule behind the service, the Decide buttons and the decision form: approvers
     only, never on a system they own, only while a gate is open, with in-date approver
     training (or an officer's exception), once per round."""
-    if not has_perm(user, "inventory.decide_gate"):
+    if not is_gate_approver(user):
         return RuleForbidden("Only approvers can decide gates.", code=Code.PERMISSION_DENIED)
     if system.owner_id == user.pk:
         return RuleForbidden(

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from aims.competence import services as competence_services
@@ -374,6 +377,22 @@ TRIAGE_NOTES_MAX = 5000
 def can_triage(user) -> bool:
     """Whether ``user`` may be given an intake to triage: an active governance officer."""
     return user is not None and has_global_perm(user, TRIAGE_PERMISSION)
+
+
+def triage_candidates() -> QuerySet:
+    """:func:`can_triage` as a query, for the assignee picker: active users holding the
+    triage permission through a group or directly, or superusers."""
+    app_label, codename = TRIAGE_PERMISSION.split(".")
+    perms = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True) | Q(groups__permissions__in=perms) | Q(user_permissions__in=perms)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def triage_input_errors(

@@ -87,15 +87,26 @@ def _evidence(user, system: AISystem) -> Step:
     )
 
 
-def _oversight(user, system: AISystem) -> Step:
+def oversight_step(user, system: AISystem, *, required: bool = True) -> Step:
+    """The oversight person: to do while the tier requires one and it is not assured; shown
+    as recommended where the tier does not (yet) require it. The inventory cannot read the
+    tier's requirements, so it assumes "required"; the risk app, which can, replaces the step
+    (see :func:`system_steps`)."""
     gap = services.oversight_gap(system)
+    if gap is None:
+        status = DONE
+        detail = f"{display_name(system.oversight_person)} oversees the system."
+    elif required:
+        status, detail = TODO, str(gap)
+    else:
+        status, detail = OPTIONAL, "Not required for this tier yet; recommended."
     return Step(
         60,
         "oversight",
         "Human oversight person",
-        DONE if gap is None else TODO,
+        status,
         owner_words(user, system),
-        str(gap) if gap else f"{display_name(system.oversight_person)} oversees the system.",
+        detail,
         reverse("inventory:system_edit", args=[system.pk]),
     )
 
@@ -138,15 +149,17 @@ def _gate(user, system: AISystem) -> Step:
     return step(DONE, owner, f"{system.get_lifecycle_stage_display()}: no gate ahead.")
 
 
-INVENTORY_STEPS = (_validation, _evidence, _oversight, _gate)
+INVENTORY_STEPS = (_validation, _evidence, oversight_step, _gate)
 
 
 def system_steps(user, system: AISystem) -> list[Step]:
-    """Every step, in order, links not yet checked against the viewer."""
-    steps = [make(user, system) for make in INVENTORY_STEPS]
+    """Every step, in order, links not yet checked against the viewer. A provider's step
+    with the key of an inventory step replaces it: the higher app knows more about it (the
+    tier's requirements)."""
+    steps = {step.key: step for step in (make(user, system) for make in INVENTORY_STEPS)}
     for provider in _providers:
-        steps += provider(user, system)
-    return sorted(steps, key=lambda s: s.order)
+        steps.update((step.key, step) for step in provider(user, system))
+    return sorted(steps.values(), key=lambda s: s.order)
 
 
 def next_steps(user, system: AISystem, request=None) -> list[dict]:

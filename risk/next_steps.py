@@ -1,12 +1,22 @@
 """The risk app's steps in a system's next-steps checklist (inventory/next_steps.py):
-classification, risk assessment and impact assessment. Whether each is met comes from the
+classification, risk assessment, impact assessment, and the oversight person as the tier
+requires it. Whether each is met comes from the
 tier's requirements checklist (services.checklist, the predicate the gates use); a step the
 tier does not require yet is shown as optional, done once it exists anyway."""
 
 from django.urls import reverse
 
 from inventory.models import AISystem, Gate
-from inventory.next_steps import DONE, OFFICER_WORDS, OPTIONAL, TODO, WAITING, Step, owner_words
+from inventory.next_steps import (
+    DONE,
+    OFFICER_WORDS,
+    OPTIONAL,
+    TODO,
+    WAITING,
+    Step,
+    oversight_step,
+    owner_words,
+)
 
 from . import services
 from .models import Classification, ImpactAssessment, RiskAssessment
@@ -100,4 +110,6 @@ def risk_steps(user, system: AISystem) -> list[Step]:
         _classify(user, system, checks.get("classification")),
         _assessment(user, system, checks.get("risk_assessment")),
         _impact(user, system, checks.get("impact_assessment")),
+        # Replaces the inventory's step: required only where the tier names an oversight person.
+        oversight_step(user, system, required="oversight_person" in checks),
     ]

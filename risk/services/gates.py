@@ -175,6 +175,7 @@ def checklist(system: AISystem, gate: str) -> list[Check]:
                 "Named human-oversight person with in-date training",
                 gap is None,
                 gap or "",
+                key="oversight_person",
             )
         )
     if req.independent_validation:

@@ -36,10 +36,23 @@ def test_fresh_intake_checklist_starts_with_classification(owner):
     assert steps["classify"]["url"] == reverse("risk:classify", args=[system.pk])
     assert steps["validation"]["status"] == "todo"
     assert steps["evidence"]["status"] == "todo"
-    assert steps["oversight"]["status"] == "todo"
+    # Not classified yet: ranks with the low tier, which names no oversight person.
+    assert steps["oversight"]["status"] == "optional"
     assert steps["gate"]["status"] == "waiting"
     assert "governance officer" in steps["gate"]["who"]
     assert sum(s["is_next"] for s in steps.values()) == 1
+
+
+def test_the_oversight_step_follows_the_tier(owner, officer):
+    from tests.factories import classify_confirmed
+
+    system = make_system(owner)
+    assert steps_by_key(owner, system)["oversight"]["status"] == "optional"
+    classify_confirmed(officer=officer, system=system, result="high_risk")
+    system.refresh_from_db()
+    oversight = steps_by_key(owner, system)["oversight"]
+    assert oversight["status"] == "todo"  # the high tier requires a named, trained person
+    assert "No human-oversight person is named" in oversight["detail"]
 
 
 def test_checklist_follows_each_step_done(owner, officer):

@@ -98,6 +98,7 @@ def parse_conditions(
     return specs
 
 
+@transaction.atomic  # each history row is sealed in the transaction that writes it
 def conditions_create(*, actor, approval: Approval, specs: Sequence[ConditionSpec]) -> list:
     """Record the approval's conditions and tell each owner. Called by approval_decide."""
     created = []

@@ -182,6 +182,7 @@ class ListPageMixin:
             "page_obj": page,
             "querystring_without_page": query.urlencode() + "&" if query else "",
             "export_query": query.urlencode(),
+            "page_sizes": self.page_sizes,
         }
         if self.rows_name:
             context[self.rows_name] = page.object_list

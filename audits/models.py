@@ -592,3 +592,6 @@ class GapAssignment(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.RESOLVED, self.Status.ACCEPTED)
+
+
+from .certification.models import *  # noqa: E402, F403  (certification records, issue 20)

@@ -45,6 +45,19 @@ MS_WRITE = [
 GAPS_VIEW = ["audits.view_gapassignment"]
 GAPS_WRITE = ["audits.add_gapassignment", "audits.change_gapassignment"]
 
+# Certification by an outside body (audits.certification): officers keep the records; the
+# committee and internal auditors read them.
+CERT_MODELS = [
+    "certificationbody",
+    "externalaudit",
+    "auditoraccess",
+    "externalfinding",
+    "findingresponse",
+    "certificate",
+]
+CERT_VIEW = [f"audits.view_{m}" for m in CERT_MODELS]
+CERT_WRITE = [f"audits.{action}_{m}" for m in CERT_MODELS for action in ("add", "change")]
+
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
         *TRAIL,
@@ -55,13 +68,15 @@ PERMISSIONS: dict[str, list[str]] = {
         *MS_WRITE,
         *GAPS_VIEW,
         *GAPS_WRITE,
+        *CERT_VIEW,
+        *CERT_WRITE,
     ],
-    APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion"],
+    APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion", *CERT_VIEW],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW],
 }

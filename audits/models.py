@@ -592,3 +592,7 @@ class GapAssignment(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.RESOLVED, self.Status.ACCEPTED)
+
+
+# The 90-day plan (audits/plan/models.py), imported here so Django finds its models.
+from .plan.models import Plan, PlanTask  # noqa: E402, F401

@@ -45,6 +45,16 @@ MS_WRITE = [
 GAPS_VIEW = ["audits.view_gapassignment"]
 GAPS_WRITE = ["audits.add_gapassignment", "audits.change_gapassignment"]
 
+# The 90-day plan: officers run it; auditors read it. A task's owner reads and works on their
+# own tasks through the task's visibility rule (audits.plan.services), not a model permission.
+PLAN_VIEW = ["audits.view_plan", "audits.view_plantask"]
+PLAN_WRITE = [
+    "audits.add_plan",
+    "audits.change_plan",
+    "audits.add_plantask",
+    "audits.change_plantask",
+]
+
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
         *TRAIL,
@@ -55,6 +65,8 @@ PERMISSIONS: dict[str, list[str]] = {
         *MS_WRITE,
         *GAPS_VIEW,
         *GAPS_WRITE,
+        *PLAN_VIEW,
+        *PLAN_WRITE,
     ],
     APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion"],
     OWNER: [
@@ -63,5 +75,5 @@ PERMISSIONS: dict[str, list[str]] = {
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *PLAN_VIEW],
 }

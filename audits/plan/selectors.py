@@ -89,6 +89,10 @@ class PhaseProgress:
         return self.total - self.done
 
     @property
+    def progress_label(self) -> str:
+        return f"Progress of phase {self.phase} ({self.label.lower()})"
+
+    @property
     def percent(self) -> int:
         """Whole percent done, rounded down: 100 only when every task is done."""
         return (100 * self.done) // self.total if self.total else 0
@@ -106,6 +110,11 @@ class PlanProgress:
     @property
     def exists(self) -> bool:
         return self.plan is not None
+
+    @property
+    def has_tasks(self) -> bool:
+        """Whether any task is in sight (tasks may be added by hand before a generation)."""
+        return any(p.total or p.dropped for p in self.phases)
 
     @property
     def start_date(self) -> date | None:

@@ -305,9 +305,12 @@ def generate_plan(*, actor, start: date | None = None, today: date | None = None
     plan.last_generated_at = timezone.now()
     save_with_history(plan, actor=actor, reason=reason)
     created = []
+    able: dict[int, bool] = {}  # owner id -> may take tasks (one query per person)
     for gap in gaps:
         statement_owner = gap.statement.owner
-        owner = statement_owner if statement_owner and not owner_refusal(statement_owner) else actor
+        if statement_owner is not None and statement_owner.pk not in able:
+            able[statement_owner.pk] = not owner_refusal(statement_owner)
+        owner = statement_owner if statement_owner and able[statement_owner.pk] else actor
         phase = phase_for(gap)
         task = PlanTask(
             title=f"{gap.item.code} {gap.item.title}"[:200],

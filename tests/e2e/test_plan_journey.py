@@ -34,8 +34,8 @@ def test_officer_generates_the_plan_and_marks_a_task_done(login, screenshot):
     expect(page.locator("#plan-summary")).to_contain_text(f"0 of {total} tasks done")
     screenshot(page, "plan-generated")
 
-    page.get_by_label("Phase").select_option(label="Days 1-30")
-    page.get_by_label("Search").fill("4.1")
+    page.get_by_label("Phase", exact=True).select_option(label="Days 1-30")
+    page.get_by_label("Search", exact=True).fill("4.1")
     page.get_by_role("button", name="Apply filters").click()
     task = PlanTask.objects.get(item__code="4.1")
     page.locator(f'tr[data-reference="{task.reference}"]').get_by_role("link").click()

@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "ChecklistResultEnum": "audits.models.ChecklistItem.Result",
         "InternalAuditStatusEnum": "audits.models.InternalAudit.Status",
         "ManagementReviewStatusEnum": "audits.models.ManagementReview.Status",
+        "PlanTaskStatusEnum": "audits.models.PlanTask.Status",
+        "PlanTaskPhaseEnum": "audits.models.PlanTask.Phase",
     },
 }
 

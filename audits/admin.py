@@ -9,6 +9,8 @@ from .models import (
     Crosswalk,
     EvidencePack,
     GapAssignment,
+    Plan,
+    PlanTask,
     SoAVersion,
     TrailAdoption,
     TrailCheckpoint,
@@ -47,6 +49,19 @@ class GapAssignmentAdmin(InspectOnlyAdmin):
     list_filter = ("kind", "status")
     list_select_related = ("owner",)
     search_fields = ("record",)
+
+
+@admin.register(Plan)
+class PlanAdmin(InspectOnlyAdmin):
+    list_display = ("start_date", "generated_by", "last_generated_at")
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(InspectOnlyAdmin):
+    list_display = ("title", "phase", "owner", "due_date", "status")
+    list_filter = ("phase", "status")
+    list_select_related = ("owner",)
+    search_fields = ("title",)
 
 
 # Internal audits, findings and management reviews: audits/internal_audits/admin.py.

@@ -30,3 +30,6 @@ class Code(StrEnum):
     TRAIL_BACKDATED = "trail_backdated"
     REASON_REQUIRED = "reason_required"
     NOTHING_TO_ADOPT = "nothing_to_adopt"
+    # the 90-day plan
+    NO_ASSESSMENT = "no_assessment"
+    NOTHING_TO_PLAN = "nothing_to_plan"

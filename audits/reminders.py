@@ -1,12 +1,14 @@
 """The app's reminder sources, found here by aims.reminders.sweep.run_sweep: the actions decided
 at management reviews (see :mod:`audits.reviews.reminders`), assigned readiness gaps
-(:mod:`audits.soa.reminders`) and open findings with an owner and a due date
-(:mod:`audits.internal_audits.reminders`)."""
+(:mod:`audits.soa.reminders`), open findings with an owner and a due date
+(:mod:`audits.internal_audits.reminders`) and the tasks of the 90-day plan
+(:mod:`audits.plan.reminders`)."""
 
 from .internal_audits.reminders import SOURCES as FINDING_SOURCES
+from .plan.reminders import SOURCES as PLAN_SOURCES
 from .reviews.reminders import SOURCES as REVIEW_SOURCES
 from .soa.reminders import SOURCES as GAP_SOURCES
 
-SOURCES = [*REVIEW_SOURCES, *GAP_SOURCES, *FINDING_SOURCES]
+SOURCES = [*REVIEW_SOURCES, *GAP_SOURCES, *FINDING_SOURCES, *PLAN_SOURCES]
 
 __all__ = ["SOURCES"]

@@ -57,6 +57,15 @@ CERT_MODELS = [
 ]
 CERT_VIEW = [f"audits.view_{m}" for m in CERT_MODELS]
 CERT_WRITE = [f"audits.{action}_{m}" for m in CERT_MODELS for action in ("add", "change")]
+# The 90-day plan: officers run it; auditors read it. A task's owner reads and works on their
+# own tasks through the task's visibility rule (audits.plan.services), not a model permission.
+PLAN_VIEW = ["audits.view_plan", "audits.view_plantask"]
+PLAN_WRITE = [
+    "audits.add_plan",
+    "audits.change_plan",
+    "audits.add_plantask",
+    "audits.change_plantask",
+]
 
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
@@ -70,6 +79,8 @@ PERMISSIONS: dict[str, list[str]] = {
         *GAPS_WRITE,
         *CERT_VIEW,
         *CERT_WRITE,
+        *PLAN_VIEW,
+        *PLAN_WRITE,
     ],
     APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion", *CERT_VIEW],
     OWNER: [
@@ -78,5 +89,5 @@ PERMISSIONS: dict[str, list[str]] = {
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW, *PLAN_VIEW],
 }

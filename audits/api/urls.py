@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("audits.internal_audits.api.urls")),
     path("", include("audits.reviews.api.urls")),
     path("", include("audits.certification.api.urls")),
+    path("", include("audits.plan.api.urls")),
 ]

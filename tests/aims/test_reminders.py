@@ -232,6 +232,19 @@ def due_condition(ctx):
     return ctx.owner, "Monthly bias report"
 
 
+def due_plan_task(ctx):
+    from audits.models import PlanTask
+
+    PlanTask.objects.create(
+        title="Write the AI policy",
+        phase=1,
+        owner=ctx.owner,
+        due_date=days(ctx.today, 3),
+        created_by=ctx.officer,
+    )
+    return ctx.owner, "Write the AI policy"
+
+
 BUILDERS = {
     "approval-condition": due_condition,
     "system-review": due_system,
@@ -246,6 +259,7 @@ BUILDERS = {
     "vendor-change-assessment": due_vendor_change,
     "readiness-gap": due_readiness_gap,
     "finding-due": due_finding,
+    "plan-task": due_plan_task,
 }
 
 

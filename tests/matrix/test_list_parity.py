@@ -23,7 +23,8 @@ from aims.capa import services as capa_services
 from aims.evidence.services import evidence_create
 from aims.models import CorrectiveAction, Evidence
 from audits.internal_audits import findings as ia_services
-from audits.models import Finding, InternalAudit, ManagementReview
+from audits.models import Finding, InternalAudit, ManagementReview, PlanTask
+from audits.plan import services as plan_services
 from audits.reviews import services as reviews
 from incidents import services as incident_services
 from incidents.models import Incident
@@ -75,6 +76,7 @@ PAIRS = [
         "api:managementreview-list",
         ManagementReview,
     ),
+    ListPair("plan tasks", "plan:progress", "api:plantask-list", PlanTask),
 ]
 
 # API lists with no counterpart to compare here, and why. A new API list route must be added
@@ -213,6 +215,11 @@ def estate(officer, approver, auditor, owner, other_owner, nobody):
         actor=officer, title="Annual management review", meeting_date=timezone.localdate(),
         chair=officer, since=None,
     )  # fmt: skip
+    for task_owner in (owner, other_owner, officer):
+        plan_services.task_create(
+            actor=officer, title=f"Plan task of {task_owner.username}", phase=1,
+            owner=task_owner, due_date=due,
+        )  # fmt: skip
     return {"alpha": alpha, "beta": beta, "shared": shared}
 
 

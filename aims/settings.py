@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
         "ChecklistResultEnum": "audits.models.ChecklistItem.Result",
         "InternalAuditStatusEnum": "audits.models.InternalAudit.Status",
         "ManagementReviewStatusEnum": "audits.models.ManagementReview.Status",
+        "ExternalFindingKindEnum": "audits.models.ExternalFinding.Kind",
+        "ExternalFindingStatusEnum": "audits.models.ExternalFinding.Status",
     },
 }
 

@@ -232,6 +232,28 @@ def due_condition(ctx):
     return ctx.owner, "Monthly bias report"
 
 
+def due_external_finding(ctx):
+    from audits.certification import findings as certification_findings
+    from audits.models import CatalogueItem
+
+    from ..matrix.cases_certification_findings import make_audit
+
+    item, _ = CatalogueItem.objects.get_or_create(
+        code="R.1", defaults={"kind": "control", "title": "Reminded control", "sort_key": "9.R1"}
+    )
+    finding = certification_findings.record_finding(
+        audit=make_audit(ctx.officer),
+        actor=ctx.officer,
+        kind="minor",
+        title="Logs not kept",
+        description="d",
+        clauses=[item],
+        response_due=days(ctx.today, 3),
+        owner=ctx.owner,
+    )
+    return ctx.owner, finding.reference
+
+
 BUILDERS = {
     "approval-condition": due_condition,
     "system-review": due_system,
@@ -246,6 +268,7 @@ BUILDERS = {
     "vendor-change-assessment": due_vendor_change,
     "readiness-gap": due_readiness_gap,
     "finding-due": due_finding,
+    "external-finding-due": due_external_finding,
 }
 
 

@@ -47,6 +47,10 @@ EXPORT = [
 ]
 
 
+def _why_not(refusal) -> str:
+    return refusal.message if refusal is not None else ""
+
+
 class FindingMixin:
     def load(self, request, pk: int, **kwargs) -> None:
         try:
@@ -114,6 +118,10 @@ class FindingDetailView(FindingMixin, Base):
                 "capa_link": capa_link,
                 "responses": selectors.responses_of(user=user, finding=finding),
                 "actions": services.available_actions(user, finding),
+                # Why an officer is not offered the close yet (the same predicate).
+                "close_refusal": _why_not(services.close_refusal(user, finding))
+                if has_perm(user, services.CHANGE) and finding.status == services.Status.OPEN
+                else "",
                 "history": record_history(finding),
             },
         )

@@ -41,8 +41,10 @@ class ClauseField(serializers.RelatedField):
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("invalid")
         text = str(data).strip()
-        lookup = Q(pk=int(text)) | Q(code=text) if text.isdigit() else Q(code__iexact=text)
-        item = self.get_queryset().filter(lookup).order_by("-code").first()
+        # A code first ("6" is clause 6 when it is a requirement), then an id.
+        item = self.get_queryset().filter(code__iexact=text).first()
+        if item is None and text.isdigit():
+            item = self.get_queryset().filter(pk=int(text)).first()
         if item is None:
             self.fail("unknown", value=text)
         return item

@@ -262,9 +262,15 @@ def test_api_overdue_filter_and_visibility(api_as, officer, owner, other_owner, 
     mine = [f["id"] for f in api_as(owner).get(API).json()["results"]]
     assert mine == [major.pk]
     assert api_as(other_owner).get(f"{API}{major.pk}/").status_code == 404
-    assert (
-        api_as(other_owner).post(f"{API}{major.pk}/respond/", {}, format="json").status_code == 404
-    )
+    answer = {
+        "correction": "a",
+        "root_cause": "b",
+        "corrective_action_taken": "c",
+        "sent_on": TODAY.isoformat(),
+    }
+    refused = api_as(other_owner).post(f"{API}{major.pk}/respond/", answer, format="json")
+    assert refused.status_code == 404
+    assert not FindingResponse.objects.exists()
 
 
 def test_api_read_only_roles_cannot_write(api_as, auditor, approver, audit, owner, major):
@@ -287,3 +293,17 @@ def test_api_read_only_roles_cannot_write(api_as, auditor, approver, audit, owne
             ).status_code
             == 403
         )
+
+
+def test_api_clauses_by_id_and_the_clause_filter(api_as, officer, audit, owner, major):
+    item = clause("6.2", kind="clause")
+    created = api_as(officer).post(
+        API, payload(audit, owner, kind="ofi", response_due=None, clauses=[item.pk]), format="json"
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["corrective_action"] is None
+    listed = api_as(officer).get(API + "?clause=6.2").json()["results"]
+    assert [f["id"] for f in listed] == [created.json()["id"]]
+    assert [f["id"] for f in api_as(officer).get(API + "?kind=major").json()["results"]] == [
+        major.pk
+    ]

@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "ManagementReviewStatusEnum": "audits.models.ManagementReview.Status",
         "PlanTaskStatusEnum": "audits.models.PlanTask.Status",
         "PlanTaskPhaseEnum": "audits.models.PlanTask.Phase",
+        "ExternalFindingKindEnum": "audits.models.ExternalFinding.Kind",
+        "ExternalFindingStatusEnum": "audits.models.ExternalFinding.Status",
     },
 }
 

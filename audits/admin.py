@@ -92,3 +92,6 @@ class TrailAdoptionAdmin(InspectOnlyAdmin):
     """Adoptions are made with ``manage.py adopt_history`` or the API, never here."""
 
     list_display = ("id", "adopted_by", "rows", "created_at", "reason")
+
+
+from .certification import finding_admin  # noqa: E402, F401  (findings of the body)

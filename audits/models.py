@@ -595,5 +595,6 @@ class GapAssignment(TimeStampedModel):
 
 
 from .certification.models import *  # noqa: E402, F403  (certification records, issue 20)
+
 # The 90-day plan (audits/plan/models.py), imported here so Django finds its models.
 from .plan.models import Plan, PlanTask  # noqa: E402, F401

@@ -56,6 +56,14 @@ SCHEDULES = (
         description="Signs the audit trail's head, so a later wipe of history is detected.",
     ),
     Schedule(
+        name="Overdue certification findings",
+        task="audits.tasks.escalate_overdue_external_findings",
+        minute="15",
+        hour="6",
+        description="Tells the governance officers, once, of each finding of the "
+        "certification body past its response deadline.",
+    ),
+    Schedule(
         name="Daily trends snapshot",
         task="aims.tasks.take_daily_snapshot",
         minute="55",

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from aims.history import HistoryWithRelations
 from aims.models import ReferencedModel, TimeStampedModel
-from aims.visibility import ReadByRole
+from aims.visibility import NONE, ReadByRole, role_rule, rule_for
 
 __all__ = [
     "CertificationBody",
@@ -270,6 +270,20 @@ class ExternalFinding(ReadByRole, ReferencedModel, TimeStampedModel):
     def permission_parent(self) -> ExternalAudit:
         return self.audit
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """Read by role (officers, approvers, auditors see every finding); anyone else sees
+        the findings they own, to answer them. Changing follows the default rule."""
+        rule = role_rule(cls, user, action, prefix)
+        if rule is NONE:
+            return models.Q(**{f"{prefix}owner": user})
+        return rule
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("certification:finding_detail", args=[self.pk])
+
     @property
     def is_nonconformity(self) -> bool:
         return self.kind in (self.Kind.MAJOR, self.Kind.MINOR)
@@ -322,6 +336,15 @@ class FindingResponse(ReadByRole, TimeStampedModel):
     @property
     def permission_parent(self) -> ExternalFinding:
         return self.finding
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """Read by role; anyone else sees the responses to the findings they see (an owner,
+        the responses to their own findings)."""
+        rule = role_rule(cls, user, action, prefix)
+        if rule is NONE:
+            return rule_for(user, ExternalFinding, action, f"{prefix}finding__")
+        return rule
 
 
 class Certificate(ReadByRole, ReferencedModel, TimeStampedModel):

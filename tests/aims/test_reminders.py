@@ -245,6 +245,28 @@ def due_plan_task(ctx):
     return ctx.owner, "Write the AI policy"
 
 
+def due_external_finding(ctx):
+    from audits.certification import findings as certification_findings
+    from audits.models import CatalogueItem
+
+    from ..matrix.cases_certification_findings import make_audit
+
+    item, _ = CatalogueItem.objects.get_or_create(
+        code="R.1", defaults={"kind": "control", "title": "Reminded control", "sort_key": "9.R1"}
+    )
+    finding = certification_findings.record_finding(
+        audit=make_audit(ctx.officer),
+        actor=ctx.officer,
+        kind="minor",
+        title="Logs not kept",
+        description="d",
+        clauses=[item],
+        response_due=days(ctx.today, 3),
+        owner=ctx.owner,
+    )
+    return ctx.owner, finding.reference
+
+
 BUILDERS = {
     "approval-condition": due_condition,
     "system-review": due_system,
@@ -260,6 +282,7 @@ BUILDERS = {
     "readiness-gap": due_readiness_gap,
     "finding-due": due_finding,
     "plan-task": due_plan_task,
+    "external-finding-due": due_external_finding,
 }
 
 

@@ -22,8 +22,9 @@ from django.utils import timezone
 from aims.capa import services as capa_services
 from aims.evidence.services import evidence_create
 from aims.models import CorrectiveAction, Evidence
+from audits.certification import findings as certification_findings
 from audits.internal_audits import findings as ia_services
-from audits.models import Finding, InternalAudit, ManagementReview, PlanTask
+from audits.models import ExternalFinding, Finding, InternalAudit, ManagementReview, PlanTask
 from audits.plan import services as plan_services
 from audits.reviews import services as reviews
 from incidents import services as incident_services
@@ -36,6 +37,7 @@ from suppliers.models import Supplier, VendorChangeNotice
 from ..audits import test_internal_audits as ia
 from ..factories import make_risk, make_system
 from ..suppliers.helpers import connect, link_component, make_supplier
+from .cases_certification_findings import make_audit as certification_audit
 from .world import application_routes
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +72,12 @@ PAIRS = [
         "internal audits", "internal_audits:audit_list", "api:internalaudit-list", InternalAudit
     ),
     ListPair("findings", "internal_audits:finding_list", "api:finding-list", Finding),
+    ListPair(
+        "certification findings",
+        "certification:finding_list",
+        "api:externalfinding-list",
+        ExternalFinding,
+    ),
     ListPair(
         "management reviews",
         "internal_audits:review_list",
@@ -211,6 +219,18 @@ def estate(officer, approver, auditor, owner, other_owner, nobody):
         title="Policy not communicated",
         description="Staff had not read the AI policy.",
     )
+    body_audit = certification_audit(officer)
+    for title, finding_owner in (("Logs not kept", owner), ("Risk not reassessed", other_owner)):
+        certification_findings.record_finding(
+            audit=body_audit,
+            actor=officer,
+            kind=ExternalFinding.Kind.MINOR,
+            title=title,
+            description="Seen by the body",
+            clauses=[ia.catalogue_item("X.1.1", "Test AI policy")],
+            response_due=due,
+            owner=finding_owner,
+        )
     reviews.review_create(
         actor=officer, title="Annual management review", meeting_date=timezone.localdate(),
         chair=officer, since=None,

@@ -291,6 +291,10 @@ SPECTACULAR_SETTINGS = {
         "ChecklistResultEnum": "audits.models.ChecklistItem.Result",
         "InternalAuditStatusEnum": "audits.models.InternalAudit.Status",
         "ManagementReviewStatusEnum": "audits.models.ManagementReview.Status",
+        "ExternalAuditKindEnum": "audits.models.ExternalAudit.Kind",
+        "ExternalAuditStatusEnum": "audits.models.ExternalAudit.Status",
+        "ExternalAuditOutcomeEnum": "audits.models.ExternalAudit.Outcome",
+        "CertificateStatusEnum": "audits.models.Certificate.Status",
     },
 }
 

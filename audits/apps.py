@@ -48,8 +48,10 @@ class AuditsConfig(AppConfig):
             )
         )
 
+        from .certification import wiring as wiring_certification
         from .internal_audits import wiring as wiring_internal_audits
         from .soa import wiring as wiring_soa
 
         wiring_soa.register()
         wiring_internal_audits.register()
+        wiring_certification.register()

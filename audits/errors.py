@@ -30,3 +30,7 @@ class Code(StrEnum):
     TRAIL_BACKDATED = "trail_backdated"
     REASON_REQUIRED = "reason_required"
     NOTHING_TO_ADOPT = "nothing_to_adopt"
+    # certification: external audits and certificates (audits.certification.services)
+    EXTERNAL_AUDIT_CLOSED = "external_audit_closed"
+    OUTCOME_NOT_ALLOWED = "outcome_not_allowed"
+    CERTIFICATE_NOT_ISSUABLE = "certificate_not_issuable"

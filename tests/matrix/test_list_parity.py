@@ -22,6 +22,7 @@ from django.utils import timezone
 from aims.capa import services as capa_services
 from aims.evidence.services import evidence_create
 from aims.models import CorrectiveAction, Evidence
+from audits.certification.models import Certificate, CertificationBody, ExternalAudit
 from audits.internal_audits import findings as ia_services
 from audits.models import Finding, InternalAudit, ManagementReview
 from audits.reviews import services as reviews
@@ -33,6 +34,7 @@ from suppliers import services as supplier_services
 from suppliers.models import Supplier, VendorChangeNotice
 
 from ..audits import test_internal_audits as ia
+from ..audits.certification import audit_helpers as cert
 from ..factories import make_risk, make_system
 from ..suppliers.helpers import connect, link_component, make_supplier
 from .world import application_routes
@@ -75,6 +77,16 @@ PAIRS = [
         "api:managementreview-list",
         ManagementReview,
     ),
+    ListPair(
+        "certification bodies",
+        "certification:body_list",
+        "api:certificationbody-list",
+        CertificationBody,
+    ),
+    ListPair(
+        "external audits", "certification:audit_list", "api:externalaudit-list", ExternalAudit
+    ),
+    ListPair("certificates", "certification:certificate_list", "api:certificate-list", Certificate),
 ]
 
 # API lists with no counterpart to compare here, and why. A new API list route must be added
@@ -213,6 +225,7 @@ def estate(officer, approver, auditor, owner, other_owner, nobody):
         actor=officer, title="Annual management review", meeting_date=timezone.localdate(),
         chair=officer, since=None,
     )  # fmt: skip
+    cert.certified(officer)  # a body, its stage 2, the certificate and its planned cycle
     return {"alpha": alpha, "beta": beta, "shared": shared}
 
 

@@ -84,6 +84,7 @@ def test_complete_from_the_page_then_record_the_certificate(client_as, officer):
     )
     cert = Certificate.objects.get()
     assert response.status_code == 302
+    assert response["Location"] == reverse("certification:certificate_detail", args=[cert.pk])
     page = client.get(response["Location"]).content.decode()
     assert page.count("Surveillance audit") >= 2 and 'id="next-audit"' in page
 

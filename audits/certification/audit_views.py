@@ -69,6 +69,7 @@ class BodyDetailView(BodyMixin, Base):
                     user=request.user, filters={"body": body.pk}
                 ),
                 "can_change": has_perm(request.user, "audits.change_certificationbody"),
+                "can_plan": has_perm(request.user, "audits.add_externalaudit"),
                 "history": record_history(body),
             },
         )

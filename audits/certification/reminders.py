@@ -42,7 +42,7 @@ def certificates_expiring(today: date, lead_days: int) -> Iterator[Due]:
         yield Due(
             recipient_id,
             EXPIRY_KIND,
-            f"Certificate {number} expires",
+            f"Certificate {number}: expiry",
             link(pk),
             expires_on,
             str(pk),
@@ -57,8 +57,6 @@ SOURCES = [
         audits_upcoming,
         "The first day of planned external audits (stage 1, stage 2, surveillance, "
         "recertification), to the officer who planned it.",
-        soon="starts {date}",
-        late="was due to start {date}",
     ),
     ReminderSource(
         EXPIRY_KIND,
@@ -66,7 +64,5 @@ SOURCES = [
         180,
         certificates_expiring,
         "The expiry date of the certificate in force, to the officer who recorded it.",
-        soon="expires {date}",
-        late="expired {date}",
     ),
 ]

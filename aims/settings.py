@@ -295,6 +295,10 @@ SPECTACULAR_SETTINGS = {
         "PlanTaskPhaseEnum": "audits.models.PlanTask.Phase",
         "ExternalFindingKindEnum": "audits.models.ExternalFinding.Kind",
         "ExternalFindingStatusEnum": "audits.models.ExternalFinding.Status",
+        "ExternalAuditKindEnum": "audits.models.ExternalAudit.Kind",
+        "ExternalAuditStatusEnum": "audits.models.ExternalAudit.Status",
+        "ExternalAuditOutcomeEnum": "audits.models.ExternalAudit.Outcome",
+        "CertificateStatusEnum": "audits.models.Certificate.Status",
     },
 }
 

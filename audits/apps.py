@@ -48,6 +48,7 @@ class AuditsConfig(AppConfig):
             )
         )
 
+        from .certification import wiring as wiring_certification
         from .internal_audits import wiring as wiring_internal_audits
         from .plan import wiring as wiring_plan
         from .soa import wiring as wiring_soa
@@ -55,3 +56,4 @@ class AuditsConfig(AppConfig):
         wiring_soa.register()
         wiring_internal_audits.register()
         wiring_plan.register()
+        wiring_certification.register()

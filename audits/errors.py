@@ -33,3 +33,7 @@ class Code(StrEnum):
     # the 90-day plan
     NO_ASSESSMENT = "no_assessment"
     NOTHING_TO_PLAN = "nothing_to_plan"
+    # certification: external audits and certificates (audits.certification.services)
+    EXTERNAL_AUDIT_CLOSED = "external_audit_closed"
+    OUTCOME_NOT_ALLOWED = "outcome_not_allowed"
+    CERTIFICATE_NOT_ISSUABLE = "certificate_not_issuable"

@@ -267,6 +267,36 @@ def due_external_finding(ctx):
     return ctx.owner, finding.reference
 
 
+def due_external_audit(ctx):
+    from audits.certification.models import CertificationBody, ExternalAudit
+
+    body = CertificationBody.objects.create(name="Reminded body")
+    audit = ExternalAudit.objects.create(
+        body=body,
+        kind="stage1",
+        start_date=days(ctx.today, 3),
+        end_date=days(ctx.today, 3),
+        scope="All",
+        created_by=ctx.officer,
+    )
+    return ctx.officer, audit.reference
+
+
+def due_certificate_expiry(ctx):
+    from audits.certification.models import Certificate, CertificationBody
+
+    body = CertificationBody.objects.create(name="Expiring body")
+    Certificate.objects.create(
+        number="REMINDED-1",
+        body=body,
+        scope="All",
+        issued_on=days(ctx.today, -1000),
+        expires_on=days(ctx.today, 3),
+        created_by=ctx.officer,
+    )
+    return ctx.officer, "REMINDED-1"
+
+
 BUILDERS = {
     "approval-condition": due_condition,
     "system-review": due_system,
@@ -283,6 +313,8 @@ BUILDERS = {
     "finding-due": due_finding,
     "plan-task": due_plan_task,
     "external-finding-due": due_external_finding,
+    "external-audit": due_external_audit,
+    "certificate-expiry": due_certificate_expiry,
 }
 
 

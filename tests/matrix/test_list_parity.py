@@ -23,6 +23,7 @@ from aims.capa import services as capa_services
 from aims.evidence.services import evidence_create
 from aims.models import CorrectiveAction, Evidence
 from audits.certification import findings as certification_findings
+from audits.certification.models import Certificate, CertificationBody, ExternalAudit
 from audits.internal_audits import findings as ia_services
 from audits.models import ExternalFinding, Finding, InternalAudit, ManagementReview, PlanTask
 from audits.plan import services as plan_services
@@ -35,6 +36,7 @@ from suppliers import services as supplier_services
 from suppliers.models import Supplier, VendorChangeNotice
 
 from ..audits import test_internal_audits as ia
+from ..audits.certification import audit_helpers as cert
 from ..factories import make_risk, make_system
 from ..suppliers.helpers import connect, link_component, make_supplier
 from .cases_certification_findings import make_audit as certification_audit
@@ -85,6 +87,16 @@ PAIRS = [
         ManagementReview,
     ),
     ListPair("plan tasks", "plan:progress", "api:plantask-list", PlanTask),
+    ListPair(
+        "certification bodies",
+        "certification:body_list",
+        "api:certificationbody-list",
+        CertificationBody,
+    ),
+    ListPair(
+        "external audits", "certification:audit_list", "api:externalaudit-list", ExternalAudit
+    ),
+    ListPair("certificates", "certification:certificate_list", "api:certificate-list", Certificate),
 ]
 
 # API lists with no counterpart to compare here, and why. A new API list route must be added
@@ -240,6 +252,7 @@ def estate(officer, approver, auditor, owner, other_owner, nobody):
             actor=officer, title=f"Plan task of {task_owner.username}", phase=1,
             owner=task_owner, due_date=due,
         )  # fmt: skip
+    cert.certified(officer)  # a body, its stage 2, the certificate and its planned cycle
     return {"alpha": alpha, "beta": beta, "shared": shared}
 
 

@@ -13,6 +13,7 @@ from aims.permissions import has_perm
 from aims.view_helpers import ListPageMixin, paginate
 
 from ..view_bases import Base, FormPage
+from . import findings as finding_services
 from . import selectors, services
 from .audit_forms import (
     AuditFilterForm,
@@ -232,6 +233,7 @@ class AuditDetailView(AuditMixin, Base):
                 "stage2_warning": services.stage2_warning(audit),
                 "readiness": selectors.audit_readiness(audit, user=user) if planned else None,
                 "issued": Certificate.objects.filter(issuing_audit=audit).first(),
+                "can_record_finding": finding_services.record_refusal(user, audit) is None,
                 "can_issue": has_perm(user, "audits.add_certificate")
                 and services.certificate_issue_refusal(audit) is None,
                 "history": record_history(audit),

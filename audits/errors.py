@@ -30,3 +30,6 @@ class Code(StrEnum):
     TRAIL_BACKDATED = "trail_backdated"
     REASON_REQUIRED = "reason_required"
     NOTHING_TO_ADOPT = "nothing_to_adopt"
+    # ISO/IEC 27001 mappings
+    MAPPING_DECIDED = "mapping_decided"
+    MAPPING_DUPLICATE = "mapping_duplicate"

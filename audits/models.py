@@ -592,3 +592,8 @@ class GapAssignment(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.RESOLVED, self.Status.ACCEPTED)
+
+
+# --- ISO/IEC 27001 reuse (defined in audits.iso27001.models) -----------------------------------
+
+from .iso27001.models import ControlMapping, SecurityControl  # noqa: E402, F401

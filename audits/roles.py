@@ -45,6 +45,15 @@ MS_WRITE = [
 GAPS_VIEW = ["audits.view_gapassignment"]
 GAPS_WRITE = ["audits.add_gapassignment", "audits.change_gapassignment"]
 
+# ISO/IEC 27001 controls and their mappings to 42001: officers keep and review them; those
+# who read the SoA at large (approvers, auditors) read them.
+ISO27001_VIEW = ["audits.view_securitycontrol", "audits.view_controlmapping"]
+ISO27001_WRITE = [
+    "audits.change_securitycontrol",
+    "audits.add_controlmapping",
+    "audits.review_controlmapping",
+]
+
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
         *TRAIL,
@@ -55,13 +64,15 @@ PERMISSIONS: dict[str, list[str]] = {
         *MS_WRITE,
         *GAPS_VIEW,
         *GAPS_WRITE,
+        *ISO27001_VIEW,
+        *ISO27001_WRITE,
     ],
-    APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion"],
+    APPROVER: [*MS_VIEW, *GAPS_VIEW, *ISO27001_VIEW, "audits.approve_soaversion"],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *ISO27001_VIEW],
 }

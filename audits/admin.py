@@ -77,3 +77,6 @@ class TrailAdoptionAdmin(InspectOnlyAdmin):
     """Adoptions are made with ``manage.py adopt_history`` or the API, never here."""
 
     list_display = ("id", "adopted_by", "rows", "created_at", "reason")
+
+
+from .iso27001 import admin as iso27001_admin  # noqa: E402, F401  (registers its admins)

@@ -1,6 +1,7 @@
 """REST API of the ISO/IEC 27001 controls and their mappings to ISO/IEC 42001. Thin: reads
 through audits.iso27001.selectors (a record the user may not view is a 404), writes through
-audits.iso27001.services. Read-only roles are refused every write with a 403; a refused
+audits.iso27001.services. Users without a reading role get empty lists and 404s (nothing
+leaks that a record exists). Read-only roles are refused every write with a 403; a refused
 review or rejection is a 409 (or 403 for the proposer) with the reason."""
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 
-from aims.api.permissions import RoleReadPermission
 from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin
 from audits.models import ControlMapping, SecurityControl
@@ -30,7 +30,6 @@ class SelectorViewSet(
     AIMSViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     filter_backends = [filters.DjangoFilterBackend]
-    permission_classes = [*AIMSViewSetMixin.permission_classes, RoleReadPermission]
     model = None
 
     def selected(self) -> QuerySet:
@@ -75,7 +74,6 @@ class SecurityControlViewSet(SelectorViewSet):
     read_serializer_class = SecurityControlReadSerializer
     write_serializer_class = SecurityControlWriteSerializer
     write_permissions = (services.CHANGE_CONTROL,)
-    read_permission = "audits.view_securitycontrol"
     filterset_class = SecurityControlFilter
     http_method_names = ["get", "put", "patch", "head", "options"]
 
@@ -118,7 +116,6 @@ class ControlMappingViewSet(SelectorViewSet):
     read_serializer_class = ControlMappingReadSerializer
     write_serializer_class = ControlMappingCreateSerializer
     write_permissions = (services.ADD_MAPPING, services.REVIEW_MAPPING)
-    read_permission = "audits.view_controlmapping"
     filterset_class = ControlMappingFilter
     http_method_names = ["get", "post", "head", "options"]
 

@@ -172,6 +172,11 @@ class Readiness:
     def percent(self) -> int:
         return percent(self.ready, self.total)
 
+    @property
+    def with_security_evidence(self) -> int:
+        """Items whose in-date evidence comes (also) from ISO/IEC 27001 through a mapping."""
+        return sum(1 for i in self.items if i.security_support)
+
     def part(self, kind: str) -> tuple[int, int, int]:
         """(ready, total, percent) of the clause requirements or of the Annex A controls."""
         items = [i for i in self.items if i.item.kind == kind]

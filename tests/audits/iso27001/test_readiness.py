@@ -47,7 +47,7 @@ def test_unreviewed_mapping_counts_for_nothing_then_the_review_makes_it_ready(of
     assert str(support).startswith("evidence from ISO/IEC 27001 8.15 via a mapping reviewed by")
     assert f"on {timezone.localtime(mapping.reviewed_at):%d %b %Y}" in str(support)
     assert ITEM not in {g.record for g in gap_list(user=officer)}
-    assert readiness().ready == 1
+    assert readiness().ready == 1 and readiness().with_security_evidence == 1
 
 
 def test_rejected_mapping_counts_for_nothing(officer, prepared):
@@ -98,3 +98,14 @@ def test_readiness_and_the_predicate_read_a_bounded_number_of_queries(
     with django_assert_max_num_queries(4):
         state_all = readiness()
     assert state_all.ready == 4
+
+
+def test_the_statement_api_names_the_27001_source(api_as, auditor, officer, prepared):
+    from django.urls import reverse
+
+    services.mapping_review(actor=officer, mapping=prepared)
+    body = api_as(auditor).get(reverse("api:controlstatement-detail", args=[statement(ITEM).pk]))
+    readiness_flags = body.json()["readiness"]
+    assert readiness_flags["has_evidence"] and readiness_flags["ready"]
+    (line,) = readiness_flags["security_evidence"]
+    assert line.startswith("evidence from ISO/IEC 27001 8.15 via a mapping reviewed by")

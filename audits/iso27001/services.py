@@ -147,7 +147,7 @@ def reject_refusal(*, actor, mapping: ControlMapping) -> BusinessRuleError | Non
 
 def _locked(mapping: ControlMapping) -> ControlMapping:
     return (
-        ControlMapping.objects.select_for_update()
+        ControlMapping.objects.select_for_update(of=("self",))
         .select_related("security_control", "item", "reviewed_by")
         .get(pk=mapping.pk)
     )

@@ -40,9 +40,16 @@ def in_date(evidence, today) -> bool:
 
 def mapping_actions(user, mapping: ControlMapping) -> dict:
     """What the page offers on one mapping: the same predicates the services enforce."""
+    refusal = services.review_refusal(actor=user, mapping=mapping)
     return {
-        "can_review": services.review_refusal(actor=user, mapping=mapping) is None,
+        "can_review": refusal is None,
         "can_reject": services.reject_refusal(actor=user, mapping=mapping) is None,
+        # why an officer may not review a proposal (their own), shown instead of the form
+        "review_refusal": refusal.message
+        if refusal is not None
+        and mapping.status == ControlMapping.Status.PROPOSED
+        and has_perm(user, services.REVIEW_MAPPING)
+        else "",
     }
 
 

@@ -86,8 +86,6 @@ CASES = [
     Case("api:iso27001control-detail", "GET", API_ISO_RECORD, kwargs=control_pk),
     Case("api:iso27001control-detail", "PATCH", API_ISO_WRITE, kwargs=control_pk,
          data=lambda w: {"implementation_status": "partial"}, effect=control_status),
-    Case("api:iso27001control-detail", "PUT", API_ISO_WRITE, kwargs=control_pk,
-         data=lambda w: {"implementation_status": "implemented"}, effect=control_status),
     Case("api:iso27001mapping-list", "GET", API_LOGGED_IN),
     Case("api:iso27001mapping-list", "POST", API_ISO_WRITE, data=lambda w: API_PROPOSE,
          effect=mappings),

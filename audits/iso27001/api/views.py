@@ -58,16 +58,13 @@ class SecurityControlFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    update=extend_schema(
-        request=SecurityControlWriteSerializer, responses={200: SecurityControlReadSerializer}
-    ),
     partial_update=extend_schema(
         request=SecurityControlWriteSerializer, responses={200: SecurityControlReadSerializer}
     ),
 )
 class SecurityControlViewSet(SelectorViewSet):
     """The organisation's ISO/IEC 27001:2022 Annex A controls (the 93 are loaded as reference
-    data; none is created or deleted). PUT/PATCH change applicability, implementation, owner,
+    data; none is created or deleted). PATCH changes applicability, implementation, owner,
     notes and the last review date."""
 
     model = SecurityControl
@@ -75,22 +72,16 @@ class SecurityControlViewSet(SelectorViewSet):
     write_serializer_class = SecurityControlWriteSerializer
     write_permissions = (services.CHANGE_CONTROL,)
     filterset_class = SecurityControlFilter
-    http_method_names = ["get", "put", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "head", "options"]
 
     def selected(self):
         return selectors.control_list(user=self.request.user)
 
-    def _update(self, partial: bool):
-        control = self.get_object()
-        data = self.validated_input(instance=control, partial=partial)
-        control = services.control_update(actor=self.request.user, control=control, data=data)
-        return self.read_response(selectors.control_get(user=self.request.user, pk=control.pk))
-
-    def update(self, request, pk=None):
-        return self._update(partial=False)
-
     def partial_update(self, request, pk=None):
-        return self._update(partial=True)
+        control = self.get_object()
+        data = self.validated_input(instance=control, partial=True)
+        control = services.control_update(actor=request.user, control=control, data=data)
+        return self.read_response(selectors.control_get(user=request.user, pk=control.pk))
 
 
 class ControlMappingFilter(filters.FilterSet):

@@ -157,3 +157,22 @@ def test_the_soa_statement_lists_reviewed_mappings_and_the_evidence_source(
     after = client_as(auditor).get(url).content.decode()
     assert "Recording activity logs" in after
     assert "Counts evidence from ISO/IEC 27001 8.15 via a mapping reviewed by" in after
+
+
+def test_the_proposer_is_told_why_they_cannot_review(client_as, officer):
+    client = client_as(officer)
+    client.post(
+        reverse("iso27001:mapping_add"),
+        {
+            "security_control": control("8.16").pk,
+            "item_code": "A.9.2",
+            "rationale": "Monitoring",
+            "source": "own_analysis",
+        },
+    )
+    mapping = ControlMapping.objects.get(security_control__code="8.16", item__code="A.9.2")
+    page = client.get(reverse("iso27001:mapping_detail", args=[mapping.pk])).content.decode()
+    assert "another officer reviews it" in page and "Confirm the mapping" not in page
+    refused = client.post(reverse("iso27001:mapping_review", args=[mapping.pk]))
+    assert refused.status_code == 403
+    assert ControlMapping.objects.get(pk=mapping.pk).status == "proposed"

@@ -95,3 +95,4 @@ class TrailAdoptionAdmin(InspectOnlyAdmin):
 
 
 from .certification import finding_admin  # noqa: E402, F401  (findings of the body)
+from .iso27001 import admin as iso27001_admin  # noqa: E402, F401  (registers its admins)

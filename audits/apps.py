@@ -50,10 +50,12 @@ class AuditsConfig(AppConfig):
 
         from .certification import wiring as wiring_certification
         from .internal_audits import wiring as wiring_internal_audits
+        from .iso27001 import wiring as wiring_iso27001
         from .plan import wiring as wiring_plan
         from .soa import wiring as wiring_soa
 
         wiring_soa.register()
+        wiring_iso27001.register()  # after the SoA: its loader needs the 42001 catalogue
         wiring_internal_audits.register()
         wiring_plan.register()
         wiring_certification.register()

@@ -37,3 +37,6 @@ class Code(StrEnum):
     EXTERNAL_AUDIT_CLOSED = "external_audit_closed"
     OUTCOME_NOT_ALLOWED = "outcome_not_allowed"
     CERTIFICATE_NOT_ISSUABLE = "certificate_not_issuable"
+    # ISO/IEC 27001 mappings
+    MAPPING_DECIDED = "mapping_decided"
+    MAPPING_DUPLICATE = "mapping_duplicate"

@@ -596,5 +596,8 @@ class GapAssignment(TimeStampedModel):
 
 from .certification.models import *  # noqa: E402, F403  (certification records, issue 20)
 
+# --- ISO/IEC 27001 reuse (defined in audits.iso27001.models) -----------------------------------
+from .iso27001.models import ControlMapping, SecurityControl  # noqa: E402, F401
+
 # The 90-day plan (audits/plan/models.py), imported here so Django finds its models.
 from .plan.models import Plan, PlanTask  # noqa: E402, F401

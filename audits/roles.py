@@ -66,6 +66,14 @@ PLAN_WRITE = [
     "audits.add_plantask",
     "audits.change_plantask",
 ]
+# ISO/IEC 27001 controls and their mappings to 42001: officers keep and review them; those
+# who read the SoA at large (approvers, auditors) read them.
+ISO27001_VIEW = ["audits.view_securitycontrol", "audits.view_controlmapping"]
+ISO27001_WRITE = [
+    "audits.change_securitycontrol",
+    "audits.add_controlmapping",
+    "audits.review_controlmapping",
+]
 
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
@@ -81,13 +89,15 @@ PERMISSIONS: dict[str, list[str]] = {
         *CERT_WRITE,
         *PLAN_VIEW,
         *PLAN_WRITE,
+        *ISO27001_VIEW,
+        *ISO27001_WRITE,
     ],
-    APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion", *CERT_VIEW],
+    APPROVER: [*MS_VIEW, *GAPS_VIEW, *ISO27001_VIEW, "audits.approve_soaversion", *CERT_VIEW],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW, *PLAN_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW, *PLAN_VIEW, *ISO27001_VIEW],
 }

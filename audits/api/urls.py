@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("audits.packs.api.urls")),
     path("", include("audits.catalogue.api.urls")),
     path("", include("audits.soa.api.urls")),
+    path("", include("audits.iso27001.api.urls")),
     path("", include("audits.internal_audits.api.urls")),
     path("", include("audits.reviews.api.urls")),
     path("", include("audits.certification.api.urls")),

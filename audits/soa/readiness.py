@@ -6,7 +6,13 @@ excluded from the SoA with a justification counts as ready (there is nothing to 
 
 Evidence is in date when it is current (not superseded by a newer version), its
 ``valid_from`` is empty or not after today and its ``valid_until`` is empty or not before
-today. Everything is read in three queries, whatever the size of the catalogue.
+today.
+
+Evidence may also come from ISO/IEC 27001: the in-date evidence of a 27001 control that
+applies and is implemented (or partly) counts for a 42001 item when a *reviewed* mapping links
+the two (``audits.iso27001.selectors.supporting_security_evidence``, one query); the item's
+readiness names where it came from. Everything is read in four queries, whatever the size of
+the catalogue.
 """
 
 from collections.abc import Iterable
@@ -15,6 +21,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from ..iso27001.selectors import Support, supporting_security_evidence
 from ..models import CatalogueItem, ControlStatement
 from .services import current_evidence
 
@@ -28,12 +35,15 @@ class EvidenceState:
     any_current: set[int]
     in_date: set[int]
     latest_expiry: dict[int, date]  # statements with evidence, none in date: last expiry
+    # statements whose in-date evidence (also) comes from ISO/IEC 27001 through a mapping
+    via_security: dict[int, list[Support]] = field(default_factory=dict)
 
 
 def evidence_state(*, statement_ids: Iterable[int] | None = None, today: date) -> EvidenceState:
     any_current: set[int] = set()
     in_date: set[int] = set()
     expiry: dict[int, date] = {}
+    statement_ids = None if statement_ids is None else list(statement_ids)
     rows = current_evidence(statement_ids).values_list("target_id", "valid_from", "valid_until")
     for target_id, valid_from, valid_until in rows:
         any_current.add(target_id)
@@ -43,8 +53,13 @@ def evidence_state(*, statement_ids: Iterable[int] | None = None, today: date) -
             in_date.add(target_id)
         elif valid_until is not None and valid_until < today:
             expiry[target_id] = max(expiry.get(target_id, valid_until), valid_until)
+    via_security = supporting_security_evidence(today=today, statement_ids=statement_ids)
+    in_date |= set(via_security)
     return EvidenceState(
-        any_current, in_date, {k: v for k, v in expiry.items() if k not in in_date}
+        any_current,
+        in_date,
+        {k: v for k, v in expiry.items() if k not in in_date},
+        via_security,
     )
 
 
@@ -54,6 +69,7 @@ class ItemReadiness:
     has_owner: bool
     has_evidence: bool
     implemented: bool
+    security_support: tuple[Support, ...] = ()
 
     @property
     def item(self) -> CatalogueItem:
@@ -93,6 +109,7 @@ def assess(statement: ControlStatement, evidence: EvidenceState) -> ItemReadines
         has_owner=statement.owner_id is not None,
         has_evidence=statement.pk in evidence.in_date,
         implemented=statement.implementation_status == Implementation.IMPLEMENTED,
+        security_support=tuple(evidence.via_security.get(statement.pk, ())),
     )
 
 
@@ -154,6 +171,11 @@ class Readiness:
     @property
     def percent(self) -> int:
         return percent(self.ready, self.total)
+
+    @property
+    def with_security_evidence(self) -> int:
+        """Items whose in-date evidence comes (also) from ISO/IEC 27001 through a mapping."""
+        return sum(1 for i in self.items if i.security_support)
 
     def part(self, kind: str) -> tuple[int, int, int]:
         """(ready, total, percent) of the clause requirements or of the Annex A controls."""

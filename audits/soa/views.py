@@ -19,6 +19,7 @@ from aims.view_helpers.export import csv_lines
 from aims.views import apply_errors
 from risk.selectors import risk_list, visible_systems
 
+from ..iso27001.selectors import reviewed_mappings_of_item
 from ..models import ControlStatement, SoAVersion
 from . import gaps as gap_checks
 from . import selectors, services
@@ -130,6 +131,11 @@ class StatementMixin(PermissionMixin):
             )
             + f"?next={self.detail_url()}",
             "history": record_history(statement),
+            "security_mappings": (
+                list(reviewed_mappings_of_item(statement.item))
+                if has_global_perm(user, "audits.view_controlmapping")
+                else None
+            ),
         }
 
 

@@ -117,6 +117,7 @@ def test_the_api_updates_for_officers_and_answers_with_readiness(api_as, officer
         "excluded": False,
         "ready": False,
         "next_step": "Attach in-date evidence.",
+        "security_evidence": [],
     }
 
 

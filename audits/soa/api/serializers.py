@@ -37,6 +37,11 @@ class ReadinessFlagsSerializer(serializers.Serializer):
     excluded = serializers.BooleanField()
     ready = serializers.BooleanField()
     next_step = serializers.CharField(help_text="What to do next; empty when ready.")
+    security_evidence = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Where in-date evidence comes from ISO/IEC 27001: one line per reviewed "
+        "mapping from an implemented 27001 control with in-date evidence.",
+    )
 
 
 class ControlStatementReadSerializer(serializers.ModelSerializer):
@@ -124,6 +129,7 @@ class ControlStatementReadSerializer(serializers.ModelSerializer):
             "excluded": state.excluded,
             "ready": state.ready,
             "next_step": state.next_step,
+            "security_evidence": [str(s) for s in state.security_support],
         }
 
 

@@ -133,6 +133,14 @@ class ExternalAudit(ReadByRole, ReferencedModel, TimeStampedModel):
         ordering = ["-start_date", "-id"]
         verbose_name = "external audit"
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """A certification body's auditor sees only the audits they hold a current access to
+        (and what hangs off them); everyone else reads by role."""
+        from .access import certification_auditor_rule
+
+        return certification_auditor_rule(cls, user, action, prefix)
+
     def __str__(self) -> str:
         return f"{self.reference} {self.title or self.get_kind_display()}"
 
@@ -266,6 +274,14 @@ class ExternalFinding(ReadByRole, ReferencedModel, TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = "external finding"
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """A certification body's auditor sees only the audits they hold a current access to
+        (and what hangs off them); everyone else reads by role."""
+        from .access import certification_auditor_rule
+
+        return certification_auditor_rule(cls, user, action, prefix)
+
     @property
     def permission_parent(self) -> ExternalAudit:
         return self.audit
@@ -315,6 +331,14 @@ class FindingResponse(ReadByRole, TimeStampedModel):
     class Meta:
         ordering = ["-sent_on", "-id"]
         verbose_name = "finding response"
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """A certification body's auditor sees only the audits they hold a current access to
+        (and what hangs off them); everyone else reads by role."""
+        from .access import certification_auditor_rule
+
+        return certification_auditor_rule(cls, user, action, prefix)
 
     def __str__(self) -> str:
         return f"Response to {self.finding.reference} sent {self.sent_on}"

@@ -129,6 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Time-boxed accounts (aims.signin): which accounts are limited, and why one is refused today.
 AIMS_LIMITED_ACCOUNT = "audits.certification.access.is_certification_auditor"
 AIMS_ACCOUNT_REFUSAL = "audits.certification.access.auditor_access_refusal"
+AIMS_LIMITED_HOME = "certification:my_audit"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "aims:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -18,9 +18,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout, user_logged_in
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.module_loading import import_string
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -50,6 +51,16 @@ class Backend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and refusal(user) is None
 
+    def get_user(self, user_id):
+        """A session's user, refused or not: :class:`RefusedAccountMiddleware` ends a refused
+        one with the reason (dropping it here would send them to sign in without a word)."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if ModelBackend.user_can_authenticate(self, user) else None
+
 
 class SignInForm(AuthenticationForm):
     """The sign-in form: a refused account (right password) is told why, in words."""
@@ -71,9 +82,7 @@ class SignInForm(AuthenticationForm):
         if not username or not password:
             return None
         user_model = get_user_model()
-        user = user_model._default_manager.filter(
-            **{user_model.USERNAME_FIELD: username}
-        ).first()
+        user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
         if user is None or not user.is_active or not user.check_password(password):
             return None
         return refusal(user)
@@ -83,6 +92,18 @@ class SignInForm(AuthenticationForm):
         reason = refusal(user)
         if reason:
             raise ValidationError(reason, code="access_refused")
+
+
+class SignInView(LoginView):
+    """The sign-in page; a limited account lands on its own home (``AIMS_LIMITED_HOME``)."""
+
+    authentication_form = SignInForm
+
+    def get_default_redirect_url(self):
+        home = getattr(settings, "AIMS_LIMITED_HOME", None)
+        if home and is_limited(self.request.user):
+            return resolve_url(home)
+        return super().get_default_redirect_url()
 
 
 @receiver(user_logged_in, dispatch_uid="aims_signin_limited")

@@ -2,7 +2,8 @@
 ``tasks.py`` under an explicit name (the name it had when defined in this module), so the
 beat schedule and tasks already queued keep working."""
 
+from .certification.access_tasks import sweep_auditor_accesses
 from .packs.tasks import build_evidence_pack
 from .trail.tasks import sign_trail_checkpoint
 
-__all__ = ["build_evidence_pack", "sign_trail_checkpoint"]
+__all__ = ["build_evidence_pack", "sign_trail_checkpoint", "sweep_auditor_accesses"]

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -227,7 +228,10 @@ def window_errors(audit: ExternalAudit, valid_from: date, valid_until: date, tod
 def account_refusal(user) -> str | None:
     """Why an existing account cannot become (or stay) a certification auditor's."""
     if user.is_superuser or user.is_staff:
-        return f"{user.username} is an administrator's account; give the auditor an account of their own."
+        return (
+            f"{user.username} is an administrator's account; give the auditor an account of "
+            "their own."
+        )
     other = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True)) - {CERT_AUDITOR}
     if other:
         return (
@@ -250,7 +254,8 @@ def _mail_invitation(access: AuditorAccess, path: str) -> None:
     body = (
         f"You have been given read-only access to the AI management system for audit "
         f"{access.audit.reference}, from {access.valid_from} to {access.valid_until}.\n\n"
-        f"Your user name: {user.username}\nChoose your password here: {path}\n"
+        f"Your user name: {user.username}\n"
+        f"Choose your password here: {settings.AIMS_BASE_URL.rstrip('/')}{path}\n"
     )
     transaction.on_commit(
         lambda: send_mail(

@@ -53,3 +53,8 @@ class AuditsConfig(AppConfig):
 
         wiring_soa.register()
         wiring_internal_audits.register()
+
+        # Certification auditors' view of the sampled systems follows each audit's sample.
+        from .certification import access as certification_access
+
+        certification_access.register()

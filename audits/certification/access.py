@@ -375,3 +375,32 @@ def extend_access(
     )
     sync_user_scope(access.user, today)
     return access
+
+
+# --- keeping the scope in step with the audit's sample -------------------------------------
+
+
+def _sample_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """When an audit's sampled systems change (from either side), its auditors' view
+    permissions follow at once, in the same transaction."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        sync_auditor_scope(instance)
+        return
+    audits = ExternalAudit.objects.filter(
+        pk__in=pk_set or [], accesses__isnull=False
+    ).distinct()  # a system changed from its side: each audit named
+    for audit in audits:
+        sync_auditor_scope(audit)
+
+
+def register() -> None:
+    """Connect the signal above (called from AuditsConfig.ready)."""
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(
+        _sample_changed,
+        sender=ExternalAudit.sampled_systems.through,
+        dispatch_uid="certification_auditor_scope",
+    )

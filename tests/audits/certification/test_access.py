@@ -121,6 +121,7 @@ def test_the_auditor_sees_only_the_sampled_system_and_what_is_under_it(client, w
         == 404
     )
 
+    assert client.get(reverse("aims:dashboard")).status_code == 200
     page = client.get(reverse("certification:my_audit"))
     assert world["audit"].reference in page.text
     assert world["other_audit"].reference not in page.text
@@ -263,9 +264,12 @@ def test_the_daily_sweep_takes_the_scope_of_ended_accesses_idempotently(world):
 
 def test_changing_the_sample_resyncs_the_scope(world):
     audit = world["audit"]
-    audit.sampled_systems.set([world["other"]])
-    access.sync_auditor_scope(audit)
+    audit.sampled_systems.set([world["other"]])  # the scope follows at once (m2m signal)
     assert list(AISystem.objects.restrict(world["user"], "view")) == [world["other"]]
+    audit.sampled_systems.clear()
+    assert not AISystem.objects.restrict(world["user"], "view").exists()
+    access.sync_auditor_scope(audit)  # idempotent
+    assert get_perms(world["user"], world["other"]) == []
 
 
 # --- granting ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.shortcuts import redirect, resolve_url
 from django.utils.module_loading import import_string
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
@@ -154,3 +155,10 @@ class RefusingSessionAuthentication(SessionAuthentication):
 class RefusingTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         return _check(super().authenticate(request))
+
+
+class RefusingSessionScheme(SessionScheme):
+    """The API schema describes the refusing session authentication as the plain one (the
+    token scheme already matches subclasses)."""
+
+    target_class = "aims.signin.RefusingSessionAuthentication"

@@ -396,8 +396,10 @@ def _sample_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None
 
 
 def register() -> None:
-    """Connect the signal above (called from AuditsConfig.ready)."""
+    """Connect the signal above and register the admin (called from AuditsConfig.ready)."""
     from django.db.models.signals import m2m_changed
+
+    from . import access_admin  # noqa: F401  (registers AuditorAccessAdmin)
 
     m2m_changed.connect(
         _sample_changed,

@@ -13,12 +13,18 @@ from .battery_framework import Entry, api, by_id
 
 def audit(w) -> ExternalAudit:
     def make():
+        # Made with the ORM and without history: only the access's own rows are measured.
         today = timezone.localdate()
-        body, _ = CertificationBody.objects.get_or_create(name="Battery certification body")
-        return ExternalAudit.objects.create(
+        body = CertificationBody(name="Battery certification body")
+        body.skip_history_when_saving = True
+        body.save()
+        audit = ExternalAudit(
             body=body, kind=ExternalAudit.Kind.STAGE_1, start_date=today,
             end_date=today + timedelta(days=2), scope="Battery scope", created_by=w.officer,
         )  # fmt: skip
+        audit.skip_history_when_saving = True
+        audit.save()
+        return audit
 
     return w.once("_battery_external_audit", make)
 

@@ -10,7 +10,13 @@ OFFICER = "Governance officer"
 APPROVER = "Approver"
 OWNER = "System owner"
 AUDITOR = "Auditor"
-ROLES = (OFFICER, APPROVER, OWNER, AUDITOR)
+# The certification body's auditor: a time-boxed, read-only account limited to one external
+# audit's scope (audits.certification.access). Reads the management-system documents through
+# this role; sees operational records only through object permissions on the sampled systems.
+CERT_AUDITOR = "Certification auditor"
+ROLES = (OFFICER, APPROVER, OWNER, AUDITOR, CERT_AUDITOR)
+# Roles that read and never write (no comment, no request other than a pack).
+READ_ONLY_ROLES = frozenset({AUDITOR, CERT_AUDITOR})
 
 # Corrective actions: owners work on those of records they may change (checked on the source).
 CAPA_VIEW = ["aims.view_correctiveaction"]
@@ -94,6 +100,25 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.view_objective",
     ],
     AUDITOR: ["aims.view_evidence", *CAPA_VIEW, *MS_VIEW, *SCHEDULES_VIEW],
+    # The documented information a certification audit always covers (scope, context, policy,
+    # objectives, roles and competence); not the evidence library at large, nor people's
+    # acknowledgements, feedback or reminder settings.
+    CERT_AUDITOR: [
+        f"aims.view_{m}"
+        for m in (
+            "aimsscope",
+            "interestedparty",
+            "contextissue",
+            "policy",
+            "policyversion",
+            "course",
+            "trainingrecord",
+            "responsibility",
+            "responsibilityassignment",
+            "objective",
+            "objectiveupdate",
+        )
+    ],
 }
 
 

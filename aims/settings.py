@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends the session of a time-boxed account (a certification auditor's) once it is refused.
+    "aims.signin.RefusedAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -114,7 +116,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # The model backend, refusing a time-boxed account outside its window (aims.signin).
+    "aims.signin.Backend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,6 +126,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Time-boxed accounts (aims.signin): which accounts are limited, and why one is refused today.
+AIMS_LIMITED_ACCOUNT = "audits.certification.access.is_certification_auditor"
+AIMS_ACCOUNT_REFUSAL = "audits.certification.access.auditor_access_refusal"
+AIMS_LIMITED_HOME = "certification:my_audit"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "aims:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -212,8 +219,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's session and token authentication, refusing a time-boxed account outside its
+        # window with the reason (aims.signin).
+        "aims.signin.RefusingSessionAuthentication",
+        "aims.signin.RefusingTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "aims.api.pagination.StandardPagination",
@@ -240,8 +249,8 @@ SPECTACULAR_SETTINGS = {
     # anonymous request gets 401 with WWW-Authenticate rather than 403.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SERVE_AUTHENTICATION": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "aims.signin.RefusingTokenAuthentication",
+        "aims.signin.RefusingSessionAuthentication",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from aims.signin import SignInView
+
 urlpatterns = [
     path("", include("aims.web_urls")),
     path("systems/", include("inventory.urls")),
@@ -21,7 +23,7 @@ urlpatterns = [
     path("internal-audits/", include("audits.internal_audits.urls")),
     path("plan/", include("audits.plan.urls")),
     path("certification/", include("audits.certification.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -59,3 +59,8 @@ class AuditsConfig(AppConfig):
         wiring_internal_audits.register()
         wiring_plan.register()
         wiring_certification.register()
+
+        # Certification auditors' view of the sampled systems follows each audit's sample.
+        from .certification import access as certification_access
+
+        certification_access.register()

@@ -108,6 +108,9 @@ class EvidencePack(ReferencedModel, TimeStampedModel):
         WHOLE = "whole", "The whole AIMS"
         SYSTEM = "system", "One AI system"
         PERIOD = "period", "A date range"
+        # Made for an external audit (audits.certification): its stage decides the content.
+        STAGE1 = "stage1", "Stage 1: documented information and readiness"
+        OPERATIONS = "operations", "Stage 2: operating records over the audit's period"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -121,6 +124,15 @@ class EvidencePack(ReferencedModel, TimeStampedModel):
     )
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
+    external_audit = models.ForeignKey(
+        "audits.ExternalAudit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="packs",
+        editable=False,
+        help_text="The certification audit the pack was made for (its stage and sample).",
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.QUEUED, editable=False
     )
@@ -149,6 +161,18 @@ class EvidencePack(ReferencedModel, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.reference} {self.scope_label}"
 
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """Auditors and officers see every pack (their role's permission); a certification
+        body's auditor sees the packs made for the audits they hold a current access to."""
+        from .certification.access import certification_auditor_rule
+
+        return certification_auditor_rule(cls, user, action, prefix)
+
+    @property
+    def is_for_audit(self) -> bool:
+        return self.scope in (self.Scope.STAGE1, self.Scope.OPERATIONS)
+
     #: A build that has not moved for this long has stopped (its worker or web process was
     #: restarted mid-build); it may then be retried like a failed one.
     STALLED_AFTER = timedelta(minutes=20)
@@ -169,12 +193,21 @@ class EvidencePack(ReferencedModel, TimeStampedModel):
             return f"AI system {self.system}"
         if self.scope == self.Scope.PERIOD:
             return f"{self.period_start} to {self.period_end}"
+        if self.scope == self.Scope.STAGE1:
+            return "Stage 1 — documented information and readiness"
+        if self.scope == self.Scope.OPERATIONS:
+            period = (
+                f"{self.period_start} to {self.period_end}" if self.period_start else "all records"
+            )
+            return f"Stage 2 — operating records, {period}"
         return "The whole AIMS"
 
     def clean(self) -> None:
         errors = {}
         if self.scope == self.Scope.SYSTEM and not self.system_id:
             errors["system"] = "Choose the AI system the pack is about."
+        if self.is_for_audit and not self.external_audit_id:
+            errors["external_audit"] = "A stage pack is made for an external audit."
         if self.scope == self.Scope.PERIOD:
             if not self.period_start:
                 errors["period_start"] = "Give the first day of the period."

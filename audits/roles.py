@@ -1,6 +1,6 @@
 """Model permissions of the audits app, by role."""
 
-from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
+from aims.roles import APPROVER, AUDITOR, CERT_AUDITOR, OFFICER, OWNER
 
 # Requesting an evidence pack is how an auditor reads: it is the one request an auditor
 # makes, and it changes no record of the management system.
@@ -100,4 +100,16 @@ PERMISSIONS: dict[str, list[str]] = {
         *GAPS_VIEW,
     ],
     AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW, *PLAN_VIEW, *ISO27001_VIEW],
+    # The certification body's auditor reads the management-system records of clauses 4-10
+    # (catalogue, SoA, internal audits and their findings, management reviews) and their own
+    # external audit with its findings and our responses: a rule on those records
+    # (audits.certification.access.certification_auditor_rule) narrows them to the audits
+    # they hold a current access to. No pack requests: their pack is made for them.
+    CERT_AUDITOR: [
+        *MS_VIEW,
+        *GAPS_VIEW,
+        "audits.view_externalaudit",
+        "audits.view_externalfinding",
+        "audits.view_findingresponse",
+    ],
 }

@@ -10,7 +10,6 @@ import logging
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
@@ -22,6 +21,8 @@ from rest_framework.views import APIView
 from aims.api.serializers import MeSerializer, TokenSerializer
 from aims.permissions import has_global_perm
 from aims.roles import role_names
+from aims.signin import RefusingSessionAuthentication as SessionAuthentication
+from aims.signin import RefusingTokenAuthentication as TokenAuthentication
 
 from .permissions import WritePermission
 

@@ -28,7 +28,7 @@ from aims.errors import Code, RuleForbidden
 from aims.history import save_with_history, stamp
 from aims.notifications.services import notify
 from aims.people import choice_label, display_name
-from aims.roles import AUDITOR, OFFICER, role_names
+from aims.roles import OFFICER, READ_ONLY_ROLES, role_names
 from aims.visibility import can
 
 from .models import Comment
@@ -45,9 +45,10 @@ def _roles(user) -> set[str]:
 
 
 def is_read_only(user) -> bool:
-    """An auditor (and no role that writes): reads everything in scope, writes nothing."""
+    """An auditor or a certification auditor (and no role that writes): reads everything in
+    scope, writes nothing."""
     roles = _roles(user)
-    return AUDITOR in roles and roles <= {AUDITOR}
+    return bool(roles) and roles <= READ_ONLY_ROLES
 
 
 @dataclass(frozen=True)

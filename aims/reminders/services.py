@@ -70,6 +70,13 @@ SCHEDULES = (
         hour="23",
         description="Records the day's key figures for the dashboard's trends and the summary.",
     ),
+    Schedule(
+        name="Certification auditor access sweep",
+        task="audits.tasks.sweep_auditor_accesses",
+        minute="5",
+        hour="0",
+        description="Takes the view of the sampled AI systems from auditors whose access ended.",
+    ),
 )
 
 

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from aims.history import HistoryWithRelations
 from aims.models import ReferencedModel, TimeStampedModel
-from aims.visibility import NONE, ReadByRole, role_rule, rule_for
+from aims.visibility import NONE, ReadByRole, rule_for
 
 __all__ = [
     "CertificationBody",
@@ -132,6 +132,14 @@ class ExternalAudit(ReadByRole, ReferencedModel, TimeStampedModel):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name = "external audit"
+
+    @classmethod
+    def visibility_rule(cls, user, action: str, prefix: str):
+        """A certification body's auditor sees only the audits they hold a current access to
+        (and what hangs off them); everyone else reads by role."""
+        from .access import certification_auditor_rule
+
+        return certification_auditor_rule(cls, user, action, prefix)
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title or self.get_kind_display()}"
@@ -272,9 +280,12 @@ class ExternalFinding(ReadByRole, ReferencedModel, TimeStampedModel):
 
     @classmethod
     def visibility_rule(cls, user, action: str, prefix: str):
-        """Read by role (officers, approvers, auditors see every finding); anyone else sees
-        the findings they own, to answer them. Changing follows the default rule."""
-        rule = role_rule(cls, user, action, prefix)
+        """A certification body's auditor sees the findings of the audits they hold a current
+        access to; officers, approvers and auditors see every finding; anyone else sees the
+        findings they own, to answer them. Changing follows the default rule."""
+        from .access import certification_auditor_rule
+
+        rule = certification_auditor_rule(cls, user, action, prefix)
         if rule is NONE:
             return models.Q(**{f"{prefix}owner": user})
         return rule
@@ -339,9 +350,12 @@ class FindingResponse(ReadByRole, TimeStampedModel):
 
     @classmethod
     def visibility_rule(cls, user, action: str, prefix: str):
-        """Read by role; anyone else sees the responses to the findings they see (an owner,
-        the responses to their own findings)."""
-        rule = role_rule(cls, user, action, prefix)
+        """A certification body's auditor sees the responses on their audits' findings;
+        officers, approvers and auditors see all; anyone else sees the responses to the
+        findings they see (an owner, those to their own findings)."""
+        from .access import certification_auditor_rule
+
+        rule = certification_auditor_rule(cls, user, action, prefix)
         if rule is NONE:
             return rule_for(user, ExternalFinding, action, f"{prefix}finding__")
         return rule

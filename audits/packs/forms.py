@@ -7,7 +7,8 @@ from ..models import EvidencePack
 
 
 class EvidencePackForm(BootstrapFormMixin, forms.Form):
-    scope = forms.ChoiceField(choices=EvidencePack.Scope.choices, initial="whole")
+    # Stage packs are made from an external audit's page (audits.certification).
+    scope = forms.ChoiceField(choices=EvidencePack.Scope.choices[:3], initial="whole")
     system = forms.ModelChoiceField(
         queryset=AISystem.objects.none(),
         required=False,

@@ -147,8 +147,30 @@ EVIDENCE_TARGETS = (
 )
 
 
+def narrowed_ids(pack: EvidencePack) -> list[int] | None:
+    """The systems a pack is narrowed to (None: every system): its one system, or the systems
+    the external audit it was made for samples (when it samples any)."""
+    if pack.scope == EvidencePack.Scope.SYSTEM:
+        return [pack.system_id]
+    if pack.is_for_audit and pack.external_audit_id:
+        if not hasattr(pack, "_sampled_ids"):
+            from ..certification.models import ExternalAudit
+
+            through = ExternalAudit.sampled_systems.through
+            pack._sampled_ids = sorted(
+                through.objects.filter(externalaudit_id=pack.external_audit_id).values_list(
+                    "aisystem_id", flat=True
+                )
+            )
+        return pack._sampled_ids or None
+    return None
+
+
 def _period(pack: EvidencePack) -> tuple[datetime | None, datetime | None]:
-    if pack.scope != EvidencePack.Scope.PERIOD:
+    dated = pack.scope == EvidencePack.Scope.PERIOD or (
+        pack.scope == EvidencePack.Scope.OPERATIONS and pack.period_start and pack.period_end
+    )
+    if not dated:
         return None, None
     tz = timezone.get_current_timezone()
     start = datetime.combine(pack.period_start, time.min, tzinfo=tz)
@@ -164,8 +186,9 @@ def _in_period(queryset, field_name: str, start, end):
 
 def scope_systems(pack: EvidencePack):
     systems = AISystem.objects.select_related("owner", "oversight_person")
-    if pack.scope == EvidencePack.Scope.SYSTEM:
-        systems = systems.filter(pk=pack.system_id)
+    ids = narrowed_ids(pack)
+    if ids is not None:
+        systems = systems.filter(pk__in=ids)
     return systems.order_by("id")
 
 
@@ -236,7 +259,19 @@ def gather(pack: EvidencePack, progress: Progress) -> dict[str, Any]:
         "trail_since": start or timezone.now() - timedelta(days=DEFAULT_TRAIL_DAYS),
         **trail_context(),
         "generated_at": timezone.now(),
+        "sampled": bool(pack.is_for_audit and narrowed_ids(pack)),
+        **_readiness(pack),
     }
+
+
+def _readiness(pack: EvidencePack) -> dict[str, Any]:
+    """A stage 1 pack shows how ready the AIMS is and what is still missing."""
+    if pack.scope != EvidencePack.Scope.STAGE1:
+        return {"readiness": None, "readiness_gaps": []}
+    from ..soa.readiness import readiness
+
+    state = readiness()
+    return {"readiness": state, "readiness_gaps": [i for i in state.items if not i.ready]}
 
 
 def _attach(sections: dict, queryset, attr: str) -> list:
@@ -481,7 +516,7 @@ def _suppliers_in_scope(pack, ids, components, start, end, types):
     reviews (and their answers) and vendor change notices and, for those, the impacts on
     systems in scope."""
     suppliers = Supplier.objects.select_related("owner").order_by("name", "id")
-    if pack.scope == EvidencePack.Scope.SYSTEM:
+    if narrowed_ids(pack) is not None:
         suppliers = suppliers.filter(pk__in={c.supplier_id for c in components if c.supplier_id})
     sections = {s.pk: SupplierSection(s) for s in suppliers}
     reviews = {}
@@ -520,7 +555,7 @@ def _suppliers_in_scope(pack, ids, components, start, end, types):
         by_id[notice.pk] = notice
         sections[notice.supplier_id].notices.append(notice)
     impacts = VendorChangeImpact.objects.filter(notice_id__in=list(by_id))
-    if pack.scope == EvidencePack.Scope.SYSTEM:
+    if narrowed_ids(pack) is not None:
         impacts = impacts.filter(system_type=types[AISystem], system_id__in=ids)
     for impact in impacts.select_related("assessed_by").order_by("notice_id", "system_id", "id"):
         by_id[impact.notice_id].impacts_in_pack.append(impact)
@@ -546,7 +581,7 @@ def _corrective_actions_in_scope(pack, start, end, sources: dict) -> list:
     table is read again; only a source type without references is looked up, once per type.
     """
     capas = CorrectiveAction.objects.all()
-    if pack.scope == EvidencePack.Scope.SYSTEM:
+    if narrowed_ids(pack) is not None:
         condition = Q(pk__in=[])
         for source_type, source_ids in sources.items():
             condition |= Q(source_type=source_type, source_id__in=source_ids)

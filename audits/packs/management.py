@@ -151,10 +151,13 @@ def _audits(pack: EvidencePack, start, end) -> tuple[list, list]:
         for value in RESULTS.values
     }
     audits = InternalAudit.objects.select_related("lead_auditor", "programme").annotate(**counts)
-    if pack.scope == EvidencePack.Scope.SYSTEM:
+    from .gather import narrowed_ids
+
+    systems = narrowed_ids(pack)
+    if systems is not None:
         through = InternalAudit.systems.through.objects
         audits = audits.filter(
-            Exists(through.filter(internalaudit_id=OuterRef("pk"), aisystem_id=pack.system_id))
+            Exists(through.filter(internalaudit_id=OuterRef("pk"), aisystem_id__in=systems))
             | ~Exists(through.filter(internalaudit_id=OuterRef("pk")))
         )
     if start is not None:

@@ -105,53 +105,103 @@ def _grouped(template: str, items: list, key: str, entry: TocEntry, weight, chil
 
 
 def plan_sections(context: dict[str, Any]) -> Iterator[Section]:
-    """The body of the pack, in order, as sections to render one by one."""
+    """The body of the pack, in order, as sections to render one by one. A pack made for an
+    external audit follows its stage: stage 1 opens with the documented information and the
+    readiness (gaps included) and leaves out the operating records; stage 2 (and
+    surveillance, recertification) opens with the operating records of the period and keeps
+    the documented information for the end."""
+    parts = _section_parts(context)
+    scope = context["pack"].scope
+    if scope == "stage1":
+        order = ["management", "soa", "readiness", "inventory", "audits", "reviews",
+                 "evidence", "trail"]  # fmt: skip
+    elif scope == "operations":
+        order = ["inventory", "systems", "audits", "reviews", "capa", "suppliers", "evidence",
+                 "management", "soa", "trail"]  # fmt: skip
+    else:
+        order = ["management", "soa", "inventory", "systems", "suppliers", "audits", "reviews",
+                 "capa", "evidence", "trail"]  # fmt: skip
+    for name in order:
+        yield from parts[name]()
+
+
+def _section_parts(context: dict[str, Any]) -> dict[str, Callable[[], Iterator[Section]]]:
     ms = context["ms"]
-    yield Section(
-        "audits/pdf/management.html",
-        toc=[TocEntry("scope", "Scope of the AI management system"),
-             TocEntry("policy", "AI policy"),
-             TocEntry("objectives", "AI objectives"),
-             TocEntry("training", "Competence and training")],
-    )  # fmt: skip
-    soa = list(_parts("audits/pdf/soa.html", ms.soa_rows,
-                      TocEntry("soa", "Statement of Applicability")))  # fmt: skip
-    # The clause requirements are a short list fixed by the standard: they open the first SoA
-    # section rather than take a render of their own (each render pays for its fonts).
-    soa[0].toc.insert(0, TocEntry("clauses", "Requirements of clauses 4 to 10"))
-    soa[0].context.update(clause_chunks=chunks(ms.clause_rows))
-    yield from soa
-    yield from _parts("audits/pdf/inventory.html", context["systems"],
-                      TocEntry("inventory", "AI system inventory"))  # fmt: skip
-    for number, batch in enumerate(batches(context["sections"], lambda s: s.rows)):
-        toc = [TocEntry(f"system-{batch[0].system.pk}", "AI systems")] if number == 0 else []
-        toc += [TocEntry(f"system-{s.system.pk}", f"{s.system.reference} {s.system.name}", 2)
-                for s in batch]  # fmt: skip
-        yield Section("audits/pdf/systems.html", {"batch": batch}, toc)
-    yield from _grouped(
-        "audits/pdf/suppliers.html", context["supplier_sections"], "suppliers",
-        TocEntry("suppliers", "Suppliers"), lambda s: s.rows,
-        lambda s: TocEntry(f"supplier-{s.supplier.pk}",
-                           f"{s.supplier.reference} {s.supplier.name}", 2),
-    )  # fmt: skip
-    yield from _grouped(
-        "audits/pdf/internal_audits.html", ms.audits, "audits",
-        TocEntry("audits", "Internal audits and findings"),
-        lambda a: 12 + len(a.findings_in_pack) * 2,
-        lambda a: TocEntry(f"audit-{a.pk}", f"{a.reference} {a.title}", 2),
-    )  # fmt: skip
-    yield from _grouped(
-        "audits/pdf/reviews.html", ms.reviews, "reviews",
-        TocEntry("reviews", "Management reviews"),
-        lambda r: 15 + len(r.actions_in_pack) + len(r.input_lines),
-        lambda r: TocEntry(f"review-{r.pk}", f"{r.reference} {r.title}", 2),
-    )  # fmt: skip
-    yield from _parts("audits/pdf/capa.html", context["capas"],
-                      TocEntry("capa", "Corrective actions"))  # fmt: skip
-    yield from _parts("audits/pdf/evidence.html", context["evidence"],
-                      TocEntry("evidence", "Evidence files"))  # fmt: skip
-    yield from _parts("audits/pdf/trail.html", context["trail"],
-                      TocEntry("trail", "Audit trail"))  # fmt: skip
+
+    def management():
+        yield Section(
+            "audits/pdf/management.html",
+            toc=[TocEntry("scope", "Scope of the AI management system"),
+                 TocEntry("policy", "AI policy"),
+                 TocEntry("objectives", "AI objectives"),
+                 TocEntry("training", "Competence and training")],
+        )  # fmt: skip
+
+    def soa():
+        sections = list(_parts("audits/pdf/soa.html", ms.soa_rows,
+                               TocEntry("soa", "Statement of Applicability")))  # fmt: skip
+        # The clause requirements are a short list fixed by the standard: they open the first
+        # SoA section rather than take a render of their own (each render pays for its fonts).
+        sections[0].toc.insert(0, TocEntry("clauses", "Requirements of clauses 4 to 10"))
+        sections[0].context.update(clause_chunks=chunks(ms.clause_rows))
+        yield from sections
+
+    def readiness():
+        if context.get("readiness") is not None:
+            yield Section(
+                "audits/pdf/readiness.html",
+                toc=[TocEntry("readiness", "Readiness for certification and open gaps")],
+            )
+
+    def inventory():
+        yield from _parts("audits/pdf/inventory.html", context["systems"],
+                          TocEntry("inventory", "AI system inventory"))  # fmt: skip
+
+    def systems():
+        for number, batch in enumerate(batches(context["sections"], lambda s: s.rows)):
+            toc = [TocEntry(f"system-{batch[0].system.pk}", "AI systems")] if number == 0 else []
+            toc += [TocEntry(f"system-{s.system.pk}", f"{s.system.reference} {s.system.name}", 2)
+                    for s in batch]  # fmt: skip
+            yield Section("audits/pdf/systems.html", {"batch": batch}, toc)
+
+    def suppliers():
+        yield from _grouped(
+            "audits/pdf/suppliers.html", context["supplier_sections"], "suppliers",
+            TocEntry("suppliers", "Suppliers"), lambda s: s.rows,
+            lambda s: TocEntry(f"supplier-{s.supplier.pk}",
+                               f"{s.supplier.reference} {s.supplier.name}", 2),
+        )  # fmt: skip
+
+    def audits():
+        yield from _grouped(
+            "audits/pdf/internal_audits.html", ms.audits, "audits",
+            TocEntry("audits", "Internal audits and findings"),
+            lambda a: 12 + len(a.findings_in_pack) * 2,
+            lambda a: TocEntry(f"audit-{a.pk}", f"{a.reference} {a.title}", 2),
+        )  # fmt: skip
+
+    def reviews():
+        yield from _grouped(
+            "audits/pdf/reviews.html", ms.reviews, "reviews",
+            TocEntry("reviews", "Management reviews"),
+            lambda r: 15 + len(r.actions_in_pack) + len(r.input_lines),
+            lambda r: TocEntry(f"review-{r.pk}", f"{r.reference} {r.title}", 2),
+        )  # fmt: skip
+
+    def capa():
+        yield from _parts("audits/pdf/capa.html", context["capas"],
+                          TocEntry("capa", "Corrective actions"))  # fmt: skip
+
+    def evidence():
+        yield from _parts("audits/pdf/evidence.html", context["evidence"],
+                          TocEntry("evidence", "Evidence files"))  # fmt: skip
+
+    def trail():
+        yield from _parts("audits/pdf/trail.html", context["trail"],
+                          TocEntry("trail", "Audit trail"))  # fmt: skip
+
+    return {f.__name__: f for f in (management, soa, readiness, inventory, systems, suppliers,
+                                    audits, reviews, capa, evidence, trail)}  # fmt: skip
 
 
 def css_string(text: str) -> str:

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import connections, transaction
 from django.utils import timezone
@@ -77,6 +78,10 @@ def evidence_pack_request(
     require(
         actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
     )
+    if scope in (EvidencePack.Scope.STAGE1, EvidencePack.Scope.OPERATIONS):
+        raise ValidationError(
+            {"scope": "A stage pack is made for an external audit, from the audit's page."}
+        )
     if system is not None and not restrict_systems(AISystem.objects.filter(pk=system.pk),
                                                    actor).exists():  # fmt: skip
         raise RuleForbidden("You may not see this AI system.", code=Code.PERMISSION_DENIED)
@@ -88,6 +93,43 @@ def evidence_pack_request(
         requested_by=actor,
     )
     save_with_history(pack, actor=actor, reason="Evidence pack requested")
+    _enqueue(pack)
+    return pack
+
+
+def audit_pack_scope(audit) -> dict:
+    """What the pack of an external audit covers: stage 1 the documented information and the
+    readiness; any later stage the operating records of the audit's period (all records when
+    it names none). Both are narrowed to the audit's sampled systems when it samples any."""
+    if audit.kind == audit.Kind.STAGE_1:
+        return {"scope": EvidencePack.Scope.STAGE1, "period_start": None, "period_end": None}
+    return {
+        "scope": EvidencePack.Scope.OPERATIONS,
+        "period_start": audit.period_start,
+        "period_end": audit.period_end,
+    }
+
+
+@transaction.atomic
+def evidence_pack_for_audit(*, actor, audit) -> EvidencePack:
+    """Build the pack made for ``audit``'s stage and name it as the audit's pack (a pack made
+    earlier stays, listed with the others)."""
+    from ..certification.models import ExternalAudit
+
+    require(
+        actor, "audits.request_evidencepack", message=REQUESTERS_ONLY, code=Code.PERMISSION_DENIED
+    )
+    require(
+        actor,
+        "audits.change_externalaudit",
+        message="Only governance officers make the pack of an external audit.",
+        code=Code.PERMISSION_DENIED,
+    )
+    audit = ExternalAudit.objects.select_for_update().get(pk=audit.pk)
+    pack = EvidencePack(external_audit=audit, requested_by=actor, **audit_pack_scope(audit))
+    save_with_history(pack, actor=actor, reason=f"Evidence pack requested for {audit.reference}")
+    audit.evidence_pack = pack
+    save_with_history(audit, actor=actor, reason=f"Stage pack {pack.reference} made")
     _enqueue(pack)
     return pack
 

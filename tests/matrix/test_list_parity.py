@@ -158,6 +158,7 @@ API_LISTS_NOT_COMPARED = {
     "api:responsibility-list": "no human reference",
     "api:auditprogramme-list": "no human reference",
     "api:evidencepack-list": "packs are the auditor's downloads, listed with their jobs",
+    "api:auditoraccess-list": "shown on the external audit's access page, no human reference",
 }
 
 

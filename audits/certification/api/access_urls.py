@@ -1,3 +1,10 @@
-"""Filled in by the part of issue 20 that owns it."""
+"""API routes of auditor accesses under /api/v1/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .access import AuditorAccessViewSet
+
+router = SimpleRouter()
+router.register("auditor-accesses", AuditorAccessViewSet, basename="auditoraccess")
+
+urlpatterns = router.urls

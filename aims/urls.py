@@ -19,6 +19,7 @@ urlpatterns = [
     path("controls/", include("audits.soa.urls")),
     path("internal-audits/", include("audits.internal_audits.urls")),
     path("plan/", include("audits.plan.urls")),
+    path("start/", include("audits.onboarding.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

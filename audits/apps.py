@@ -49,7 +49,9 @@ class AuditsConfig(AppConfig):
         )
 
         from .internal_audits import wiring as wiring_internal_audits
+        from .onboarding import wiring as wiring_onboarding
         from .soa import wiring as wiring_soa
 
         wiring_soa.register()
         wiring_internal_audits.register()
+        wiring_onboarding.register()

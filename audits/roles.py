@@ -45,8 +45,14 @@ MS_WRITE = [
 GAPS_VIEW = ["audits.view_gapassignment"]
 GAPS_WRITE = ["audits.add_gapassignment", "audits.change_gapassignment"]
 
+# The first run: officers walk it; auditors and approvers read where it stands.
+FIRST_RUN_VIEW = ["audits.view_firstrun"]
+FIRST_RUN_WRITE = ["audits.add_firstrun", "audits.change_firstrun"]
+
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
+        *FIRST_RUN_VIEW,
+        *FIRST_RUN_WRITE,
         *TRAIL,
         "audits.add_trailcheckpoint",
         "audits.adopt_history",
@@ -56,12 +62,12 @@ PERMISSIONS: dict[str, list[str]] = {
         *GAPS_VIEW,
         *GAPS_WRITE,
     ],
-    APPROVER: [*MS_VIEW, *GAPS_VIEW, "audits.approve_soaversion"],
+    APPROVER: [*MS_VIEW, *GAPS_VIEW, *FIRST_RUN_VIEW, "audits.approve_soaversion"],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW],
+    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *FIRST_RUN_VIEW],
 }

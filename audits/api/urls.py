@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("audits.soa.api.urls")),
     path("", include("audits.internal_audits.api.urls")),
     path("", include("audits.reviews.api.urls")),
+    path("", include("audits.onboarding.api.urls")),
 ]

@@ -9,7 +9,6 @@ from audits.models import FirstRun
 from audits.onboarding import services as onboarding_services
 
 from .battery_framework import Entry
-from .world import World
 
 PROFILE = {
     "legal_name": "Battery Ltd",

@@ -260,16 +260,22 @@ class AssessmentSectionView(StepView):
 
 class PlanView(StepView):
     """The last step: how many gaps the assessment found, and the way to the 90-day plan.
-    Opening it records that the step was reached (once; a repeat visit writes nothing)."""
+    POST records that the step was reached (a read writes nothing)."""
 
     step = "plan"
 
     def get(self, request):
-        services.first_run_mark_step(actor=request.user, step="plan")
         assessed, total = selectors.gap_counts()
+        record = services.first_run_current()
         return self.page(
             "plan.html",
             gaps=selectors.gaps_open(),
             assessed=assessed,
             total=total,
+            reached=bool(record and "plan" in record.steps_done),
         )
+
+    def post(self, request):
+        services.first_run_mark_step(actor=request.user, step="plan")
+        messages.success(request, "Plan step reached.")
+        return HttpResponseRedirect(reverse("onboarding:plan"))

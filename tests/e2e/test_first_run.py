@@ -93,6 +93,8 @@ def test_first_run_from_an_empty_database(login, screenshot):
     expect(page.locator("#gap-total")).to_have_text(str(selectors.gaps_open()))
     expect(page.get_by_role("button", name="Generate the 90-day plan")).to_be_visible()
     expect(page.locator("#plan-progress")).to_have_attribute("href", "/plan/")
+    expect(step_status(page, "plan")).to_contain_text("To do")
+    page.get_by_role("button", name="Mark this step as reached").click()
     expect(step_status(page, "plan")).to_contain_text("Done")
     expect(step_status(page, "assessment")).to_contain_text("In progress")
     screenshot(page, "first-run-plan")

@@ -69,6 +69,13 @@ def section_4(w: World) -> dict:
     return data
 
 
+def plan_reached(w: World) -> bool:
+    from audits.models import FirstRun
+
+    record = FirstRun.objects.first()
+    return bool(record and "plan" in record.steps_done)
+
+
 # fmt: off
 CASES = [
     Case("onboarding:start", "GET", OFFICER_ONLY),
@@ -85,8 +92,9 @@ CASES = [
     Case("onboarding:assessment_section", "POST", OFFICER_ONLY, kwargs=lambda w: {"code": "4"},
          data=section_4, effect=status_of_4_1),
     Case("onboarding:plan", "GET", OFFICER_ONLY),
+    Case("onboarding:plan", "POST", OFFICER_ONLY, effect=plan_reached),
     Case("api:organisation-profile", "GET", API_PROFILE_READ, setup=profile),
-    Case("api:organisation-profile", "PUT", API_OFFICER_ONLY, setup=profile,
+    Case("api:organisation-profile", "PATCH", API_OFFICER_ONLY, setup=profile,
          data=lambda w: {**PROFILE, "legal_name": "Matrix API Ltd"}, effect=legal_name),
     Case("api:first-run", "GET", API_FIRST_RUN_READ),
     Case("api:gap-assessment", "GET", API_FIRST_RUN_READ),

@@ -94,8 +94,18 @@ class OrganisationProfileView(APIView):
         request=OrganisationProfileWriteSerializer, responses=OrganisationProfileReadSerializer
     )
     def put(self, request):
+        return self._write(request, partial=False)
+
+    @extend_schema(
+        request=OrganisationProfileWriteSerializer, responses=OrganisationProfileReadSerializer
+    )
+    def patch(self, request):
+        return self._write(request, partial=True)
+
+    def _write(self, request, partial: bool) -> Response:
+        profile = services.organisation_profile_current()
         serializer = OrganisationProfileWriteSerializer(
-            services.organisation_profile_current(), data=request.data
+            profile, data=request.data, partial=partial and bool(profile)
         )
         serializer.is_valid(raise_exception=True)
         profile = services.organisation_profile_save(

@@ -173,6 +173,9 @@ def test_the_plan_step_counts_gaps_and_links_to_the_plan(client_as, officer):
     assert f'id="gap-total">{total - 1}<'.encode() in page.content
     assert reverse("plan:generate").encode() in page.content
     assert reverse("plan:progress").encode() in page.content
+    assert "plan" not in FirstRun.objects.get().steps_done  # a read writes nothing
+    response = client_as(officer).post(reverse("onboarding:plan"))
+    assert response.status_code == 302
     assert "plan" in FirstRun.objects.get().steps_done
 
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail worker beat browser clean
+.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -21,6 +21,15 @@ setup: $(STAMP)
 
 # `make run PORT=8100 HOST=0.0.0.0` serves elsewhere; the address printed is the one served.
 run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# A real organisation, no demo data: migrate, create the first governance officer (password
+# asked for, or AIMS_OFFICER_PASSWORD), serve; open /start/. Use its own database (DATABASE_URL).
+OFFICER ?= officer
+EMAIL ?= $(OFFICER)@example.org
+start-empty: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py start_organisation --username $(OFFICER) --email $(EMAIL) --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) browser

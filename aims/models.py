@@ -302,6 +302,7 @@ from .ms.models import (  # noqa: E402, F401
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    OrganisationProfile,
     PartyFeedback,
     Policy,
     PolicyAcknowledgement,

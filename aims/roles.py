@@ -23,6 +23,7 @@ CAPA_VIEW = ["aims.view_correctiveaction"]
 
 # Management-system records (clauses 4-7): everyone in a role reads them; officers keep them.
 MS_MODELS = [
+    "organisationprofile",
     "aimsscope",
     "interestedparty",
     "partyfeedback",
@@ -92,6 +93,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.add_evidence",
         "aims.add_correctiveaction",
         "aims.change_correctiveaction",
+        "aims.view_organisationprofile",
         "aims.view_aimsscope",
         "aims.view_policy",
         "aims.view_policyversion",

@@ -8,6 +8,7 @@ from .models import (
     ControlStatement,
     Crosswalk,
     EvidencePack,
+    FirstRun,
     GapAssignment,
     Plan,
     PlanTask,
@@ -41,6 +42,11 @@ class ControlStatementAdmin(InspectOnlyAdmin):
 @admin.register(SoAVersion)
 class SoAVersionAdmin(InspectOnlyAdmin):
     list_display = ("number", "approved_by", "approved_at")
+
+
+@admin.register(FirstRun)
+class FirstRunAdmin(InspectOnlyAdmin):
+    list_display = ("__str__", "started_by", "completed_at")
 
 
 @admin.register(GapAssignment)

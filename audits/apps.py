@@ -51,6 +51,7 @@ class AuditsConfig(AppConfig):
         from .certification import wiring as wiring_certification
         from .internal_audits import wiring as wiring_internal_audits
         from .iso27001 import wiring as wiring_iso27001
+        from .onboarding import wiring as wiring_onboarding
         from .plan import wiring as wiring_plan
         from .soa import wiring as wiring_soa
 
@@ -59,6 +60,7 @@ class AuditsConfig(AppConfig):
         wiring_internal_audits.register()
         wiring_plan.register()
         wiring_certification.register()
+        wiring_onboarding.register()
 
         # Certification auditors' view of the sampled systems follows each audit's sample.
         from .certification import access as certification_access

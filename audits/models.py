@@ -632,5 +632,9 @@ from .certification.models import *  # noqa: E402, F403  (certification records,
 # --- ISO/IEC 27001 reuse (defined in audits.iso27001.models) -----------------------------------
 from .iso27001.models import ControlMapping, SecurityControl  # noqa: E402, F401
 
+# The first run's record lives with its domain (audits/onboarding/models.py); imported here so
+# Django finds it in the app's models module.
+from .onboarding.models import FirstRun  # noqa: E402, F401
+
 # The 90-day plan (audits/plan/models.py), imported here so Django finds its models.
 from .plan.models import Plan, PlanTask  # noqa: E402, F401

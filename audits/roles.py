@@ -74,9 +74,14 @@ ISO27001_WRITE = [
     "audits.add_controlmapping",
     "audits.review_controlmapping",
 ]
+# The first run: officers walk it; auditors and approvers read where it stands.
+FIRST_RUN_VIEW = ["audits.view_firstrun"]
+FIRST_RUN_WRITE = ["audits.add_firstrun", "audits.change_firstrun"]
 
 PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
+        *FIRST_RUN_VIEW,
+        *FIRST_RUN_WRITE,
         *TRAIL,
         "audits.add_trailcheckpoint",
         "audits.adopt_history",
@@ -92,14 +97,30 @@ PERMISSIONS: dict[str, list[str]] = {
         *ISO27001_VIEW,
         *ISO27001_WRITE,
     ],
-    APPROVER: [*MS_VIEW, *GAPS_VIEW, *ISO27001_VIEW, "audits.approve_soaversion", *CERT_VIEW],
+    APPROVER: [
+        *MS_VIEW,
+        *GAPS_VIEW,
+        *ISO27001_VIEW,
+        *FIRST_RUN_VIEW,
+        "audits.approve_soaversion",
+        *CERT_VIEW,
+    ],
     OWNER: [
         "audits.view_catalogueitem",
         "audits.view_crosswalk",
         "audits.view_controlstatement",
         *GAPS_VIEW,
     ],
-    AUDITOR: [*TRAIL, *PACKS, *MS_VIEW, *GAPS_VIEW, *CERT_VIEW, *PLAN_VIEW, *ISO27001_VIEW],
+    AUDITOR: [
+        *TRAIL,
+        *PACKS,
+        *MS_VIEW,
+        *GAPS_VIEW,
+        *CERT_VIEW,
+        *PLAN_VIEW,
+        *ISO27001_VIEW,
+        *FIRST_RUN_VIEW,
+    ],
     # The certification body's auditor reads the management-system records of clauses 4-10
     # (catalogue, SoA, internal audits and their findings, management reviews) and their own
     # external audit with its findings and our responses: a rule on those records

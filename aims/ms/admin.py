@@ -11,11 +11,16 @@ from aims.models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    OrganisationProfile,
     PartyFeedback,
     Policy,
     PolicyAcknowledgement,
     PolicyVersion,
 )
+
+
+class OrganisationProfileAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("legal_name", "sector", "size_band", "contact_email")
 
 
 class ScopeAdmin(ReadOnlyHistoryAdmin):
@@ -74,6 +79,7 @@ class ObjectiveUpdateAdmin(ReadOnlyHistoryAdmin):
 
 
 REGISTRY = {
+    OrganisationProfile: OrganisationProfileAdmin,
     AIMSScope: ScopeAdmin,
     InterestedParty: InterestedPartyAdmin,
     PartyFeedback: PartyFeedbackAdmin,

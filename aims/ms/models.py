@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from aims.models import ReferencedModel, TimeStampedModel
 
 __all__ = [
+    "OrganisationProfile",
     "AIMSScope",
     "InterestedParty",
     "PartyFeedback",
@@ -21,6 +22,94 @@ __all__ = [
     "Objective",
     "ObjectiveUpdate",
 ]
+
+
+# --- The organisation ---------------------------------------------------------------------
+
+
+class OrganisationProfile(TimeStampedModel):
+    """Who runs this AIMS: the organisation's name and shape, whom to contact, and which
+    frameworks it works to. One record (the first run writes it), changed through its history;
+    other apps show the organisation's name from here."""
+
+    class Sector(models.TextChoices):
+        PUBLIC = "public", "Public sector"
+        FINANCE = "finance", "Finance and insurance"
+        HEALTH = "health", "Health and care"
+        RETAIL = "retail", "Retail and consumer services"
+        MANUFACTURING = "manufacturing", "Manufacturing"
+        TECHNOLOGY = "technology", "Technology and software"
+        EDUCATION = "education", "Education and research"
+        ENERGY = "energy", "Energy and utilities"
+        TRANSPORT = "transport", "Transport and logistics"
+        OTHER = "other", "Other"
+
+    class SizeBand(models.TextChoices):
+        MICRO = "1-9", "1 to 9 people"
+        SMALL = "10-49", "10 to 49 people"
+        MEDIUM = "50-249", "50 to 249 people"
+        LARGE = "250-999", "250 to 999 people"
+        ENTERPRISE = "1000+", "1,000 people or more"
+
+    class Framework(models.TextChoices):
+        ISO42001 = "iso42001", "ISO/IEC 42001 (AI management system)"
+        ISO27001 = "iso27001", "ISO/IEC 27001 (information security)"
+        EU_AI_ACT = "eu_ai_act", "EU AI Act"
+        NIST_AI_RMF = "nist_ai_rmf", "NIST AI RMF"
+        ISO27701 = "iso27701", "ISO/IEC 27701 (privacy information)"
+        ISO9001 = "iso9001", "ISO 9001 (quality)"
+        OTHER = "other", "Other"
+
+    legal_name = models.CharField(
+        max_length=200, help_text="The registered name of the organisation."
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    size_band = models.CharField("size", max_length=10, choices=SizeBand.choices)
+    countries = models.CharField(
+        "countries of operation",
+        max_length=300,
+        help_text="Where the organisation operates, separated by commas.",
+    )
+    contact_name = models.CharField("contact person", max_length=200)
+    contact_email = models.EmailField("contact email")
+    frameworks = models.JSONField(
+        "frameworks in use",
+        default=list,
+        blank=True,
+        help_text="Codes of the frameworks the organisation works to; ISO/IEC 42001 always.",
+    )
+    frameworks_other = models.CharField(
+        "other frameworks", max_length=200, blank=True, help_text="Name them when Other is chosen."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "organisation profile"
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def clean(self) -> None:
+        known = set(self.Framework.values)
+        if not isinstance(self.frameworks, list) or not all(
+            isinstance(code, str) for code in self.frameworks
+        ):
+            raise ValidationError({"frameworks": ["Give a list of framework codes."]})
+        unknown = sorted(set(self.frameworks) - known)
+        if unknown:
+            raise ValidationError({"frameworks": [f"Unknown framework: {', '.join(unknown)}."]})
+        if self.frameworks and self.Framework.ISO42001 not in self.frameworks:
+            self.frameworks = [self.Framework.ISO42001, *self.frameworks]
+        self.frameworks = [code for code in self.Framework.values if code in self.frameworks]
+        if self.Framework.OTHER in self.frameworks and not self.frameworks_other.strip():
+            raise ValidationError({"frameworks_other": ["Name the other framework."]})
+
+    def framework_labels(self) -> list[str]:
+        labels = dict(self.Framework.choices)
+        names = [labels[code] for code in self.frameworks if code != self.Framework.OTHER]
+        if self.Framework.OTHER in self.frameworks and self.frameworks_other:
+            names.append(self.frameworks_other)
+        return names
 
 
 # --- Management-system records (ISO/IEC 42001 clauses 4 to 7) --------------------------------

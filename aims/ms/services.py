@@ -29,6 +29,7 @@ from aims.models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    OrganisationProfile,
     PartyFeedback,
     Policy,
     PolicyAcknowledgement,
@@ -40,6 +41,16 @@ from aims.permissions import has_perm, require
 VersionStatus = PolicyVersion.Status
 ObjectiveStatus = Objective.Status
 
+PROFILE_FIELDS = (
+    "legal_name",
+    "sector",
+    "size_band",
+    "countries",
+    "contact_name",
+    "contact_email",
+    "frameworks",
+    "frameworks_other",
+)
 SCOPE_FIELDS = ("statement", "boundaries", "exclusions", "ai_roles", "owner", "next_review_date")
 PARTY_FIELDS = (
     "name",
@@ -95,6 +106,46 @@ def _assign(obj: Model, data: dict[str, Any], fields: tuple[str, ...]) -> list[s
 
 def _labels(obj: Model, names: list[str]) -> str:
     return ", ".join(str(obj._meta.get_field(n).verbose_name) for n in names)
+
+
+# --- Organisation profile --------------------------------------------------------------------
+
+
+def organisation_profile_current() -> OrganisationProfile | None:
+    """The organisation's profile (there is at most one)."""
+    return OrganisationProfile.objects.order_by("pk").first()
+
+
+def organisation_name() -> str:
+    """The organisation's legal name, or "" before the profile is saved."""
+    profile = organisation_profile_current()
+    return profile.legal_name if profile else ""
+
+
+@transaction.atomic
+def organisation_profile_save(*, actor, data: dict[str, Any]) -> OrganisationProfile:
+    """Create the profile (first time) or change the fields given in ``data``."""
+    profile = organisation_profile_current()
+    if profile is None:
+        require(
+            actor,
+            "aims.add_organisationprofile",
+            message="Only governance officers describe the organisation.",
+        )
+        profile = OrganisationProfile()
+        _assign(profile, data, PROFILE_FIELDS)
+        return save_with_history(profile, actor=actor, reason="Organisation profile recorded")
+    require(
+        actor,
+        "aims.change_organisationprofile",
+        message="Only governance officers change the organisation profile.",
+    )
+    profile = OrganisationProfile.objects.select_for_update().get(pk=profile.pk)
+    changed = _assign(profile, data, PROFILE_FIELDS)
+    if not changed:
+        return profile
+    reason = f"Organisation profile changed: {_labels(profile, changed)}"
+    return save_with_history(profile, actor=actor, reason=reason)
 
 
 # --- Scope (4.3) ----------------------------------------------------------------------------

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("audits.reviews.api.urls")),
     path("", include("audits.certification.api.urls")),
     path("", include("audits.plan.api.urls")),
+    path("", include("audits.onboarding.api.urls")),
 ]

@@ -12,6 +12,7 @@ from aims.models import (
     InterestedParty,
     Objective,
     ObjectiveUpdate,
+    OrganisationProfile,
     PartyFeedback,
     Policy,
     PolicyAcknowledgement,
@@ -24,6 +25,7 @@ from aims.ms.services import (
     OBJECTIVE_FIELDS,
     PARTY_FIELDS,
     POLICY_FIELDS,
+    PROFILE_FIELDS,
     SCOPE_FIELDS,
     VERSION_FIELDS,
 )
@@ -78,6 +80,39 @@ class ScopeWriteSerializer(OwnerMixin, serializers.ModelSerializer):
     class Meta:
         model = AIMSScope
         fields = list(SCOPE_FIELDS)
+
+
+# --- Organisation profile ---------------------------------------------------------------------
+
+
+class OrganisationProfileReadSerializer(serializers.ModelSerializer):
+    sector_display = serializers.CharField(source="get_sector_display", read_only=True)
+    size_band_display = serializers.CharField(source="get_size_band_display", read_only=True)
+
+    class Meta:
+        model = OrganisationProfile
+        fields = [
+            "id",
+            *PROFILE_FIELDS,
+            "sector_display",
+            "size_band_display",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationProfileWriteSerializer(serializers.ModelSerializer):
+    """The profile's answers; ``frameworks`` is a list of codes (ISO/IEC 42001 is added)."""
+
+    frameworks = serializers.ListField(
+        child=serializers.ChoiceField(choices=OrganisationProfile.Framework.choices),
+        required=False,
+    )
+
+    class Meta:
+        model = OrganisationProfile
+        fields = list(PROFILE_FIELDS)
 
 
 # --- Context registers ----------------------------------------------------------------------

@@ -14,6 +14,11 @@ router.register("policy-versions", views.PolicyVersionViewSet, basename="policyv
 router.register("objectives", views.ObjectiveViewSet, basename="objective")
 
 urlpatterns = [
+    path(
+        "organisation-profile/",
+        views.OrganisationProfileView.as_view(),
+        name="organisation-profile",
+    ),
     path("scope/", views.ScopeView.as_view(), name="scope"),
     path("scope/approve/", views.ScopeApproveView.as_view(), name="scope-approve"),
     path("scope/history/", views.ScopeHistoryView.as_view(), name="scope-history"),

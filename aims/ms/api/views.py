@@ -43,6 +43,8 @@ from aims.ms.api.serializers import (
     ObjectiveUpdateReadSerializer,
     ObjectiveUpdateWriteSerializer,
     ObjectiveWriteSerializer,
+    OrganisationProfileReadSerializer,
+    OrganisationProfileWriteSerializer,
     PartyFeedbackReadSerializer,
     PartyFeedbackWriteSerializer,
     PolicyCreateSerializer,
@@ -65,6 +67,51 @@ class ReadPermission(RoleReadPermission):
 class MSViewSetMixin(AIMSViewSetMixin):
     permission_classes = [IsAuthenticated, ReadPermission, WritePermission]
     read_permission = ""
+
+
+# --- Organisation profile ---------------------------------------------------------------------
+
+
+class OrganisationProfileView(APIView):
+    """The organisation's profile: one record. PUT creates it the first time and changes it
+    afterwards (officers); every role reads it."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated, ReadPermission, WritePermission]
+    read_permission = "aims.view_organisationprofile"
+    write_permissions = ("aims.add_organisationprofile", "aims.change_organisationprofile")
+
+    @extend_schema(
+        responses={200: OrganisationProfileReadSerializer, 404: OpenApiResponse(description="None")}
+    )
+    def get(self, request):
+        profile = services.organisation_profile_current()
+        if profile is None:
+            raise NotFound("The organisation profile has not been recorded yet.")
+        return Response(OrganisationProfileReadSerializer(profile).data)
+
+    @extend_schema(
+        request=OrganisationProfileWriteSerializer, responses=OrganisationProfileReadSerializer
+    )
+    def put(self, request):
+        return self._write(request, partial=False)
+
+    @extend_schema(
+        request=OrganisationProfileWriteSerializer, responses=OrganisationProfileReadSerializer
+    )
+    def patch(self, request):
+        return self._write(request, partial=True)
+
+    def _write(self, request, partial: bool) -> Response:
+        profile = services.organisation_profile_current()
+        serializer = OrganisationProfileWriteSerializer(
+            profile, data=request.data, partial=partial and bool(profile)
+        )
+        serializer.is_valid(raise_exception=True)
+        profile = services.organisation_profile_save(
+            actor=request.user, data=dict(serializer.validated_data)
+        )
+        return Response(OrganisationProfileReadSerializer(profile).data)
 
 
 # --- Scope ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from aims.ms.services import organisation_profile_current, scope_current
 from inventory.models import AISystem
 
-from ..models import CatalogueItem, ControlStatement, FirstRun
+from ..models import CatalogueItem, ControlStatement, FirstRun, PlanTask
 from .services import STEPS, first_run_current
 
 STEP_TITLES = {
@@ -134,6 +134,7 @@ def first_run_progress(record: FirstRun | None = None) -> list[StepStatus]:
     scope = scope_current()
     assessed, total = gap_counts(record)
     systems = AISystem.objects.count()
+    tasks = PlanTask.objects.count()
     status = {
         "profile": (DONE if profile else TO_DO, profile.legal_name if profile else ""),
         "scope": (
@@ -148,7 +149,12 @@ def first_run_progress(record: FirstRun | None = None) -> list[StepStatus]:
             DONE if total and assessed == total else IN_PROGRESS if assessed else TO_DO,
             f"{assessed} of {total} assessed",
         ),
-        "plan": (DONE if "plan" in done else TO_DO, ""),
+        # Generating the plan completes the step; "reached" is for an officer who plans
+        # outside AIMS.
+        "plan": (
+            DONE if "plan" in done or tasks else TO_DO,
+            f"{tasks} task{'s' if tasks != 1 else ''} in the plan" if tasks else "",
+        ),
     }
     return [
         StepStatus(

@@ -15,6 +15,7 @@ from aims.errors import BusinessRuleError
 from aims.ms import services as ms_services
 from inventory.models import AISystem
 
+from ..models import PlanTask
 from . import selectors, services
 from .forms import GapFormSet, ProfileForm, ScopeStepForm, StockFormSet
 
@@ -273,6 +274,7 @@ class PlanView(StepView):
             assessed=assessed,
             total=total,
             reached=bool(record and "plan" in record.steps_done),
+            planned=PlanTask.objects.exists(),
         )
 
     def post(self, request):

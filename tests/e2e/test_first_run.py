@@ -1,7 +1,7 @@
 """The first run in a real browser, from an EMPTY database (no demo data): the first officer
 is created by ``manage.py start_organisation``, is led from the dashboard to /start/, and
 walks the organisation profile, the scope and frameworks, two AI systems, one section of the
-gap assessment, to the plan step."""
+gap assessment, to the plan step and the generated plan."""
 
 import re
 
@@ -10,7 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from aims.models import AIMSScope, OrganisationProfile
-from audits.models import ControlStatement, FirstRun
+from audits.models import ControlStatement, FirstRun, PlanTask
 from audits.onboarding import selectors
 from inventory.models import AISystem
 from tests.factories import PASSWORD
@@ -94,8 +94,19 @@ def test_first_run_from_an_empty_database(login, screenshot):
     expect(page.get_by_role("button", name="Generate the 90-day plan")).to_be_visible()
     expect(page.locator("#plan-progress")).to_have_attribute("href", "/plan/")
     expect(step_status(page, "plan")).to_contain_text("To do")
-    page.get_by_role("button", name="Mark this step as reached").click()
+    page.get_by_role("button", name="Generate the 90-day plan").click()
+
+    # The plan: tasks from the gaps, in phases, with owners and due dates.
+    expect(page).to_have_url(re.compile(r"/plan/$"))
+    gaps = selectors.gaps_open()
+    assert gaps >= 1
+    assert PlanTask.objects.count() == gaps
+    expect(page.locator("#plan-summary")).to_contain_text(f"0 of {gaps}")
+    expect(page.locator("#task-count")).to_have_text(f"{gaps} task{'s' if gaps != 1 else ''}.")
+    screenshot(page, "first-run-generated-plan")
+    page.goto(page.url.replace("/plan/", "/start/plan/"))
     expect(step_status(page, "plan")).to_contain_text("Done")
+    expect(step_status(page, "plan")).to_contain_text(f"{gaps} task")
     expect(step_status(page, "assessment")).to_contain_text("In progress")
     screenshot(page, "first-run-plan")
 

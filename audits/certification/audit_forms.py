@@ -18,6 +18,9 @@ def _small(form: forms.Form) -> None:
 
 
 class BodyForm(BootstrapFormMixin, forms.ModelForm):
+    # A typed "example.org" is a web address: assume https (Django 6's default too).
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
     class Meta:
         model = CertificationBody
         fields = [

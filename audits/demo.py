@@ -4,7 +4,7 @@ Each domain with demo records has its own ``audits/<domain>/demo.py`` with an id
 
 import importlib
 
-PARTS = ("soa", "internal_audits", "certification")
+PARTS = ("soa", "internal_audits", "plan", "certification")
 
 
 def load(*, stdout) -> None:

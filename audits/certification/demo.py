@@ -1,7 +1,8 @@
 """Demo certification records, played through the services as the demo officer: a
-certification body, a completed stage 1 audit with one minor nonconformity (its corrective
-action open, owned by the demo system owner) and one opportunity for improvement, and the
-stage 2 audit planned next month over two sampled AI systems. Idempotent: each record is
+certification body, a completed stage 1 audit with two minor nonconformities (one still open,
+its corrective action owned by the demo system owner; one answered by a response the body
+accepted) and one opportunity for improvement, and the stage 2 audit planned next month over
+two sampled AI systems. Idempotent: each record is
 keyed by its name or title and left alone if it exists. Skipped without the catalogue."""
 
 from datetime import timedelta
@@ -88,6 +89,26 @@ def _stage1(officer, owner, body, today) -> None:
         response_due=today + timedelta(days=25),
         owner=owner,
     )
+    answered = findings.record_finding(
+        audit=audit,
+        actor=officer,
+        kind="minor",
+        title="Committee members' AI training not evidenced",
+        description="Two members of the AI committee have no training record for their role.",
+        clauses=list(CatalogueItem.objects.filter(code="7.2")),
+        response_due=today + timedelta(days=10),
+        owner=officer,
+    )
+    findings.send_response(
+        finding=answered,
+        actor=officer,
+        correction="Both members completed the committee course; records added.",
+        root_cause="Committee membership changes did not trigger the training requirement.",
+        corrective_action_taken="Joining the committee now assigns its responsibility and the "
+        "course it requires.",
+        sent_on=today - timedelta(days=2),
+    )
+    findings.close_finding(finding=answered, actor=officer, note="Accepted by the body.")
     findings.record_finding(
         audit=audit,
         actor=officer,

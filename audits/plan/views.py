@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views import View
 
 from aims.errors import BusinessRuleError
@@ -19,6 +19,7 @@ from aims.people import display_name
 from aims.view_helpers import ListPageMixin, RecordMixin, ServiceFormMixin, moment
 from aims.views import apply_errors
 
+from ..onboarding.services import can_run_first_run
 from . import selectors, services
 from .forms import GenerateForm, NoteForm, ReassignForm, TaskAddForm, TaskFilterForm
 
@@ -48,13 +49,11 @@ EXPORT_COLUMNS = [
 NOTE_LABELS = {"done": "What was done", "drop": "Why it is dropped"}
 
 
-def start_page_url() -> str:
-    """The first-run wizard's page (/start/), when it is mounted; "" otherwise."""
-    try:
-        resolve("/start/")
-    except Resolver404:
+def start_page_url(user) -> str:
+    """The first run's gap assessment, for a user who may run it; "" otherwise."""
+    if not can_run_first_run(user):
         return ""
-    return "/start/"
+    return reverse("onboarding:assessment")
 
 
 class PlanAccessMixin(LoginRequiredMixin):
@@ -98,7 +97,7 @@ class PlanProgressView(PlanAccessMixin, ListPageMixin, View):
             "generate_refusal": refusal,
             "generate_form": GenerateForm(),
             "phase_rule": services.PHASE_RULE,
-            "start_url": start_page_url(),
+            "start_url": start_page_url(user),
         }
 
 

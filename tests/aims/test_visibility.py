@@ -9,14 +9,18 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from aims.evidence import services as aims_services
 from aims.evidence.registry import attachable_labels, attachable_model
 from aims.evidence.selectors import visible_evidence
 from aims.roles import OWNER
 from aims.visibility import can, restrict
+from audits.certification.access import grant_access
+from audits.models import EvidencePack, ExternalAudit
 from incidents import services as incident_services
 from incidents.models import Incident
+from tests.audits.certification.audit_helpers import certified
 from tests.factories import make_system, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +101,19 @@ def test_single_record_check_agrees_with_the_list_for_every_record_type(shared_i
     every record of every governed type in the demo organisation, for every demo user and
     for users in no role: a list never shows what its detail refuses, nor hides what opens."""
     call_command("load_demo", stdout=StringIO())
+    # The demo organisation is not certified yet: record a certificate (and its cycle) too;
+    # give the body's auditor an account on the planned stage 2, with its pack requested.
+    officer = get_user_model().objects.get(username="officer")
+    certified(officer)
+    stage2 = ExternalAudit.objects.get(kind="stage2", status="planned")
+    today = timezone.localdate()
+    grant_access(
+        audit=stage2, actor=officer, username="cb_auditor_t", valid_from=today,
+        valid_until=stage2.end_date,
+    )  # fmt: skip
+    EvidencePack.objects.create(
+        scope=EvidencePack.Scope.OPERATIONS, external_audit=stage2, requested_by=officer
+    )
     users = list(get_user_model().objects.filter(is_active=True).order_by("pk"))
     assert len(users) >= 6
     empty = []

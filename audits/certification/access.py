@@ -207,6 +207,11 @@ class Grant:
     set_password_path: str  # shown once to the officer and e-mailed to the auditor
 
 
+def last_access_day(audit: ExternalAudit) -> date:
+    """The last day an access to ``audit`` may run (capped at the calendar's end)."""
+    return audit.end_date + min(timedelta(days=MAX_DAYS_AFTER_AUDIT), date.max - audit.end_date)
+
+
 def window_errors(audit: ExternalAudit, valid_from: date, valid_until: date, today: date) -> dict:
     """Field errors of an access window (empty: it may be granted)."""
     errors: dict[str, str] = {}
@@ -216,11 +221,11 @@ def window_errors(audit: ExternalAudit, valid_from: date, valid_until: date, tod
         errors["valid_until"] = (
             f"{valid_until} has already passed: that would be an expired auditor account."
         )
-    elif valid_until and valid_until > audit.end_date + timedelta(days=MAX_DAYS_AFTER_AUDIT):
+    elif valid_until and valid_until > last_access_day(audit):
         errors["valid_until"] = (
             f"The audit ends on {audit.end_date}; access may run at most "
             f"{MAX_DAYS_AFTER_AUDIT} days beyond it (until "
-            f"{audit.end_date + timedelta(days=MAX_DAYS_AFTER_AUDIT)})."
+            f"{last_access_day(audit)})."
         )
     return errors
 

@@ -282,6 +282,17 @@ def _description(gap: ItemReadiness) -> str:
     return " ".join(p for p in parts if p)
 
 
+START_WINDOW_DAYS = 365
+
+
+def start_refusal(start: date | None, today: date) -> BusinessRuleError | None:
+    """Why ``start`` cannot be the plan's day 1, or None: it lies within a year of today (the
+    phases are counted from it)."""
+    if start is not None and abs((start - today).days) > START_WINDOW_DAYS:
+        return field_refusal("start", "Choose a start date within a year of today.", Code.INVALID)
+    return None
+
+
 @transaction.atomic
 def generate_plan(*, actor, start: date | None = None, today: date | None = None) -> Generated:
     """Generate the 90-day plan from the gap assessment (the rule: the module docstring).
@@ -297,6 +308,9 @@ def generate_plan(*, actor, start: date | None = None, today: date | None = None
     if refusal is not None:
         raise refusal
     if plan is None:
+        refusal = start_refusal(start, today)
+        if refusal is not None:
+            raise refusal
         plan = Plan(start_date=start or today, generated_by=actor)
         reason = "90-day plan generated from the gap assessment"
     else:

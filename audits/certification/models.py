@@ -1,5 +1,7 @@
 """Records of certification by an outside body (see the package docstring)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -19,6 +21,21 @@ __all__ = [
     "FindingResponse",
     "Certificate",
 ]
+
+
+#: The dates a certification record may carry. A date outside is a typing mistake, and the
+#: cycle's arithmetic (surveillance a year on, recertification before expiry) must stay within
+#: the calendar.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def date_range_errors(record, fields: tuple[str, ...]) -> dict[str, str]:
+    """A field error for each of ``fields`` holding a date outside the range above."""
+    return {
+        name: f"Give a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+        for name in fields
+        if getattr(record, name) and not EARLIEST_DATE <= getattr(record, name) <= LATEST_DATE
+    }
 
 
 class CertificationBody(ReadByRole, ReferencedModel, TimeStampedModel):
@@ -145,7 +162,9 @@ class ExternalAudit(ReadByRole, ReferencedModel, TimeStampedModel):
         return f"{self.reference} {self.title or self.get_kind_display()}"
 
     def clean(self) -> None:
-        errors = {}
+        errors = date_range_errors(self, ("start_date", "end_date", "period_start", "period_end"))
+        if errors:
+            raise ValidationError(errors)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = "The audit cannot end before it starts."
         if self.period_start and self.period_end and self.period_end < self.period_start:
@@ -192,6 +211,9 @@ class AuditorAccess(TimeStampedModel):
         return f"{self.user} on {self.audit.reference}"
 
     def clean(self) -> None:
+        errors = date_range_errors(self, ("valid_from", "valid_until"))
+        if errors:
+            raise ValidationError(errors)
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": "Access cannot end before it starts."})
 
@@ -412,6 +434,9 @@ class Certificate(ReadByRole, ReferencedModel, TimeStampedModel):
         return f"{self.reference} {self.number}"
 
     def clean(self) -> None:
+        errors = date_range_errors(self, ("issued_on", "expires_on"))
+        if errors:
+            raise ValidationError(errors)
         if self.issued_on and self.expires_on and self.expires_on <= self.issued_on:
             raise ValidationError({"expires_on": "The certificate must expire after its issue."})
 

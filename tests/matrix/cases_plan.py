@@ -85,8 +85,8 @@ def new_task(w: World) -> dict:
 
 
 CASES = [
-    Case("plan:progress", "GET", PLAN_READ, marker=shows_task),
-    Case("plan:task_export", "GET", PLAN_READ, marker=shows_task),
+    Case("plan:progress", "GET", PLAN_READ, setup=task, marker=shows_task),
+    Case("plan:task_export", "GET", PLAN_READ, setup=task, marker=shows_task),
     Case("plan:task_export_xlsx", "GET", PLAN_READ, setup=task),
     Case("plan:generate", "POST", PLAN_RUN, setup=assessed, effect=tasks, data=lambda w: {}),
     Case("plan:task_add", "GET", PLAN_RUN),

@@ -72,15 +72,15 @@ def finding_url(finding: ExternalFinding) -> str:
 
 def _transition_refusal(finding: ExternalFinding, action: str) -> BusinessRuleError | None:
     transition = TRANSITIONS[action]
-    if finding.status not in transition.sources:
-        return TransitionNotAllowed(
-            f"'{transition.label}' is not possible while {finding.reference} is "
-            f"'{finding.get_status_display()}'.",
-            code=Code.FINDING_CLOSED
-            if finding.status == Status.CLOSED
-            else Code.TRANSITION_NOT_ALLOWED,
-        )
-    return None
+    if finding.status in transition.sources:
+        return None
+    message = (
+        f"'{transition.label}' is not possible while {finding.reference} is "
+        f"'{finding.get_status_display()}'."
+    )
+    if finding.status == Status.CLOSED:
+        return TransitionNotAllowed(message, code=Code.FINDING_CLOSED)
+    return TransitionNotAllowed(message, code=Code.TRANSITION_NOT_ALLOWED)
 
 
 # --- Refusal predicates ---------------------------------------------------------------------
@@ -105,13 +105,13 @@ def edit_refusal(user, finding: ExternalFinding) -> BusinessRuleError | None:
             "Only governance officers edit the body's findings.", code=Code.PERMISSION_DENIED
         )
     if finding.status != Status.OPEN:
-        return TransitionNotAllowed(
+        message = (
             f"{finding.reference} is '{finding.get_status_display()}': it is edited only while "
-            "open (reopen it first).",
-            code=Code.FINDING_CLOSED
-            if finding.status == Status.CLOSED
-            else Code.TRANSITION_NOT_ALLOWED,
+            "open (reopen it first)."
         )
+        if finding.status == Status.CLOSED:
+            return TransitionNotAllowed(message, code=Code.FINDING_CLOSED)
+        return TransitionNotAllowed(message, code=Code.TRANSITION_NOT_ALLOWED)
     return None
 
 

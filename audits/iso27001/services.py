@@ -117,7 +117,9 @@ def review_refusal(*, actor, mapping: ControlMapping) -> BusinessRuleError | Non
     """Why ``actor`` may not review ``mapping`` now, or None. The service raises it; pages and
     the API call it to decide whether to offer the action."""
     if not has_perm(actor, REVIEW_MAPPING):
-        return RuleForbidden("Only a governance officer reviews mappings.")
+        return RuleForbidden(
+            "Only a governance officer reviews mappings.", code=Code.PERMISSION_DENIED
+        )
     if mapping.status == Status.REVIEWED:
         return TransitionNotAllowed(
             f"This mapping was already reviewed by {_decided(mapping)}.",
@@ -139,7 +141,9 @@ def review_refusal(*, actor, mapping: ControlMapping) -> BusinessRuleError | Non
 def reject_refusal(*, actor, mapping: ControlMapping) -> BusinessRuleError | None:
     """Why ``actor`` may not reject ``mapping`` now, or None."""
     if not has_perm(actor, REVIEW_MAPPING):
-        return RuleForbidden("Only a governance officer rejects mappings.")
+        return RuleForbidden(
+            "Only a governance officer rejects mappings.", code=Code.PERMISSION_DENIED
+        )
     if mapping.status == Status.REJECTED:
         return TransitionNotAllowed("This mapping is already rejected.", code=Code.MAPPING_DECIDED)
     return None

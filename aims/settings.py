@@ -130,6 +130,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AIMS_LIMITED_ACCOUNT = "audits.certification.access.is_certification_auditor"
 AIMS_ACCOUNT_REFUSAL = "audits.certification.access.auditor_access_refusal"
 AIMS_LIMITED_HOME = "certification:my_audit"
+# How many reverse proxies in front of the app append to X-Forwarded-For (aims.client_ip): the
+# client's address is read that many hops from the right. 0 (the default): the header is ignored.
+AIMS_TRUSTED_PROXY_COUNT = int(os.environ.get("AIMS_TRUSTED_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "aims:dashboard"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ audit's page, opens the sampled AI system and cannot open another one."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,18 +25,20 @@ def test_the_certification_auditor_sees_the_sampled_system_only(new_page, live_s
     sampled = make_system(owner, name="Support chatbot")
     other = make_system(owner, name="Payroll forecaster")
     today = timezone.localdate()
-    body = CertificationBody.objects.create(name="Assurance Body Ltd")
-    audit = ExternalAudit.objects.create(
-        body=body, kind=ExternalAudit.Kind.STAGE_2, start_date=today,
-        end_date=today + timedelta(days=4), scope="Customer support", created_by=officer,
-    )  # fmt: skip
-    audit.sampled_systems.set([sampled])
-    user = access.grant_access(
-        audit=audit, actor=officer, username="body_auditor", valid_from=today,
-        valid_until=audit.end_date,
-    ).access.user  # fmt: skip
-    user.set_password(PASSWORD)
-    user.save()
+    # One transaction, as a service would: the audit trail seals history rows on commit.
+    with transaction.atomic():
+        body = CertificationBody.objects.create(name="Assurance Body Ltd")
+        audit = ExternalAudit.objects.create(
+            body=body, kind=ExternalAudit.Kind.STAGE_2, start_date=today,
+            end_date=today + timedelta(days=4), scope="Customer support", created_by=officer,
+        )  # fmt: skip
+        audit.sampled_systems.set([sampled])
+        user = access.grant_access(
+            audit=audit, actor=officer, username="body_auditor", valid_from=today,
+            valid_until=audit.end_date,
+        ).access.user  # fmt: skip
+        user.set_password(PASSWORD)
+        user.save()
 
     page = new_page()
     page.goto("/accounts/login/")

@@ -9,6 +9,7 @@ and a link to the evidence; the officer then closes it as accepted by the body."
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -35,6 +36,12 @@ def label(user) -> str:
 
 
 def completed_stage_2(officer) -> ExternalAudit:
+    # One transaction, as a service would: the audit trail seals history rows on commit.
+    with transaction.atomic():
+        return _completed_stage_2(officer)
+
+
+def _completed_stage_2(officer) -> ExternalAudit:
     body = CertificationBody(name="Nordic Assurance Certification", accreditation="NA 042")
     stamp(body, actor=officer, reason="Body recorded")
     body.save()

@@ -4,6 +4,7 @@ auditors read them; owners and users without a role do not see the audits at all
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from audits.certification import access
@@ -25,6 +26,7 @@ API_ACCESS_MANAGE       = expect("401      403    403   403         ok      403 
 
 
 def audit(w: World) -> ExternalAudit:
+    @transaction.atomic  # the audit trail seals history rows when the transaction commits
     def make():
         today = timezone.localdate()
         body, _ = CertificationBody.objects.get_or_create(name="Matrix certification body")

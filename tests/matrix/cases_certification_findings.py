@@ -7,6 +7,7 @@ another part of the certification work), stamped as the officer's."""
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from aims.history import stamp
@@ -50,6 +51,7 @@ def clause(w: World | None = None) -> CatalogueItem:
     return item
 
 
+@transaction.atomic  # the audit trail seals history rows when the transaction commits
 def make_audit(officer) -> ExternalAudit:
     body = CertificationBody.objects.filter(name="Matrix certification body").first()
     if body is None:

@@ -30,3 +30,6 @@ class AimsConfig(AppConfig):
         from aims.comments import wiring as wiring_comments
 
         wiring_comments.register()
+        from aims.signins import wiring as wiring_signins
+
+        wiring_signins.register()

@@ -78,6 +78,10 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.add_correctiveaction",
         "aims.change_correctiveaction",
         "aims.verify_correctiveaction",
+        # The sign-in audit (aims.signins): who signed in, failed or was locked out, and
+        # unlocking an account. Personal data (addresses): officers only, not auditors.
+        "aims.view_signinevent",
+        "aims.unlock_account",
     ],
     APPROVER: [
         "aims.view_evidence",

@@ -8,6 +8,7 @@ fallbacks an error instead of a default.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    # Lockout after repeated failed sign-ins, counted in the shared cache (aims.signins.lockout).
+    "axes",
     # Domain apps, lowest layer first (a lower app never imports a higher one).
     "aims",
     "suppliers",
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "aims.signin.RefusedAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a sign-in refused for repeated failures into the "sign-in paused" page (last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -116,6 +121,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in (browser, admin, API token) while the account is locked out.
+    # (axes' AxesStandaloneBackend, aims.signins.lockout).
+    "aims.signins.lockout.LockoutBackend",
     # The model backend, refusing a time-boxed account outside its window (aims.signin).
     "aims.signin.Backend",
     "guardian.backends.ObjectPermissionBackend",
@@ -241,6 +249,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
+    # Counted per real client address (aims.client_ip) in the shared cache.
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -346,6 +355,53 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# --- Shared cache, sign-in lockout and the sign-in audit (aims.signins) ---------------------
+# One cache every web worker shares: lockout counters and API throttles live there, so all
+# workers agree. AIMS_CACHE_URL (or REDIS_URL): redis://host:6379/1 (rediss://, unix://) in
+# production; file:///path for a folder; locmem:// is process-local (``check --deploy`` refuses
+# it). Unset: a folder under var/, shared by every process on this machine.
+AIMS_CACHE_URL = os.environ.get("AIMS_CACHE_URL") or os.environ.get("REDIS_URL", "")
+
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from a URL (empty: the embedded folder cache)."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "file" or not url:
+        folder = url.split("://", 1)[1] if url else str(VAR_DIR / "cache")
+        # A lockout counter must not be culled for room: allow many entries.
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": folder,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    raise ImproperlyConfigured(f"AIMS_CACHE_URL: unknown scheme {scheme!r} (redis, file, locmem).")
+
+
+CACHES = {"default": cache_from_url(AIMS_CACHE_URL)}
+# Lockout (django-axes): after AIMS_LOCKOUT_FAILURES failed sign-ins for one account from one
+# client address, that pair is refused for AIMS_LOCKOUT_MINUTES, right password included; after
+# AIMS_LOCKOUT_ACCOUNT_FAILURES failures for one account from any addresses (an attacker
+# rotating addresses), the account is refused everywhere for as long. 0 turns a limit off.
+AIMS_LOCKOUT_FAILURES = int(os.environ.get("AIMS_LOCKOUT_FAILURES", "5"))
+AIMS_LOCKOUT_ACCOUNT_FAILURES = int(os.environ.get("AIMS_LOCKOUT_ACCOUNT_FAILURES", "20"))
+AIMS_LOCKOUT_MINUTES = int(os.environ.get("AIMS_LOCKOUT_MINUTES", "15"))
+AXES_ENABLED = AIMS_LOCKOUT_FAILURES > 0 or AIMS_LOCKOUT_ACCOUNT_FAILURES > 0
+AXES_HANDLER = "aims.signins.lockout.LockoutHandler"  # the cache handler, two limits
+AXES_FAILURE_LIMIT = AIMS_LOCKOUT_FAILURES or 10**9
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_COOLOFF_TIME = timedelta(minutes=AIMS_LOCKOUT_MINUTES) if AIMS_LOCKOUT_MINUTES else None
+AXES_CLIENT_IP_CALLABLE = "aims.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "aims.signins.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # counters live in the cache; the sign-in audit is aims.signins
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("plan/", include("audits.plan.urls")),
     path("certification/", include("audits.certification.urls")),
     path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/sign-ins/", include("aims.signins.urls")),
     path("start/", include("audits.onboarding.urls")),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -130,10 +130,18 @@ def eager_celery(request, settings):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session")
+def cache_folder(tmp_path_factory):
+    """The folder cache of this test run: never the developer's var/cache, nor another run's."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    """Uploaded files go to a temporary folder; throttle counters start empty."""
+def _isolated(settings, tmp_path, cache_folder):
+    """Uploaded files go to a temporary folder; throttle and lockout counters start empty."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(cache_folder)}}
     # Users are created per test: a fast hasher keeps the suite quick (not a security path).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()

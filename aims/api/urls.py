@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("aims.competence.api.urls")),
     path("", include("aims.evidence.api.urls")),
     path("", include("aims.reminders.api.urls")),
+    path("", include("aims.signins.api.urls")),
     path("", include("aims.trends.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("risk.api.urls")),

@@ -15,7 +15,6 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aims.api.serializers import MeSerializer, TokenSerializer
@@ -23,6 +22,8 @@ from aims.permissions import has_global_perm
 from aims.roles import role_names
 from aims.signin import RefusingSessionAuthentication as SessionAuthentication
 from aims.signin import RefusingTokenAuthentication as TokenAuthentication
+from aims.signins.api.serializers import TokenRequestSerializer
+from aims.signins.throttling import ClientAddressScopedRateThrottle
 
 from .permissions import WritePermission
 
@@ -119,7 +120,10 @@ class TokenView(ObtainAuthToken):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    # The lockout and the sign-in audit around authenticate() (aims.signins), and a throttle
+    # per real client address in the shared cache.
+    serializer_class = TokenRequestSerializer
+    throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "token"
 
 

@@ -1,0 +1,148 @@
+"""The sign-in audit (aims.signins): governance officers read sign-in events and unlock
+accounts locked out after failed sign-ins.
+
+The grants are frozen here; tests check they equal aims/roles.py, and
+``manage.py sync_roles`` re-applies the current declaration.
+"""
+
+from django.db import migrations
+
+GRANTS = {
+    "Approver": [
+        "aims.add_evidence",
+        "aims.approve_policy",
+        "aims.verify_correctiveaction",
+        "aims.view_aimsscope",
+        "aims.view_contextissue",
+        "aims.view_correctiveaction",
+        "aims.view_course",
+        "aims.view_evidence",
+        "aims.view_interestedparty",
+        "aims.view_objective",
+        "aims.view_objectiveupdate",
+        "aims.view_organisationprofile",
+        "aims.view_partyfeedback",
+        "aims.view_policy",
+        "aims.view_policyacknowledgement",
+        "aims.view_policyversion",
+        "aims.view_reminderrule",
+        "aims.view_responsibility",
+        "aims.view_responsibilityassignment",
+        "aims.view_trainingrecord",
+    ],
+    "Auditor": [
+        "aims.view_aimsscope",
+        "aims.view_contextissue",
+        "aims.view_correctiveaction",
+        "aims.view_course",
+        "aims.view_evidence",
+        "aims.view_interestedparty",
+        "aims.view_objective",
+        "aims.view_objectiveupdate",
+        "aims.view_organisationprofile",
+        "aims.view_partyfeedback",
+        "aims.view_policy",
+        "aims.view_policyacknowledgement",
+        "aims.view_policyversion",
+        "aims.view_reminderrule",
+        "aims.view_responsibility",
+        "aims.view_responsibilityassignment",
+        "aims.view_trainingrecord",
+    ],
+    "Certification auditor": [
+        "aims.view_aimsscope",
+        "aims.view_contextissue",
+        "aims.view_course",
+        "aims.view_interestedparty",
+        "aims.view_objective",
+        "aims.view_objectiveupdate",
+        "aims.view_policy",
+        "aims.view_policyversion",
+        "aims.view_responsibility",
+        "aims.view_responsibilityassignment",
+        "aims.view_trainingrecord",
+    ],
+    "Governance officer": [
+        "aims.add_aimsscope",
+        "aims.add_contextissue",
+        "aims.add_correctiveaction",
+        "aims.add_course",
+        "aims.add_evidence",
+        "aims.add_interestedparty",
+        "aims.add_objective",
+        "aims.add_objectiveupdate",
+        "aims.add_organisationprofile",
+        "aims.add_partyfeedback",
+        "aims.add_policy",
+        "aims.add_policyversion",
+        "aims.add_responsibility",
+        "aims.add_responsibilityassignment",
+        "aims.add_trainingrecord",
+        "aims.approve_policy",
+        "aims.change_aimsscope",
+        "aims.change_contextissue",
+        "aims.change_correctiveaction",
+        "aims.change_course",
+        "aims.change_evidence",
+        "aims.change_interestedparty",
+        "aims.change_objective",
+        "aims.change_objectiveupdate",
+        "aims.change_organisationprofile",
+        "aims.change_partyfeedback",
+        "aims.change_policy",
+        "aims.change_policyversion",
+        "aims.change_reminderrule",
+        "aims.change_responsibility",
+        "aims.change_responsibilityassignment",
+        "aims.change_trainingrecord",
+        "aims.delete_contextissue",
+        "aims.delete_evidence",
+        "aims.delete_interestedparty",
+        "aims.delete_partyfeedback",
+        "aims.grant_training_exception",
+        "aims.unlock_account",
+        "aims.verify_correctiveaction",
+        "aims.view_aimsscope",
+        "aims.view_contextissue",
+        "aims.view_correctiveaction",
+        "aims.view_course",
+        "aims.view_evidence",
+        "aims.view_interestedparty",
+        "aims.view_objective",
+        "aims.view_objectiveupdate",
+        "aims.view_organisationprofile",
+        "aims.view_partyfeedback",
+        "aims.view_policy",
+        "aims.view_policyacknowledgement",
+        "aims.view_policyversion",
+        "aims.view_reminderrule",
+        "aims.view_responsibility",
+        "aims.view_responsibilityassignment",
+        "aims.view_signinevent",
+        "aims.view_trainingrecord",
+    ],
+    "System owner": [
+        "aims.add_correctiveaction",
+        "aims.add_evidence",
+        "aims.change_correctiveaction",
+        "aims.view_aimsscope",
+        "aims.view_course",
+        "aims.view_objective",
+        "aims.view_organisationprofile",
+        "aims.view_policy",
+        "aims.view_policyversion",
+        "aims.view_responsibility",
+    ],
+}
+
+
+def grant(apps, schema_editor):
+    from aims.roles import grant_role_permissions
+
+    grant_role_permissions(apps, "aims", GRANTS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("aims", "0017_sign_in_events")]
+
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

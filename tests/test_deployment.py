@@ -358,6 +358,8 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         AIMS_VAR_DIR=str(tmp_path / "var"),
         MEDIA_ROOT=str(tmp_path / "media"),
         STATIC_ROOT=str(tmp_path / "staticfiles"),
+        # Lockouts and throttles counted where every worker sees them (not connected to here).
+        AIMS_CACHE_URL="redis://127.0.0.1:6379/1",
     )
     for key, value in overrides.items():
         if value is None:
@@ -395,6 +397,26 @@ def test_deploy_check_requires_the_audit_trail_signing_key(tmp_path):
     result = manage("check", "--deploy", env=missing)
     assert "does not exist" in result.stdout + result.stderr
     assert not Path("/nonexistent.pem").exists()
+
+
+@pytest.mark.parametrize(
+    "cache_url,finding,fails",
+    [(None, "aims.W101", False), ("locmem://", "aims.E101", True)],
+    ids=["folder-cache-warns", "per-process-cache-refused"],
+)
+def test_deploy_check_requires_a_cache_every_worker_shares(tmp_path, cache_url, finding, fails):
+    """Lockouts and throttles counted per worker would give an attacker one allowance each."""
+    result = manage("check", "--deploy", env=production_env(tmp_path, AIMS_CACHE_URL=cache_url))
+    assert finding in result.stdout + result.stderr
+    assert (result.returncode != 0) is fails, result.stdout + result.stderr
+
+
+def test_compose_shares_a_redis_cache_apart_from_the_broker(services):
+    for name in APP_SERVICES:
+        env = service_env(services[name])
+        cache = urlparse(env["AIMS_CACHE_URL"])
+        assert cache.scheme == "redis" and cache.hostname == "redis", name
+        assert cache.path != urlparse(env["CELERY_BROKER_URL"]).path, name
 
 
 def test_compose_environment_only_relaxes_the_ssl_redirect(tmp_path, services):

@@ -4,6 +4,8 @@ A log, so append-only: written only by aims.signins.services, never changed or d
 app (the admin is read-only), and it needs no field history of its own.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -63,3 +65,8 @@ class SignInEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Sign-in events are append-only.")
+
+    @property
+    def unlock_query(self) -> str:
+        """The query string of the unlock page for this event's account."""
+        return urlencode({"username": self.username})

@@ -39,7 +39,7 @@ def test_locked_out_owner_is_unlocked_by_an_officer(new_page, login):
     desk.goto("/accounts/sign-ins/")
     expect(desk.get_by_role("heading", level=1, name="Sign-ins")).to_be_visible()
     assert axe_violations(desk) == []
-    desk.get_by_role("link", name=f"Unlock {owner.username}").first.click()
+    desk.get_by_role("link", name=f"Unlock ({owner.username})").first.click()
     expect(desk.get_by_role("heading", level=1, name="Unlock an account")).to_be_visible()
     assert axe_violations(desk) == []
     desk.get_by_role("button", name="Unlock the account").click()

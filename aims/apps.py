@@ -30,3 +30,4 @@ class AimsConfig(AppConfig):
         from aims.comments import wiring as wiring_comments
 
         wiring_comments.register()
+        from aims.scim import checks as scim_checks  # noqa: F401 - registers the check

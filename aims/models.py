@@ -308,4 +308,5 @@ from .ms.models import (  # noqa: E402, F401
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from .scim.models import ScimClient, ScimEvent, ScimGroup, ScimIdentity  # noqa: E402, F401
 from .trends.models import DailySnapshot  # noqa: E402, F401

@@ -215,7 +215,9 @@ class UserAdapter(SCIMUser):
             first_name=_str(name.get("givenName"), "name.givenName"),
             last_name=_str(name.get("familyName"), "name.familyName"),
             email=_email(d.get("emails")),
-            active=_bool(active) if active is not None else (self.obj.pk is None or self.obj.is_active),
+            active=_bool(active)
+            if active is not None
+            else (self.obj.pk is None or self.obj.is_active),
             # A PUT without externalId keeps the one the provider gave before.
             external_id=_str(d["externalId"], "externalId")
             if "externalId" in d
@@ -317,7 +319,9 @@ class GroupAdapter(SCIMGroup):
         return [
             {
                 "value": str(user.pk),
-                "$ref": urljoin(base_location(self._request), reverse("scim:users", args=[user.pk])),
+                "$ref": urljoin(
+                    base_location(self._request), reverse("scim:users", args=[user.pk])
+                ),
                 "display": UserAdapter(user, self._request).display_name,
             }
             for user in self.obj.members.all()

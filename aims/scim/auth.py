@@ -27,9 +27,7 @@ def scim_error(status: int, detail: str, scim_type: str | None = None) -> HttpRe
     body = {"schemas": [constants.SchemaURI.ERROR], "detail": detail, "status": status}
     if scim_type:
         body["scimType"] = scim_type
-    return HttpResponse(
-        json.dumps(body), status=status, content_type=constants.SCIM_CONTENT_TYPE
-    )
+    return HttpResponse(json.dumps(body), status=status, content_type=constants.SCIM_CONTENT_TYPE)
 
 
 def authenticate(request) -> ScimClient | None:

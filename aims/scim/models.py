@@ -17,7 +17,7 @@ from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 GRANTABLE_ROLES = (OFFICER, APPROVER, OWNER, AUDITOR)
 ROLE_CHOICES = [(role, role) for role in GRANTABLE_ROLES]
 
-TOKEN_PREFIX = "scim_"
+TOKEN_PREFIX = "scim_"  # noqa: S105 - the visible prefix of a token, not a secret
 
 
 def hash_token(token: str) -> str:

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden
+from aims.history import stamp
 from aims.roles import CERT_AUDITOR, ROLES
 
 from .models import (
@@ -108,7 +109,9 @@ def parse_group_roles(raw: str | dict | None) -> dict[str, str]:
         try:
             pairs = json.loads(raw)
         except ValueError as error:
-            raise ImproperlyConfigured(f"AIMS_SCIM_GROUP_ROLES is not valid JSON: {error}")
+            raise ImproperlyConfigured(
+                f"AIMS_SCIM_GROUP_ROLES is not valid JSON: {error}"
+            ) from error
         if not isinstance(pairs, dict):
             raise ImproperlyConfigured("AIMS_SCIM_GROUP_ROLES must be a JSON object.")
     else:
@@ -236,6 +239,7 @@ def user_provision(*, actor: Actor, data: UserData):
     user.save()
     identity = _identity(user, actor, provisioned=True)
     identity.external_id = data.external_id
+    stamp(identity, actor=None, reason=f"SCIM: provisioned by {actor.client}")
     identity.save()
     note = f" (ignored: {', '.join(sorted(data.ignored))})" if data.ignored else ""
     _log(
@@ -270,6 +274,7 @@ def user_update(*, actor: Actor, user, data: UserData):
     if identity.external_id != data.external_id:
         changes.append(f"externalId {identity.external_id!r} -> {data.external_id!r}")
         identity.external_id = data.external_id
+        stamp(identity, actor=None, reason=f"SCIM: externalId changed by {actor.client}")
         identity.save()
     if changes:
         _log(actor, Op.USER_UPDATE, f"{user.username}: {'; '.join(changes)}", user=user)
@@ -362,6 +367,8 @@ def _sync_roles(user, *, actor: Actor | None = None, admin=None) -> None:
     new_granted = sorted(((granted & current) - to_remove) | to_add)
     if new_granted != sorted(granted):
         identity.granted_roles = new_granted
+        by = f"{actor.client}" if actor else f"{admin.username} (admin)"
+        stamp(identity, actor=admin, reason=f"SCIM: roles from groups, by {by}")
         identity.save()
     for operation, roles in ((Op.ROLE_GRANT, to_add), (Op.ROLE_REMOVE, to_remove)):
         for role in sorted(roles):
@@ -416,14 +423,13 @@ def group_create(
     external_id = _clean_external_id(external_id)
     role = role_for_group_name(display_name)
     _check_group_name_free(display_name)
-    group = ScimGroup.objects.create(
-        display_name=display_name, external_id=external_id, role=role
-    )
+    group = ScimGroup(display_name=display_name, external_id=external_id, role=role)
+    stamp(group, actor=None, reason=f"SCIM: created by {actor.client}")
+    group.save()
     _log(
         actor,
         Op.GROUP_CREATE,
-        f"Group {display_name} created"
-        + (f", grants {role}" if role else ", grants no role"),
+        f"Group {display_name} created" + (f", grants {role}" if role else ", grants no role"),
         group=group,
     )
     if members:
@@ -458,6 +464,7 @@ def group_update(
             changes.append(f"externalId {group.external_id!r} -> {external_id!r}")
             group.external_id = external_id
     if changes:
+        stamp(group, actor=None, reason=f"SCIM: {'; '.join(changes)} by {actor.client}")
         group.save()
         _log(actor, Op.GROUP_UPDATE, f"Group {group}: {'; '.join(changes)}", group=group)
         for user in group.members.all():
@@ -499,6 +506,7 @@ def group_remove(*, actor: Actor, group: ScimGroup) -> None:
     members = list(group.members.all())
     _check_members(members)
     group.removed_at = timezone.now()
+    stamp(group, actor=None, reason=f"SCIM: removed by {actor.client}")
     group.save()
     group.members.clear()
     _log(actor, Op.GROUP_REMOVE, f"Group {group} removed ({len(members)} member(s))", group=group)
@@ -515,6 +523,7 @@ def group_set_role(*, admin, group: ScimGroup, role: str) -> ScimGroup:
             raise RuleForbidden(refusal, code=Code.ROLE_NOT_GRANTABLE)
     previous = ScimGroup.objects.get(pk=group.pk).role
     group.role = role
+    stamp(group, actor=admin, reason=f"Role set to {role or 'none'} in the admin")
     group.save()
     if previous != role:
         ScimEvent.objects.create(

@@ -46,7 +46,9 @@ class AimsListMixin:
     def _page(self, request):
         start, count = super()._page(request)
         if count < 0:
-            raise exceptions.BadRequestError("Invalid count (must be >= 0)", scim_type="invalidValue")
+            raise exceptions.BadRequestError(
+                "Invalid count (must be >= 0)", scim_type="invalidValue"
+            )
         return start, min(count, MAX_PAGE)
 
     def _search(self, request, query, start, count):

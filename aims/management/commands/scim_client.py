@@ -1,8 +1,8 @@
 """Create or revoke the bearer token of an identity provider's SCIM client.
 
-    manage.py scim_client create "Entra ID"   # prints the token once
-    manage.py scim_client revoke "Entra ID"
-    manage.py scim_client list
+manage.py scim_client create "Entra ID"   # prints the token once
+manage.py scim_client revoke "Entra ID"
+manage.py scim_client list
 """
 
 from django.core.exceptions import ValidationError

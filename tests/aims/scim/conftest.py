@@ -47,9 +47,7 @@ class ScimCaller:
         )
 
     def list(self, path, **params):
-        response = self.client.get(
-            BASE + path, params, HTTP_AUTHORIZATION=f"Bearer {self.token}"
-        )
+        response = self.client.get(BASE + path, params, HTTP_AUTHORIZATION=f"Bearer {self.token}")
         response.doc = json.loads(response.content)
         return response
 
@@ -89,8 +87,13 @@ def user_body(username="alice@example.org", **fields):
         "userName": username,
         "externalId": fields.pop("externalId", "ext-" + username),
         "name": {"givenName": "Alice", "familyName": "Liddell"},
-        "emails": [{"value": username if "@" in username else f"{username}@example.org",
-                    "type": "work", "primary": True}],
+        "emails": [
+            {
+                "value": username if "@" in username else f"{username}@example.org",
+                "type": "work",
+                "primary": True,
+            }
+        ],
         "active": True,
     }
     body.update(fields)

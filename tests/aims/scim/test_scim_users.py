@@ -17,7 +17,9 @@ User = get_user_model()
 
 
 def sessions_of(user) -> int:
-    return sum(1 for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk))
+    return sum(
+        1 for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)
+    )
 
 
 def signs_in(username, password=PASSWORD) -> bool:
@@ -297,7 +299,9 @@ def test_pagination(scim):
 def test_list_costs_a_fixed_number_of_queries(scim, django_assert_max_num_queries):
     for i in range(12):
         scim.post("/Users", user_body(f"q{i}"))
-    group = scim.post("/Groups", group_body("System owner", User.objects.values_list("pk", flat=True)))
+    group = scim.post(
+        "/Groups", group_body("System owner", User.objects.values_list("pk", flat=True))
+    )
     assert group.status_code == 201
     with django_assert_max_num_queries(8):
         response = scim.list("/Users", count=50)

@@ -1,17 +1,18 @@
-"""SCIM in the admin: administrators create and revoke clients (the token is shown once) and
-choose the role each provider group grants; identities and the event log are read only."""
+"""SCIM in the admin: superusers create and revoke clients (the token is shown once);
+administrators choose the role each provider group grants; identities and the event log are
+read only. Each change is written to the SCIM event log by the service it calls."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from aims.admin import ReadOnlyHistoryAdmin, ViewOnlyAdmin
+from aims.admin import ViewOnlyAdmin
 
 from . import services
 from .models import ScimClient, ScimEvent, ScimGroup, ScimIdentity
 
 
 @admin.register(ScimClient)
-class ScimClientAdmin(ReadOnlyHistoryAdmin):
+class ScimClientAdmin(admin.ModelAdmin):
     list_display = ("name", "token_hint", "created_at", "created_by", "last_used_at", "revoked_at")
     readonly_fields = (
         "token_hint",
@@ -29,6 +30,9 @@ class ScimClientAdmin(ReadOnlyHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser and obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the log names the client
 
     def get_fields(self, request, obj=None):
         return ("name",) if obj is None else ("name", *self.readonly_fields)
@@ -54,23 +58,27 @@ class ScimClientAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ScimGroup)
-class ScimGroupAdmin(ReadOnlyHistoryAdmin):
+class ScimGroupAdmin(admin.ModelAdmin):
     list_display = ("display_name", "role", "external_id", "removed_at")
     list_filter = ("role",)
     search_fields = ("display_name", "external_id")
     fields = ("display_name", "external_id", "role", "members", "removed_at")
     readonly_fields = ("display_name", "external_id", "members", "removed_at")
 
-    def has_change_permission(self, request, obj=None):
-        # Only the role changes here (members follow); the provider owns the rest.
-        return admin.ModelAdmin.has_change_permission(self, request, obj)
+    # Only the role changes here (members follow); the provider owns the rest, and groups
+    # come and go through SCIM only (a removed group is kept for the log).
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         services.group_set_role(admin=request.user, group=obj, role=form.cleaned_data["role"])
 
 
 @admin.register(ScimIdentity)
-class ScimIdentityAdmin(ReadOnlyHistoryAdmin):
+class ScimIdentityAdmin(ViewOnlyAdmin):
     list_display = ("user", "external_id", "client", "provisioned", "granted_roles")
     search_fields = ("user__username", "external_id")
     readonly_fields = ("user", "external_id", "client", "provisioned", "granted_roles")

@@ -25,7 +25,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden
-from aims.history import stamp
 from aims.roles import CERT_AUDITOR, ROLES
 
 from .models import (
@@ -239,7 +238,6 @@ def user_provision(*, actor: Actor, data: UserData):
     user.save()
     identity = _identity(user, actor, provisioned=True)
     identity.external_id = data.external_id
-    stamp(identity, actor=None, reason=f"SCIM: provisioned by {actor.client}")
     identity.save()
     note = f" (ignored: {', '.join(sorted(data.ignored))})" if data.ignored else ""
     _log(
@@ -274,7 +272,6 @@ def user_update(*, actor: Actor, user, data: UserData):
     if identity.external_id != data.external_id:
         changes.append(f"externalId {identity.external_id!r} -> {data.external_id!r}")
         identity.external_id = data.external_id
-        stamp(identity, actor=None, reason=f"SCIM: externalId changed by {actor.client}")
         identity.save()
     if changes:
         _log(actor, Op.USER_UPDATE, f"{user.username}: {'; '.join(changes)}", user=user)
@@ -367,8 +364,6 @@ def _sync_roles(user, *, actor: Actor | None = None, admin=None) -> None:
     new_granted = sorted(((granted & current) - to_remove) | to_add)
     if new_granted != sorted(granted):
         identity.granted_roles = new_granted
-        by = f"{actor.client}" if actor else f"{admin.username} (admin)"
-        stamp(identity, actor=admin, reason=f"SCIM: roles from groups, by {by}")
         identity.save()
     for operation, roles in ((Op.ROLE_GRANT, to_add), (Op.ROLE_REMOVE, to_remove)):
         for role in sorted(roles):
@@ -424,7 +419,6 @@ def group_create(
     role = role_for_group_name(display_name)
     _check_group_name_free(display_name)
     group = ScimGroup(display_name=display_name, external_id=external_id, role=role)
-    stamp(group, actor=None, reason=f"SCIM: created by {actor.client}")
     group.save()
     _log(
         actor,
@@ -464,7 +458,6 @@ def group_update(
             changes.append(f"externalId {group.external_id!r} -> {external_id!r}")
             group.external_id = external_id
     if changes:
-        stamp(group, actor=None, reason=f"SCIM: {'; '.join(changes)} by {actor.client}")
         group.save()
         _log(actor, Op.GROUP_UPDATE, f"Group {group}: {'; '.join(changes)}", group=group)
         for user in group.members.all():
@@ -506,7 +499,6 @@ def group_remove(*, actor: Actor, group: ScimGroup) -> None:
     members = list(group.members.all())
     _check_members(members)
     group.removed_at = timezone.now()
-    stamp(group, actor=None, reason=f"SCIM: removed by {actor.client}")
     group.save()
     group.members.clear()
     _log(actor, Op.GROUP_REMOVE, f"Group {group} removed ({len(members)} member(s))", group=group)
@@ -523,7 +515,6 @@ def group_set_role(*, admin, group: ScimGroup, role: str) -> ScimGroup:
             raise RuleForbidden(refusal, code=Code.ROLE_NOT_GRANTABLE)
     previous = ScimGroup.objects.get(pk=group.pk).role
     group.role = role
-    stamp(group, actor=admin, reason=f"Role set to {role or 'none'} in the admin")
     group.save()
     if previous != role:
         ScimEvent.objects.create(
@@ -554,9 +545,14 @@ def client_create(*, name: str, created_by=None) -> tuple[ScimClient, str]:
         created_by=created_by,
     )
     client.full_clean()
-    client._history_user = created_by
-    client._change_reason = "SCIM client created"
     client.save()
+    ScimEvent.objects.create(
+        client=client,
+        actor=created_by,
+        operation=Op.CLIENT_CREATE,
+        summary=f"SCIM client {client.name} created"
+        + (f" by {created_by.username}" if created_by else " (command line)"),
+    )
     return client, token
 
 
@@ -565,7 +561,12 @@ def client_revoke(*, client: ScimClient, actor=None) -> ScimClient:
     """The token stops working at once; the client stays (the log names it)."""
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
-        client._history_user = actor
-        client._change_reason = "SCIM client revoked"
-        client.save()
+        client.save(update_fields=["revoked_at", "updated_at"])
+        ScimEvent.objects.create(
+            client=client,
+            actor=actor,
+            operation=Op.CLIENT_REVOKE,
+            summary=f"SCIM client {client.name} revoked"
+            + (f" by {actor.username}" if actor else " (command line)"),
+        )
     return client

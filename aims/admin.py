@@ -132,3 +132,7 @@ admin.site.unregister(User)
 class AIMSUserAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# SCIM provisioning (clients, groups and their roles, identities, the event log).
+from .scim import admin as _scim_admin  # noqa: E402, F401

@@ -33,3 +33,4 @@ class AimsConfig(AppConfig):
         from aims.signins import wiring as wiring_signins
 
         wiring_signins.register()
+        from aims.scim import checks as scim_checks  # noqa: F401 - registers the check

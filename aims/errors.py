@@ -41,6 +41,11 @@ class Code(StrEnum):
     TRAINING_MISSING = "training_missing"
     VERSION_IN_PROGRESS = "version_in_progress"
     VERSION_LOCKED = "version_locked"
+    # SCIM provisioning (aims.scim.services)
+    ACCOUNT_PROTECTED = "account_protected"
+    ROLE_NOT_GRANTABLE = "role_not_grantable"
+    USERNAME_TAKEN = "username_taken"
+    GROUP_NAME_TAKEN = "group_name_taken"
 
 
 class BusinessRuleError(Exception):

@@ -402,6 +402,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # counters live in the cache; the sign-in audit is aims.signins
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# --- Provisioning with SCIM 2.0 (aims.scim, on django-scim2) ---------------------------------
+# Off unless enabled: /scim/v2/ answers 404. On, it answers only the bearer token of a SCIM
+# client created by an administrator (admin "SCIM clients" or ``manage.py scim_client``).
+AIMS_SCIM_ENABLED = env_bool("AIMS_SCIM_ENABLED", False)
+# Provider group name -> role: JSON object or "Group name=Role;Other=Role". Empty: groups named
+# exactly as a role grant it. The Certification auditor role is never granted through SCIM.
+AIMS_SCIM_GROUP_ROLES = os.environ.get("AIMS_SCIM_GROUP_ROLES", "")
+SCIM_SERVICE_PROVIDER = {
+    "USER_ADAPTER": "aims.scim.adapters.UserAdapter",
+    "GROUP_MODEL": "aims.scim.models.ScimGroup",
+    "GROUP_ADAPTER": "aims.scim.adapters.GroupAdapter",
+    "USER_FILTER_PARSER": "aims.scim.filters.UserFilter",
+    "GROUP_FILTER_PARSER": "aims.scim.filters.GroupFilter",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "aims.scim.adapters.ServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "aims.scim.adapters.base_location",
+    "AUTH_CHECK_MIDDLEWARE": "aims.scim.auth.ScimBearerAuth",
+    # Required by django-scim2; locations are built from the request (base_location).
+    "NETLOC": AIMS_BASE_URL.split("://", 1)[-1].split("/", 1)[0],
+    "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "Bearer token"}],
+}
 
 LOGGING = {
     "version": 1,

@@ -41,4 +41,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    # SCIM 2.0 provisioning: bearer-authenticated by the identity provider (aims.scim.auth).
+    path("scim/v2/", include("aims.scim.urls")),
 ]

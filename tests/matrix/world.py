@@ -36,8 +36,10 @@ from ..factories import PASSWORD, make_system, user_with_role
 # --- The URL walk ---------------------------------------------------------------------------
 
 # Django's admin is staff-only and tested on its own (non-staff role users are sent to the
-# admin login); static and media files are not application URLs.
-EXCLUDED_PREFIXES = ("admin/",)
+# admin login); static and media files are not application URLs. SCIM (scim/v2/) answers only
+# an identity provider's bearer token, never a role's session: its access is tested in
+# tests/aims/scim/test_scim_access.py (no token, wrong token, an officer's session -> 401).
+EXCLUDED_PREFIXES = ("admin/", "scim/v2/")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from aims.text_limits import TextLimitAdminMixin
+
 from .models import (
     CorrectiveAction,
     Course,
@@ -16,7 +18,7 @@ from .models import (
 )
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(TextLimitAdminMixin, SimpleHistoryAdmin):
     """Admin for history-tracked models. History can be read here, never reverted or edited
     (SIMPLE_HISTORY_REVERT_DISABLED), and historical models are not registered at all."""
 
@@ -41,7 +43,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return False
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
+class ViewOnlyAdmin(TextLimitAdminMixin, admin.ModelAdmin):
     """Rows written only by the application (digests sent, catalogue data, the audit-trail
     chain): the admin lists them and changes nothing."""
 
@@ -108,7 +110,7 @@ class EvidenceAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(TextLimitAdminMixin, admin.ModelAdmin):
     list_display = ("title", "recipient", "created_at", "read_at")
     list_filter = ("read_at",)
 

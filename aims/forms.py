@@ -1,7 +1,19 @@
 from django import forms
 
+from aims.text_limits import cap_form_fields
 
-class BootstrapFormMixin:
+
+class TextLimitFormMixin:
+    """Cap every text field without its own max_length at AIMS_TEXT_MAX_LENGTH characters
+    (aims.text_limits): a longer value is a field error and nothing is saved. Every form of the
+    project has it, through BootstrapFormMixin or directly (tests/test_text_limits.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_form_fields(self.fields)
+
+
+class BootstrapFormMixin(TextLimitFormMixin):
     """Give every widget Bootstrap's classes and mark invalid fields for assistive tech.
 
     Invalid fields are marked after validation (``full_clean``), not in ``__init__``: reading

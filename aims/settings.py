@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Lockout after repeated failed sign-ins, counted in the shared cache (aims.signins.lockout).
     "axes",
+    "csp",
     # Domain apps, lowest layer first (a lower app never imports a higher one).
     "aims",
     "suppliers",
@@ -77,8 +78,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A write to an API URL without its trailing slash: a JSON 404, before CommonMiddleware's
+    # APPEND_SLASH (which cannot redirect a POST and raises in DEBUG).
+    "aims.api.trailing_slash.ApiTrailingSlashMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -422,6 +427,30 @@ SCIM_SERVICE_PROVIDER = {
     "NETLOC": AIMS_BASE_URL.split("://", 1)[-1].split("/", 1)[0],
     "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "Bearer token"}],
 }
+# --- Hardening: Content-Security-Policy, text length cap ---------------------------------------
+# No inline script or style anywhere: templates load static files only (tests/test_templates_csp.py
+# walks them). AIMS_CSP_REPORT_ONLY=1 sends the same policy as Content-Security-Policy-Report-Only
+# (browsers report, do not block) to try a change out in production first.
+AIMS_CSP_REPORT_ONLY = env_bool("AIMS_CSP_REPORT_ONLY", False)
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+CONTENT_SECURITY_POLICY = None if AIMS_CSP_REPORT_ONLY else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if AIMS_CSP_REPORT_ONLY else None
+# The most characters any free-text field accepts (forms, API, admin) when its model field sets
+# no max_length of its own: a longer value is refused with a field error, nothing is saved.
+AIMS_TEXT_MAX_LENGTH = int(os.environ.get("AIMS_TEXT_MAX_LENGTH", "20000"))
 
 LOGGING = {
     "version": 1,

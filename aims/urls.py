@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from aims.signin import SignInView
 
@@ -39,7 +39,9 @@ urlpatterns = [
     ),
     path("api/v1/", include("aims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the
+    # page runs under the Content-Security-Policy (script-src 'self').
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     # SCIM 2.0 provisioning: bearer-authenticated by the identity provider (aims.scim.auth).
     path("scim/v2/", include("aims.scim.urls")),

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.models import CorrectiveAction
 from aims.people import choice_label
 from inventory.models import AISystem
@@ -111,7 +111,7 @@ class IncidentEditForm(BootstrapFormMixin, forms.ModelForm):
         return value
 
 
-class IncidentFilterForm(forms.Form):
+class IncidentFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     severity = forms.ChoiceField(choices=[("", "Any severity"), *Severity.choices], required=False)

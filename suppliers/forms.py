@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 
 from .models import (
     ChangeKind,
@@ -165,7 +165,7 @@ class ReviewCompleteForm(BootstrapFormMixin, forms.Form):
     summary = forms.CharField(widget=forms.Textarea, required=False)
 
 
-class _NoticeFields(forms.ModelForm):
+class _NoticeFields(TextLimitFormMixin, forms.ModelForm):
     """Sets the supplier choices before BootstrapFormMixin reads the errors (which
     validates the form)."""
 

@@ -4,12 +4,14 @@ aims.evidence.api.serializers."""
 
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsSerializer
 
-class TokenSerializer(serializers.Serializer):
+
+class TokenSerializer(AimsSerializer):
     token = serializers.CharField(read_only=True)
 
 
-class CapabilitiesSerializer(serializers.Serializer):
+class CapabilitiesSerializer(AimsSerializer):
     submit_intake = serializers.BooleanField()
     triage = serializers.BooleanField()
     decide_gates = serializers.BooleanField()
@@ -18,7 +20,7 @@ class CapabilitiesSerializer(serializers.Serializer):
     read_only = serializers.BooleanField()
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(AimsSerializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.CharField()
@@ -28,7 +30,7 @@ class MeSerializer(serializers.Serializer):
     unread_notifications = serializers.IntegerField()
 
 
-class HistoryChangeSerializer(serializers.Serializer):
+class HistoryChangeSerializer(AimsSerializer):
     field = serializers.CharField()
     label = serializers.CharField()
     old = serializers.JSONField(allow_null=True)
@@ -49,7 +51,7 @@ class HistoryChangeSerializer(serializers.Serializer):
     )
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class HistoryEntrySerializer(AimsSerializer):
     """One row of aims.history_diff.history_entries."""
 
     model = serializers.CharField()
@@ -73,7 +75,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = HistoryChangeSerializer(many=True)
 
 
-class HistoryPageSerializer(serializers.Serializer):
+class HistoryPageSerializer(AimsSerializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.views import AIMSViewSetMixin
 
 from . import selectors, services
@@ -17,7 +18,7 @@ from .registry import commentable_for, commentable_keys
 TARGET_HELP = "The record: <type>:<reference-or-id>, e.g. risk:RSK-0002 or system:AIS-0003."
 
 
-class CommentReadSerializer(serializers.ModelSerializer):
+class CommentReadSerializer(AimsModelSerializer):
     author_username = serializers.CharField(source="author.username", read_only=True)
     mentions = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
     target = serializers.SerializerMethodField()
@@ -38,12 +39,12 @@ class CommentReadSerializer(serializers.ModelSerializer):
         return f"{entry.key}:{getattr(record, 'reference', record.pk)}"
 
 
-class CommentCreateSerializer(serializers.Serializer):
+class CommentCreateSerializer(AimsSerializer):
     target = serializers.CharField(help_text=TARGET_HELP, required=False)
     body = serializers.CharField(max_length=5000)
 
 
-class CommentEditSerializer(serializers.Serializer):
+class CommentEditSerializer(AimsSerializer):
     body = serializers.CharField(max_length=5000)
 
 

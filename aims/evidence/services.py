@@ -12,6 +12,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from aims.errors import Code, RuleForbidden, TransitionNotAllowed
+from aims.evidence.content import FILE_CONTENT_MISMATCH, file_content_refusal
 from aims.history import stamp
 from aims.models import Evidence
 from aims.permissions import can_change_record, has_perm
@@ -31,6 +32,11 @@ def _validate_upload(uploaded) -> None:
         errors.setdefault("file", []).append(
             f"Files of type '.{extension or '?'}' are not accepted. Allowed: {allowed}."
         )
+    elif not errors:
+        # The bytes, not only the name: an HTML page renamed .pdf is refused.
+        refusal = file_content_refusal(uploaded, extension)
+        if refusal:
+            errors["file"] = [ValidationError(refusal, code=FILE_CONTENT_MISMATCH)]
     if errors:
         raise ValidationError(errors)
 

@@ -7,19 +7,20 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.api.serializer_bases import AimsSerializer
 from aims.api.views import AUTHENTICATION_CLASSES
 
 from .selectors import MAX_QUERY_LENGTH, global_search
 
 
-class HitSerializer(serializers.Serializer):
+class HitSerializer(AimsSerializer):
     reference = serializers.CharField()
     title = serializers.CharField()
     context = serializers.CharField()
     url = serializers.CharField(help_text="The record's page in the browser.")
 
 
-class GroupSerializer(serializers.Serializer):
+class GroupSerializer(AimsSerializer):
     type = serializers.CharField(source="key", help_text="e.g. inventory.aisystem")
     label = serializers.CharField()
     hits = HitSerializer(many=True)
@@ -27,14 +28,14 @@ class GroupSerializer(serializers.Serializer):
     register_url = serializers.CharField()
 
 
-class SearchResultsSerializer(serializers.Serializer):
+class SearchResultsSerializer(AimsSerializer):
     query = serializers.CharField()
     total = serializers.IntegerField()
     exact = HitSerializer(allow_null=True, help_text="The record the reference names, if any.")
     groups = GroupSerializer(many=True)
 
 
-class SearchQuerySerializer(serializers.Serializer):
+class SearchQuerySerializer(AimsSerializer):
     q = serializers.CharField(max_length=MAX_QUERY_LENGTH, allow_blank=True, required=False)
 
 

@@ -195,3 +195,17 @@ def history_of(label: str) -> str:
 def code_words(code: str) -> str:
     """A machine code ("missing_link") in words ("Missing link")."""
     return capfirst(str(code or "").replace("_", " "))
+
+
+@register.filter
+def width_class(percent) -> str:
+    """The class that gives a bar its width ("aims-pct-42"), for a percentage clamped to 0-100.
+
+    The Content-Security-Policy refuses style attributes, so a bar's width is one of the 101
+    classes of static/css/aims.css rather than style="width: 42%".
+    """
+    try:
+        value = round(float(percent))
+    except (TypeError, ValueError):
+        value = 0
+    return f"aims-pct-{min(max(value, 0), 100)}"

@@ -3,7 +3,7 @@ rules are in audits.certification.services."""
 
 from django import forms
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from inventory.models import AISystem
 
 from .models import Certificate, CertificationBody, ExternalAudit
@@ -81,7 +81,7 @@ class AuditForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["certificate"].label_from_instance = lambda c: f"{c.number} ({c.body.name})"
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(
         choices=[("", "Any kind"), *ExternalAudit.Kind.choices], required=False
@@ -115,7 +115,7 @@ class CompleteForm(BootstrapFormMixin, forms.Form):
         self.fields["outcome"].choices = [(o, ExternalAudit.Outcome(o).label) for o in outcomes]
 
 
-class StartForm(forms.Form):
+class StartForm(TextLimitFormMixin, forms.Form):
     """Starting an audit asks for nothing but the confirmation."""
 
 
@@ -166,7 +166,7 @@ class CertificateTransitionForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class CertificateFilterForm(forms.Form):
+class CertificateFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Certificate.Status.choices], required=False

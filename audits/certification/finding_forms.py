@@ -5,7 +5,7 @@ audits.certification.findings, and reach the form as field errors."""
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.people import PersonChoiceField
 
 from ..models import CatalogueItem, ExternalAudit, ExternalFinding
@@ -52,7 +52,7 @@ class FindingForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["kind"].widget.choices = ExternalFinding.Kind.choices
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(
         choices=[("", "Any kind"), *ExternalFinding.Kind.choices], required=False
@@ -109,5 +109,5 @@ class ResponseForm(BootstrapFormMixin, forms.Form):
     evidence_title = forms.CharField(required=False, max_length=200, label="Evidence title")
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextLimitFormMixin, forms.Form):
     note = forms.CharField(required=False, max_length=5000)

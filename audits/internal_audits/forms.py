@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.people import PeopleChoiceField, PersonChoiceField
 from inventory.models import AISystem
 
@@ -109,7 +109,7 @@ class AuditForm(BootstrapFormMixin, ScopedChoices, forms.ModelForm):
         self.fields["programme"].queryset = AuditProgramme.objects.order_by("-period_start")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False)
     status = forms.ChoiceField(
         choices=[("", "Any status"), *InternalAudit.Status.choices], required=False
@@ -130,7 +130,7 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
-class FindingFilterForm(forms.Form):
+class FindingFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(choices=[("", "Any kind"), *Finding.Kind.choices], required=False)
     status = forms.ChoiceField(
@@ -153,11 +153,11 @@ class FindingFilterForm(forms.Form):
             field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(TextLimitFormMixin, forms.Form):
     note = forms.CharField(required=False, max_length=5000)
 
 
-class ChecklistResultForm(forms.Form):
+class ChecklistResultForm(TextLimitFormMixin, forms.Form):
     result = forms.ChoiceField(choices=ChecklistItem.Result.choices)
     notes = forms.CharField(required=False, max_length=5000)
     assessed_by = forms.ModelChoiceField(

@@ -4,7 +4,7 @@ the review/reject decisions. Shapes only; the services enforce the rules."""
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.people import choice_label
 
 from ..models import CatalogueItem
@@ -22,7 +22,7 @@ def _small(form: forms.Form) -> None:
         )
 
 
-class ControlFilterForm(forms.Form):
+class ControlFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     theme = forms.ChoiceField(
         label="Theme", required=False, choices=[("", "Any"), *SecurityControl.Theme.choices]
@@ -43,7 +43,7 @@ class ControlFilterForm(forms.Form):
         _small(self)
 
 
-class MappingFilterForm(forms.Form):
+class MappingFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any"), *ControlMapping.Status.choices]

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.people import PersonChoiceField
 
 from ..models import CatalogueItem
@@ -21,7 +21,7 @@ def _small(form: forms.Form) -> None:
         field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     phase = forms.TypedChoiceField(
         label="Phase",

@@ -4,7 +4,7 @@ audits.reviews.services."""
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 
 from ..internal_audits.forms import (
     MULTI_HELP,
@@ -80,5 +80,5 @@ class ReviewActionForm(BootstrapFormMixin, ScopedChoices, forms.ModelForm):
         self.fields["owner"].queryset = active_users()
 
 
-class ReviewActionStatusForm(forms.Form):
+class ReviewActionStatusForm(TextLimitFormMixin, forms.Form):
     status = forms.ChoiceField(choices=ReviewAction.Status.choices)

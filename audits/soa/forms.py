@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from aims.forms import BootstrapFormMixin, DateInput
+from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.people import PersonChoiceField, choice_label
 from inventory.models import AISystem
 from risk.models import Risk
@@ -27,7 +27,7 @@ def section_choices() -> list[tuple[str, str]]:
     ]
 
 
-class StatementFilterForm(forms.Form):
+class StatementFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     section = forms.ChoiceField(label="Clause or Annex A area", required=False, choices=[])
     applicable = forms.ChoiceField(
@@ -133,7 +133,7 @@ def _small(form: forms.Form) -> None:
         field.widget.attrs["class"] = f"{css} {css}-sm"
 
 
-class GapFilterForm(forms.Form):
+class GapFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     kind = forms.ChoiceField(label="Kind", required=False, choices=[])
     severity = forms.ChoiceField(

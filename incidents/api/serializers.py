@@ -6,6 +6,7 @@ import math
 from django.utils import timezone
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.capa.api.views import (  # noqa: F401 (re-exported for the incident API)
     CorrectiveActionCreateSerializer,
     CorrectiveActionReadSerializer,
@@ -26,7 +27,7 @@ from incidents.services import DETAIL_FIELDS, FUTURE_TOLERANCE, TRANSITIONS
 from inventory.api.serializers import VisibleSystemField, display
 
 
-class IncidentReadSerializer(serializers.ModelSerializer):
+class IncidentReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     severity_display = display("severity")
     status_display = display("status")
@@ -125,7 +126,7 @@ class IncidentReadSerializer(serializers.ModelSerializer):
         return obj.lateness()
 
 
-class IncidentCreateSerializer(serializers.ModelSerializer):
+class IncidentCreateSerializer(AimsModelSerializer):
     system = VisibleSystemField()
     other_systems = VisibleSystemField(many=True, required=False, source="systems")
     aware_at = serializers.DateTimeField(required=False)
@@ -152,27 +153,27 @@ class IncidentCreateSerializer(serializers.ModelSerializer):
         return value
 
 
-class IncidentUpdateSerializer(serializers.ModelSerializer):
+class IncidentUpdateSerializer(AimsModelSerializer):
     class Meta:
         model = Incident
         fields = list(DETAIL_FIELDS)
 
 
-class IncidentTransitionSerializer(serializers.Serializer):
+class IncidentTransitionSerializer(AimsSerializer):
     action = serializers.ChoiceField(choices=list(TRANSITIONS))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SeveritySerializer(serializers.Serializer):
+class SeveritySerializer(AimsSerializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     reason = serializers.CharField()
 
 
-class SeriousSerializer(serializers.Serializer):
+class SeriousSerializer(AimsSerializer):
     case = serializers.ChoiceField(choices=SeriousCase.choices)
 
 
-class ReportSubmittedSerializer(serializers.Serializer):
+class ReportSubmittedSerializer(AimsSerializer):
     kind = serializers.ChoiceField(
         choices=ReportKind.choices,
         default=ReportKind.COMPLETE,
@@ -184,18 +185,18 @@ class ReportSubmittedSerializer(serializers.Serializer):
     )
 
 
-class AwarenessCorrectionSerializer(serializers.Serializer):
+class AwarenessCorrectionSerializer(AimsSerializer):
     aware_at = serializers.DateTimeField(help_text="The corrected awareness time.")
     reason = serializers.CharField(
         max_length=2000, help_text="Why; kept with the incident beside the original time."
     )
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(AimsSerializer):
     message = serializers.CharField()
 
 
-class IncidentEventSerializer(serializers.ModelSerializer):
+class IncidentEventSerializer(AimsModelSerializer):
     actor_username = serializers.CharField(source="actor.username", default="", read_only=True)
 
     class Meta:
@@ -206,7 +207,7 @@ class IncidentEventSerializer(serializers.ModelSerializer):
 # --- Monitoring -----------------------------------------------------------------------------
 
 
-class MetricReadSerializer(serializers.ModelSerializer):
+class MetricReadSerializer(AimsModelSerializer):
     direction_display = display("direction")
 
     class Meta:
@@ -229,7 +230,7 @@ class MetricReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MetricWriteSerializer(serializers.ModelSerializer):
+class MetricWriteSerializer(AimsModelSerializer):
     system = VisibleSystemField()
 
     class Meta:
@@ -253,7 +254,7 @@ class MetricUpdateSerializer(MetricWriteSerializer):
         fields = [f for f in MetricWriteSerializer.Meta.fields if f != "system"]
 
 
-class ObservationInSerializer(serializers.Serializer):
+class ObservationInSerializer(AimsSerializer):
     """One measurement. ``metric`` is checked against the user's metrics by the view, for the
     whole batch in one query."""
 
@@ -275,17 +276,17 @@ class ObservationInSerializer(serializers.Serializer):
 MAX_BULK = 10_000
 
 
-class ObservationBulkSerializer(serializers.Serializer):
+class ObservationBulkSerializer(AimsSerializer):
     observations = ObservationInSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
 
 
-class ObservationReadSerializer(serializers.ModelSerializer):
+class ObservationReadSerializer(AimsModelSerializer):
     class Meta:
         model = Observation
         fields = ["id", "metric", "observed_at", "value", "created_at"]
 
 
-class IngestResultSerializer(serializers.Serializer):
+class IngestResultSerializer(AimsSerializer):
     received = serializers.IntegerField()
     created = serializers.IntegerField()
     duplicates = serializers.IntegerField()
@@ -293,7 +294,7 @@ class IngestResultSerializer(serializers.Serializer):
     incidents_opened = serializers.ListField(child=serializers.IntegerField())
 
 
-class AlertReadSerializer(serializers.ModelSerializer):
+class AlertReadSerializer(AimsModelSerializer):
     kind_display = display("kind")
     system = serializers.IntegerField(source="metric.system_id", read_only=True)
     is_open = serializers.BooleanField(read_only=True)
@@ -318,7 +319,7 @@ class AlertReadSerializer(serializers.ModelSerializer):
 # --- Time targets ---------------------------------------------------------------------------
 
 
-class IncidentTimeTargetReadSerializer(serializers.ModelSerializer):
+class IncidentTimeTargetReadSerializer(AimsModelSerializer):
     severity_display = display("severity")
     updated_by_username = serializers.CharField(
         source="updated_by.username",
@@ -359,7 +360,7 @@ def _hours(stage: str) -> serializers.IntegerField:
     )
 
 
-class IncidentTimeTargetUpdateSerializer(serializers.Serializer):
+class IncidentTimeTargetUpdateSerializer(AimsSerializer):
     """Any of the three hours; the order acknowledge <= contain <= resolve is checked by the
     service against the values after the change (a field error)."""
 

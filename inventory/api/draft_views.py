@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.views import AIMSViewSetMixin
 from inventory import selectors, services
 from inventory.forms import STEP_FORMS
@@ -16,7 +17,7 @@ from inventory.models import IntakeDraft
 from .serializers import AISystemDetailSerializer
 
 
-class IntakeDraftSerializer(serializers.ModelSerializer):
+class IntakeDraftSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
 
     class Meta:
@@ -25,7 +26,7 @@ class IntakeDraftSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IntakeDraftStepSerializer(serializers.Serializer):
+class IntakeDraftStepSerializer(AimsSerializer):
     """One step's answers, validated as the browser's step form validates them (the same
     labels, choices, conditional questions and supplier register)."""
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.people import display_name
 from inventory import selectors, services, vendor_changes
 from inventory.models import (
@@ -50,7 +51,7 @@ class VisibleSystemField(serializers.PrimaryKeyRelatedField):
 # --- AI systems -----------------------------------------------------------------------------
 
 
-class AISystemReadSerializer(serializers.ModelSerializer):
+class AISystemReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     business_unit_display = display("business_unit")
@@ -124,7 +125,7 @@ class AISystemReadSerializer(serializers.ModelSerializer):
         return system.pk in waiting
 
 
-class AvailableActionSerializer(serializers.Serializer):
+class AvailableActionSerializer(AimsSerializer):
     action = serializers.CharField()
     label = serializers.CharField()
 
@@ -172,7 +173,7 @@ class AISystemDetailSerializer(AISystemReadSerializer):
         ]
 
 
-class AISystemWriteSerializer(serializers.ModelSerializer):
+class AISystemWriteSerializer(AimsModelSerializer):
     """Edits of a system's details. ``owner`` is for governance officers (a handover)."""
 
     owner = serializers.PrimaryKeyRelatedField(
@@ -228,7 +229,7 @@ class AISystemIntakeSerializer(AISystemWriteSerializer):
         fields = [*services.INTAKE_FIELDS, "owner", "vendor", "model_name"]
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(AimsSerializer):
     action = serializers.ChoiceField(
         choices=[(k, t.label) for k, t in services.TRANSITIONS.items()]
     )
@@ -256,7 +257,7 @@ class TransitionSerializer(serializers.Serializer):
         return attrs
 
 
-class ConditionInputSerializer(serializers.Serializer):
+class ConditionInputSerializer(AimsSerializer):
     text = serializers.CharField(max_length=5000)
     due_on = serializers.DateField()
     owner = serializers.PrimaryKeyRelatedField(
@@ -289,7 +290,7 @@ class DocumentedConditionsField(ConditionsField):
     pass
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(AimsSerializer):
     decision = serializers.ChoiceField(choices=Approval.Decision.choices)
     conditions = DocumentedConditionsField(
         required=False,
@@ -310,12 +311,12 @@ class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReleaseBlockersSerializer(serializers.Serializer):
+class ReleaseBlockersSerializer(AimsSerializer):
     ready = serializers.BooleanField()
     blockers = serializers.ListField(child=serializers.CharField())
 
 
-class NextStepSerializer(serializers.Serializer):
+class NextStepSerializer(AimsSerializer):
     """One step of a system's next-steps checklist (inventory.next_steps)."""
 
     key = serializers.CharField()
@@ -330,7 +331,7 @@ class NextStepSerializer(serializers.Serializer):
     is_next = serializers.BooleanField()
 
 
-class SystemFilterSerializer(serializers.Serializer):
+class SystemFilterSerializer(AimsSerializer):
     """Query parameters of the systems list (passed to selectors.system_list)."""
 
     q = serializers.CharField(required=False, help_text="Reference (AIS-0001), name or purpose")
@@ -361,7 +362,7 @@ class SystemFilterSerializer(serializers.Serializer):
 # --- Records under a system -----------------------------------------------------------------
 
 
-class SystemChildReadSerializer(serializers.ModelSerializer):
+class SystemChildReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     system_reference = serializers.CharField(source="system.reference", read_only=True)
     system_name = serializers.CharField(source="system.name", read_only=True)
@@ -369,7 +370,7 @@ class SystemChildReadSerializer(serializers.ModelSerializer):
     CHILD_FIELDS = ["id", "reference", "system", "system_reference", "system_name"]
 
 
-class SystemChildWriteSerializer(serializers.ModelSerializer):
+class SystemChildWriteSerializer(AimsModelSerializer):
     """The system is named at creation and fixed afterwards."""
 
     system = VisibleSystemField(help_text="The AI system's id; fixed once the record exists.")
@@ -468,14 +469,14 @@ class ApprovalConditionReadSerializer(SystemChildReadSerializer):
         read_only_fields = fields
 
 
-class ConditionCloseSerializer(serializers.Serializer):
+class ConditionCloseSerializer(AimsSerializer):
     note = serializers.CharField(max_length=5000, help_text="How it was met, or why it is waived.")
     evidence_url = serializers.URLField(
         required=False, allow_blank=True, max_length=500, default=""
     )
 
 
-class ValidationReviewSerializer(serializers.Serializer):
+class ValidationReviewSerializer(AimsSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
@@ -541,7 +542,7 @@ class ValidationRecordReadSerializer(SystemChildReadSerializer):
         read_only_fields = fields
 
 
-class ValidationRecordWriteSerializer(serializers.ModelSerializer):
+class ValidationRecordWriteSerializer(AimsModelSerializer):
     """A test and its result; optionally its evidence as a file (multipart) or a link."""
 
     system = VisibleSystemField()
@@ -596,7 +597,7 @@ class ChangeRequestReadSerializer(SystemChildReadSerializer):
         read_only_fields = fields
 
 
-class MaterialityDecisionSerializer(serializers.Serializer):
+class MaterialityDecisionSerializer(AimsSerializer):
     material = serializers.BooleanField(
         help_text="true: the change is material (the system goes back through the release "
         "gate); false: it is recorded. Either way its proposed values are applied."
@@ -604,7 +605,7 @@ class MaterialityDecisionSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Why it is or is not material.")
 
 
-class ChangeRequestWriteSerializer(serializers.ModelSerializer):
+class ChangeRequestWriteSerializer(AimsModelSerializer):
     system = VisibleSystemField()
     is_material = serializers.BooleanField(
         required=False,
@@ -623,7 +624,7 @@ class ChangeRequestWriteSerializer(serializers.ModelSerializer):
 # --- Gate settings --------------------------------------------------------------------------
 
 
-class GateSettingReadSerializer(serializers.ModelSerializer):
+class GateSettingReadSerializer(AimsModelSerializer):
     gate_display = display("gate")
 
     class Meta:
@@ -632,7 +633,7 @@ class GateSettingReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class GateSettingWriteSerializer(serializers.ModelSerializer):
+class GateSettingWriteSerializer(AimsModelSerializer):
     class Meta:
         model = GateSetting
         fields = ["required_approvals"]

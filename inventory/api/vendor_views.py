@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from aims.api.serializer_bases import AimsSerializer
 from aims.api.views import AIMSViewSetMixin
 from inventory import selectors, vendor_changes
 from suppliers.api.serializers import VendorChangeNoticeReadSerializer
@@ -17,12 +18,12 @@ class VisibleComponentField(serializers.PrimaryKeyRelatedField):
         return selectors.component_list(user=self.context["request"].user)
 
 
-class ObservationSerializer(serializers.Serializer):
+class ObservationSerializer(AimsSerializer):
     component = VisibleComponentField()
     model_identifier = serializers.CharField(max_length=200)
 
 
-class ObservationResultSerializer(serializers.Serializer):
+class ObservationResultSerializer(AimsSerializer):
     changed = serializers.BooleanField(help_text="The identifier differs from the recorded one.")
     created = serializers.BooleanField(help_text="This report created the notice.")
     notice = VendorChangeNoticeReadSerializer(allow_null=True)

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from inventory.api.serializers import VisibleSystemField, display
 
 from .. import services
@@ -30,7 +31,7 @@ class ActiveUserField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(is_active=True)
 
 
-class MethodologySerializer(serializers.ModelSerializer):
+class MethodologySerializer(AimsModelSerializer):
     class Meta:
         model = Methodology
         fields = [
@@ -46,7 +47,7 @@ class MethodologySerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "updated_at"]
 
 
-class ObligationSerializer(serializers.Serializer):
+class ObligationSerializer(AimsSerializer):
     text = serializers.CharField(help_text="What to do.")
     articles = serializers.CharField(help_text="The articles it comes from, e.g. 'Art. 26(8)'.")
     applies = serializers.CharField(
@@ -61,7 +62,7 @@ class ObligationSerializer(serializers.Serializer):
     )
 
 
-class ClassificationReadSerializer(serializers.ModelSerializer):
+class ClassificationReadSerializer(AimsModelSerializer):
     status_display = display("status")
     result_display = display("result")
     confirmed_result_display = display("confirmed_result")
@@ -140,7 +141,7 @@ class SystemIdField(VisibleSystemField):
     pass
 
 
-class ClassificationWriteSerializer(serializers.Serializer):
+class ClassificationWriteSerializer(AimsSerializer):
     system = SystemIdField()
     answers = serializers.DictField(
         help_text="Question key -> answer: true, false or 'unsure' for yes/no questions; a "
@@ -169,7 +170,7 @@ class ClassificationUpdateSerializer(ClassificationWriteSerializer):
     role = serializers.ChoiceField(choices=OperatorRole.choices, required=False)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ConfirmSerializer(AimsSerializer):
     result = serializers.ChoiceField(
         choices=CONFIRMABLE,
         required=False,
@@ -186,7 +187,7 @@ class ConfirmSerializer(serializers.Serializer):
     )
 
 
-class QuestionSerializer(serializers.Serializer):
+class QuestionSerializer(AimsSerializer):
     key = serializers.CharField()
     section = serializers.CharField()
     text = serializers.CharField(help_text="The question, in plain language.")
@@ -206,7 +207,7 @@ class QuestionSerializer(serializers.Serializer):
     prefill = serializers.CharField(help_text="The intake field it is pre-filled from, if any.")
 
 
-class ObligationDateSerializer(serializers.Serializer):
+class ObligationDateSerializer(AimsSerializer):
     key = serializers.CharField()
     label = serializers.CharField()
     act = serializers.DateField(help_text="The date under the AI Act as adopted.")
@@ -215,7 +216,7 @@ class ObligationDateSerializer(serializers.Serializer):
     applies_from = serializers.DateField(help_text="The date that counts for the organisation.")
 
 
-class ObligationTimelineSerializer(serializers.ModelSerializer):
+class ObligationTimelineSerializer(AimsModelSerializer):
     dates = serializers.SerializerMethodField()
 
     class Meta:
@@ -228,7 +229,7 @@ class ObligationTimelineSerializer(serializers.ModelSerializer):
         return [row.__dict__ for row in services.timeline_rows(obj)]
 
 
-class TierDecisionSerializer(serializers.ModelSerializer):
+class TierDecisionSerializer(AimsModelSerializer):
     tier_display = display("tier")
 
     class Meta:
@@ -236,7 +237,7 @@ class TierDecisionSerializer(serializers.ModelSerializer):
         fields = ["id", "system", "tier", "tier_display", "reasons", "decided_by", "updated_at"]
 
 
-class TierRequirementSerializer(serializers.ModelSerializer):
+class TierRequirementSerializer(AimsModelSerializer):
     class Meta:
         model = TierRequirement
         fields = [
@@ -248,7 +249,7 @@ class TierRequirementSerializer(serializers.ModelSerializer):
         read_only_fields = ["tier", "gate"]
 
 
-class RiskAssessmentReadSerializer(serializers.ModelSerializer):
+class RiskAssessmentReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
 
     class Meta:
@@ -269,7 +270,7 @@ class RiskAssessmentReadSerializer(serializers.ModelSerializer):
         ]
 
 
-class RiskAssessmentWriteSerializer(serializers.ModelSerializer):
+class RiskAssessmentWriteSerializer(AimsModelSerializer):
     system = VisibleSystemField()
     assessor = ActiveUserField(required=False)
 
@@ -287,7 +288,7 @@ class RiskAssessmentWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class TreatmentActionReadSerializer(serializers.ModelSerializer):
+class TreatmentActionReadSerializer(AimsModelSerializer):
     status_display = display("status")
 
     class Meta:
@@ -295,7 +296,7 @@ class TreatmentActionReadSerializer(serializers.ModelSerializer):
         fields = ["id", "risk", "title", "owner", "due_date", "status", "status_display", "notes"]
 
 
-class TreatmentActionWriteSerializer(serializers.ModelSerializer):
+class TreatmentActionWriteSerializer(AimsModelSerializer):
     owner = ActiveUserField(required=False)
 
     class Meta:
@@ -313,7 +314,7 @@ class TreatmentActionWriteSerializer(serializers.ModelSerializer):
         return fields
 
 
-class RiskReadSerializer(serializers.ModelSerializer):
+class RiskReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     system_reference = serializers.CharField(source="system.reference", read_only=True)
     category_display = display("category")
@@ -363,7 +364,7 @@ class RiskReadSerializer(serializers.ModelSerializer):
         ]
 
 
-class RiskWriteSerializer(serializers.ModelSerializer):
+class RiskWriteSerializer(AimsModelSerializer):
     system = VisibleSystemField()
     owner = ActiveUserField(required=False)
 
@@ -378,11 +379,11 @@ class RiskWriteSerializer(serializers.ModelSerializer):
         return fields
 
 
-class AcceptSerializer(serializers.Serializer):
+class AcceptSerializer(AimsSerializer):
     justification = serializers.CharField()
 
 
-class HarmSerializer(serializers.Serializer):
+class HarmSerializer(AimsSerializer):
     """One potential harm, as the form's rows store it. A refusal is keyed by the row's
     index in ``harms`` (from 0) and the field: {"harms": {"1": {"severity": ["..."]}}}."""
 
@@ -412,7 +413,7 @@ class HarmSerializer(serializers.Serializer):
 IMPACT_FIELDS = list(services.IMPACT_FIELDS)
 
 
-class ImpactAssessmentReadSerializer(serializers.ModelSerializer):
+class ImpactAssessmentReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     status_display = display("status")
 
@@ -433,7 +434,7 @@ class ImpactAssessmentReadSerializer(serializers.ModelSerializer):
         ]
 
 
-class ImpactAssessmentWriteSerializer(serializers.ModelSerializer):
+class ImpactAssessmentWriteSerializer(AimsModelSerializer):
     system = VisibleSystemField()
     harms = HarmSerializer(many=True, required=False)
 
@@ -448,18 +449,18 @@ class ImpactAssessmentWriteSerializer(serializers.ModelSerializer):
         return fields
 
 
-class SignOffSerializer(serializers.Serializer):
+class SignOffSerializer(AimsSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CheckSerializer(serializers.Serializer):
+class CheckSerializer(AimsSerializer):
     label = serializers.CharField()
     met = serializers.BooleanField()
     missing = serializers.CharField()
     enforced = serializers.BooleanField()
 
 
-class RiskProfileSerializer(serializers.Serializer):
+class RiskProfileSerializer(AimsSerializer):
     system = serializers.IntegerField()
     risk_tier = serializers.CharField()
     classification = ClassificationReadSerializer(allow_null=True)

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from suppliers import selectors
 from suppliers.models import (
     ReviewAnswer,
@@ -54,7 +55,7 @@ class VisibleSupplierField(serializers.PrimaryKeyRelatedField):
 # --- Suppliers ------------------------------------------------------------------------------
 
 
-class SupplierReadSerializer(serializers.ModelSerializer):
+class SupplierReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     supplier_type_display = display("supplier_type")
@@ -83,7 +84,7 @@ class SupplierReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SupplierWriteSerializer(serializers.ModelSerializer):
+class SupplierWriteSerializer(AimsModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False
     )
@@ -93,20 +94,20 @@ class SupplierWriteSerializer(serializers.ModelSerializer):
         fields = [*SUPPLIER_FIELDS, "owner"]
 
 
-class SupplierTransitionSerializer(serializers.Serializer):
+class SupplierTransitionSerializer(AimsSerializer):
     action = serializers.ChoiceField(choices=sorted(TRANSITIONS))
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class DependentComponentSerializer(serializers.Serializer):
+class DependentComponentSerializer(AimsSerializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     name = serializers.CharField()
     model_identifier = serializers.CharField()
 
 
-class DependentSerializer(serializers.Serializer):
+class DependentSerializer(AimsSerializer):
     system_id = serializers.IntegerField()
     reference = serializers.CharField()
     name = serializers.CharField()
@@ -118,7 +119,7 @@ class DependentSerializer(serializers.Serializer):
 # --- Questionnaire and reviews --------------------------------------------------------------
 
 
-class ReviewQuestionSerializer(serializers.ModelSerializer):
+class ReviewQuestionSerializer(AimsModelSerializer):
     topic_display = display("topic")
 
     class Meta:
@@ -127,7 +128,7 @@ class ReviewQuestionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "topic_display", "created_at", "updated_at"]
 
 
-class ReviewAnswerReadSerializer(serializers.ModelSerializer):
+class ReviewAnswerReadSerializer(AimsModelSerializer):
     topic_display = display("topic")
     value_display = display("value")
 
@@ -149,7 +150,7 @@ class ReviewAnswerReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SupplierReviewReadSerializer(serializers.ModelSerializer):
+class SupplierReviewReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     supplier_reference = serializers.CharField(source="supplier.reference", read_only=True)
     reviewer_username = serializers.CharField(source="reviewer.username", read_only=True)
@@ -189,11 +190,11 @@ class SupplierReviewDetailSerializer(SupplierReviewReadSerializer):
         read_only_fields = fields
 
 
-class ReviewStartSerializer(serializers.Serializer):
+class ReviewStartSerializer(AimsSerializer):
     supplier = VisibleSupplierField()
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(AimsSerializer):
     id = serializers.IntegerField()
     value = serializers.ChoiceField(
         choices=[c for c in ReviewAnswer.Value.values], required=False, allow_blank=True
@@ -201,11 +202,11 @@ class AnswerInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReviewAnswersSerializer(serializers.Serializer):
+class ReviewAnswersSerializer(AimsSerializer):
     answers = AnswerInputSerializer(many=True, allow_empty=False)
 
 
-class ReviewCompleteSerializer(serializers.Serializer):
+class ReviewCompleteSerializer(AimsSerializer):
     decision = serializers.ChoiceField(choices=SupplierReview.Decision.choices)
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -214,7 +215,7 @@ class ReviewCompleteSerializer(serializers.Serializer):
 # --- Vendor changes -------------------------------------------------------------------------
 
 
-class VendorChangeImpactSerializer(serializers.ModelSerializer):
+class VendorChangeImpactSerializer(AimsModelSerializer):
     notice_reference = serializers.CharField(source="notice.reference", read_only=True)
     assessment_display = display("assessment")
     assessed_by_username = serializers.CharField(
@@ -246,7 +247,7 @@ class VendorChangeImpactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VendorChangeObservationSerializer(serializers.ModelSerializer):
+class VendorChangeObservationSerializer(AimsModelSerializer):
     """One report of the change: a component on which it was seen (the component's id is
     ``target_id``), or a report recorded by hand (``target_id`` null) through the browser, the
     API or an import, in its own words."""
@@ -271,7 +272,7 @@ class VendorChangeObservationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VendorChangeNoticeReadSerializer(serializers.ModelSerializer):
+class VendorChangeNoticeReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     supplier_reference = serializers.CharField(source="supplier.reference", read_only=True)
     kind_display = display("kind")
@@ -300,7 +301,7 @@ class VendorChangeNoticeReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VendorChangeNoticeWriteSerializer(serializers.ModelSerializer):
+class VendorChangeNoticeWriteSerializer(AimsModelSerializer):
     supplier = VisibleSupplierField()
 
     class Meta:
@@ -308,14 +309,14 @@ class VendorChangeNoticeWriteSerializer(serializers.ModelSerializer):
         fields = ["supplier", *NOTICE_FIELDS]
 
 
-class AssessmentSerializer(serializers.Serializer):
+class AssessmentSerializer(AimsSerializer):
     assessment = serializers.ChoiceField(
         choices=[c for c in VendorChangeImpact.Assessment.choices if c[0] in CHOICES]
     )
     rationale = serializers.CharField()
 
 
-class ConfirmationSerializer(serializers.Serializer):
+class ConfirmationSerializer(AimsSerializer):
     decision = serializers.ChoiceField(
         choices=CONFIRM_DECISIONS,
         help_text="confirm the owner's 'no impact', or send_back to assess again.",

@@ -11,13 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.views import AIMSViewSetMixin
 from aims.capa import selectors as capa_selectors
 from aims.capa import services as capa_services
 from aims.models import CorrectiveAction
 
 
-class CorrectiveActionReadSerializer(serializers.ModelSerializer):
+class CorrectiveActionReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
@@ -53,7 +54,7 @@ class CorrectiveActionReadSerializer(serializers.ModelSerializer):
         return {"type": label, "id": obj.source_id}
 
 
-class CorrectiveActionCreateSerializer(serializers.ModelSerializer):
+class CorrectiveActionCreateSerializer(AimsModelSerializer):
     """Input of a new corrective action on a source (the source comes from the URL)."""
 
     class Meta:
@@ -62,11 +63,11 @@ class CorrectiveActionCreateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"owner": {"required": False}}
 
 
-class CapaTransitionSerializer(serializers.Serializer):
+class CapaTransitionSerializer(AimsSerializer):
     action = serializers.ChoiceField(choices=list(capa_services.TRANSITIONS))
 
 
-class CapaVerifySerializer(serializers.Serializer):
+class CapaVerifySerializer(AimsSerializer):
     effective = serializers.BooleanField()
     notes = serializers.CharField(max_length=5000)
     evidence_file = serializers.FileField(required=False)

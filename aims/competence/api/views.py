@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 
 from aims.api.permissions import RoleReadPermission, WritePermission
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin, write_schema
 from aims.competence import selectors, services
@@ -40,7 +41,7 @@ def person_field(**kwargs):
 # --- Courses --------------------------------------------------------------------------------
 
 
-class CourseReadSerializer(serializers.ModelSerializer):
+class CourseReadSerializer(AimsModelSerializer):
     completions = serializers.IntegerField(read_only=True, help_text="Completions on record.")
     people_in_date = serializers.IntegerField(
         read_only=True, help_text="People with an in-date completion today."
@@ -59,7 +60,7 @@ class CourseReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourseWriteSerializer(serializers.ModelSerializer):
+class CourseWriteSerializer(AimsModelSerializer):
     class Meta:
         model = Course
         fields = list(services.COURSE_FIELDS)
@@ -101,7 +102,7 @@ class CourseViewSet(
 # --- Training records -----------------------------------------------------------------------
 
 
-class TrainingRecordReadSerializer(serializers.ModelSerializer):
+class TrainingRecordReadSerializer(AimsModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     course_title = serializers.CharField(source="course.title", read_only=True)
     recorded_by_username = serializers.CharField(source="recorded_by.username", read_only=True)
@@ -124,14 +125,14 @@ class TrainingRecordReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TrainingRecordWriteSerializer(serializers.Serializer):
+class TrainingRecordWriteSerializer(AimsSerializer):
     user = person_field()
     course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.all())
     completed_on = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class TrainingRecordFilterSerializer(serializers.Serializer):
+class TrainingRecordFilterSerializer(AimsSerializer):
     person = serializers.IntegerField(required=False, min_value=1, help_text="User id")
     course = serializers.IntegerField(required=False, min_value=1, help_text="Course id")
     status = serializers.ChoiceField(choices=selectors.TRAINING_STATUSES, required=False)
@@ -184,7 +185,7 @@ class TrainingRecordViewSet(
 # --- Responsibilities -----------------------------------------------------------------------
 
 
-class ResponsibilityReadSerializer(serializers.ModelSerializer):
+class ResponsibilityReadSerializer(AimsModelSerializer):
     holders = serializers.IntegerField(read_only=True, help_text="People holding it today.")
 
     class Meta:
@@ -200,7 +201,7 @@ class ResponsibilityReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResponsibilityWriteSerializer(serializers.ModelSerializer):
+class ResponsibilityWriteSerializer(AimsModelSerializer):
     required_courses = serializers.PrimaryKeyRelatedField(
         queryset=Course.objects.all(),
         many=True,
@@ -259,7 +260,7 @@ class ResponsibilityViewSet(
 # --- Assignments ----------------------------------------------------------------------------
 
 
-class AssignmentReadSerializer(serializers.ModelSerializer):
+class AssignmentReadSerializer(AimsModelSerializer):
     responsibility_key = serializers.CharField(source="responsibility.key", read_only=True)
     responsibility_title = serializers.CharField(source="responsibility.title", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
@@ -289,7 +290,7 @@ class AssignmentReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignmentWriteSerializer(serializers.Serializer):
+class AssignmentWriteSerializer(AimsSerializer):
     responsibility = serializers.PrimaryKeyRelatedField(queryset=Responsibility.objects.all())
     user = person_field()
     scope_note = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -308,17 +309,17 @@ class AssignmentWriteSerializer(serializers.Serializer):
     )
 
 
-class AssignmentExceptionSerializer(serializers.Serializer):
+class AssignmentExceptionSerializer(AimsSerializer):
     reason = serializers.CharField(max_length=2000)
     expires_on = serializers.DateField(help_text="The last day the exception counts.")
 
 
-class AssignmentEndSerializer(serializers.Serializer):
+class AssignmentEndSerializer(AimsSerializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class AssignmentFilterSerializer(serializers.Serializer):
+class AssignmentFilterSerializer(AimsSerializer):
     responsibility = serializers.IntegerField(required=False, min_value=1)
     person = serializers.IntegerField(required=False, min_value=1, help_text="User id")
     current = serializers.BooleanField(

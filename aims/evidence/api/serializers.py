@@ -3,10 +3,11 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.models import Evidence, format_reference
 
 
-class EvidenceReadSerializer(serializers.ModelSerializer):
+class EvidenceReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
@@ -57,7 +58,7 @@ class EvidenceReadSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class EvidenceWriteSerializer(serializers.Serializer):
+class EvidenceWriteSerializer(AimsSerializer):
     """Attach a file (multipart) or a link to a record. ``target_type`` is "app_label.model"
     of a record type the API accepts evidence on (the view passes them as ``target_types``)."""
 

@@ -20,6 +20,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from aims.api.serializer_bases import AimsSerializer
 from aims.api.views import AIMSViewSetMixin
 from aims.evidence import services
 from aims.evidence.api.serializers import EvidenceReadSerializer, EvidenceWriteSerializer
@@ -66,7 +67,7 @@ class EvidenceLibraryReadSerializer(EvidenceReadSerializer):
         )
 
 
-class EvidenceLibraryCreateSerializer(serializers.Serializer):
+class EvidenceLibraryCreateSerializer(AimsSerializer):
     """Attach a file (multipart) or a link to a record, named by its type ("app_label.model",
     one of the record types that accept evidence) and id."""
 
@@ -84,7 +85,7 @@ class EvidenceLibraryCreateSerializer(serializers.Serializer):
         self.fields["target_type"].choices = attachable_labels()
 
 
-class EvidenceReplaceSerializer(serializers.Serializer):
+class EvidenceReplaceSerializer(AimsSerializer):
     """The new version: a file (multipart) or a link. Title and description default to the
     replaced version's."""
 
@@ -96,7 +97,7 @@ class EvidenceReplaceSerializer(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
 
 
-class EvidenceLibraryFilterSerializer(serializers.Serializer):
+class EvidenceLibraryFilterSerializer(AimsSerializer):
     """Query parameters of the library list."""
 
     q = serializers.CharField(required=False, help_text="Reference (EVD-0001), title or text")

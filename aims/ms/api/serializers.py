@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.models import (
     AIMSScope,
     ContextIssue,
@@ -37,7 +38,7 @@ def _active_users():
     return User.objects.filter(is_active=True)
 
 
-class OwnerMixin(serializers.Serializer):
+class OwnerMixin(AimsSerializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=_active_users(), required=False, help_text="User id; defaults to you."
     )
@@ -46,7 +47,7 @@ class OwnerMixin(serializers.Serializer):
 # --- Scope ----------------------------------------------------------------------------------
 
 
-class ScopeReadSerializer(serializers.ModelSerializer):
+class ScopeReadSerializer(AimsModelSerializer):
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     approved_by_username = serializers.CharField(
         source="approved_by.username", read_only=True, allow_null=True, default=None
@@ -74,7 +75,7 @@ class ScopeReadSerializer(serializers.ModelSerializer):
         return ms_selectors.systems_in_scope().count()
 
 
-class ScopeWriteSerializer(OwnerMixin, serializers.ModelSerializer):
+class ScopeWriteSerializer(OwnerMixin, AimsModelSerializer):
     """The scope's content; a change withdraws an earlier approval."""
 
     class Meta:
@@ -85,7 +86,7 @@ class ScopeWriteSerializer(OwnerMixin, serializers.ModelSerializer):
 # --- Organisation profile ---------------------------------------------------------------------
 
 
-class OrganisationProfileReadSerializer(serializers.ModelSerializer):
+class OrganisationProfileReadSerializer(AimsModelSerializer):
     sector_display = serializers.CharField(source="get_sector_display", read_only=True)
     size_band_display = serializers.CharField(source="get_size_band_display", read_only=True)
 
@@ -102,7 +103,7 @@ class OrganisationProfileReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganisationProfileWriteSerializer(serializers.ModelSerializer):
+class OrganisationProfileWriteSerializer(AimsModelSerializer):
     """The profile's answers; ``frameworks`` is a list of codes (ISO/IEC 42001 is added)."""
 
     frameworks = serializers.ListField(
@@ -118,7 +119,7 @@ class OrganisationProfileWriteSerializer(serializers.ModelSerializer):
 # --- Context registers ----------------------------------------------------------------------
 
 
-class InterestedPartyReadSerializer(serializers.ModelSerializer):
+class InterestedPartyReadSerializer(AimsModelSerializer):
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
 
@@ -135,13 +136,13 @@ class InterestedPartyReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InterestedPartyWriteSerializer(OwnerMixin, serializers.ModelSerializer):
+class InterestedPartyWriteSerializer(OwnerMixin, AimsModelSerializer):
     class Meta:
         model = InterestedParty
         fields = list(PARTY_FIELDS)
 
 
-class PartyFeedbackReadSerializer(serializers.ModelSerializer):
+class PartyFeedbackReadSerializer(AimsModelSerializer):
     party_name = serializers.CharField(source="party.name", read_only=True)
     received_by = serializers.CharField(source="owner.username", read_only=True)
 
@@ -151,13 +152,13 @@ class PartyFeedbackReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartyFeedbackWriteSerializer(OwnerMixin, serializers.ModelSerializer):
+class PartyFeedbackWriteSerializer(OwnerMixin, AimsModelSerializer):
     class Meta:
         model = PartyFeedback
         fields = list(FEEDBACK_FIELDS)
 
 
-class ContextIssueReadSerializer(serializers.ModelSerializer):
+class ContextIssueReadSerializer(AimsModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
@@ -176,27 +177,27 @@ class ContextIssueReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContextIssueWriteSerializer(OwnerMixin, serializers.ModelSerializer):
+class ContextIssueWriteSerializer(OwnerMixin, AimsModelSerializer):
     class Meta:
         model = ContextIssue
         fields = list(ISSUE_FIELDS)
 
 
-class DeleteReasonSerializer(serializers.Serializer):
+class DeleteReasonSerializer(AimsSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 # --- Policies -------------------------------------------------------------------------------
 
 
-class PolicyVersionSummarySerializer(serializers.ModelSerializer):
+class PolicyVersionSummarySerializer(AimsModelSerializer):
     class Meta:
         model = PolicyVersion
         fields = ["id", "number", "status", "published_at"]
         read_only_fields = fields
 
 
-class PolicyVersionReadSerializer(serializers.ModelSerializer):
+class PolicyVersionReadSerializer(AimsModelSerializer):
     policy_reference = serializers.CharField(source="policy.reference", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -221,7 +222,7 @@ class PolicyVersionReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PolicyVersionWriteSerializer(serializers.ModelSerializer):
+class PolicyVersionWriteSerializer(AimsModelSerializer):
     """The text of a draft (approved and published versions never change)."""
 
     class Meta:
@@ -229,7 +230,7 @@ class PolicyVersionWriteSerializer(serializers.ModelSerializer):
         fields = list(VERSION_FIELDS)
 
 
-class PolicyReadSerializer(serializers.ModelSerializer):
+class PolicyReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     published_version = serializers.SerializerMethodField()
@@ -263,7 +264,7 @@ class PolicyReadSerializer(serializers.ModelSerializer):
         return PolicyVersionSummarySerializer(version).data if version else None
 
 
-class PolicyCreateSerializer(OwnerMixin, serializers.ModelSerializer):
+class PolicyCreateSerializer(OwnerMixin, AimsModelSerializer):
     """A policy and the text of its first draft."""
 
     body = serializers.CharField(help_text="Text of the first draft version.")
@@ -277,20 +278,20 @@ class PolicyCreateSerializer(OwnerMixin, serializers.ModelSerializer):
         ]
 
 
-class PolicyUpdateSerializer(OwnerMixin, serializers.ModelSerializer):
+class PolicyUpdateSerializer(OwnerMixin, AimsModelSerializer):
     class Meta:
         model = Policy
         fields = list(POLICY_FIELDS)
 
 
-class AcknowledgeInputSerializer(serializers.Serializer):
+class AcknowledgeInputSerializer(AimsSerializer):
     version = serializers.IntegerField(
         required=False,
         help_text="The version id the user read; refused if it is no longer the published one.",
     )
 
 
-class AcknowledgementSerializer(serializers.ModelSerializer):
+class AcknowledgementSerializer(AimsModelSerializer):
     policy = serializers.IntegerField(source="version.policy_id", read_only=True)
     version_number = serializers.IntegerField(source="version.number", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
@@ -316,18 +317,18 @@ class AcknowledgementSerializer(serializers.ModelSerializer):
         return bool(self.context.get("created", False))
 
 
-class UserBriefSerializer(serializers.Serializer):
+class UserBriefSerializer(AimsSerializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.CharField(source="get_full_name")
 
 
-class AcknowledgementEntrySerializer(serializers.Serializer):
+class AcknowledgementEntrySerializer(AimsSerializer):
     user = UserBriefSerializer()
     acknowledged_at = serializers.DateTimeField()
 
 
-class AcknowledgementStatusSerializer(serializers.Serializer):
+class AcknowledgementStatusSerializer(AimsSerializer):
     version = PolicyVersionSummarySerializer(allow_null=True)
     active_users = serializers.IntegerField()
     acknowledged_count = serializers.SerializerMethodField()
@@ -342,7 +343,7 @@ class AcknowledgementStatusSerializer(serializers.Serializer):
 # --- Objectives -----------------------------------------------------------------------------
 
 
-class ObjectiveReadSerializer(serializers.ModelSerializer):
+class ObjectiveReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
@@ -374,13 +375,13 @@ class ObjectiveReadSerializer(serializers.ModelSerializer):
         return ms_selectors.is_overdue(obj)
 
 
-class ObjectiveWriteSerializer(OwnerMixin, serializers.ModelSerializer):
+class ObjectiveWriteSerializer(OwnerMixin, AimsModelSerializer):
     class Meta:
         model = Objective
         fields = list(OBJECTIVE_FIELDS)
 
 
-class ObjectiveUpdateReadSerializer(serializers.ModelSerializer):
+class ObjectiveUpdateReadSerializer(AimsModelSerializer):
     recorded_by_username = serializers.CharField(source="recorded_by.username", read_only=True)
 
     class Meta:
@@ -398,7 +399,7 @@ class ObjectiveUpdateReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ObjectiveUpdateWriteSerializer(serializers.ModelSerializer):
+class ObjectiveUpdateWriteSerializer(AimsModelSerializer):
     recorded_on = serializers.DateField(required=False, help_text="Defaults to today.")
 
     class Meta:

@@ -3,10 +3,11 @@ aims.notifications.services."""
 
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.models import Notification
 
 
-class NotificationReadSerializer(serializers.ModelSerializer):
+class NotificationReadSerializer(AimsModelSerializer):
     is_read = serializers.SerializerMethodField()
 
     class Meta:
@@ -18,7 +19,7 @@ class NotificationReadSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class NotificationMarkReadSerializer(serializers.Serializer):
+class NotificationMarkReadSerializer(AimsSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         required=False,
@@ -28,5 +29,5 @@ class NotificationMarkReadSerializer(serializers.Serializer):
     )
 
 
-class MarkedSerializer(serializers.Serializer):
+class MarkedSerializer(AimsSerializer):
     marked = serializers.IntegerField(help_text="How many notifications were unread.")

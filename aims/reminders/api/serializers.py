@@ -3,13 +3,14 @@
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.models import ReminderRule
 from aims.reminders import schedules
 from aims.reminders.services import MAX_LEAD_DAYS
 from aims.reminders.sources import sources_by_kind
 
 
-class ReminderRuleReadSerializer(serializers.ModelSerializer):
+class ReminderRuleReadSerializer(AimsModelSerializer):
     description = serializers.SerializerMethodField(
         help_text="Which date is reminded, and to whom."
     )
@@ -24,7 +25,7 @@ class ReminderRuleReadSerializer(serializers.ModelSerializer):
         return source.description if source else ""
 
 
-class ReminderRuleWriteSerializer(serializers.Serializer):
+class ReminderRuleWriteSerializer(AimsSerializer):
     lead_days = serializers.IntegerField(
         min_value=0,
         max_value=MAX_LEAD_DAYS,
@@ -36,7 +37,7 @@ class ReminderRuleWriteSerializer(serializers.Serializer):
     )
 
 
-class SweepSerializer(serializers.Serializer):
+class SweepSerializer(AimsSerializer):
     queued = serializers.BooleanField(
         help_text="True: a worker runs the sweep (the counts are then null)."
     )
@@ -57,11 +58,11 @@ class SweepSerializer(serializers.Serializer):
     digests = serializers.IntegerField(allow_null=True, help_text="Digest emails queued.")
 
 
-class UnreadCountSerializer(serializers.Serializer):
+class UnreadCountSerializer(AimsSerializer):
     unread = serializers.IntegerField(help_text="The acting user's unread notifications.")
 
 
-class ScheduleReadSerializer(serializers.Serializer):
+class ScheduleReadSerializer(AimsSerializer):
     """A scheduled task and when it runs, as the settings page shows it. ``frequency``,
     ``every``, ``at`` and ``day`` are the choice to send back; they are null when the stored
     schedule is one no choice describes (``schedule`` still says it in words)."""
@@ -103,7 +104,7 @@ class ScheduleReadSerializer(serializers.Serializer):
         return choice.day if choice else None
 
 
-class ScheduleWriteSerializer(serializers.Serializer):
+class ScheduleWriteSerializer(AimsSerializer):
     """Switch a task on or off and/or choose when it runs. A new time is given whole:
     ``frequency`` with ``every`` (minutes or hours apart), or ``at`` (HH:MM) and, weekly,
     ``day``."""

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsSerializer
 from aims.trends.selectors import DEFAULT_DAYS
 
 
-class TrendQuerySerializer(serializers.Serializer):
+class TrendQuerySerializer(AimsSerializer):
     days = serializers.IntegerField(
         min_value=1,
         max_value=366,
@@ -14,18 +15,18 @@ class TrendQuerySerializer(serializers.Serializer):
     )
 
 
-class PointSerializer(serializers.Serializer):
+class PointSerializer(AimsSerializer):
     date = serializers.DateField()
     value = serializers.IntegerField(allow_null=True, help_text="Null: not counted that day.")
 
 
-class SeriesSerializer(serializers.Serializer):
+class SeriesSerializer(AimsSerializer):
     key = serializers.CharField(help_text='The figure, e.g. "readiness.percent".')
     label = serializers.CharField()
     points = PointSerializer(many=True, help_text="One per daily snapshot, oldest first.")
 
 
-class ChartSerializer(serializers.Serializer):
+class ChartSerializer(AimsSerializer):
     key = serializers.CharField()
     title = serializers.CharField()
     unit = serializers.CharField(help_text='"%" for a percentage, "" for a count.')
@@ -33,7 +34,7 @@ class ChartSerializer(serializers.Serializer):
     series = SeriesSerializer(many=True)
 
 
-class SnapshotDaySerializer(serializers.Serializer):
+class SnapshotDaySerializer(AimsSerializer):
     date = serializers.DateField()
     origin = serializers.ChoiceField(
         choices=["live", "demo"],
@@ -41,7 +42,7 @@ class SnapshotDaySerializer(serializers.Serializer):
     )
 
 
-class TrendsSerializer(serializers.Serializer):
+class TrendsSerializer(AimsSerializer):
     days = serializers.IntegerField()
     start = serializers.DateField(help_text="The first day of the period.")
     end = serializers.DateField(help_text="The last day of the period (today).")
@@ -49,7 +50,7 @@ class TrendsSerializer(serializers.Serializer):
     charts = ChartSerializer(many=True)
 
 
-class SnapshotTakeSerializer(serializers.Serializer):
+class SnapshotTakeSerializer(AimsSerializer):
     """Taking the day's snapshot by hand: only today may be taken (a past day would record
     today's figures under a date they were not true on)."""
 
@@ -67,7 +68,7 @@ class SnapshotTakeSerializer(serializers.Serializer):
         return value
 
 
-class SnapshotSerializer(serializers.Serializer):
+class SnapshotSerializer(AimsSerializer):
     id = serializers.IntegerField()
     day = serializers.DateField()
     origin = serializers.CharField()

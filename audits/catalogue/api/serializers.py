@@ -3,10 +3,11 @@ crosswalks. Read-only."""
 
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer
 from audits.models import CatalogueItem, Crosswalk
 
 
-class CrosswalkSerializer(serializers.ModelSerializer):
+class CrosswalkSerializer(AimsModelSerializer):
     framework_display = serializers.CharField(source="get_framework_display", read_only=True)
 
     class Meta:
@@ -15,7 +16,7 @@ class CrosswalkSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CatalogueItemSerializer(serializers.ModelSerializer):
+class CatalogueItemSerializer(AimsModelSerializer):
     """A clause requirement or Annex A control (or a heading grouping them), with the EU AI
     Act articles and NIST AI RMF subcategories it also helps to satisfy."""
 

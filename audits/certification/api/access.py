@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.views import AIMSViewSetMixin, write_schema
 from audits.packs.api.serializers import EvidencePackReadSerializer
 from audits.packs.services import evidence_pack_for_audit
@@ -14,7 +15,7 @@ from .. import access, access_selectors
 from ..models import AuditorAccess, ExternalAudit
 
 
-class AuditorAccessReadSerializer(serializers.ModelSerializer):
+class AuditorAccessReadSerializer(AimsModelSerializer):
     audit_reference = serializers.CharField(source="audit.reference", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
     is_current = serializers.SerializerMethodField()
@@ -31,7 +32,7 @@ class AuditorAccessReadSerializer(serializers.ModelSerializer):
         return obj.is_current()
 
 
-class AuditorAccessGrantSerializer(serializers.Serializer):
+class AuditorAccessGrantSerializer(AimsSerializer):
     audit = serializers.PrimaryKeyRelatedField(queryset=ExternalAudit.objects.none())
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -55,15 +56,15 @@ class AuditorAccessGrantedSerializer(AuditorAccessReadSerializer):
         read_only_fields = fields
 
 
-class ExtendSerializer(serializers.Serializer):
+class ExtendSerializer(AimsSerializer):
     valid_until = serializers.DateField()
 
 
-class RevokeSerializer(serializers.Serializer):
+class RevokeSerializer(AimsSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class AuditPackSerializer(serializers.Serializer):
+class AuditPackSerializer(AimsSerializer):
     audit = serializers.PrimaryKeyRelatedField(queryset=ExternalAudit.objects.none())
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin
 from inventory.api.serializers import display
@@ -25,7 +26,7 @@ NO_PUT_OR_DELETE = ["get", "post", "patch", "head", "options"]
 # --- Serializers ----------------------------------------------------------------------------
 
 
-class CertificationBodySerializer(serializers.ModelSerializer):
+class CertificationBodySerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
 
     class Meta:
@@ -60,7 +61,7 @@ class SystemField(serializers.PrimaryKeyRelatedField):
         return AISystem.objects.all()
 
 
-class ExternalAuditReadSerializer(serializers.ModelSerializer):
+class ExternalAuditReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     kind_display = display("kind")
     status_display = display("status")
@@ -105,7 +106,7 @@ class ExternalAuditReadSerializer(serializers.ModelSerializer):
         return [warning] if warning else []
 
 
-class ExternalAuditWriteSerializer(serializers.ModelSerializer):
+class ExternalAuditWriteSerializer(AimsModelSerializer):
     """Plan or edit an external audit. A surveillance or recertification audit names its
     certificate; the end date is not before the start date."""
 
@@ -129,22 +130,22 @@ class ExternalAuditWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class CompleteSerializer(serializers.Serializer):
+class CompleteSerializer(AimsSerializer):
     outcome = serializers.ChoiceField(choices=ExternalAudit.Outcome.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(AimsSerializer):
     notes = serializers.CharField(help_text="Why the audit is cancelled.")
 
 
-class DatedCheckSerializer(serializers.Serializer):
+class DatedCheckSerializer(AimsSerializer):
     label = serializers.CharField()
     last = serializers.DateField(allow_null=True)
     warning = serializers.CharField()
 
 
-class GapSummarySerializer(serializers.Serializer):
+class GapSummarySerializer(AimsSerializer):
     kind = serializers.CharField()
     severity = serializers.CharField()
     record = serializers.CharField()
@@ -153,7 +154,7 @@ class GapSummarySerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class AuditReadinessSerializer(serializers.Serializer):
+class AuditReadinessSerializer(AimsSerializer):
     audit = serializers.IntegerField(source="audit.pk")
     as_of = serializers.DateField()
     ready = serializers.BooleanField()
@@ -167,7 +168,7 @@ class AuditReadinessSerializer(serializers.Serializer):
     last_management_review = DatedCheckSerializer()
 
 
-class CertificateReadSerializer(serializers.ModelSerializer):
+class CertificateReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     status_display = display("status")
     body_name = serializers.CharField(source="body.name", read_only=True)
@@ -193,7 +194,7 @@ class CertificateReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CertificateWriteSerializer(serializers.ModelSerializer):
+class CertificateWriteSerializer(AimsModelSerializer):
     """Record a certificate from a completed stage 2 or recertification audit; its cycle of
     surveillance and recertification audits is planned at once."""
 
@@ -216,7 +217,7 @@ class CertificateWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {"number": {"validators": []}}  # the service says it, in its words
 
 
-class CertificateTransitionSerializer(serializers.Serializer):
+class CertificateTransitionSerializer(AimsSerializer):
     reason = serializers.CharField(help_text="The body's decision and its date.")
 
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.view_helpers import object_or_404
 from aims.api.views import AIMSViewSetMixin
 from inventory.api.serializers import display
@@ -72,14 +73,14 @@ class ActiveUserField(serializers.PrimaryKeyRelatedField):
 # --- Serializers ----------------------------------------------------------------------------
 
 
-class ClauseSummarySerializer(serializers.ModelSerializer):
+class ClauseSummarySerializer(AimsModelSerializer):
     class Meta:
         model = CatalogueItem
         fields = ["id", "code", "title"]
         read_only_fields = fields
 
 
-class ExternalFindingReadSerializer(serializers.ModelSerializer):
+class ExternalFindingReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     kind_display = display("kind")
     status_display = display("status")
@@ -127,7 +128,7 @@ class ExternalFindingReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExternalFindingCreateSerializer(serializers.Serializer):
+class ExternalFindingCreateSerializer(AimsSerializer):
     audit = AuditField()
     kind = serializers.ChoiceField(choices=ExternalFinding.Kind.choices)
     title = serializers.CharField(max_length=200)
@@ -141,7 +142,7 @@ class ExternalFindingCreateSerializer(serializers.Serializer):
     owner = ActiveUserField(required=False, allow_null=True)
 
 
-class ExternalFindingUpdateSerializer(serializers.Serializer):
+class ExternalFindingUpdateSerializer(AimsSerializer):
     kind = serializers.ChoiceField(choices=ExternalFinding.Kind.choices, required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
@@ -150,7 +151,7 @@ class ExternalFindingUpdateSerializer(serializers.Serializer):
     owner = ActiveUserField(required=False, allow_null=True)
 
 
-class FindingResponseReadSerializer(serializers.ModelSerializer):
+class FindingResponseReadSerializer(AimsModelSerializer):
     finding_reference = serializers.CharField(source="finding.reference", read_only=True)
     sent_by_username = serializers.CharField(source="sent_by.username", read_only=True)
 
@@ -171,7 +172,7 @@ class FindingResponseReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FindingResponseWriteSerializer(serializers.Serializer):
+class FindingResponseWriteSerializer(AimsSerializer):
     correction = serializers.CharField(allow_blank=True)
     root_cause = serializers.CharField(allow_blank=True)
     corrective_action_taken = serializers.CharField(allow_blank=True)
@@ -180,7 +181,7 @@ class FindingResponseWriteSerializer(serializers.Serializer):
     evidence_title = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class FindingNoteSerializer(serializers.Serializer):
+class FindingNoteSerializer(AimsSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 

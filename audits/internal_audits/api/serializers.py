@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from audits.models import (
     AuditProgramme,
     CatalogueItem,
@@ -44,7 +45,7 @@ class SystemField(serializers.PrimaryKeyRelatedField):
         return AISystem.objects.all()
 
 
-class ControlSummarySerializer(serializers.ModelSerializer):
+class ControlSummarySerializer(AimsModelSerializer):
     class Meta:
         model = CatalogueItem
         fields = ["id", "code", "title"]
@@ -54,7 +55,7 @@ class ControlSummarySerializer(serializers.ModelSerializer):
 # --- Programmes -----------------------------------------------------------------------------
 
 
-class AuditProgrammeReadSerializer(serializers.ModelSerializer):
+class AuditProgrammeReadSerializer(AimsModelSerializer):
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     audit_count = serializers.IntegerField(read_only=True)
     closed_count = serializers.IntegerField(read_only=True)
@@ -78,7 +79,7 @@ class AuditProgrammeReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditProgrammeWriteSerializer(serializers.ModelSerializer):
+class AuditProgrammeWriteSerializer(AimsModelSerializer):
     owner = ActiveUserField(required=False, help_text="Defaults to the acting user.")
 
     class Meta:
@@ -89,7 +90,7 @@ class AuditProgrammeWriteSerializer(serializers.ModelSerializer):
 # --- Internal audits ------------------------------------------------------------------------
 
 
-class InternalAuditReadSerializer(serializers.ModelSerializer):
+class InternalAuditReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     status_display = display("status")
     lead_auditor_username = serializers.CharField(source="lead_auditor.username", read_only=True)
@@ -123,7 +124,7 @@ class InternalAuditReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InternalAuditWriteSerializer(serializers.ModelSerializer):
+class InternalAuditWriteSerializer(AimsModelSerializer):
     """Plan or edit an audit. The lead auditor and team must not own a control or an AI
     system in scope (field errors name the conflict)."""
 
@@ -151,7 +152,7 @@ class InternalAuditWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class AuditTransitionSerializer(serializers.Serializer):
+class AuditTransitionSerializer(AimsSerializer):
     action = serializers.ChoiceField(choices=list(services.TRANSITIONS))
     note = serializers.CharField(
         required=False,
@@ -161,7 +162,7 @@ class AuditTransitionSerializer(serializers.Serializer):
     )
 
 
-class ChecklistChangeSerializer(serializers.Serializer):
+class ChecklistChangeSerializer(AimsSerializer):
     added = serializers.IntegerField()
     removed = serializers.IntegerField()
     kept = serializers.IntegerField()
@@ -170,7 +171,7 @@ class ChecklistChangeSerializer(serializers.Serializer):
 # --- Checklist items ------------------------------------------------------------------------
 
 
-class ChecklistItemReadSerializer(serializers.ModelSerializer):
+class ChecklistItemReadSerializer(AimsModelSerializer):
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_title = serializers.CharField(source="item.title", read_only=True)
     result_display = display("result")
@@ -197,7 +198,7 @@ class ChecklistItemReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChecklistResultSerializer(serializers.ModelSerializer):
+class ChecklistResultSerializer(AimsModelSerializer):
     """The result of one checklist item and the auditor who assessed it."""
 
     assessed_by = ActiveUserField(
@@ -215,7 +216,7 @@ class ChecklistResultSerializer(serializers.ModelSerializer):
 # --- Findings -------------------------------------------------------------------------------
 
 
-class FindingReadSerializer(serializers.ModelSerializer):
+class FindingReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     kind_display = display("kind")
     status_display = display("status")
@@ -252,7 +253,7 @@ class FindingReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FindingCreateSerializer(serializers.ModelSerializer):
+class FindingCreateSerializer(AimsModelSerializer):
     audit = serializers.PrimaryKeyRelatedField(queryset=InternalAudit.objects.all())
     controls = CatalogueItemField(many=True, required=False)
     checklist_item = serializers.PrimaryKeyRelatedField(
@@ -267,7 +268,7 @@ class FindingCreateSerializer(serializers.ModelSerializer):
         fields = ["audit", "checklist_item", "kind", "title", "description", "controls"]
 
 
-class FindingUpdateSerializer(serializers.ModelSerializer):
+class FindingUpdateSerializer(AimsModelSerializer):
     """Officers edit a finding; owner and due date (who follows it through, by when) change
     also once the audit is closed."""
 
@@ -280,7 +281,7 @@ class FindingUpdateSerializer(serializers.ModelSerializer):
         fields = ["kind", "title", "description", "controls", "owner", "due_date"]
 
 
-class FindingCapaSerializer(serializers.Serializer):
+class FindingCapaSerializer(AimsSerializer):
     """The corrective action of a nonconformity; title and nonconformity default to the
     finding's own text."""
 

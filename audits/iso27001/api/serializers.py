@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from audits.models import CatalogueItem, ControlMapping, SecurityControl
 
 User = get_user_model()
@@ -18,7 +19,7 @@ class ActiveUserField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(is_active=True)
 
 
-class SecurityControlReadSerializer(serializers.ModelSerializer):
+class SecurityControlReadSerializer(AimsModelSerializer):
     owner_username = serializers.CharField(source="owner.username", read_only=True, default=None)
     supplies_evidence = serializers.BooleanField(
         read_only=True,
@@ -46,7 +47,7 @@ class SecurityControlReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SecurityControlWriteSerializer(serializers.ModelSerializer):
+class SecurityControlWriteSerializer(AimsModelSerializer):
     owner = ActiveUserField(required=False, allow_null=True)
 
     class Meta:
@@ -60,7 +61,7 @@ class SecurityControlWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class ControlMappingReadSerializer(serializers.ModelSerializer):
+class ControlMappingReadSerializer(AimsModelSerializer):
     security_control_code = serializers.CharField(source="security_control.code", read_only=True)
     item_code = serializers.CharField(source="item.code", read_only=True)
     proposed_by_username = serializers.CharField(
@@ -97,7 +98,7 @@ class ControlMappingReadSerializer(serializers.ModelSerializer):
 USER_SOURCES = [c for c in ControlMapping.Source.values if c != ControlMapping.Source.SUGGESTED]
 
 
-class ControlMappingCreateSerializer(serializers.Serializer):
+class ControlMappingCreateSerializer(AimsSerializer):
     """A proposed mapping; both controls are named by their codes ("8.15", "A.6.2.8")."""
 
     security_control_code = serializers.CharField(max_length=10)
@@ -137,9 +138,9 @@ class ControlMappingCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(AimsSerializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(AimsSerializer):
     reason = serializers.CharField(max_length=2000)

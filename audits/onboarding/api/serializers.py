@@ -3,12 +3,14 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsSerializer
+
 from ..services import GAP_STATUSES
 
 User = get_user_model()
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(AimsSerializer):
     key = serializers.CharField()
     number = serializers.IntegerField()
     title = serializers.CharField()
@@ -18,14 +20,14 @@ class StepSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class FirstRunSerializer(serializers.Serializer):
+class FirstRunSerializer(AimsSerializer):
     needed = serializers.BooleanField(help_text="No organisation profile and no AI system yet.")
     done = serializers.BooleanField(help_text="Every step is done.")
     completed_at = serializers.DateTimeField(allow_null=True)
     steps = StepSerializer(many=True)
 
 
-class GapItemSerializer(serializers.Serializer):
+class GapItemSerializer(AimsSerializer):
     code = serializers.CharField()
     title = serializers.CharField()
     kind = serializers.CharField()
@@ -40,13 +42,13 @@ class GapItemSerializer(serializers.Serializer):
     statement = serializers.IntegerField(help_text="The SoA statement's id (attach files there).")
 
 
-class GapListSerializer(serializers.Serializer):
+class GapListSerializer(AimsSerializer):
     assessed = serializers.IntegerField()
     total = serializers.IntegerField()
     items = GapItemSerializer(many=True)
 
 
-class GapAnswerSerializer(serializers.Serializer):
+class GapAnswerSerializer(AimsSerializer):
     """One answer: code and status are checked by the service (field errors by position)."""
 
     code = serializers.CharField()
@@ -57,11 +59,11 @@ class GapAnswerSerializer(serializers.Serializer):
     evidence_note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class GapBatchSerializer(serializers.Serializer):
+class GapBatchSerializer(AimsSerializer):
     answers = GapAnswerSerializer(many=True, allow_empty=False)
 
 
-class GapBatchResultSerializer(serializers.Serializer):
+class GapBatchResultSerializer(AimsSerializer):
     saved = serializers.IntegerField()
     assessed = serializers.IntegerField()
     total = serializers.IntegerField()

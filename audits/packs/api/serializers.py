@@ -2,12 +2,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from audits.models import EvidencePack
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 
 
-class EvidencePackReadSerializer(serializers.ModelSerializer):
+class EvidencePackReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     scope_label = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -33,7 +34,7 @@ class VisibleSystemField(serializers.PrimaryKeyRelatedField):
         return restrict_systems(AISystem.objects.all(), self.context["request"].user)
 
 
-class EvidencePackWriteSerializer(serializers.Serializer):
+class EvidencePackWriteSerializer(AimsSerializer):
     scope = serializers.ChoiceField(choices=EvidencePack.Scope.choices)
     system = VisibleSystemField(required=False, allow_null=True)
     period_start = serializers.DateField(required=False, allow_null=True)

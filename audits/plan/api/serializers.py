@@ -3,13 +3,15 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
+
 from ...models import CatalogueItem
 from ..models import PlanTask
 
 User = get_user_model()
 
 
-class PlanTaskReadSerializer(serializers.ModelSerializer):
+class PlanTaskReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     item_code = serializers.CharField(source="item.code", read_only=True, default=None)
     phase_display = serializers.CharField(source="get_phase_display", read_only=True)
@@ -44,7 +46,7 @@ class PlanTaskReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanTaskCreateSerializer(serializers.Serializer):
+class PlanTaskCreateSerializer(AimsSerializer):
     """A task added by hand (officers)."""
 
     title = serializers.CharField(max_length=200)
@@ -57,7 +59,7 @@ class PlanTaskCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField()
 
 
-class PlanTaskUpdateSerializer(serializers.Serializer):
+class PlanTaskUpdateSerializer(AimsSerializer):
     """Reassign a task still to do: its owner and/or due date (officers)."""
 
     owner = serializers.PrimaryKeyRelatedField(
@@ -66,19 +68,19 @@ class PlanTaskUpdateSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False)
 
 
-class PlanTaskNoteSerializer(serializers.Serializer):
+class PlanTaskNoteSerializer(AimsSerializer):
     note = serializers.CharField(
         max_length=5000, help_text="Done: what was done. Drop: why the task is dropped."
     )
 
 
-class PlanGenerateSerializer(serializers.Serializer):
+class PlanGenerateSerializer(AimsSerializer):
     start = serializers.DateField(
         required=False, allow_null=True, help_text="Day 1 (the first generation only; today)."
     )
 
 
-class PhaseProgressSerializer(serializers.Serializer):
+class PhaseProgressSerializer(AimsSerializer):
     phase = serializers.IntegerField()
     label = serializers.CharField()
     start = serializers.DateField(allow_null=True)
@@ -92,14 +94,14 @@ class PhaseProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField()
 
 
-class NextDueSerializer(serializers.Serializer):
+class NextDueSerializer(AimsSerializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     title = serializers.CharField()
     due_date = serializers.DateField()
 
 
-class PlanProgressSerializer(serializers.Serializer):
+class PlanProgressSerializer(AimsSerializer):
     exists = serializers.BooleanField()
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
@@ -115,7 +117,7 @@ class PlanProgressSerializer(serializers.Serializer):
     phase_rule = serializers.DictField(child=serializers.CharField())
 
 
-class PlanGeneratedSerializer(serializers.Serializer):
+class PlanGeneratedSerializer(AimsSerializer):
     message = serializers.CharField()
     created = serializers.IntegerField()
     created_by_phase = serializers.DictField(child=serializers.IntegerField())

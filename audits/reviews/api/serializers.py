@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from audits.models import (
     ManagementReview,
     ReviewAction,
@@ -16,7 +17,7 @@ from ...internal_audits.api.serializers import ActiveUserField
 # --- Management reviews ---------------------------------------------------------------------
 
 
-class ManagementReviewReadSerializer(serializers.ModelSerializer):
+class ManagementReviewReadSerializer(AimsModelSerializer):
     reference = serializers.CharField(read_only=True)
     status_display = display("status")
     chair_username = serializers.CharField(source="chair.username", read_only=True)
@@ -60,7 +61,7 @@ class ManagementReviewReadSerializer(serializers.ModelSerializer):
         return (obj.inputs or {}).get("trend") or {"previous_review": None, "rows": []}
 
 
-class ManagementReviewCreateSerializer(serializers.ModelSerializer):
+class ManagementReviewCreateSerializer(AimsModelSerializer):
     chair = ActiveUserField()
     attendees = ActiveUserField(many=True, required=False)
     since = serializers.DateField(
@@ -73,7 +74,7 @@ class ManagementReviewCreateSerializer(serializers.ModelSerializer):
         fields = ["title", "meeting_date", "chair", "attendees", "since"]
 
 
-class ManagementReviewUpdateSerializer(serializers.ModelSerializer):
+class ManagementReviewUpdateSerializer(AimsModelSerializer):
     chair = ActiveUserField(required=False)
     attendees = ActiveUserField(many=True, required=False)
 
@@ -82,11 +83,11 @@ class ManagementReviewUpdateSerializer(serializers.ModelSerializer):
         fields = ["title", "meeting_date", "chair", "attendees"]
 
 
-class ReviewRefreshSerializer(serializers.Serializer):
+class ReviewRefreshSerializer(AimsSerializer):
     since = serializers.DateField(required=False)
 
 
-class ReviewRecordSerializer(serializers.Serializer):
+class ReviewRecordSerializer(AimsSerializer):
     decisions = serializers.CharField(help_text="Decisions on improvement and on changes.")
     minutes = serializers.CharField(required=False, allow_blank=True)
     input_notes = serializers.CharField(required=False, allow_blank=True)
@@ -96,7 +97,7 @@ class ReviewRecordSerializer(serializers.Serializer):
 # --- Review actions -------------------------------------------------------------------------
 
 
-class ReviewActionReadSerializer(serializers.ModelSerializer):
+class ReviewActionReadSerializer(AimsModelSerializer):
     status_display = display("status")
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     review_reference = serializers.CharField(source="review.reference", read_only=True)
@@ -119,7 +120,7 @@ class ReviewActionReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewActionCreateSerializer(serializers.ModelSerializer):
+class ReviewActionCreateSerializer(AimsModelSerializer):
     review = serializers.PrimaryKeyRelatedField(queryset=ManagementReview.objects.all())
     owner = ActiveUserField()
 
@@ -128,7 +129,7 @@ class ReviewActionCreateSerializer(serializers.ModelSerializer):
         fields = ["review", "description", "owner", "due_date"]
 
 
-class ReviewActionUpdateSerializer(serializers.ModelSerializer):
+class ReviewActionUpdateSerializer(AimsModelSerializer):
     owner = ActiveUserField(required=False)
 
     class Meta:

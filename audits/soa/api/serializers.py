@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from audits.models import (
     ControlStatement,
     GapAssignment,
@@ -21,7 +22,7 @@ from ..services import current_evidence
 User = get_user_model()
 
 
-class StatementEvidenceSerializer(serializers.Serializer):
+class StatementEvidenceSerializer(AimsSerializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     title = serializers.CharField()
@@ -30,7 +31,7 @@ class StatementEvidenceSerializer(serializers.Serializer):
     in_date = serializers.BooleanField(help_text="Valid today.")
 
 
-class ReadinessFlagsSerializer(serializers.Serializer):
+class ReadinessFlagsSerializer(AimsSerializer):
     has_owner = serializers.BooleanField()
     has_evidence = serializers.BooleanField(help_text="At least one current, in-date evidence.")
     implemented = serializers.BooleanField()
@@ -44,7 +45,7 @@ class ReadinessFlagsSerializer(serializers.Serializer):
     )
 
 
-class ControlStatementReadSerializer(serializers.ModelSerializer):
+class ControlStatementReadSerializer(AimsModelSerializer):
     """One row of the SoA (Annex A control) or a clause requirement's statement."""
 
     code = serializers.CharField(source="item.code", read_only=True)
@@ -133,7 +134,7 @@ class ControlStatementReadSerializer(serializers.ModelSerializer):
         }
 
 
-class ControlStatementWriteSerializer(serializers.ModelSerializer):
+class ControlStatementWriteSerializer(AimsModelSerializer):
     """The fields an officer may change; excluding a control needs a justification (the
     service refuses it otherwise, on the field "justification")."""
 
@@ -160,7 +161,7 @@ class ControlStatementWriteSerializer(serializers.ModelSerializer):
         ]
 
 
-class SoARowSerializer(serializers.Serializer):
+class SoARowSerializer(AimsSerializer):
     code = serializers.CharField()
     title = serializers.CharField()
     applicable = serializers.BooleanField()
@@ -173,7 +174,7 @@ class SoARowSerializer(serializers.Serializer):
     risks = serializers.ListField(child=serializers.CharField(), help_text="RSK references.")
 
 
-class SoAVersionReadSerializer(serializers.ModelSerializer):
+class SoAVersionReadSerializer(AimsModelSerializer):
     approved_by_username = serializers.CharField(source="approved_by.username", read_only=True)
     rows = SoARowSerializer(many=True, read_only=True)
 
@@ -191,26 +192,26 @@ class SoAVersionReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SoAVersionApproveSerializer(serializers.Serializer):
+class SoAVersionApproveSerializer(AimsSerializer):
     """Approve the live SoA as the next version (its rows are taken from the statements)."""
 
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class FieldChangeSerializer(serializers.Serializer):
+class FieldChangeSerializer(AimsSerializer):
     field = serializers.CharField()
     label = serializers.CharField()
     before = serializers.CharField(allow_blank=True)
     after = serializers.CharField(allow_blank=True)
 
 
-class RowChangeSerializer(serializers.Serializer):
+class RowChangeSerializer(AimsSerializer):
     code = serializers.CharField()
     title = serializers.CharField()
     changes = FieldChangeSerializer(many=True)
 
 
-class ComparisonSerializer(serializers.Serializer):
+class ComparisonSerializer(AimsSerializer):
     a = serializers.CharField(help_text="Version number, or 'current' for the live SoA.")
     b = serializers.CharField(help_text="Version number, or 'current' for the live SoA.")
     changed = RowChangeSerializer(many=True)
@@ -218,12 +219,12 @@ class ComparisonSerializer(serializers.Serializer):
     removed = SoARowSerializer(many=True)
 
 
-class CompareQuerySerializer(serializers.Serializer):
+class CompareQuerySerializer(AimsSerializer):
     a = serializers.CharField(help_text="Version number, or 'current'.")
     b = serializers.CharField(help_text="Version number, or 'current'.")
 
 
-class GroupReadinessSerializer(serializers.Serializer):
+class GroupReadinessSerializer(AimsSerializer):
     code = serializers.CharField()
     title = serializers.CharField()
     total = serializers.IntegerField()
@@ -235,7 +236,7 @@ class GroupReadinessSerializer(serializers.Serializer):
     excluded = serializers.IntegerField()
 
 
-class GapSerializer(serializers.Serializer):
+class GapSerializer(AimsSerializer):
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     severity = serializers.ChoiceField(choices=SEVERITIES)
@@ -245,7 +246,7 @@ class GapSerializer(serializers.Serializer):
     url = serializers.CharField(allow_blank=True, help_text="The page of the record to fix.")
 
 
-class ReadinessSerializer(serializers.Serializer):
+class ReadinessSerializer(AimsSerializer):
     date = serializers.DateField(help_text="Evidence validity is judged on this day.")
     percent = serializers.IntegerField()
     ready = serializers.IntegerField()
@@ -258,7 +259,7 @@ class ReadinessSerializer(serializers.Serializer):
 # --- Readiness gaps and their assignments ---------------------------------------------------
 
 
-class GapRowSerializer(serializers.Serializer):
+class GapRowSerializer(AimsSerializer):
     """A readiness gap joined with its assignment (owner, due date, status)."""
 
     kind = serializers.CharField()
@@ -282,7 +283,7 @@ class GapRowSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-class GapAssignSerializer(serializers.Serializer):
+class GapAssignSerializer(AimsSerializer):
     """An officer assigns a gap: who fixes it and by when."""
 
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
@@ -290,7 +291,7 @@ class GapAssignSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class GapStatusSerializer(serializers.Serializer):
+class GapStatusSerializer(AimsSerializer):
     """The assignee (or an officer) records how far the work is."""
 
     status = serializers.ChoiceField(choices=GapAssignment.Status.choices)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aims.api.permissions import WritePermission
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
 from audits.models import TrailAdoption, TrailCheckpoint
 
@@ -77,7 +78,7 @@ class PublicKeyView(APIView):
         )
 
 
-class TrailCheckpointSerializer(serializers.ModelSerializer):
+class TrailCheckpointSerializer(AimsModelSerializer):
     class Meta:
         model = TrailCheckpoint
         fields = [
@@ -105,7 +106,7 @@ class TrailCheckpointViewSet(
         return self.read_response(checkpoint, status.HTTP_201_CREATED)
 
 
-class AdoptionReadSerializer(serializers.ModelSerializer):
+class AdoptionReadSerializer(AimsModelSerializer):
     adopted_by = serializers.CharField(source="adopted_by.username", read_only=True)
 
     class Meta:
@@ -114,7 +115,7 @@ class AdoptionReadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AdoptionWriteSerializer(serializers.Serializer):
+class AdoptionWriteSerializer(AimsSerializer):
     reason = serializers.CharField(
         max_length=2000, help_text="Why the unsealed rows are genuine (where they came from)."
     )

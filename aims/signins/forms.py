@@ -3,9 +3,10 @@
 from django import forms
 
 from aims.signins.models import SignInEvent
+from aims.text_limits import TextLimitFormMixin
 
 
-class SignInEventFilterForm(forms.Form):
+class SignInEventFilterForm(TextLimitFormMixin, forms.Form):
     q = forms.CharField(
         label="Search", required=False, max_length=200,
         help_text="Username, address or browser.",
@@ -38,7 +39,7 @@ class SignInEventFilterForm(forms.Form):
         return data
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(TextLimitFormMixin, forms.Form):
     username = forms.CharField(
         label="Username", max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
     )

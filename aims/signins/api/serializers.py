@@ -1,9 +1,11 @@
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from aims.api.serializer_bases import AimsModelSerializer
 from aims.people import display_name
 from aims.signins import lockout
 from aims.signins.models import SignInEvent
+from aims.text_limits import TextLimitSerializerMixin
 
 
 class LockedOut(exceptions.APIException):
@@ -19,7 +21,7 @@ class LockedOut(exceptions.APIException):
         self.wait = lockout.lockout_seconds()  # sent as Retry-After
 
 
-class SignInEventReadSerializer(serializers.ModelSerializer):
+class SignInEventReadSerializer(AimsModelSerializer):
     user_name = serializers.SerializerMethodField()
     actor_name = serializers.SerializerMethodField()
 
@@ -38,7 +40,7 @@ class SignInEventReadSerializer(serializers.ModelSerializer):
         return display_name(event.actor) if event.actor_id else ""
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenRequestSerializer(TextLimitSerializerMixin, AuthTokenSerializer):
     """DRF's username-and-password exchange, inside the lockout: a locked-out account is
     refused with 429 ``locked_out`` (the right password too), and a token issued is an event of
     the sign-in audit (the endpoint signs no session in, so Django sends no signal)."""

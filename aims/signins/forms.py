@@ -2,8 +2,8 @@
 
 from django import forms
 
+from aims.forms import TextLimitFormMixin
 from aims.signins.models import SignInEvent
-from aims.text_limits import TextLimitFormMixin
 
 
 class SignInEventFilterForm(TextLimitFormMixin, forms.Form):

@@ -41,6 +41,15 @@ class Code(StrEnum):
     TRAINING_MISSING = "training_missing"
     VERSION_IN_PROGRESS = "version_in_progress"
     VERSION_LOCKED = "version_locked"
+    # API tokens and service accounts (aims.accounts)
+    TOKEN_SCOPE = "token_scope"
+    TOKEN_NAME_TAKEN = "token_name_taken"
+    TOKEN_EXPIRY_REQUIRED = "token_expiry_required"
+    TOKEN_EXPIRY_TOO_LONG = "token_expiry_too_long"
+    TOKEN_EXPIRY_PAST = "token_expiry_past"
+    ALREADY_REVOKED = "already_revoked"
+    ACCOUNT_INACTIVE = "account_inactive"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
 
 
 class BusinessRuleError(Exception):

@@ -309,3 +309,4 @@ from .ms.models import (  # noqa: E402, F401
     PolicyVersion,
 )
 from .trends.models import DailySnapshot  # noqa: E402, F401
+from .accounts.models import ApiToken, ServiceAccount, TokenEvent, UserSession  # noqa: E402, F401

@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "ExternalAuditStatusEnum": "audits.models.ExternalAudit.Status",
         "ExternalAuditOutcomeEnum": "audits.models.ExternalAudit.Outcome",
         "CertificateStatusEnum": "audits.models.Certificate.Status",
+        "ApiTokenStatusEnum": "aims.accounts.models.ApiToken.Status",
     },
 }
 

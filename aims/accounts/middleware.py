@@ -13,8 +13,13 @@ class SessionActivityMiddleware:
         # After the view: a sign-in or a password change may have cycled the session's key.
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        if user is not None and user.is_authenticated and session is not None:
-            # Only the session's own user (an API call may carry a token of another user).
-            if session.session_key and session.get("_auth_user_id") == str(user.pk):
-                session_touch(request)
+        # Only the session's own user (an API call may carry a token of another user).
+        if (
+            user is not None
+            and user.is_authenticated
+            and session is not None
+            and session.session_key
+            and session.get("_auth_user_id") == str(user.pk)
+        ):
+            session_touch(request)
         return response

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-SECRET_PREFIX = "aims_"
+SECRET_PREFIX = "aims_"  # noqa: S105 (marks a secret for scanners; not a secret)
 PREFIX_LENGTH = 12  # "aims_" and 7 characters of the secret: identifies it, proves nothing
 
 

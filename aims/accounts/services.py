@@ -27,7 +27,7 @@ from .models import (
 
 User = get_user_model()
 
-SIGNIN_TOKEN_NAME = "Signed in through the API"
+SIGNIN_TOKEN_NAME = "Signed in through the API"  # noqa: S105 (a name)
 #: Roles a service account may hold (a certification auditor is a person, time-boxed).
 SERVICE_ACCOUNT_ROLES = tuple(role for role in ROLES if role != CERT_AUDITOR)
 SESSION_TOUCH_SECONDS = 60

@@ -7,7 +7,7 @@ from tests.matrix.world import walk
 def api_routes():
     for route in walk():
         if route.route.startswith("api/v1/"):
-            view = getattr(route.callback, "cls", None) or getattr(route.callback, "view_class")
+            view = getattr(route.callback, "cls", None) or route.callback.view_class
             yield route, view
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
+from aims.history import save_with_history
 from aims.roles import CERT_AUDITOR, OFFICER, ROLES, role_names
 
 from . import scopes as scope_rules
@@ -312,10 +313,7 @@ def service_account_create(
     user.save()
     user.groups.set(Group.objects.filter(name__in=list(roles)))
     account = ServiceAccount(user=user, name=name.strip(), description=description, owner=owner)
-    account._change_reason = "Service account created"
-    account.full_clean()
-    account.save()
-    return account
+    return save_with_history(account, actor=actor, reason="Service account created")
 
 
 @transaction.atomic
@@ -326,9 +324,7 @@ def service_account_update(
     if reason := role_not_allowed(roles):
         raise BusinessRuleError(reason, code=Code.ROLE_NOT_ALLOWED)
     account.name, account.description, account.owner = name.strip(), description, owner
-    account._change_reason = "Service account changed"
-    account.full_clean()
-    account.save()
+    save_with_history(account, actor=actor, reason="Service account changed")
     user = account.user
     user.first_name = account.name[:150]
     user.is_active = is_active  # deactivation revokes its tokens (aims.accounts.wiring)

@@ -55,6 +55,14 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 
 
 def register() -> None:
+    from django.contrib import admin
+
+    from .admin import ApiTokenAdmin, ServiceAccountAdmin, UserSessionAdmin
+    from .models import ApiToken, ServiceAccount, UserSession
+
+    admin.site.register(ServiceAccount, ServiceAccountAdmin)
+    admin.site.register(ApiToken, ApiTokenAdmin)
+    admin.site.register(UserSession, UserSessionAdmin)
     user_model = get_user_model()
     pre_save.connect(_before_user_save, sender=user_model, dispatch_uid="aims_accounts_pre")
     post_save.connect(_after_user_save, sender=user_model, dispatch_uid="aims_accounts_post")

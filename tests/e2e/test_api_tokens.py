@@ -53,3 +53,36 @@ def test_create_copy_use_and_revoke_a_token(login, screenshot):
 
     refused = api.get("/api/v1/me/", headers={"Authorization": f"Token {secret}"})
     assert refused.status == 401 and refused.json()["code"] == "token_revoked"
+
+
+def test_account_pages_pass_axe(login):
+    from aims.accounts import services
+    from aims.roles import OFFICER
+
+    officer = user_with_role(OFFICER, username="e2e_token_officer")
+    owner = user_with_role(OWNER, username="e2e_bridge_owner")
+    account = services.service_account_create(
+        actor=officer, name="Ticket bridge", description="Pushes incidents", owner=owner,
+        roles=[OWNER],
+    )  # fmt: skip
+    page = login(officer)
+    report = []
+    for path in (
+        "/accounts/sessions/",
+        "/accounts/service-accounts/",
+        "/accounts/service-accounts/new/",
+        f"/accounts/service-accounts/{account.pk}/",
+        f"/accounts/service-accounts/{account.pk}/edit/",
+        f"/accounts/service-accounts/{account.pk}/tokens/new/",
+        "/accounts/tokens/new/",
+    ):
+        assert page.goto(path).status == 200, path
+        report += [f"{path}: {v['id']} {v.get('nodes', [])[:1]}" for v in axe_violations(page)]
+    expect(page.get_by_role("heading", level=1)).to_contain_text("New API token")
+    context = page.context.browser.new_context(base_url=page.url.split("/accounts")[0])
+    anonymous = context.new_page()
+    for path in ("/accounts/login/", "/accounts/password-reset/", "/accounts/password-reset/sent/"):
+        assert anonymous.goto(path).status == 200, path
+        report += [f"{path}: {v['id']} {v.get('nodes', [])[:1]}" for v in axe_violations(anonymous)]
+    context.close()
+    assert not report, "\n".join(report)

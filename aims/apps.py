@@ -33,4 +33,7 @@ class AimsConfig(AppConfig):
         from aims.signins import wiring as wiring_signins
 
         wiring_signins.register()
+        from aims.accounts import wiring as wiring_accounts
         from aims.scim import checks as scim_checks  # noqa: F401 - registers the check
+
+        wiring_accounts.register()

@@ -46,6 +46,15 @@ class Code(StrEnum):
     ROLE_NOT_GRANTABLE = "role_not_grantable"
     USERNAME_TAKEN = "username_taken"
     GROUP_NAME_TAKEN = "group_name_taken"
+    # API tokens and service accounts (aims.accounts)
+    TOKEN_SCOPE = "token_scope"
+    TOKEN_NAME_TAKEN = "token_name_taken"
+    TOKEN_EXPIRY_REQUIRED = "token_expiry_required"
+    TOKEN_EXPIRY_TOO_LONG = "token_expiry_too_long"
+    TOKEN_EXPIRY_PAST = "token_expiry_past"
+    ALREADY_REVOKED = "already_revoked"
+    ACCOUNT_INACTIVE = "account_inactive"
+    ROLE_NOT_ALLOWED = "role_not_allowed"
 
 
 class BusinessRuleError(Exception):

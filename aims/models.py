@@ -289,6 +289,7 @@ class DigestLog(models.Model):
 # The management-system and competence records live with their domains (aims/ms/models.py,
 # aims/competence/models.py); imported here so Django finds them in the app's models module
 # and ``from aims.models import Policy`` keeps working.
+from .accounts.models import ApiToken, ServiceAccount, TokenEvent, UserSession  # noqa: E402, F401
 from .comments.models import Comment  # noqa: E402, F401
 from .competence.models import (  # noqa: E402, F401
     Course,

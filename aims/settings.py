@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -90,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends the session of a time-boxed account (a certification auditor's) once it is refused.
     "aims.signin.RefusedAccountMiddleware",
+    # Index of each user's signed-in sessions: last seen time and address (aims.accounts).
+    "aims.accounts.middleware.SessionActivityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a sign-in refused for repeated failures into the "sign-in paused" page (last).
@@ -331,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "ExternalAuditStatusEnum": "audits.models.ExternalAudit.Status",
         "ExternalAuditOutcomeEnum": "audits.models.ExternalAudit.Outcome",
         "CertificateStatusEnum": "audits.models.Certificate.Status",
+        "ApiTokenStatusEnum": "aims.accounts.models.ApiToken.Status",
     },
 }
 
@@ -451,6 +453,18 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if AIMS_CSP_REPORT_ONLY else N
 # The most characters any free-text field accepts (forms, API, admin) when its model field sets
 # no max_length of its own: a longer value is refused with a field error, nothing is saved.
 AIMS_TEXT_MAX_LENGTH = int(os.environ.get("AIMS_TEXT_MAX_LENGTH", "20000"))
+# API tokens, sessions and password reset (aims.accounts). Tokens expire after
+# AIMS_TOKEN_DEFAULT_DAYS unless their creator chooses otherwise, never later than
+# AIMS_TOKEN_MAX_DAYS; tokens without expiry only when AIMS_TOKEN_ALLOW_NO_EXPIRY is on. Each
+# username-and-password exchange (POST /api/v1/auth/token/) issues a new token; only the newest
+# AIMS_TOKEN_SIGNIN_KEEP of a user stay active. Password reset requests are limited to
+# AIMS_PASSWORD_RESET_RATE per address and per email in an hour (shared cache).
+AIMS_TOKEN_DEFAULT_DAYS = int(os.environ.get("AIMS_TOKEN_DEFAULT_DAYS", "90"))
+AIMS_TOKEN_MAX_DAYS = int(os.environ.get("AIMS_TOKEN_MAX_DAYS", "365"))
+AIMS_TOKEN_ALLOW_NO_EXPIRY = env_bool("AIMS_TOKEN_ALLOW_NO_EXPIRY", False)
+AIMS_TOKEN_SIGNIN_KEEP = int(os.environ.get("AIMS_TOKEN_SIGNIN_KEEP", "5"))
+AIMS_PASSWORD_RESET_RATE = int(os.environ.get("AIMS_PASSWORD_RESET_RATE", "5"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24)))
 
 LOGGING = {
     "version": 1,

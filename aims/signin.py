@@ -25,7 +25,9 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.module_loading import import_string
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
+
+from aims.accounts.authentication import ApiTokenAuthentication
 
 SESSION_KEY = "aims_limited_account"
 
@@ -152,7 +154,9 @@ class RefusingSessionAuthentication(SessionAuthentication):
         return _check(super().authenticate(request))
 
 
-class RefusingTokenAuthentication(TokenAuthentication):
+class RefusingTokenAuthentication(ApiTokenAuthentication):
+    """The hashed, scoped API tokens (aims.accounts), refusing a time-boxed account too."""
+
     def authenticate(self, request):
         return _check(super().authenticate(request))
 

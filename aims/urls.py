@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from aims.accounts.views import ResetConfirmView, ThrottledPasswordResetView
 from aims.signin import SignInView
 
 urlpatterns = [
@@ -36,6 +37,24 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("accounts/", include("aims.accounts.urls")),
+    # Password reset by email (Django's views; the names are the ones they refer to).
+    path("accounts/password-reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("api/v1/", include("aims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -233,3 +233,21 @@ def release_classified(system, *, owner, officer, approver, answers=None, build=
         services.approval_decide(actor=decider, system=system, decision="approve")
         decider = user_with_role(APPROVER)
     raise AssertionError(f"{system} was not released")
+
+
+def make_token(user, *, scopes=None, name: str | None = None, expires_at=..., actor=None) -> str:
+    """A new API token of ``user`` (full scopes, default expiry unless given); returns the
+    secret for ``Authorization: Token <secret>``."""
+    import uuid
+
+    from aims.accounts import scopes as scope_rules
+    from aims.accounts.services import default_expiry, token_create
+
+    _token, secret = token_create(
+        actor=actor or user,
+        user=user,
+        name=name or f"Test token {uuid.uuid4().hex[:8]}",
+        scopes=scopes or scope_rules.full_scopes(),
+        expires_at=default_expiry() if expires_at is ... else expires_at,
+    )
+    return secret

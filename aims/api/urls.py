@@ -24,6 +24,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("search/", SearchAPIView.as_view(), name="search"),
     *router.urls,
+    path("", include("aims.accounts.api.urls")),
     path("", include("aims.ms.api.urls")),
     path("", include("aims.competence.api.urls")),
     path("", include("aims.evidence.api.urls")),

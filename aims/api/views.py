@@ -11,13 +11,16 @@ import logging
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.accounts.services import token_issue_for_signin
 from aims.api.serializers import MeSerializer, TokenSerializer
+from aims.client_ip import client_ip
 from aims.permissions import has_global_perm
 from aims.roles import role_names
 from aims.signin import RefusingSessionAuthentication as SessionAuthentication
@@ -115,8 +118,10 @@ class AIMSViewSetMixin:
 
 
 @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer}, auth=[])
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token."""
+class TokenView(APIView):
+    """Exchange a username and password for an API token: a personal token with every scope
+    and the default expiry, named "Signed in through the API". Each call issues a new one;
+    only the newest ``AIMS_TOKEN_SIGNIN_KEEP`` of a user stay active (aims.accounts)."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -125,6 +130,15 @@ class TokenView(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
     throttle_classes = [ClientAddressScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = (FormParser, MultiPartParser, JSONParser)
+    renderer_classes = (JSONRenderer,)
+
+    def post(self, request, *args, **kwargs):
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        _token, secret = token_issue_for_signin(user=user, ip=client_ip(request))
+        return Response({"token": secret})
 
 
 # Capability flags for clients that adapt their UI; permission strings are data, not imports.

@@ -47,3 +47,23 @@ function aimsConditionalFields() {
 }
 document.addEventListener("change", aimsConditionalFields);
 document.addEventListener("DOMContentLoaded", aimsConditionalFields);
+// Copy buttons: data-copy="<id of the field to copy>"; the button says data-copied-text after.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) return;
+  var field = document.getElementById(button.getAttribute("data-copy"));
+  if (!field) return;
+  field.select();
+  var done = function () {
+    button.textContent = button.getAttribute("data-copied-text") || "Copied";
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, function () {
+      document.execCommand("copy");
+      done();
+    });
+  } else {
+    document.execCommand("copy");
+    done();
+  }
+});

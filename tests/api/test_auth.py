@@ -1,7 +1,7 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from aims.accounts.models import ApiToken, hash_secret
 from tests.factories import PASSWORD
 
 from .conftest import api_url
@@ -16,7 +16,8 @@ def test_token_flow_end_to_end(owner, system):
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=owner).key == token
+    issued = ApiToken.objects.get(user=owner)
+    assert issued.key_hash == hash_secret(token) and issued.name == "Signed in through the API"
 
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get(api_url("me"))
@@ -27,12 +28,20 @@ def test_token_flow_end_to_end(owner, system):
     assert [row["reference"] for row in systems.json()["results"]] == [system.reference]
 
 
-def test_token_is_stable_per_user(owner):
+def test_each_exchange_issues_a_new_token_and_keeps_only_the_newest(owner, settings):
+    """A hashed secret cannot be handed out twice: each exchange makes a token, and only the
+    newest AIMS_TOKEN_SIGNIN_KEEP stay active (the oldest are revoked)."""
+    settings.AIMS_TOKEN_SIGNIN_KEEP = 2
     client = APIClient()
     body = {"username": owner.username, "password": PASSWORD}
-    first = client.post(api_url("token"), body, format="json").json()["token"]
-    second = client.post(api_url("token"), body, format="json").json()["token"]
-    assert first == second
+    secrets = [client.post(api_url("token"), body, format="json").json()["token"] for _ in range(3)]
+    assert len(set(secrets)) == 3
+    active = ApiToken.objects.filter(user=owner, revoked_at__isnull=True)
+    assert {t.key_hash for t in active} == {hash_secret(s) for s in secrets[1:]}
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secrets[0]}")
+    assert client.get(api_url("me")).status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secrets[2]}")
+    assert client.get(api_url("me")).status_code == 200
 
 
 def test_bad_credentials_answer_400_with_field_errors(owner):
@@ -43,7 +52,7 @@ def test_bad_credentials_answer_400_with_field_errors(owner):
     body = response.json()
     assert body["code"] == "invalid"
     assert "non_field_errors" in body["extra"]["fields"]
-    assert not Token.objects.filter(user=owner).exists()
+    assert not ApiToken.objects.filter(user=owner).exists()
 
 
 def test_missing_credentials_answer_400_per_field():

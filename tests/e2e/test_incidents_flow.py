@@ -8,13 +8,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from rest_framework.authtoken.models import Token
 
 from aims.models import CorrectiveAction
 from aims.roles import OFFICER, OWNER
 from incidents import services
 from incidents.models import Incident, Metric
-from tests.factories import make_system, user_with_role
+from tests.factories import make_system, make_token, user_with_role
 
 pytestmark = [
     pytest.mark.e2e,
@@ -37,11 +36,11 @@ def test_breach_to_contained_incident_with_corrective_action(login, page, screen
             "auto_incident_severity": "sev2",
         },
     )
-    token = Token.objects.create(user=owner)  # the integration's service account
+    token = make_token(owner)  # the integration's service account
 
     response = page.request.post(
         "/api/v1/observations/",
-        headers={"Authorization": f"Token {token.key}"},
+        headers={"Authorization": f"Token {token}"},
         data={
             "metric": metric.pk,
             "observed_at": (timezone.now() - timedelta(minutes=2)).isoformat(),

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from simple_history.manager import HistoryManager
 
@@ -31,7 +30,7 @@ from inventory.models import (
     ValidationRecord,
 )
 
-from ..factories import PASSWORD, make_system, user_with_role
+from ..factories import PASSWORD, make_system, make_token, user_with_role
 
 # --- The URL walk ---------------------------------------------------------------------------
 
@@ -314,8 +313,7 @@ class World:
     def api_client(self) -> APIClient:
         client = APIClient()
         if self.actor is not None:
-            token, _ = Token.objects.get_or_create(user=self.actor)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {make_token(self.actor)}")
         return client
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_perms
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from aims.errors import RuleForbidden
@@ -25,7 +24,7 @@ from inventory.models import AISystem
 from risk.models import Risk
 
 from ...audits.test_evidence_packs import report_incident
-from ...factories import make_risk, make_system
+from ...factories import make_risk, make_system, make_token
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "A-long-auditor-passphrase-2026"
@@ -147,8 +146,7 @@ def test_the_visibility_core_narrows_every_register(world):
 def test_the_auditor_reads_the_api_within_scope_and_writes_nothing(world, officer):
     user = world["user"]
     api = APIClient()
-    token = Token.objects.create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {make_token(user)}")
     systems = api.get("/api/v1/systems/").json()
     assert [s["id"] for s in systems["results"]] == [world["sampled"].pk]
     assert api.get(f"/api/v1/systems/{world['other'].pk}/").status_code == 404
@@ -223,9 +221,9 @@ def test_a_session_ends_when_the_access_ends(client, world):
 
 
 def test_a_token_is_refused_once_the_access_ended(world):
-    token = Token.objects.create(user=world["user"])
+    token = make_token(world["user"])
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/systems/").status_code == 200
     AuditorAccess.objects.filter(pk=world["access"].pk).update(
         valid_until=timezone.localdate() - timedelta(days=1),

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from aims.accounts import scopes
 from aims.accounts.models import ApiToken, ServiceAccount
 from aims.accounts.services import SERVICE_ACCOUNT_ROLES
+from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 from aims.roles import role_names
 
 User = get_user_model()
@@ -19,7 +20,7 @@ def scopes_field(**kwargs):
     )
 
 
-class TokenReadSerializer(serializers.ModelSerializer):
+class TokenReadSerializer(AimsModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     status = serializers.ChoiceField(choices=ApiToken.Status.choices, read_only=True)
     scopes = scopes_field(read_only=True)
@@ -59,7 +60,7 @@ class TokenCreatedSerializer(TokenReadSerializer):
         read_only_fields = fields
 
 
-class TokenWriteSerializer(serializers.Serializer):
+class TokenWriteSerializer(AimsSerializer):
     name = serializers.CharField(max_length=100)
     scopes = scopes_field(required=False)
     expires_at = serializers.DateTimeField(
@@ -80,13 +81,13 @@ class TokenWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(error)) from error
 
 
-class TokenFilterSerializer(serializers.Serializer):
+class TokenFilterSerializer(AimsSerializer):
     user = serializers.IntegerField(
         required=False, min_value=1, help_text="User id (officers; others see their own)."
     )
 
 
-class ServiceAccountReadSerializer(serializers.ModelSerializer):
+class ServiceAccountReadSerializer(AimsModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     user_id = serializers.IntegerField(source="user.pk", read_only=True)
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
@@ -112,7 +113,7 @@ class ServiceAccountReadSerializer(serializers.ModelSerializer):
         return role_names(account.user)
 
 
-class ServiceAccountWriteSerializer(serializers.Serializer):
+class ServiceAccountWriteSerializer(AimsSerializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(

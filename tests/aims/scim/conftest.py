@@ -17,10 +17,10 @@ ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 
 def api_token(user) -> str:
-    """The user's API token (DRF's today; the integrator swaps in the hashed tokens here)."""
-    from rest_framework.authtoken.models import Token
+    """A new API token of the user (aims.accounts), its secret for ``Authorization: Token``."""
+    from tests.factories import make_token
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return make_token(user)
 
 
 class ScimCaller:

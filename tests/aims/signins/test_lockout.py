@@ -4,9 +4,9 @@ address; the right password is refused while locked; unlocking ends it."""
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from aims.accounts.models import ApiToken
 from aims.roles import OWNER
 from aims.signins.models import SignInEvent
 from aims.signins.services import account_unlock
@@ -153,7 +153,7 @@ def test_token_endpoint_locks_with_a_json_refusal(owner):
     assert set(refused.json()) == {"message", "code", "extra"}
     assert refused.json()["code"] == "locked_out"
     assert refused["Retry-After"] == "900"
-    assert not Token.objects.filter(user=owner).exists()
+    assert not ApiToken.objects.filter(user=owner).exists()
     kinds = set(SignInEvent.objects.values_list("kind", "channel"))
     assert (SignInEvent.Kind.REFUSED_LOCKED, SignInEvent.Channel.API) in kinds
     assert (SignInEvent.Kind.LOCKED_OUT, SignInEvent.Channel.API) in kinds

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    # Sign-in (accounts, sessions' login flow) and multi-factor authentication: django-allauth.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Domain apps, lowest layer first (a lower app never imports a higher one).
     "aims",
     "suppliers",
@@ -80,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's login flow (pending stages such as the second factor) needs the request.
+    "allauth.account.middleware.AccountMiddleware",
     # Ends the session of a time-boxed account (a certification auditor's) once it is refused.
     "aims.signin.RefusedAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,7 +122,10 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    # The model backend, refusing a time-boxed account outside its window (aims.signin).
+    # allauth's backend (allauth.account.auth_backends.AuthenticationBackend, itself Django's
+    # model backend), refusing a time-boxed account outside its window (aims.signin). It is not
+    # listed a second time unrefusing: Django tries each backend, so the plain one would let a
+    # refused account in.
     "aims.signin.Backend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -346,6 +355,26 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Sign-in through django-allauth (aims.signin): username and password, no self-signup, no
+# mandatory email verification; a second factor (allauth.mfa) for the accounts that have one.
+ACCOUNT_ADAPTER = "aims.signin.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = None  # no "remember me" box: sessions follow SESSION_COOKIE_AGE
+# A signed-in user sent to the sign-in page (a page their role cannot open) is told so there,
+# not bounced back to the page that sent them.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AIMS] "
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+# allauth's own limits: failed attempts (passwords and second-factor codes, per account and
+# per address) stay on; the plain number of sign-ins per address does not (the lockout of the
+# sign-in is django-axes' job). allauth reads the client's address through the same trusted
+# proxy count as aims.client_ip.
+ACCOUNT_RATE_LIMITS = {"login": None}
+ALLAUTH_TRUSTED_PROXY_COUNT = AIMS_TRUSTED_PROXY_COUNT
 
 LOGGING = {
     "version": 1,

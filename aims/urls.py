@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aims.signin import SignInView
@@ -36,6 +37,15 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # One password-change page: allauth's own redirects to ours.
+    path(
+        "accounts/password/change/",
+        RedirectView.as_view(pattern_name="password_change", permanent=False),
+    ),
+    # django-allauth: its account pages (our sign-in above takes its login path) and the second
+    # factor under accounts/2fa/. Its routes are third-party: the role matrix excludes them
+    # (tests/matrix/world.py) and tests/aims/mfa tests their access.
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", include("aims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

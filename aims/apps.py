@@ -30,3 +30,6 @@ class AimsConfig(AppConfig):
         from aims.comments import wiring as wiring_comments
 
         wiring_comments.register()
+        from aims.mfa import wiring as wiring_mfa
+
+        wiring_mfa.register()

@@ -41,6 +41,10 @@ class Code(StrEnum):
     TRAINING_MISSING = "training_missing"
     VERSION_IN_PROGRESS = "version_in_progress"
     VERSION_LOCKED = "version_locked"
+    # Multi-factor authentication (aims.mfa).
+    MFA_REQUIRED = "mfa_required"
+    MFA_NOTHING_TO_RESET = "mfa_nothing_to_reset"
+    MFA_OWN_ACCOUNT = "mfa_own_account"
 
 
 class BusinessRuleError(Exception):

@@ -78,6 +78,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.add_correctiveaction",
         "aims.change_correctiveaction",
         "aims.verify_correctiveaction",
+        # Who has a second factor, and the reset of a person's factors (aims.mfa).
+        "aims.view_mfareset",
+        "aims.add_mfareset",
     ],
     APPROVER: [
         "aims.view_evidence",

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Ends the session of a time-boxed account (a certification auditor's) once it is refused.
     "aims.signin.RefusedAccountMiddleware",
+    # Holds a person whose role requires a second factor on the enrolment pages until they
+    # have one (aims.mfa, AIMS_MFA_REQUIRED_ROLES).
+    "aims.mfa.middleware.MFAEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -375,6 +378,19 @@ ACCOUNT_PRESERVE_USERNAME_CASING = True
 # proxy count as aims.client_ip.
 ACCOUNT_RATE_LIMITS = {"login": None}
 ALLAUTH_TRUSTED_PROXY_COUNT = AIMS_TRUSTED_PROXY_COUNT
+# Second factors (allauth.mfa, aims.mfa): an authenticator app (TOTP), security keys and
+# passkeys (WebAuthn), recovery codes. Who must have one: role names and/or "administrators"
+# (is_staff or is_superuser); by default in production governance officers, approvers and
+# administrators, in development nobody (the demo users sign in with a password).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("AIMS_MFA_ISSUER", "AIMS")
+# "Log in with a passkey" on the sign-in page (a passkey is both factors at once).
+MFA_PASSKEY_LOGIN_ENABLED = env_bool("AIMS_PASSKEY_LOGIN", False)
+# WebAuthn over plain http on localhost, for development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+AIMS_MFA_REQUIRED_ROLES = env_list(
+    "AIMS_MFA_REQUIRED_ROLES", "Governance officer,Approver,administrators" if PRODUCTION else ""
+)
 
 LOGGING = {
     "version": 1,

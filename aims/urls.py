@@ -46,6 +46,9 @@ urlpatterns = [
     # factor under accounts/2fa/. Its routes are third-party: the role matrix excludes them
     # (tests/matrix/world.py) and tests/aims/mfa tests their access.
     path("accounts/", include("allauth.urls")),
+    # Who has a second factor, and the officers' reset (aims.mfa; the person's own page is
+    # allauth's accounts/2fa/).
+    path("security/", include("aims.mfa.urls")),
     path("api/v1/", include("aims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

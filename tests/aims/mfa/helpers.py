@@ -10,8 +10,7 @@ from allauth.mfa.totp.internal.auth import (
 
 
 def totp_code(secret: str, shift: int = 0) -> str:
-    """The authenticator app's code now (``shift`` periods later: TOTP accepts one either side,
-    and refuses a code already used)."""
+    """The authenticator app's code now (``shift`` periods later)."""
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + shift))
 
 

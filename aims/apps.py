@@ -37,3 +37,6 @@ class AimsConfig(AppConfig):
         from aims.scim import checks as scim_checks  # noqa: F401 - registers the check
 
         wiring_accounts.register()
+        from aims.mfa import wiring as wiring_mfa
+
+        wiring_mfa.register()

@@ -55,6 +55,10 @@ class Code(StrEnum):
     ALREADY_REVOKED = "already_revoked"
     ACCOUNT_INACTIVE = "account_inactive"
     ROLE_NOT_ALLOWED = "role_not_allowed"
+    # Multi-factor authentication (aims.mfa).
+    MFA_REQUIRED = "mfa_required"
+    MFA_NOTHING_TO_RESET = "mfa_nothing_to_reset"
+    MFA_OWN_ACCOUNT = "mfa_own_account"
 
 
 class BusinessRuleError(Exception):

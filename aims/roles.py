@@ -82,6 +82,9 @@ PERMISSIONS: dict[str, list[str]] = {
         # unlocking an account. Personal data (addresses): officers only, not auditors.
         "aims.view_signinevent",
         "aims.unlock_account",
+        # Who has a second factor, and the reset of a person's factors (aims.mfa).
+        "aims.view_mfareset",
+        "aims.add_mfareset",
     ],
     APPROVER: [
         "aims.view_evidence",

@@ -65,7 +65,12 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Lockout after repeated failed sign-ins, counted in the shared cache (aims.signins.lockout).
     "axes",
+    # The Content-Security-Policy header (no inline script or style anywhere).
     "csp",
+    # Sign-in (accounts, sessions' login flow) and multi-factor authentication: django-allauth.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Domain apps, lowest layer first (a lower app never imports a higher one).
     "aims",
     "suppliers",
@@ -87,10 +92,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's login flow (pending stages such as the second factor) needs the request.
+    "allauth.account.middleware.AccountMiddleware",
     # Ends the session of a time-boxed account (a certification auditor's) once it is refused.
     "aims.signin.RefusedAccountMiddleware",
     # Index of each user's signed-in sessions: last seen time and address (aims.accounts).
     "aims.accounts.middleware.SessionActivityMiddleware",
+    # Holds a person whose role requires a second factor on the enrolment pages until they
+    # have one (aims.mfa, AIMS_MFA_REQUIRED_ROLES).
+    "aims.mfa.middleware.MFAEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a sign-in refused for repeated failures into the "sign-in paused" page (last).
@@ -130,7 +140,10 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses any sign-in (browser, admin, API token) while the account is locked out.
     # (axes' AxesStandaloneBackend, aims.signins.lockout).
     "aims.signins.lockout.LockoutBackend",
-    # The model backend, refusing a time-boxed account outside its window (aims.signin).
+    # allauth's backend (allauth.account.auth_backends.AuthenticationBackend, itself Django's
+    # model backend), refusing a time-boxed account outside its window (aims.signin). It is not
+    # listed a second time unrefusing: Django tries each backend, so the plain one would let a
+    # refused account in.
     "aims.signin.Backend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -465,6 +478,38 @@ AIMS_TOKEN_ALLOW_NO_EXPIRY = env_bool("AIMS_TOKEN_ALLOW_NO_EXPIRY", False)
 AIMS_TOKEN_SIGNIN_KEEP = int(os.environ.get("AIMS_TOKEN_SIGNIN_KEEP", "5"))
 AIMS_PASSWORD_RESET_RATE = int(os.environ.get("AIMS_PASSWORD_RESET_RATE", "5"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24)))
+# Sign-in through django-allauth (aims.signin): username and password, no self-signup, no
+# mandatory email verification; a second factor (allauth.mfa) for the accounts that have one.
+ACCOUNT_ADAPTER = "aims.signin.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = None  # no "remember me" box: sessions follow SESSION_COOKIE_AGE
+# A signed-in user sent to the sign-in page (a page their role cannot open) is told so there,
+# not bounced back to the page that sent them.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AIMS] "
+ACCOUNT_PRESERVE_USERNAME_CASING = True
+# allauth's own limits: failed attempts (passwords and second-factor codes, per account and
+# per address) stay on; the plain number of sign-ins per address does not (the lockout of the
+# sign-in is django-axes' job). allauth reads the client's address through the same trusted
+# proxy count as aims.client_ip.
+ACCOUNT_RATE_LIMITS = {"login": None}
+ALLAUTH_TRUSTED_PROXY_COUNT = AIMS_TRUSTED_PROXY_COUNT
+# Second factors (allauth.mfa, aims.mfa): an authenticator app (TOTP), security keys and
+# passkeys (WebAuthn), recovery codes. Who must have one: role names and/or "administrators"
+# (is_staff or is_superuser); by default in production governance officers, approvers and
+# administrators, in development nobody (the demo users sign in with a password).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("AIMS_MFA_ISSUER", "AIMS")
+# "Log in with a passkey" on the sign-in page (a passkey is both factors at once).
+MFA_PASSKEY_LOGIN_ENABLED = env_bool("AIMS_PASSKEY_LOGIN", False)
+# WebAuthn over plain http on localhost, for development only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+AIMS_MFA_REQUIRED_ROLES = env_list(
+    "AIMS_MFA_REQUIRED_ROLES", "Governance officer,Approver,administrators" if PRODUCTION else ""
+)
 
 LOGGING = {
     "version": 1,

@@ -8,17 +8,22 @@ this layer imports nothing higher:
 
 - :class:`Backend` refuses the sign-in (``user_can_authenticate``), and :class:`SignInForm`
   shows the reason instead of "wrong password" once the password is right;
+- :class:`AccountAdapter` keeps django-allauth (the sign-in flow: password, then a second
+  factor for the accounts that have one) from letting a refused account through its "inactive
+  account" path, closes self-signup and sends a limited account to its own home;
 - :class:`RefusedAccountMiddleware` ends a running session once the account is refused;
 - :class:`RefusingSessionAuthentication` / :class:`RefusingTokenAuthentication` answer the
   API with 401 and the reason.
 """
 
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend
+from allauth.account.forms import LoginForm
+from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout, user_logged_in
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.shortcuts import redirect, resolve_url
@@ -30,6 +35,7 @@ from rest_framework.authentication import SessionAuthentication
 from aims.accounts.authentication import ApiTokenAuthentication
 
 SESSION_KEY = "aims_limited_account"
+SILENT_MESSAGES = ("account/messages/logged_in.txt", "account/messages/logged_out.txt")
 
 
 def _call(setting: str, user, default):
@@ -48,8 +54,9 @@ def refusal(user) -> str | None:
     return _call("AIMS_ACCOUNT_REFUSAL", user, None)
 
 
-class Backend(ModelBackend):
-    """The model backend, which also refuses a limited account outside its time box."""
+class Backend(AuthenticationBackend):
+    """allauth's backend (Django's model backend with allauth's username lookup), which also
+    refuses a limited account outside its time box."""
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and refusal(user) is None
@@ -65,19 +72,70 @@ class Backend(ModelBackend):
         return user if ModelBackend.user_can_authenticate(self, user) else None
 
 
-class SignInForm(AuthenticationForm):
-    """The sign-in form: a refused account (right password) is told why, in words."""
+def may_sign_in(user) -> bool:
+    """An active account not refused today (what :class:`Backend` lets through)."""
+    return bool(user.is_active) and refusal(user) is None
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """django-allauth, the AIMS way: accounts are made by officers (or provisioning), never by
+    signing up; an account the backend refused stays out."""
+
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def authenticate(self, request, **credentials):
+        # allauth hands back an account whose password was right but which the backend refused
+        # (to show an "inactive account" page); AIMS keeps it out, and the form says why.
+        user = super().authenticate(request, **credentials)
+        if user is not None and not may_sign_in(user):
+            return None
+        return user
+
+    def get_login_redirect_url(self, request) -> str:
+        home = getattr(settings, "AIMS_LIMITED_HOME", None)
+        if home and is_limited(request.user):
+            return resolve_url(home)
+        return super().get_login_redirect_url(request)
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs) -> None:
+        # "Successfully signed in/out" would greet every page after the sign-in; the other
+        # messages (an authenticator added or removed) are kept.
+        if message_template in SILENT_MESSAGES:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, its login field named ``username`` as before (password
+    managers, scripts and the health check post it); a refused account (right password) is told
+    why, in words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"] = self.fields.pop("login")
+        self.order_fields(["username", "password"])
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        self.cleaned_data["login"] = username  # where allauth reads it
+        return username
 
     def clean(self):
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError as error:
-            if error.code != "invalid_login":
+            if error.code != "username_password_mismatch":
                 raise
             reason = self._refusal_of_right_password()
             if reason:
                 raise ValidationError(reason, code="access_refused") from error
             raise
+        if self.user is not None:
+            reason = refusal(self.user)
+            if reason:
+                raise ValidationError(reason, code="access_refused")
+        return cleaned
 
     def _refusal_of_right_password(self) -> str | None:
         username = self.cleaned_data.get("username")
@@ -90,23 +148,14 @@ class SignInForm(AuthenticationForm):
             return None
         return refusal(user)
 
-    def confirm_login_allowed(self, user) -> None:
-        super().confirm_login_allowed(user)
-        reason = refusal(user)
-        if reason:
-            raise ValidationError(reason, code="access_refused")
-
 
 class SignInView(LoginView):
-    """The sign-in page; a limited account lands on its own home (``AIMS_LIMITED_HOME``)."""
+    """The sign-in page (allauth's: a second factor follows for the accounts that have one);
+    a limited account lands on its own home (``AIMS_LIMITED_HOME``, see
+    :meth:`AccountAdapter.get_login_redirect_url`)."""
 
-    authentication_form = SignInForm
-
-    def get_default_redirect_url(self):
-        home = getattr(settings, "AIMS_LIMITED_HOME", None)
-        if home and is_limited(self.request.user):
-            return resolve_url(home)
-        return super().get_default_redirect_url()
+    form_class = SignInForm
+    template_name = "account/login.html"
 
 
 @receiver(user_logged_in, dispatch_uid="aims_signin_limited")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from aims.accounts.views import ResetConfirmView, ThrottledPasswordResetView
@@ -56,6 +57,23 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # One password-change page: allauth's own redirects to ours.
+    path(
+        "accounts/password/change/",
+        RedirectView.as_view(pattern_name="password_change", permanent=False),
+    ),
+    # One password-reset flow: allauth's entry point sends to ours (the one the login page offers).
+    path(
+        "accounts/password/reset/",
+        RedirectView.as_view(pattern_name="password_reset", permanent=False),
+    ),
+    # django-allauth: its account pages (our sign-in above takes its login path) and the second
+    # factor under accounts/2fa/. Its routes are third-party: the role matrix excludes them
+    # (tests/matrix/world.py) and tests/aims/mfa tests their access.
+    path("accounts/", include("allauth.urls")),
+    # Who has a second factor, and the officers' reset (aims.mfa; the person's own page is
+    # allauth's accounts/2fa/).
+    path("security/", include("aims.mfa.urls")),
     path("api/v1/", include("aims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the

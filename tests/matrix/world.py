@@ -38,7 +38,29 @@ from ..factories import PASSWORD, make_system, make_token, user_with_role
 # admin login); static and media files are not application URLs. SCIM (scim/v2/) answers only
 # an identity provider's bearer token, never a role's session: its access is tested in
 # tests/aims/scim/test_scim_access.py (no token, wrong token, an officer's session -> 401).
-EXCLUDED_PREFIXES = ("admin/", "scim/v2/")
+EXCLUDED_PREFIXES = (
+    "admin/",
+    "scim/v2/",
+    # django-allauth's routes (third-party, with their own access rules: anonymous pages of the
+    # sign-in flow, the signed-in user's own second factors). Their access is tested in
+    # tests/aims/mfa/test_allauth_access.py. Our own accounts/ pages (login, logout, password,
+    # password/done, the officers' MFA pages) are not under these prefixes and have rows.
+    "accounts/inactive/",
+    "accounts/signup/",
+    "accounts/reauthenticate/",
+    "accounts/email/",
+    "accounts/confirm-email/",
+    "accounts/^confirm-email/",
+    "accounts/password/change/",
+    "accounts/password/set/",
+    "accounts/password/reset/",
+    "accounts/^password/reset/",
+    "accounts/login/code/",
+    "accounts/2fa/",
+)
+# allauth's names for paths that our own routes answer first (aims/urls.py lists them before
+# allauth's): no request reaches allauth's views there.
+SHADOWED_NAMES = {"account_login", "account_logout"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +88,11 @@ def application_routes() -> list[Route]:
     for url in (settings.STATIC_URL, getattr(settings, "MEDIA_URL", "")):
         if url and url.strip("/"):
             skip.append(url.lstrip("/"))
-    return [r for r in walk() if not r.route.lstrip("^").startswith(tuple(skip))]
+    return [
+        r
+        for r in walk()
+        if not r.route.lstrip("^").startswith(tuple(skip)) and r.name not in SHADOWED_NAMES
+    ]
 
 
 def route_methods(route: Route) -> set[str]:

@@ -84,6 +84,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Failed passwords are counted once, by the lockout (aims.signins: django-axes, keyed
+        on account and real client address, in the shared cache, cleared by a sign-in).
+        allauth's own count (per account, never cleared by a sign-in) would be a second lock
+        with other rules; its count of wrong second-factor codes stays."""
+        self._login_failed_rl_usage = None
+
     def authenticate(self, request, **credentials):
         # allauth hands back an account whose password was right but which the backend refused
         # (to show an "inactive account" page); AIMS keeps it out, and the form says why.

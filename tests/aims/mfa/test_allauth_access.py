@@ -34,7 +34,7 @@ def test_the_second_step_needs_a_password_first(client, db):
 
 
 @pytest.mark.parametrize("role", ["officer", "approver", "owner", "auditor"])
-def test_every_role_reaches_its_own_two_factor_page(client, request, role):
+def test_every_role_reaches_its_own_two_factor_page(client, db, request, role):
     client.force_login(request.getfixturevalue(role))
     page = client.get(reverse("mfa_index"))
     assert page.status_code == 200

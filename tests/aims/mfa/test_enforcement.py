@@ -4,11 +4,10 @@ enrolment pages once signed in; their API session requests get 403 mfa_required;
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from aims.mfa.policy import mfa_required
 from aims.roles import APPROVER, OFFICER
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import PASSWORD, make_token, user_with_role
 
 from .helpers import give_recovery_codes, give_totp, totp_code
 
@@ -64,8 +63,8 @@ def test_the_api_refuses_their_session_with_a_code(required, client, officer):
 
 
 def test_their_token_still_works(required, client, officer):
-    token = Token.objects.create(user=officer)
-    response = client.get("/api/v1/systems/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = make_token(officer)
+    response = client.get("/api/v1/systems/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
 
 

@@ -286,7 +286,9 @@ def test_events_are_append_only(scim):
         event.delete()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after the test would otherwise drop the role groups that
+# the migrations made, for every test after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_writes_commit_on_their_own(scim_enabled):
     """Each SCIM request commits on its own (on PostgreSQL the commit-time checks run):
     provisioning, a group with a role, deprovisioning, an admin's role change."""

@@ -30,3 +30,6 @@ class AimsConfig(AppConfig):
         from aims.comments import wiring as wiring_comments
 
         wiring_comments.register()
+        from aims.sso import wiring as wiring_sso
+
+        wiring_sso.register()

@@ -41,6 +41,7 @@ class Code(StrEnum):
     TRAINING_MISSING = "training_missing"
     VERSION_IN_PROGRESS = "version_in_progress"
     VERSION_LOCKED = "version_locked"
+    SSO_ONLY = "sso_only"
 
 
 class BusinessRuleError(Exception):

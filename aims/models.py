@@ -309,3 +309,4 @@ from .ms.models import (  # noqa: E402, F401
     PolicyVersion,
 )
 from .trends.models import DailySnapshot  # noqa: E402, F401
+from .sso.models import RoleMapping  # noqa: E402, F401

@@ -19,10 +19,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aims.api.serializers import MeSerializer, TokenSerializer
+from aims.errors import Code, RuleForbidden
 from aims.permissions import has_global_perm
 from aims.roles import role_names
 from aims.signin import RefusingSessionAuthentication as SessionAuthentication
 from aims.signin import RefusingTokenAuthentication as TokenAuthentication
+from aims.signin import password_refusal
 
 from .permissions import WritePermission
 
@@ -121,6 +123,15 @@ class TokenView(ObtainAuthToken):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def post(self, request, *args, **kwargs):
+        # SSO-only mode: a password is no way in for this username (403, code sso_only);
+        # tokens issued before keep working.
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        reason = password_refusal(username if isinstance(username, str) else None)
+        if reason:
+            raise RuleForbidden(reason, code=Code.SSO_ONLY)
+        return super().post(request, *args, **kwargs)
 
 
 # Capability flags for clients that adapt their UI; permission strings are data, not imports.

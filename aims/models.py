@@ -308,5 +308,5 @@ from .ms.models import (  # noqa: E402, F401
     PolicyAcknowledgement,
     PolicyVersion,
 )
-from .trends.models import DailySnapshot  # noqa: E402, F401
 from .sso.models import RoleMapping  # noqa: E402, F401
+from .trends.models import DailySnapshot  # noqa: E402, F401

@@ -125,7 +125,14 @@ def sso_signup_refusal(*, provider: str, claims: Claims, email: str | None) -> s
 
 def sso_signin_refusal(*, user, provider: str) -> str | None:
     """Why an existing account is refused after its roles were synced (None: it may sign in):
-    with ``AIMS_SSO_REQUIRE_ROLE``, an account left with no role at all, and no staff status."""
+    an account refused today whatever the way in (a time-boxed account outside its window,
+    aims.signin); with ``AIMS_SSO_REQUIRE_ROLE``, an account left with no role at all, and no
+    staff status."""
+    from aims.signin import refusal
+
+    reason = refusal(user)
+    if reason:
+        return reason
     if not settings.AIMS_SSO_REQUIRE_ROLE or user.is_staff or user.is_superuser:
         return None
     if role_names_of(user):

@@ -159,3 +159,27 @@ def test_our_service_provider_metadata_names_the_acs(client, saml):
     answer = client.get(reverse("saml_metadata", args=["sso"]))
     assert answer.status_code == 200
     assert f"http://{HOST}/accounts/saml/sso/acs/".encode() in answer.content
+
+
+def refuse_dana(user) -> str | None:
+    return "Your access window has closed." if user.username == "dana" else None
+
+
+def test_an_account_refused_today_is_refused_through_sso_too(client, saml, idp_keys):
+    request = start(client)
+    post_to_acs(
+        client,
+        request,
+        saml_idp.signed_response(request, idp_keys, name_id="dana@example.org", attributes=DANA),
+    )
+    client.logout()
+    saml.AIMS_ACCOUNT_REFUSAL = "tests.aims.sso.test_saml.refuse_dana"
+    request = start(client)
+    answer = post_to_acs(
+        client,
+        request,
+        saml_idp.signed_response(request, idp_keys, name_id="dana@example.org", attributes=DANA),
+    )
+    assert answer.status_code == 403
+    assert b"Your access window has closed." in answer.content
+    assert "_auth_user_id" not in client.session

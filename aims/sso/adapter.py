@@ -34,8 +34,9 @@ def _email(sociallogin) -> str | None:
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin) -> None:
-        # An account already linked to this identity: its managed roles follow the claims.
-        if sociallogin.is_existing:
+        # An account already linked to this identity signs in: its managed roles follow the
+        # claims. (Linking an identity to one's own account, process "connect", changes none.)
+        if sociallogin.is_existing and sociallogin.state.get("process", "login") == "login":
             provider = sociallogin.account.provider
             services.sso_roles_sync(
                 user=sociallogin.user, provider=provider, claims=_claims(sociallogin)

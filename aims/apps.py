@@ -40,3 +40,6 @@ class AimsConfig(AppConfig):
         from aims.mfa import wiring as wiring_mfa
 
         wiring_mfa.register()
+        from aims.sso import wiring as wiring_sso
+
+        wiring_sso.register()

@@ -59,6 +59,7 @@ class Code(StrEnum):
     MFA_REQUIRED = "mfa_required"
     MFA_NOTHING_TO_RESET = "mfa_nothing_to_reset"
     MFA_OWN_ACCOUNT = "mfa_own_account"
+    SSO_ONLY = "sso_only"
 
 
 class BusinessRuleError(Exception):

@@ -312,4 +312,5 @@ from .ms.models import (  # noqa: E402, F401
 )
 from .scim.models import ScimClient, ScimEvent, ScimGroup, ScimIdentity  # noqa: E402, F401
 from .signins.models import SignInEvent  # noqa: E402, F401
+from .sso.models import RoleMapping  # noqa: E402, F401
 from .trends.models import DailySnapshot  # noqa: E402, F401

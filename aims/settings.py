@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on (aims.sso): OpenID Connect and SAML 2.0 identity providers.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     # Domain apps, lowest layer first (a lower app never imports a higher one).
     "aims",
     "suppliers",
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     # Holds a person whose role requires a second factor on the enrolment pages until they
     # have one (aims.mfa, AIMS_MFA_REQUIRED_ROLES).
     "aims.mfa.middleware.MFAEnrolmentMiddleware",
+    # SSO-only mode: the password change and reset pages refused (aims.sso).
+    "aims.sso.middleware.SSOOnlyPasswordPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a sign-in refused for repeated failures into the "sign-in paused" page (last).
@@ -510,6 +516,32 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 AIMS_MFA_REQUIRED_ROLES = env_list(
     "AIMS_MFA_REQUIRED_ROLES", "Governance officer,Approver,administrators" if PRODUCTION else ""
 )
+
+# Single sign-on (aims.sso): OpenID Connect and SAML 2.0 through django-allauth's
+# socialaccount. Providers come from AIMS_OIDC_* / AIMS_SAML_* (aims.sso.config) and from the
+# admin ("Social applications"); claims map to roles through AIMS_SSO_ROLE_MAP and the admin's
+# "Role mappings". The first SSO sign-in creates the account (no form).
+from aims.roles import ROLES as _ROLES  # noqa: E402
+from aims.sso import config as _sso_config  # noqa: E402
+
+SOCIALACCOUNT_ADAPTER = "aims.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = _sso_config.providers(os.environ)
+SOCIALACCOUNT_ONLY = False  # local passwords stay (AIMS_SSO_ONLY closes them for most)
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an identity never takes over an account by email
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in buttons POST (CSRF-protected)
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("AIMS_SSO_REQUESTS_TIMEOUT", "10"))
+# "claim:value=Role;..." applied to every provider, beside the admin's role mappings.
+AIMS_SSO_ROLE_MAP = os.environ.get("AIMS_SSO_ROLE_MAP", "")
+_sso_config.role_map(AIMS_SSO_ROLE_MAP, _ROLES)  # a typo stops the start, not a sign-in
+# Only people whose claims map to at least one role get an account (and keep signing in).
+AIMS_SSO_REQUIRE_ROLE = env_bool("AIMS_SSO_REQUIRE_ROLE", True)
+# SSO-only: password sign-in (page, admin, API token) and password pages refused for all but
+# the break-glass accounts. Tokens already issued keep working.
+AIMS_SSO_ONLY = env_bool("AIMS_SSO_ONLY", False)
+AIMS_BREAK_GLASS_USERS = env_list("AIMS_BREAK_GLASS_USERS", "")
+AIMS_PASSWORD_REFUSAL = "aims.sso.services.password_signin_refusal"  # noqa: S105
 
 LOGGING = {
     "version": 1,

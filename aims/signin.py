@@ -47,6 +47,12 @@ def is_limited(user) -> bool:
     return bool(_call("AIMS_LIMITED_ACCOUNT", user, False))
 
 
+def password_refusal(username: str | None) -> str | None:
+    """Why a sign-in by password is refused for this username whatever the password (None:
+    it is not), e.g. single sign-on only (``AIMS_PASSWORD_REFUSAL``, aims.sso.services)."""
+    return _call("AIMS_PASSWORD_REFUSAL", username, None)
+
+
 def refusal(user) -> str | None:
     """Why ``user`` may not come in today (None: they may)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -57,6 +63,15 @@ def refusal(user) -> str | None:
 class Backend(AuthenticationBackend):
     """allauth's backend (Django's model backend with allauth's username lookup), which also
     refuses a limited account outside its time box."""
+
+    def authenticate(self, request, **credentials):
+        # Every password sign-in (the sign-in page, the admin's, the API token) comes here: a
+        # refused password path stays shut even where no form says why.
+        if credentials.get("password") is not None and password_refusal(
+            credentials.get("username") or credentials.get("email")
+        ):
+            return None
+        return super().authenticate(request, **credentials)
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and refusal(user) is None
@@ -129,6 +144,9 @@ class SignInForm(LoginForm):
         return username
 
     def clean(self):
+        reason = password_refusal(self.cleaned_data.get("username"))
+        if reason:
+            raise ValidationError(reason, code="sso_only")
         try:
             cleaned = super().clean()
         except ValidationError as error:

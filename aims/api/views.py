@@ -21,10 +21,12 @@ from rest_framework.views import APIView
 from aims.accounts.services import token_issue_for_signin
 from aims.api.serializers import MeSerializer, TokenSerializer
 from aims.client_ip import client_ip
+from aims.errors import Code, RuleForbidden
 from aims.permissions import has_global_perm
 from aims.roles import role_names
 from aims.signin import RefusingSessionAuthentication as SessionAuthentication
 from aims.signin import RefusingTokenAuthentication as TokenAuthentication
+from aims.signin import password_refusal
 from aims.signins.api.serializers import TokenRequestSerializer
 from aims.signins.throttling import ClientAddressScopedRateThrottle
 
@@ -134,6 +136,12 @@ class TokenView(APIView):
     renderer_classes = (JSONRenderer,)
 
     def post(self, request, *args, **kwargs):
+        # SSO-only mode: a password is no way in for this username (403, code sso_only);
+        # tokens issued before keep working.
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        reason = password_refusal(username if isinstance(username, str) else None)
+        if reason:
+            raise RuleForbidden(reason, code=Code.SSO_ONLY)
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]

@@ -57,6 +57,14 @@ EXCLUDED_PREFIXES = (
     "accounts/^password/reset/",
     "accounts/login/code/",
     "accounts/2fa/",
+    # Single sign-on (allauth.socialaccount): the providers' sign-in, callback, ACS, SLS and
+    # metadata routes, and allauth's social-account pages (connections, signup, errors).
+    # Their access is tested in tests/aims/sso/test_allauth_sso_access.py.
+    "accounts/3rdparty/",
+    "accounts/social/",
+    "accounts/oidc/",
+    "accounts/saml/",
+    "accounts/^saml/",
 )
 # allauth's names for paths that our own routes answer first (aims/urls.py lists them before
 # allauth's): no request reaches allauth's views there.

@@ -9,6 +9,10 @@ PASSWORD_PAGES = frozenset(
     {
         "password_change",
         "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
         "account_change_password",
         "account_set_password",
         "account_reset_password",

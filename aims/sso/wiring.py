@@ -1,5 +1,6 @@
-"""Registrations of single sign-on (called from aims.apps.ready()): the role mappings' admin
-and the admin's sign-in form that says why a password is refused in SSO-only mode."""
+"""Registrations of single sign-on (called from aims.apps.ready()): the role mappings' admin.
+(The admin's own login form takes no password: it sends to the sign-in page, aims.mfa.wiring,
+where SSO-only mode refuses passwords.)"""
 
 
 def register() -> None:
@@ -8,8 +9,6 @@ def register() -> None:
     from aims.models import RoleMapping
 
     from .admin import RoleMappingAdmin
-    from .forms import AdminSignInForm
 
     if not admin.site.is_registered(RoleMapping):
         admin.site.register(RoleMapping, RoleMappingAdmin)
-    admin.site.login_form = AdminSignInForm

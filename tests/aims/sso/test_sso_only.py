@@ -3,11 +3,11 @@ pages closed, for everyone but the break-glass accounts; tokens issued before ke
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from aims.accounts.models import ApiToken
 from aims.roles import OFFICER
-from tests.factories import PASSWORD, user_with_role
+from tests.factories import PASSWORD, make_token, user_with_role
 
 MESSAGE = "Sign-in with a password is turned off"
 
@@ -44,32 +44,36 @@ def test_the_break_glass_account_still_signs_in_with_its_password(client, sso_on
     assert client.session["_auth_user_id"] == str(admin_t.pk)
 
 
-def test_the_admin_sign_in_refuses_the_password(client, sso_only, officer_staff, admin_t):
+def test_the_admin_sign_in_takes_no_password(client, sso_only, officer_staff, admin_t):
+    """The admin's login form sends to the sign-in page, where SSO-only mode applies: a
+    password posted to it signs nobody in, break-glass account included."""
     url = reverse("admin:login")
-    answer = client.post(url, {"username": "officer_t", "password": PASSWORD})
+    for username in ("officer_t", "admin_t"):
+        answer = client.post(url, {"username": username, "password": PASSWORD})
+        assert answer.status_code == 302
+        assert answer["Location"].startswith(reverse("login"))
+        assert "_auth_user_id" not in client.session
+    answer = client.post(reverse("login"), {"username": "officer_t", "password": PASSWORD})
     assert MESSAGE in answer.content.decode()
     assert "_auth_user_id" not in client.session
-    answer = client.post(url, {"username": "admin_t", "password": PASSWORD})
-    assert answer.status_code == 302
-    assert client.session["_auth_user_id"] == str(admin_t.pk)
 
 
 def test_the_token_endpoint_refuses_with_code_sso_only_and_old_tokens_keep_working(
     sso_only, officer_staff, admin_t
 ):
-    old = Token.objects.create(user=officer_staff)
+    old = make_token(officer_staff)
     api = APIClient()
     refused = api.post(
         reverse("api:token"), {"username": "officer_t", "password": PASSWORD}, format="json"
     )
     assert refused.status_code == 403
     assert refused.json()["code"] == "sso_only"
-    assert Token.objects.filter(user=officer_staff).count() == 1
+    assert ApiToken.objects.filter(user=officer_staff).count() == 1
     granted = api.post(
         reverse("api:token"), {"username": "admin_t", "password": PASSWORD}, format="json"
     )
     assert granted.status_code == 200 and granted.json()["token"]
-    api.credentials(HTTP_AUTHORIZATION=f"Token {old.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {old}")
     assert api.get("/api/v1/me/").json()["username"] == "officer_t"
 
 

@@ -4,8 +4,10 @@ may see organisation-wide figures; the demo history."""
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -175,7 +177,7 @@ def test_dashboard_shows_each_chart_with_summary_and_table(client_as, officer):
     assert "Trends over the last 90 days" in page
     assert "Readiness rose from 62% to 71% over 60 days." in page
     assert "Open incidents fell from 5 to 2" in page
-    assert '<svg viewBox="0 0 480 240" width="100%" role="img"' in page
+    assert '<svg viewBox="0 0 480 240" width="100%" class="trend-svg" role="img"' in page
     assert "<details" in page and "Data table — ISO/IEC 42001 readiness" in page
     assert '<td class="text-end">71%</td>' in page
     assert 'href="?days=365#trends"' in page
@@ -236,7 +238,9 @@ def test_summary_for_the_roles_that_see_everything(request, client_as, records, 
     snap(timezone.localdate() - timedelta(days=30), **{**figures(10), "capa.open": 5})
     page = client_as(user).get(reverse("aims:dashboard_summary")).content.decode()
     assert "Executive summary of the AI management system" in page
-    assert "@media print" in page
+    # Its print layout is a static style sheet (no inline style under the CSP).
+    assert "/static/aims/trends-summary.css" in page
+    assert "@media print" in Path(finders.find("aims/trends-summary.css")).read_text()
     assert 'Open corrective actions</th><td class="num">2</td><td class="num">-3</td>' in page
     assert 'Overdue serious-incident reports</th><td class="num">1</td>' in page
     assert "AI systems in play by risk tier" in page and "AI systems by lifecycle stage" in page

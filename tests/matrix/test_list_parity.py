@@ -105,6 +105,10 @@ API_LISTS_NOT_COMPARED = {
     "api:notification-list": "personal, and the page marks them read",
     "api:comment-list": "search+comments: a record's thread, shown on that record's page",
     "api:intakedraft-list": "personal: the author's own drafts (tests/inventory/test_journey.py)",
+    "api:apitoken-list": "personal: one's own tokens (officers filter by person); page and API "
+    "read one selector (aims.accounts.selectors.token_list; tests/aims/accounts)",
+    "api:serviceaccount-list": "officers only, no reference; page and API read one selector "
+    "(aims.accounts.selectors.service_account_list; tests/aims/accounts)",
     "api:signinevent-list": "sign-in events have no human reference; officers only, page and "
     "API read one selector (tests/aims/signins/test_events.py)",
     # Records shown on their parent's page (a system's tabs, a review, an audit), not in a

@@ -132,6 +132,9 @@ def test_a_security_key_is_added_and_used_to_sign_in(new_page):
     confirm_password(page)
     page.get_by_label("Name").fill("Blue key")
     page.get_by_role("button", name="Add").click()
+    # The ceremony runs in the page's script and then posts the form: wait until the page has
+    # left the form (going on at once would abandon the post on a slow machine).
+    page.wait_for_url(lambda url: "/accounts/2fa/webauthn/add/" not in url, timeout=30_000)
     page.goto("/accounts/2fa/")
     expect(page.get_by_text("You have added 1 security key")).to_be_visible()
     log_out(page)

@@ -1,9 +1,10 @@
 """SSO-only mode: the password change and reset pages (ours and django-allauth's) answer 403
-with the reason to everyone but a signed-in break-glass account."""
+with the reason to everyone but a signed-in break-glass account. And on the pages with "Sign in
+with" buttons, the Content-Security-Policy lets their forms end at the providers' origins."""
 
 from django.shortcuts import render
 
-from .services import password_pages_refusal
+from .services import PROVIDER_BUTTON_PAGES, password_pages_refusal, provider_origins
 
 PASSWORD_PAGES = frozenset(
     {
@@ -28,7 +29,15 @@ class SSOOnlyPasswordPagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in PROVIDER_BUTTON_PAGES:
+            origins = provider_origins(request)
+            if origins:
+                # Read by django-csp's middleware (outside this one), enforced or report-only.
+                update = {"form-action": ["'self'", *origins]}
+                response._csp_update = response._csp_update_ro = update
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match

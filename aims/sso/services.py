@@ -13,6 +13,7 @@ SSO.
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -188,3 +189,33 @@ def unique_username(base: str) -> str:
         n += 1
         candidate = f"{base}{n}"
     return candidate
+
+
+# --- The Content-Security-Policy of the pages with "Sign in with" buttons --------------------
+
+# Pages whose forms post to a provider's sign-in (the sign-in page, allauth's connections page).
+PROVIDER_BUTTON_PAGES = frozenset({"login", "socialaccount_connections"})
+
+
+def _origin(url: object) -> str | None:
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def provider_origins(request) -> list[str]:
+    """The origins the provider buttons' forms end up at: the button posts to AIMS, which
+    redirects to the provider, and browsers check that redirect against the page's
+    ``form-action`` too (so 'self' alone would stop every SSO sign-in)."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    origins = set()
+    for provider in get_adapter().list_providers(request):
+        app_settings = getattr(getattr(provider, "app", None), "settings", None) or {}
+        idp = app_settings.get("idp") or {}
+        for url in (app_settings.get("server_url"), idp.get("sso_url"), idp.get("metadata_url")):
+            origin = _origin(url)
+            if origin:
+                origins.add(origin)
+    return sorted(origins)

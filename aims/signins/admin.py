@@ -1,19 +1,10 @@
 """The sign-in audit in the admin: read-only (an append-only log)."""
 
-from django.contrib import admin
+from aims.admin import ViewOnlyAdmin
 
 
-class SignInEventAdmin(admin.ModelAdmin):
+class SignInEventAdmin(ViewOnlyAdmin):
     list_display = ("created_at", "kind", "channel", "username", "client_address")
     list_filter = ("kind", "channel")
     search_fields = ("username", "client_address")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -543,6 +543,10 @@ AIMS_SSO_ONLY = env_bool("AIMS_SSO_ONLY", False)
 AIMS_BREAK_GLASS_USERS = env_list("AIMS_BREAK_GLASS_USERS", "")
 AIMS_PASSWORD_REFUSAL = "aims.sso.services.password_signin_refusal"  # noqa: S105
 
+# Evidence packs lay out their sections in this many WeasyPrint processes at once (empty: one
+# per core, at most four; 1 renders in the building process itself).
+AIMS_PACK_RENDER_PROCESSES = int(os.environ.get("AIMS_PACK_RENDER_PROCESSES") or 0) or None
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

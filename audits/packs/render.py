@@ -15,10 +15,13 @@ How
        suppliers, internal audits, management reviews, corrective actions, evidence and the
        audit trail (a long register continues in further sections). Every section starts on
        a new page.
-    2. Each section is rendered by its own WeasyPrint render (one shared stylesheet and font
-       configuration), written to PDF bytes, and its layout released before the next one.
+    2. Each section's template is rendered here; its WeasyPrint render (one stylesheet and
+       font configuration per process) runs in a pool of worker processes, several sections
+       at a time on several cores (:mod:`.pdf_worker`, ``AIMS_PACK_RENDER_PROCESSES``). A
+       worker writes the section to PDF bytes and releases its layout before the next one.
        While the layout is alive, the page of every anchor the contents list is read off its
-       pages (``page.anchors``), so each contents entry gets its page in the body.
+       pages (``page.anchors``); the sections are collected in order, so each contents entry
+       gets its page in the body.
     3. The front matter (cover and contents) is rendered last, when every page number is
        known. Its own length shifts the body, so it is rendered assuming a length and again
        if the assumption was wrong; it is a few pages long, so this costs little.
@@ -34,9 +37,12 @@ How
 """
 
 import io
+import os
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +50,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from .gather import chunks
+from .pdf_worker import Part, PartStructure, RenderedSection, SectionPool
 
 ROWS_PER_RENDER = 600  # table rows per WeasyPrint render: about 20 pages
 TOC_SCHEME = "aims-toc:"  # contents links, turned into links to pages after merging
@@ -211,73 +218,59 @@ def css_string(text: str) -> str:
 
 
 class Renderer:
-    """One pack's WeasyPrint setup (stylesheet, fonts) and the timings of its renders."""
+    """One pack's stylesheet, its pool of WeasyPrint processes (see :mod:`.pdf_worker`) and
+    the timings of its renders. Templates are rendered here, in the building process (they
+    read the gathered records); layout and PDF writing happen in the pool."""
 
-    def __init__(self, context: dict[str, Any], stats: dict | None):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
+    def __init__(self, context: dict[str, Any], stats: dict | None, processes: int):
         pack = context["pack"]
         self.context = context
         self.stats = stats if stats is not None else {}
-        self.stats.update(template_s=0.0, weasyprint_s=0.0, merge_s=0.0, sections=0)
-        self.fonts = FontConfiguration()
+        self.stats.update(template_s=0.0, weasyprint_s=0.0, merge_s=0.0, sections=0,
+                          processes=processes)  # fmt: skip
         header = (
             f"@page {{ @top-left {{ content: {css_string('AIMS evidence pack')}; }}"
             f" @top-right {{ content: {css_string(f'{pack.reference} · {pack.scope_label}')}; }} }}"
         )
         css = render_to_string("audits/pdf/pack.css") + header
-        self.css = CSS(string=css, font_config=self.fonts)
+        self.pool = SectionPool(css, str(settings.BASE_DIR), processes)
 
-    def render(self, template: str, extra: dict[str, Any]):
-        """One section: a WeasyPrint document (its layout is alive until it is dropped)."""
-        from weasyprint import HTML
-
+    def submit(self, template: str, extra: dict[str, Any], anchors: list[str]) -> Future:
+        """Render the section's template now, and its PDF in the pool (a future of a
+        :class:`RenderedSection`)."""
         t0 = time.perf_counter()
         markup = render_to_string(template, {**self.context, **extra})
-        t1 = time.perf_counter()
-        document = HTML(string=markup, base_url=str(settings.BASE_DIR)).render(
-            stylesheets=[self.css], font_config=self.fonts
-        )
-        self.stats["template_s"] += t1 - t0
-        self.stats["weasyprint_s"] += time.perf_counter() - t1
+        self.stats["template_s"] += time.perf_counter() - t0
+        return self.pool.submit(markup, anchors)
+
+    def collect(self, future: Future) -> RenderedSection:
+        rendered = future.result()
+        self.stats["weasyprint_s"] += rendered.weasyprint_s
         self.stats["sections"] += 1
-        return document
+        return rendered
 
-    def write(self, document) -> "Part":
-        """The section's PDF, tagged, with its structure tree taken out (see
-        :func:`take_structure`) for the merge to write into the whole pack."""
-        t0 = time.perf_counter()
-        captured: list[PartStructure | None] = []
-        data = document.write_pdf(
-            pdf_tags=True, finisher=lambda _, pdf: captured.append(take_structure(pdf))
-        )
-        self.stats["weasyprint_s"] += time.perf_counter() - t0
-        return Part(data, captured[0] if captured else None)
+    def close(self) -> None:
+        self.pool.close()
 
 
-def render_pack(context: dict[str, Any], stats: dict | None = None) -> tuple[bytes, int]:
+def render_processes() -> int:
+    """How many WeasyPrint processes a pack uses: ``AIMS_PACK_RENDER_PROCESSES``, by default
+    one per core (at most four)."""
+    configured = getattr(settings, "AIMS_PACK_RENDER_PROCESSES", None)
+    return max(1, int(configured or min(os.cpu_count() or 1, 4)))
+
+
+def render_pack(
+    context: dict[str, Any], stats: dict | None = None, processes: int | None = None
+) -> tuple[bytes, int]:
     """The whole pack as PDF bytes, and its page count (see the module's docstring)."""
-    renderer = Renderer(context, stats)
+    renderer = Renderer(context, stats, processes or render_processes())
+    try:
+        parts, toc = _render_body(renderer, context)
+        front, front_pages = _render_front(renderer, toc)
+    finally:
+        renderer.close()
     progress = context.get("render_progress") or (lambda *_: None)
-    parts: list[Part] = []
-    toc: list[TocEntry] = []
-    body_pages = 0
-    for number, section in enumerate(plan_sections(context)):
-        document = renderer.render(section.template, section.context)
-        wanted = {entry.anchor: entry for entry in section.toc}
-        for index, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                if anchor in wanted and wanted[anchor].page is None:
-                    wanted[anchor].page = body_pages + index + 1
-        for entry in section.toc:
-            entry.page = entry.page or body_pages + 1
-        body_pages += len(document.pages)
-        toc += section.toc
-        parts.append(renderer.write(document))
-        del document  # release this section's layout before the next one is laid out
-        progress(min(40 + number, 80), "Rendering the PDF")
-    front, front_pages = _render_front(renderer, toc)
     progress(82, "Numbering the pages")
     t0 = time.perf_counter()
     pdf, pages = merge([front, *parts], toc, front_pages, context["pack"].reference)
@@ -286,7 +279,38 @@ def render_pack(context: dict[str, Any], stats: dict | None = None) -> tuple[byt
     return pdf, pages
 
 
-def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple["Part", int]:
+def _render_body(renderer: Renderer, context: dict[str, Any]):
+    """The body's sections, rendered in the pool while the next templates are rendered
+    here; collected in order, which gives each contents entry its page."""
+    progress = context.get("render_progress") or (lambda *_: None)
+    parts: list[Part] = []
+    toc: list[TocEntry] = []
+    pending: deque[tuple[Section, Future]] = deque()
+    body_pages = 0
+
+    def collect_first() -> None:
+        nonlocal body_pages
+        section, future = pending.popleft()
+        rendered = renderer.collect(future)
+        for entry in section.toc:
+            index = rendered.anchors.get(entry.anchor)
+            entry.page = body_pages + (index if index is not None else 0) + 1
+        body_pages += rendered.pages
+        toc.extend(section.toc)
+        parts.append(rendered.part)
+        progress(min(40 + len(parts), 80), "Rendering the PDF")
+
+    for section in plan_sections(context):
+        anchors = [entry.anchor for entry in section.toc]
+        pending.append((section, renderer.submit(section.template, section.context, anchors)))
+        while pending and pending[0][1].done():
+            collect_first()
+    while pending:
+        collect_first()
+    return parts, toc
+
+
+def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple[Part, int]:
     """Cover and contents, with the contents' page numbers shifted by the front matter's own
     length (rendered again in the rare case the assumed length was wrong)."""
     assumed = 2
@@ -294,11 +318,11 @@ def _render_front(renderer: Renderer, toc: list[TocEntry]) -> tuple["Part", int]
     for _ in range(5):
         for entry, page in zip(toc, body, strict=True):
             entry.page = page + assumed
-        document = renderer.render("audits/pdf/front.html", {"toc": toc})
-        if len(document.pages) == assumed:
+        rendered = renderer.collect(renderer.submit("audits/pdf/front.html", {"toc": toc}, []))
+        if rendered.pages == assumed:
             break
-        assumed = len(document.pages)
-    return renderer.write(document), assumed
+        assumed = rendered.pages
+    return rendered.part, assumed
 
 
 def _stream(writer, data: bytes):
@@ -350,65 +374,7 @@ def merge(parts: list["Part"], toc: list[TocEntry], front_pages: int, title: str
     return out.getvalue(), total
 
 
-@dataclass
-class PartStructure:
-    """A section's structure tree, taken out of its PDF before it is written: the serialized
-    structure elements by object number, and the keys of its parent tree."""
-
-    root: int  # the section's StructTreeRoot (its top elements point at it)
-    tops: list[int]
-    objects: dict[int, bytes]
-    parent_tree: list[tuple[int, list[int] | int]]  # key -> elements of a page, or one element
-    lang: str = ""
-
-
-@dataclass
-class Part:
-    pdf: bytes
-    structure: PartStructure | None = None
-
-
-STRUCTURE_TYPES = ("/StructElem", "/OBJR")
 REFERENCE = re.compile(rb"(\d+) 0 R")
-
-
-def _number(reference) -> int:
-    return int(bytes(reference if isinstance(reference, bytes) else str(reference).encode())
-               .split()[0])  # fmt: skip
-
-
-def take_structure(pdf) -> PartStructure | None:
-    """WeasyPrint finisher: keep the section's structure elements, serialized, and leave the
-    written section without them (empty dictionaries in their place).
-
-    Why: read back with pypdf and copied object by object, a tagged section's thousands of
-    structure elements cost more than the rest of the merge; as bytes they are only
-    renumbered (:class:`StructureMerger`).
-    """
-    root_ref = pdf.catalog.pop("StructTreeRoot", None)
-    if root_ref is None:
-        return None
-    root = pdf.objects[_number(root_ref)]
-    mapping = pdf.objects[_number(root["ParentTree"])]
-    nums = list(mapping["Nums"])
-    objects = {}
-    for obj in pdf.objects:
-        if isinstance(obj, dict) and obj.get("Type") in STRUCTURE_TYPES:
-            objects[obj.number] = obj.data
-            obj.clear()
-    structure = PartStructure(
-        root=root.number,
-        tops=[_number(ref) for ref in root["K"]],
-        objects=objects,
-        parent_tree=[
-            (int(key), [_number(r) for r in value] if isinstance(value, list) else _number(value))
-            for key, value in zip(nums[::2], nums[1::2], strict=True)
-        ],
-        lang=str(getattr(pdf.catalog.get("Lang"), "string", "") or ""),
-    )
-    root.clear()
-    mapping.clear()
-    return structure
 
 
 class RawObject:
@@ -428,7 +394,7 @@ class StructureMerger:
 
     pypdf copies pages but not the document's structure tree, so each section's tree would be
     lost and the pack would be unreadable by assistive technology. Each section's elements
-    (taken out by :func:`take_structure`) are written into the pack with their object
+    (taken out by :func:`.pdf_worker.take_structure`) are written into the pack with their object
     references renumbered: to the pages and annotations pypdf copied, to the other elements,
     and, for the section's top element (WeasyPrint's ``Document``, renamed ``Part``), to the
     pack's one ``Document``. The section's keys (``/StructParents`` of its pages,

@@ -41,6 +41,8 @@ SIZES = tuple(
     int(n) for n in os.environ.get("PACK_BENCH_SIZES", "50,100,200").split(",") if n.strip()
 )
 REFERENCE_SIZE = 200
+# The parallel build uses one WeasyPrint process per core, as a pack does by default.
+PROCESSES = int(os.environ.get("PACK_BENCH_PROCESSES") or min(os.cpu_count() or 1, 4))
 # Per system: two gate decisions, three validation records, one change request, two
 # components, one dataset, ten risks, two or three incidents (2.5 on average, three timeline
 # events each) and one corrective action, one evidence file: at 200 systems, the issue's
@@ -490,7 +492,7 @@ def seed_management_system(users: dict) -> None:
 # --- Measuring (in a fresh child process) ----------------------------------------------------
 
 
-def measure(n: int) -> dict:
+def measure(n: int, processes: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -510,16 +512,19 @@ def measure(n: int) -> dict:
         context = packs.gather(pack, lambda *_: None)
     t1 = time.perf_counter()
     stats: dict = {}
-    pdf, pages = pack_render.render_pack(context, stats=stats)
+    pdf, pages = pack_render.render_pack(context, stats=stats, processes=processes)
     t2 = time.perf_counter()
     archive = pack_archive.build_zip(pack, pdf, context["evidence"], context["superseded_evidence"])
     archive.close()
     t3 = time.perf_counter()
     total = t3 - t0
-    weasy = stats["weasyprint_s"]
+    weasy = stats["weasyprint_s"]  # summed over the processes: their CPU share, not wall time
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
-        "bench": "evidence_pack",
+        "bench": "evidence_pack" if processes == 1 else "evidence_pack_parallel",
         "n": n,
+        "processes": processes,
         "risks": Risk.objects.count(),
         "incidents": Incident.objects.count(),
         "median_ms": round(total * 1000, 1),  # one build per size: these are single runs
@@ -539,19 +544,34 @@ def measure(n: int) -> dict:
         "pdf_bytes": len(pdf),
         "evidence_files": len(context["evidence"]),
         "ms_per_system": round(total * 1000 / n, 1),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mib": round(own_peak, 1),
+        # the WeasyPrint processes, each at most this much: together at most the total below
+        "worker_peak_rss_mib": round(children_peak, 1) if processes > 1 else 0.0,
+        "peak_rss_total_mib": round(
+            own_peak + (children_peak if processes > 1 else 0) * processes, 1
+        ),  # fmt: skip
         "load_1m": round(os.getloadavg()[0], 2),
     }
 
 
-def child(tmp: Path, n: int) -> None:
+def seal_seeded() -> None:
+    """As in production every history row is in the chain: the rows bulk seeding wrote
+    without history signals are sealed straight away, as benchmarks/trail.py does. (Adopting
+    them on an officer's word is refused once service writes have sealed later rows: the
+    chain is never back-dated.)"""
+    from audits.trail.chain import seal_rows, unsealed_rows
+
+    seal_rows(unsealed_rows())
+
+
+def child(tmp: Path, n: int, processes: int) -> None:
     setup_django(tmp, migrate=False)
-    emit(measure(n))
+    emit(measure(n, processes))
 
 
-def build_in_child(tmp: Path, n: int) -> dict:
+def build_in_child(tmp: Path, n: int, processes: int = 1) -> dict:
     result = subprocess.run(  # noqa: S603 -- this very script, with our own arguments
-        [sys.executable, __file__, "--measure", str(tmp), str(n)],
+        [sys.executable, __file__, "--measure", str(tmp), str(n), str(processes)],
         check=True, stdout=subprocess.PIPE, text=True, env={**os.environ},
     )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -562,7 +582,6 @@ def main() -> None:
         tmp = Path(tmp_name)
         setup_django(tmp, migrate=True)
         from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
-        from audits.trail.chain import adopt_unsealed
         from tests.factories import user_with_role
 
         users = {
@@ -572,18 +591,25 @@ def main() -> None:
             "officer": user_with_role(OFFICER, username="bench_officer"),
         }
         seed_catalogue(users)
+        seal_seeded()
         seed_management_system(users)
+        seal_seeded()
         seeded = 0
-        results = []
+        results, parallel = [], []
         for n in SIZES:
             seed(n, seeded, users)
             seeded = n
-            # as in production, every history row is in the chain: the bulk-seeded rows are
-            # adopted on the officer's word (the adoption is itself sealed)
-            adopt_unsealed(actor=users["officer"], reason=f"Benchmark seed of {n} systems")
+            seal_seeded()
             log(f"seeded {n} systems; building in a fresh process")
             results.append(build_in_child(tmp, n))
             emit(results[-1])
+            log(f"building again with {PROCESSES} WeasyPrint processes")
+            parallel.append(build_in_child(tmp, n, PROCESSES))
+            single_weasy = results[-1]["weasyprint_ms"]
+            parallel[-1]["ratio_to_single_process_weasyprint"] = round(
+                parallel[-1]["median_ms"] / single_weasy, 3
+            )
+            emit(parallel[-1])
         first, last = results[0], results[-1]
         growth = (last["median_ms"] / first["median_ms"]) / (last["n"] / first["n"])
         emit({
@@ -599,12 +625,21 @@ def main() -> None:
             "gather_share": last["gather_share"],
             "peak_rss_mib": max(r["peak_rss_mib"] for r in results),
             "target_peak_rss_mib": 1024,
+            # sections in parallel: the whole build against single-process WeasyPrint alone
+            "parallel_processes": PROCESSES,
+            "parallel_median_ms": parallel[-1]["median_ms"],
+            "parallel_ratio_to_single_process_weasyprint":
+                parallel[-1]["ratio_to_single_process_weasyprint"],
+            "target_parallel_ratio": 0.6,
+            "parallel_peak_rss_total_mib": max(r["peak_rss_total_mib"] for r in parallel),
+            "parallel_target_met": parallel[-1]["ratio_to_single_process_weasyprint"] < 0.6
+            and max(r["peak_rss_total_mib"] for r in parallel) < 1024,
             "reference_size": REFERENCE_SIZE,
         })  # fmt: skip
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--measure":
-        child(Path(sys.argv[2]), int(sys.argv[3]))
+    if len(sys.argv) == 5 and sys.argv[1] == "--measure":
+        child(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     else:
         main()

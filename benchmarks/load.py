@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
 import random
-import re
 import secrets
 import shutil
 import signal
@@ -66,8 +66,13 @@ USERS = [
     ("officer", "token", 5),
     ("owner", "token", 4),
 ]
-ROLE_OF = {"officer": "officer", "owner": "owner", "owner2": "owner", "approver": "approver",
-           "auditor": "auditor"}  # fmt: skip
+ROLE_OF = {
+    "officer": "officer",
+    "owner": "owner",
+    "owner2": "owner",
+    "approver": "approver",
+    "auditor": "auditor",
+}
 
 
 def log(*args) -> None:
@@ -207,8 +212,13 @@ async def http(
     """One request on a new connection (gunicorn's sync workers close after each answer)."""
     reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
     try:
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{port}", "Connection: close",
-                 "User-Agent: aims-load/1", f"Content-Length: {len(body)}"]  # fmt: skip
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {HOST}:{port}",
+            "Connection: close",
+            "User-Agent: aims-load/1",
+            f"Content-Length: {len(body)}",
+        ]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         await writer.drain()
@@ -298,9 +308,13 @@ class User:
             body = urlencode(form, doseq=True).encode()
             extra = {"Content-Type": "application/x-www-form-urlencoded"}
         response = await http(
-            self.port, method, path, headers=self._headers(extra, write=method != "GET"),
-            body=body, timeout=timeout,
-        )  # fmt: skip
+            self.port,
+            method,
+            path,
+            headers=self._headers(extra, write=method != "GET"),
+            body=body,
+            timeout=timeout,
+        )
         self.cookies.update(response.cookies)
         return response
 
@@ -313,20 +327,24 @@ class User:
         if page.status != 200 or "csrftoken" not in self.cookies:
             raise RuntimeError(f"{self.username}: login page answered {page.status}")
         answer = await self.request(
-            "POST", "/accounts/login/", form={"username": self.username, "password": password},
+            "POST",
+            "/accounts/login/",
+            form={"username": self.username, "password": password},
             timeout=SETUP_TIMEOUT,
-        )  # fmt: skip
+        )
         if answer.status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"{self.username}: sign-in answered {answer.status}")
 
     async def discover(self) -> None:
         """What this user may see, read once through the API (the app's own visibility)."""
+
         async def get(path: str):
             return (await self.request("GET", path, timeout=SETUP_TIMEOUT)).json()
 
         systems = (await get("/api/v1/systems/?page_size=100"))["results"]
-        self.systems = [s["id"] for s in systems if s.get("lifecycle_stage") not in ("retired",
-                                                                                    "rejected")]  # fmt: skip
+        self.systems = [
+            s["id"] for s in systems if s.get("lifecycle_stage") not in ("retired", "rejected")
+        ]
         risks = (await get("/api/v1/risks/?page_size=100"))["results"]
         self.risks = [(r["id"], r["reference"]) for r in risks]
         incidents = await get("/api/v1/incidents/?page_size=100")
@@ -397,8 +415,10 @@ class User:
             return response, (201,)
         if kind == "api_risk_edit":
             risk = rng.choice(self.my_risks)
-            patch = {"title": f"Load risk {self.index}-{self._n()} (edited)",
-                     "residual_impact": rng.randint(1, 2)}  # fmt: skip
+            patch = {
+                "title": f"Load risk {self.index}-{self._n()} (edited)",
+                "residual_impact": rng.randint(1, 2),
+            }
             return await self.request("PATCH", f"/api/v1/risks/{risk}/", data=patch), ok
         if kind == "api_comment":
             target = f"risk:{rng.choice(self.risks)[1]}" if self.risks else f"system:{system}"
@@ -422,9 +442,9 @@ class User:
             return await self.request("POST", "/api/v1/systems/", data=payload), (201,)
         if kind == "form_risk_create":
             form = {k: v for k, v in self._risk_payload(rng).items()}
-            return await self.request(
-                "POST", f"/risk/systems/{system}/risks/add/", form=form
-            ), (302,)
+            return await self.request("POST", f"/risk/systems/{system}/risks/add/", form=form), (
+                302,
+            )
         if kind == "form_comment":
             if self.risks:
                 path = f"/comments/risk/{rng.choice(self.risks)[0]}/"
@@ -463,9 +483,9 @@ class User:
             status = response.json()["status"]
             if status == "ready":
                 pack, self.pack = self.pack, None
-                return await self.request(
-                    "GET", f"/api/v1/evidence-packs/{pack}/download-pdf/"
-                ), (200,)
+                return await self.request("GET", f"/api/v1/evidence-packs/{pack}/download-pdf/"), (
+                    200,
+                )
             if status == "failed":
                 self.pack = None
                 return response, (0,)  # a failed build counts as an error
@@ -506,29 +526,47 @@ async def run_user(
             if error and len([s for s in samples if s.error]) < 20:
                 detail = response.body[:300].decode("utf-8", "replace").replace("\n", " ")
                 log(f"  {kind} as {user.username}/{user.auth}: {error}: {detail}")
-            samples.append(Sample(kind, KINDS.get(kind, ("baseline",))[0], response.status, ms,
-                                  error))  # fmt: skip
-        except (OSError, HttpError, asyncio.TimeoutError, ValueError, KeyError) as exc:
+            samples.append(
+                Sample(kind, KINDS.get(kind, ("baseline",))[0], response.status, ms, error)
+            )
+        except (TimeoutError, OSError, HttpError, ValueError, KeyError) as exc:
             ms = (time.perf_counter() - started) * 1000
-            samples.append(Sample(kind, KINDS.get(kind, ("baseline",))[0], 0, ms,
-                                  f"{type(exc).__name__}: {exc}"[:200]))  # fmt: skip
+            samples.append(
+                Sample(
+                    kind,
+                    KINDS.get(kind, ("baseline",))[0],
+                    0,
+                    ms,
+                    f"{type(exc).__name__}: {exc}"[:200],
+                )
+            )
 
 
-async def run_baseline_user(
-    user: User, path: str, deadline: float, samples: list[Sample]
-) -> None:
+async def run_baseline_user(user: User, path: str, deadline: float, samples: list[Sample]) -> None:
     while time.monotonic() < deadline:
         started = time.perf_counter()
         try:
             response = await user.request("GET", path)
             error = "" if response.status == 200 else f"HTTP {response.status}"
             samples.append(
-                Sample("baseline", "baseline", response.status,
-                       (time.perf_counter() - started) * 1000, error)  # fmt: skip
+                Sample(
+                    "baseline",
+                    "baseline",
+                    response.status,
+                    (time.perf_counter() - started) * 1000,
+                    error,
+                )
             )
-        except (OSError, HttpError, asyncio.TimeoutError) as exc:
-            samples.append(Sample("baseline", "baseline", 0,
-                                  (time.perf_counter() - started) * 1000, str(exc)[:200]))  # fmt: skip
+        except (TimeoutError, OSError, HttpError) as exc:
+            samples.append(
+                Sample(
+                    "baseline",
+                    "baseline",
+                    0,
+                    (time.perf_counter() - started) * 1000,
+                    str(exc)[:200],
+                )
+            )
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -568,8 +606,15 @@ def kind_lines(samples: list[Sample], seconds: float) -> list[dict]:
     for kind, group in sorted(by_kind.items()):
         figures = summarise(group, seconds)
         statuses = Counter(str(s.status) for s in group)
-        lines.append({"bench": "load_kind", "kind": kind, "category": group[0].category,
-                      **figures, "statuses": dict(statuses)})  # fmt: skip
+        lines.append(
+            {
+                "bench": "load_kind",
+                "kind": kind,
+                "category": group[0].category,
+                **figures,
+                "statuses": dict(statuses),
+            }
+        )
     return lines
 
 
@@ -599,8 +644,11 @@ def result_line(mixed: list[Sample], seconds: float, baseline: dict, args, users
         "workers": args.workers,
         "share": {c: round(n / total, 3) for c, n in sorted(categories.items())},
         "baseline": {"path": args.baseline_path, **baseline},
-        "targets": {"p99_ms": TARGETS["p99_ms"], "errors": 0,
-                    "rps_vs_baseline": TARGETS["rps_vs_baseline"]},  # fmt: skip
+        "targets": {
+            "p99_ms": TARGETS["p99_ms"],
+            "errors": 0,
+            "rps_vs_baseline": TARGETS["rps_vs_baseline"],
+        },
         "targets_met": met,
         "all_targets_met": all(met.values()),
         "load_1m": round(os.getloadavg()[0], 2),
@@ -792,21 +840,51 @@ class Stack:
     def start(self, name: str, argv: list[str]) -> None:
         log_file = open(self.tmp / f"{name}.log", "w")  # noqa: SIM115 -- closed with the process
         self.processes[name] = subprocess.Popen(  # noqa: S603
-            argv, cwd=ROOT, env=self.env, stdout=log_file, stderr=subprocess.STDOUT,
+            argv,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped as a whole
-        )  # fmt: skip
+        )
 
     def start_worker(self) -> None:
-        self.start("worker", [str(VENV_BIN / "celery"), "-A", "aims", "worker", "-l", "warning",
-                              "--concurrency", str(self.args.worker_concurrency),
-                              "--without-gossip", "--without-mingle",
-                              "-n", f"load-{os.getpid()}@%h"])  # fmt: skip
+        self.start(
+            "worker",
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "aims",
+                "worker",
+                "-l",
+                "warning",
+                "--concurrency",
+                str(self.args.worker_concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"load-{os.getpid()}@%h",
+            ],
+        )
 
     def start_gunicorn(self) -> None:
-        self.start("gunicorn", [str(VENV_BIN / "gunicorn"), "aims.wsgi:application",
-                                "--bind", f"{HOST}:{self.port}", "--workers",
-                                str(self.args.workers), "--timeout", "60",
-                                "--graceful-timeout", "5", "--log-level", "warning"])  # fmt: skip
+        self.start(
+            "gunicorn",
+            [
+                str(VENV_BIN / "gunicorn"),
+                "aims.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(self.args.workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+        )
 
     def wait_ready(self, seconds: float = 60.0) -> None:
         deadline = time.monotonic() + seconds
@@ -818,13 +896,13 @@ class Stack:
                 response = asyncio.run(http(self.port, "GET", "/accounts/login/", timeout=5))
                 if response.status == 200:
                     return
-            except (OSError, HttpError, asyncio.TimeoutError):
+            except (TimeoutError, OSError, HttpError):
                 pass
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer within a minute")
 
     def stop(self) -> None:
-        for name, process in self.processes.items():
+        for process in self.processes.values():
             if process.poll() is None:
                 try:
                     os.killpg(process.pid, signal.SIGTERM)
@@ -835,10 +913,8 @@ class Stack:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 log(f"  {name} did not stop in 10 s: killed")
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 process.wait(timeout=10)
 
     def server_cpu_seconds(self) -> float:
@@ -865,8 +941,11 @@ class Stack:
 
     def teardown(self) -> None:
         """Everything the run started, even after a failure: processes, Redis, database."""
-        steps = [("processes", self.stop), ("redis", self.flush_redis),
-                 ("database", self.drop_database)]  # fmt: skip
+        steps = [
+            ("processes", self.stop),
+            ("redis", self.flush_redis),
+            ("database", self.drop_database),
+        ]
         for label, step in steps:
             try:
                 step()
@@ -901,8 +980,13 @@ def seed(extra_systems: int) -> None:
     users = {u.username: u for u in get_user_model().objects.all()}
     owners = [users["owner"], users["owner2"]]
     rng = random.Random(21)
-    stages = ["intake_submitted", "in_triage", "approved_for_development", "in_validation",
-              "deployed"]  # fmt: skip
+    stages = [
+        "intake_submitted",
+        "in_triage",
+        "approved_for_development",
+        "in_validation",
+        "deployed",
+    ]
     systems = []
     for index in range(extra_systems):
         owner = owners[index % 2]
@@ -937,14 +1021,22 @@ def seed(extra_systems: int) -> None:
     )
     with transaction.atomic():
         created = bulk_create_with_history(
-            systems, m.AISystem, batch_size=500, default_user=users["officer"],
+            systems,
+            m.AISystem,
+            batch_size=500,
+            default_user=users["officer"],
             default_change_reason="Load test seed",
-        )  # fmt: skip
+        )
         # bulk_create sends no signals: seal the history rows in this transaction, as the
         # signal would (PostgreSQL's guard refuses unsealed rows at commit).
         if created:
-            seal_rows(list(m.AISystem.history.filter(history_change_reason="Load test seed")
-                           .order_by("history_id")))  # fmt: skip
+            seal_rows(
+                list(
+                    m.AISystem.history.filter(history_change_reason="Load test seed").order_by(
+                        "history_id"
+                    )
+                )
+            )
         m.AISystemUserObjectPermission.objects.bulk_create(
             [
                 m.AISystemUserObjectPermission(user_id=s.owner_id, permission=p, content_object=s)
@@ -999,20 +1091,33 @@ async def drive(users: list[User], args, stack: Stack) -> dict:
     log(f"warm-up: {args.warmup:.0f} s of the mix")
     deadline = time.monotonic() + args.warmup
     warm: list[Sample] = []
-    await asyncio.gather(*(run_user(u, plans[i][::-1], deadline, warm, random.Random(i))
-                           for i, u in enumerate(users)))  # fmt: skip
+    await asyncio.gather(
+        *(
+            run_user(u, plans[i][::-1], deadline, warm, random.Random(i))
+            for i, u in enumerate(users)
+        )
+    )
     log(f"  {len(warm)} requests, {sum(1 for s in warm if s.error)} errors")
 
     log(f"baseline: GET {args.baseline_path} with {len(users)} token users, {args.baseline:.0f} s")
-    token_users = [User(u.index, "officer", "officer", "token", u.port,
-                        token=args.tokens["officer" if i % 2 == 0 else "owner"])
-                   for i, u in enumerate(users)]  # fmt: skip
+    token_users = [
+        User(
+            u.index,
+            "officer",
+            "officer",
+            "token",
+            u.port,
+            token=args.tokens["officer" if i % 2 == 0 else "owner"],
+        )
+        for i, u in enumerate(users)
+    ]
     baseline: list[Sample] = []
     cpu = stack.server_cpu_seconds()
     started = time.monotonic()
     deadline = started + args.baseline
-    await asyncio.gather(*(run_baseline_user(u, args.baseline_path, deadline, baseline)
-                           for u in token_users))  # fmt: skip
+    await asyncio.gather(
+        *(run_baseline_user(u, args.baseline_path, deadline, baseline) for u in token_users)
+    )
     baseline_seconds = time.monotonic() - started
     baseline_cpu = stack.server_cpu_seconds() - cpu
 
@@ -1021,8 +1126,12 @@ async def drive(users: list[User], args, stack: Stack) -> dict:
     cpu = stack.server_cpu_seconds()
     started = time.monotonic()
     deadline = started + args.duration
-    await asyncio.gather(*(run_user(u, plans[i], deadline, mixed, random.Random(1000 + i))
-                           for i, u in enumerate(users)))  # fmt: skip
+    await asyncio.gather(
+        *(
+            run_user(u, plans[i], deadline, mixed, random.Random(1000 + i))
+            for i, u in enumerate(users)
+        )
+    )
     return {
         "mixed": mixed,
         "seconds": time.monotonic() - started,
@@ -1038,7 +1147,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of mixed load")
     parser.add_argument("--users", type=int, default=32, help="concurrent virtual users")
     parser.add_argument("--baseline", type=float, default=15.0, help="seconds of baseline")
-    parser.add_argument("--baseline-path", default="/api/v1/me/")
+    parser.add_argument(
+        "--baseline-path",
+        default="/api/v1/notifications/unread-count/",
+        help="the bare authenticated DRF endpoint (token auth, one COUNT)",
+    )
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of unmeasured mix")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--worker-concurrency", type=int, default=1, help="Celery processes")

@@ -8,8 +8,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
 PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "load.py"
 spec = importlib.util.spec_from_file_location("load_bench", PATH)
 load = importlib.util.module_from_spec(spec)
@@ -51,7 +49,10 @@ def test_a_user_only_runs_kinds_its_role_and_authentication_allow():
 def test_the_users_are_32_and_mix_roles_and_tokens():
     assert sum(n for *_, n in load.USERS) == 32
     assert {load.ROLE_OF[name] for name, _, _ in load.USERS} == {
-        "officer", "owner", "approver", "auditor"
+        "officer",
+        "owner",
+        "approver",
+        "auditor",
     }
     assert {auth for _, auth, _ in load.USERS} == {"session", "token"}
 

@@ -364,8 +364,10 @@ class User:
             "description": "Recorded by the load test.",
             "category": rng.choice(["fairness", "privacy", "safety", "accuracy"]),
             "risk_source": "machine_learning",
-            "inherent_likelihood": rng.randint(1, 5),
-            "inherent_impact": rng.randint(1, 5),
+            # inherent at least 2 x 2, residual at most 1 x 2: a residual above the inherent
+            # score is refused (400), and the mix sends nothing the rules refuse
+            "inherent_likelihood": rng.randint(2, 5),
+            "inherent_impact": rng.randint(2, 5),
             "treatment": "mitigate",
             "residual_likelihood": 1,
             "residual_impact": rng.randint(1, 2),

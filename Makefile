@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail worker beat browser clean
+.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail load worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -72,6 +72,11 @@ bench-reminders: $(STAMP)
 # Audit-trail verification at 100,000 and 1,000,000 links: seconds and peak memory (minutes).
 bench-trail: $(STAMP)
 	@$(PY) benchmarks/trail.py
+
+# 32 users for 60 s against gunicorn (4 workers) on PostgreSQL + Redis with a Celery worker;
+# its own database (LOAD_DATABASE_URL, default aims_load), dropped at the end. LOAD_ARGS: options.
+load: $(STAMP)
+	@$(PY) benchmarks/load.py $(LOAD_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

@@ -158,4 +158,6 @@ def grant_role_permissions(apps, app_label: str, grants: Mapping[str, Iterable[s
 
 
 def role_names(user) -> list[str]:
-    return [name for name in ROLES if any(g.name == name for g in user.groups.all())]
+    # One query for the user's groups, not one per role (pages call this several times).
+    held = {group.name for group in user.groups.all()}
+    return [name for name in ROLES if name in held]

@@ -51,3 +51,15 @@ def test_users_cannot_be_deleted_in_the_admin(client, django_user_model):
     response = client.post(f"/admin/auth/user/{target.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert django_user_model.objects.filter(pk=target.pk).exists()
+
+
+def test_role_names_lists_the_roles_held_in_role_order_with_one_query(
+    django_user_model, django_assert_num_queries
+):
+    from aims.roles import AUDITOR, OFFICER, role_names
+
+    user = django_user_model.objects.create_user("two-roles")
+    user.groups.add(Group.objects.get(name=AUDITOR), Group.objects.get(name=OFFICER))
+    user.groups.add(Group.objects.create(name="Not a role"))
+    with django_assert_num_queries(1):
+        assert role_names(user) == [OFFICER, AUDITOR]

@@ -115,7 +115,12 @@ class PackRetryView(PackMixin, View):
 class PackDownloadView(PackMixin, View):
     def get(self, request, pk: int, kind: str):
         field = {"pdf": self.pack.pdf, "zip": self.pack.zip}.get(kind)
-        if field is None or self.pack.status != EvidencePack.Status.READY or not field:
+        if field is None:
             raise Http404
+        if self.pack.status != EvidencePack.Status.READY or not field:
+            # Only a complete pack is ever served: its files are stored, and the pack marked
+            # ready, only once the whole build succeeded (services.evidence_pack_build).
+            messages.error(request, services.not_ready_message(self.pack))
+            return render(request, "audits/pack_detail.html", {"pack": self.pack}, status=409)
         return FileResponse(field.open("rb"), as_attachment=True,
                             filename=f"{self.pack.reference}.{kind}")  # fmt: skip

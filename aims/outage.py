@@ -5,10 +5,12 @@ the broken connection at the end of the request and the next request connects ag
 CONN_HEALTH_CHECKS, a persistent connection is checked before it is reused)."""
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.views import defaults
 
 from aims.errors import Code
 
@@ -63,3 +65,12 @@ class DatabaseUnavailableMiddleware:
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
         return outage_response(request)
+
+
+def server_error(request, template_name: str = "500.html") -> HttpResponse:
+    """``handler500``: an outage raised outside a view (a middleware reading the session
+    from a database that just went away) is the same 503; anything else the usual 500."""
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_outage(exc):
+        return outage_response(request)
+    return defaults.server_error(request, template_name)

@@ -78,12 +78,14 @@ print("TOKEN", token_issue_for_signin(user=user)[1])
 """
 
 
-@pytest.fixture
-def restartable_server(tmp_path):
+@pytest.fixture(scope="module")
+def restartable_server(tmp_path_factory):
     """gunicorn on a PostgreSQL cluster of the test's own, with persistent connections (the
-    case where a restart leaves every worker holding a dead connection)."""
+    case where a restart leaves every worker holding a dead connection). Migrated once for
+    the module's tests."""
     import psycopg
 
+    tmp_path = tmp_path_factory.mktemp("restartable")
     pg = Postgres(free_port()).start()
     server = None
     try:

@@ -65,9 +65,7 @@ def test_browser_upload_with_the_storage_down_shows_the_error_on_the_form(
     assert Evidence.objects.count() == 0
 
 
-def test_replacing_with_the_storage_down_keeps_the_current_version(
-    api_as, owner, system, settings
-):
+def test_replacing_with_the_storage_down_keeps_the_current_version(api_as, owner, system, settings):
     current = evidence_create(actor=owner, target=system, title="DPIA", file=pdf())
     before = set(stored_files(settings))
     settings.STORAGES = {

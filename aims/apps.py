@@ -43,3 +43,6 @@ class AimsConfig(AppConfig):
         from aims.sso import wiring as wiring_sso
 
         wiring_sso.register()
+        from aims.outbox import wiring as wiring_outbox
+
+        wiring_outbox.register()

@@ -60,6 +60,9 @@ class Code(StrEnum):
     MFA_NOTHING_TO_RESET = "mfa_nothing_to_reset"
     MFA_OWN_ACCOUNT = "mfa_own_account"
     SSO_ONLY = "sso_only"
+    # An outside service failed (aims.storage, aims.outage): nothing was saved, try again.
+    STORAGE_UNAVAILABLE = "storage_unavailable"
+    DATABASE_UNAVAILABLE = "database_unavailable"
 
 
 class BusinessRuleError(Exception):
@@ -93,3 +96,11 @@ class RuleForbidden(BusinessRuleError):
 
     status_code = 403
     default_code = Code.PERMISSION_DENIED
+
+
+class ServiceUnavailable(BusinessRuleError):
+    """An outside service (file storage, the database) failed while a change was being saved;
+    nothing of the change was kept and the user may try again (HTTP 503)."""
+
+    status_code = 503
+    default_code = Code.STORAGE_UNAVAILABLE

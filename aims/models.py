@@ -310,6 +310,7 @@ from .ms.models import (  # noqa: E402, F401
     PolicyAcknowledgement,
     PolicyVersion,
 )
+from .outbox.models import OutboxMessage  # noqa: E402, F401
 from .scim.models import ScimClient, ScimEvent, ScimGroup, ScimIdentity  # noqa: E402, F401
 from .signins.models import SignInEvent  # noqa: E402, F401
 from .sso.models import RoleMapping  # noqa: E402, F401

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a sign-in refused for repeated failures into the "sign-in paused" page (last).
     "axes.middleware.AxesMiddleware",
+    # A database outage during a view: 503 "nothing was saved, try again", not a server error.
+    "aims.outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -546,6 +548,31 @@ AIMS_PASSWORD_REFUSAL = "aims.sso.services.password_signin_refusal"  # noqa: S10
 # Evidence packs lay out their sections in this many WeasyPrint processes at once (empty: one
 # per core, at most four; 1 renders in the building process itself).
 AIMS_PACK_RENDER_PROCESSES = int(os.environ.get("AIMS_PACK_RENDER_PROCESSES") or 0) or None
+# Faults survived (issue 21). A broker that is down must not hold a request: publishing tries
+# once with a short connection timeout and never waits for the result store; what it refused
+# stays in the outbox (aims.outbox) and is sent by the recovery sweep (beat every minute, and
+# each worker as it starts).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("AIMS_BROKER_CONNECT_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker waits for the broker to come back
+# Late acknowledgement: a task whose worker dies is delivered again. Redis redelivers a message
+# left unacknowledged after the visibility timeout; it must outlast the longest task, and a
+# build redelivered while its first worker still holds the lease steps aside.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("AIMS_BROKER_VISIBILITY_TIMEOUT", "1800")),
+    "max_retries": 0,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 10,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+# A worker building a pack renews its lease (a heartbeat) every quarter of this; once it has
+# not for this long, the worker is taken for dead and the build is taken over by another.
+AIMS_TASK_LEASE_SECONDS = int(os.environ.get("AIMS_TASK_LEASE_SECONDS", "120"))
+# A database that drops connections (a restart, a failover): each request checks its
+# persistent connection before use and reconnects instead of failing on a dead one.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 LOGGING = {
     "version": 1,

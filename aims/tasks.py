@@ -73,3 +73,6 @@ def take_daily_snapshot(day: str | None = None) -> dict:
 
     snapshot = take_snapshot(date.fromisoformat(day) if day else None)
     return {"day": snapshot.day.isoformat(), "figures": len(snapshot.figures)}
+
+
+from .outbox.tasks import recover_background_tasks  # noqa: E402, F401 - found by autodiscover

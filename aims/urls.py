@@ -83,3 +83,6 @@ urlpatterns = [
     # SCIM 2.0 provisioning: bearer-authenticated by the identity provider (aims.scim.auth).
     path("scim/v2/", include("aims.scim.urls")),
 ]
+
+# A database outage outside a view is a 503 too (aims.outage).
+handler500 = "aims.outage.server_error"

@@ -24,6 +24,13 @@ class AuditsConfig(AppConfig):
         )
         post_migrate.connect(install_history_guard, dispatch_uid="audits_history_guard")
 
+        from aims.outbox.services import recovery_sweep
+
+        from .packs.recovery import recover_packs
+
+        # Builds whose worker died are taken over by the recovery sweep (beat, worker start).
+        recovery_sweep.connect(recover_packs, weak=False, dispatch_uid="audits_pack_recovery")
+
         from aims.navigation import NavItem, register_nav
 
         register_nav(

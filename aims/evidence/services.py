@@ -16,6 +16,7 @@ from aims.evidence.content import FILE_CONTENT_MISMATCH, file_content_refusal
 from aims.history import stamp
 from aims.models import Evidence
 from aims.permissions import can_change_record, has_perm
+from aims.storage import Store, stored_as_one_unit
 
 
 def _validate_upload(uploaded) -> None:
@@ -79,9 +80,11 @@ def _build_evidence(
     return evidence
 
 
-def _store(evidence: Evidence, file, *, actor, reason: str) -> Evidence:
+def _store(evidence: Evidence, file, *, store: Store, actor, reason: str) -> Evidence:
+    """The file, then the row: in one unit (aims.storage), so a storage failure keeps no row
+    and a failed database write keeps no file."""
     if file:
-        evidence.file.save(evidence.original_filename, file, save=False)
+        store(evidence.file, evidence.original_filename, file)
     stamp(evidence, actor=actor, reason=reason)
     evidence.save()
     return evidence
@@ -98,7 +101,6 @@ def _require_attach(actor, target: Model | None) -> None:
         )
 
 
-@transaction.atomic
 def evidence_create(
     *,
     actor,
@@ -111,22 +113,23 @@ def evidence_create(
     valid_until: date | None = None,
 ) -> Evidence:
     """Attach a file (hashed with SHA-256) or a link to any record the actor may change."""
-    _require_attach(actor, target)
-    evidence = _build_evidence(
-        actor=actor,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        title=title,
-        file=file,
-        url=url,
-        description=description,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-    return _store(evidence, file, actor=actor, reason=f"Evidence attached to {target}")
+    with stored_as_one_unit() as store, transaction.atomic():
+        _require_attach(actor, target)
+        evidence = _build_evidence(
+            actor=actor,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=target.pk,
+            title=title,
+            file=file,
+            url=url,
+            description=description,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        reason = f"Evidence attached to {target}"
+        return _store(evidence, file, store=store, actor=actor, reason=reason)
 
 
-@transaction.atomic
 def evidence_attach_to_verification(
     *, actor, target: Model, title: str, file=None, url: str = ""
 ) -> Evidence:
@@ -138,18 +141,19 @@ def evidence_attach_to_verification(
         raise RuleForbidden(
             "You may not attach evidence to this record.", code=Code.PERMISSION_DENIED
         )
-    evidence = _build_evidence(
-        actor=actor,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-        title=title,
-        file=file,
-        url=url,
-    )
-    return _store(evidence, file, actor=actor, reason=f"Evidence of verification of {target}")
+    with stored_as_one_unit() as store, transaction.atomic():
+        evidence = _build_evidence(
+            actor=actor,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=target.pk,
+            title=title,
+            file=file,
+            url=url,
+        )
+        reason = f"Evidence of verification of {target}"
+        return _store(evidence, file, store=store, actor=actor, reason=reason)
 
 
-@transaction.atomic
 def evidence_replace(
     *,
     actor,
@@ -164,31 +168,33 @@ def evidence_replace(
     """A new version of ``evidence``: a new row (``replaces`` the old one, version + 1) on the
     same record. The old row is kept, file and all, and marked superseded, so what an earlier
     audit relied on can still be opened and its SHA-256 checked."""
-    old = Evidence.objects.select_for_update().select_related("target_type").get(pk=evidence.pk)
-    _require_attach(actor, old.target)
-    if old.superseded_at is not None:
-        newer = Evidence.objects.filter(replaces=old).first()
-        raise TransitionNotAllowed(
-            f"{old.reference} was already replaced"
-            + (f" by {newer.reference}" if newer else "")
-            + "; replace the current version instead.",
-            code=Code.ALREADY_REPLACED,
+    with stored_as_one_unit() as store, transaction.atomic():
+        old = Evidence.objects.select_for_update().select_related("target_type").get(pk=evidence.pk)
+        _require_attach(actor, old.target)
+        if old.superseded_at is not None:
+            newer = Evidence.objects.filter(replaces=old).first()
+            raise TransitionNotAllowed(
+                f"{old.reference} was already replaced"
+                + (f" by {newer.reference}" if newer else "")
+                + "; replace the current version instead.",
+                code=Code.ALREADY_REPLACED,
+            )
+        new = _build_evidence(
+            actor=actor,
+            target_type=old.target_type,
+            target_id=old.target_id,
+            title=title or old.title,
+            file=file,
+            url=url,
+            description=old.description if description is None else description,
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
-    new = _build_evidence(
-        actor=actor,
-        target_type=old.target_type,
-        target_id=old.target_id,
-        title=title or old.title,
-        file=file,
-        url=url,
-        description=old.description if description is None else description,
-        valid_from=valid_from,
-        valid_until=valid_until,
-    )
-    new.replaces = old
-    new.version = old.version + 1
-    _store(new, file, actor=actor, reason=f"New version {new.version} of {old.reference}")
-    old.superseded_at = timezone.now()
-    stamp(old, actor=actor, reason=f"Replaced by {new.reference} (version {new.version})")
-    old.save(update_fields=["superseded_at", "updated_at"])
-    return new
+        new.replaces = old
+        new.version = old.version + 1
+        reason = f"New version {new.version} of {old.reference}"
+        _store(new, file, store=store, actor=actor, reason=reason)
+        old.superseded_at = timezone.now()
+        stamp(old, actor=actor, reason=f"Replaced by {new.reference} (version {new.version})")
+        old.save(update_fields=["superseded_at", "updated_at"])
+        return new

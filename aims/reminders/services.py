@@ -77,6 +77,14 @@ SCHEDULES = (
         hour="0",
         description="Takes the view of the sampled AI systems from auditors whose access ended.",
     ),
+    Schedule(
+        name="Background task recovery",
+        task="aims.tasks.recover_background_tasks",
+        minute="*",
+        hour="*",
+        description="Sends the tasks the broker refused while it was down, and builds again "
+        "the evidence packs whose worker stopped.",
+    ),
 )
 
 

@@ -2,8 +2,10 @@
 broker, in a background thread of the web process)."""
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from contextlib import contextmanager
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +16,9 @@ from django.utils import timezone
 from aims.errors import RuleForbidden, TransitionNotAllowed
 from aims.history import save_with_history
 from aims.notifications.services import notify
+from aims.outbox.services import WAITING_FOR_BROKER, publish_on_commit
 from aims.permissions import require
+from aims.storage import stored_as_one_unit
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 
@@ -29,25 +33,45 @@ Status = EvidencePack.Status
 REQUESTERS_ONLY = "Only auditors and governance officers request evidence packs."
 
 
+#: The Celery task that builds a pack (audits.packs.tasks), by name: sent through the outbox.
+BUILD_TASK = "audits.tasks.build_evidence_pack"
+
+
+def pack_key(pack_id: int) -> str:
+    """The outbox key of a pack's build (aims.outbox)."""
+    return f"audits.evidencepack:{pack_id}"
+
+
 def _enqueue(pack: EvidencePack) -> None:
-    transaction.on_commit(lambda: _start_build(pack.pk))
+    """With a broker, the Celery task through the outbox: recorded with the pack, sent once
+    the request's transaction commits, kept (the pack says so) when the broker is down and
+    sent by the recovery sweep when it is back. Without one (eager tasks, the embedded
+    default), the background thread, so that the request returns at once and the page shows
+    the progress."""
+    if getattr(settings, "AIMS_BACKGROUND_THREAD_TASKS", False):
+        transaction.on_commit(lambda: _BACKGROUND_BUILDS.submit(_build_in_thread, pack.pk))
+        return
+    send_build(pack)
+
+
+def send_build(pack: EvidencePack) -> None:
+    """The build's task through the outbox, sent when the caller's transaction commits."""
+    pack_id = pack.pk
+    publish_on_commit(
+        BUILD_TASK, [pack_id], key=pack_key(pack_id), on_unsent=lambda: _mark_waiting(pack_id)
+    )
+
+
+def _mark_waiting(pack_id: int) -> None:
+    # Told in words on the pack's page and in the API (its step); the build's first progress
+    # report replaces it. Not an event worth a history row.
+    EvidencePack.objects.filter(pk=pack_id, status=Status.QUEUED).update(step=WAITING_FOR_BROKER)
 
 
 #: Without a broker, builds run one at a time in one background thread of the web process:
 #: each renders a whole PDF, and several at once would compete for memory and (on SQLite)
 #: for the database's single writer.
 _BACKGROUND_BUILDS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-pack")
-
-
-def _start_build(pack_id: int) -> None:
-    """With a broker, the Celery task; without one (eager tasks, the embedded default), the
-    background thread, so that the request returns at once and the page shows the progress."""
-    from .tasks import build_evidence_pack
-
-    if getattr(settings, "AIMS_BACKGROUND_THREAD_TASKS", False):
-        _BACKGROUND_BUILDS.submit(_build_in_thread, pack_id)
-    else:
-        build_evidence_pack.delay(pack_id)
 
 
 def _build_in_thread(pack_id: int) -> None:
@@ -162,6 +186,15 @@ def pack_retry_refusal(pack: EvidencePack) -> TransitionNotAllowed | None:
     )
 
 
+def not_ready_message(pack: EvidencePack) -> str:
+    """Why a pack's files are not served yet: only a ready pack's are (its files are stored,
+    and it is marked ready, only once its whole build has succeeded)."""
+    return (
+        f"{pack.reference} is {pack.get_status_display().lower()}, not ready: it can be "
+        "downloaded once its build has finished."
+    )
+
+
 def _progress(pack: EvidencePack):
     def report(percent: int, step: str) -> None:
         # Progress ticks are not events worth a history row: a plain update, which also
@@ -173,39 +206,111 @@ def _progress(pack: EvidencePack):
     return report
 
 
-def evidence_pack_build(*, pack_id: int) -> EvidencePack:
-    """Build the PDF and the ZIP of a queued pack. Idempotent: a pack already ready is left
-    as it is; a failure is recorded with its reason and can be retried."""
+def lease_expired(pack: EvidencePack, now=None) -> bool:
+    """A running build whose worker has not renewed its lease (a heartbeat moves
+    ``updated_at``) for ``AIMS_TASK_LEASE_SECONDS``: its worker died and another may take it
+    over."""
+    lease = timedelta(seconds=settings.AIMS_TASK_LEASE_SECONDS)
+    return pack.status == Status.RUNNING and (now or timezone.now()) - pack.updated_at > lease
+
+
+def _take(pack_id: int) -> EvidencePack | None:
+    """Mark the pack running for this worker; None when it is not to be built here: ready
+    already, or running under another worker's live lease (a message delivered twice)."""
     with transaction.atomic():
         pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
         if pack.status == Status.READY:
-            return pack
+            return None
+        if pack.status == Status.RUNNING and not lease_expired(pack):
+            logger.info("Evidence pack %s is being built by another worker", pack.reference)
+            return None
+        reason = (
+            "Evidence pack build taken over (its worker stopped)"
+            if pack.status == Status.RUNNING
+            else "Evidence pack build started"
+        )
         pack.status, pack.started_at, pack.error = Status.RUNNING, timezone.now(), ""
+        pack.progress, pack.step = 0, ""
         pack.attempts += 1
-        save_with_history(pack, actor=pack.requested_by, reason="Evidence pack build started")
+        save_with_history(pack, actor=pack.requested_by, reason=reason)
+    return pack
+
+
+@contextmanager
+def _heartbeat(pack_id: int, enabled: bool):
+    """Renew the build's lease from a side thread while the build runs: a long section of the
+    PDF never makes a live build look dead. The thread stops with the build (or its worker)."""
+    if not enabled:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(max(settings.AIMS_TASK_LEASE_SECONDS / 4, 0.5)):
+                EvidencePack.objects.filter(pk=pack_id, status=Status.RUNNING).update(
+                    updated_at=timezone.now()
+                )
+        except Exception:  # noqa: BLE001 -- the lease then expires: another worker takes over
+            logger.exception("Evidence pack %s: the lease could not be renewed", pack_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=beat, name=f"pack-lease-{pack_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def evidence_pack_build(*, pack_id: int, heartbeat: bool = False) -> EvidencePack:
+    """Build the PDF and the ZIP of a queued pack. Idempotent: a pack already ready, or being
+    built under another worker's live lease, is left as it is; a failure is recorded with its
+    reason and can be retried. The files are stored only once complete, and the pack is ready
+    only once both are stored: a build stopped half-way never offers a partial file.
+    ``heartbeat``: renew the lease while building (a worker's build; see :func:`_take`)."""
+    pack = _take(pack_id)
+    if pack is None:
+        return EvidencePack.objects.get(pk=pack_id)
     report = _progress(pack)
     try:
-        context = gather(pack, report)
-        report(40, "Rendering the PDF")
-        context["render_progress"] = report  # the renderer reports each section (40-85 %)
-        pdf, pages = render.render_pack(context)
-        report(85, "Packing evidence files")
-        zipped = archive.build_zip(
-            pack,
-            pdf,
-            context["evidence"],
-            context.get("superseded_evidence", ()),
-            trail=trail_summary(context),
-        )
+        with _heartbeat(pack_id, heartbeat):
+            context = gather(pack, report)
+            report(40, "Rendering the PDF")
+            context["render_progress"] = report  # the renderer reports each section (40-85 %)
+            pdf, pages = render.render_pack(context)
+            report(85, "Packing evidence files")
+            zipped = archive.build_zip(
+                pack,
+                pdf,
+                context["evidence"],
+                context.get("superseded_evidence", ()),
+                trail=trail_summary(context),
+            )
     except Exception as exc:  # noqa: BLE001 -- any failure is recorded for the requester
         logger.exception("Evidence pack %s failed", pack.reference)
         return _finish_failed(pack, exc)
     del context  # the gathered records are not needed any more: free them before saving
-    with zipped, transaction.atomic():
+    try:
+        with zipped:
+            return _store_ready(pack_id, pdf, zipped, pages)
+    except Exception as exc:  # noqa: BLE001 -- storage down: recorded, the pack can be retried
+        logger.exception("Evidence pack %s could not be stored", pack.reference)
+        return _finish_failed(pack, exc)
+
+
+def _store_ready(pack_id: int, pdf: bytes, zipped, pages: int) -> EvidencePack:
+    """Store both files and mark the pack ready, as one unit (aims.storage): a failure keeps
+    neither file and leaves the pack not ready."""
+    with stored_as_one_unit() as store, transaction.atomic():
         pack = EvidencePack.objects.select_for_update().get(pk=pack_id)
-        pack.pdf.save(f"{pack.reference}.pdf", ContentFile(pdf), save=False)
+        if pack.status != Status.RUNNING:  # taken over and finished by another worker
+            return pack
+        store(pack.pdf, f"{pack.reference}.pdf", ContentFile(pdf))
         pack.pdf_sha256, pack.zip_sha256 = archive.sha256(pdf), archive.file_sha256(zipped)
-        pack.zip.save(f"{pack.reference}.zip", File(zipped), save=False)
+        store(pack.zip, f"{pack.reference}.zip", File(zipped))
         pack.page_count, pack.status, pack.progress, pack.step = pages, Status.READY, 100, ""
         pack.finished_at = timezone.now()
         save_with_history(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 
 from aims.errors import BusinessRuleError
+from aims.outbox.services import WAITING_FOR_BROKER
 from aims.permissions import has_perm
 from aims.view_helpers import paginate
 from aims.views import apply_errors
@@ -38,6 +39,8 @@ def _outcome(pack: EvidencePack, verb: str) -> tuple[int, str]:
         return messages.SUCCESS, f"{what} {verb} and built ({pages}): ready to download."
     if pack.status == EvidencePack.Status.FAILED:
         return messages.ERROR, f"{what} {verb} but the build failed: {pack.error}"
+    if pack.step == WAITING_FOR_BROKER:  # the broker was down: kept, sent when it is back
+        return messages.WARNING, f"{what} {verb} and kept. {WAITING_FOR_BROKER}"
     return messages.SUCCESS, f"{what} {verb}; it is being built and this page will update."
 
 
@@ -115,7 +118,12 @@ class PackRetryView(PackMixin, View):
 class PackDownloadView(PackMixin, View):
     def get(self, request, pk: int, kind: str):
         field = {"pdf": self.pack.pdf, "zip": self.pack.zip}.get(kind)
-        if field is None or self.pack.status != EvidencePack.Status.READY or not field:
+        if field is None:
             raise Http404
+        if self.pack.status != EvidencePack.Status.READY or not field:
+            # Only a complete pack is ever served: its files are stored, and the pack marked
+            # ready, only once the whole build succeeded (services.evidence_pack_build).
+            messages.error(request, services.not_ready_message(self.pack))
+            return render(request, "audits/pack_detail.html", {"pack": self.pack}, status=409)
         return FileResponse(field.open("rb"), as_attachment=True,
                             filename=f"{self.pack.reference}.{kind}")  # fmt: skip

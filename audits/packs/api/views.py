@@ -61,6 +61,6 @@ class EvidencePackViewSet(
     def _download(self, pack: EvidencePack, kind: str):
         field = pack.pdf if kind == "pdf" else pack.zip
         if pack.status != EvidencePack.Status.READY or not field:
-            raise NotFound(f"{pack.reference} is {pack.get_status_display().lower()}, not ready.")
+            raise NotFound(services.not_ready_message(pack))
         return FileResponse(field.open("rb"), as_attachment=True,
                             filename=f"{pack.reference}.{kind}")  # fmt: skip

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -27,9 +28,10 @@ from django.db import connection
 from aims.evidence.services import evidence_create
 from aims.models import Evidence
 from audits.backup.facts import live_facts, read_facts
+from audits.backup.files import copy_out
 from audits.backup.manifest import _payload
 from audits.trail import signing
-from audits.trail.checkpoints import create_checkpoint
+from audits.trail.checkpoints import create_checkpoint, file_name
 from inventory import services
 
 from ..factories import make_system
@@ -252,7 +254,9 @@ def test_restore_into_a_non_empty_database_is_refused_and_changes_nothing(backup
     assert {p: p.read_bytes() for p in media.rglob("*") if p.is_file()} == files_before
 
 
-def test_restore_into_an_empty_database_with_files_in_storage_is_refused(backup, target):
+def test_restore_into_an_empty_database_with_files_in_storage_is_refused_unless_forced(
+    backup, target
+):
     (target.media / "evidence").mkdir(parents=True)
     (target.media / "evidence" / "left-over.txt").write_text("someone else's file")
 
@@ -262,6 +266,26 @@ def test_restore_into_an_empty_database_with_files_in_storage_is_refused(backup,
     assert "storage holds files (evidence/left-over.txt" in done.stderr
     assert target.stored_files() == ["evidence", "evidence/left-over.txt"]
     assert not target.tables(), "no table was created"
+
+    # Told to, it restores over them, and proves the result as ever.
+    done = target.manage("restore", "--force", str(backup))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Restore verified." in done.stdout
+    assert target.facts()["counts"] == live_facts()["counts"]
+
+
+def test_a_checkpoint_signed_after_the_snapshot_is_left_out(tmp_path):
+    """Its row is not in the dump: restored, the file alone would read as a database cut."""
+    for sequence in (1, 2):
+        default_storage.save(file_name(sequence), ContentFile(b"{}"))
+    default_storage.save("evidence/ab/other.txt", ContentFile(b"kept"))
+
+    folder = tmp_path / "backup"
+    copied = copy_out(folder, last_checkpoint=1)
+
+    assert sorted(copied) == [file_name(1), "evidence/ab/other.txt"]
+    assert (folder / "media" / file_name(1)).is_file()
+    assert not (folder / "media" / file_name(2)).exists()
 
 
 def test_a_tampered_evidence_file_in_the_backup_is_named_and_nothing_is_restored(backup, target):

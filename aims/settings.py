@@ -544,6 +544,9 @@ AIMS_SSO_REQUIRE_ROLE = env_bool("AIMS_SSO_REQUIRE_ROLE", True)
 AIMS_SSO_ONLY = env_bool("AIMS_SSO_ONLY", False)
 AIMS_BREAK_GLASS_USERS = env_list("AIMS_BREAK_GLASS_USERS", "")
 AIMS_PASSWORD_REFUSAL = "aims.sso.services.password_signin_refusal"  # noqa: S105
+# Backup and restore (audits.backup): the folder holding pg_dump and pg_restore of the
+# server's major version or newer; empty: found on PATH.
+AIMS_PG_BIN_DIR = os.environ.get("AIMS_PG_BIN_DIR", "")
 
 # Evidence packs lay out their sections in this many WeasyPrint processes at once (empty: one
 # per core, at most four; 1 renders in the building process itself).

@@ -108,7 +108,7 @@ class Seeder:
     """Creates records up to a size, in batches, each batch with its history rows sealed into
     the audit trail in the same transaction (what the services do one row at a time)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tab_history: int = TAB_HISTORY) -> None:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
@@ -141,6 +141,7 @@ class Seeder:
         self.audit_ids: list[int] = []
         self.metric_ids: list[int] = []
         self.tab_system = None
+        self.tab_history_rows = tab_history
 
     # The sealed bulk write every kind goes through.
     def _create(self, model, objs: list, *, update_of: list | None = None) -> list:
@@ -408,7 +409,7 @@ class Seeder:
         mine = AISystem.objects.filter(owner=self.owners[0]).order_by("id")
         system = mine.filter(lifecycle_stage="in_triage").first() or mine.first()
         versions = []
-        for i in range(TAB_HISTORY - 1):
+        for i in range(self.tab_history_rows - 1):
             version = copy.copy(system)
             version.known_risks = f"Bias and drift. Revision {i + 1}."
             versions.append(version)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail load worker beat browser clean
+.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail bench-scale load worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -77,6 +77,12 @@ bench-trail: $(STAMP)
 # its own database (LOAD_DATABASE_URL, default aims_load), dropped at the end. LOAD_ARGS: options.
 load: $(STAMP)
 	@$(PY) benchmarks/load.py $(LOAD_ARGS)
+# Every page, API list, system tab, export, management-review creation and trail verification
+# at ten times the reference organisation, per role; ends with a summary line (<= 15 min).
+# `make bench-scale SCALE=0.1` for a quick run.
+SCALE ?= 1
+bench-scale: $(STAMP)
+	@$(PY) benchmarks/scale.py --scale $(SCALE)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A aims worker -l info

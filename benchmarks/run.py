@@ -12,29 +12,31 @@ BENCH_DATABASE_URL (created if missing, dropped at the end). The developer datab
 from __future__ import annotations
 
 import argparse
-import cProfile
-import gc
-import io
-import json
 import os
-import pstats
 import random
 import re
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+# Shared with the other benchmarks (which import them from here or from _common).
+from _common import (  # noqa: E402  (after the path)
+    Database,
+    analyse,
+    configure_environment,
+    emit,
+    log,
+    profile,
+)
+from _common import measure as _measure  # noqa: E402
 
 SIZES = (100, 10_000)
 PAGE_SIZE = 100
-MIN_RUNS = 7
 N_OWNERS = 20  # in the "System owner" group; systems are dealt out round-robin
 N_ROLELESS_OWNERS = 4  # own systems through object permissions only, no group
 TARGETS = {
@@ -45,120 +47,6 @@ TARGETS = {
     "system_detail_api": (36.0, 10),
 }
 
-
-def log(*args) -> None:
-    print(*args, file=sys.stderr, flush=True)
-
-
-def emit(record: dict) -> None:
-    print(json.dumps(record), flush=True)
-
-
-# --- database and Django setup ----------------------------------------------------------------
-
-
-class Database:
-    """Where the benchmark runs: a throwaway SQLite file or a throwaway PostgreSQL database."""
-
-    def __init__(self) -> None:
-        self.url = os.environ.get("BENCH_DATABASE_URL", "").strip()
-        self.created_pg = False
-        self.sqlite_file: Path | None = None
-        self.vendor = "sqlite"
-        if self.url:
-            self.check_url()  # before anything is created: a refusal leaves nothing behind
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="aims-bench-"))
-        if not self.url:
-            self.url = f"sqlite:///{self.tmpdir / 'bench.sqlite3'}"
-
-    def check_url(self) -> None:
-        parsed = urlparse(self.url)
-        if parsed.scheme.startswith("postgres"):
-            self.vendor = "postgresql"
-            self.parsed = parsed
-            self.name = unquote(parsed.path.lstrip("/"))
-            if not self.name or self.name in ("postgres", "template0", "template1"):
-                raise SystemExit(f"BENCH_DATABASE_URL must name a scratch database: {self.url}")
-        elif parsed.scheme.startswith("sqlite"):
-            dev_db = (ROOT / "var" / "aims.sqlite3").resolve()
-            path = Path(unquote(parsed.path)).resolve() if parsed.path else None
-            if path == dev_db:
-                raise SystemExit("BENCH_DATABASE_URL points at the developer database; refusing.")
-            if path and path.exists():
-                raise SystemExit(f"{path} exists; the benchmark needs a fresh database file.")
-            self.sqlite_file = path  # created by migrate, removed by drop()
-        else:
-            raise SystemExit(f"Unsupported BENCH_DATABASE_URL scheme: {parsed.scheme}")
-
-    def _admin_connect(self):
-        import psycopg
-
-        p = self.parsed
-        return psycopg.connect(
-            host=p.hostname or "localhost",
-            port=p.port or 5432,
-            user=unquote(p.username) if p.username else None,
-            password=unquote(p.password) if p.password else None,
-            dbname="postgres",
-            autocommit=True,
-        )
-
-    def create(self) -> None:
-        if self.vendor != "postgresql":
-            return
-        from psycopg import sql
-
-        with self._admin_connect() as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [self.name]
-            ).fetchone()
-            if exists:
-                if not self.name.startswith("aims_bench"):
-                    raise SystemExit(
-                        f"Database {self.name!r} already exists. The benchmark needs a fresh "
-                        "one: drop it or name another (names starting with aims_bench are "
-                        "treated as leftovers of an earlier run and recreated)."
-                    )
-                log(f"dropping leftover database {self.name}")
-                conn.execute(
-                    sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(self.name))
-                )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-            self.created_pg = True
-
-    def drop(self) -> None:
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
-        if self.sqlite_file is not None:
-            from django.db import connections
-
-            connections.close_all()
-            self.sqlite_file.unlink(missing_ok=True)
-        if not self.created_pg:
-            return
-        from django.db import connections
-        from psycopg import sql
-
-        connections.close_all()
-        with self._admin_connect() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
-            )
-
-
-def configure_environment(db: Database) -> None:
-    """The settings are read from the environment at import: set it before django.setup()."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "aims.settings"
-    os.environ["DATABASE_URL"] = db.url
-    os.environ["AIMS_VAR_DIR"] = str(db.tmpdir)  # static/media/mail folders: not the repo's var/
-    os.environ["DEBUG"] = "false"  # production-like template and error handling
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["CELERY_BROKER_URL"] = ""  # eager tasks, nothing running
-    os.environ.setdefault("LOG_LEVEL", "ERROR")  # no "Not Found" chatter
-    os.environ.setdefault("DB_CONN_MAX_AGE", "60")  # persistent connection, as in production
-
-
-# --- seeding ------------------------------------------------------------------------------------
 
 WORDS = [
     "CV", "screening", "chatbot", "forecast", "triage", "vision", "claims", "fraud", "churn",
@@ -274,24 +162,6 @@ class Seeder:
         return ids[len(ids) // 2]
 
 
-def analyse() -> None:
-    """Fresh planner statistics, as autovacuum would have them on a live PostgreSQL."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-# --- measuring ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(fraction * (len(ordered) - 1))))
-    return ordered[rank]
-
-
 def rows_in(response) -> int | None:
     if response.get("Content-Type", "").startswith("application/json"):
         data = response.json()
@@ -310,70 +180,12 @@ def total_in(response) -> int | None:
 
 
 def measure(client, path: str, runs: int, warmup: int, budget_s: float) -> dict:
-    """Warm up, count the queries of one request, then time ``runs`` requests (fewer when a
-    request is so slow that they would not fit in ``budget_s``; at least MIN_RUNS)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    warm = []
-    for _ in range(max(1, warmup)):
-        started = time.perf_counter()
-        response = client.get(path)
-        warm.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            is_json = response.get("Content-Type", "").startswith("application/json")
-            return {"status": response.status_code, "json": is_json}
-    runs = min(runs, max(MIN_RUNS, int(budget_s / min(warm))))
-    # Queries counted on a separate request: the debug cursor would slow the timed ones.
-    sql_seconds = []
-
-    def timed(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            sql_seconds.append(time.perf_counter() - started)
-
-    with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timed):
-        response = client.get(path)
-    captured = list(ctx.captured_queries)  # a view of connection.queries: copy it now
-    for query, seconds in zip(captured, sql_seconds, strict=False):
-        query["ms"] = seconds * 1000
-    queries = len(captured)
-    sql_ms = sum(sql_seconds) * 1000
-    gc.collect()
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(path)
-        timings.append((time.perf_counter() - started) * 1000)
-    return {
-        "median_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(percentile(timings, 0.95), 2),
-        "min_ms": round(min(timings), 2),
-        "queries": queries,
-        "sql_ms": round(sql_ms, 2),
-        "rows": rows_in(response),
-        "visible": total_in(response),
-        "bytes": len(response.content),
-        "runs": runs,
-        "load_1m": round(os.getloadavg()[0], 2),
-        "_captured": captured,
-    }
+    """Time one page (benchmarks/_common.py) with the inventory's rows and visible count."""
+    return _measure(client, path, runs, warmup, budget_s, describe=describe)
 
 
-def profile(client, path: str, label: str, repeat: int = 20, top: int = 30) -> None:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(repeat):
-        client.get(path)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
-    stats.print_stats(top)
-    out.write("\n--- by own time ---\n")
-    stats.sort_stats("tottime").print_stats(top)
-    log(f"\n===== profile: {label} ({repeat} requests) =====\n{out.getvalue()}")
+def describe(response) -> dict:
+    return {"rows": rows_in(response), "visible": total_in(response)}
 
 
 def main() -> int:

@@ -1,0 +1,79 @@
+"""The pages `make bench-scale` times cost the same number of queries whatever the size of the
+organisation (issue 21): counted at two sizes of the benchmark's own estate (benchmarks/scale.py,
+every record with its sealed history rows), ten times apart. Tests never time; the benchmark
+does.
+
+Pages whose count is known to grow today are listed in GROWING (the `fast` work on issue 21
+precomputes the dashboard and readiness): any other page that grows fails.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from scale import Seeder  # noqa: E402  (benchmarks/ is not a package)
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 0.0003, 0.003  # of the benchmark's full size: 3 systems, 30 risks; then 10x
+
+PAGES = [
+    "aims:dashboard",
+    "soa:readiness",
+    "api:readiness",
+    "soa:gap_register",
+    "api:readiness-gaps",
+    "soa:statement_list",
+    "risk:register",
+    "api:risk-list",
+    "incidents:incident_list",
+    "api:incident-list",
+    "suppliers:supplier_list",
+    "evidence:evidence_list",
+    "internal_audits:finding_list",
+    "api:finding-list",
+    "inventory:system_list",
+    "api:system-list",
+]
+READINESS = ("soa:readiness", "api:readiness", "soa:gap_register", "api:readiness-gaps")
+# Page name -> roles whose count grows today (measured 2026-12-05, 3 vs 30 systems): readiness
+# and the gap list +2 queries, the evidence library -1 (officer), the owner's dashboard -1.
+# Fix the page, then drop its entry: only growth that is not listed here fails.
+GROWING = {
+    **{name: ("officer", "owner") for name in READINESS},
+    "evidence:evidence_list": ("officer", "owner"),
+    "aims:dashboard": ("owner",),
+}
+
+
+def count(client: Client, path: str) -> int | None:
+    """Statements of one request; None when the role may not open the page."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    if response.status_code in (302, 403, 404):
+        return None
+    assert response.status_code == 200, (path, response.status_code)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("role", ["officer", "owner"])
+def test_query_counts_do_not_grow_with_the_organisation(role):
+    seeder = Seeder(tab_history=2)
+    seeder.top_up(SMALL)
+    client = Client()
+    client.force_login(seeder.users[role])
+    small = {name: count(client, reverse(name)) for name in PAGES}
+    seeder.top_up(LARGE)
+    large = {name: count(client, reverse(name)) for name in PAGES}
+    assert small["aims:dashboard"] is not None and small["inventory:system_list"] is not None
+    grown = {name: (small[name], large[name]) for name in PAGES if small[name] != large[name]}
+    known = {name for name, roles in GROWING.items() if role in roles}
+    # A page that starts to grow fails; one that stops growing should leave GROWING.
+    assert sorted(set(grown) - known) == [], grown

@@ -77,6 +77,7 @@ bench-trail: $(STAMP)
 # its own database (LOAD_DATABASE_URL, default aims_load), dropped at the end. LOAD_ARGS: options.
 load: $(STAMP)
 	@$(PY) benchmarks/load.py $(LOAD_ARGS)
+
 # Every page, API list, system tab, export, management-review creation and trail verification
 # at ten times the reference organisation, per role; ends with a summary line (<= 15 min).
 # `make bench-scale SCALE=0.1` for a quick run.

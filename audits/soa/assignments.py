@@ -35,6 +35,7 @@ from aims.roles import APPROVER, OFFICER, OWNER
 
 from ..errors import Code
 from ..models import GapAssignment
+from . import gaps
 from .gaps import HIGH, KINDS, SEVERITY_LABELS, SEVERITY_ORDER, Gap, gap_list, gap_summary
 
 Status = GapAssignment.Status
@@ -121,10 +122,7 @@ def find_gap(*, user, kind: str, record: str, today: date | None = None) -> Gap 
     """The gap of that kind on that record, if ``user`` sees it today."""
     if kind not in KINDS:
         return None
-    for gap in gap_list(user=user, today=today):
-        if gap.kind == kind and gap.record == record:
-            return gap
-    return None
+    return gaps.find_gap(user=user, kind=kind, record=record, today=today)
 
 
 def assignment_of(kind: str, record: str) -> GapAssignment | None:
@@ -221,12 +219,12 @@ def gap_rows(
     """The gaps ``user`` sees, each with its assignment, filtered by ``filters`` (q, kind,
     severity, owner, status, overdue, unassigned). One query for the assignments."""
     today = today or timezone.localdate()
-    gaps = gap_list(user=user, today=today)
-    records = {g.record for g in gaps}
+    found = gap_list(user=user, today=today)
+    records = {g.record for g in found}
     assignments = {
         a.key: a for a in GapAssignment.objects.filter(record__in=records).select_related("owner")
     }
-    rows = [GapRow(g, assignments.get(gap_key(g.kind, g.record)), today) for g in gaps]
+    rows = [GapRow(g, assignments.get(gap_key(g.kind, g.record)), today) for g in found]
     return [row for row in rows if _matches(row, filters or {})]
 
 

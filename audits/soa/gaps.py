@@ -126,6 +126,7 @@ class Segment:
     count: Callable[[], int]
     take: Callable[[int | None], list[Gap]]  # the first n gaps (None: every gap)
     count_among: Callable[[set[str]], int]  # how many of its gaps are on these records
+    find: Callable[[str], Gap | None]  # its first gap on this record
     records: Callable[[], set[str]] | None = None  # its distinct records (control kinds)
 
 
@@ -138,6 +139,7 @@ def listed(kind: str, severity: str, gaps: list[Gap]) -> Segment:
         count=lambda: len(gaps),
         take=lambda n: gaps if n is None else gaps[:n],
         count_among=lambda records: sum(1 for g in gaps if g.record in records),
+        find=lambda record: next((g for g in gaps if g.record == record), None),
         records=lambda: {g.record for g in gaps},
     )
 
@@ -163,6 +165,7 @@ def queried(
         count=qs.count,
         take=take,
         count_among=lambda records: among(qs, records).count() if records else 0,
+        find=lambda record: next(iter(render(list(among(qs, {record})[:1]))), None),
     )
 
 
@@ -217,6 +220,7 @@ def excluded_relied_on(user, today: date) -> list[Segment]:
             segment.count,
             segment.take,
             segment.count_among,
+            segment.find,
             records=lambda: set(codes),
         )
     ]
@@ -656,6 +660,17 @@ def gap_segments(
             about_controls |= segment.records()
     remaining = [g for g in readiness_gaps(state) if g.record not in about_controls]
     return traced + [listed("not_ready", LOW, remaining)]
+
+
+def find_gap(*, user, kind: str, record: str, today: date | None = None) -> Gap | None:
+    """The gap of that kind on that record, if ``user`` sees it today: looked up in each
+    segment of that kind (a query narrowed to the record), not found in the whole list."""
+    for segment in gap_segments(user=user, today=today):
+        if segment.kind == kind:
+            found = segment.find(record)
+            if found is not None:
+                return found
+    return None
 
 
 def gap_list(*, user, today: date | None = None, state: Readiness | None = None) -> list[Gap]:

@@ -13,8 +13,7 @@ def heatmap_panel(request) -> dict | None:
     if not risks.exists() and not user.has_perm("risk.view_risk"):
         return None
     return {
-        "inherent": selectors.heatmap(risks, "inherent"),
-        "residual": selectors.heatmap(risks, "residual"),
+        **selectors.heatmaps(risks),
         "pending": selectors.risk_list(user=user, filters={"acceptance": "pending"})[:10],
         # The same rule as the confirm page: officers, never for a system they own.
         "to_confirm": selectors.classification_list(user=user)

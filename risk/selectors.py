@@ -106,17 +106,45 @@ def action_list(*, user: AbstractBaseUser) -> QuerySet[TreatmentAction]:
     )
 
 
-def heatmap(risks: QuerySet[Risk], kind: str, system: AISystem | None = None) -> dict:
-    """Counts per (likelihood, impact) cell, highest likelihood first, each cell with a link to
-    the register filtered on it."""
+def heatmaps(risks: QuerySet[Risk], system: AISystem | None = None) -> dict[str, dict]:
+    """The inherent and the residual heat maps from one scan of ``risks`` (at most 625 rows
+    come back: one per combination of the four scores)."""
     from .services import methodology_current
 
-    methodology: Methodology = methodology_current()
-    l_field, i_field = f"{kind}_likelihood", f"{kind}_impact"
-    counts = {
-        (row[l_field], row[i_field]): row["n"]
-        for row in risks.order_by().values(l_field, i_field).annotate(n=Count("id"))
+    fields = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+    inherent: dict[tuple[int, int], int] = {}
+    residual: dict[tuple[int, int], int] = {}
+    for il, ii, rl, ri, n in (
+        risks.order_by().values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
+    ):
+        inherent[(il, ii)] = inherent.get((il, ii), 0) + n
+        residual[(rl, ri)] = residual.get((rl, ri), 0) + n
+    methodology = methodology_current()
+    return {
+        "inherent": heatmap(risks, "inherent", system, counts=inherent, methodology=methodology),
+        "residual": heatmap(risks, "residual", system, counts=residual, methodology=methodology),
     }
+
+
+def heatmap(
+    risks: QuerySet[Risk],
+    kind: str,
+    system: AISystem | None = None,
+    *,
+    counts: dict[tuple[int, int], int] | None = None,
+    methodology: Methodology | None = None,
+) -> dict:
+    """Counts per (likelihood, impact) cell, highest likelihood first, each cell with a link to
+    the register filtered on it. ``counts`` already read (:func:`heatmaps`) are used as is."""
+    from .services import methodology_current
+
+    methodology = methodology or methodology_current()
+    l_field, i_field = f"{kind}_likelihood", f"{kind}_impact"
+    if counts is None:
+        counts = {
+            (row[l_field], row[i_field]): row["n"]
+            for row in risks.order_by().values(l_field, i_field).annotate(n=Count("id"))
+        }
     l_max = max([methodology.likelihood_max, *(k[0] for k in counts)])
     i_max = max([methodology.impact_max, *(k[1] for k in counts)])
     base = reverse("risk:register")

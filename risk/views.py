@@ -156,8 +156,7 @@ class SystemRiskView(RecordMixin, View):
                 "impacts": ImpactAssessment.objects.filter(system=system).select_related(
                     "signed_off_by"
                 ),
-                "inherent": selectors.heatmap(risks, "inherent", system),
-                "residual": selectors.heatmap(risks, "residual", system),
+                **selectors.heatmaps(risks, system),
                 "can_change": can_change_record(user, system),
                 "can_classify": services.classification_answer_refusal(user, system) is None,
                 "history": with_people(system_risk_history(system)[:50]),

@@ -232,11 +232,11 @@ def audit_readiness(
 ) -> AuditReadiness:
     """The readiness check of ``audit``, as ``user`` may see it. The gaps are the SoA's gap
     list (audits.soa.gaps: the one gap rule); "stale" is measured at the audit's first day."""
-    from ..soa.gaps import gap_list
+    from ..soa.gaps import gap_summary
 
     today = today or timezone.localdate()
     as_of = max(audit.start_date, today)
-    gaps = gap_list(user=user, today=today)
+    gaps = gap_summary(user=user, top=TOP_GAPS, today=today)
     external = ExternalFinding.objects.restrict(user).filter(status__in=OPEN_EXTERNAL)
     internal = Finding.objects.restrict(user).filter(status=Finding.Status.OPEN)
     last_audit = (
@@ -254,8 +254,8 @@ def audit_readiness(
     return AuditReadiness(
         audit=audit,
         as_of=as_of,
-        gap_count=len(gaps),
-        top_gaps=gaps[:TOP_GAPS],
+        gap_count=gaps.total,
+        top_gaps=gaps.top,
         open_external_findings=external.count(),
         overdue_external_findings=external.filter(ExternalFinding.overdue_q(today)).count(),
         open_internal_findings=internal.count(),

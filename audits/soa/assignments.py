@@ -35,7 +35,8 @@ from aims.roles import APPROVER, OFFICER, OWNER
 
 from ..errors import Code
 from ..models import GapAssignment
-from .gaps import KINDS, SEVERITY_LABELS, SEVERITY_ORDER, Gap, gap_list
+from . import gaps
+from .gaps import HIGH, KINDS, SEVERITY_LABELS, SEVERITY_ORDER, Gap, gap_list, gap_summary
 
 Status = GapAssignment.Status
 ASSIGN_PERM = "audits.change_gapassignment"
@@ -121,10 +122,7 @@ def find_gap(*, user, kind: str, record: str, today: date | None = None) -> Gap 
     """The gap of that kind on that record, if ``user`` sees it today."""
     if kind not in KINDS:
         return None
-    for gap in gap_list(user=user, today=today):
-        if gap.kind == kind and gap.record == record:
-            return gap
-    return None
+    return gaps.find_gap(user=user, kind=kind, record=record, today=today)
 
 
 def assignment_of(kind: str, record: str) -> GapAssignment | None:
@@ -221,13 +219,62 @@ def gap_rows(
     """The gaps ``user`` sees, each with its assignment, filtered by ``filters`` (q, kind,
     severity, owner, status, overdue, unassigned). One query for the assignments."""
     today = today or timezone.localdate()
-    gaps = gap_list(user=user, today=today)
-    records = {g.record for g in gaps}
+    found = gap_list(user=user, today=today)
+    records = {g.record for g in found}
     assignments = {
         a.key: a for a in GapAssignment.objects.filter(record__in=records).select_related("owner")
     }
-    rows = [GapRow(g, assignments.get(gap_key(g.kind, g.record)), today) for g in gaps]
+    rows = [GapRow(g, assignments.get(gap_key(g.kind, g.record)), today) for g in found]
     return [row for row in rows if _matches(row, filters or {})]
+
+
+@dataclass(frozen=True)
+class GapOverview:
+    """The readiness page's view of the register: its first rows and its figures, read in
+    a fixed number of queries whatever the size of the organisation."""
+
+    top: list[GapRow]
+    figures: dict[str, int]  # total, high, traced, not_ready, unassigned, overdue
+
+
+def gap_overview(*, user, top: int, today: date | None = None, state=None) -> GapOverview:
+    """The first ``top`` rows of the register (unfiltered, in the register's order) and its
+    figures: the same numbers :func:`gap_rows` would give, counted in SQL. Assignments are
+    matched to the gaps the user sees kind by kind (one query per kind that has any)."""
+    today = today or timezone.localdate()
+    summary = gap_summary(user=user, top=top, today=today, state=state)
+    assigned: dict[str, set[str]] = {}
+    late: dict[str, set[str]] = {}
+    for kind, record, status, due_date in GapAssignment.objects.values_list(
+        "kind", "record", "status", "due_date"
+    ):
+        assigned.setdefault(kind, set()).add(record)
+        if status not in DONE and due_date < today:
+            late.setdefault(kind, set()).add(record)
+    with_assignment = overdue = 0
+    for segment, count in zip(summary.segments, summary.counts, strict=True):
+        if count and assigned.get(segment.kind):
+            with_assignment += segment.count_among(assigned[segment.kind])
+        if count and late.get(segment.kind):
+            overdue += segment.count_among(late[segment.kind])
+    records = {g.record for g in summary.top}
+    found = (
+        {a.key: a for a in GapAssignment.objects.filter(record__in=records).select_related("owner")}
+        if records
+        else {}
+    )
+    rows = [GapRow(g, found.get(gap_key(g.kind, g.record)), today) for g in summary.top]
+    return GapOverview(
+        top=rows,
+        figures={
+            "total": summary.total,
+            "high": summary.by_severity[HIGH],
+            "traced": summary.traced,
+            "not_ready": summary.not_ready,
+            "unassigned": summary.total - with_assignment,
+            "overdue": overdue,
+        },
+    )
 
 
 def row_of(*, user, kind: str, record: str, today: date | None = None) -> GapRow | None:

@@ -12,11 +12,11 @@ def readiness_panel(request) -> dict | None:
     if not user.is_authenticated or not can_view_statements(user):
         return None
     state = readiness()
-    found = gaps.gap_list(user=user, state=state)
+    found = gaps.gap_summary(user=user, top=TOP_GAPS, today=state.today, state=state)
     return {
         "percent": state.percent,
         "ready": state.ready,
         "total": state.total,
-        "gaps": found[:TOP_GAPS],
-        "gap_count": len(found),
+        "gaps": found.top,
+        "gap_count": found.total,
     }

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from ..iso27001.selectors import Support, supporting_security_evidence
@@ -40,19 +41,31 @@ class EvidenceState:
 
 
 def evidence_state(*, statement_ids: Iterable[int] | None = None, today: date) -> EvidenceState:
+    statement_ids = None if statement_ids is None else list(statement_ids)
+    # One row per statement with evidence (the catalogue's size, not the evidence's): whether
+    # some of it is in date today, and the last expiry among what has expired.
+    in_date_q = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today)
+    )
+    rows = (
+        current_evidence(statement_ids)
+        .order_by()
+        .values("target_id")
+        .annotate(
+            in_date=Count("id", filter=in_date_q),
+            expired=Max("valid_until", filter=Q(valid_until__lt=today)),
+        )
+        .values_list("target_id", "in_date", "expired")
+    )
     any_current: set[int] = set()
     in_date: set[int] = set()
     expiry: dict[int, date] = {}
-    statement_ids = None if statement_ids is None else list(statement_ids)
-    rows = current_evidence(statement_ids).values_list("target_id", "valid_from", "valid_until")
-    for target_id, valid_from, valid_until in rows:
+    for target_id, in_date_count, expired in rows:
         any_current.add(target_id)
-        if (valid_from is None or valid_from <= today) and (
-            valid_until is None or valid_until >= today
-        ):
+        if in_date_count:
             in_date.add(target_id)
-        elif valid_until is not None and valid_until < today:
-            expiry[target_id] = max(expiry.get(target_id, valid_until), valid_until)
+        elif expired is not None:
+            expiry[target_id] = expired
     via_security = supporting_security_evidence(today=today, statement_ids=statement_ids)
     in_date |= set(via_security)
     return EvidenceState(

@@ -28,7 +28,7 @@ def top_gaps(user, limit: int) -> list[dict[str, str]]:
             "action": gap.action,
             "severity": SEVERITY_LABELS.get(gap.severity, gap.severity),
         }
-        for gap in gaps.gap_list(user=user)[:limit]
+        for gap in gaps.gap_summary(user=user, top=limit).top
     ]
 
 

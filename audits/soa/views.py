@@ -21,7 +21,6 @@ from risk.selectors import risk_list, visible_systems
 
 from ..iso27001.selectors import reviewed_mappings_of_item
 from ..models import ControlStatement, SoAVersion
-from . import gaps as gap_checks
 from . import selectors, services
 from .forms import StatementFilterForm, StatementForm, VersionApproveForm
 from .readiness import readiness, readiness_of
@@ -183,10 +182,10 @@ class ReadinessView(PermissionMixin, View):
     top = 10
 
     def get(self, request):
-        from .assignments import gap_rows
+        from .assignments import gap_overview
 
         state = readiness()
-        rows = gap_rows(user=request.user, today=state.today)
+        overview = gap_overview(user=request.user, top=self.top, today=state.today, state=state)
         return render(
             request,
             "soa/readiness.html",
@@ -194,15 +193,8 @@ class ReadinessView(PermissionMixin, View):
                 "state": state,
                 "clause_part": state.part("clause"),
                 "control_part": state.part("control"),
-                "top_gaps": rows[: self.top],
-                "figures": {
-                    "total": len(rows),
-                    "high": sum(1 for r in rows if r.severity == gap_checks.HIGH),
-                    "traced": sum(1 for r in rows if r.kind != "not_ready"),
-                    "not_ready": sum(1 for r in rows if r.kind == "not_ready"),
-                    "unassigned": sum(1 for r in rows if r.assignment is None),
-                    "overdue": sum(1 for r in rows if r.overdue),
-                },
+                "top_gaps": overview.top,
+                "figures": overview.figures,
             },
         )
 

@@ -292,10 +292,7 @@ class RiskProfileViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
             "checklist": {
                 gate: [c.__dict__ for c in services.checklist(system, gate)] for gate in Gate.values
             },
-            "heatmap": {
-                "inherent": selectors.heatmap(risks, "inherent", system),
-                "residual": selectors.heatmap(risks, "residual", system),
-            },
+            "heatmap": selectors.heatmaps(risks, system),
         }
         return Response(RiskProfileSerializer(data).data)
 

@@ -253,7 +253,14 @@ class ReadinessSerializer(AimsSerializer):
     total = serializers.IntegerField()
     clauses = GroupReadinessSerializer(many=True)
     annex = GroupReadinessSerializer(many=True)
-    gaps = GapSerializer(many=True)
+    gaps = GapSerializer(
+        many=True,
+        help_text="The first gaps of the gap list, most severe first (at most "
+        "`gaps_limit`); the whole list, paginated, is /api/v1/readiness/gaps/.",
+    )
+    gap_count = serializers.IntegerField(help_text="Gaps in the whole list.")
+    gaps_limit = serializers.IntegerField(help_text="The most gaps listed under `gaps`.")
+    gaps_complete = serializers.BooleanField(help_text="Whether `gaps` lists every gap.")
 
 
 # --- Readiness gaps and their assignments ---------------------------------------------------

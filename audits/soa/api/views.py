@@ -168,17 +168,22 @@ class CanViewStatements(IsAuthenticated):
 
 
 class ReadinessView(APIView):
-    """Readiness percentages (overall, per clause, per Annex A objective) and the gap list,
-    each gap with what to do next and the page of the record to fix."""
+    """Readiness percentages (overall, per clause, per Annex A objective) and the first gaps
+    of the gap list (``gaps_limit`` of them, most severe first; ``gap_count`` in all), each
+    gap with what to do next and the page of the record to fix. The whole list, paginated,
+    with assignments and filters: ``/api/v1/readiness/gaps/``."""
 
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [CanViewStatements]
+    gaps_limit = 100
 
     @extend_schema(responses=ReadinessSerializer)
     def get(self, request):
         today = timezone.localdate()
         state = readiness(today=today)
-        found = gap_checks.gap_list(user=request.user, today=today, state=state)
+        found = gap_checks.gap_summary(
+            user=request.user, top=self.gaps_limit, today=today, state=state
+        )
         data = {
             "date": today,
             "percent": state.percent,
@@ -186,7 +191,10 @@ class ReadinessView(APIView):
             "total": state.total,
             "clauses": GroupReadinessSerializer(state.clauses, many=True).data,
             "annex": GroupReadinessSerializer(state.annex, many=True).data,
-            "gaps": GapSerializer(found, many=True).data,
+            "gaps": GapSerializer(found.top, many=True).data,
+            "gap_count": found.total,
+            "gaps_limit": self.gaps_limit,
+            "gaps_complete": len(found.top) == found.total,
         }
         return Response(data)
 

@@ -60,6 +60,8 @@ class Code(StrEnum):
     MFA_NOTHING_TO_RESET = "mfa_nothing_to_reset"
     MFA_OWN_ACCOUNT = "mfa_own_account"
     SSO_ONLY = "sso_only"
+    # No lost updates (aims.concurrency): the record changed since the edit was loaded.
+    STALE_VERSION = "stale_version"
 
 
 class BusinessRuleError(Exception):

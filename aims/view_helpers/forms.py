@@ -14,9 +14,8 @@ from django.shortcuts import render
 from ..concurrency import (
     VERSION_FIELD,
     BadVersion,
-    StaleVersion,
     current_version,
-    editing,
+    editing,  # noqa: F401  (re-exported: the one way a hand-built edit view runs its save)
     is_versioned,
     parse_version,
 )
@@ -56,19 +55,6 @@ def take_version(form) -> int | None:
     """The version a valid bound form carries, taken out of ``cleaned_data`` so the service
     only sees the record's fields."""
     return form.cleaned_data.pop(VERSION_FIELD, None)
-
-
-def show_stale(form, exc: StaleVersion) -> int:
-    """Put a stale-edit refusal on the form: the message, then what changed, one line each.
-    The user's input stays; the hidden version moves to the current one, so saving again
-    applies their input knowingly over the change they have now seen. Returns 409."""
-    form.add_error(None, exc.message)
-    for line in exc.lines:
-        form.add_error(None, line)
-    data = form.data.copy()
-    data[form.add_prefix(VERSION_FIELD)] = str(exc.extra["current_version"])
-    form.data = data
-    return 409
 
 
 class ServiceFormMixin:
@@ -128,8 +114,6 @@ class ServiceFormMixin:
     def refused(self, form, exc: ValidationError | BusinessRuleError) -> HttpResponse:
         if self.raise_forbidden and getattr(exc, "status_code", None) == 403:
             raise PermissionDenied(exc.message) from exc
-        if isinstance(exc, StaleVersion):
-            return self.render_form(form, show_stale(form, exc))
         return self.render_form(form, apply_errors(form, exc))
 
     def make_versioned_form(self, data=None):

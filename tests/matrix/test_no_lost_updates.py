@@ -22,17 +22,8 @@ from .world import World, history_row_count
 pytestmark = pytest.mark.django_db
 
 ACTORS = ("officer", "owner")
-# Edits whose record keeps no history of its own, so there is no version to check: singleton
-# settings and records of a user's own that only they edit.
+# Edits of records that keep no history of their own, so have no version to check.
 UNVERSIONED = {
-    "accounts:service_account_edit POST",  # a user account: not a history-tracked record
-    "api:serviceaccount-detail PATCH",
-    "api:organisation-profile PATCH",
-    "api:scope PATCH",
-    "ms:scope_edit POST",
-    "api:gatesetting-detail PATCH",
-    "api:methodology-detail PATCH",
-    "api:obligationtimeline-detail PATCH",
     "api:schedule-detail PATCH",  # a beat schedule (django-celery-beat), not an AIMS record
 }
 

@@ -9,6 +9,7 @@ queryset; an object outside the user's reach is a 404.
 import functools
 import logging
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import QueryDict
 from drf_spectacular.utils import extend_schema
@@ -169,16 +170,24 @@ class AIMSViewSetMixin:
         try:
             return parse_version(value)
         except BadVersion:
-            raise ValidationError(
-                {name: ["Not a version of this record: send the ETag of its latest GET."]}
-            ) from None
+            raise self.not_a_version(name) from None
+
+    @staticmethod
+    def not_a_version(name: str) -> ValidationError:
+        return ValidationError(
+            {name: ["Not a version of this record: send the ETag of its latest GET."]}
+        )
 
     def version_checked_record(self, record) -> None:
         if getattr(self, "_versioned_record", None) is not None or not is_versioned(record):
             return
         self._versioned_record = record
         if getattr(self, "action", None) in VERSIONED_ACTIONS:
-            check_version(record, self.expected_version())
+            try:
+                check_version(record, self.expected_version())
+            except DjangoValidationError:  # newer than the record: made up, not stale
+                header = self.request.headers.get("If-Match") is not None
+                raise self.not_a_version("If-Match" if header else VERSION_FIELD) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

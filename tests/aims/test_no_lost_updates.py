@@ -74,3 +74,100 @@ def test_a_garbage_form_version_is_a_field_error_not_a_500(client_as, owner, sys
     assert "version" in response.content.decode().lower()
     system.refresh_from_db()
     assert system.name == INTAKE_DATA["name"]
+
+
+# --- The API: ETag, If-Match, record_version --------------------------------------------------
+
+
+def detail(system) -> str:
+    return reverse("api:system-detail", args=[system.pk])
+
+
+def test_the_detail_get_answers_the_version_as_etag(api_as, owner, system):
+    response = api_as(owner).get(detail(system))
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{current_version(system)}"'
+
+
+def test_a_stale_patch_put_or_body_version_is_412_with_what_changed(api_as, officer, system):
+    client = api_as(officer)
+    tag = client.get(detail(system))["ETag"]
+    moved = client.patch(
+        detail(system), {"known_risks": "Drift."}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert moved.status_code == 200 and moved["ETag"] != tag  # the write answers the new one
+
+    stale_patch = client.patch(detail(system), {"name": "Lost?"}, format="json", HTTP_IF_MATCH=tag)
+    stale_put = client.put(detail(system), {"name": "Lost?"}, format="json", HTTP_IF_MATCH=tag)
+    in_body = client.patch(
+        detail(system), {"name": "Lost?", VERSION_FIELD: int(tag.strip('"'))}, format="json"
+    )
+    for response in (stale_patch, stale_put, in_body):
+        assert response.status_code == 412, response.content
+        body = response.json()
+        assert body["code"] == "stale_version"
+        assert body["extra"]["changed_fields"] == ["known_risks"]
+        change = body["extra"]["changes"][0]
+        assert change["by"] == officer.username
+        assert change["fields"][0]["new"] == "Drift."
+    system.refresh_from_db()
+    assert system.name == INTAKE_DATA["name"] and system.known_risks == "Drift."
+
+
+def test_a_current_body_version_saves_and_is_not_a_field_of_the_record(api_as, owner, system):
+    version = current_version(system)
+    response = api_as(owner).patch(
+        detail(system), {"name": "Renamed", VERSION_FIELD: version}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    system.refresh_from_db()
+    assert system.name == "Renamed"
+
+
+def test_without_a_version_or_with_a_star_a_write_is_not_checked(api_as, owner, system):
+    """Backwards compatible (README, REST API): clients that send no version still write."""
+    client = api_as(owner)
+    assert client.patch(detail(system), {"name": "One"}, format="json").status_code == 200
+    star = client.patch(detail(system), {"name": "Two"}, format="json", HTTP_IF_MATCH="*")
+    assert star.status_code == 200
+    system.refresh_from_db()
+    assert system.name == "Two"
+
+
+@pytest.mark.parametrize(
+    "header,body",
+    [
+        ('"abc"', None),
+        ("12; DROP TABLE", None),
+        ('"-3"', None),
+        ('"' + "9" * 40 + '"', None),
+        (None, "abc"),
+        (None, -1),
+        (None, 1.5),
+        (None, [1]),
+        (None, {"v": 1}),
+    ],
+)
+def test_a_garbage_version_is_a_400_field_error(api_as, owner, system, header, body):
+    data = {"name": "X"} if body is None else {"name": "X", VERSION_FIELD: body}
+    extra = {"HTTP_IF_MATCH": header} if header is not None else {}
+    response = api_as(owner).patch(detail(system), data, format="json", **extra)
+    assert response.status_code == 400, response.content
+    field = "If-Match" if header is not None else VERSION_FIELD
+    assert field in response.json()["extra"]["fields"]
+    system.refresh_from_db()
+    assert system.name == INTAKE_DATA["name"]
+
+
+def test_a_version_newer_than_the_record_is_made_up_a_400(api_as, owner, system):
+    made_up = f'"{current_version(system) + 1000}"'
+    response = api_as(owner).patch(
+        detail(system), {"name": "X"}, format="json", HTTP_IF_MATCH=made_up
+    )
+    assert response.status_code == 400 and "If-Match" in response.json()["extra"]["fields"]
+
+
+def test_if_match_may_list_several_tags_and_one_current_is_enough(api_as, owner, system):
+    tags = f'"1", W/"{current_version(system)}"'
+    response = api_as(owner).patch(detail(system), {"name": "Y"}, format="json", HTTP_IF_MATCH=tags)
+    assert response.status_code == 200, response.content

@@ -176,11 +176,13 @@ def test_two_stale_form_saves_one_wins_the_other_is_shown_the_change(owner, offi
         client.force_login(user)
         return client.post(url, {**form, "known_risks": risks})
 
-    results = race(lambda: post(officer, "Officer's risks"), lambda: post(owner, "Owner's risks"))
+    results = race(
+        lambda: post(officer, "Seen by the officer"), lambda: post(owner, "Seen by the owner")
+    )
     statuses = sorted(response.status_code for _, response in results)
     assert statuses == [302, 409], statuses
     refused = next(r for _, r in results if r.status_code == 409).content.decode()
     assert "changed by someone else" in refused
     system.refresh_from_db()
-    assert system.known_risks in ("Officer's risks", "Owner's risks")
+    assert system.known_risks in ("Seen by the officer", "Seen by the owner")
     assert system.known_risks in refused  # the winner's value, shown to the loser

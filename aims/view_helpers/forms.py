@@ -32,6 +32,10 @@ class VersionField(forms.Field):
     def __init__(self, **kwargs):
         super().__init__(required=False, label="Version of the record", **kwargs)
 
+    def has_changed(self, initial, data) -> bool:
+        # Bookkeeping, not input: never in ``changed_data``, never "something changed".
+        return False
+
     def to_python(self, value):
         try:
             return parse_version(value)

@@ -34,29 +34,27 @@ def test_the_owners_stale_edit_is_refused_and_the_officers_change_kept(login, sc
 
     officers = login(officer)
     officers.goto(edit)
-    officers.get_by_label("Known risks").fill(OFFICERS_RISKS)
-    officers.get_by_role("button", name="Save").click()
+    officers.locator("#id_known_risks").fill(OFFICERS_RISKS)
+    officers.get_by_role("button", name="Save", exact=True).click()
     expect(officers.get_by_text(f"{system.reference} saved.")).to_be_visible()
 
-    owners.get_by_label("Name of the system or use case").fill("CV screening assistant v2")
-    owners.get_by_role("button", name="Save").click()
-    summary = owners.get_by_role("alert")
+    owners.locator("#id_name").fill("CV screening assistant v2")
+    owners.get_by_role("button", name="Save", exact=True).click()
+    summary = owners.locator(".error-summary")
     expect(summary).to_contain_text("changed by someone else")
     expect(summary).to_contain_text("Known risks")
     expect(summary).to_contain_text(OFFICERS_RISKS)
     expect(summary).to_contain_text("Otto Officer")
     # The owner's input is still in the form, nothing lost; the officer's change stands.
-    expect(owners.get_by_label("Name of the system or use case")).to_have_value(
-        "CV screening assistant v2"
-    )
-    expect(owners.get_by_label("Known risks")).to_have_value(INTAKE_DATA["known_risks"])
+    expect(owners.locator("#id_name")).to_have_value("CV screening assistant v2")
+    expect(owners.locator("#id_known_risks")).to_have_value(INTAKE_DATA["known_risks"])
     screenshot(owners, "no-lost-updates-refused")
     stored = AISystem.objects.get(pk=system.pk)
     assert stored.known_risks == OFFICERS_RISKS and stored.name == INTAKE_DATA["name"]
 
     # Having seen the change, the owner keeps the officer's risks and saves again.
-    owners.get_by_label("Known risks").fill(OFFICERS_RISKS)
-    owners.get_by_role("button", name="Save").click()
+    owners.locator("#id_known_risks").fill(OFFICERS_RISKS)
+    owners.get_by_role("button", name="Save", exact=True).click()
     expect(owners.get_by_text(re.compile(rf"{system.reference} saved"))).to_be_visible()
     stored = AISystem.objects.get(pk=system.pk)
     assert stored.name == "CV screening assistant v2" and stored.known_risks == OFFICERS_RISKS

@@ -63,6 +63,8 @@ class Code(StrEnum):
     # An outside service failed (aims.storage, aims.outage): nothing was saved, try again.
     STORAGE_UNAVAILABLE = "storage_unavailable"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    # No lost updates (aims.concurrency): the record changed since the edit was loaded.
+    STALE_VERSION = "stale_version"
 
 
 class BusinessRuleError(Exception):

@@ -3,9 +3,24 @@ from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
+from .concurrency import VERSION_FIELD, StaleVersion
 from .dashboard import panels_for
 from .errors import BusinessRuleError
 from .roles import role_names
+
+
+def show_stale(form, exc: StaleVersion) -> int:
+    """Put a stale-edit refusal (aims.concurrency) on the form: the message, then what
+    changed, one line each. The user's input stays; the hidden version moves to the current
+    one, so saving again applies their input knowingly over the change they have now seen.
+    Returns 409 (conflict)."""
+    form.add_error(None, exc.message)
+    for line in exc.lines:
+        form.add_error(None, line)
+    data = form.data.copy()
+    data[form.add_prefix(VERSION_FIELD)] = str(exc.extra["current_version"])
+    form.data = data
+    return 409
 
 
 def apply_errors(form, exc: Exception) -> int:
@@ -20,6 +35,8 @@ def apply_errors(form, exc: Exception) -> int:
         else:
             form.add_error(None, exc.messages)
         return 400
+    if isinstance(exc, StaleVersion):
+        return show_stale(form, exc)
     if isinstance(exc, BusinessRuleError):
         form.add_error(None, exc.message)
         for item in exc.extra.get("missing", []):

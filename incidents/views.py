@@ -16,7 +16,14 @@ from aims.capa import services as capa_services
 from aims.errors import BusinessRuleError
 from aims.people import display_name
 from aims.permissions import can_change_record, has_perm
-from aims.view_helpers import ListPageMixin, RecordMixin, moment
+from aims.view_helpers import (
+    ListPageMixin,
+    RecordMixin,
+    add_version,
+    editing,
+    moment,
+    take_version,
+)
 from aims.views import apply_errors
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, LifecycleStage
@@ -250,6 +257,7 @@ class IncidentEditView(IncidentMixin, View):
     def get(self, request, pk: int):
         self.check(request)
         form = IncidentEditForm(instance=self.incident, awareness_locked=self.locked())
+        add_version(form, self.incident)
         return render(request, self.template_name, {"form": form, "incident": self.incident})
 
     def post(self, request, pk: int):
@@ -258,12 +266,15 @@ class IncidentEditView(IncidentMixin, View):
         form = IncidentEditForm(
             request.POST, instance=self.incident, awareness_locked=self.locked()
         )
+        add_version(form, original)
         status = 400
         if form.is_valid():
+            version = take_version(form)
             try:
-                services.incident_update(
-                    actor=request.user, incident=original, data=form.cleaned_data
-                )
+                with editing(original, version):
+                    services.incident_update(
+                        actor=request.user, incident=original, data=form.cleaned_data
+                    )
             except (ValidationError, BusinessRuleError) as exc:
                 status = apply_errors(form, exc)
             else:

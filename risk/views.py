@@ -441,7 +441,7 @@ class ImpactCreateView(ServiceFormView):
         return ImpactForm(data)
 
     def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
+        form, _record = self.make_versioned_form(request.POST)  # keeps the version it was loaded at
         if form.adding_harm:  # "Add another harm": the same form, one more row, not saved
             return self.render_form(form)
         return super().post(request, *args, **kwargs)

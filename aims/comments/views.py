@@ -12,6 +12,7 @@ from django.views import View
 
 from aims.errors import BusinessRuleError
 from aims.forms import BootstrapFormMixin
+from aims.view_helpers import add_version, editing, take_version
 from aims.views import apply_errors, safe_next
 
 from . import selectors, services
@@ -86,16 +87,19 @@ class CommentEditView(LoginRequiredMixin, CommentMixin, View):
 
     def get(self, request, pk: int):
         form = CommentForm(initial={"body": self.comment.body})
+        add_version(form, self.comment)
         return _form_page(request, form, self.comment.target, comment=self.comment)
 
     def post(self, request, pk: int):
         form = CommentForm(request.POST)
+        add_version(form, self.comment)
         record = self.comment.target
         if form.is_valid():
             try:
-                services.comment_edit(
-                    actor=request.user, comment=self.comment, body=form.cleaned_data["body"]
-                )
+                with editing(self.comment, take_version(form)):
+                    services.comment_edit(
+                        actor=request.user, comment=self.comment, body=form.cleaned_data["body"]
+                    )
             except (ValidationError, BusinessRuleError) as exc:
                 status = apply_errors(form, exc)
                 return _form_page(request, form, record, comment=self.comment, status=status)

@@ -292,6 +292,10 @@ class EvidenceReplaceView(ServiceFormMixin, EvidenceMixin, View):
     def context(self) -> dict:
         return {"evidence": self.evidence, "target": self.target}
 
+    def version_record(self, form):
+        # Not a model form: the item the new version replaces is the record loaded.
+        return self.evidence
+
     def make_form(self, data=None):
         if data is not None:
             return EvidenceReplaceForm(data, self.request.FILES)

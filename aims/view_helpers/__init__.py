@@ -46,6 +46,13 @@ nothing. Combine it with :class:`RecordMixin` for a form on one record::
 
     class RiskEditView(ServiceFormMixin, RiskMixin, View): ...
 
+An edit form of a saved record carries the record's version (``aims.concurrency``): the
+mixin adds the hidden field, runs the save locked at that version, and shows a record changed
+since as a conflict (409) listing what changed, the user's input kept. A view that builds its
+form by hand does the same with :func:`add_version` (on GET and POST), :func:`take_version`
+and ``with editing(record, version):`` around the service call; ``apply_errors`` shows the
+refusal.
+
 The mixins give ``get``/``post``; the login and permission mixins give ``dispatch``. Put
 them all before ``View``; a refused ``dispatch`` (login, 404, 403) stops the request before
 any form or query runs. History pages name people through :func:`with_people`.
@@ -61,7 +68,7 @@ from .export import (
     xlsx_cell,
     xlsx_response,
 )
-from .forms import ServiceFormMixin
+from .forms import ServiceFormMixin, VersionField, add_version, editing, take_version
 from .lists import (
     PAGE_SIZE,
     ListPageMixin,
@@ -81,6 +88,10 @@ __all__ = [
     "ListPageMixin",
     "RecordMixin",
     "ServiceFormMixin",
+    "VersionField",
+    "add_version",
+    "editing",
+    "take_version",
     "csv_lines",
     "csv_response",
     "csv_safe",

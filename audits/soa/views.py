@@ -14,7 +14,14 @@ from django.views import View
 from aims.errors import BusinessRuleError
 from aims.history_diff import record_history
 from aims.permissions import has_global_perm
-from aims.view_helpers import ServiceFormMixin, page_context, paginate
+from aims.view_helpers import (
+    ServiceFormMixin,
+    add_version,
+    editing,
+    page_context,
+    paginate,
+    take_version,
+)
 from aims.view_helpers.export import csv_lines
 from aims.views import apply_errors
 from risk.selectors import risk_list, visible_systems
@@ -97,6 +104,7 @@ class StatementMixin(PermissionMixin):
         can_edit = services.can_edit_statements(user)
         if can_edit and form is None:
             form = StatementForm(instance=statement)
+            add_version(form, statement)
         state = readiness_of([statement])[statement.pk]
         evidence = list(
             services.current_evidence([statement.pk])
@@ -154,18 +162,26 @@ class StatementEditView(StatementMixin, View):
 
     def post(self, request, pk: int):
         form = StatementForm(request.POST, instance=self.statement)
+        add_version(form, self.statement)
         status = 400
         if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in form.fields if f in form.changed_data}
-            if not data:
-                messages.info(request, "Nothing changed.")
-                return HttpResponseRedirect(self.detail_url())
+            version = take_version(form)
+            data = {f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data}
             try:
-                services.statement_update(actor=request.user, statement=self.statement, data=data)
+                # Checked even when nothing changed: "nothing changed" must not hide that
+                # someone else changed the statement since the form was loaded.
+                with editing(self.statement, version):
+                    if data:
+                        services.statement_update(
+                            actor=request.user, statement=self.statement, data=data
+                        )
             except (ValidationError, BusinessRuleError) as exc:
                 status = apply_errors(form, exc)
             else:
-                messages.success(request, f"Statement of {self.statement.item.code} saved.")
+                if not data:
+                    messages.info(request, "Nothing changed.")
+                else:
+                    messages.success(request, f"Statement of {self.statement.item.code} saved.")
                 return HttpResponseRedirect(self.detail_url())
         # The form's instance holds the refused input; show the saved statement beside it.
         self.statement = selectors.statement_get(user=request.user, pk=pk)

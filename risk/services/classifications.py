@@ -139,7 +139,12 @@ def classification_save(
 @transaction.atomic
 def classification_submit(*, actor, classification: Classification) -> Classification:
     """Send a draft to the governance officers for confirmation."""
-    record = Classification.objects.select_related("system").get(pk=classification.pk)
+    # Locked before the predicate: of two officers (or submitters) racing, one wins.
+    record = (
+        Classification.objects.select_related("system")
+        .select_for_update(of=("self",))
+        .get(pk=classification.pk)
+    )
     why = classification_submit_refusal(actor, record)
     if why:
         if record.status != Status.DRAFT and not classification_answer_refusal(
@@ -168,7 +173,12 @@ def classification_confirm(
     """Confirm the proposed result, or change it (``result``) with a ``reason``. A pending
     result (a "not sure" answer) is always decided: the officer names the result and why.
     The confirmed result is what the tier is derived from."""
-    record = Classification.objects.select_related("system").get(pk=classification.pk)
+    # Locked before the predicate: of two officers (or submitters) racing, one wins.
+    record = (
+        Classification.objects.select_related("system")
+        .select_for_update(of=("self",))
+        .get(pk=classification.pk)
+    )
     why = classification_confirm_refusal(actor, record)
     if why:
         if has_global_perm(actor, CONFIRM_PERM) and record.system.owner_id != actor.pk:

@@ -5,6 +5,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on PYTEST_WORKERS processes at once (pytest-xdist): one per core of a 2-core
+# CI machine. PYTEST_WORKERS=0 runs it in this process, one test after another. Tests marked
+# xdist_group("name") all run on one worker.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
 .PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail bench-scale load worker beat browser clean
 
@@ -33,7 +38,7 @@ start-empty: $(STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 # Browser tests drive Debian's Chromium; install it when we can (root with apt), else they skip.
 browser:
@@ -43,7 +48,7 @@ browser:
 	fi
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not e2e and not integration"
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not e2e and not integration"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,10 +1,37 @@
+import os
+import re
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from aims.roles import APPROVER, AUDITOR, OFFICER, OWNER
 
 from .factories import make_system, user_with_role
+
+
+def _own_redis_database_per_xdist_worker() -> None:
+    """Under pytest-xdist each worker process gets its own Redis database: the configured one
+    plus the worker's index (gw0 the configured one, gw1 the next). Integration tests start a
+    real Celery worker on the broker; two of them on one database would take each other's
+    tasks. Django has read its settings by now, Celery not yet (it reads them on first use);
+    the worker processes the tests start inherit the environment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    match = re.fullmatch(r"(rediss?://[^/]*)/(\d+)", broker)
+    if not worker.startswith("gw") or match is None:
+        return
+    own = f"{match[1]}/{int(match[2]) + int(worker.removeprefix('gw'))}"
+    os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL = own
+    backend = settings.CELERY_RESULT_BACKEND
+    if backend == broker:
+        settings.CELERY_RESULT_BACKEND = own
+    if os.environ.get("CELERY_RESULT_BACKEND") == broker:
+        os.environ["CELERY_RESULT_BACKEND"] = own
+
+
+_own_redis_database_per_xdist_worker()
 
 
 def _outside_the_guard(method):

@@ -56,11 +56,14 @@ def _cache_url(backend: str, tmp_path: Path) -> str:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     if not broker.startswith("redis"):
         pytest.skip("no Redis (CELERY_BROKER_URL): the folder cache is tested instead")
-    url = re.sub(r"/\d+$", "", broker) + "/14"  # a database of its own, emptied below
+    # The broker's database, this test process's own (each xdist worker has one, see
+    # tests/conftest.py): the cache's keys (Django's ":1:..." ones) are emptied, Celery's kept.
     import redis
 
-    redis.Redis.from_url(url).flushdb()
-    return url
+    client = redis.Redis.from_url(broker)
+    for key in client.scan_iter(match=":1:*"):
+        client.delete(key)
+    return broker
 
 
 @pytest.fixture

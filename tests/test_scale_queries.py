@@ -43,14 +43,11 @@ PAGES = [
     "api:system-list",
 ]
 READINESS = ("soa:readiness", "api:readiness", "soa:gap_register", "api:readiness-gaps")
-# Page name -> roles whose count grows today (measured 2026-12-05, 3 vs 30 systems): readiness
-# and the gap list +2 queries, the evidence library -1 (officer), the owner's dashboard -1.
-# Fix the page, then drop its entry: only growth that is not listed here fails.
-GROWING = {
-    **{name: ("officer", "owner") for name in READINESS},
-    "evidence:evidence_list": ("officer", "owner"),
-    "aims:dashboard": ("owner",),
-}
+# Page name -> roles whose count may grow, and why. Readiness and the gap list match gap
+# assignments with one query per kind of gap present: bounded by the number of kinds, not by
+# the organisation's size, but 3 systems show fewer kinds than 30 (measured 2026-12-05: +1 to
+# +4). Only growth that is not listed here fails; fewer statements at the larger size is fine.
+GROWING = {name: ("officer", "owner") for name in READINESS}
 
 
 def count(client: Client, path: str) -> int | None:
@@ -73,7 +70,9 @@ def test_query_counts_do_not_grow_with_the_organisation(role):
     seeder.top_up(LARGE)
     large = {name: count(client, reverse(name)) for name in PAGES}
     assert small["aims:dashboard"] is not None and small["inventory:system_list"] is not None
-    grown = {name: (small[name], large[name]) for name in PAGES if small[name] != large[name]}
+    # Fewer statements at the larger size is fine (a first page of gaps filled from fewer checks).
+    grown = {name: (small[name], large[name]) for name in PAGES
+             if (large[name] or 0) > (small[name] or 0)}  # fmt: skip
     known = {name for name, roles in GROWING.items() if role in roles}
     # A page that starts to grow fails; one that stops growing should leave GROWING.
     assert sorted(set(grown) - known) == [], grown

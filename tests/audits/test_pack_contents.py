@@ -361,7 +361,7 @@ def test_front_matter_longer_than_assumed_shifts_every_entry(ms, officer):
     pack = EvidencePack.objects.create(scope="whole", requested_by=officer)
     context = packs.gather(pack, lambda *_: None)
     toc = [pack_render.TocEntry(f"a{i}", f"Entry {i}", 2, page=i + 1) for i in range(150)]
-    front, front_pages = pack_render._render_front(pack_render.Renderer(context, None), toc)
+    front, front_pages = pack_render._render_front(pack_render.Renderer(context, None, 1), toc)
     reader = PdfReader(io.BytesIO(front.pdf))
     assert front_pages == len(reader.pages) > 2
     assert [entry.page for entry in toc] == [i + 1 + front_pages for i in range(150)]

@@ -47,9 +47,11 @@ def edit_cases() -> list[Case]:
 
 def params():
     for case in edit_cases():
-        marks = (
-            [pytest.mark.skip(reason="no history, no version")] if case.key in UNVERSIONED else []
-        )
+        marks = []
+        if case.key in UNVERSIONED:
+            marks = [pytest.mark.skip(reason="no history, no version")]
+        elif case.key in NOT_YET:
+            marks = [pytest.mark.xfail(strict=True, reason="singleton settings: not versioned yet")]
         yield pytest.param(case, id=case.key.replace(" ", "."), marks=marks)
 
 

@@ -243,3 +243,36 @@ def _body(response) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
     return response.content
+
+
+def random_system(rng, words: list[str], *, name: str, owner, **overrides):
+    """An unsaved AI system with its classifying fields drawn from ``rng`` (the same draws,
+    in the same order, for every benchmark that seeds systems); ``overrides`` set the texts
+    and anything else a benchmark wants fixed."""
+    from datetime import date, timedelta
+
+    from inventory import models as m
+
+    fields = dict(
+        name=name,
+        purpose=f"{name}: supports the {rng.choice(words)} process.",
+        expected_benefit="Faster turnaround.",
+        business_unit=rng.choice(m.BusinessUnit.values),
+        owner=owner,
+        submitted_by=owner,
+        lifecycle_stage=rng.choice(m.LifecycleStage.values),
+        deployment_type=rng.choice(m.DeploymentType.values),
+        ai_technique=rng.choice(m.AITechnique.values),
+        decision_impact=rng.choice(m.DecisionImpact.values),
+        human_oversight=rng.choice(m.HumanOversight.values),
+        intended_users="Internal staff",
+        affected_groups="Customers",
+        data_description="Operational records",
+        personal_data=rng.choice(m.PersonalData.values),
+        user_facing=rng.random() < 0.3,
+        used_in_eu=rng.random() < 0.6,
+        known_risks="Bias and drift.",
+        risk_tier=rng.choice(m.RiskTier.values),
+        next_review_date=date(2026, 1, 1) + timedelta(days=rng.randrange(730)),
+    )
+    return m.AISystem(**{**fields, **overrides})

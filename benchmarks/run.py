@@ -17,7 +17,6 @@ import random
 import re
 import sys
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +31,7 @@ from _common import (  # noqa: E402  (after the path)
     emit,
     log,
     profile,
+    random_system,
 )
 from _common import measure as _measure  # noqa: E402
 
@@ -92,32 +92,17 @@ class Seeder:
         return user
 
     def _system(self, index: int):
-        from inventory import models as m
 
         rng = self.rng
         name = " ".join(rng.sample(WORDS, 3)).capitalize()
-        return m.AISystem(
-            name=f"{name} {index}",
+        owner = self.owners[index % len(self.owners)]
+        return random_system(
+            rng, WORDS, name=f"{name} {index}", owner=owner,
             purpose=f"{name}: supports the {rng.choice(WORDS)} process for the team. " * 3,
             expected_benefit="Faster turnaround and fewer manual errors.",
-            business_unit=rng.choice(m.BusinessUnit.values),
-            owner=self.owners[index % len(self.owners)],
-            submitted_by=self.owners[index % len(self.owners)],
-            lifecycle_stage=rng.choice(m.LifecycleStage.values),
-            deployment_type=rng.choice(m.DeploymentType.values),
-            ai_technique=rng.choice(m.AITechnique.values),
-            decision_impact=rng.choice(m.DecisionImpact.values),
-            human_oversight=rng.choice(m.HumanOversight.values),
-            intended_users="Internal staff",
             affected_groups="Customers and applicants",
-            data_description="Operational records",
-            personal_data=rng.choice(m.PersonalData.values),
-            user_facing=rng.random() < 0.3,
-            used_in_eu=rng.random() < 0.6,
             known_risks="Bias, drift and over-reliance.",
-            risk_tier=rng.choice(m.RiskTier.values),
-            next_review_date=date(2026, 1, 1) + timedelta(days=rng.randrange(730)),
-        )
+        )  # fmt: skip
 
     def top_up(self, total: int) -> float:
         """Create systems (with history rows and owners' object permissions) up to ``total``."""

@@ -42,6 +42,7 @@ from _common import (  # noqa: E402  (after the path)
     measure,
     percentile,
     profile,
+    random_system,
 )
 
 # The reference organisation times ten (issue 21).
@@ -207,30 +208,7 @@ class Seeder:
         for i in range(first, first + count):
             owner = self.owners[i % N_OWNERS]
             name = " ".join(rng.sample(WORDS, 3)).capitalize()
-            objs.append(
-                m.AISystem(
-                    name=f"{name} {i}",
-                    purpose=f"{name}: supports the {rng.choice(WORDS)} process.",
-                    expected_benefit="Faster turnaround.",
-                    business_unit=rng.choice(m.BusinessUnit.values),
-                    owner=owner,
-                    submitted_by=owner,
-                    lifecycle_stage=rng.choice(m.LifecycleStage.values),
-                    deployment_type=rng.choice(m.DeploymentType.values),
-                    ai_technique=rng.choice(m.AITechnique.values),
-                    decision_impact=rng.choice(m.DecisionImpact.values),
-                    human_oversight=rng.choice(m.HumanOversight.values),
-                    intended_users="Internal staff",
-                    affected_groups="Customers",
-                    data_description="Operational records",
-                    personal_data=rng.choice(m.PersonalData.values),
-                    user_facing=rng.random() < 0.3,
-                    used_in_eu=rng.random() < 0.6,
-                    known_risks="Bias and drift.",
-                    risk_tier=rng.choice(m.RiskTier.values),
-                    next_review_date=date(2026, 1, 1) + timedelta(days=rng.randrange(730)),
-                )
-            )
+            objs.append(random_system(rng, WORDS, name=f"{name} {i}", owner=owner))
         created = self._create(m.AISystem, objs)
         self._grant(created)
         for system in created:

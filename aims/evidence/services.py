@@ -113,20 +113,33 @@ def evidence_create(
     valid_until: date | None = None,
 ) -> Evidence:
     """Attach a file (hashed with SHA-256) or a link to any record the actor may change."""
+    return _attach(
+        actor=actor,
+        target=target,
+        reason=f"Evidence attached to {target}",
+        check=_require_attach,
+        title=title,
+        file=file,
+        url=url,
+        description=description,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
+def _attach(*, actor, target: Model, reason: str, check=None, file=None, **fields) -> Evidence:
+    """Build and store evidence on ``target`` as one unit: the record and its file are kept
+    together or not at all (``stored_as_one_unit``); ``check`` runs inside the transaction."""
     with stored_as_one_unit() as store, transaction.atomic():
-        _require_attach(actor, target)
+        if check is not None:
+            check(actor, target)
         evidence = _build_evidence(
             actor=actor,
             target_type=ContentType.objects.get_for_model(target),
             target_id=target.pk,
-            title=title,
             file=file,
-            url=url,
-            description=description,
-            valid_from=valid_from,
-            valid_until=valid_until,
+            **fields,
         )
-        reason = f"Evidence attached to {target}"
         return _store(evidence, file, store=store, actor=actor, reason=reason)
 
 
@@ -141,17 +154,14 @@ def evidence_attach_to_verification(
         raise RuleForbidden(
             "You may not attach evidence to this record.", code=Code.PERMISSION_DENIED
         )
-    with stored_as_one_unit() as store, transaction.atomic():
-        evidence = _build_evidence(
-            actor=actor,
-            target_type=ContentType.objects.get_for_model(target),
-            target_id=target.pk,
-            title=title,
-            file=file,
-            url=url,
-        )
-        reason = f"Evidence of verification of {target}"
-        return _store(evidence, file, store=store, actor=actor, reason=reason)
+    return _attach(
+        actor=actor,
+        target=target,
+        reason=f"Evidence of verification of {target}",
+        title=title,
+        file=file,
+        url=url,
+    )
 
 
 def evidence_replace(

@@ -3,6 +3,7 @@ broker, in a background thread of the web process)."""
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
 from aims.errors import RuleForbidden, TransitionNotAllowed
@@ -81,12 +82,30 @@ def _build_in_thread(pack_id: int) -> None:
         # A failure outside the build itself (the database busy when the build starts, the
         # files not stored): recorded too, so the pack never waits forever and can be retried.
         logger.exception("Evidence pack %s: the background build stopped", pack_id)
-        try:
-            _finish_failed(EvidencePack(pk=pack_id), exc)
-        except Exception:  # noqa: BLE001
-            logger.exception("Evidence pack %s: the failure could not be recorded", pack_id)
+        _record_thread_failure(pack_id, exc)
     finally:
         connections.close_all()  # the thread's own database connection
+
+
+#: Waits between attempts to record a background build's failure while the database is busy.
+_BUSY_DATABASE_WAITS = (0.1, 0.3, 1.0, 3.0)
+
+
+def _record_thread_failure(pack_id: int, exc: Exception) -> None:
+    """Record the failure, waiting out a busy database: SQLite answers a write that meets
+    another connection's open read with "locked" instead of waiting, and a pack left queued
+    would never be retried."""
+    for wait in (*_BUSY_DATABASE_WAITS, None):
+        try:
+            _finish_failed(EvidencePack(pk=pack_id), exc)
+            return
+        except OperationalError:
+            if wait is None:
+                break
+            time.sleep(wait)
+        except Exception:  # noqa: BLE001 -- a thread has nobody to raise to
+            break
+    logger.exception("Evidence pack %s: the failure could not be recorded", pack_id)
 
 
 @transaction.atomic

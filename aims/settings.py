@@ -551,6 +551,9 @@ AIMS_PG_BIN_DIR = os.environ.get("AIMS_PG_BIN_DIR", "")
 # Evidence packs lay out their sections in this many WeasyPrint processes at once (empty: one
 # per core, at most four; 1 renders in the building process itself).
 AIMS_PACK_RENDER_PROCESSES = int(os.environ.get("AIMS_PACK_RENDER_PROCESSES") or 0) or None
+# Background work (the Celery worker, a pack's PDF processes) runs at this lower scheduling
+# priority (Unix niceness, 0-19), so that pages answer first on a shared machine; 0 leaves it.
+AIMS_BACKGROUND_NICENESS = int(os.environ.get("AIMS_BACKGROUND_NICENESS", "10"))
 # Faults survived (issue 21). A broker that is down must not hold a request: publishing tries
 # once with a short connection timeout and never waits for the result store; what it refused
 # stays in the outbox (aims.outbox) and is sent by the recovery sweep (beat every minute, and

@@ -179,7 +179,7 @@ class WorkerFailed(RuntimeError):
 
 
 class Worker:
-    def __init__(self, css: str, base_url: str):
+    def __init__(self, css: str, base_url: str, niceness: int = 0):
         root = Path(__file__).resolve().parents[2]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
             str(root), os.environ.get("PYTHONPATH", "")]))}  # fmt: skip
@@ -187,6 +187,10 @@ class Worker:
             [sys.executable, "-m", "audits.packs.pdf_worker"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=root, env=env,
         )  # fmt: skip
+        # Lowered from here (the worker imports no Django): background work gives way to pages.
+        from aims.background_priority import lower_priority
+
+        lower_priority(niceness, pid=self.process.pid)
         self._send((css, base_url))
 
     def _send(self, message: Any) -> None:
@@ -221,7 +225,7 @@ class SectionPool:
     sections are rendered in this process, in order, with no worker started.
     """
 
-    def __init__(self, css: str, base_url: str, processes: int):
+    def __init__(self, css: str, base_url: str, processes: int, niceness: int = 0):
         self.processes = max(1, processes)
         self.styles: Styles | None = None
         self.workers: Queue[Worker] = Queue()
@@ -234,7 +238,7 @@ class SectionPool:
         self.executor = ThreadPoolExecutor(self.processes, thread_name_prefix="pack-pdf")
         try:
             for _ in range(self.processes):
-                worker = Worker(css, base_url)
+                worker = Worker(css, base_url, niceness)
                 self.started.append(worker)
                 self.workers.put(worker)
         except Exception:

@@ -233,7 +233,8 @@ class Renderer:
             f" @top-right {{ content: {css_string(f'{pack.reference} · {pack.scope_label}')}; }} }}"
         )
         css = render_to_string("audits/pdf/pack.css") + header
-        self.pool = SectionPool(css, str(settings.BASE_DIR), processes)
+        self.pool = SectionPool(css, str(settings.BASE_DIR), processes,
+                                niceness=settings.AIMS_BACKGROUND_NICENESS)  # fmt: skip
 
     def submit(self, template: str, extra: dict[str, Any], anchors: list[str]) -> Future:
         """Render the section's template now, and its PDF in the pool (a future of a

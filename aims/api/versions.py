@@ -70,9 +70,11 @@ class VersionedRecordMixin:
     The first record named in a request (:meth:`version_checked_record`) is *the* record: a
     write is checked against it, and a read or a successful write answers its version as
     ``ETag``. ``version_model`` names the record's model for the OpenAPI schema when the
-    view has no queryset to say it (aims.api.schema)."""
+    view has no queryset to say it (aims.api.schema); ``versioned = False`` opts a view out
+    (a read that composes several records, not one record to edit)."""
 
     version_model = None
+    versioned = True
 
     def checks_version(self) -> bool:
         """Whether this request is a write that may carry a version."""
@@ -110,7 +112,8 @@ class VersionedRecordMixin:
     def version_checked_record(self, record) -> None:
         """Name the request's record: a write is checked against it (412 when it moved on),
         and the answer carries its version."""
-        if getattr(self, "_versioned_record", None) is not None or not is_versioned(record):
+        named = getattr(self, "_versioned_record", None) is not None
+        if not self.versioned or named or not is_versioned(record):
             return
         self._versioned_record = record
         if self.checks_version():
@@ -123,7 +126,8 @@ class VersionedRecordMixin:
     def versioned_answer(self, record) -> None:
         """Name the record a write created (no version to check yet): the answer carries its
         first version, so the client's next write can say it."""
-        if getattr(self, "_versioned_record", None) is None and is_versioned(record):
+        named = getattr(self, "_versioned_record", None) is not None
+        if self.versioned and not named and is_versioned(record):
             self._versioned_record = record
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -172,3 +176,33 @@ class SingletonVersionMixin(VersionedRecordMixin):
     def write_body(self, request):
         data = request.data
         return without_version(data) if hasattr(data, "keys") else data
+
+
+def tracked_model(view):
+    """The history-tracked model a view's records are of, or None (then nothing is versioned:
+    a record without history has no version). For the OpenAPI schema, without a request."""
+    from drf_spectacular.plumbing import get_view_model
+
+    serializer = getattr(view, "read_serializer_class", None)
+    model = (
+        getattr(view, "version_model", None)
+        or get_view_model(view, emit_warnings=False)
+        # A queryset restricted by the acting user cannot be had without a request (the
+        # schema made by ``manage.py spectacular``): the records the view answers say it.
+        or getattr(getattr(serializer, "Meta", None), "model", None)
+    )
+    history = getattr(model, "history", None) if model is not None else None
+    return model if getattr(history, "model", None) is not None else None
+
+
+def versioned_operation(view, method: str) -> tuple[bool, bool]:
+    """Whether an operation (a view and an HTTP method) may carry ``If-Match`` and whether its
+    answer carries ``ETag``: the rules the request follows, for the schema."""
+    if not isinstance(view, VersionedRecordMixin) or not view.versioned:
+        return False, False
+    if tracked_model(view) is None:  # no history, no version
+        return False, False
+    if isinstance(view, ViewSetVersionMixin):
+        action = getattr(view, "action", None)
+        return action in VERSIONED_ACTIONS, action in ETAG_ACTIONS
+    return method in VERSIONED_METHODS, method in ETAG_METHODS

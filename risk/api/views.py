@@ -278,6 +278,7 @@ class RiskProfileViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
     requirements per gate, and the heat maps."""
 
     read_serializer_class = RiskProfileSerializer
+    versioned = False  # a page composed of several records, not one to edit: no ETag
 
     def get_queryset(self):
         return inventory_selectors.system_list(user=self.request.user)

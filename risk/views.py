@@ -180,6 +180,11 @@ class ClassifyView(ServiceFormView):
         if why:
             raise PermissionDenied(why)
 
+    def version_record(self, form):
+        # The questionnaire is not a model form: the record it edits is the system's
+        # classification, once there is one.
+        return Classification.objects.filter(system=self.system).first()
+
     def make_form(self, data=None):
         existing = Classification.objects.filter(system=self.system).first()
         if existing:

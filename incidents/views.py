@@ -307,17 +307,22 @@ class IncidentAwarenessView(IncidentMixin, View):
     def get(self, request, pk: int):
         self.check(request)
         aware = timezone.localtime(self.incident.aware_at).strftime("%Y-%m-%dT%H:%M")
-        return self.page(AwarenessCorrectionForm(initial={"aware_at": aware}))
+        form = AwarenessCorrectionForm(initial={"aware_at": aware})
+        add_version(form, self.incident)
+        return self.page(form)
 
     def post(self, request, pk: int):
         self.check(request)
         form = AwarenessCorrectionForm(request.POST)
+        add_version(form, self.incident)
         status = 400
         if form.is_valid():
+            version = take_version(form)
             try:
-                services.incident_correct_awareness(
-                    actor=request.user, incident=self.incident, **form.cleaned_data
-                )
+                with editing(self.incident, version):
+                    services.incident_correct_awareness(
+                        actor=request.user, incident=self.incident, **form.cleaned_data
+                    )
             except (ValidationError, BusinessRuleError) as exc:
                 status = apply_errors(form, exc)
             else:

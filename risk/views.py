@@ -180,6 +180,11 @@ class ClassifyView(ServiceFormView):
         if why:
             raise PermissionDenied(why)
 
+    def version_record(self, form):
+        # The questionnaire is not a model form: the record it edits is the system's
+        # classification, once there is one.
+        return Classification.objects.filter(system=self.system).first()
+
     def make_form(self, data=None):
         existing = Classification.objects.filter(system=self.system).first()
         if existing:
@@ -645,6 +650,10 @@ class MethodologyView(ServiceFormMixin, SettingsMixin, View):
             "history": methodology.history.select_related("history_user")[:10],
         }
 
+    def version_record(self, form):
+        # Not a model form (the scales are edited as rows): the record is the current one.
+        return services.methodology_current()
+
     def make_form(self, data=None):
         if data is not None:
             return MethodologyForm(data)
@@ -722,6 +731,10 @@ class ObligationDatesView(ServiceFormMixin, SettingsMixin, View):
             "can_change": has_global_perm(self.request.user, "risk.change_obligationtimeline"),
             "history": timeline.history.select_related("history_user")[:10],
         }
+
+    def version_record(self, form):
+        # Not a model form (overrides are edited as rows): the record is the current one.
+        return services.timeline_current()
 
     def make_form(self, data=None):
         if data is not None:

@@ -80,3 +80,41 @@ class HistoryPageSerializer(AimsSerializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = HistoryEntrySerializer(many=True)
+
+
+# --- No lost updates: the 412 a stale write answers (aims.concurrency.stale) -----------------
+
+
+class StaleFieldSerializer(AimsSerializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class StaleChangeSerializer(AimsSerializer):
+    """One change made since the version the write was loaded at."""
+
+    version = serializers.IntegerField(help_text="The version this change made.")
+    type = serializers.CharField(help_text="Created, Changed or Deleted.")
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True)
+    fields = StaleFieldSerializer(many=True)
+
+
+class StaleVersionExtraSerializer(AimsSerializer):
+    current_version = serializers.IntegerField(
+        help_text="The record's version now: its new ETag, to send after reviewing the changes."
+    )
+    your_version = serializers.IntegerField(help_text="The version the write said it was at.")
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    changes = StaleChangeSerializer(many=True)
+
+
+class StaleVersionErrorSerializer(AimsSerializer):
+    """The refusal of a write loaded at an older version: nothing was saved."""
+
+    message = serializers.CharField()
+    code = serializers.ChoiceField(choices=["stale_version"])
+    extra = StaleVersionExtraSerializer()

@@ -6,12 +6,8 @@ Thin views: input is shaped by a serializer, writes go to a service, reads to a 
 queryset; an object outside the user's reach is a 404.
 """
 
-import functools
 import logging
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.http import QueryDict
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -25,15 +21,6 @@ from rest_framework.views import APIView
 from aims.accounts.services import token_issue_for_signin
 from aims.api.serializers import MeSerializer, TokenSerializer
 from aims.client_ip import client_ip
-from aims.concurrency import (
-    VERSION_FIELD,
-    BadVersion,
-    check_version,
-    current_version,
-    etag,
-    is_versioned,
-    parse_version,
-)
 from aims.errors import Code, RuleForbidden
 from aims.permissions import has_global_perm
 from aims.roles import role_names
@@ -44,6 +31,7 @@ from aims.signins.api.serializers import TokenRequestSerializer
 from aims.signins.throttling import ClientAddressScopedRateThrottle
 
 from .permissions import WritePermission
+from .versions import ViewSetVersionMixin
 
 logger = logging.getLogger(__name__)
 
@@ -92,53 +80,21 @@ def refuse_unwritable(serializer, data, readable: frozenset[str] = frozenset()) 
         raise ValidationError(errors)
 
 
-VERSIONED_ACTIONS = ("update", "partial_update")
-
-
-def without_version(data):
-    """The body less its ``record_version`` (uploaded files are passed on, not copied)."""
-    if isinstance(data, QueryDict):
-        rest = QueryDict(mutable=True)
-        for key, values in data.lists():
-            if key != VERSION_FIELD:
-                rest.setlist(key, values)
-        return rest
-    return {key: value for key, value in data.items() if key != VERSION_FIELD}
-
-
-VERSIONED_METHODS = ("PUT", "PATCH")
-
-
-def versioned_get_object(get_object):
-    """Wrap a viewset's ``get_object`` so the record it returns is the one whose version the
-    request is checked against (aims.concurrency), and whose ETag the response carries."""
-    if getattr(get_object, "versioned", False):
-        return get_object
-
-    @functools.wraps(get_object)
-    def wrapper(self):
-        record = get_object(self)
-        self.version_checked_record(record)
-        return record
-
-    wrapper.versioned = True
-    return wrapper
-
-
-class AIMSViewSetMixin:
+class AIMSViewSetMixin(ViewSetVersionMixin):
     """Base of every AIMS viewset.
 
     ``read_serializer_class`` shapes output, ``write_serializer_class`` shapes the input of
     create/update; the viewset hands the validated data to a service. ``write_permissions``
     is the coarse gate of :class:`WritePermission`.
 
-    No lost updates (aims.concurrency), for every viewset at once: the first record
+    No lost updates (aims.api.versions), for every viewset at once: the first record
     ``get_object`` returns in a request is *the* record. A detail GET and a PUT/PATCH answer
-    its version as ``ETag``; a PUT/PATCH that carries ``If-Match`` (or ``record_version`` in
-    its body) runs in one transaction that locks the row and compares the version before the
-    handler's service writes: a record changed since answers 412 ``stale_version`` with what
-    changed. A write without either is not checked (clients written before versions).
-    ``get_object`` of a subclass is wrapped when the class is made, so no viewset can skip it.
+    its version as ``ETag``; a PUT/PATCH/DELETE that carries ``If-Match`` (or
+    ``record_version`` in its body) runs in one transaction that locks the row and compares
+    the version before the handler's service writes: a record changed since answers 412
+    ``stale_version`` with what changed. A write without either is not checked (clients
+    written before versions). ``get_object`` of a subclass is wrapped when the class is made,
+    so no viewset can skip it.
     """
 
     authentication_classes = AUTHENTICATION_CLASSES
@@ -148,58 +104,6 @@ class AIMSViewSetMixin:
     read_serializer_class = None
     write_serializer_class = None
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if "get_object" in cls.__dict__:
-            cls.get_object = versioned_get_object(cls.__dict__["get_object"])
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.method not in VERSIONED_METHODS:
-            return super().dispatch(request, *args, **kwargs)
-        # The lock the version check takes is held until the handler's write has committed.
-        with transaction.atomic():
-            return super().dispatch(request, *args, **kwargs)
-
-    def expected_version(self) -> int | None:
-        """The version a PUT/PATCH says it was loaded at: ``If-Match``, else ``record_version``
-        in the body; None when it gives neither. A value that is no version is a 400."""
-        header = self.request.headers.get("If-Match")
-        data = self.request.data
-        body = data.get(VERSION_FIELD) if hasattr(data, "get") else None
-        name, value = ("If-Match", header) if header is not None else (VERSION_FIELD, body)
-        try:
-            return parse_version(value)
-        except BadVersion:
-            raise self.not_a_version(name) from None
-
-    @staticmethod
-    def not_a_version(name: str) -> ValidationError:
-        return ValidationError(
-            {name: ["Not a version of this record: send the ETag of its latest GET."]}
-        )
-
-    def version_checked_record(self, record) -> None:
-        if getattr(self, "_versioned_record", None) is not None or not is_versioned(record):
-            return
-        self._versioned_record = record
-        if getattr(self, "action", None) in VERSIONED_ACTIONS:
-            try:
-                check_version(record, self.expected_version())
-            except DjangoValidationError:  # newer than the record: made up, not stale
-                header = self.request.headers.get("If-Match") is not None
-                raise self.not_a_version("If-Match" if header else VERSION_FIELD) from None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        record = getattr(self, "_versioned_record", None)
-        if (
-            record is not None
-            and getattr(self, "action", None) in ("retrieve", *VERSIONED_ACTIONS)
-            and 200 <= response.status_code < 300
-        ):
-            response["ETag"] = etag(current_version(record))
-        return response
-
     def get_serializer_class(self):
         if self.action in WRITE_ACTIONS and self.write_serializer_class is not None:
             return self.write_serializer_class
@@ -207,9 +111,7 @@ class AIMSViewSetMixin:
 
     def validated_input(self, serializer_class=None, *, instance=None, partial=False) -> dict:
         serializer_class = serializer_class or self.get_serializer_class()
-        data = self.request.data
-        if self.action in VERSIONED_ACTIONS and hasattr(data, "keys") and VERSION_FIELD in data:
-            data = without_version(data)  # the precondition, not a field of the record
+        data = self.body_without_version(self.request.data)
         serializer = serializer_class(
             instance, data=data, partial=partial, context=self.get_serializer_context()
         )
@@ -226,9 +128,6 @@ class AIMSViewSetMixin:
 
     def get_object(self):
         return super().get_object()
-
-
-AIMSViewSetMixin.get_object = versioned_get_object(AIMSViewSetMixin.get_object)
 
 
 # --- Authentication and the acting user ----------------------------------------------------

@@ -11,22 +11,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from aims.concurrency import is_versioned
 from aims.errors import BusinessRuleError
 from aims.ms import services as ms_services
+from aims.view_helpers import add_version, editing, take_version
+from aims.views import apply_errors
 from inventory.models import AISystem
 
 from ..models import PlanTask
 from . import selectors, services
 from .forms import GapFormSet, ProfileForm, ScopeStepForm, StockFormSet
-
-
-def _apply(form, exc: ValidationError) -> None:
-    """Put a service's field errors on the form (unknown fields as form errors)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class StepView(LoginRequiredMixin, View):
@@ -38,6 +32,14 @@ class StepView(LoginRequiredMixin, View):
         if services.first_run_refusal(request.user) is not None:
             raise PermissionDenied("Only governance officers run the first set-up.")
         return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def versioned(form, record):
+        """The step's form carries the version of the record it edits (aims.concurrency):
+        a save over a change made since it was loaded is refused with what changed."""
+        if is_versioned(record):
+            add_version(form, record)
+        return form
 
     def page(self, template: str, status: int = 200, **context):
         steps = selectors.first_run_progress()
@@ -54,23 +56,28 @@ class StartView(StepView):
 class ProfileView(StepView):
     step = "profile"
 
+    def form(self, data=None):
+        profile = ms_services.organisation_profile_current()
+        return self.versioned(ProfileForm(data, instance=profile), profile), profile
+
     def get(self, request):
-        return self.page(
-            "profile.html", form=ProfileForm(instance=ms_services.organisation_profile_current())
-        )
+        return self.page("profile.html", form=self.form()[0])
 
     def post(self, request):
-        form = ProfileForm(request.POST, instance=ms_services.organisation_profile_current())
+        form, profile = self.form(request.POST)
+        status = 400
         if form.is_valid():
+            version = take_version(form)
             data = {name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
             try:
-                services.profile_step_save(actor=request.user, data=data)
-            except ValidationError as exc:
-                _apply(form, exc)
+                with editing(profile, version):
+                    services.profile_step_save(actor=request.user, data=data)
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
             else:
                 messages.success(request, "Organisation profile saved.")
                 return HttpResponseRedirect(reverse("onboarding:scope"))
-        return self.page("profile.html", status=400, form=form)
+        return self.page("profile.html", status=status, form=form)
 
 
 class ScopeView(StepView):
@@ -85,27 +92,38 @@ class ScopeView(StepView):
             **({} if ms_services.scope_current() else {"owner": self.request.user.pk}),
         }
 
+    def form(self, data=None, initial=None):
+        scope = ms_services.scope_current()
+        form = ScopeStepForm(data, instance=scope, initial=initial)
+        return self.versioned(form, scope), scope
+
     def get(self, request):
-        form = ScopeStepForm(instance=ms_services.scope_current(), initial=self.initial())
+        form = self.form(initial=self.initial())[0]
         return self.page("scope.html", form=form, refusal=services.scope_step_refusal())
 
     def post(self, request):
-        form = ScopeStepForm(request.POST, instance=ms_services.scope_current())
+        # The version is the scope's, the record this step edits; the frameworks it also
+        # saves (kept on the profile) are not checked: a form carries one version.
+        form, scope_record = self.form(request.POST)
+        status = 400
         if form.is_valid():
+            version = take_version(form)
             scope = {name: form.cleaned_data[name] for name in ScopeStepForm.Meta.fields}
             try:
-                services.scope_step_save(
-                    actor=request.user,
-                    scope=scope,
-                    frameworks=form.cleaned_data["frameworks"],
-                    frameworks_other=form.cleaned_data["frameworks_other"],
-                )
-            except ValidationError as exc:
-                _apply(form, exc)
+                with editing(scope_record, version):
+                    services.scope_step_save(
+                        actor=request.user,
+                        scope=scope,
+                        frameworks=form.cleaned_data["frameworks"],
+                        frameworks_other=form.cleaned_data["frameworks_other"],
+                    )
+            except (ValidationError, BusinessRuleError) as exc:
+                status = apply_errors(form, exc)
             else:
                 messages.success(request, "Scope and frameworks saved.")
                 return HttpResponseRedirect(reverse("onboarding:systems"))
-        return self.page("scope.html", status=400, form=form, refusal=services.scope_step_refusal())
+        refusal = services.scope_step_refusal()
+        return self.page("scope.html", status=status, form=form, refusal=refusal)
 
 
 class SystemsView(StepView):

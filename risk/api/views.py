@@ -107,16 +107,19 @@ class MethodologyViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
     def list(self, request):
         return Response([MethodologySerializer(services.methodology_current()).data])
 
-    def retrieve(self, request, pk=None):
+    def get_object(self):
+        """Only the current one answers by id (an earlier id is history, not a record to
+        edit); named here, it is versioned like any record (ETag / If-Match)."""
         current = services.methodology_current()
-        if str(current.pk) != str(pk):
+        if str(current.pk) != str(self.kwargs.get(self.lookup_field)):
             raise NotFound()
-        return self.read_response(current)
+        return current
+
+    def retrieve(self, request, pk=None):
+        return self.read_response(self.get_object())
 
     def partial_update(self, request, pk=None):
-        current = services.methodology_current()
-        if str(current.pk) != str(pk):
-            raise NotFound()
+        current = self.get_object()
         data = self.validated_input(instance=current, partial=True)
         return self.read_response(services.methodology_update(actor=request.user, data=data))
 
@@ -245,16 +248,19 @@ class ObligationTimelineViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
     def list(self, request):
         return Response([ObligationTimelineSerializer(services.timeline_current()).data])
 
-    def retrieve(self, request, pk=None):
+    def get_object(self):
+        """Only the current one answers by id (an earlier id is history, not a record to
+        edit); named here, it is versioned like any record (ETag / If-Match)."""
         current = services.timeline_current()
-        if str(current.pk) != str(pk):
+        if str(current.pk) != str(self.kwargs.get(self.lookup_field)):
             raise NotFound()
-        return self.read_response(current)
+        return current
+
+    def retrieve(self, request, pk=None):
+        return self.read_response(self.get_object())
 
     def partial_update(self, request, pk=None):
-        current = services.timeline_current()
-        if str(current.pk) != str(pk):
-            raise NotFound()
+        current = self.get_object()
         data = self.validated_input(instance=current, partial=True)
         return self.read_response(services.timeline_update(actor=request.user, data=data))
 
@@ -272,6 +278,7 @@ class RiskProfileViewSet(AIMSViewSetMixin, viewsets.GenericViewSet):
     requirements per gate, and the heat maps."""
 
     read_serializer_class = RiskProfileSerializer
+    versioned = False  # a page composed of several records, not one to edit: no ETag
 
     def get_queryset(self):
         return inventory_selectors.system_list(user=self.request.user)

@@ -171,3 +171,45 @@ def test_if_match_may_list_several_tags_and_one_current_is_enough(api_as, owner,
     tags = f'"1", W/"{current_version(system)}"'
     response = api_as(owner).patch(detail(system), {"name": "Y"}, format="json", HTTP_IF_MATCH=tags)
     assert response.status_code == 200, response.content
+
+
+def test_a_stale_delete_is_412_and_removes_nothing(api_as, officer):
+    """A record changed since it was read is not removed on the strength of the old read."""
+    from aims.models import InterestedParty
+
+    client = api_as(officer)
+    made = client.post(
+        "/api/v1/interested-parties/",
+        {"name": "Regulator", "category": "regulators", "requirements": "Reports"},
+        format="json",
+    )
+    url = f"/api/v1/interested-parties/{made.json()['id']}/"
+    tag = client.get(url)["ETag"]
+    moved = client.patch(url, {"requirements": "Quarterly reports"}, format="json")
+    assert moved.status_code == 200
+
+    stale = client.delete(url, HTTP_IF_MATCH=tag)
+    assert stale.status_code == 412 and stale.json()["code"] == "stale_version"
+    assert stale.json()["extra"]["changed_fields"] == ["requirements"]
+    assert InterestedParty.objects.filter(pk=made.json()["id"]).exists()
+    assert client.delete(url, HTTP_IF_MATCH="not a tag").status_code == 400
+    assert client.delete(url, HTTP_IF_MATCH=moved["ETag"]).status_code == 204
+
+
+def test_a_singleton_setting_answers_etag_and_refuses_a_stale_put(api_as, officer):
+    """The scope has no id in its address; it is versioned like any record: the GET and a
+    write answer its ETag, a write loaded before a change is refused with what changed."""
+    client = api_as(officer)
+    created = client.put("/api/v1/scope/", {"statement": "All our AI"}, format="json")
+    assert created.status_code == 200 and re.fullmatch(r'"\d+"', created["ETag"])
+    tag = client.get("/api/v1/scope/")["ETag"]
+    assert tag == created["ETag"]
+    moved = client.patch(
+        "/api/v1/scope/", {"statement": "Lending models"}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert moved.status_code == 200 and moved["ETag"] != tag
+
+    stale = client.put("/api/v1/scope/", {"statement": "Lost?"}, format="json", HTTP_IF_MATCH=tag)
+    assert stale.status_code == 412 and stale.json()["code"] == "stale_version"
+    assert stale.json()["extra"]["changes"][0]["fields"][0]["new"] == "Lending models"
+    assert client.get("/api/v1/scope/").json()["statement"] == "Lending models"

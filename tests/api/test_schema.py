@@ -39,3 +39,36 @@ def test_schema_endpoint_serves_json(api_as, auditor):
     response = api_as(auditor).get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "AIMS API"
+
+
+def test_versioned_writes_document_if_match_etag_and_the_412(api_as, auditor):
+    """A client learns from /api/schema/ how not to lose an update: each write of a
+    history-tracked record takes If-Match and may answer 412 stale_version with what changed;
+    its reads and writes answer ETag. A record without history documents none of it."""
+    schema = api_as(auditor).get("/api/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+
+    def if_match(operation):
+        return [p for p in operation.get("parameters", []) if p["name"] == "If-Match"]
+
+    for path in ("/api/v1/systems/{id}/", "/api/v1/scope/", "/api/v1/risk-methodology/{id}/"):
+        patch = paths[path]["patch"]
+        header = if_match(patch)
+        assert header and header[0]["in"] == "header" and not header[0].get("required"), path
+        stale = patch["responses"]["412"]["content"]["application/json"]["schema"]["$ref"]
+        assert stale == "#/components/schemas/StaleVersionError", path
+        assert "ETag" in patch["responses"]["200"]["headers"], path
+        assert "ETag" in paths[path]["get"]["responses"]["200"]["headers"], path
+    assert if_match(paths["/api/v1/interested-parties/{id}/"]["delete"])
+
+    body = schema["components"]["schemas"]["StaleVersionError"]
+    assert set(body["properties"]) == {"message", "code", "extra"}
+    extra = schema["components"]["schemas"]["StaleVersionExtra"]["properties"]
+    assert {"current_version", "your_version", "changed_fields", "changes"} <= set(extra)
+
+    # No history, no version: a beat schedule and an API token document no If-Match.
+    assert not if_match(paths["/api/v1/schedules/{id}/"]["patch"])
+    assert "412" not in paths["/api/v1/schedules/{id}/"]["patch"]["responses"]
+    assert not if_match(paths["/api/v1/tokens/{id}/"]["delete"])
+    # A list is no record: no ETag.
+    assert "headers" not in paths["/api/v1/systems/"]["get"]["responses"]["200"]

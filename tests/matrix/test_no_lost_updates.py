@@ -26,13 +26,6 @@ ACTORS = ("officer", "owner")
 UNVERSIONED = {
     "api:schedule-detail PATCH",  # a beat schedule (django-celery-beat), not an AIMS record
 }
-# Singleton settings answered without a record lookup (``get_object``): not versioned yet.
-NOT_YET = {
-    "api:scope PATCH",
-    "api:organisation-profile PATCH",
-    "api:methodology-detail PATCH",
-    "api:obligationtimeline-detail PATCH",
-}
 
 
 def edit_cases() -> list[Case]:
@@ -50,8 +43,6 @@ def params():
         marks = []
         if case.key in UNVERSIONED:
             marks = [pytest.mark.skip(reason="no history, no version")]
-        elif case.key in NOT_YET:
-            marks = [pytest.mark.xfail(strict=True, reason="singleton settings: not versioned yet")]
         yield pytest.param(case, id=case.key.replace(" ", "."), marks=marks)
 
 

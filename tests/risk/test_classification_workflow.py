@@ -5,6 +5,7 @@ the tier and meets the gates. Through the services, the API and the browser form
 The answers are built from the questionnaire itself (every question asked answered "no",
 ``answers_with``), so these tests hold whatever the questionnaire's version."""
 
+import re
 from datetime import date
 
 import pytest
@@ -363,6 +364,33 @@ def test_form_saves_a_draft_then_submits(client_as, owner, system):
     assert record.status == "submitted" and record.result == "pending"
     page = client_as(owner).get(reverse("risk:system_risk", args=[system.pk])).content.decode()
     assert "Classification pending" in page and "classification-versions" in page
+
+
+def test_a_stale_questionnaire_save_is_refused_with_what_changed(client_as, owner, officer, system):
+    """The owner and an officer both have the questionnaire open: the second save, loaded
+    before the first, is refused (409) and the first one's answers are kept."""
+    from django.test import Client
+
+    from aims.concurrency import VERSION_FIELD
+
+    draft(owner, system)
+    url = reverse("risk:classify", args=[system.pk])
+    owners, officers = Client(), client_as(officer)
+    owners.force_login(owner)
+    pattern = rf'name="{VERSION_FIELD}" value="(\d+)"'
+    owner_version = re.search(pattern, owners.get(url).content.decode()).group(1)
+    officer_version = re.search(pattern, officers.get(url).content.decode()).group(1)
+
+    saved = officers.post(
+        url,
+        form_data(answers_with(), notes="Officer's note", draft="", record_version=officer_version),
+    )
+    assert saved.status_code == 302
+    refused = owners.post(
+        url, form_data(answers_with(), notes="Owner's note", draft="", record_version=owner_version)
+    )
+    assert refused.status_code == 409 and "changed by someone else" in refused.content.decode()
+    assert Classification.objects.get().notes == "Officer's note"
 
 
 def test_form_shows_the_engines_errors_on_the_questions(client_as, owner, system):

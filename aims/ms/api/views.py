@@ -19,12 +19,15 @@ from rest_framework.views import APIView
 
 from aims.api.permissions import RoleReadPermission, WritePermission
 from aims.api.serializers import HistoryEntrySerializer
+from aims.api.versions import SingletonVersionMixin
 from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
 from aims.history_diff import history_entries
 from aims.models import (
+    AIMSScope,
     ContextIssue,
     InterestedParty,
     Objective,
+    OrganisationProfile,
     PartyFeedback,
     Policy,
     PolicyVersion,
@@ -72,20 +75,21 @@ class MSViewSetMixin(AIMSViewSetMixin):
 # --- Organisation profile ---------------------------------------------------------------------
 
 
-class OrganisationProfileView(APIView):
+class OrganisationProfileView(SingletonVersionMixin, APIView):
     """The organisation's profile: one record. PUT creates it the first time and changes it
-    afterwards (officers); every role reads it."""
+    afterwards (officers); every role reads it. Versioned (``ETag`` / ``If-Match``)."""
 
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated, ReadPermission, WritePermission]
     read_permission = "aims.view_organisationprofile"
     write_permissions = ("aims.add_organisationprofile", "aims.change_organisationprofile")
+    version_model = OrganisationProfile
 
     @extend_schema(
         responses={200: OrganisationProfileReadSerializer, 404: OpenApiResponse(description="None")}
     )
     def get(self, request):
-        profile = services.organisation_profile_current()
+        profile = self.versioned_current(services.organisation_profile_current())
         if profile is None:
             raise NotFound("The organisation profile has not been recorded yet.")
         return Response(OrganisationProfileReadSerializer(profile).data)
@@ -103,31 +107,34 @@ class OrganisationProfileView(APIView):
         return self._write(request, partial=True)
 
     def _write(self, request, partial: bool) -> Response:
-        profile = services.organisation_profile_current()
+        profile = self.versioned_current(services.organisation_profile_current())
         serializer = OrganisationProfileWriteSerializer(
-            profile, data=request.data, partial=partial and bool(profile)
+            profile, data=self.write_body(request), partial=partial and bool(profile)
         )
         serializer.is_valid(raise_exception=True)
         profile = services.organisation_profile_save(
             actor=request.user, data=dict(serializer.validated_data)
         )
+        self.versioned_answer(profile)
         return Response(OrganisationProfileReadSerializer(profile).data)
 
 
 # --- Scope ----------------------------------------------------------------------------------
 
 
-class ScopeView(APIView):
+class ScopeView(SingletonVersionMixin, APIView):
     """The scope of the AI management system: one current record. PUT or PATCH creates it the
-    first time and changes it afterwards (a change withdraws its approval)."""
+    first time and changes it afterwards (a change withdraws its approval). Versioned
+    (``ETag`` / ``If-Match``)."""
 
     authentication_classes = AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated, ReadPermission, WritePermission]
     read_permission = "aims.view_aimsscope"
     write_permissions = ("aims.add_aimsscope", "aims.change_aimsscope")
+    version_model = AIMSScope
 
     def current(self):
-        scope = services.scope_current()
+        scope = self.versioned_current(services.scope_current())
         if scope is None:
             raise NotFound("The scope has not been defined yet.")
         return scope
@@ -137,10 +144,12 @@ class ScopeView(APIView):
         return Response(ScopeReadSerializer(self.current()).data)
 
     def _write(self, request, partial: bool) -> Response:
-        scope = services.scope_current()
-        serializer = ScopeWriteSerializer(scope, data=request.data, partial=partial and bool(scope))
+        scope = self.versioned_current(services.scope_current())
+        data = self.write_body(request)
+        serializer = ScopeWriteSerializer(scope, data=data, partial=partial and bool(scope))
         serializer.is_valid(raise_exception=True)
         scope = services.scope_save(actor=request.user, data=dict(serializer.validated_data))
+        self.versioned_answer(scope)
         return Response(ScopeReadSerializer(services.scope_current()).data)
 
     @extend_schema(request=ScopeWriteSerializer, responses=ScopeReadSerializer)

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -28,7 +29,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas in user text (CSV injection): a leading apostrophe."""
-    return "'" + value if value[:1] in FORMULA_STARTS else value
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def moment(value: date | datetime | None) -> date | datetime | str:
@@ -50,7 +51,25 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterable[str]:
     """Each row (a sequence of values, header included) as one CSV line, every cell made safe."""
     writer = csv.writer(Echo())
     for row in rows:
-        yield writer.writerow([csv_safe(str(value)) for value in row])
+        # csv_safe, inlined: it runs for every cell of the register.
+        cells = map(str, row)
+        yield writer.writerow([("'" + c if c.startswith(FORMULA_STARTS) else c) for c in cells])
+
+
+#: Lines sent per piece of a streamed CSV: each piece is encoded and written once, not each
+#: line (per-line overhead was a fifth of a large export's time).
+LINES_PER_PIECE = 200
+
+
+def in_pieces(lines: Iterable[str], size: int = LINES_PER_PIECE) -> Iterator[str]:
+    piece: list[str] = []
+    for line in lines:
+        piece.append(line)
+        if len(piece) == size:
+            yield "".join(piece)
+            piece = []
+    if piece:
+        yield "".join(piece)
 
 
 def csv_response(
@@ -59,13 +78,16 @@ def csv_response(
     """A streamed CSV attachment: the header line, then one line per row. A queryset is read
     in chunks, so an export of every page holds one chunk in memory, not the register."""
     items = rows.iterator(chunk_size=CHUNK_SIZE) if isinstance(rows, QuerySet) else rows
+    getters = [get for _, get in columns]
 
     def table():
         yield [header for header, _ in columns]
         for item in items:
-            yield [get(item) for _, get in columns]
+            yield [get(item) for get in getters]
 
-    response = StreamingHttpResponse(csv_lines(table()), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        in_pieces(csv_lines(table())), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -118,7 +140,7 @@ def value_of(key: str, blank_none: bool = False) -> Callable[[Mapping], Any]:
     """The row's value at ``key`` (``blank_none``: "" for no value, as the page shows it)."""
     if blank_none:
         return lambda row: "" if row[key] is None else row[key]
-    return lambda row: row[key]
+    return itemgetter(key)
 
 
 def moment_of(key: str) -> Callable[[Mapping], Any]:

@@ -60,6 +60,18 @@ def incident_list(
     return qs.order_by("-created_at", "-id")
 
 
+def affected_system_ids(incident_ids: list[int]) -> dict[int, list[int]]:
+    """The affected systems' ids of each incident, in the systems' order (by id): one query
+    for a chunk of an export's incidents."""
+    found: dict[int, list[int]] = {pk: [] for pk in incident_ids}
+    links = Incident.systems.through.objects.filter(incident_id__in=incident_ids)
+    for incident_id, system_id in links.order_by("aisystem_id").values_list(
+        "incident_id", "aisystem_id"
+    ):
+        found[incident_id].append(system_id)
+    return found
+
+
 def report_overdue_q(now=None) -> Q:
     """Serious incidents whose report to the authority is past due and not sent yet (the same
     condition as ``Incident.reporting_hours_overdue``, in SQL)."""

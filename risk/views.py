@@ -10,9 +10,18 @@ from django.views import View
 
 from aims import view_helpers
 from aims.errors import BusinessRuleError
-from aims.people import display_name
 from aims.permissions import can_change_record, has_global_perm, has_perm
-from aims.view_helpers import ListPageMixin, ServiceFormMixin, moment, with_people
+from aims.view_helpers import (
+    ListPageMixin,
+    ServiceFormMixin,
+    label_of,
+    moment_of,
+    person_fields,
+    person_of,
+    reference_of,
+    value_of,
+    with_people,
+)
 from inventory import selectors as inventory_selectors
 from inventory.models import AISystem, Gate
 
@@ -528,28 +537,52 @@ class ImpactSignOffView(RecordMixin, View):
 # --- Register, export, settings -------------------------------------------------------------
 
 
+# The export reads plain rows (``values()``, joined to the system and the people): a streamed
+# export of every risk builds no model instance, so it keeps its pace and memory at any size.
 RISK_CSV = [
-    ("Reference", lambda r: r.reference),
-    ("AI system", lambda r: r.system.reference),
-    ("System name", lambda r: r.system.name),
-    ("Title", lambda r: r.title),
-    ("Category", lambda r: r.get_category_display()),
-    ("Risk source", lambda r: r.get_risk_source_display()),
-    ("Inherent likelihood", lambda r: r.inherent_likelihood),
-    ("Inherent impact", lambda r: r.inherent_impact),
-    ("Inherent score", lambda r: r.inherent_score),
-    ("Inherent level", lambda r: r.get_inherent_level_display()),
-    ("Treatment", lambda r: r.get_treatment_display()),
-    ("Residual likelihood", lambda r: r.residual_likelihood),
-    ("Residual impact", lambda r: r.residual_impact),
-    ("Residual score", lambda r: r.residual_score),
-    ("Residual level", lambda r: r.get_residual_level_display()),
-    ("Acceptance", lambda r: r.get_acceptance_display()),
-    ("Accepted by", lambda r: display_name(r.accepted_by)),
-    ("Owner", lambda r: display_name(r.owner)),
-    ("Review date", lambda r: moment(r.review_date)),
-    ("Methodology version", lambda r: r.methodology_version),
+    ("Reference", reference_of(Risk)),
+    ("AI system", reference_of(AISystem, "system_id")),
+    ("System name", value_of("system__name")),
+    ("Title", value_of("title")),
+    ("Category", label_of(Risk, "category")),
+    ("Risk source", label_of(Risk, "risk_source")),
+    ("Inherent likelihood", value_of("inherent_likelihood")),
+    ("Inherent impact", value_of("inherent_impact")),
+    ("Inherent score", value_of("inherent_score")),
+    ("Inherent level", label_of(Risk, "inherent_level")),
+    ("Treatment", label_of(Risk, "treatment")),
+    ("Residual likelihood", value_of("residual_likelihood")),
+    ("Residual impact", value_of("residual_impact")),
+    ("Residual score", value_of("residual_score")),
+    ("Residual level", label_of(Risk, "residual_level")),
+    ("Acceptance", label_of(Risk, "acceptance")),
+    ("Accepted by", person_of("accepted_by")),
+    ("Owner", person_of("owner")),
+    ("Review date", moment_of("review_date")),
+    ("Methodology version", value_of("methodology_version")),
 ]
+RISK_EXPORT_FIELDS = (
+    "id",
+    "system_id",
+    "system__name",
+    "title",
+    "category",
+    "risk_source",
+    "inherent_likelihood",
+    "inherent_impact",
+    "inherent_score",
+    "inherent_level",
+    "treatment",
+    "residual_likelihood",
+    "residual_impact",
+    "residual_score",
+    "residual_level",
+    "acceptance",
+    *person_fields("accepted_by"),
+    *person_fields("owner"),
+    "review_date",
+    "methodology_version",
+)
 
 #: The register's columns: (sort key, header); the keys are those of ``selectors.RISK_SORTABLE``.
 RISK_COLUMNS = [
@@ -578,6 +611,9 @@ class RegisterView(LoginRequiredMixin, ListPageMixin, View):
 
     def rows(self, filters):
         return selectors.risk_list(user=self.request.user, filters=filters)
+
+    def export_rows(self, rows):
+        return rows.values(*RISK_EXPORT_FIELDS)
 
     def extra_context(self, page) -> dict:
         filters = self.filters

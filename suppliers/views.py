@@ -17,7 +17,13 @@ from aims.view_helpers import (
     ListPageMixin,
     RecordMixin,
     ServiceFormMixin,
+    label_of,
     moment,
+    moment_of,
+    person_fields,
+    person_of,
+    reference_of,
+    value_of,
     with_people,
 )
 
@@ -93,32 +99,60 @@ class FormPage(ServiceFormMixin, PermissionMixin, View):
 # --- Suppliers ------------------------------------------------------------------------------
 
 
+# The export reads plain rows (``values()``, joined to the people): a streamed export of every
+# supplier builds no model instance per row.
 CSV_COLUMNS = [
-    ("Reference", lambda s: s.reference),
-    ("Name", lambda s: s.name),
-    ("Type", lambda s: s.get_supplier_type_display()),
-    ("Services used", lambda s: s.services_used),
-    ("Criticality", lambda s: s.get_criticality_display()),
-    ("Status", lambda s: s.get_status_display()),
-    ("Conditions", lambda s: s.status_conditions),
-    ("Owner", lambda s: display_name(s.owner)),
-    ("Approved by", lambda s: display_name(s.approved_by)),
-    ("Contract start", lambda s: moment(s.contract_start)),
-    ("Contract end", lambda s: moment(s.contract_end)),
-    ("Trains on our data", lambda s: s.get_trains_on_our_data_display()),
-    ("Data retention", lambda s: s.data_retention),
-    ("Data location", lambda s: s.data_location),
-    ("Output logging", lambda s: s.output_logging),
-    ("ISO 27001 until", lambda s: moment(s.iso27001_expires)),
-    ("SOC 2 until", lambda s: moment(s.soc2_expires)),
-    ("ISO 42001 until", lambda s: moment(s.iso42001_expires)),
-    ("Other certifications", lambda s: s.other_certifications),
-    ("Change notice commitment", lambda s: s.change_notice_commitment),
-    ("Sub-processors", lambda s: s.sub_processors),
-    ("Exit plan", lambda s: s.exit_plan),
-    ("Reassessment every (months)", lambda s: s.reassessment_cadence_months),
-    ("Next reassessment", lambda s: moment(s.next_reassessment_date)),
+    ("Reference", reference_of(Supplier)),
+    ("Name", value_of("name")),
+    ("Type", label_of(Supplier, "supplier_type")),
+    ("Services used", value_of("services_used")),
+    ("Criticality", label_of(Supplier, "criticality")),
+    ("Status", label_of(Supplier, "status")),
+    ("Conditions", value_of("status_conditions")),
+    ("Owner", person_of("owner")),
+    ("Approved by", person_of("approved_by")),
+    ("Contract start", moment_of("contract_start")),
+    ("Contract end", moment_of("contract_end")),
+    ("Trains on our data", label_of(Supplier, "trains_on_our_data")),
+    ("Data retention", value_of("data_retention")),
+    ("Data location", value_of("data_location")),
+    ("Output logging", value_of("output_logging")),
+    ("ISO 27001 until", moment_of("iso27001_expires")),
+    ("SOC 2 until", moment_of("soc2_expires")),
+    ("ISO 42001 until", moment_of("iso42001_expires")),
+    ("Other certifications", value_of("other_certifications")),
+    ("Change notice commitment", value_of("change_notice_commitment")),
+    ("Sub-processors", value_of("sub_processors")),
+    ("Exit plan", value_of("exit_plan")),
+    ("Reassessment every (months)", value_of("reassessment_cadence_months")),
+    ("Next reassessment", moment_of("next_reassessment_date")),
 ]
+EXPORT_FIELDS = (
+    "id",
+    "name",
+    "supplier_type",
+    "services_used",
+    "criticality",
+    "status",
+    "status_conditions",
+    *person_fields("owner"),
+    *person_fields("approved_by"),
+    "contract_start",
+    "contract_end",
+    "trains_on_our_data",
+    "data_retention",
+    "data_location",
+    "output_logging",
+    "iso27001_expires",
+    "soc2_expires",
+    "iso42001_expires",
+    "other_certifications",
+    "change_notice_commitment",
+    "sub_processors",
+    "exit_plan",
+    "reassessment_cadence_months",
+    "next_reassessment_date",
+)
 
 
 SUPPLIER_COLUMNS = [
@@ -147,6 +181,9 @@ class SupplierListView(PermissionMixin, ListPageMixin, View):
 
     def rows(self, filters):
         return selectors.supplier_list(user=self.request.user, filters=filters)
+
+    def export_rows(self, rows):
+        return rows.values(*EXPORT_FIELDS)
 
     def extra_context(self, page) -> dict:
         return {

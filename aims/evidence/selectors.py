@@ -17,7 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from aims.evidence.registry import attachable_labels, attachable_model
-from aims.models import Evidence, parse_reference
+from aims.models import Evidence, ReferencedModel, parse_reference
 from aims.visibility import can
 
 EXPIRING_DAYS = 30
@@ -117,6 +117,29 @@ def version_chain(evidence: Evidence) -> list[Evidence]:
             break
         chain.append(nxt)
     return chain
+
+
+def record_names(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """How each record is named in an export, by (content type id, record id): its reference
+    ("RSK-0003"), else its text; a removed record is missing. For what evidence is attached
+    to, and what a corrective action was opened on. One query per record
+    type among them, reading ids alone where the reference is the id's."""
+    by_type: dict[int, set[int]] = {}
+    for type_id, pk in keys:
+        by_type.setdefault(type_id, set()).add(pk)
+    names: dict[tuple[int, int], str] = {}
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        found = model._base_manager.filter(pk__in=ids)
+        if issubclass(model, ReferencedModel) and model.reference is ReferencedModel.reference:
+            for pk in found.values_list("pk", flat=True):
+                names[(type_id, pk)] = model(pk=pk).reference
+        else:
+            for obj in found:
+                names[(type_id, obj.pk)] = str(getattr(obj, "reference", obj))
+    return names
 
 
 def evidence_targets(items: Iterable[Evidence]) -> dict[tuple[int, int], Model]:

@@ -8,6 +8,7 @@ registered record (aims:evidence_download, aims:evidence_attach, mounted by aims
 
 import copy
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django import forms
 from django.contrib import messages
@@ -33,14 +34,24 @@ from aims.evidence.selectors import (
     evidence_library_list,
     evidence_target_types,
     evidence_targets,
+    record_names,
     version_chain,
 )
 from aims.evidence.services import evidence_create, evidence_replace
 from aims.forms import BootstrapFormMixin, DateInput
 from aims.models import Evidence
-from aims.people import display_name
 from aims.permissions import can_change_record, can_view_record, has_perm
-from aims.view_helpers import ListPageMixin, ServiceFormMixin, moment
+from aims.view_helpers import (
+    ListPageMixin,
+    ServiceFormMixin,
+    in_chunks,
+    label_of,
+    moment_of,
+    person_fields,
+    person_of,
+    reference_of,
+    value_of,
+)
 from aims.views import apply_errors, safe_next
 from aims.visibility import parent_field
 
@@ -145,43 +156,54 @@ def _rows(page_items) -> list[Row]:
     return rows
 
 
-def _rows_in_chunks(evidence, size: int = 1000):
-    """The export's rows with their target records, a chunk at a time: one query per record
-    type per chunk, and one chunk in memory, however large the library."""
-    chunk = []
-    for item in evidence.iterator(chunk_size=size):
-        chunk.append(item)
-        if len(chunk) == size:
-            yield from _rows(chunk)
-            chunk = []
-    yield from _rows(chunk)
+def _complete(chunk: list[dict]) -> None:
+    """What each row of the export is attached to, in words: one query per record type in
+    the chunk."""
+    names = record_names((row["target_type_id"], row["target_id"]) for row in chunk)
+    for row in chunk:
+        key = (row["target_type_id"], row["target_id"])
+        label = type_label(ContentType.objects.get_for_id(key[0]))
+        name = names.get(key)
+        row["attached_to"] = f"{label} (removed)" if name is None else f"{label} {name}"
 
 
-def _attached_to(row: Row) -> str:
-    label = type_label(row.evidence.target_type)
-    if row.target is None:
-        return f"{label} (removed)"
-    return f"{label} {getattr(row.target, 'reference', row.target)}"
-
-
-#: The export: references and labels in words, people by name; one row per piece.
+# The export reads plain rows (``values()``, joined to the owner; the attached records a chunk
+# at a time): a streamed export of the whole library builds no model instance per row.
 EXPORT_COLUMNS = [
-    ("Reference", lambda r: r.evidence.reference),
-    ("Version", lambda r: r.evidence.version),
-    ("Title", lambda r: r.evidence.title),
-    ("Kind", lambda r: r.evidence.get_kind_display()),
-    ("Attached to", _attached_to),
-    ("File name", lambda r: r.evidence.original_filename),
-    ("Size (bytes)", lambda r: "" if r.evidence.size_bytes is None else r.evidence.size_bytes),
-    ("SHA-256", lambda r: r.evidence.sha256),
-    ("Link", lambda r: r.evidence.url),
-    ("Owner", lambda r: display_name(r.evidence.owner)),
-    ("Valid from", lambda r: moment(r.evidence.valid_from)),
-    ("Valid until", lambda r: moment(r.evidence.valid_until)),
-    ("Added at", lambda r: moment(r.evidence.created_at)),
-    ("Superseded at", lambda r: moment(r.evidence.superseded_at)),
-    ("Description", lambda r: r.evidence.description),
+    ("Reference", reference_of(Evidence)),
+    ("Version", value_of("version")),
+    ("Title", value_of("title")),
+    ("Kind", label_of(Evidence, "kind")),
+    ("Attached to", itemgetter("attached_to")),
+    ("File name", value_of("original_filename")),
+    ("Size (bytes)", value_of("size_bytes", blank_none=True)),
+    ("SHA-256", value_of("sha256")),
+    ("Link", value_of("url")),
+    ("Owner", person_of("owner")),
+    ("Valid from", moment_of("valid_from")),
+    ("Valid until", moment_of("valid_until")),
+    ("Added at", moment_of("created_at")),
+    ("Superseded at", moment_of("superseded_at")),
+    ("Description", value_of("description")),
 ]
+EXPORT_FIELDS = (
+    "id",
+    "version",
+    "title",
+    "kind",
+    "target_type_id",
+    "target_id",
+    "original_filename",
+    "size_bytes",
+    "sha256",
+    "url",
+    *person_fields("owner"),
+    "valid_from",
+    "valid_until",
+    "created_at",
+    "superseded_at",
+    "description",
+)
 
 EVIDENCE_COLUMNS = [
     ("reference", "Ref."),
@@ -219,9 +241,8 @@ class EvidenceListView(LoginRequiredMixin, ListPageMixin, View):
     def rows(self, filters):
         return evidence_library_list(user=self.request.user, filters=filters)
 
-    def queryset(self, filters):
-        evidence = super().queryset(filters)
-        return _rows_in_chunks(evidence) if self.export else evidence
+    def export_rows(self, rows):
+        return in_chunks(rows.values(*EXPORT_FIELDS), _complete)
 
     def extra_context(self, page) -> dict:
         return {

@@ -29,7 +29,10 @@ assignments, ``audits.soa.gap_views``) are a list: ``rows`` returns it, and the 
 The export is the list view with ``export = "csv"`` or ``"xlsx"``: the same filter form,
 selector and sort, so it holds exactly the rows the user sees, on all pages. Cells are made
 safe against spreadsheet formulas (:func:`csv_safe`; the XLSX writer keeps numbers and dates
-typed, :func:`xlsx_cell`). For a CSV that is not a list page, use
+typed, :func:`xlsx_cell`). A large register's export overrides ``export_rows`` to read
+``values()`` rows (no model instance per row) and declares its columns with the getters of
+``export.py`` (:func:`label_of`, :func:`person_of`, :func:`reference_of`, ...); what a join
+cannot give is added a chunk at a time (:func:`in_chunks`). For a CSV that is not a list page, use
 :func:`csv_response` or :func:`csv_lines` (``export.py``). Pages that only need a pager use
 :func:`paginate` or :func:`page_context`.
 
@@ -59,12 +62,20 @@ any form or query runs. History pages name people through :func:`with_people`.
 """
 
 from .export import (
+    CHUNK_SIZE,
     Column,
     Echo,
     csv_lines,
     csv_response,
     csv_safe,
+    in_chunks,
+    label_of,
     moment,
+    moment_of,
+    person_fields,
+    person_of,
+    reference_of,
+    value_of,
     xlsx_cell,
     xlsx_response,
 )
@@ -82,6 +93,7 @@ from .people import with_people
 from .records import RecordMixin
 
 __all__ = [
+    "CHUNK_SIZE",
     "PAGE_SIZE",
     "Column",
     "Echo",
@@ -95,7 +107,14 @@ __all__ = [
     "csv_lines",
     "csv_response",
     "csv_safe",
+    "in_chunks",
+    "label_of",
     "moment",
+    "moment_of",
+    "person_fields",
+    "person_of",
+    "reference_of",
+    "value_of",
     "order_by_sort",
     "order_list_by_sort",
     "page_context",

@@ -17,8 +17,10 @@ The register's rows (:class:`GapRow`: a gap joined with its assignment) are read
 :func:`gap_rows`, restricted to the gaps the user sees, with one query for the assignments.
 """
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -36,7 +38,17 @@ from aims.roles import APPROVER, OFFICER, OWNER
 from ..errors import Code
 from ..models import GapAssignment
 from . import gaps
-from .gaps import HIGH, KINDS, SEVERITY_LABELS, SEVERITY_ORDER, Gap, gap_list, gap_summary
+from .gaps import (
+    HIGH,
+    KINDS,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    Gap,
+    Segment,
+    gap_list,
+    gap_segments,
+    gap_summary,
+)
 
 Status = GapAssignment.Status
 ASSIGN_PERM = "audits.change_gapassignment"
@@ -228,6 +240,91 @@ def gap_rows(
     return [row for row in rows if _matches(row, filters or {})]
 
 
+def with_assignments(found: list[Gap], today: date) -> list[GapRow]:
+    """``found`` as register rows, each with its assignment: one query."""
+    records = {g.record for g in found}
+    if not records:
+        return []
+    assignments = {
+        a.key: a for a in GapAssignment.objects.filter(record__in=records).select_related("owner")
+    }
+    return [GapRow(g, assignments.get(gap_key(g.kind, g.record)), today) for g in found]
+
+
+#: The register's filters a page can be cut by in SQL (they pick whole segments); any other
+#: filter reads the whole list (:func:`gap_rows`).
+SEGMENT_FILTERS = ("kind", "severity")
+#: Rows joined with their assignments per query while the whole register is streamed.
+STREAM_CHUNK = 500
+
+
+class GapRegister(Sequence):
+    """The register's rows in its default order (by severity, ``descending`` reversed; ties
+    in the list's order), read a page at a time: its length is the segments' ``COUNT``s and
+    a slice reads only the segments it spans, each with ``LIMIT``/``OFFSET``, then the page's
+    assignments in one query. So a page costs a fixed number of queries and reads its own
+    rows, whatever the number of risks, systems or suppliers behind the gaps."""
+
+    def __init__(self, segments: list[Segment], today: date, descending: bool = False) -> None:
+        key = (lambda s: -SEVERITY_ORDER[s.severity]) if descending else None
+        self.segments = sorted(segments, key=key) if key else segments
+        self.today = today
+
+    @cached_property
+    def counts(self) -> list[int]:
+        return [s.count() for s in self.segments]
+
+    def __len__(self) -> int:
+        return sum(self.counts)
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            index = index + len(self) if index < 0 else index
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, _step = index.indices(len(self))
+        found: list[Gap] = []
+        offset = 0
+        for segment, count in zip(self.segments, self.counts, strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, count)
+            if low < high:
+                found += segment.window(low, high)
+            offset += count
+            if offset >= stop:
+                break
+        return with_assignments(found, self.today)
+
+    def __iter__(self) -> Iterator[GapRow]:
+        """Every row (the export), segment by segment, assignments read per chunk."""
+        for segment in self.segments:
+            found = segment.take(None)
+            for first in range(0, len(found), STREAM_CHUNK):
+                yield from with_assignments(found[first : first + STREAM_CHUNK], self.today)
+
+
+def gap_register(
+    *, user, filters: dict[str, Any] | None = None, sort: str = "severity", today=None
+) -> GapRegister | None:
+    """The register read a page at a time (:class:`GapRegister`) when the filters and the
+    sort allow it (kind, severity; sorted by severity); None when they need every row read
+    (a search, an assignment filter, another sort: :func:`gap_rows`)."""
+    filters = filters or {}
+    if sort.removeprefix("-") != "severity":
+        return None
+    if any(value for key, value in filters.items() if key not in SEGMENT_FILTERS):
+        return None
+    today = today or timezone.localdate()
+    kind, severity = filters.get("kind"), filters.get("severity")
+    segments = [
+        s
+        for s in gap_segments(user=user, today=today)
+        if (not kind or s.kind == kind) and (not severity or s.severity == severity)
+    ]
+    return GapRegister(segments, today, descending=sort.startswith("-"))
+
+
 @dataclass(frozen=True)
 class GapOverview:
     """The readiness page's view of the register: its first rows and its figures, read in
@@ -257,15 +354,8 @@ def gap_overview(*, user, top: int, today: date | None = None, state=None) -> Ga
             with_assignment += segment.count_among(assigned[segment.kind])
         if count and late.get(segment.kind):
             overdue += segment.count_among(late[segment.kind])
-    records = {g.record for g in summary.top}
-    found = (
-        {a.key: a for a in GapAssignment.objects.filter(record__in=records).select_related("owner")}
-        if records
-        else {}
-    )
-    rows = [GapRow(g, found.get(gap_key(g.kind, g.record)), today) for g in summary.top]
     return GapOverview(
-        top=rows,
+        top=with_assignments(summary.top, today),
         figures={
             "total": summary.total,
             "high": summary.by_severity[HIGH],

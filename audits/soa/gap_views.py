@@ -56,6 +56,14 @@ class GapRegisterView(PermissionMixin, ListPageMixin, View):
     def rows(self, filters):
         return assignments.gap_rows(user=self.request.user, filters=filters)
 
+    def queryset(self, filters):
+        # A page of the unfiltered register (or one kind or severity) reads its own rows;
+        # a search or an assignment filter reads them all.
+        register = assignments.gap_register(
+            user=self.request.user, filters=filters, sort=self.get_sort()
+        )
+        return register if register is not None else super().queryset(filters)
+
     def extra_context(self, page):
         return {
             "columns": COLUMNS,

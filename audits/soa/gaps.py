@@ -128,6 +128,8 @@ class Segment:
     count_among: Callable[[set[str]], int]  # how many of its gaps are on these records
     find: Callable[[str], Gap | None]  # its first gap on this record
     records: Callable[[], set[str]] | None = None  # its distinct records (control kinds)
+    # Its gaps from ``start`` to ``stop`` (a page of the register: a LIMIT/OFFSET, not a list)
+    window: Callable[[int, int], list[Gap]] | None = None
 
 
 def listed(kind: str, severity: str, gaps: list[Gap]) -> Segment:
@@ -141,6 +143,29 @@ def listed(kind: str, severity: str, gaps: list[Gap]) -> Segment:
         count_among=lambda records: sum(1 for g in gaps if g.record in records),
         find=lambda record: next((g for g in gaps if g.record == record), None),
         records=lambda: {g.record for g in gaps},
+        window=lambda start, stop: gaps[start:stop],
+    )
+
+
+def deferred(kind: str, severity: str, compute: Callable[[], list[Gap]]) -> Segment:
+    """A segment of gaps computed (once) when first asked for: the readiness gaps come last,
+    so a caller wanting the first few gaps often never needs them."""
+    built: list[Segment] = []
+
+    def segment() -> Segment:
+        if not built:
+            built.append(listed(kind, severity, compute()))
+        return built[0]
+
+    return Segment(
+        kind,
+        severity,
+        count=lambda: segment().count(),
+        take=lambda n: segment().take(n),
+        count_among=lambda records: segment().count_among(records),
+        find=lambda record: segment().find(record),
+        records=lambda: segment().records(),
+        window=lambda start, stop: segment().window(start, stop),
     )
 
 
@@ -159,6 +184,9 @@ def queried(
     def take(n: int | None) -> list[Gap]:
         return render(list(qs if n is None else qs[:n])) if n != 0 else []
 
+    def window(start: int, stop: int) -> list[Gap]:
+        return render(list(qs[start:stop])) if stop > start else []
+
     return Segment(
         kind,
         severity,
@@ -166,6 +194,7 @@ def queried(
         take=take,
         count_among=lambda records: among(qs, records).count() if records else 0,
         find=lambda record: next(iter(render(list(among(qs, {record})[:1]))), None),
+        window=window,
     )
 
 
@@ -222,6 +251,7 @@ def excluded_relied_on(user, today: date) -> list[Segment]:
             segment.count_among,
             segment.find,
             records=lambda: set(codes),
+            window=segment.window,
         )
     ]
 
@@ -652,14 +682,17 @@ def gap_segments(
     """The gap list as segments: traceability gaps first (most severe first), then what each
     item still needs (an item with a traceability gap about its control is not repeated)."""
     today = today or timezone.localdate()
-    state = state or readiness(today=today)
     traced = traceability_segments(user=user, today=today)
-    about_controls: set[str] = set()
-    for segment in traced:
-        if segment.kind in CONTROL_KINDS and segment.records is not None:
-            about_controls |= segment.records()
-    remaining = [g for g in readiness_gaps(state) if g.record not in about_controls]
-    return traced + [listed("not_ready", LOW, remaining)]
+
+    def remaining() -> list[Gap]:
+        about_controls: set[str] = set()
+        for segment in traced:
+            if segment.kind in CONTROL_KINDS and segment.records is not None:
+                about_controls |= segment.records()
+        found = readiness_gaps(state or readiness(today=today))
+        return [g for g in found if g.record not in about_controls]
+
+    return traced + [deferred("not_ready", LOW, remaining)]
 
 
 def find_gap(*, user, kind: str, record: str, today: date | None = None) -> Gap | None:
@@ -676,6 +709,19 @@ def find_gap(*, user, kind: str, record: str, today: date | None = None) -> Gap 
 def gap_list(*, user, today: date | None = None, state: Readiness | None = None) -> list[Gap]:
     """Traceability gaps first (most severe first), then what each item still needs."""
     return [g for s in gap_segments(user=user, today=today, state=state) for g in s.take(None)]
+
+
+def first_gaps(
+    *, user, top: int, today: date | None = None, state: Readiness | None = None
+) -> list[Gap]:
+    """The first ``top`` gaps of the list, read segment by segment with ``LIMIT`` and nothing
+    counted: what a page showing a few gaps without totals needs (the executive summary)."""
+    found: list[Gap] = []
+    for segment in gap_segments(user=user, today=today, state=state):
+        if len(found) >= top:
+            break
+        found += segment.take(top - len(found))
+    return found
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def top_gaps(user, limit: int) -> list[dict[str, str]]:
             "action": gap.action,
             "severity": SEVERITY_LABELS.get(gap.severity, gap.severity),
         }
-        for gap in gaps.gap_summary(user=user, top=limit).top
+        for gap in gaps.first_gaps(user=user, top=limit)
     ]
 
 

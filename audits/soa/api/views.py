@@ -241,9 +241,12 @@ class GapListView(GapAPIMixin, GenericAPIView):
         filters = form.cleaned_data if form.is_valid() else {}
         if form.is_bound and not form.is_valid():
             raise ValidationError(form.errors)
-        rows = assignments.gap_rows(user=request.user, filters=filters)
         sort = request.query_params.get("sort", "severity")
-        rows = order_list_by_sort(rows, sort, assignments.SORTABLE)
+        # Unfiltered (or by kind or severity) and by severity, a page reads its own rows.
+        rows = assignments.gap_register(user=request.user, filters=filters, sort=sort)
+        if rows is None:
+            rows = assignments.gap_rows(user=request.user, filters=filters)
+            rows = order_list_by_sort(rows, sort, assignments.SORTABLE)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(GapRowSerializer(page, many=True).data)
 

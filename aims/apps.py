@@ -46,3 +46,6 @@ class AimsConfig(AppConfig):
         from aims.outbox import wiring as wiring_outbox
 
         wiring_outbox.register()
+        from aims.webhooks import wiring as wiring_webhooks
+
+        wiring_webhooks.register()

@@ -131,6 +131,8 @@ def send(subscription, delivery) -> Result:
         return result
     body = body_for(subscription.preset, delivery.payload)
     # http(s) only: target_problem (above, and when the URL was saved) refuses other schemes.
+    # Header names go out title-cased (urllib): X-Aims-Signature; HTTP names are
+    # case-insensitive, so receivers read X-AIMS-Signature.
     request = urllib.request.Request(  # noqa: S310
         subscription.url, data=body, method="POST",
         headers=headers(subscription, delivery, body, int(time.time())),

@@ -1,7 +1,12 @@
 """The delivery log in the admin: read-only. Subscriptions are managed on their pages (the
 secret is shown once there), not in the admin."""
 
-from aims.admin import ViewOnlyAdmin
+from aims.admin import ReadOnlyHistoryAdmin, ViewOnlyAdmin
+
+
+class WebhookSubscriptionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("name", "url", "preset", "owner", "is_active", "created_at")
+    exclude = ("secret",)
 
 
 class WebhookDeliveryAdmin(ViewOnlyAdmin):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aims.api.view_helpers import object_or_404
-from aims.api.views import AIMSViewSetMixin, write_schema
+from aims.api.views import AUTHENTICATION_CLASSES, AIMSViewSetMixin, write_schema
 
 from .. import selectors, sending, services
 from ..events import EXAMPLES, Event
@@ -157,6 +157,7 @@ class WebhookEventListView(APIView):
     subscription's secret>. Answer 2xx within 5 seconds; anything else is retried after 1 min,
     5 min, 30 min, 2 h and 12 h."""
 
+    authentication_classes = AUTHENTICATION_CLASSES  # token first: anonymous gets 401
     permission_classes = [IsAuthenticated]
     pagination_class = None
 

@@ -331,3 +331,31 @@ def test_the_events_endpoint_documents_every_event(owner, api_as):
     assert components["WebhookGateDecidedEvent"]["properties"]["data"]["$ref"].endswith(
         "/GateDecidedData"
     )
+
+
+def test_an_incident_reported_then_marked_serious_is_delivered(
+    officer, owner, receiver, django_capture_on_commit_callbacks
+):
+    from incidents import services as incident_services
+
+    events = [Event.INCIDENT_CREATED, Event.INCIDENT_SERIOUS]
+    _, secret = subscribe(officer, receiver.url, events=events)
+    system = create_system(owner, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = incident_services.incident_report(
+            actor=owner, system=system, title="Chatbot gave dangerous advice",
+            description="A dose doubled.", detection_channel="user_complaint",
+            category="harmful_output", severity="sev3", flagged_high_risk=True,
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_services.incident_mark_serious(actor=officer, incident=incident, case="general")
+
+    created, serious = receiver.requests
+    assert created.signature_valid(secret) and serious.signature_valid(secret)
+    assert created.json["type"] == "incident.created"
+    assert created.json["data"]["incident"]["reference"] == incident.reference
+    assert created.json["data"]["incident"]["is_serious"] is False
+    assert serious.json["type"] == "incident.serious"
+    assert serious.json["data"]["incident"]["is_serious"] is True
+    assert serious.json["data"]["case"] == "general"
+    assert serious.json["data"]["report_due_at"]

@@ -49,3 +49,6 @@ class AimsConfig(AppConfig):
         from aims import background_priority
 
         background_priority.register()
+        from aims.webhooks import wiring as wiring_webhooks
+
+        wiring_webhooks.register()

@@ -65,6 +65,9 @@ class Code(StrEnum):
     DATABASE_UNAVAILABLE = "database_unavailable"
     # No lost updates (aims.concurrency): the record changed since the edit was loaded.
     STALE_VERSION = "stale_version"
+    # Outbound webhooks (aims.webhooks).
+    WEBHOOK_DISABLED = "webhook_disabled"
+    WEBHOOK_IN_PROGRESS = "webhook_in_progress"
 
 
 class BusinessRuleError(Exception):

@@ -315,3 +315,8 @@ from .scim.models import ScimClient, ScimEvent, ScimGroup, ScimIdentity  # noqa:
 from .signins.models import SignInEvent  # noqa: E402, F401
 from .sso.models import RoleMapping  # noqa: E402, F401
 from .trends.models import DailySnapshot  # noqa: E402, F401
+from .webhooks.models import (  # noqa: E402, F401
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)

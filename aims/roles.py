@@ -62,6 +62,10 @@ SCHEDULES_WRITE = [
     "django_celery_beat.change_crontabschedule",
 ]
 
+WEBHOOKS_MANAGE = [
+    f"aims.{action}_webhooksubscription" for action in ("view", "add", "change", "delete")
+]
+
 # Model permissions of this app, by role: "<app_label>.<codename>". A few belong to a
 # third-party app (django_celery_beat); grant_role_permissions applies each label's share.
 PERMISSIONS: dict[str, list[str]] = {
@@ -85,6 +89,8 @@ PERMISSIONS: dict[str, list[str]] = {
         # Who has a second factor, and the reset of a person's factors (aims.mfa).
         "aims.view_mfareset",
         "aims.add_mfareset",
+        # Outbound webhooks (aims.webhooks): their subscriptions, secrets and delivery log.
+        *WEBHOOKS_MANAGE,
     ],
     APPROVER: [
         "aims.view_evidence",

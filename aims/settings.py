@@ -579,6 +579,13 @@ AIMS_TASK_LEASE_SECONDS = int(os.environ.get("AIMS_TASK_LEASE_SECONDS", "120"))
 # A database that drops connections (a restart, a failover): each request checks its
 # persistent connection before use and reconnects instead of failing on a dead one.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Outbound webhooks (aims.webhooks). A subscription's URL in a private or loopback network
+# would let it probe the services beside the server: refused in production unless allowed.
+AIMS_WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("AIMS_WEBHOOK_ALLOW_PRIVATE_TARGETS", not PRODUCTION)
+# A subscription whose receiver failed this many attempts in a row is disabled, its owner told.
+AIMS_WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(
+    os.environ.get("AIMS_WEBHOOK_MAX_CONSECUTIVE_FAILURES", "10")
+)
 
 LOGGING = {
     "version": 1,

@@ -76,3 +76,4 @@ def take_daily_snapshot(day: str | None = None) -> dict:
 
 
 from .outbox.tasks import recover_background_tasks  # noqa: E402, F401 - found by autodiscover
+from .webhooks.tasks import send_webhook_delivery  # noqa: E402, F401 - found by autodiscover

@@ -20,6 +20,7 @@ urlpatterns = [
     path("training/", include("aims.competence.urls")),
     path("evidence/", include("aims.evidence.urls")),
     path("reminders/", include("aims.reminders.urls")),
+    path("webhooks/", include("aims.webhooks.urls")),
     path("controls/iso27001/", include("audits.iso27001.urls")),
     path("controls/", include("audits.soa.urls")),
     path("internal-audits/", include("audits.internal_audits.urls")),

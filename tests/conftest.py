@@ -153,6 +153,8 @@ def eager_celery(request, settings):
     # Long jobs (evidence packs) run in the request too, not in a background thread, so a test
     # reads their outcome at once (tests/audits/test_pack_background.py covers the thread).
     settings.AIMS_BACKGROUND_THREAD_TASKS = False
+    # Webhook tests deliver to a receiver on 127.0.0.1 (tests/aims/webhooks).
+    settings.AIMS_WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     yield
     app.conf.task_always_eager = previous
 

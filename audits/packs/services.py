@@ -20,6 +20,8 @@ from aims.notifications.services import notify
 from aims.outbox.services import WAITING_FOR_BROKER, publish_on_commit
 from aims.permissions import require
 from aims.storage import stored_as_one_unit
+from aims.webhooks.events import Event
+from aims.webhooks.services import emit
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 
@@ -340,7 +342,18 @@ def _store_ready(pack_id: int, pdf: bytes, zipped, pages: int) -> EvidencePack:
             title=f"Evidence pack {pack.reference} is ready",
             link=f"/audits/packs/{pack.pk}/",
         )
+        emit(Event.EVIDENCE_PACK_READY, lambda: {"pack": _pack_ref(pack)})
     return pack
+
+
+def _pack_ref(pack: EvidencePack) -> dict:
+    """The pack as a webhook's ``evidence_pack.ready`` event shows it (aims.webhooks)."""
+    return {
+        "id": pack.pk, "reference": pack.reference, "scope": pack.scope,
+        "system": pack.system.reference if pack.system_id else None,
+        "page_count": pack.page_count, "pdf_sha256": pack.pdf_sha256,
+        "url": f"{settings.AIMS_BASE_URL}/audits/packs/{pack.pk}/",
+    }  # fmt: skip
 
 
 def _finish_failed(pack: EvidencePack, exc: Exception) -> EvidencePack:

@@ -20,6 +20,7 @@ from aims.permissions import has_perm, require
 from inventory.models import AISystem
 from inventory.selectors import restrict_systems
 
+from .. import webhook_events
 from ..errors import Code
 from ..models import (
     NEEDS_CORRECTIVE_ACTION,
@@ -61,6 +62,7 @@ def _create(
     save_with_history(incident, actor=actor, reason=reason)
     incident.systems.set({system, *other_systems})
     _event(incident, actor, "reported", f"Reported by {actor}: {incident.get_severity_display()}")
+    webhook_events.incident_created(incident)
     _escalate(incident, "new incident")
     return incident
 

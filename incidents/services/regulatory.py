@@ -19,6 +19,7 @@ from aims.history import save_with_history
 from aims.permissions import has_perm, require
 from inventory.models import RiskTier
 
+from .. import webhook_events
 from ..errors import Code
 from ..models import REPORTING_HOURS, Incident, ReportKind, SeriousCase, hours_between
 from ._common import FUTURE_TOLERANCE, _event
@@ -168,6 +169,7 @@ def incident_mark_serious(*, actor, incident: Incident, case: str) -> Incident:
         f"Marked serious by {actor} ({incident.get_serious_case_display()}): report due by {due}",
     )
     _escalate(incident, f"serious incident, report due {due}")
+    webhook_events.incident_serious(incident)
     return incident
 
 

@@ -16,6 +16,7 @@ from aims.history import save_with_history
 from aims.notifications.services import notify
 from aims.permissions import has_perm, require
 
+from .. import webhook_events
 from ..errors import Code
 from ..models import AISystem, Approval, ChangeRequest, Gate, GateSetting, ValidationRecord
 from ._common import Stage, _close_pending_changes, released_tier, system_url, tier_rose
@@ -263,6 +264,8 @@ def approval_decide(
 
 
 def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approval) -> None:
+    webhook_events.gate_decided(system, approval)
+    previous_stage = system.lifecycle_stage
     label = Gate(gate).label
     pending_changes = ChangeRequest.objects.filter(
         system=system, status=ChangeRequest.Status.IN_RELEASE_REVIEW
@@ -312,6 +315,7 @@ def _apply_gate_outcome(*, actor, system: AISystem, gate: str, approval: Approva
             )
         reason = f"{label} passed ({approvals} approval(s))"
     save_with_history(system, actor=actor, reason=reason)
+    webhook_events.stage_changed(system, previous_stage)
     notify(
         recipients=[system.owner],
         title=f"{system.reference}: {reason}",

@@ -22,6 +22,7 @@ from aims.people import display_name
 from aims.permissions import has_global_perm, has_perm, require
 from aims.roles import OFFICER
 
+from .. import webhook_events
 from ..errors import Code
 from ..models import AISystem, Approval, ChangeRequest, Component, Gate, RiskTier
 from ._common import (
@@ -93,6 +94,7 @@ def system_submit_intake(
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     system = AISystem(**data, owner=owner or actor, submitted_by=actor)
     save_with_history(system, actor=actor, reason="Use-case intake submitted")
+    webhook_events.system_created(system)
     _grant_owner(system, system.owner)
     if supplier is not None:
         vendor = supplier.name
@@ -236,8 +238,10 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
     if system.risk_tier == tier:
         return system
     previous_tier = system.risk_tier
+    previous_stage = system.lifecycle_stage
     previous = system.get_risk_tier_display()
     system.risk_tier = tier
+    webhook_events.tier_changed(system, previous_tier)
     history_reason = reason or f"Risk tier {previous} -> {tier}"
     if _reopens(system, previous_tier, tier):
         new = system.get_risk_tier_display()
@@ -262,6 +266,7 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
         )
         history_reason = f"{history_reason} | {system.reopened_reason}"
         save_with_history(system, actor=actor, reason=history_reason)
+        webhook_events.stage_changed(system, previous_stage)
         if system.lifecycle_stage == Stage.IN_VALIDATION:
             notify(
                 recipients=[system.owner],
@@ -278,6 +283,7 @@ def system_set_risk_tier(*, actor, system: AISystem, tier: str, reason: str) -> 
         system.reopened_reason = ""
         history_reason += " | back to the tier it was released under: stays deployed"
     save_with_history(system, actor=actor, reason=history_reason)
+    webhook_events.stage_changed(system, previous_stage)
     return system
 
 
@@ -481,6 +487,7 @@ def system_transition(
             system.intake_round += 1
         system.returned_from_gate = ""
     previous = system.get_lifecycle_stage_display()
+    previous_stage = system.lifecycle_stage
     system.lifecycle_stage = target
     save_with_history(
         system,
@@ -488,6 +495,7 @@ def system_transition(
         reason=reason
         or f"{transition.label}: {previous} -> {system.get_lifecycle_stage_display()}",
     )
+    webhook_events.stage_changed(system, previous_stage)
     if action == "start_triage" and system.triage_assignee != actor:
         notify(
             recipients=[system.triage_assignee],

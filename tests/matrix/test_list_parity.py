@@ -111,6 +111,8 @@ API_LISTS_NOT_COMPARED = {
     "(aims.accounts.selectors.service_account_list; tests/aims/accounts)",
     "api:signinevent-list": "sign-in events have no human reference; officers only, page and "
     "API read one selector (tests/aims/signins/test_events.py)",
+    "api:webhooksubscription-list": "webhook subscriptions have no human reference; officers "
+    "only, page and API read one selector (aims.webhooks.selectors; tests/aims/webhooks)",
     # Records shown on their parent's page (a system's tabs, a review, an audit), not in a
     # list page of their own.
     "api:component-list": "shown on the system page",

@@ -65,7 +65,7 @@ class HistoryPages(Sequence):
     """The entries of ``history_entries`` read a page at a time, for a paginator (Django's
     ``Paginator``, DRF's page-number pagination): ``count()`` is one query, and a slice reads
     only the rows shown plus, for each record on the page, the row before its first one on
-    the page (to diff it), one query per history table present on the page. Neither cost
+    the page (to diff it), two queries per history table present on the page. Neither cost
     grows with the length of the history; a record with a thousand changes shows its newest
     page as fast as one with three.
 
@@ -132,10 +132,17 @@ class HistoryPages(Sequence):
 
 
 def _with_previous(queryset: QuerySet, history_ids: list[int]) -> list:
-    """The rows ``history_ids`` of ``queryset`` and, for each, the row of the same record
-    just before it (what its changes are diffed against), in one query."""
+    """The rows ``history_ids`` of ``queryset`` and, for each record among them, the row just
+    before its oldest one (what that row's changes are diffed against; the others' are among
+    the rows): two queries, the second looking back once per record, not once per row."""
     model = queryset.model.instance_type
     pk = model._meta.pk.attname
+    rows = list(queryset.filter(history_id__in=history_ids))
+    oldest: dict[Any, Any] = {}
+    for row in rows:
+        key = (row.history_date, row.history_id)
+        if getattr(row, pk) not in oldest or key < oldest[getattr(row, pk)][0]:
+            oldest[getattr(row, pk)] = (key, row.history_id)
     earlier = Q(history_date__lt=OuterRef("history_date")) | Q(
         history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
     )
@@ -144,12 +151,11 @@ def _with_previous(queryset: QuerySet, history_ids: list[int]) -> list:
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    before = queryset.filter(history_id__in=history_ids).annotate(previous_id=Subquery(previous))
-    return list(
-        queryset.filter(
-            Q(history_id__in=history_ids) | Q(history_id__in=before.values("previous_id"))
-        )
+    firsts = queryset.filter(history_id__in=[h for _key, h in oldest.values()])
+    rows += queryset.filter(
+        history_id__in=firsts.annotate(previous_id=Subquery(previous)).values("previous_id")
     )
+    return rows
 
 
 def _entries(sources: list[tuple[QuerySet, list, set | None]], excluded: set) -> list[dict]:

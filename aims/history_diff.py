@@ -6,18 +6,20 @@ many-to-many relation the model records), diffs consecutive rows of the same obj
 and resolves every user id it meets (the acting user, user foreign keys and linked users) with
 one more query, and the other records it names (foreign keys, linked records, the parent of
 a record that has no reference of its own) with one query per model. The cost does not grow
-per row. Everything shown is in words: references and titles, labels, people's names; a
-record deleted since reads "RSK-0002 (deleted)" or "a deleted supplier", never a database id.
+per row. A long history is read a page at a time through :class:`HistoryPages` (the rows
+shown and the one before each record's first, never the whole history). Everything shown is
+in words: references and titles, labels, people's names; a record deleted since reads
+"RSK-0002 (deleted)" or "a deleted supplier", never a database id.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.text import capfirst
 
 from .models import format_reference
@@ -53,27 +55,140 @@ def history_entries(
     title or username, never by database id, and ``summary`` reads "added RSK-0003; removed
     RSK-0001"; its ``old`` and ``new`` are the whole sets, comma-separated.
     """
-    excluded = set(excluded_fields)
+    sources = [(queryset, list(queryset.order_by()), None) for queryset in historical_querysets]
+    entries = _entries(sources, set(excluded_fields))
+    entries.sort(key=lambda e: (e["history_date"], e["history_id"]), reverse=newest_first)
+    return entries
+
+
+class HistoryPages(Sequence):
+    """The entries of ``history_entries`` read a page at a time, for a paginator (Django's
+    ``Paginator``, DRF's page-number pagination): ``count()`` is one query, and a slice reads
+    only the rows shown plus, for each record on the page, the row before its first one on
+    the page (to diff it), two queries per history table present on the page. Neither cost
+    grows with the length of the history; a record with a thousand changes shows its newest
+    page as fast as one with three.
+
+    Entries come in the order of ``history_entries`` (date, then history id; newest first
+    unless ``newest_first`` is False), ties between tables broken by the order of the
+    querysets, so a page boundary never moves between two requests.
+    """
+
+    def __init__(
+        self,
+        historical_querysets: Iterable[QuerySet],
+        *,
+        excluded_fields: Iterable[str] = DEFAULT_EXCLUDED_FIELDS,
+        newest_first: bool = True,
+    ) -> None:
+        self.querysets = [qs.order_by() for qs in historical_querysets]
+        self.excluded = set(excluded_fields)
+        self.newest_first = newest_first
+        self._count: int | None = None
+
+    def _keys(self) -> QuerySet:
+        """(source, history_date, history_id) of every row, in one compound query."""
+        keyed = [
+            qs.annotate(_source=Value(i, output_field=IntegerField())).values_list(
+                "_source", "history_date", "history_id"
+            )
+            for i, qs in enumerate(self.querysets)
+        ]
+        union = keyed[0].union(*keyed[1:], all=True) if len(keyed) > 1 else keyed[0]
+        sign = "-" if self.newest_first else ""
+        return union.order_by(f"{sign}history_date", f"{sign}history_id", "_source")
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._keys().count() if self.querysets else 0
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step not in (None, 1):
+            raise ValueError("History pages are read in contiguous slices.")
+        if not self.querysets:
+            return []
+        window = list(self._keys()[index])
+        shown: dict[int, list[int]] = defaultdict(list)
+        for source, _date, history_id in window:
+            shown[source].append(history_id)
+        sources = [
+            (qs, _with_previous(qs, ids), set(ids))
+            for i, qs in enumerate(self.querysets)
+            if (ids := shown.get(i))
+        ]
+        entries = _entries(sources, self.excluded)
+        position = {(self.querysets[s].model, h): n for n, (s, _d, h) in enumerate(window)}
+        entries.sort(key=lambda e: position[(e.pop("_historical_model"), e["history_id"])])
+        return entries
+
+
+def _with_previous(queryset: QuerySet, history_ids: list[int]) -> list:
+    """The rows ``history_ids`` of ``queryset`` and, for each record among them, the row just
+    before its oldest one (what that row's changes are diffed against; the others' are among
+    the rows): two queries, the second looking back once per record, not once per row."""
+    model = queryset.model.instance_type
+    pk = model._meta.pk.attname
+    rows = list(queryset.filter(history_id__in=history_ids))
+    oldest: dict[Any, Any] = {}
+    for row in rows:
+        key = (row.history_date, row.history_id)
+        if getattr(row, pk) not in oldest or key < oldest[getattr(row, pk)][0]:
+            oldest[getattr(row, pk)] = (key, row.history_id)
+    earlier = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+    )
+    previous = (
+        queryset.filter(earlier, **{pk: OuterRef(pk)})
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    firsts = queryset.filter(history_id__in=[h for _key, h in oldest.values()])
+    rows += queryset.filter(
+        history_id__in=firsts.annotate(previous_id=Subquery(previous)).values("previous_id")
+    )
+    return rows
+
+
+def _entries(sources: list[tuple[QuerySet, list, set | None]], excluded: set) -> list[dict]:
+    """Entries of the rows of each source (queryset, its rows, the history ids to show, or
+    None for all): each row diffed against the previous row of the same record among its
+    source's rows (a row not shown serves only as that previous row)."""
     raw: list[tuple[dict[str, Any], list[tuple[Field, Any, Any]]]] = []
     user_model = get_user_model()
     user_ids: set[int] = set()
     # Records linked or unlinked by a many-to-many change, by model, named once at the end.
     targets: dict[type[Model], set[int]] = defaultdict(set)
 
-    for queryset in historical_querysets:
+    for queryset, source_rows, shown in sources:
         historical_model = queryset.model
         model = historical_model.instance_type
         fields = [f for f in historical_model.tracked_fields if f.name not in excluded]
         relations = [f for f in historical_model._history_m2m_fields if f.name not in excluded]
+        if shown is not None:  # only the rows read, not the whole queryset
+            queryset = historical_model._default_manager.filter(
+                history_id__in=[row.history_id for row in source_rows]
+            )
         links = {field: _links(historical_model, field, queryset) for field in relations}
         pk_attname = model._meta.pk.attname
         by_object: dict[Any, list] = defaultdict(list)
-        for row in queryset.order_by():
+        for row in source_rows:
             by_object[getattr(row, pk_attname)].append(row)
         for object_id, rows in by_object.items():
             rows.sort(key=lambda r: (r.history_date, r.history_id))
             previous = None
             for row in rows:
+                if shown is not None and row.history_id not in shown:
+                    previous = row
+                    continue
                 changes: list[tuple[Field, Any, Any]] = []
                 if row.history_type == "~" and previous is not None:
                     for field in fields:
@@ -94,6 +209,8 @@ def history_entries(
                 if row.history_user_id is not None:
                     user_ids.add(row.history_user_id)
                 entry = _entry(model, object_id, row)
+                if shown is not None:
+                    entry["_historical_model"] = historical_model
                 if entry["parent"] is not None:
                     targets[entry["parent"][0]].add(entry["parent"][1])
                 raw.append((entry, changes))
@@ -115,7 +232,6 @@ def history_entries(
             for field, old, new in changes
         ]
         entries.append(entry)
-    entries.sort(key=lambda e: (e["history_date"], e["history_id"]), reverse=newest_first)
     return entries
 
 

@@ -10,8 +10,20 @@ datasets, validation records, evidence...) are governed by the system: they name
 from django.db.models import Model
 
 from .errors import Code, RuleForbidden
+from .read_once import in_read_once, remember
 
 DEFAULT_REFUSAL = "You do not have permission to do this."
+
+
+def _object_perm(user, perm: str, obj: Model) -> bool:
+    """``user.has_perm(perm, obj)`` (guardian), each user's permissions on a record read once
+    in a read-only request (aims.read_once): a page asks about the same system many times."""
+    from guardian.core import ObjectPermissionChecker
+
+    if not in_read_once():
+        return user.has_perm(perm, obj)
+    checker = remember(("object-permissions", user.pk), lambda: ObjectPermissionChecker(user))
+    return checker.has_perm(perm, obj)
 
 
 def root_object(obj: Model) -> Model:
@@ -30,7 +42,7 @@ def has_perm(user, perm: str, obj: Model | None = None) -> bool:
         return False
     if user.has_perm(perm):
         return True
-    return obj is not None and user.has_perm(perm, obj)
+    return obj is not None and _object_perm(user, perm, obj)
 
 
 def has_global_perm(user, perm: str) -> bool:

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Object permissions and selected records read once in a read-only request (aims.read_once).
+    "aims.read_once.ReadOnceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # allauth's login flow (pending stages such as the second factor) needs the request.
     "allauth.account.middleware.AccountMiddleware",

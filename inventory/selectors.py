@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from aims.models import parse_reference
 from aims.permissions import has_global_perm
+from aims.read_once import remember
 from aims.visibility import restrict
 
 from .models import (
@@ -67,13 +68,18 @@ def system_list(*, user: AbstractBaseUser, filters: dict[str, Any] | None = None
 
 
 def system_get(*, user: AbstractBaseUser, pk: int) -> AISystem:
-    """One system the user may see, or AISystem.DoesNotExist (a 404: nothing leaks)."""
-    return restrict_systems(
-        AISystem.objects.select_related(
-            "owner", "submitted_by", "oversight_person", "triage_assignee"
-        ),
-        user,
-    ).get(pk=pk)
+    """One system the user may see, or AISystem.DoesNotExist (a 404: nothing leaks). Read
+    once in a read-only request (aims.read_once): the pages a system's page links to load it
+    again when asked whether the user may open them."""
+    return remember(
+        ("inventory.system_get", user.pk, str(pk)),
+        lambda: restrict_systems(
+            AISystem.objects.select_related(
+                "owner", "submitted_by", "oversight_person", "triage_assignee"
+            ),
+            user,
+        ).get(pk=pk),
+    )
 
 
 def _children(model, user: AbstractBaseUser, related: tuple[str, ...] = ()) -> QuerySet:

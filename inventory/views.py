@@ -17,6 +17,7 @@ from aims.view_helpers import (
     ListPageMixin,
     RecordMixin,
     ServiceFormMixin,
+    page_context,
     with_people,
 )
 
@@ -244,7 +245,9 @@ class SystemDetailView(SystemMixin, View):
     def tab_history(self) -> dict:
         from .history import system_history
 
-        return {"history": with_people(system_history(self.system))}
+        context = page_context(self.request, system_history(self.system))
+        context["history"] = with_people(context["page_obj"].object_list)
+        return context
 
 
 class SystemIntakeView(ServiceFormMixin, LoginRequiredMixin, View):

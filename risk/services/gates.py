@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from aims.history import save_with_history
 from aims.permissions import require
+from aims.read_once import in_read_once
 from inventory import services as inventory_services
 from inventory.models import AISystem, Approval, RiskTier, ValidationRecord
 
@@ -73,9 +74,16 @@ def _validation_passed(system: AISystem, test_type: str) -> bool:
     return latest is not None and latest.result == ValidationRecord.Result.PASS
 
 
+def _as_it_is_now(system: AISystem) -> AISystem:
+    """The system with its tier and rounds as they are now: read again, as a service may hold
+    a copy from before its own change; the one in hand during a read-only request (which
+    changes nothing: the page loaded it), instead of a read per check."""
+    return system if in_read_once() else AISystem.objects.get(pk=system.pk)
+
+
 def checklist(system: AISystem, gate: str) -> list[Check]:
     """Every requirement of the system's tier before ``gate``, met or missing."""
-    system = AISystem.objects.get(pk=system.pk)  # the tier and rounds as they are now
+    system = _as_it_is_now(system)
     if system.risk_tier == RiskTier.PROHIBITED:
         return [
             Check(
@@ -218,6 +226,5 @@ def gate_check(system: AISystem, gate: str) -> list[str]:
 def required_approvals_for(system: AISystem, gate: str) -> int:
     """The approvals the system's tier needs at ``gate`` (for inventory's proposed
     register_required_approvals registry)."""
-    tier = AISystem.objects.filter(pk=system.pk).values_list("risk_tier", flat=True).first()
-    req = requirement_for(tier, gate)
+    req = requirement_for(_as_it_is_now(system).risk_tier, gate)
     return req.min_approvals if req else 1

@@ -28,6 +28,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from aims.aggregates import count_each
 from aims.competence.selectors import (
     DEFAULT_EXPIRING_DAYS,
     exceptions_ending,
@@ -128,6 +129,7 @@ class Segment:
     count_among: Callable[[set[str]], int]  # how many of its gaps are on these records
     find: Callable[[str], Gap | None]  # its first gap on this record
     records: Callable[[], set[str]] | None = None  # its distinct records (control kinds)
+    rows: QuerySet | None = None  # the queryset its gaps come from (None: a listed segment)
 
 
 def listed(kind: str, severity: str, gaps: list[Gap]) -> Segment:
@@ -166,6 +168,7 @@ def queried(
         take=take,
         count_among=lambda records: among(qs, records).count() if records else 0,
         find=lambda record: next(iter(render(list(among(qs, {record})[:1]))), None),
+        rows=qs,
     )
 
 
@@ -222,6 +225,7 @@ def excluded_relied_on(user, today: date) -> list[Segment]:
             segment.count_among,
             segment.find,
             records=lambda: set(codes),
+            rows=segment.rows,
         )
     ]
 
@@ -678,6 +682,13 @@ def gap_list(*, user, today: date | None = None, state: Readiness | None = None)
     return [g for s in gap_segments(user=user, today=today, state=state) for g in s.take(None)]
 
 
+def segment_counts(segments: list[Segment]) -> list[int]:
+    """Each segment's number of gaps: the queried segments counted together in one statement
+    (a page's figures must not cost one query per kind of gap), the listed ones in memory."""
+    queried_counts = iter(count_each([s.rows for s in segments if s.rows is not None]))
+    return [s.count() if s.rows is None else next(queried_counts) for s in segments]
+
+
 @dataclass(frozen=True)
 class GapSummary:
     """The first gaps of the list and its figures, read in a fixed number of queries."""
@@ -695,7 +706,7 @@ def gap_summary(
     *, user, top: int, today: date | None = None, state: Readiness | None = None
 ) -> GapSummary:
     segments = gap_segments(user=user, today=today, state=state)
-    counts = [s.count() for s in segments]
+    counts = segment_counts(segments)
     first: list[Gap] = []
     for segment, count in zip(segments, counts, strict=True):
         if len(first) >= top:

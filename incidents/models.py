@@ -368,7 +368,13 @@ class Incident(ReferencedModel, TimeStampedModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("report_serious_incident", "Can mark incidents serious and record reports")]
-        indexes = [models.Index(fields=["status", "severity"])]
+        # The dashboard's panels: open incidents newest first, late reports, and the gap
+        # list's serious incidents oldest first read an index, not the whole table.
+        indexes = [
+            models.Index(fields=["status", "severity"]),
+            models.Index(fields=["created_at", "id"], name="incident_created_idx"),
+            models.Index(fields=["report_hours_late"], name="incident_report_late_idx"),
+        ]
 
     @property
     def permission_parent(self) -> AISystem:

@@ -429,7 +429,15 @@ class Risk(ReferencedModel, SystemRecord):
     class Meta:
         ordering = ["-residual_score", "id"]
         permissions = [("accept_risk", "Can accept a residual risk above appetite")]
-        indexes = [models.Index(fields=["system", "residual_level"])]
+        # The dashboard and the gap list: risks whose review is overdue, and those awaiting
+        # acceptance (highest residual score first), are read from an index at any size.
+        indexes = [
+            models.Index(fields=["system", "residual_level"]),
+            models.Index(fields=["review_date", "id"], name="risk_review_date_idx"),
+            models.Index(
+                fields=["acceptance", "-residual_score", "id"], name="risk_acceptance_idx"
+            ),
+        ]
 
 
 class TreatmentAction(TimeStampedModel):

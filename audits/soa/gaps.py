@@ -28,6 +28,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from aims.aggregates import count_each
 from aims.competence.selectors import (
     DEFAULT_EXPIRING_DAYS,
     exceptions_ending,
@@ -130,6 +131,7 @@ class Segment:
     records: Callable[[], set[str]] | None = None  # its distinct records (control kinds)
     # Its gaps from ``start`` to ``stop`` (a page of the register: a LIMIT/OFFSET, not a list)
     window: Callable[[int, int], list[Gap]] | None = None
+    rows: QuerySet | None = None  # the queryset its gaps come from (None: a listed segment)
 
 
 def listed(kind: str, severity: str, gaps: list[Gap]) -> Segment:
@@ -195,6 +197,7 @@ def queried(
         count_among=lambda records: among(qs, records).count() if records else 0,
         find=lambda record: next(iter(render(list(among(qs, {record})[:1]))), None),
         window=window,
+        rows=qs,
     )
 
 
@@ -252,6 +255,7 @@ def excluded_relied_on(user, today: date) -> list[Segment]:
             segment.find,
             records=lambda: set(codes),
             window=segment.window,
+            rows=segment.rows,
         )
     ]
 
@@ -724,6 +728,13 @@ def first_gaps(
     return found
 
 
+def segment_counts(segments: list[Segment]) -> list[int]:
+    """Each segment's number of gaps: the queried segments counted together in one statement
+    (a page's figures must not cost one query per kind of gap), the listed ones in memory."""
+    queried_counts = iter(count_each([s.rows for s in segments if s.rows is not None]))
+    return [s.count() if s.rows is None else next(queried_counts) for s in segments]
+
+
 @dataclass(frozen=True)
 class GapSummary:
     """The first gaps of the list and its figures, read in a fixed number of queries."""
@@ -741,7 +752,7 @@ def gap_summary(
     *, user, top: int, today: date | None = None, state: Readiness | None = None
 ) -> GapSummary:
     segments = gap_segments(user=user, today=today, state=state)
-    counts = [s.count() for s in segments]
+    counts = segment_counts(segments)
     first: list[Gap] = []
     for segment, count in zip(segments, counts, strict=True):
         if len(first) >= top:

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from aims.forms import BootstrapFormMixin, DateInput, TextLimitFormMixin
 from aims.models import CorrectiveAction
 from aims.people import choice_label
+from inventory.filter_fields import offer_systems
 from inventory.models import AISystem
 
 from .models import (
@@ -130,8 +131,7 @@ class IncidentFilterForm(TextLimitFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # Only the systems the user may see are offered (and accepted): the list's own scope.
         if systems is not None:
-            self.fields["system"].queryset = systems
-            self.fields["system"].label_from_instance = lambda s: f"{s.reference} {s.name}"
+            offer_systems(self, "system", systems)
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"

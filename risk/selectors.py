@@ -115,7 +115,7 @@ def heatmaps(risks: QuerySet[Risk], system: AISystem | None = None) -> dict[str,
     inherent: dict[tuple[int, int], int] = {}
     residual: dict[tuple[int, int], int] = {}
     for il, ii, rl, ri, n in (
-        risks.order_by().values_list(*fields).annotate(n=Count("id")).values_list(*fields, "n")
+        risks.order_by().values_list(*fields).annotate(n=Count("*")).values_list(*fields, "n")
     ):
         inherent[(il, ii)] = inherent.get((il, ii), 0) + n
         residual[(rl, ri)] = residual.get((rl, ri), 0) + n

@@ -127,31 +127,14 @@ CSV_COLUMNS = [
     ("Reassessment every (months)", value_of("reassessment_cadence_months")),
     ("Next reassessment", moment_of("next_reassessment_date")),
 ]
+# What the export reads (values(): the order does not matter, SUPPLIER_COLUMNS sets it).
 EXPORT_FIELDS = (
     "id",
-    "name",
-    "supplier_type",
-    "services_used",
-    "criticality",
+    *services.SUPPLIER_FIELDS,
     "status",
     "status_conditions",
     *person_fields("owner"),
     *person_fields("approved_by"),
-    "contract_start",
-    "contract_end",
-    "trains_on_our_data",
-    "data_retention",
-    "data_location",
-    "output_logging",
-    "iso27001_expires",
-    "soc2_expires",
-    "iso42001_expires",
-    "other_certifications",
-    "change_notice_commitment",
-    "sub_processors",
-    "exit_plan",
-    "reassessment_cadence_months",
-    "next_reassessment_date",
 )
 
 

@@ -21,7 +21,7 @@ from aims.notifications.services import notify, users_in_role
 from aims.permissions import can_change_record, has_perm, require
 from aims.roles import OFFICER
 
-from . import dependencies
+from . import dependencies, webhook_events
 from .errors import Code
 from .models import (
     ChangeSource,
@@ -466,6 +466,7 @@ def _create_notice(
         body=notice.title,
         link=notice_url(notice),
     )
+    webhook_events.vendor_change_recorded(notice, notice_url(notice))
     return notice
 
 

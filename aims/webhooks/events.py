@@ -18,8 +18,8 @@ class Event(models.TextChoices):
     READINESS_CHANGED = "readiness.changed", "Readiness changed"
 
 
-#: Events emitted by the services today; the others can be subscribed to and are documented,
-#: and are sent once their source emits them (see the report of the webhooks branch).
+#: Events the services emit today. The others (incident overdue, corrective action overdue,
+#: readiness changed) can be subscribed to and are documented; nothing sends them yet.
 WIRED = frozenset(
     {
         Event.SYSTEM_CREATED,
@@ -29,6 +29,7 @@ WIRED = frozenset(
         Event.INCIDENT_CREATED,
         Event.INCIDENT_SERIOUS,
         Event.EVIDENCE_PACK_READY,
+        Event.VENDOR_CHANGE_RECORDED,
     }
 )
 

@@ -5,10 +5,16 @@ from django.contrib.auth import get_user_model
 
 from aims.forms import BootstrapFormMixin
 
-from .events import Event
+from .events import WIRED, Event
 from .models import WebhookSubscription
 
 User = get_user_model()
+
+
+def event_choices() -> list[tuple[str, str]]:
+    # An event nothing sends yet may be chosen (it will be sent once wired), but says so.
+    return [(value, label if value in WIRED else f"{label} (not sent yet)")
+            for value, label in Event.choices]  # fmt: skip
 
 
 class SubscriptionForm(BootstrapFormMixin, forms.Form):
@@ -22,7 +28,7 @@ class SubscriptionForm(BootstrapFormMixin, forms.Form):
         help_text="Slack and Teams: paste the incoming-webhook URL of a channel.",
     )  # fmt: skip
     event_types = forms.MultipleChoiceField(
-        label="Events", choices=Event.choices, widget=forms.CheckboxSelectMultiple
+        label="Events", choices=event_choices, widget=forms.CheckboxSelectMultiple
     )
     owner = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True).order_by("username"),

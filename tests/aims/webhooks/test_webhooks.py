@@ -359,3 +359,39 @@ def test_an_incident_reported_then_marked_serious_is_delivered(
     assert serious.json["data"]["incident"]["is_serious"] is True
     assert serious.json["data"]["case"] == "general"
     assert serious.json["data"]["report_due_at"]
+
+
+def test_a_vendor_change_is_delivered_once_however_often_it_is_reported(
+    officer, owner, receiver, django_capture_on_commit_callbacks
+):
+    from suppliers import services as supplier_services
+    from tests.suppliers.helpers import make_supplier
+
+    _, secret = subscribe(officer, receiver.url, events=[Event.VENDOR_CHANGE_RECORDED])
+    supplier = make_supplier(officer)
+    change = {"affected_service": "acme-llm", "kind": "new_model_version",
+              "source": "vendor_notice", "title": "acme-llm 2026-06 replaces 2026-01",
+              "previous_identifier": "acme-llm-2026-01",
+              "observed_identifier": "acme-llm-2026-06"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = supplier_services.vendor_change_record(actor=officer, supplier=supplier,
+                                                        data=change)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):  # the same change, reported again
+        again = supplier_services.vendor_change_record(actor=officer, supplier=supplier,
+                                                       data=change)  # fmt: skip
+
+    assert again.pk == notice.pk
+    (got,) = receiver.requests  # one delivery: the second report merged into the notice
+    assert got.signature_valid(secret)
+    assert got.json["type"] == "vendor_change.recorded"
+    sent = got.json["data"]["notice"]
+    assert sent["reference"] == notice.reference and sent["supplier"] == supplier.reference
+    assert sent["summary"] == "acme-llm 2026-06 replaces 2026-01"
+    assert sent["url"].endswith(reverse("suppliers:notice_detail", args=[notice.pk]))
+
+
+def test_the_form_says_which_events_are_not_sent_yet(officer, client_as):
+    page = client_as(officer).get(reverse("webhooks:subscription_create")).content.decode()
+    assert "Vendor change recorded<" in page or "Vendor change recorded\n" in page
+    assert "Readiness changed (not sent yet)" in page
+    assert "Incident created (not sent yet)" not in page

@@ -1,5 +1,6 @@
 """Figures read in one statement instead of one query each."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -13,7 +14,11 @@ def count_each(querysets: list[QuerySet]) -> list[int]:
     using = querysets[0].db
     parts, params = [], []
     for n, qs in enumerate(querysets):
-        sql, qs_params = qs.order_by().values("pk").query.get_compiler(using).as_sql()
+        try:
+            sql, qs_params = qs.order_by().values("pk").query.get_compiler(using).as_sql()
+        except EmptyResultSet:  # a filter that can match nothing (pk__in=[], .none())
+            parts.append("0")
+            continue
         # The SQL is Django's own compilation of the queryset; values stay parameters.
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{n})")  # noqa: S608
         params.extend(qs_params)

@@ -356,6 +356,7 @@ SPECTACULAR_SETTINGS = {
         "ExternalAuditOutcomeEnum": "audits.models.ExternalAudit.Outcome",
         "CertificateStatusEnum": "audits.models.Certificate.Status",
         "ApiTokenStatusEnum": "aims.accounts.models.ApiToken.Status",
+        "WebhookEventTypeEnum": "aims.webhooks.events.Event",
     },
 }
 

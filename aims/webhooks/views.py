@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from aims.errors import BusinessRuleError
+from aims.view_helpers.forms import add_version, editing, take_version
 from aims.view_helpers.lists import page_context
 from aims.views import apply_errors
 
@@ -58,20 +59,27 @@ class SubscriptionFormView(ManagersOnly, View):
             initial = {"name": subscription.name, "url": subscription.url,
                        "preset": subscription.preset, "event_types": subscription.event_types,
                        "owner": subscription.owner}  # fmt: skip
-        return self.show(SubscriptionForm(initial=initial), subscription)
+        form = SubscriptionForm(initial=initial)
+        if subscription:
+            add_version(form, subscription)  # a stale edit is refused, not saved over
+        return self.show(form, subscription)
 
     def post(self, request, pk=None):
         subscription = self.record()
         form = SubscriptionForm(request.POST)
+        if subscription:
+            add_version(form, subscription)
         if not form.is_valid():
             return self.show(form, subscription, 400)
         try:
             if subscription is None:
                 created = services.subscription_create(actor=request.user, **form.cleaned_data)
                 return self.created(*created)
-            services.subscription_update(
-                actor=request.user, subscription=subscription, **form.cleaned_data
-            )
+            version = take_version(form)
+            with editing(subscription, version):
+                services.subscription_update(
+                    actor=request.user, subscription=subscription, **form.cleaned_data
+                )
         except (ValidationError, BusinessRuleError) as exc:
             return self.show(form, subscription, apply_errors(form, exc))
         messages.success(request, f"The subscription “{subscription.name}” is saved.")

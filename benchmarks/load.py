@@ -968,6 +968,7 @@ def seed(extra_systems: int) -> None:
     django.setup()
     from datetime import timedelta
 
+    from _common import random_system  # benchmarks/ (this script's folder) is on the path
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.db import connection, transaction
@@ -993,28 +994,19 @@ def seed(extra_systems: int) -> None:
     for index in range(extra_systems):
         owner = owners[index % 2]
         systems.append(
-            m.AISystem(
+            random_system(
+                rng,
+                ["load"],
                 name=f"Load system {index}",
+                owner=owner,
                 purpose="Keeps the load test's lists real: " + INTAKE["purpose"],
                 expected_benefit="Realistic lists.",
-                business_unit=rng.choice(m.BusinessUnit.values),
-                owner=owner,
-                submitted_by=owner,
                 lifecycle_stage=rng.choice(stages),
-                deployment_type=rng.choice(m.DeploymentType.values),
-                ai_technique=rng.choice(m.AITechnique.values),
-                decision_impact=rng.choice(m.DecisionImpact.values),
-                human_oversight=rng.choice(m.HumanOversight.values),
-                intended_users="Internal staff",
-                affected_groups="Customers",
-                data_description="Operational records",
-                personal_data=rng.choice(m.PersonalData.values),
                 user_facing=False,
                 used_in_eu=True,
                 known_risks="Drift.",
-                risk_tier=rng.choice(m.RiskTier.values),
                 next_review_date=timezone.localdate() + timedelta(days=rng.randrange(30, 700)),
-            )
+            )  # fmt: skip
         )
     perms = list(
         Permission.objects.filter(

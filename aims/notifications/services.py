@@ -4,12 +4,14 @@ commit by the ``email_notifications`` task), and a user marking theirs read."""
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from aims.models import Notification
+from aims.outbox.services import publish_on_commit
 
 User = get_user_model()
+
+EMAIL_TASK = "aims.tasks.email_notifications"
 
 
 def notify(*, recipients: Iterable, title: str, body: str = "", link: str = "") -> list[int]:
@@ -21,9 +23,9 @@ def notify(*, recipients: Iterable, title: str, body: str = "", link: str = "") 
     )
     ids = [n.pk for n in notes]
     if ids:
-        from aims.tasks import email_notifications
-
-        transaction.on_commit(lambda: email_notifications.delay(ids))
+        # Through the outbox: a broker that is down neither fails the change that notified
+        # (the request has committed by then) nor loses the emails (sent when it is back).
+        publish_on_commit(EMAIL_TASK, [ids], key=f"aims.notification:{ids[0]}")
     return ids
 
 

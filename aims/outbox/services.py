@@ -39,6 +39,24 @@ def publish_on_commit(
     return message
 
 
+def publish_many_on_commit(task_name: str, calls: list[tuple[list, str]]) -> list[int]:
+    """Record many calls of one task (``(args, key)`` each) in the caller's transaction and
+    send them once it commits, stopping at the first refusal of the broker (a broker that is
+    down would refuse each after its connection timeout): the sweep sends the rest later."""
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(task=task_name, args=args, key=key) for args, key in calls
+    )
+    ids = [message.pk for message in messages]
+
+    def send() -> None:
+        for message_id in ids:
+            if not deliver(message_id):
+                return
+
+    transaction.on_commit(send)
+    return ids
+
+
 def deliver(message_id: int) -> bool:
     """Send one message if not sent yet; True once it is sent. Publishing never retries nor
     waits for the result store (the broker's short connection timeout bounds it)."""

@@ -17,11 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from aims.models import DigestLog, Notification
+from aims.outbox.services import publish_many_on_commit
 from aims.reminders.sources import BATCH, discover_sources
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
+DIGEST_TASK = "aims.tasks.send_reminder_digest"
 DIGEST_ITEMS_PER_KIND = 50  # a longer group ends with "and N more" and a link to the list
 
 
@@ -117,10 +119,19 @@ def claim_digests(today: date, claim: DigestClaim) -> int:
 
     from aims.tasks import send_reminder_digest
 
-    def queue() -> None:
-        local = (
-            _LocalDigests(today, items) if send_reminder_digest.app.conf.task_always_eager else None
-        )
+    if not send_reminder_digest.app.conf.task_always_eager:
+        # Through the outbox: a broker that is down loses no digest (they are claimed now,
+        # so a later sweep would not list these items again); they go when it is back.
+        calls = [
+            ([recipient_id, today.isoformat(), [note.pk for note in notes]],
+             f"aims.digest:{recipient_id}:{today.isoformat()}")
+            for recipient_id, notes in items.items()
+        ]  # fmt: skip
+        publish_many_on_commit(DIGEST_TASK, calls)
+        return len(items)
+
+    def send_here() -> None:
+        local = _LocalDigests(today, items)
         token = _local_digests.set(local)
         try:
             for recipient_id, notes in items.items():
@@ -131,10 +142,9 @@ def claim_digests(today: date, claim: DigestClaim) -> int:
                     logger.exception("Digest for user %s could not be sent", recipient_id)
         finally:
             _local_digests.reset(token)
-            if local is not None:
-                local.close()
+            local.close()
 
-    transaction.on_commit(queue)
+    transaction.on_commit(send_here)
     return len(items)
 
 

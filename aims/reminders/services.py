@@ -15,11 +15,13 @@ from django.db import transaction
 
 from aims.history import stamp
 from aims.models import ReminderRule
+from aims.outbox.services import publish_on_commit
 from aims.permissions import require
 from aims.reminders.schedules import ScheduleChoice, describe_crontab
 
 logger = logging.getLogger(__name__)
 
+SWEEP_TASK = "aims.tasks.run_reminder_sweep"
 MAX_LEAD_DAYS = 365
 
 
@@ -213,6 +215,10 @@ def sweep_request(*, actor) -> dict | None:
     require(actor, "aims.change_reminderrule", message="Only governance officers run the sweep.")
     from aims.tasks import run_reminder_sweep
 
-    result = run_reminder_sweep.delay()
-    logger.info("Reminder sweep requested by %s (task %s)", actor, result.id)
-    return result.get() if result.ready() else None
+    if run_reminder_sweep.app.conf.task_always_eager:
+        return run_reminder_sweep.apply().get()
+    # Through the outbox, never waiting on the result store: a broker that is down keeps the
+    # request short and the sweep runs when it is back (the sweep is safe to run twice).
+    publish_on_commit(SWEEP_TASK, [], key="aims.reminder_sweep")
+    logger.info("Reminder sweep requested by %s", actor)
+    return None

@@ -42,10 +42,25 @@ def outage_response(request: HttpRequest) -> HttpResponse:
             "message": DATABASE_UNAVAILABLE,
             "code": str(Code.DATABASE_UNAVAILABLE),
             "retry_url": request.get_full_path(),
+            **_resend(request),
         })  # fmt: skip
         response = HttpResponse(html, status=503)
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response
+
+
+def _resend(request: HttpRequest) -> dict:
+    """A form's post that the database lost, to send again as it was: what the person typed
+    is not lost with the request (files cannot be carried over; the page says so)."""
+    if request.method != "POST":
+        return {}
+    try:
+        fields = [(name, value) for name, values in request.POST.lists() for value in values]
+        files = bool(request.FILES)
+    except Exception:  # noqa: BLE001 -- a body that cannot be read again is not offered back
+        logger.warning("The lost post to %s could not be read back", request.path)
+        return {}
+    return {"resend_fields": fields, "resend_files": files}
 
 
 class DatabaseUnavailableMiddleware:

@@ -8,6 +8,9 @@ from django.db import OperationalError, ProgrammingError, connection
 from django.urls import reverse
 
 from audits.packs import selectors
+from inventory.models import AISystem
+
+from ..factories import INTAKE_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +50,27 @@ def test_a_programming_error_is_not_taken_for_an_outage(client_as, officer, monk
     monkeypatch.setattr(selectors, "evidence_pack_list", broken)
     with pytest.raises(ProgrammingError):
         client_as(officer).get(reverse("audits:pack_list"))
+
+
+def test_a_lost_form_post_is_offered_back_to_send_again(client_as, owner, monkeypatch):
+    """What the person typed survives the outage: the 503 page carries the post back in a
+    form that sends it again, so nothing typed is lost with the request."""
+    from inventory import services as inventory_services
+
+    monkeypatch.setattr(inventory_services, "system_submit_intake", lost)
+    url = reverse("inventory:system_intake")
+    data = {**INTAKE_DATA, "name": 'Ranker "v2" <draft>', "known_risks": "one\ntwo"}
+    response = client_as(owner).post(url, data)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert f'<form method="post" action="{url}">' in page
+    assert 'name="name" value="Ranker &quot;v2&quot; &lt;draft&gt;"' in page
+    assert 'name="known_risks" value="one\ntwo"' in page
+    assert "Send again" in page and "attach them again" not in page
+    assert not AISystem.objects.exists()
+
+
+def test_a_lost_get_offers_only_the_link_back(client_as, officer, monkeypatch):
+    monkeypatch.setattr(selectors, "evidence_pack_list", lost)
+    page = client_as(officer).get(reverse("audits:pack_list")).content.decode()
+    assert "<form" not in page and "Go back and try again" in page

@@ -42,7 +42,7 @@ class AddSearchIndex(Operation):
     ``Meta.indexes``, so ``makemigrations`` never proposes to remove it."""
 
     reversible = True
-    reduces_to_sql = False
+    reduces_to_sql = True  # sqlmigrate prints the CREATE INDEX (on PostgreSQL)
 
     def __init__(self, model_name: str, fields: list[str]):
         self.model_name = model_name

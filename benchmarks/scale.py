@@ -86,6 +86,9 @@ SKIP_NAMES = {
     "inventory:intake_similar",
 }
 SEARCH = "screening"
+# The search's extremes: a word in every risk's title (its index yields 100,000 keys to sort)
+# and a word in nothing (a search that read every row's words would read them all for it).
+EXTREMES = {"common": "risk", "absent": "zebra"}
 # Measured first (the issue names them); the rest of the discovered lists follow.
 FIRST = (
     "aims:dashboard", "soa:readiness", "api:readiness", "soa:gap_register", "api:readiness-gaps",
@@ -480,6 +483,7 @@ def pages(seeder: Seeder) -> list[tuple[str, str]]:
     found += [
         ("aims:search?q", f"{reverse('aims:search')}?q={SEARCH}&all=1"),
         ("api:search?q", f"{reverse('api:search')}?q={SEARCH}"),
+        *((f"api:search?{k}", f"{reverse('api:search')}?q={q}") for k, q in EXTREMES.items()),
     ]
     pk = seeder.tab_system.pk
     found += [

@@ -9,6 +9,7 @@ precomputes the dashboard and readiness): any other page that grows fails.
 
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -83,3 +84,27 @@ def test_query_counts_do_not_grow_with_the_organisation(role):
     known = {name for name, roles in GROWING.items() if role in roles}
     # A page that starts to grow fails; one that stops growing should leave GROWING.
     assert sorted(set(grown) - known) == [], grown
+
+
+# The global search: one statement per searched type (plus the session, the user and the
+# visibility rules), whether a word matches a handful of rows or thousands of them.
+SEARCHES = [
+    ("aims:search", {"q": "screening", "all": "1"}),
+    ("api:search", {"q": "screening"}),
+    ("api:search", {"q": "risk"}),  # every risk's title: the most hits there are
+    ("api:search", {"q": "AIS-0001"}),
+]
+
+
+@pytest.mark.parametrize("role", ["officer", "owner", "auditor"])
+def test_a_search_costs_the_same_queries_whatever_the_size(role):
+    seeder = Seeder(tab_history=2)
+    seeder.top_up(SMALL)
+    client = Client()
+    client.force_login(seeder.users[role])
+    paths = [f"{reverse(name)}?{urlencode(params)}" for name, params in SEARCHES]
+    small = {path: count(client, path) for path in paths}
+    seeder.top_up(LARGE)
+    large = {path: count(client, path) for path in paths}
+    assert None not in small.values()
+    assert large == small

@@ -7,6 +7,8 @@ reference (AIS-0003, RSK-0002, ...) or by the words of its title or name.
 - :mod:`.selectors` the search itself: one query per record type, each over the type's own
   visibility selector (never a raw queryset), PostgreSQL full-text search when the database
   is PostgreSQL, word-by-word ``icontains`` otherwise (SQLite).
+- :mod:`.fulltext` the document each register is searched by and its GIN index (each app's
+  migrations add the index of its registers with :class:`.fulltext.AddSearchIndex`).
 - :mod:`.views` the page ``/search/?q=``, :mod:`.api` ``/api/v1/search/?q=``.
 - :mod:`.own_types` the entries of aims' own registers (corrective actions, evidence,
   policies, objectives), registered by :mod:`.wiring`.

@@ -16,10 +16,12 @@ class SearchType:
 
     ``rows(user)`` is the register's own visibility selector (``*_list(user=...)`` or
     ``Model.objects.restrict(user)``): the search only ever narrows it. ``title_field`` and
-    ``text_fields`` are the words searched; ``context(obj)`` is the one line shown under the
-    title; ``detail_url`` names the record's page (``pk`` argument) unless the model has
-    ``get_absolute_url``; ``register_url`` is the list page whose own ``?q=`` search takes the
-    query further ("more in the ...")."""
+    ``text_fields`` are the words searched (on PostgreSQL through the register's search index,
+    added by a migration with :class:`aims.search.fulltext.AddSearchIndex` over the same fields
+    in the same order); ``context(obj)`` is the one line shown under the title; ``detail_url``
+    names the record's page (``pk`` argument) unless the model has ``get_absolute_url``;
+    ``register_url`` is the list page whose own ``?q=`` search takes the query further ("more
+    in the ...")."""
 
     key: str
     label: str

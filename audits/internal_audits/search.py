@@ -4,9 +4,13 @@ from aims.search.registry import SearchType
 
 
 def _audits(user):
-    from .selectors import audit_list
+    from audits.models import InternalAudit
 
-    return audit_list(user=user)
+    from .selectors import visible_to_roles
+
+    # The register's visibility without its list's checklist and finding counts: a hit shows
+    # none of them, and they would be aggregated over every match before the first five.
+    return visible_to_roles(InternalAudit, user)
 
 
 def _findings(user):

@@ -318,5 +318,6 @@ from .trends.models import DailySnapshot  # noqa: E402, F401
 from .webhooks.models import (  # noqa: E402, F401
     WebhookAttempt,
     WebhookDelivery,
+    WebhookEventMark,
     WebhookSubscription,
 )

@@ -39,12 +39,15 @@ def ping() -> str:
 
 @shared_task(acks_late=True)
 def run_reminder_sweep(day: str | None = None) -> dict:
-    """The daily sweep (scheduled by beat; safe to run twice: nothing is sent twice)."""
+    """The daily sweep (scheduled by beat; safe to run twice: nothing is sent twice), then the
+    webhook events found by date (overdue records, readiness changed; aims.webhooks.sweep)."""
     from datetime import date
 
     from aims.reminders.sweep import run_sweep
+    from aims.webhooks.sweep import run_checks
 
-    return run_sweep(today=date.fromisoformat(day) if day else None).as_dict()
+    result = run_sweep(today=date.fromisoformat(day) if day else None)
+    return {**result.as_dict(), "webhook_events": run_checks(today=result.day)}
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)

@@ -18,20 +18,14 @@ class Event(models.TextChoices):
     READINESS_CHANGED = "readiness.changed", "Readiness changed"
 
 
-#: Events the services emit today. The others (incident overdue, corrective action overdue,
-#: readiness changed) can be subscribed to and are documented; nothing sends them yet.
-WIRED = frozenset(
-    {
-        Event.SYSTEM_CREATED,
-        Event.SYSTEM_STAGE_CHANGED,
-        Event.GATE_DECIDED,
-        Event.CLASSIFICATION_CHANGED,
-        Event.INCIDENT_CREATED,
-        Event.INCIDENT_SERIOUS,
-        Event.EVIDENCE_PACK_READY,
-        Event.VENDOR_CHANGE_RECORDED,
-    }
-)
+#: Events something sends: all of them. Services raise most as they write; the daily reminder
+#: sweep finds the overdue ones and the readiness change (aims.webhooks.sweep). An event left
+#: out here is offered on the subscription form as "(not sent yet)".
+WIRED = frozenset(Event)
+
+#: The clocks of an ``incident.overdue`` event: a time target missed, or the report to the
+#: authority (EU AI Act Art. 73) overdue.
+INCIDENT_CLOCKS = ("acknowledge", "contain", "resolve", "regulatory_report")
 
 _SYSTEM = {"id": 12, "reference": "AIS-0012", "name": "CV screening assistant",
            "url": "https://aims.example.org/inventory/systems/12/"}  # fmt: skip
@@ -63,8 +57,8 @@ EXAMPLES: dict[str, dict] = {
     Event.INCIDENT_SERIOUS: {"incident": {**_INCIDENT, "is_serious": True}},
     Event.INCIDENT_OVERDUE: {
         "incident": _INCIDENT,
-        "clock": "regulatory report",
-        "due_at": "2026-12-01T12:00:00Z",
+        "clock": "contain",
+        "due_at": "2026-12-01T12:00:00+00:00",
     },  # fmt: skip
     Event.VENDOR_CHANGE_RECORDED: {
         "notice": {
@@ -75,8 +69,17 @@ EXAMPLES: dict[str, dict] = {
         },
     },  # fmt: skip
     Event.CAPA_OVERDUE: {
-        "corrective_action": {"id": 5, "reference": "CAPA-0005", "due_date": "2026-11-30"}
-    },
+        "corrective_action": {
+            "id": 5,
+            "reference": "CAPA-0005",
+            "title": "Retrain the ranking model",
+            "status": "in_progress",
+            "due_date": "2026-11-30",
+            "owner": "dpo",
+            "url": "https://aims.example.org/capa/5/",
+        },
+        "days_overdue": 5,
+    },  # fmt: skip
     Event.EVIDENCE_PACK_READY: {
         "pack": {
             "id": 9,
@@ -88,7 +91,18 @@ EXAMPLES: dict[str, dict] = {
             "url": "https://aims.example.org/audits/packs/9/",
         },
     },  # fmt: skip
-    Event.READINESS_CHANGED: {"readiness": {"percent": 82, "previous_percent": 78}},
+    Event.READINESS_CHANGED: {
+        "readiness": {
+            "percent": 82,
+            "ready": 123,
+            "total": 150,
+            "not_ready": 27,
+            "as_of": "2026-12-05",
+            "summary": "82% ready (123 of 150 requirements and controls), was 78% (117 of 150)",
+            "url": "https://aims.example.org/controls/readiness/",
+        },
+        "previous": {"percent": 78, "ready": 117, "total": 150, "not_ready": 33},
+    },  # fmt: skip
 }
 
 

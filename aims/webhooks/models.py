@@ -101,3 +101,21 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of delivery {self.delivery_id}: {self.status_code}"
+
+
+class WebhookEventMark(models.Model):
+    """What the daily sweep already announced: one row per once-only key of an event it raises
+    (an overdue episode: record, clock and due moment), or per watched figure with the value
+    last announced (readiness). The unique key makes a second sweep, or a concurrent one, find
+    the event taken. Internal state of the sweep: no history, no permissions."""
+
+    key = models.CharField(max_length=200, unique=True)
+    value = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return self.key

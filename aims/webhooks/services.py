@@ -161,16 +161,28 @@ def subscription_delete(*, actor, subscription: WebhookSubscription) -> None:
 # --- Events --------------------------------------------------------------------------------
 
 
+def _listeners(event_type: Event) -> list[WebhookSubscription]:
+    return [
+        s for s in WebhookSubscription.objects.filter(is_active=True).only("pk", "event_types")
+        if event_type in s.event_types
+    ]  # fmt: skip
+
+
+def subscribed_events() -> set[str]:
+    """The events some active subscription chose (one query)."""
+    chosen = WebhookSubscription.objects.filter(is_active=True).values_list(
+        "event_types", flat=True
+    )
+    return {event for events in chosen for event in events}
+
+
 def emit(event_type: str, data: dict | Callable[[], dict]) -> list[int]:
     """Record one delivery of the event per active subscription that chose it, in the
     caller's transaction, and send each once that commits. ``data`` may be a function, called
     only when someone listens. Never refuses the caller's write: a receiver that is down only
     shows in the delivery log."""
     event_type = Event(event_type)
-    listeners = [
-        s for s in WebhookSubscription.objects.filter(is_active=True).only("pk", "event_types")
-        if event_type in s.event_types
-    ]  # fmt: skip
+    listeners = _listeners(event_type)
     if not listeners:
         return []
     payload = sending.envelope(event_type, data() if callable(data) else data, uuid.uuid4())

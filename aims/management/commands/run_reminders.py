@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aims.reminders.sources import sources_by_kind
 from aims.reminders.sweep import run_sweep
+from aims.webhooks.sweep import run_checks
 
 
 class Command(BaseCommand):
@@ -56,3 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"{summary}; {result.digests} digest email(s) queued.")
             )
+            # The webhook events found by date (overdue records, readiness changed).
+            raised = run_checks(today=result.day)
+            if raised:
+                self.stdout.write(f"Webhook events raised: {sum(raised.values())}")

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from aims.api.serializer_bases import AimsModelSerializer, AimsSerializer
 
-from ..events import Event
+from ..events import INCIDENT_CLOCKS, Event
 from ..models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 User = get_user_model()
@@ -92,6 +92,39 @@ class _IncidentRef(AimsSerializer):
     url = serializers.URLField()
 
 
+class _CorrectiveActionRef(AimsSerializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+    owner = serializers.CharField(help_text="The owner's username.")
+    url = serializers.URLField()
+
+
+class _PackRef(AimsSerializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    scope = serializers.CharField()
+    system = serializers.CharField(allow_null=True, help_text="The system's reference, if any.")
+    page_count = serializers.IntegerField()
+    pdf_sha256 = serializers.CharField()
+    url = serializers.URLField()
+
+
+class _ReadinessFigures(AimsSerializer):
+    percent = serializers.IntegerField(help_text="Whole percent ready, rounded down.")
+    ready = serializers.IntegerField(help_text="Requirements and controls that are ready.")
+    total = serializers.IntegerField(help_text="Requirements and controls in the SoA.")
+    not_ready = serializers.IntegerField(help_text="total - ready: the readiness gaps.")
+
+
+class _Readiness(_ReadinessFigures):
+    as_of = serializers.DateField(help_text="The day the sweep computed the figures.")
+    summary = serializers.CharField()
+    url = serializers.URLField()
+
+
 def _data(name: str, **fields) -> type[serializers.Serializer]:
     return type(name, (AimsSerializer,), fields)
 
@@ -111,14 +144,34 @@ DATA = {
                                         to_tier=serializers.CharField()),
     Event.INCIDENT_CREATED: _data("IncidentCreatedData", incident=_IncidentRef()),
     Event.INCIDENT_SERIOUS: _data("IncidentSeriousData", incident=_IncidentRef()),
-    Event.INCIDENT_OVERDUE: _data("IncidentOverdueData", incident=_IncidentRef(),
-                                  clock=serializers.CharField(),
-                                  due_at=serializers.DateTimeField()),
+    Event.INCIDENT_OVERDUE: _data(
+        "IncidentOverdueData", incident=_IncidentRef(),
+        clock=serializers.ChoiceField(
+            choices=INCIDENT_CLOCKS,
+            help_text="The time target missed (acknowledge, contain, resolve) or the "
+            "serious-incident report to the authority. Sent once per incident, clock and due "
+            "moment, by the daily sweep.",
+        ),
+        due_at=serializers.DateTimeField(help_text="The moment the clock ran out."),
+    ),
     Event.VENDOR_CHANGE_RECORDED: _data("VendorChangeRecordedData", notice=serializers.DictField()),
-    Event.CAPA_OVERDUE: _data("CorrectiveActionOverdueData",
-                              corrective_action=serializers.DictField()),
-    Event.EVIDENCE_PACK_READY: _data("EvidencePackReadyData", pack=serializers.DictField()),
-    Event.READINESS_CHANGED: _data("ReadinessChangedData", readiness=serializers.DictField()),
+    Event.CAPA_OVERDUE: _data(
+        "CorrectiveActionOverdueData", corrective_action=_CorrectiveActionRef(),
+        days_overdue=serializers.IntegerField(
+            help_text="Days past the due date when the daily sweep found it. Sent once per "
+            "corrective action and due date: a new due date missed is sent again."
+        ),
+    ),
+    Event.EVIDENCE_PACK_READY: _data("EvidencePackReadyData", pack=_PackRef()),
+    Event.READINESS_CHANGED: _data(
+        "ReadinessChangedData",
+        readiness=_Readiness(
+            help_text="The readiness for certification now. Checked by the daily sweep; sent "
+            "when the count of ready requirements and controls, or their total, differs from "
+            "the figures last sent (the first check only records them)."
+        ),
+        previous=_ReadinessFigures(help_text="The figures last sent."),
+    ),
 }  # fmt: skip
 
 

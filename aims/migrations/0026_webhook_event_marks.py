@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aims", "0024_webhooks"),
+        ("aims", "0025_search_indexes"),
     ]
 
     operations = [

@@ -18,16 +18,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from cyclonedx.model import Property
-from cyclonedx.model.bom import Bom
-from cyclonedx.model.component import Component as CdxComponent
-from cyclonedx.model.component import ComponentType
-from cyclonedx.model.contact import OrganizationalEntity
-from cyclonedx.model.license import DisjunctiveLicense
-from cyclonedx.output.json import JsonV1Dot6
-from cyclonedx.schema import SchemaVersion
-from cyclonedx.validation.json import JsonValidator
-
 from aims.errors import BusinessRuleError
 from aims.people import display_name
 
@@ -40,11 +30,11 @@ MEDIA_TYPE = "application/vnd.cyclonedx+json"
 MAX_BYTES = 2 * 1024 * 1024
 
 KIND_TYPES = {
-    Component.Kind.MODEL: ComponentType.MACHINE_LEARNING_MODEL,
-    Component.Kind.API: ComponentType.MACHINE_LEARNING_MODEL,
-    Component.Kind.LIBRARY: ComponentType.LIBRARY,
-    Component.Kind.PROMPT: ComponentType.FILE,
-    Component.Kind.OTHER: ComponentType.APPLICATION,
+    Component.Kind.MODEL: "machine-learning-model",
+    Component.Kind.API: "machine-learning-model",
+    Component.Kind.LIBRARY: "library",
+    Component.Kind.PROMPT: "file",
+    Component.Kind.OTHER: "application",
 }
 # Reading a BOM written elsewhere (no aims:kind property): the kind its type stands for.
 TYPE_KINDS = {
@@ -67,15 +57,23 @@ def refuse(message: str) -> BusinessRuleError:
 
 
 # --- Export ---------------------------------------------------------------------------------
+# The library (and jsonschema under it) is imported where used: loading the URLconf, which
+# every process does at start, does not pay for it.
 
 
-def _properties(pairs: dict[str, str]) -> list[Property]:
+def _properties(pairs: dict[str, str]) -> list:
+    from cyclonedx.model import Property
+
     return [Property(name=f"aims:{k}", value=v) for k, v in pairs.items() if v]
 
 
-def _component(c: Component) -> CdxComponent:
+def _component(c: Component):
+    from cyclonedx.model.component import Component as CdxComponent
+    from cyclonedx.model.component import ComponentType
+    from cyclonedx.model.contact import OrganizationalEntity
+
     return CdxComponent(
-        type=KIND_TYPES.get(c.kind, ComponentType.APPLICATION),
+        type=ComponentType(KIND_TYPES.get(c.kind, "application")),
         name=c.name,
         bom_ref=c.reference,
         version=c.version or None,
@@ -92,7 +90,11 @@ def _component(c: Component) -> CdxComponent:
     )
 
 
-def _dataset(d: Dataset) -> CdxComponent:
+def _dataset(d: Dataset):
+    from cyclonedx.model.component import Component as CdxComponent
+    from cyclonedx.model.component import ComponentType
+    from cyclonedx.model.license import DisjunctiveLicense
+
     return CdxComponent(
         type=ComponentType.DATA,
         name=d.name,
@@ -140,6 +142,11 @@ def _model_card(system: AISystem, datasets: list[Dataset]) -> dict:
 
 def bom_document(system: AISystem) -> dict:
     """The system's BOM as a CycloneDX 1.6 JSON object, validated against the schema."""
+    from cyclonedx.model.bom import Bom
+    from cyclonedx.model.component import Component as CdxComponent
+    from cyclonedx.model.component import ComponentType
+    from cyclonedx.output.json import JsonV1Dot6
+
     components = list(Component.objects.filter(system=system).select_related("supplier"))
     datasets = list(Dataset.objects.filter(system=system))
     bom = Bom()
@@ -173,7 +180,10 @@ def bom_document(system: AISystem) -> dict:
 
 
 @cache
-def _validator() -> JsonValidator:
+def _validator():
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonValidator
+
     return JsonValidator(SchemaVersion.V1_6)
 
 

@@ -29,3 +29,5 @@ class Code(StrEnum):
     RELEASE_PREREQUISITES_MISSING = "release_prerequisites_missing"
     SYSTEM_CLOSED = "system_closed"
     VENDOR_CHANGE_UNASSESSED = "vendor_change_unassessed"
+    # An imported bill of materials that is not a CycloneDX 1.6 JSON BOM (inventory.bom).
+    BOM_INVALID = "bom_invalid"

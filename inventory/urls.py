@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import intake_views, views
+from .bom import views as bom_views
 
 app_name = "inventory"
 urlpatterns = [
@@ -33,6 +34,13 @@ urlpatterns = [
     path("<int:pk>/triage/", views.SystemTriageView.as_view(), name="system_triage"),
     path("<int:pk>/decide/", views.ApprovalDecideView.as_view(), name="approval_decide"),
     path("<int:pk>/components/add/", views.ComponentFormView.as_view(), name="component_add"),
+    path(
+        "<int:pk>/components/prefill/",
+        bom_views.ComponentPrefillView.as_view(),
+        name="component_prefill",
+    ),
+    path("<int:pk>/bom/download/", bom_views.SystemBomDownloadView.as_view(), name="system_bom"),
+    path("<int:pk>/bom/import/", bom_views.SystemBomImportView.as_view(), name="system_bom_import"),
     path(
         "<int:pk>/components/<int:child>/edit/",
         views.ComponentFormView.as_view(),

@@ -284,6 +284,56 @@ def component_report_identifier(
     )
 
 
+def model_identity(*, identifier: str, version: str, name: str) -> str:
+    """How a BOM names the model a component is: its identifier (or name), at its version."""
+    base = identifier or name
+    return f"{base}@{version}" if version else base
+
+
+@transaction.atomic
+def component_report_bom_change(
+    *, actor, component: Component, identifier: str, version: str
+) -> tuple[VendorChangeNotice | None, bool]:
+    """An imported bill of materials states another model identifier or version for a
+    component of a deployed system: the same observation as an integration's, once. The
+    detection key is the component and the identity the BOM states, so the same BOM
+    imported again (or twice at once) adds nothing: (notice, False)."""
+    component = Component.objects.select_related("system", "supplier").get(pk=component.pk)
+    previous = model_identity(
+        identifier=component.model_identifier, version=component.version, name=component.name
+    )
+    observed = model_identity(
+        identifier=identifier or component.model_identifier, version=version, name=component.name
+    )
+    if observed == previous:
+        return None, False
+    if component.supplier is None:
+        raise BusinessRuleError(
+            f"{component.reference} has no supplier: link it to one before reporting changes.",
+            code=Code.NO_SUPPLIER,
+        )
+    label = f"{component.reference} {component.name} of {component.system.reference}"
+    return supplier_services.vendor_change_detect(
+        actor=actor,
+        supplier=component.supplier,
+        detection_key=f"bom:component:{component.pk}:{observed}"[:300],
+        previous=previous,
+        observed=observed,
+        target=component,
+        target_label=label,
+        data={
+            "affected_service": (component.model_identifier or component.name)[:200],
+            "kind": ChangeKind.NEW_MODEL_VERSION,
+            "title": f"Model changed: {previous} -> {observed}"[:200],
+            "description": (
+                f"An imported bill of materials states '{observed}' for {label}; the "
+                f"inventory records '{previous}'. Every component on which the change is "
+                "seen is listed on this notice."
+            ),
+        },
+    )
+
+
 # --- Reads ----------------------------------------------------------------------------------
 
 

@@ -705,6 +705,14 @@ class ChildDeleteView(SystemMixin, View):
 class ComponentFormView(ChildFormView):
     model, form_class, success_tab = Component, ComponentForm, "components"
 
+    def context(self) -> dict:
+        context = super().context()
+        if not self.get_record().pk:  # a new component may start from a model card
+            from .bom.forms import ModelCardForm
+
+            context["card_form"] = ModelCardForm()
+        return context
+
 
 class ComponentDeleteView(ChildDeleteView):
     model, tab = Component, "components"

@@ -1,6 +1,9 @@
 """Inventory routes under /api/v1/ (included by aims.api.urls, namespace "api")."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
+
+from inventory.bom.api import SystemBomView
 
 from . import draft_views, vendor_views, views
 
@@ -20,4 +23,7 @@ router.register(
     basename="componentobservation",
 )
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("systems/<int:pk>/bom/", SystemBomView.as_view(), name="system-bom"),
+    *router.urls,
+]

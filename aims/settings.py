@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EvidenceKindEnum": "aims.models.Evidence.Kind",
+        "ImportFileFormatEnum": "aims.imports.models.ImportJob.Format",
         "ComponentKindEnum": "inventory.models.Component.Kind",
         "ChangeRequestKindEnum": "inventory.models.ChangeRequest.Kind",
         "IncidentSeverityEnum": "incidents.models.Severity",

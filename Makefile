@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTEST_WORKERS ?= 2
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 
-.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail bench-scale load worker beat browser clean
+.PHONY: setup run start-empty test test-fast lint format bench bench-pack bench-ingest bench-reminders bench-trail bench-scale bench-import load worker beat browser clean
 
 # Installing talks on stderr so that `make bench` keeps stdout to its JSON lines.
 $(STAMP): pyproject.toml
@@ -73,6 +73,10 @@ bench-ingest: $(STAMP)
 # Daily reminder sweep over 100,000 due-dated records: first run, same day, next day (seconds).
 bench-reminders: $(STAMP)
 	@$(PY) benchmarks/reminders.py
+
+# Spreadsheet import of 10,000 AI systems (XLSX): preview, commit, re-import (rows per second).
+bench-import: $(STAMP)
+	@$(PY) benchmarks/imports.py $(IMPORT_ARGS)
 
 # Audit-trail verification at 100,000 and 1,000,000 links: seconds and peak memory (minutes).
 bench-trail: $(STAMP)

@@ -52,3 +52,6 @@ class AimsConfig(AppConfig):
         from aims.webhooks import wiring as wiring_webhooks
 
         wiring_webhooks.register()
+        from aims.imports import wiring as wiring_imports
+
+        wiring_imports.register()

@@ -68,6 +68,10 @@ class Code(StrEnum):
     # Outbound webhooks (aims.webhooks).
     WEBHOOK_DISABLED = "webhook_disabled"
     WEBHOOK_IN_PROGRESS = "webhook_in_progress"
+    # Imports from spreadsheets (aims.imports).
+    IMPORT_FILE_REFUSED = "import_file_refused"
+    IMPORT_HAS_ERRORS = "import_has_errors"
+    IMPORT_KIND_UNKNOWN = "import_kind_unknown"
 
 
 class BusinessRuleError(Exception):

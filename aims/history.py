@@ -1,5 +1,8 @@
 """Helpers that keep the audit trail honest: who acted, and why, on every write."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Model
@@ -15,8 +18,25 @@ def stamp(obj: Model, *, actor, reason: str) -> Model:
     changes made on ``obj`` afterwards, so stamp before ``.set()/.add()/.remove()``.
     """
     obj._history_user = actor
-    obj._change_reason = reason
+    prefix = _reason_prefix.get()
+    obj._change_reason = f"{prefix}: {reason}" if prefix and reason else (prefix or reason)
     return obj
+
+
+#: Why every write in the block happens, besides each service's own reason (an import).
+_reason_prefix: ContextVar[str] = ContextVar("history_reason_prefix", default="")
+
+
+@contextmanager
+def history_reason(prefix: str) -> Iterator[None]:
+    """Within the block, every history reason a service stamps starts with ``prefix``
+    ("Import IMP-0003: Use-case intake submitted"): the services stay the ones forms call,
+    and the history says which import made each change."""
+    token = _reason_prefix.set(prefix)
+    try:
+        yield
+    finally:
+        _reason_prefix.reset(token)
 
 
 def save_with_history(obj: Model, *, actor, reason: str) -> Model:

@@ -297,6 +297,7 @@ from .competence.models import (  # noqa: E402, F401
     ResponsibilityAssignment,
     TrainingRecord,
 )
+from .imports.models import ImportJob  # noqa: E402, F401
 from .mfa.models import MFAReset  # noqa: E402, F401
 from .ms.models import (  # noqa: E402, F401
     AIMSScope,

@@ -91,6 +91,9 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.add_mfareset",
         # Outbound webhooks (aims.webhooks): their subscriptions, secrets and delivery log.
         *WEBHOOKS_MANAGE,
+        # Imports from spreadsheets (aims.imports): everyone's, of every kind.
+        "aims.view_importjob",
+        "aims.add_importjob",
     ],
     APPROVER: [
         "aims.view_evidence",
@@ -104,6 +107,8 @@ PERMISSIONS: dict[str, list[str]] = {
     ],
     OWNER: [
         "aims.add_evidence",
+        # Imports of their own systems (aims.imports); they see the imports they uploaded.
+        "aims.add_importjob",
         "aims.add_correctiveaction",
         "aims.change_correctiveaction",
         "aims.view_organisationprofile",
@@ -114,7 +119,13 @@ PERMISSIONS: dict[str, list[str]] = {
         "aims.view_responsibility",
         "aims.view_objective",
     ],
-    AUDITOR: ["aims.view_evidence", *CAPA_VIEW, *MS_VIEW, *SCHEDULES_VIEW],
+    AUDITOR: [
+        "aims.view_evidence",
+        *CAPA_VIEW,
+        *MS_VIEW,
+        *SCHEDULES_VIEW,
+        "aims.view_importjob",
+    ],
     # The documented information a certification audit always covers (scope, context, policy,
     # objectives, roles and competence); not the evidence library at large, nor people's
     # acknowledgements, feedback or reminder settings.

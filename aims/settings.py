@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "EvidenceKindEnum": "aims.models.Evidence.Kind",
+        "ImportFileFormatEnum": "aims.imports.models.ImportJob.Format",
         "ComponentKindEnum": "inventory.models.Component.Kind",
         "ChangeRequestKindEnum": "inventory.models.ChangeRequest.Kind",
         "IncidentSeverityEnum": "incidents.models.Severity",
@@ -589,6 +590,15 @@ AIMS_WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("AIMS_WEBHOOK_ALLOW_PRIVATE_TARGET
 AIMS_WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(
     os.environ.get("AIMS_WEBHOOK_MAX_CONSECUTIVE_FAILURES", "10")
 )
+
+# Imports from spreadsheets (aims.imports): the largest file, the most rows and the longest
+# run of blank rows read before the file is refused, and how many refused rows a job lists.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+IMPORT_MAX_BLANK_ROWS = int(os.environ.get("IMPORT_MAX_BLANK_ROWS", "1000"))
+IMPORT_MAX_ERRORS_KEPT = 1000
+# The kinds of import each app offers (lists of aims.imports.kinds.Kind).
+IMPORT_KINDS = ["inventory.imports.KINDS"]
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("evidence/", include("aims.evidence.urls")),
     path("reminders/", include("aims.reminders.urls")),
     path("webhooks/", include("aims.webhooks.urls")),
+    path("imports/", include("aims.imports.urls")),
     path("controls/iso27001/", include("audits.iso27001.urls")),
     path("controls/", include("audits.soa.urls")),
     path("internal-audits/", include("audits.internal_audits.urls")),

@@ -120,6 +120,13 @@ class AISystem(ReferencedModel, TimeStampedModel):
     )
     used_in_eu = models.BooleanField("used in the EU", default=False)
     known_risks = models.TextField(blank=True)
+    external_id = models.CharField(
+        "external id",
+        max_length=100,
+        blank=True,
+        help_text="The organisation's own identifier of the system (from its spreadsheet or "
+        "other tool); imports find the system by it. Unique when given.",
+    )
     risk_tier = models.CharField(
         max_length=20,
         choices=RiskTier.choices,
@@ -189,6 +196,14 @@ class AISystem(ReferencedModel, TimeStampedModel):
             ("decide_gate", "Can decide intake and release gates"),
         ]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["business_unit"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="aisystem_external_id_unique",
+                violation_error_message="Another AI system has this external id.",
+            )
+        ]
 
     def gate_round(self, gate: str) -> int:
         return self.intake_round if gate == Gate.INTAKE else self.release_round
@@ -243,6 +258,13 @@ class Component(ReferencedModel, SystemChild):
     model_identifier = models.CharField(
         max_length=200, blank=True, help_text="The exact identifier the provider reports."
     )
+    external_id = models.CharField(
+        "external id",
+        max_length=100,
+        blank=True,
+        help_text="The organisation's own identifier of the component; imports find the "
+        "component by it. Unique when given.",
+    )
     supplier = models.ForeignKey(
         "suppliers.Supplier",
         on_delete=models.PROTECT,
@@ -256,6 +278,14 @@ class Component(ReferencedModel, SystemChild):
 
     class Meta:
         ordering = ["system_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="component_external_id_unique",
+                violation_error_message="Another component has this external id.",
+            )
+        ]
 
 
 class Dataset(ReferencedModel, SystemChild):

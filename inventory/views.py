@@ -90,6 +90,7 @@ EXPORT_FIELDS = (
     "used_in_eu",
     "next_review_date",
     "purpose",
+    "external_id",
 )
 CSV_COLUMNS = [
     ("Reference", lambda s: format_reference(AISystem.REFERENCE_PREFIX, s["id"])),
@@ -107,6 +108,8 @@ CSV_COLUMNS = [
     ("Used in the EU", _yes_no("used_in_eu")),
     ("Next review", lambda s: s["next_review_date"].isoformat() if s["next_review_date"] else ""),
     ("Purpose", itemgetter("purpose")),
+    # Last, so older readers of the export find the columns they knew where they were.
+    ("External id", itemgetter("external_id")),
 ]
 
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("aims.signins.api.urls")),
     path("", include("aims.trends.api.urls")),
     path("", include("aims.webhooks.api.urls")),
+    path("", include("aims.imports.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("risk.api.urls")),
     path("", include("suppliers.api.urls")),

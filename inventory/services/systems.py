@@ -59,7 +59,10 @@ EDITABLE_FIELDS = (
     "next_review_date",
     "in_aims_scope",
     "oversight_person",
+    "external_id",
 )
+#: Identity fields that may be given at intake besides the form's (an import sets it).
+INTAKE_IDENTITY_FIELDS = ("external_id",)
 # Not a field: an officer's reason for naming an oversight person who lacks the training a
 # high-tier system requires (aims.competence.services). Forms and the API pass it in ``data``.
 OVERSIGHT_EXCEPTION = "oversight_exception"
@@ -89,7 +92,7 @@ def system_submit_intake(
             "inventory.triage_aisystem",
             message="Only a governance officer can submit on behalf of another owner.",
         )
-    unknown = set(data) - set(INTAKE_FIELDS)
+    unknown = set(data) - set(INTAKE_FIELDS) - set(INTAKE_IDENTITY_FIELDS)
     if unknown:
         raise BusinessRuleError(f"Unknown fields: {', '.join(sorted(unknown))}", code=Code.INVALID)
     system = AISystem(**data, owner=owner or actor, submitted_by=actor)

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from aims.capa import services as capa_services
 from aims.evidence.services import evidence_create
+from aims.imports import services as import_services
+from aims.imports.models import ImportJob
 from aims.models import CorrectiveAction, Evidence
 from audits.certification import findings as certification_findings
 from audits.certification.models import Certificate, CertificationBody, ExternalAudit
@@ -97,6 +99,7 @@ PAIRS = [
         "external audits", "certification:audit_list", "api:externalaudit-list", ExternalAudit
     ),
     ListPair("certificates", "certification:certificate_list", "api:certificate-list", Certificate),
+    ListPair("imports", "imports:import_list", "api:importjob-list", ImportJob),
 ]
 
 # API lists with no counterpart to compare here, and why. A new API list route must be added
@@ -265,6 +268,11 @@ def estate(officer, approver, auditor, owner, other_owner, nobody):
             owner=task_owner, due_date=due,
         )  # fmt: skip
     cert.certified(officer)  # a body, its stage 2, the certificate and its planned cycle
+    for uploader in (officer, owner, other_owner):  # each sees their own imports
+        import_services.import_upload(
+            actor=uploader, kind="systems",
+            uploaded=SimpleUploadedFile("parity.csv", b"Name\r\nParity import\r\n"),
+        )  # fmt: skip
     return {"alpha": alpha, "beta": beta, "shared": shared}
 
 

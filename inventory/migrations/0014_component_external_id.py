@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0012_system_external_id'),
+        ('inventory', '0013_system_external_id'),
         ('suppliers', '0004_every_report_of_a_vendor_change_kept'),
     ]
 

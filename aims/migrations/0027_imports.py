@@ -151,7 +151,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aims', '0024_webhooks'),
+        ('aims', '0026_webhook_event_marks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0011_intake_drafts'),
+        ('inventory', '0012_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

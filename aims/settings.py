@@ -590,6 +590,11 @@ AIMS_WEBHOOK_MAX_CONSECUTIVE_FAILURES = int(
     os.environ.get("AIMS_WEBHOOK_MAX_CONSECUTIVE_FAILURES", "10")
 )
 
+# Model registry sync (inventory.registry): a link's MLflow tracking server is an outbound
+# target; outside production a server on the private network (or this machine) may be read.
+AIMS_MODEL_REGISTRY_ALLOW_PRIVATE = env_bool("AIMS_MODEL_REGISTRY_ALLOW_PRIVATE", not PRODUCTION)
+AIMS_MODEL_REGISTRY_TIMEOUT = float(os.environ.get("AIMS_MODEL_REGISTRY_TIMEOUT", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

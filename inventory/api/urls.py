@@ -2,6 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from ..registry.api import ModelRegistryLinkViewSet
 from . import draft_views, vendor_views, views
 
 router = SimpleRouter()
@@ -19,5 +20,6 @@ router.register(
     vendor_views.ComponentObservationViewSet,
     basename="componentobservation",
 )
+router.register("model-registry-links", ModelRegistryLinkViewSet, basename="modelregistrylink")
 
 urlpatterns = router.urls

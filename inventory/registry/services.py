@@ -127,7 +127,8 @@ def _baseline(fields: dict) -> tuple[str, str]:
             follow=fields["follow"], value=fields["follow_value"],
         )  # fmt: skip
     except mlflow.RegistryNotFound as missing:
-        field = "model_name" if "registered model" in str(missing) else "follow_value"
+        on_model = "registered model" in str(missing) or fields["follow"] == Follow.LATEST
+        field = "model_name" if on_model else "follow_value"
         raise ValidationError({field: [str(missing)]}, code="invalid") from None
     except mlflow.RegistryError as error:
         return "", str(error)[:500]

@@ -599,6 +599,10 @@ IMPORT_MAX_BLANK_ROWS = int(os.environ.get("IMPORT_MAX_BLANK_ROWS", "1000"))
 IMPORT_MAX_ERRORS_KEPT = 1000
 # The kinds of import each app offers (lists of aims.imports.kinds.Kind).
 IMPORT_KINDS = ["inventory.imports.KINDS"]
+# Model registry sync (inventory.registry): a link's MLflow tracking server is an outbound
+# target; outside production a server on the private network (or this machine) may be read.
+AIMS_MODEL_REGISTRY_ALLOW_PRIVATE = env_bool("AIMS_MODEL_REGISTRY_ALLOW_PRIVATE", not PRODUCTION)
+AIMS_MODEL_REGISTRY_TIMEOUT = float(os.environ.get("AIMS_MODEL_REGISTRY_TIMEOUT", "10"))
 
 LOGGING = {
     "version": 1,

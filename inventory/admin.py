@@ -11,6 +11,7 @@ from .models import (
     Dataset,
     GateSetting,
     IntakeDraft,
+    ModelRegistryLink,
     ValidationRecord,
 )
 
@@ -43,5 +44,6 @@ for model in (
     GateSetting,
     ApprovalCondition,
     IntakeDraft,
+    ModelRegistryLink,
 ):
     admin.site.register(model, ReadOnlyHistoryAdmin)

@@ -40,6 +40,15 @@ class InventoryConfig(AppConfig):
                 group="Settings",
             )
         )
+        register_nav(
+            NavItem(
+                91,
+                "Model registry",
+                "inventory:registry_link_list",
+                "inventory.view_modelregistrylink",
+                group="Settings",
+            )
+        )
         from .vendor_changes import register_supplier_dependencies
 
         register_supplier_dependencies()

@@ -649,3 +649,8 @@ class IntakeDraft(ReferencedModel, TimeStampedModel):
         if action == "view" and user.has_perm("inventory.triage_aisystem"):
             return ALL
         return models.Q(**{f"{prefix}author": user.pk})
+
+
+# The model registry links live beside their services (inventory/registry/); imported here so
+# Django finds them in the app's models module.
+from .registry.models import ModelRegistryLink  # noqa: E402, F401

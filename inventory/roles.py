@@ -13,6 +13,14 @@ VIEW_ALL = [
     "inventory.view_gatesetting",
     "inventory.view_approvalcondition",
 ]
+# Registry links: officers manage every one and auditors read them through their role; a
+# system's owner manages its own through the system (ModelRegistryLink.visibility_rule).
+REGISTRY_MANAGE = [
+    "inventory.add_modelregistrylink",
+    "inventory.change_modelregistrylink",
+    "inventory.delete_modelregistrylink",
+    "inventory.view_modelregistrylink",
+]
 CHILD_WRITE = [
     "inventory.add_component",
     "inventory.change_component",
@@ -28,6 +36,7 @@ PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [
         *VIEW_ALL,
         *CHILD_WRITE,
+        *REGISTRY_MANAGE,
         "inventory.add_aisystem",
         "inventory.change_aisystem",
         "inventory.triage_aisystem",
@@ -42,5 +51,5 @@ PERMISSIONS: dict[str, list[str]] = {
         "inventory.review_validationrecord",
     ],
     OWNER: [*CHILD_WRITE, "inventory.add_aisystem"],
-    AUDITOR: list(VIEW_ALL),
+    AUDITOR: [*VIEW_ALL, "inventory.view_modelregistrylink"],
 }

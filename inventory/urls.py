@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import intake_views, views
 from .bom import views as bom_views
+from .registry import views as registry_views
 
 app_name = "inventory"
 urlpatterns = [
@@ -24,6 +25,23 @@ urlpatterns = [
     ),
     path("intake/similar/", intake_views.SimilarSystemsView.as_view(), name="intake_similar"),
     path("gates/", views.GateSettingsView.as_view(), name="gate_settings"),
+    # Components followed in an MLflow model registry (inventory.registry).
+    path("model-registry/", registry_views.LinkListView.as_view(), name="registry_link_list"),
+    path(
+        "model-registry/<int:pk>/sync/",
+        registry_views.LinkSyncView.as_view(),
+        name="registry_link_sync",
+    ),
+    path(
+        "model-registry/<int:pk>/delete/",
+        registry_views.LinkDeleteView.as_view(),
+        name="registry_link_delete",
+    ),
+    path(
+        "<int:pk>/components/<int:child>/registry/",
+        registry_views.ComponentLinkView.as_view(),
+        name="registry_link_edit",
+    ),
     path("<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
     path("<int:pk>/edit/", views.SystemEditView.as_view(), name="system_edit"),
     path(

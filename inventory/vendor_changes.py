@@ -235,7 +235,12 @@ def system_facts(impact: VendorChangeImpact) -> SystemFacts:
 
 @transaction.atomic
 def component_report_identifier(
-    *, actor, component: Component, identifier: str
+    *,
+    actor,
+    component: Component,
+    identifier: str,
+    previous: str | None = None,
+    detection_key: str = "",
 ) -> tuple[VendorChangeNotice | None, bool]:
     """An integration reports the model identifier it observes for a component.
 
@@ -244,6 +249,10 @@ def component_report_identifier(
     first component on which it is seen creates the "detected" notice (notice, True); the
     same change seen on another component is added to that notice as a sighting (notice,
     False), and a repeated report changes nothing (notice, False).
+
+    An integration that keeps its own state (the model registry sync, inventory.registry)
+    names the identifier it saw before (``previous``, instead of the recorded one) and the
+    key of its sighting (``detection_key``), so each change it sees is one sighting.
     """
     require(actor, "suppliers.add_vendorchangenotice", message="You may not report vendor changes.")
     identifier = identifier.strip()
@@ -259,15 +268,17 @@ def component_report_identifier(
             f"{component.reference} has no supplier: link it to one before reporting changes.",
             code=Code.NO_SUPPLIER,
         )
-    recorded = component.model_identifier or "(none recorded)"
+    before = component.model_identifier if previous is None else previous
+    recorded = before or "(none recorded)"
     model = component.model_identifier or identifier
-    key = f"component:{component.pk}:{component.model_identifier}->{identifier}"[:300]
+    key = detection_key or f"component:{component.pk}:{component.model_identifier}->{identifier}"
     label = f"{component.reference} {component.name} of {component.system.reference}"
+    seen = "the inventory records" if previous is None else "it saw before"
     return supplier_services.vendor_change_detect(
         actor=actor,
         supplier=component.supplier,
-        detection_key=key,
-        previous=component.model_identifier,
+        detection_key=key[:300],
+        previous=before,
         observed=identifier,
         target=component,
         target_label=label,
@@ -276,7 +287,7 @@ def component_report_identifier(
             "kind": ChangeKind.NEW_MODEL_VERSION,
             "title": f"Model changed: {recorded} -> {identifier}"[:200],
             "description": (
-                f"An integration observed '{identifier}' for {label}; the inventory records "
+                f"An integration observed '{identifier}' for {label}; {seen} "
                 f"'{recorded}'. Every component on which the change is seen is listed on "
                 "this notice."
             ),

@@ -80,6 +80,14 @@ SCHEDULES = (
         description="Takes the view of the sampled AI systems from auditors whose access ended.",
     ),
     Schedule(
+        name="Model registry sync",
+        task="inventory.tasks.sync_model_registry_links",
+        minute="*/15",
+        hour="*",
+        description="Reads the MLflow models that components follow and reports each new "
+        "version, or alias or stage moved, as a model change once.",
+    ),
+    Schedule(
         name="Background task recovery",
         task="aims.tasks.recover_background_tasks",
         minute="*",

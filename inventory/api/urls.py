@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from inventory.bom.api import SystemBomView
 
+from ..registry.api import ModelRegistryLinkViewSet
 from . import draft_views, vendor_views, views
 
 router = SimpleRouter()
@@ -22,6 +23,7 @@ router.register(
     vendor_views.ComponentObservationViewSet,
     basename="componentobservation",
 )
+router.register("model-registry-links", ModelRegistryLinkViewSet, basename="modelregistrylink")
 
 urlpatterns = [
     path("systems/<int:pk>/bom/", SystemBomView.as_view(), name="system-bom"),

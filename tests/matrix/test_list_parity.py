@@ -116,6 +116,9 @@ API_LISTS_NOT_COMPARED = {
     "API read one selector (tests/aims/signins/test_events.py)",
     "api:webhooksubscription-list": "webhook subscriptions have no human reference; officers "
     "only, page and API read one selector (aims.webhooks.selectors; tests/aims/webhooks)",
+    "api:modelregistrylink-list": "registry links have no human reference; page and API read "
+    "one selector (inventory.registry.selectors.link_list; tests/inventory/"
+    "test_model_registry_pages.py compares them per role)",
     # Records shown on their parent's page (a system's tabs, a review, an audit), not in a
     # list page of their own.
     "api:component-list": "shown on the system page",

@@ -469,19 +469,3 @@ def test_every_row_names_all_roles_and_known_bugs_only():
         assert set(case.codes) <= {r for r, o in case.expected.items() if o != "ok"}, case.key
         assert case.method in ("GET", "POST", "PATCH", "DELETE"), case.key
     assert len(EXPECTATIONS) == len(CASES), "duplicate rows"
-
-
-# --- Django admin: staff only ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("path", ["/admin/", "/admin/inventory/aisystem/"])
-def test_admin_sends_non_staff_to_the_admin_login(
-    request, shared_worlds, django_db_blocker, role, path, db
-):
-    world = shared_world(request, shared_worlds, django_db_blocker, World(role).stage, role)
-    if world.actor is not None:
-        assert not world.actor.is_staff
-    response = world.html_client().get(path)
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={path}"

@@ -33,12 +33,14 @@ from .framework import *  # the shared vocabulary of every cases module
 from .world import (
     PASSWORD,
     TARGET_NAME,
+    SharedWorlds,
     application_routes,
     history_row_count,
     route_methods,
 )
 
-pytestmark = pytest.mark.django_db
+# No module-wide django_db mark: a cell's transaction is opened by its fixture, inside the
+# shared world's (see shared_worlds below).
 
 # fmt: off
 #                    anonymous nobody owner other_owner officer approver auditor
@@ -350,10 +352,38 @@ def cells():
                                marks=marks)  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def shared_worlds(django_db_setup, django_db_blocker):
+    """The world of one stage at a time, built once for all the cells that use it (a worker
+    runs the cells grouped by stage: conftest.py orders them)."""
+    worlds = SharedWorlds()
+    yield worlds
+    with django_db_blocker.unblock():
+        worlds.close()
+
+
+def shared_world(request, shared_worlds, django_db_blocker, stage: str, role: str) -> World:
+    """``role``'s World on ``stage``'s shared world, in the test's own transaction: pytest-
+    django's ``db``, opened here after the shared one so that it nests inside it as a savepoint
+    rolled back after the test. (A test using this names ``db`` after the fixture that calls it,
+    which keeps that order and has pytest-django create the test database.)"""
+    with django_db_blocker.unblock():
+        shared_worlds.enter(stage)
+    request.getfixturevalue("db")
+    return shared_worlds.world(role)
+
+
+@pytest.fixture
+def cell_world(request, shared_worlds, django_db_blocker) -> World:
+    params = request.node.callspec.params
+    stage = EXPECTATIONS[params["key"]].stage
+    return shared_world(request, shared_worlds, django_db_blocker, stage, params["role"])
+
+
 @pytest.mark.parametrize("key,role", list(cells()))
-def test_cell(key, role):
+def test_cell(key, role, cell_world, db):  # db after cell_world: see shared_world
     case = EXPECTATIONS[key]
-    world = World(role, case.stage).prepare()
+    world = cell_world.prepare()
     url = reverse(case.name, kwargs=case.kwargs(world))
     data = case.data(world) if case.data else None
     if case.setup:
@@ -439,17 +469,3 @@ def test_every_row_names_all_roles_and_known_bugs_only():
         assert set(case.codes) <= {r for r, o in case.expected.items() if o != "ok"}, case.key
         assert case.method in ("GET", "POST", "PATCH", "DELETE"), case.key
     assert len(EXPECTATIONS) == len(CASES), "duplicate rows"
-
-
-# --- Django admin: staff only ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("path", ["/admin/", "/admin/inventory/aisystem/"])
-def test_admin_sends_non_staff_to_the_admin_login(role, path):
-    world = World(role)
-    if world.actor is not None:
-        assert not world.actor.is_staff
-    response = world.html_client().get(path)
-    assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={path}"

@@ -5,11 +5,13 @@ the records under it), all made through the real services."""
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -129,16 +131,33 @@ DOMAIN_APPS = ("aims", "inventory", "risk", "suppliers", "incidents", "audits")
 
 def history_tracked_models() -> list[type[Model]]:
     """Every model of the domain apps with a django-simple-history ``history`` manager."""
+    return list(_history_tracked_models())
+
+
+@cache
+def _history_tracked_models() -> tuple[type[Model], ...]:
+    # Reading ``model.history`` builds a new manager class each time (simple-history): the
+    # walk is done once per process, not twice per matrix cell.
     found = []
     for label in DOMAIN_APPS:
         for model in apps.get_app_config(label).get_models():
             if isinstance(getattr(model, "history", None), HistoryManager):
                 found.append(model)
-    return found
+    return tuple(found)
+
+
+@cache
+def _history_count_sql() -> str:
+    quote = connection.ops.quote_name
+    tables = sorted({model.history.model._meta.db_table for model in _history_tracked_models()})
+    return "SELECT " + " + ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)
 
 
 def history_row_count() -> int:
-    return sum(model.history.count() for model in history_tracked_models())
+    """The number of history rows of every history-tracked model, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_history_count_sql())
+        return cursor.fetchone()[0]
 
 
 # --- The world ------------------------------------------------------------------------------
@@ -351,4 +370,65 @@ class World:
         return client
 
 
-__all__ = ["PASSWORD", "ROLES", "TARGET_NAME", "World", "application_routes", "walk"]
+# --- One world per stage, shared by the cells of the role matrix ------------------------------
+
+# The users every world may need, in the order World builds them; with the target system they
+# are what a matrix cell's world starts from.
+BASE_USERS = ("owner", "officer", "approver", "auditor", "nobody", "other_owner")
+
+
+class SharedWorlds:
+    """The users and the target system of one stage's world, built once through the services
+    inside a transaction that is held open while the cells run: each cell runs in a savepoint
+    inside it (pytest-django's own per-test transaction) that is rolled back after the cell,
+    so every cell starts from the same fresh, unmodified world. Another stage's world replaces
+    it (the transaction is rolled back first); so does the end of the test module."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.records: dict[str, int] = {}
+        self._atomic = None
+
+    def enter(self, stage: str) -> None:
+        """Make ``stage``'s world the shared one, built if needed. Call it outside any test's
+        transaction."""
+        if stage != self.stage:
+            self.close()
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            try:
+                world = World("officer", stage)
+                self.records = {name: getattr(world, name).pk for name in BASE_USERS}
+                self.records["system"] = world.system.pk
+            except BaseException:
+                self.close()
+                raise
+            self.stage = stage
+
+    def close(self) -> None:
+        if self._atomic is not None:
+            atomic, self._atomic, self.stage, self.records = self._atomic, None, None, {}
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+    def world(self, role: str) -> World:
+        """A World for ``role`` on the shared records, with instances of its own (read afresh
+        inside the cell's transaction: no cached attribute or permission leaks between cells)."""
+        assert self.stage is not None, "enter() a stage first"
+        world = World(role, self.stage)
+        users = get_user_model().objects.in_bulk([self.records[name] for name in BASE_USERS])
+        for name in BASE_USERS:
+            world.__dict__[name] = users[self.records[name]]
+        world.__dict__["system"] = AISystem.objects.get(pk=self.records["system"])
+        return world
+
+
+__all__ = [
+    "PASSWORD",
+    "ROLES",
+    "TARGET_NAME",
+    "SharedWorlds",
+    "World",
+    "application_routes",
+    "walk",
+]

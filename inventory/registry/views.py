@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
+from aims.concurrency import editing
 from aims.errors import BusinessRuleError
+from aims.view_helpers.forms import add_version, take_version
 from aims.view_helpers.lists import page_context
 from aims.views import apply_errors, safe_next
 
@@ -54,12 +56,17 @@ class ComponentLinkView(SystemMixin, View):
         if link is not None:
             initial = {"tracking_uri": link.tracking_uri, "model_name": link.model_name,
                        "follow": link.follow, "follow_value": link.follow_value}  # fmt: skip
-        return self.show(RegistryLinkForm(initial=initial), component, link)
+        form = RegistryLinkForm(initial=initial)
+        if link is not None:
+            add_version(form, link)  # a stale edit is refused, not saved over
+        return self.show(form, component, link)
 
     def post(self, request, pk: int, child: int):
         component = self.component()
         link = selectors.link_of_component(user=request.user, component_id=component.pk)
         form = RegistryLinkForm(request.POST)
+        if link is not None:
+            add_version(form, link)
         if not form.is_valid():
             return self.show(form, component, link, 400)
         try:
@@ -67,7 +74,8 @@ class ComponentLinkView(SystemMixin, View):
                 link = services.link_create(actor=request.user, component=component,
                                             **form.cleaned_data)  # fmt: skip
             else:
-                link = services.link_update(actor=request.user, link=link, **form.cleaned_data)
+                with editing(link, take_version(form)):
+                    link = services.link_update(actor=request.user, link=link, **form.cleaned_data)
         except (ValidationError, BusinessRuleError) as exc:
             return self.show(form, component, link, apply_errors(form, exc))
         if link.last_error:

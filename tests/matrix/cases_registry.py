@@ -59,9 +59,17 @@ def free_component_kwargs(w: World) -> dict:
     return {"pk": w.system.pk, "child": component(w, "Matrix ranker").pk}
 
 
-def form(w: World) -> dict:
-    return {"tracking_uri": REGISTRY, "model_name": "matrix-ranker", "follow": "latest",
+def linked_component_kwargs(w: World) -> dict:
+    return {"pk": w.system.pk, "child": link(w).component_id}
+
+
+def relink_form(w: World) -> dict:
+    return {"tracking_uri": REGISTRY, "model_name": "matrix-scorer-v2", "follow": "latest",
             "follow_value": ""}  # fmt: skip
+
+
+def followed_model(w: World) -> str:
+    return ModelRegistryLink.objects.get(pk=link(w).pk).model_name
 
 
 def count(w: World) -> int:
@@ -83,8 +91,10 @@ def linked(w: World) -> None:
 CASES = [
     Case("inventory:registry_link_list", "GET", LOGGED_IN, setup=linked),
     Case("inventory:registry_link_edit", "GET", COMPONENT_CHANGE, kwargs=free_component_kwargs),
-    Case("inventory:registry_link_edit", "POST", COMPONENT_CHANGE, kwargs=free_component_kwargs,
-         data=form, effect=count),
+    # The POST re-links a linked component (an edit: tests/matrix/test_no_lost_updates.py
+    # checks its version); linking a new one is in tests/inventory/test_model_registry_pages.py.
+    Case("inventory:registry_link_edit", "POST", COMPONENT_CHANGE, kwargs=linked_component_kwargs,
+         data=relink_form, effect=followed_model),
     Case("inventory:registry_link_sync", "POST", LINK_MANAGE, kwargs=link_pk,
          data=lambda w: {}, effect=synced),
     Case("inventory:registry_link_delete", "GET", LINK_MANAGE, kwargs=link_pk),

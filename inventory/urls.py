@@ -57,7 +57,11 @@ urlpatterns = [
         bom_views.ComponentPrefillView.as_view(),
         name="component_prefill",
     ),
-    path("<int:pk>/bom/download/", bom_views.SystemBomDownloadView.as_view(), name="system_bom"),
+    path(
+        "<int:pk>/bom/download/",
+        bom_views.SystemBomDownloadView.as_view(),
+        name="system_bom_download",
+    ),
     path("<int:pk>/bom/import/", bom_views.SystemBomImportView.as_view(), name="system_bom_import"),
     path(
         "<int:pk>/components/<int:child>/edit/",

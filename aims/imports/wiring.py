@@ -10,9 +10,10 @@ def register() -> None:
     from .admin import ImportJobAdmin
     from .models import ImportJob
 
+    # Beside "New intake" on the bar, not under Settings: owners import their own systems,
+    # and they have no Settings menu.
     register_nav(
-        NavItem(95, "Imports", "imports:import_list", "aims.add_importjob", app_name="imports",
-                group="Settings")
-    )  # fmt: skip
+        NavItem(12, "Import", "imports:import_list", "aims.add_importjob", app_name="imports")
+    )
     if not admin.site.is_registered(ImportJob):
         admin.site.register(ImportJob, ImportJobAdmin)

@@ -1,6 +1,7 @@
 """One visibility rule per record type (aims.visibility): lists, details, downloads and the
 API agree, and an incident is visible to the owner of every system it affects."""
 
+import csv
 from io import StringIO
 
 import pytest
@@ -96,7 +97,28 @@ def _governed_models() -> list:
     return sorted(models, key=lambda m: m._meta.label)
 
 
-def test_single_record_check_agrees_with_the_list_for_every_record_type(shared_incident):
+def imported_and_linked(owner) -> None:
+    """Records the demo organisation has none of: an owner's import job (previewed, not
+    committed) and a model registry link on one of the owner's components."""
+    from aims.imports.kinds import get_kind
+    from aims.imports.services import import_upload
+    from inventory.models import Component
+    from inventory.registry.services import link_create
+
+    kind = get_kind("systems")
+    lines = StringIO()
+    writer = csv.writer(lines)
+    writer.writerow([column.heading for column in kind.columns])
+    writer.writerow([kind.example.get(column.heading, "") for column in kind.columns])
+    upload = SimpleUploadedFile("systems.csv", lines.getvalue().encode(), "text/csv")
+    import_upload(actor=owner, kind="systems", uploaded=upload)
+    component = Component.objects.filter(system__owner=owner, supplier__isnull=False).first()
+    # Nothing listens on the discard port: the link records that the registry was unreachable.
+    link_create(actor=owner, component=component, tracking_uri="http://127.0.0.1:9",
+                model_name="demo-model")  # fmt: skip
+
+
+def test_single_record_check_agrees_with_the_list_for_every_record_type(shared_incident, settings):
     """``can`` (one record in hand) and ``restrict`` (a list in SQL) give the same answer for
     every record of every governed type in the demo organisation, for every demo user and
     for users in no role: a list never shows what its detail refuses, nor hides what opens."""
@@ -114,6 +136,8 @@ def test_single_record_check_agrees_with_the_list_for_every_record_type(shared_i
     EvidencePack.objects.create(
         scope=EvidencePack.Scope.OPERATIONS, external_audit=stage2, requested_by=officer
     )
+    settings.AIMS_MODEL_REGISTRY_ALLOW_PRIVATE = True  # the discard port on this machine
+    imported_and_linked(get_user_model().objects.get(username="owner"))
     users = list(get_user_model().objects.filter(is_active=True).order_by("pk"))
     assert len(users) >= 6
     empty = []

@@ -30,13 +30,13 @@ def test_the_components_tab_offers_download_to_readers_and_import_to_writers(
     tab = reverse("inventory:system_tab", args=[system.pk, "components"])
     client.force_login(owner)
     page = client.get(tab).content.decode()
-    assert reverse("inventory:system_bom", args=[system.pk]) in page
+    assert reverse("inventory:system_bom_download", args=[system.pk]) in page
     assert reverse("inventory:system_bom_import", args=[system.pk]) in page
     client.force_login(auditor)
     page = client.get(tab).content.decode()
-    assert reverse("inventory:system_bom", args=[system.pk]) in page
+    assert reverse("inventory:system_bom_download", args=[system.pk]) in page
     assert reverse("inventory:system_bom_import", args=[system.pk]) not in page
-    download = client.get(reverse("inventory:system_bom", args=[system.pk]))
+    download = client.get(reverse("inventory:system_bom_download", args=[system.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert cyclonedx.schema_errors(json.loads(download.content)) == []
 

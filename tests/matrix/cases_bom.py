@@ -41,7 +41,7 @@ def card_upload(w: World) -> dict:
 
 # --- bom --------------------------------------------------------------------------------------
 CASES = [
-    Case("inventory:system_bom", "GET", SYSTEM_READ, kwargs=system_pk),
+    Case("inventory:system_bom_download", "GET", SYSTEM_READ, kwargs=system_pk),
     Case("inventory:system_bom_import", "GET", SYSTEM_CHANGE, kwargs=system_pk),
     Case("inventory:system_bom_import", "POST", SYSTEM_CHANGE, **BEFORE_GATE, kwargs=system_pk,
          data=lambda w: {"document": json.dumps(bom_with_library(w))},

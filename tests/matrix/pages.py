@@ -14,8 +14,9 @@ from django.urls import reverse
 from .framework import Case
 from .world import World
 
-# Files, not pages: CSV/XLSX/PDF/ZIP exports, downloads and PDFs are not audited as HTML.
-FILE_NAMES = ("export", "download", "pdf")
+# Files, not pages: CSV/XLSX/PDF/ZIP exports, downloads, PDFs and import templates are not
+# audited as HTML.
+FILE_NAMES = ("export", "download", "pdf", "template")
 BROWSER_ROLES = ("officer", "approver", "owner", "auditor")
 USERS = ("owner", "officer", "approver", "auditor", "nobody", "other_owner")
 

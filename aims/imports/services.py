@@ -10,10 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from aims.errors import BusinessRuleError, Code, RuleForbidden, TransitionNotAllowed
 from aims.history import history_reason, save_with_history
+from aims.notifications.services import HeldNotifications, notifications_held, notify
+from aims.people import display_name
 from aims.permissions import has_global_perm
 from aims.storage import stored_as_one_unit
 
@@ -170,12 +173,14 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
             # and the second finds it committed.
             job = ImportJob.objects.select_for_update().get(pk=job.pk)
             _check_commit(actor, job)
-            _apply_all(actor, job, tally)
+            with notifications_held() as held:
+                _apply_all(actor, job, tally)
             if tally.error_count:
                 raise _Refused
             _record(job, tally, Status.COMMITTED)
             job.committed_at, job.committed_by = timezone.now(), actor
             save_with_history(job, actor=actor, reason=f"Committed: {_summary(job)}")
+            _notify_held(actor, job, held)
         return job
     except FileRefused as refused:
         _record(job, Tally(), Status.FAILED, refused.message)
@@ -183,6 +188,22 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
         _record(job, tally, Status.FAILED, "Nothing was written: some rows were refused.")
     save_with_history(job, actor=actor, reason=f"Commit refused: {_summary(job)}")
     return job
+
+
+def _notify_held(actor, job: ImportJob, held: HeldNotifications) -> None:
+    """One message per person instead of one per imported row (10,000 intakes would be
+    10,000 messages and emails): how many there would have been, and the first of them."""
+    by = display_name(actor)
+    link = reverse("imports:import_detail", args=[job.pk])
+    for pk, count in held.count.items():
+        first = held.first_title[pk]
+        more = f" and {count - 1} more like it" if count > 1 else ""
+        notify(
+            recipients=[held.users[pk]],
+            title=f"Import {job.reference} by {by}: {_summary(job)}",
+            body=f"It would have sent you {count} notification(s): “{first}”{more}.",
+            link=link,
+        )
 
 
 def _check_commit(actor, job: ImportJob) -> None:

@@ -1,7 +1,10 @@
 """Writes of notifications: the in-app messages every app sends (:func:`notify`, emailed after
 commit by the ``email_notifications`` task), and a user marking theirs read."""
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -13,10 +16,45 @@ User = get_user_model()
 
 EMAIL_TASK = "aims.tasks.email_notifications"
 
+_held: ContextVar["HeldNotifications | None"] = ContextVar("held_notifications", default=None)
+
+
+class HeldNotifications:
+    """What the services would have sent while held: per recipient, how many messages and
+    the first title."""
+
+    def __init__(self) -> None:
+        self.count: Counter[int] = Counter()
+        self.users: dict[int, object] = {}
+        self.first_title: dict[int, str] = {}
+
+    def add(self, users: Iterable, title: str) -> None:
+        for user in users:
+            self.count[user.pk] += 1
+            self.users[user.pk] = user
+            self.first_title.setdefault(user.pk, title)
+
+
+@contextmanager
+def notifications_held() -> Iterator[HeldNotifications]:
+    """Hold the notifications sent inside the block instead of creating them: a write of
+    thousands of records at once (an import) tells people once, in a summary the caller
+    sends, rather than in one message (and one email) per record."""
+    held = HeldNotifications()
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
 
 def notify(*, recipients: Iterable, title: str, body: str = "", link: str = "") -> list[int]:
     """Create in-app notifications; email them once the transaction has committed."""
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    held = _held.get()
+    if held is not None:
+        held.add(unique.values(), title)
+        return []
     notes = Notification.objects.bulk_create(
         Notification(recipient=user, title=title[:200], body=body, link=link)
         for user in unique.values()

@@ -206,3 +206,40 @@ def test_a_sheet_of_blank_rows_is_refused_without_reading_it_all(officer, settin
 def test_the_same_system_twice_in_one_file_is_refused(officer):
     job = upload(officer, csv_bytes(table(system_row(), system_row())))
     assert [(e["row"], e["message"]) for e in job.errors] == [(3, "The same system as row 2.")]
+
+
+def test_officers_get_one_message_per_import_not_one_per_system(officer, owner):
+    """Each intake tells the officers; an import of many tells each of them once, with how
+    many messages it stands for and a link to the import."""
+    from aims.models import Notification
+    from aims.outbox.models import OutboxMessage
+
+    rows = table(*(system_row(**{"External id": f"EXT-{n}", "Name": f"Bot {n}"})
+                   for n in range(5)))  # fmt: skip
+    job = upload(owner, csv_bytes(rows))
+    mails_before = OutboxMessage.objects.count()
+
+    job = services.import_commit(actor=owner, job=job)
+
+    assert job.status == "committed" and AISystem.objects.count() == 5
+    messages = Notification.objects.filter(recipient=officer)
+    assert messages.count() == 1
+    message = messages.get()
+    assert message.title.startswith(f"Import {job.reference} by ")
+    assert "5 notification(s)" in message.body and "and 4 more like it" in message.body
+    assert "New intake" in message.body
+    assert message.link == f"/imports/{job.pk}/"
+    assert OutboxMessage.objects.count() == mails_before + 1  # one email, not five
+
+
+def test_a_refused_import_tells_nobody(officer, officer2, other_owner):
+    from aims.models import Notification
+
+    job = upload(officer2, csv_bytes(table(
+        system_row(), system_row(**{"External id": "EXT-2", "Owner": other_owner.username})
+    )))  # fmt: skip
+    other_owner.is_active = False  # the named owner leaves between preview and commit
+    other_owner.save()
+    job = services.import_commit(actor=officer2, job=job)
+    assert job.status == "failed"
+    assert not Notification.objects.filter(recipient=officer).exists()

@@ -1,19 +1,13 @@
-"""Registrations of imports (called from aims.apps.ready()): the menu entry and the
-read-only admin."""
+"""Registrations of imports (called from aims.apps.ready()): the read-only admin."""
 
 
 def register() -> None:
     from django.contrib import admin
 
-    from aims.navigation import NavItem, register_nav
-
     from .admin import ImportJobAdmin
     from .models import ImportJob
 
-    # Beside "New intake" on the bar, not under Settings: owners import their own systems,
-    # and they have no Settings menu.
-    register_nav(
-        NavItem(12, "Import", "imports:import_list", "aims.add_importjob", app_name="imports")
-    )
+    # No menu entry of its own (the bar is full at 1280 px, and owners, who import their own
+    # systems, have no Settings menu): the AI systems list links to the imports.
     if not admin.site.is_registered(ImportJob):
         admin.site.register(ImportJob, ImportJobAdmin)

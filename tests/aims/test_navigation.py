@@ -31,3 +31,9 @@ def test_auditor_sees_evidence_packs(client_as, auditor):
     nav = menu(client_as(auditor))
     assert reverse("audits:pack_list") in nav
     assert reverse("inventory:system_intake") not in nav
+
+
+def test_the_systems_list_links_to_imports_for_those_who_may_import(client_as, owner, auditor):
+    imports = reverse("imports:import_list")
+    assert imports in client_as(owner).get(reverse("inventory:system_list")).content.decode()
+    assert imports not in client_as(auditor).get(reverse("inventory:system_list")).content.decode()

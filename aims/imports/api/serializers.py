@@ -41,7 +41,8 @@ class ImportJobCreateSerializer(AimsSerializer):
 
 class ImportTemplateQuerySerializer(AimsSerializer):
     kind = serializers.ChoiceField(choices=[])
-    format = serializers.ChoiceField(choices=ImportJob.Format.choices, default="csv")
+    # Not "format": DRF reads that query parameter to pick a renderer (?format=xlsx is a 404).
+    file_format = serializers.ChoiceField(choices=ImportJob.Format.choices, default="csv")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -75,4 +75,4 @@ class ImportJobViewSet(
         query = ImportTemplateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         kind = get_kind(query.validated_data["kind"])
-        return template_response(kind, query.validated_data["format"])
+        return template_response(kind, query.validated_data["file_format"])

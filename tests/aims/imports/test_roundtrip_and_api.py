@@ -52,6 +52,22 @@ def test_the_template_uploads_as_one_system_to_create(client_as, officer, file_f
     assert (job.to_create, job.error_count) == (1, 0), job.errors
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_api_template_uploads_as_one_system_to_create(api_as, owner, file_format):
+    url = reverse("api:importjob-template")
+    answer = api_as(owner).get(url, {"kind": "systems", "file_format": file_format})
+    assert answer.status_code == 200, answer.content
+    job = upload(owner, streamed(answer), name=f"template.{file_format}")
+    assert (job.file_format, job.to_create, job.error_count) == (file_format, 1, 0), job.errors
+
+
+def test_the_api_template_refuses_an_unknown_kind_or_format(api_as, owner):
+    url = reverse("api:importjob-template")
+    answer = api_as(owner).get(url, {"kind": "spaceships", "file_format": "ods"})
+    assert answer.status_code == 400
+    assert {"kind", "file_format"} <= set(answer.json()["extra"]["fields"])
+
+
 def test_the_api_uploads_previews_and_commits(api_as, owner):
     api = api_as(owner)
     file = SimpleUploadedFile("s.csv", csv_bytes(table(system_row())))

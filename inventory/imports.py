@@ -219,9 +219,11 @@ def _refused(column: str, message: str) -> Plan:
     return Plan("create", errors=[RowError(column, message)])
 
 
-def _values(row: Row, errors: list[RowError]) -> dict[str, Any]:
+def _values(row: Row, errors: list[RowError], fields=None) -> dict[str, Any]:
+    """The row's cells parsed into field values (system fields unless ``fields`` is given);
+    a cell that does not parse is a row error naming its column."""
     values = {}
-    for heading, field, parse in SYSTEM_FIELDS:
+    for heading, field, parse in fields if fields is not None else SYSTEM_FIELDS:
         if heading in row.cells:
             try:
                 values[field] = parse(row.cells[heading])
@@ -412,13 +414,7 @@ def plan_components(actor, rows: list[Row], seen: dict) -> list[Plan]:
 
 def _plan_component(actor, row: Row, ctx: dict) -> Plan:
     errors: list[RowError] = []
-    values = {}
-    for heading, field, parse in COMPONENT_FIELDS:
-        if heading in row.cells:
-            try:
-                values[field] = parse(row.cells[heading])
-            except ValueError as error:
-                errors.append(RowError(heading, f"{error}."))
+    values = _values(row, errors, COMPONENT_FIELDS)
     key = row.text(SYSTEM)
     number = parse_reference(AISystem.REFERENCE_PREFIX, key)
     system = ctx["systems"].get(AISystem(pk=number).reference if number else key)
